@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Each plugin is an ordinary target under `Plugins/<Name>/` that depends on `ShortlistCore` only.
+let plugins = ["WeightedRating", "WeightedAverage"]
+
+let package = Package(
+    name: "Shortlist",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "shortlist", targets: ["ShortlistCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "ShortlistCore"),
+        .target(name: "ShortlistConfig", dependencies: ["ShortlistCore", "CYAML"]),
+        .target(name: "ShortlistPipeline", dependencies: ["ShortlistCore", "ShortlistConfig"]),
+        .target(
+            name: "BuiltInPlugins",
+            dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
+        ),
+        .target(
+            name: "ShortlistTestSupport",
+            dependencies: ["ShortlistCore", "ShortlistPipeline", "BuiltInPlugins"]
+        ),
+        .executableTarget(
+            name: "ShortlistCLI",
+            dependencies: [
+                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "BuiltInPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ShortlistCoreTests", dependencies: ["ShortlistCore", "ShortlistTestSupport"]),
+        .testTarget(name: "ShortlistConfigTests", dependencies: ["ShortlistConfig", "ShortlistTestSupport"]),
+        .testTarget(name: "ShortlistPipelineTests", dependencies: ["ShortlistPipeline", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "PluginTests",
+            dependencies: ["ShortlistTestSupport", "BuiltInPlugins"] + plugins.map { .target(name: "\($0)Plugin") }
+        ),
+        .testTarget(name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
+    ] + plugins.map { name in
+        .target(name: "\(name)Plugin", dependencies: ["ShortlistCore"], path: "Plugins/\(name)")
+    }
+)

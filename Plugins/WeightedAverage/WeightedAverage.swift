@@ -1,0 +1,79 @@
+public import ShortlistCore
+
+/// Orders the pool by Σ wₛ · normₛ(score) over the candidate stages.
+///
+/// Each stage's raw scores are normalised over the items in the pool, so stages with
+/// different scales can be mixed. A stage that did not nominate an item contributes 0.
+public struct WeightedAverage: Ranker {
+    /// How a stage's raw scores are made comparable.
+    public enum Normalization: String, ParameterChoice {
+        /// (s − min) / (max − min) over the stage's pooled scores; 1 when they are all equal.
+        case minMax = "min-max"
+        /// (s − mean) / standard deviation over the stage's pooled scores; 0 when they are all equal.
+        case zScore = "z-score"
+        /// 1 / (k + rank), rank from 1 in the stage's list (Cormack et al. 2009).
+        case reciprocalRank = "reciprocal-rank"
+    }
+
+    /// The parameters under a `weighted-average` ranker.
+    public struct Params: Codable, Sendable {
+        /// `normalization`: how raw scores are made comparable. Default `min-max`.
+        public var normalization: Normalization
+        /// `rank-constant`: k in 1/(k + rank) for `reciprocal-rank`. Default 60.
+        public var rankConstant: Double
+        /// `weights`: stage name → weight; stages not listed weigh 1.
+        public var weights: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case normalization
+            case rankConstant = "rank-constant"
+            case weights
+        }
+
+        /// Decodes the parameters; every key is optional.
+        public init(from decoder: any Decoder) throws {
+            let keys = try decoder.container(keyedBy: CodingKeys.self)
+            normalization = try keys.decodeIfPresent(Normalization.self, forKey: .normalization) ?? .minMax
+            rankConstant = try keys.decodeIfPresent(Double.self, forKey: .rankConstant) ?? 60
+            weights = try keys.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
+        }
+    }
+
+    public static let type = "weighted-average"
+    public static let summary = "Weighted sum of each stage's normalised score: Σ w · norm(score)."
+    public static let parameters = [
+        ParameterDoc("normalization", "min-max | z-score | reciprocal-rank", default: "min-max", "how each stage's raw scores are made comparable"),
+        ParameterDoc("rank-constant", "number", default: "60", "k in 1/(k + rank) for reciprocal-rank"),
+        ParameterDoc("weights", "map of stage name to number", default: "1 for every stage", "the weight of each candidate stage's normalised score"),
+    ]
+
+    let model: Model
+
+    public static func make(_ params: Params, context: BuildContext) throws -> WeightedAverage {
+        for (name, weight) in params.weights.sorted(by: { $0.key < $1.key }) {
+            guard context.sourceNames.contains(name) else {
+                var message = "'weights' names '\(name)', which is not a candidate stage of pipeline '\(context.stageName)'"
+                if let suggestion = closestMatch(to: name, in: context.sourceNames) {
+                    message += ". Did you mean '\(suggestion)'?"
+                } else {
+                    message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
+                }
+                throw ParameterError(keyPath: ["weights", name], message: message)
+            }
+            guard weight.isFinite else {
+                throw ParameterError(keyPath: ["weights", name], message: "the weight of '\(name)' must be a finite number")
+            }
+        }
+        guard params.rankConstant > 0 else {
+            throw ParameterError(keyPath: ["rank-constant"], message: "'rank-constant' must be positive, found \(params.rankConstant)")
+        }
+        return WeightedAverage(model: Model(
+            sources: context.sourceNames,
+            weights: context.sourceNames.map { params.weights[$0] ?? 1 },
+            normalization: params.normalization, rankConstant: params.rankConstant
+        ))
+    }
+
+    /// Nothing to learn: the model is the parameters.
+    public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model { model }
+}

@@ -1,0 +1,93 @@
+public import ShortlistCore
+
+extension Reason.Kind {
+    /// A term of the weighted-rating formula.
+    public static let weightedRating = Reason.Kind(rawValue: "weighted-rating")
+}
+
+extension WeightedRating {
+    /// Fitted weighted ratings, with the catalogue ordered once at fit time.
+    public struct Model: CandidateModel {
+        /// Each item's (decayed) vote count v.
+        public let votes: [Double]
+        /// Each item's mean rating R (0 for unrated items).
+        public let means: [Double]
+        /// The mean rating C over all votes.
+        public let globalMean: Double
+        /// The vote count m at which an item's own mean and C weigh equally.
+        public let minVotes: Double
+        /// Each item's weighted rating.
+        public let scores: [Double]
+        /// Items by weighted rating, then votes, then index.
+        let order: [Int32]
+
+        init(votes: [Double], means: [Double], globalMean: Double, minVotes: Double) {
+            self.votes = votes
+            self.means = means
+            self.globalMean = globalMean
+            self.minVotes = minVotes
+            let scores = votes.indices.map { item in
+                Self.weightedRating(v: votes[item], r: means[item], c: globalMean, m: minVotes)
+            }
+            self.scores = scores
+            self.order = votes.indices.sorted {
+                (scores[$0], votes[$0], -$0) > (scores[$1], votes[$1], -$1)
+            }.map { Int32($0) }
+        }
+
+        /// WR = v/(v+m)·R + m/(v+m)·C; C when v + m is 0.
+        static func weightedRating(v: Double, r: Double, c: Double, m: Double) -> Double {
+            v + m > 0 ? v / (v + m) * r + m / (v + m) * c : c
+        }
+
+        /// The top items by weighted rating, skipping excluded ones.
+        ///
+        /// - Complexity: O(limit + excluded items passed over).
+        public func candidates(for query: Query, limit: Int) -> [Candidate] {
+            var result: [Candidate] = []
+            result.reserveCapacity(min(limit, order.count))
+            for item in order where result.count < limit {
+                let index = Int(item)
+                if !query.excluded.contains(index) {
+                    result.append(Candidate(item: index, score: scores[index]))
+                }
+            }
+            return result
+        }
+
+        /// The formula's terms for the item: v, R, C, m and the resulting WR.
+        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
+            guard scores.indices.contains(item) else { return [] }
+            return [
+                Reason(kind: .weightedRating, name: "votes v", value: votes[item], item: item),
+                Reason(kind: .weightedRating, name: "mean rating R", value: means[item], item: item),
+                Reason(kind: .weightedRating, name: "global mean C", value: globalMean),
+                Reason(kind: .weightedRating, name: "min votes m", value: minVotes),
+                Reason(kind: .weightedRating, name: "weighted rating", value: scores[item], item: item),
+            ]
+        }
+
+        /// Always nil: popularity serves every user, cold or not.
+        public func unavailableReason(for query: Query) -> String? { nil }
+
+        public static let formatVersion = 1
+
+        public func write(to writer: inout ArtifactWriter) {
+            writer.write(globalMean)
+            writer.write(minVotes)
+            writer.write(votes)
+            writer.write(means)
+        }
+
+        public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+            let globalMean = try reader.readDouble()
+            let minVotes = try reader.readDouble()
+            let votes = try reader.readArray(of: Double.self)
+            let means = try reader.readArray(of: Double.self)
+            guard votes.count == means.count else {
+                throw ArtifactError(.corrupt, "weighted-rating: \(votes.count) vote counts but \(means.count) means")
+            }
+            self.init(votes: votes, means: means, globalMean: globalMean, minVotes: minVotes)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+public import ShortlistCore
+
+/// Nominates the items with the highest IMDB weighted rating, the same list for every user.
+///
+/// WR = v/(v+m)·R + m/(v+m)·C, where v is the item's vote count, R its mean rating, C the mean
+/// rating over all votes and m the votes needed before an item's own mean dominates. With a
+/// half-life, each vote counts 0.5^(age/half-life), age measured from the newest vote.
+public struct WeightedRating: CandidateGenerator {
+    /// The parameters under a `weighted-rating` stage.
+    public struct Params: Codable, Sendable {
+        /// `min-votes`: m as an absolute vote count; overrides the quantile. Default unset.
+        public var minVotes: Double?
+        /// `min-votes-quantile`: m as this quantile of the rated items' vote counts. Default 0.9.
+        public var minVotesQuantile: Double?
+        /// `half-life-days`: the age in days at which a vote counts half. Default unset (no decay).
+        public var halfLifeDays: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case minVotes = "min-votes"
+            case minVotesQuantile = "min-votes-quantile"
+            case halfLifeDays = "half-life-days"
+        }
+
+        /// Decodes the parameters; every key is optional.
+        public init(from decoder: any Decoder) throws {
+            let keys = try decoder.container(keyedBy: CodingKeys.self)
+            minVotes = try keys.decodeIfPresent(Double.self, forKey: .minVotes)
+            minVotesQuantile = try keys.decodeIfPresent(Double.self, forKey: .minVotesQuantile)
+            halfLifeDays = try keys.decodeIfPresent(Double.self, forKey: .halfLifeDays)
+        }
+    }
+
+    public static let type = "weighted-rating"
+    public static let summary = "Popularity by IMDB weighted rating v/(v+m)·R + m/(v+m)·C, optionally decayed by age."
+    public static let parameters = [
+        ParameterDoc("min-votes", "number", default: "unset", "m as an absolute vote count; overrides min-votes-quantile"),
+        ParameterDoc("min-votes-quantile", "number in [0, 1]", default: "0.9", "m as this quantile of the rated items' vote counts"),
+        ParameterDoc("half-life-days", "number of days", default: "unset", "votes this many days older than the newest count half"),
+    ]
+
+    let params: Params
+
+    public static func make(_ params: Params, context: BuildContext) throws -> WeightedRating {
+        if params.minVotes != nil, params.minVotesQuantile != nil {
+            throw ParameterError(keyPath: ["min-votes-quantile"], message: "set either 'min-votes' or 'min-votes-quantile', not both")
+        }
+        if let m = params.minVotes, m < 0 {
+            throw ParameterError(keyPath: ["min-votes"], message: "'min-votes' must be zero or more, found \(m)")
+        }
+        if let q = params.minVotesQuantile, !(0 ... 1).contains(q) {
+            throw ParameterError(keyPath: ["min-votes-quantile"], message: "'min-votes-quantile' must be between 0 and 1, found \(q)")
+        }
+        if let days = params.halfLifeDays, days <= 0 {
+            throw ParameterError(keyPath: ["half-life-days"], message: "'half-life-days' must be positive, found \(days)")
+        }
+        return WeightedRating(params: params)
+    }
+
+    /// Counts every item's (decayed) votes and mean rating.
+    ///
+    /// - Complexity: O(interactions + items · log items).
+    public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
+        let dataset = data.dataset
+        let byItem = dataset.byItem
+        let newest = byItem.timestamps.max() ?? 0
+        let decay: Double? = params.halfLifeDays.map { log(2) / ($0 * 86_400) }
+        var votes = [Double](repeating: 0, count: dataset.itemCount)
+        var means = [Double](repeating: 0, count: dataset.itemCount)
+        var totalWeight = 0.0, totalRating = 0.0
+        for item in 0 ..< dataset.itemCount {
+            var weight = 0.0, rating = 0.0
+            for entry in byItem.range(of: item) {
+                let w = decay.map { exp(-$0 * Double(newest - byItem.timestamps[entry])) } ?? 1
+                weight += w
+                rating += w * Double(byItem.ratings[entry])
+            }
+            votes[item] = weight
+            means[item] = weight > 0 ? rating / weight : 0
+            totalWeight += weight
+            totalRating += rating
+            progress.report("counting votes", done: item + 1, total: dataset.itemCount)
+        }
+        let globalMean = totalWeight > 0 ? totalRating / totalWeight : 0
+        let m = params.minVotes ?? quantile(votes.filter { $0 > 0 }, params.minVotesQuantile ?? 0.9) ?? 0
+        return Model(votes: votes, means: means, globalMean: globalMean, minVotes: m)
+    }
+}

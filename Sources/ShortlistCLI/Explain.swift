@@ -1,0 +1,122 @@
+import ArgumentParser
+import ShortlistCore
+import ShortlistPipeline
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain why an item is, or is not, recommended to a user."
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    @OptionGroup var file: FileOptions
+
+    @Option(help: "The external id of the user.")
+    var user: String
+
+    @Option(help: "The external id of the item.")
+    var item: String
+
+    @Option(name: .short, help: "The list size to explain against (default: the pipeline's n).")
+    var n: Int?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
+    }
+
+    func run() throws {
+        try Terminal.run {
+            let pipeline = try preparePipeline(file)
+            let explanation = try pipeline.explain(userID: user, itemID: item, n: n)
+            switch format {
+            case .table: print(render(explanation, pipeline))
+            case .json: print(try json(ExplanationOutput(explanation, pipeline: pipeline, user: user)))
+            }
+        }
+    }
+
+    private func render(_ explanation: ItemExplanation, _ pipeline: FittedPipeline) -> String {
+        let (id, title) = pipeline.describe(explanation.item)
+        var lines = ["Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(explanation.trace.userStatus))"]
+        lines.append("verdict: " + verdict(explanation.outcome, explanation))
+        lines.append("")
+        lines.append("candidate stages:")
+        for stage in explanation.stages {
+            var line = "  \(stage.name) (\(stage.type), limit \(stage.limit)): "
+            if let reason = stage.emptyReason {
+                line += "nominated nothing — \(reason)"
+            } else if let rank = stage.rank {
+                line += stage.isNominated ? "nominated at rank \(rank)" : "ranked \(rank), beyond its limit: not nominated"
+                if let score = stage.score { line += ", score \(Format.number(score))" }
+            } else {
+                line += "does not score this item for this user"
+            }
+            lines.append(line)
+            if !stage.reasons.isEmpty { lines.append("      " + Format.reasons(stage.reasons, in: pipeline)) }
+        }
+        if let ranked = explanation.ranked {
+            lines.append("")
+            lines.append("ranker \(pipeline.rankerType): " + ranked.contributions.map(Format.contribution).joined(separator: " + ") + " = \(Format.number(ranked.score))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func verdict(_ outcome: ItemExplanation.Outcome, _ explanation: ItemExplanation) -> String {
+        switch outcome {
+        case .recommended(let rank):
+            "recommended at rank \(rank) of \(explanation.trace.resultCount)"
+        case .belowCutoff(let rank, let cutoff):
+            "not recommended: ranked \(rank) of \(explanation.trace.pool.count) in the pool, score \(Format.number(explanation.ranked?.score ?? .nan)) below the cut-off score \(Format.number(cutoff)) at rank \(explanation.trace.resultCount)"
+        case .filtered(let filters):
+            "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") \(filters.joined(separator: ", "))"
+        case .notNominated:
+            "not recommended: no candidate stage nominated it within its limit"
+        }
+    }
+}
+
+/// An item explanation as JSON.
+struct ExplanationOutput: Encodable {
+    var user: String
+    var item: String
+    var title: String
+    var pipeline: String
+    var verdict: String
+    var rank: Int?
+    var cutoffScore: Double?
+    var filteredBy: [String]?
+    var stages: [StageOutput]
+    var score: Double?
+    var contributions: [Contribution]?
+
+    init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
+        self.user = user
+        (item, title) = pipeline.describe(explanation.item)
+        self.pipeline = pipeline.name
+        switch explanation.outcome {
+        case .recommended(let rank):
+            verdict = "recommended"
+            self.rank = rank
+        case .belowCutoff(let rank, let cutoff):
+            verdict = "below-cutoff"
+            self.rank = rank
+            cutoffScore = cutoff
+        case .filtered(let filters):
+            verdict = "filtered"
+            filteredBy = filters
+        case .notNominated:
+            verdict = "not-nominated"
+        }
+        stages = explanation.stages.map {
+            StageOutput(stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score, nominated: $0.isNominated,
+                        reasons: $0.reasons.map { ReasonOutput($0, pipeline) })
+        }
+        score = explanation.ranked?.score
+        contributions = explanation.ranked?.contributions
+    }
+}

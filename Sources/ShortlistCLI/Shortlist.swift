@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct Shortlist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shortlist",
+        abstract: "Two-stage recommendation pipelines declared in YAML, with explanations.",
+        subcommands: [Recommend.self, Explain.self, Validate.self, Plugins.self, DataCommand.self]
+    )
+}
+
+/// Options every command that reads a pipelines file shares.
+struct FileOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "The pipelines file.")
+    var path = "pipelines.yaml"
+
+    @Option(help: "The pipeline to run (default: the first in the file).")
+    var pipeline: String?
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import ShortlistConfig
+import ShortlistCore
+import ShortlistPipeline
+
+/// Writing to standard error, progress drawing, and turning errors into one clear message.
+enum Terminal {
+    static let isInteractive = isatty(STDERR_FILENO) == 1
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// A progress reporter that redraws one line on a terminal, at most ten times a second,
+    /// and reports nothing when standard error is not a terminal.
+    static func progress(_ title: String) -> ProgressReporter {
+        guard isInteractive else { return .silent }
+        let bar = ProgressLine(title: title)
+        return ProgressReporter { step, done, total in bar.update(step, done, total) }
+    }
+
+    /// Runs a command body, printing any error as one message on standard error and exiting 1.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ConfigurationError {
+            log(error.description)
+            throw ExitCode.failure
+        } catch let error as DataError {
+            log("error: \(error.description)")
+            throw ExitCode.failure
+        } catch let error as ArtifactError {
+            log("error: \(error.message)")
+            throw ExitCode.failure
+        } catch let error as ParameterError {
+            log("error: \(error.message)")
+            throw ExitCode.failure
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            log("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+private final class ProgressLine: @unchecked Sendable {
+    private let title: String
+    private let lock = NSLock()
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+
+    init(title: String) { self.title = title }
+
+    func update(_ step: String, _ done: Int, _ total: Int?) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        let finished = total.map { done >= $0 } ?? false
+        guard finished || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let elapsed = String(format: "%.1f s", now.timeIntervalSince(start))
+        var line = "\(title): \(step) \(done)"
+        if let total, total > 0 {
+            let width = 24
+            let filled = min(width, done * width / total)
+            line = "\(title): \(step) [\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
+    }
+}

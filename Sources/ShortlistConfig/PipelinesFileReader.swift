@@ -1,0 +1,296 @@
+import Foundation
+public import ShortlistCore
+
+extension PipelinesFile {
+    /// The datasets that `shortlist data fetch` (and `fetch:` in a dataset section) knows.
+    public static let fetchableDatasets = ["movielens-100k"]
+
+    /// Reads and checks a pipelines file, building every plugin it names.
+    ///
+    /// Relative paths inside the file are resolved against the file's folder.
+    public static func load(path: String, registry: PluginRegistry) throws(ConfigurationError) -> PipelinesFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw ConfigurationError(.unreadable, file: path, message: "the pipelines file \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(.unreadable, file: path, message: "the pipelines file is not UTF-8 text")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return try parse(text, name: path, baseDirectory: folder.isEmpty ? "." : folder, registry: registry)
+    }
+
+    /// Checks pipelines-file text, building every plugin it names.
+    public static func parse(
+        _ text: String, name: String, baseDirectory: String, registry: PluginRegistry
+    ) throws(ConfigurationError) -> PipelinesFile {
+        let source = SourceFile(name: name, text: text)
+        var reader = YAMLReader(source: source)
+        guard let root = try reader.read(), !root.isNull else {
+            throw source.error(.missingKey, at: nil, "the file is empty; it needs a 'dataset' and a 'pipelines' section")
+        }
+        do {
+            return try FileReader(session: DecodingSession(source: source), base: baseDirectory, registry: registry).read(root)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw source.error(.invalidValue, at: nil, "\(error)")
+        }
+    }
+}
+
+private struct FileReader {
+    let session: DecodingSession
+    let base: String
+    let registry: PluginRegistry
+    var source: SourceFile { session.source }
+
+    func read(_ root: Node) throws -> PipelinesFile {
+        let top = NodeDecoder(node: root, session: session, context: "the pipelines file")
+        let keys = try top.container(keyedBy: NamedKey.self)
+        let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? 42
+        let hasDataset = keys.contains("dataset")
+        let hasPipelines = keys.contains("pipelines")
+        try session.checkEveryKeyRead()
+        guard hasDataset else { throw source.error(.missingKey, at: root.mark, "missing required key 'dataset' in the pipelines file") }
+        guard hasPipelines else { throw source.error(.missingKey, at: root.mark, "missing required key 'pipelines' in the pipelines file") }
+        guard case .mapping(let rootMapping) = root else { throw top.typeError(expected: "a mapping") }
+        let dataset = try readDataset(rootMapping.entry("dataset")!.value)
+        let pipelinesNode = rootMapping.entry("pipelines")!.value
+        guard case .mapping(let pipelines) = pipelinesNode, !pipelines.entries.isEmpty else {
+            throw source.error(.typeMismatch, at: pipelinesNode.mark, "'pipelines' expects a mapping of pipeline names to pipelines, found \(pipelinesNode.foundDescription)")
+        }
+        session.visit(pipelines, context: "'pipelines'")
+        session.markAllRead(in: pipelines)
+        try session.checkNoDuplicates(in: pipelines, noun: "pipeline name", context: "'pipelines'")
+        let specs = try pipelines.entries.map { try readPipeline(name: $0.key, $0.value, seed: seed) }
+        return PipelinesFile(path: source.name, seed: seed, dataset: dataset, pipelines: specs)
+    }
+
+    private func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (base == "." ? path : "\(base)/\(path)")
+    }
+
+    private func readDataset(_ node: Node) throws -> DatasetSpec {
+        let decoder = NodeDecoder(node: node, session: session, context: "'dataset'")
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let format = try keys.decodeIfPresent(DatasetFormat.self, forKey: "format") ?? .recbole
+        let path = try keys.decodeIfPresent(String.self, forKey: "path")
+        let name = try keys.decodeIfPresent(String.self, forKey: "name")
+        let fetch = try keys.decodeIfPresent(String.self, forKey: "fetch")
+        let skipMalformed = try keys.decodeIfPresent(Bool.self, forKey: "skip-malformed") ?? false
+        let tables: [(key: String, required: [String], optional: [String])] = [
+            ("interactions", ["user", "item"], ["rating", "timestamp"]),
+            ("items", ["item"], ["title", "year", "genres"]),
+            ("users", ["user"], ["age", "gender", "occupation"]),
+        ]
+        var read: [String: TableSpec] = [:]
+        for table in tables where keys.contains(NamedKey(stringValue: table.key)) {
+            read[table.key] = try readTable(
+                try keys.superDecoder(forKey: NamedKey(stringValue: table.key)) as! NodeDecoder,
+                required: table.required, optional: table.optional
+            )
+        }
+        try session.checkEveryKeyRead()
+        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
+            var message = "'fetch' names an unknown dataset '\(fetch)'; known: \(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
+            if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) { message += ". Did you mean '\(suggestion)'?" }
+            throw source.error(.invalidValue, at: mapping.entry("fetch")?.value.mark, message)
+        }
+        switch format {
+        case .recbole, .grouplens:
+            guard let path else {
+                throw source.error(.missingKey, at: mapping.mark, "missing required key 'path' in 'dataset' (the folder holding the \(format.rawValue) files)")
+            }
+            for table in tables.map(\.key) where read[table] != nil {
+                throw source.error(.invalidValue, at: mapping.entry(table)?.keyMark, "'\(table)' applies to the delimited format only; this dataset's format is \(format.rawValue)")
+            }
+            return DatasetSpec(format: format, path: resolve(path), name: name, fetch: fetch, skipMalformed: skipMalformed)
+        case .delimited:
+            guard let interactions = read["interactions"] else {
+                throw source.error(.missingKey, at: mapping.mark, "missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)")
+            }
+            return DatasetSpec(
+                format: format, path: resolve(path ?? "."), name: name, fetch: fetch, skipMalformed: skipMalformed,
+                interactions: interactions, items: read["items"], users: read["users"]
+            )
+        }
+    }
+
+    private func readTable(_ decoder: NodeDecoder, required: [String], optional: [String]) throws -> TableSpec {
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let file = try keys.decode(String.self, forKey: "file")
+        var columns: [String: String] = [:]
+        for role in required { columns[role] = try keys.decode(String.self, forKey: NamedKey(stringValue: role)) }
+        for role in optional {
+            if let column = try keys.decodeIfPresent(String.self, forKey: NamedKey(stringValue: role)) { columns[role] = column }
+        }
+        let delimiter = try keys.decodeIfPresent(String.self, forKey: "delimiter")
+        let separator = optional.contains("genres") ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
+        for (key, value) in [("delimiter", delimiter), ("genre-separator", separator)] {
+            if let value, value.count != 1 || value == "\"" {
+                let mark = (try keys.superDecoder(forKey: NamedKey(stringValue: key)) as! NodeDecoder).node.mark
+                throw source.error(.invalidValue, at: mark, "'\(key)' in \(decoder.context) must be one character other than '\"', found '\(value)'")
+            }
+        }
+        let defaultDelimiter: Character = file.hasSuffix(".tsv") || file.hasSuffix(".tab") ? "\t" : ","
+        return TableSpec(
+            file: resolve(file), delimiter: delimiter?.first ?? defaultDelimiter, columns: columns,
+            genreSeparator: separator?.first ?? "|"
+        )
+    }
+
+    private func readPipeline(name: String, _ node: Node, seed: UInt64) throws -> PipelineSpec {
+        let context = "pipeline '\(name)'"
+        let decoder = NodeDecoder(node: node, session: session, context: context)
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        _ = try keys.decodeIfPresent(String.self, forKey: "description")
+        let resultCount = try keys.decodeIfPresent(Int.self, forKey: "n") ?? 10
+        let hasCandidates = keys.contains("candidates")
+        let hasRanker = keys.contains("ranker")
+        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        let filters: FilterSection
+        do {
+            filters = try keys.decodeIfPresent(FilterSection.self, forKey: "filters") ?? FilterSection()
+        } catch let error as ParameterError {
+            throw source.error(.invalidValue, at: mark(of: ["filters"] + error.keyPath, in: node), error.message)
+        }
+        try session.checkEveryKeyRead()
+        if resultCount <= 0 {
+            throw source.error(.invalidValue, at: mapping.entry("n")?.value.mark, "'n' in \(context) must be positive, found \(resultCount)")
+        }
+        guard hasCandidates, case .sequence(let stages, let stagesMark) = mapping.entry("candidates")!.value else {
+            let found = mapping.entry("candidates")
+            throw source.error(
+                found == nil ? .missingKey : .typeMismatch, at: found?.value.mark ?? mapping.mark,
+                found == nil ? "\(context) has no candidate generator; add a 'candidates' list"
+                    : "'candidates' in \(context) expects a list of stages, found \(found!.value.foundDescription)"
+            )
+        }
+        guard !stages.isEmpty else {
+            throw source.error(.missingKey, at: stagesMark, "\(context) has no candidate generator; 'candidates' is empty")
+        }
+        var generators: [GeneratorStage] = []
+        var firstLine: [String: Int] = [:]
+        for stage in stages {
+            let built = try readStage(stage, pipeline: name, seed: seed)
+            if let line = firstLine[built.name] {
+                throw source.error(.duplicate, at: nameMark(of: stage), "duplicate stage name '\(built.name)' in \(context) (first at line \(line))")
+            }
+            firstLine[built.name] = nameMark(of: stage)?.line ?? 0
+            generators.append(built)
+        }
+        guard hasRanker, let rankerEntry = mapping.entry("ranker") else {
+            throw source.error(.missingKey, at: mapping.mark, "missing required key 'ranker' in \(context)")
+        }
+        let ranker = try readRanker(rankerEntry.value, pipeline: name, sources: generators.map(\.name), seed: seed)
+        return PipelineSpec(
+            name: name, resultCount: resultCount, generators: generators,
+            filters: filters.spec, ranker: RankerStage(ranker: ranker)
+        )
+    }
+
+    private func nameMark(of stage: Node) -> Mark? {
+        guard case .mapping(let mapping) = stage else { return nil }
+        return mapping.entry("name")?.value.mark
+    }
+
+    private func readStage(_ node: Node, pipeline: String, seed: UInt64) throws -> GeneratorStage {
+        let context = "a candidate stage of pipeline '\(pipeline)'"
+        let decoder = NodeDecoder(node: node, session: session, context: context)
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let name = try keys.decode(String.self, forKey: "name")
+        let type = try keys.decode(String.self, forKey: "type")
+        let limit = try keys.decodeIfPresent(Int.self, forKey: "limit") ?? 100
+        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        if limit <= 0 {
+            throw source.error(.invalidValue, at: mapping.entry("limit")?.value.mark, "'limit' of stage '\(name)' must be positive, found \(limit)")
+        }
+        let entry = try plugin(type, kind: .generator, at: mapping.entry("type")!.value.mark)
+        let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["name", "type", "limit"])
+        let built = try building(node) {
+            try entry.makeGenerator(paramsDecoder, context: BuildContext(stageName: name, sourceNames: [], seed: seed))!
+        }
+        return GeneratorStage(name: name, limit: limit, generator: built)
+    }
+
+    private func readRanker(_ node: Node, pipeline: String, sources: [String], seed: UInt64) throws -> AnyRanker {
+        let decoder = NodeDecoder(node: node, session: session, context: "the ranker of pipeline '\(pipeline)'")
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let type = try keys.decode(String.self, forKey: "type")
+        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        let entry = try plugin(type, kind: .ranker, at: mapping.entry("type")!.value.mark)
+        let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
+        return try building(node) {
+            try entry.makeRanker(paramsDecoder, context: BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))!
+        }
+    }
+
+    private func plugin(_ type: String, kind: PluginKind, at mark: Mark) throws -> PluginEntry {
+        if let entry = registry[type] {
+            guard entry.kind == kind else {
+                throw source.error(.unknownType, at: mark, "'\(type)' is a \(entry.kind.rawValue), not a \(kind.rawValue)")
+            }
+            return entry
+        }
+        let known = registry.types(of: kind)
+        var message = "unknown \(kind.rawValue) type '\(type)'"
+        if let suggestion = closestMatch(to: type, in: known) {
+            message += ". Did you mean '\(suggestion)'?"
+        } else {
+            message += "; known: \(known.joined(separator: ", "))"
+        }
+        throw source.error(.unknownType, at: mark, message)
+    }
+
+    /// Runs a plugin's build, then rejects unread keys and places its parameter errors.
+    private func building<T>(_ node: Node, _ build: () throws -> T) throws -> T {
+        do {
+            let built = try build()
+            try session.checkEveryKeyRead()
+            return built
+        } catch let error as ParameterError {
+            try session.checkEveryKeyRead()
+            throw source.error(.invalidValue, at: mark(of: error.keyPath, in: node), error.message)
+        }
+    }
+
+    private func mark(of keyPath: [String], in node: Node) -> Mark {
+        var current = node
+        var mark = node.mark
+        for key in keyPath {
+            switch current {
+            case .mapping(let mapping):
+                guard let entry = mapping.entry(key) else { return mark }
+                mark = entry.keyMark
+                current = entry.value
+            case .sequence(let items, _):
+                guard let index = Int(key), items.indices.contains(index) else { return mark }
+                current = items[index]
+                mark = current.mark
+            case .scalar:
+                return mark
+            }
+        }
+        if case .scalar(let scalar) = current { return scalar.mark }
+        return mark
+    }
+}
+
+/// The `filters:` section of a pipeline.
+private struct FilterSection: Decodable {
+    var spec = FilterSpec()
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        spec.excludeSeen = try keys.decodeIfPresent(Bool.self, forKey: "exclude-seen") ?? true
+        spec.excludedItems = try keys.decodeIfPresent([String].self, forKey: "exclude") ?? []
+        spec.minInteractions = try keys.decodeIfPresent(Int.self, forKey: "min-interactions") ?? 0
+        if spec.minInteractions < 0 {
+            throw ParameterError(keyPath: ["min-interactions"], message: "'min-interactions' must be zero or more, found \(spec.minInteractions)")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// The text of a configuration file and the name to report it by.
+struct SourceFile: Sendable {
+    var name: String
+    var text: String
+    private var lines: [Substring]
+
+    init(name: String, text: String) {
+        self.name = name
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The text of a 1-based line without its line break.
+    func line(_ number: Int) -> String? {
+        guard number >= 1, number <= lines.count else { return nil }
+        var line = lines[number - 1]
+        if line.hasSuffix("\r") { line = line.dropLast() }
+        return String(line)
+    }
+
+    /// An error at `mark`, with its source line.
+    func error(_ code: ConfigurationError.Code, at mark: Mark?, _ message: String) -> ConfigurationError {
+        ConfigurationError(
+            code, file: name, line: mark?.line, column: mark?.column, message: message,
+            sourceLine: mark.flatMap { line($0.line) }
+        )
+    }
+}

@@ -1,0 +1,102 @@
+public import ShortlistCore
+
+/// A pipelines file after checking: the dataset to load and every pipeline, plugins built.
+public struct PipelinesFile: Sendable {
+    /// The path the file was read from.
+    public var path: String
+    /// The seed every plugin draws its random numbers from (`seed:`, default 42).
+    public var seed: UInt64
+    /// Where the data is and how to read it.
+    public var dataset: DatasetSpec
+    /// The pipelines in file order; the first is the default.
+    public var pipelines: [PipelineSpec]
+
+    /// The pipeline named `name`, or the first one when `name` is nil.
+    public func pipeline(named name: String?) -> PipelineSpec? {
+        guard let name else { return pipelines.first }
+        return pipelines.first { $0.name == name }
+    }
+}
+
+/// One named pipeline: candidate stages, filters and a ranker.
+public struct PipelineSpec: Sendable {
+    /// The pipeline's name.
+    public var name: String
+    /// How many items a recommendation returns unless the request says otherwise (`n:`, default 10).
+    public var resultCount: Int
+    /// The candidate stages in order.
+    public var generators: [GeneratorStage]
+    /// Which items are never recommended.
+    public var filters: FilterSpec
+    /// The stage that orders the pool.
+    public var ranker: RankerStage
+}
+
+/// A candidate stage: a named generator and how many items it may nominate.
+public struct GeneratorStage: Sendable {
+    /// The stage's name, unique in its pipeline.
+    public var name: String
+    /// The most items it nominates per request (`limit:`).
+    public var limit: Int
+    /// The built plugin.
+    public var generator: AnyCandidateGenerator
+}
+
+/// The ranking stage.
+public struct RankerStage: Sendable {
+    /// The built plugin.
+    public var ranker: AnyRanker
+}
+
+/// The pipeline's `filters:` section.
+public struct FilterSpec: Sendable, Equatable {
+    /// Whether items the user already interacted with are removed (`exclude-seen:`, default true).
+    public var excludeSeen: Bool = true
+    /// External item ids never recommended (`exclude:`, default none).
+    public var excludedItems: [String] = []
+    /// Items with fewer interactions than this are never recommended (`min-interactions:`, default 0).
+    public var minInteractions: Int = 0
+}
+
+/// How the data is stored on disk.
+public enum DatasetFormat: String, Sendable, CaseIterable, ParameterChoice {
+    /// RecBole atomic files: `NAME.inter`, `NAME.item`, `NAME.user` with `field:type` headers.
+    case recbole
+    /// The original GroupLens MovieLens-100K files: `u.data`, `u.item`, `u.user`.
+    case grouplens
+    /// Delimited text files whose columns are mapped in the pipelines file.
+    case delimited
+}
+
+/// The pipelines file's `dataset:` section.
+public struct DatasetSpec: Sendable, Equatable {
+    /// The file layout.
+    public var format: DatasetFormat
+    /// The data folder (recbole, grouplens), resolved against the pipelines file's folder.
+    public var path: String
+    /// The stem of RecBole files (`ml-100k` for `ml-100k.inter`); defaults to the folder's name.
+    public var name: String?
+    /// A dataset `shortlist data fetch` knows, fetched into ``path`` on first use when missing.
+    public var fetch: String?
+    /// Whether malformed rows are skipped (and counted) rather than stopping the load.
+    public var skipMalformed: Bool
+    /// Interactions file for the delimited format.
+    public var interactions: TableSpec?
+    /// Optional item file for the delimited format.
+    public var items: TableSpec?
+    /// Optional user file for the delimited format.
+    public var users: TableSpec?
+}
+
+/// One delimited file and which of its header columns hold which field.
+public struct TableSpec: Sendable, Equatable {
+    /// The file, resolved against the pipelines file's folder.
+    public var file: String
+    /// The field separator; by default a tab for `.tsv` and `.tab` files, a comma otherwise.
+    public var delimiter: Character
+    /// Field role (`user`, `item`, `rating`, `timestamp`, `title`, `year`, `genres`, `age`,
+    /// `gender`, `occupation`) → header column name.
+    public var columns: [String: String]
+    /// The separator between genres inside the genres column (default `|`).
+    public var genreSeparator: Character
+}

@@ -1,0 +1,154 @@
+internal import CYAML
+
+/// Builds a ``Node`` tree from libyaml's event stream, keeping every node's line and column.
+///
+/// Anchors and aliases are resolved, `<<` merge keys applied (explicit keys win, then earlier
+/// merged mappings), and a second document in the stream is rejected.
+struct YAMLReader {
+    let source: SourceFile
+    private var anchors: [String: Node] = [:]
+    private var nextMappingID = 0
+
+    init(source: SourceFile) { self.source = source }
+
+    /// The document's root node, or nil for a file with no content.
+    mutating func read() throws(ConfigurationError) -> Node? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw source.error(.unreadable, at: nil, "cannot start the YAML parser (out of memory)")
+        }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(source.text.utf8)
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(ConfigurationError) -> Node? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            return try readStream(&parser)
+        }
+    }
+
+    private enum Frame {
+        case sequence([Node], Mark, anchor: String?)
+        case mapping([Mapping.Entry], pendingKey: Scalar?, mergeSources: [Node], Mark, anchor: String?)
+    }
+
+    private mutating func readStream(_ parser: inout yaml_parser_t) throws(ConfigurationError) -> Node? {
+        var stack: [Frame] = []
+        var root: Node?
+        var documents = 0
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser) }
+            defer { yaml_event_delete(&event) }
+            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            var completed: Node?
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return root
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    throw source.error(
+                        .syntax, at: mark,
+                        "a second YAML document ('---'); put every pipeline in one document"
+                    )
+                }
+            case YAML_SCALAR_EVENT:
+                let scalar = Scalar(
+                    value: string(event.data.scalar.value, Int(event.data.scalar.length)),
+                    mark: mark, isPlain: event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                )
+                completed = .scalar(scalar)
+                if let anchor = optionalString(event.data.scalar.anchor) { anchors[anchor] = completed }
+            case YAML_ALIAS_EVENT:
+                let name = optionalString(event.data.alias.anchor) ?? ""
+                guard let node = anchors[name] else {
+                    throw source.error(.syntax, at: mark, "alias '*\(name)' names no anchor defined before it")
+                }
+                completed = node
+            case YAML_SEQUENCE_START_EVENT:
+                stack.append(.sequence([], mark, anchor: optionalString(event.data.sequence_start.anchor)))
+            case YAML_MAPPING_START_EVENT:
+                stack.append(.mapping([], pendingKey: nil, mergeSources: [], mark, anchor: optionalString(event.data.mapping_start.anchor)))
+            case YAML_SEQUENCE_END_EVENT:
+                guard case .sequence(let items, let start, let anchor) = stack.removeLast() else { continue }
+                completed = .sequence(items, start)
+                if let anchor { anchors[anchor] = completed }
+            case YAML_MAPPING_END_EVENT:
+                guard case .mapping(let entries, _, let merges, let start, let anchor) = stack.removeLast() else { continue }
+                completed = .mapping(try merged(entries, merges, mark: start))
+                if let anchor { anchors[anchor] = completed }
+            default:
+                break
+            }
+            guard let node = completed else { continue }
+            if stack.isEmpty {
+                root = node
+            } else {
+                try add(node, to: &stack[stack.count - 1])
+            }
+        }
+    }
+
+    private func add(_ node: Node, to frame: inout Frame) throws(ConfigurationError) {
+        switch frame {
+        case .sequence(var items, let mark, let anchor):
+            items.append(node)
+            frame = .sequence(items, mark, anchor: anchor)
+        case .mapping(var entries, let pendingKey, var merges, let mark, let anchor):
+            if let key = pendingKey {
+                if key.isPlain, key.value == "<<" {
+                    merges.append(node)
+                } else {
+                    entries.append(Mapping.Entry(key: key.value, keyMark: key.mark, value: node))
+                }
+                frame = .mapping(entries, pendingKey: nil, mergeSources: merges, mark, anchor: anchor)
+            } else {
+                guard case .scalar(let key) = node else {
+                    throw source.error(.syntax, at: node.mark, "a mapping key must be a plain value, found \(node.foundDescription)")
+                }
+                frame = .mapping(entries, pendingKey: key, mergeSources: merges, mark, anchor: anchor)
+            }
+        }
+    }
+
+    private mutating func merged(_ entries: [Mapping.Entry], _ merges: [Node], mark: Mark) throws(ConfigurationError) -> Mapping {
+        var result = entries
+        var present = Set(entries.map(\.key))
+        var sources: [Node] = []
+        for merge in merges {
+            if case .sequence(let items, _) = merge { sources += items } else { sources.append(merge) }
+        }
+        for source in sources {
+            guard case .mapping(let mapping) = source else {
+                throw self.source.error(.syntax, at: source.mark, "'<<' merges mappings only, found \(source.foundDescription)")
+            }
+            for entry in mapping.entries where present.insert(entry.key).inserted {
+                result.append(entry)
+            }
+        }
+        nextMappingID += 1
+        return Mapping(id: nextMappingID, entries: result, mark: mark)
+    }
+
+    private func syntaxError(_ parser: yaml_parser_t) -> ConfigurationError {
+        let problem = optionalString(parser.problem) ?? "unreadable YAML"
+        let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        var message = "YAML syntax: \(problem)"
+        if let context = optionalString(parser.context) {
+            message += " (\(context) at line \(parser.context_mark.line + 1))"
+        }
+        return source.error(.syntax, at: mark, message)
+    }
+}
+
+private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
+    guard let pointer else { return "" }
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+}
+
+private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    pointer.map { String(cString: $0) }
+}
+
+private func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+    pointer.map { String(cString: $0) }
+}

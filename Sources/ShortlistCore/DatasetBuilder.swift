@@ -1,0 +1,86 @@
+/// Collects users, items and interactions by external id, then builds a ``Dataset``.
+///
+/// Items and users get dense indices in the order they are first seen, so declaring the
+/// catalogue before the interactions keeps item files' order.
+public struct DatasetBuilder {
+    private var userIDs: [String] = []
+    private var itemIDs: [String] = []
+    private var userLookup: [String: Int32] = [:]
+    private var itemLookup: [String: Int32] = [:]
+    private var items: [ItemFeatures] = []
+    private var users: [UserFeatures] = []
+    private var interactionUsers: [Int32] = []
+    private var interactionItems: [Int32] = []
+    private var ratings: [Float] = []
+    private var timestamps: [Int64] = []
+    private var hasRatings = false
+    private var hasTimestamps = false
+
+    /// An empty builder.
+    public init() {}
+
+    /// The number of interactions added so far.
+    public var interactionCount: Int { interactionUsers.count }
+
+    /// Declares an item (or replaces its features); returns its index.
+    @discardableResult
+    public mutating func addItem(_ id: String, features: ItemFeatures? = nil) -> ItemIndex {
+        let index = itemIndex(id)
+        if let features { items[Int(index)] = features }
+        return Int(index)
+    }
+
+    /// Declares a user (or replaces their features); returns their index.
+    @discardableResult
+    public mutating func addUser(_ id: String, features: UserFeatures? = nil) -> UserIndex {
+        let index = userIndex(id)
+        if let features { users[Int(index)] = features }
+        return Int(index)
+    }
+
+    /// Records that `user` interacted with `item`, with an optional rating and timestamp.
+    public mutating func addInteraction(user: String, item: String, rating: Float? = nil, timestamp: Int64? = nil) {
+        interactionUsers.append(userIndex(user))
+        interactionItems.append(itemIndex(item))
+        ratings.append(rating ?? 1)
+        timestamps.append(timestamp ?? 0)
+        if rating != nil { hasRatings = true }
+        if timestamp != nil { hasTimestamps = true }
+    }
+
+    /// The finished dataset.
+    ///
+    /// - Complexity: O(interactions · log(interactions per user)).
+    public func build() -> Dataset {
+        let byUser = InteractionMatrix(
+            rowCount: userIDs.count, rows: interactionUsers, columns: interactionItems,
+            ratings: ratings, timestamps: timestamps
+        )
+        let byItem = InteractionMatrix(
+            rowCount: itemIDs.count, rows: interactionItems, columns: interactionUsers,
+            ratings: ratings, timestamps: timestamps
+        )
+        return Dataset(
+            userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byItem,
+            items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
+        )
+    }
+
+    private mutating func itemIndex(_ id: String) -> Int32 {
+        if let index = itemLookup[id] { return index }
+        let index = Int32(itemIDs.count)
+        itemLookup[id] = index
+        itemIDs.append(id)
+        items.append(ItemFeatures(title: id))
+        return index
+    }
+
+    private mutating func userIndex(_ id: String) -> Int32 {
+        if let index = userLookup[id] { return index }
+        let index = Int32(userIDs.count)
+        userLookup[id] = index
+        userIDs.append(id)
+        users.append(UserFeatures())
+        return index
+    }
+}

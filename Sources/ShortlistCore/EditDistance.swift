@@ -1,0 +1,34 @@
+/// The Levenshtein distance between two strings, counted in characters.
+///
+/// - Complexity: O(a.count × b.count).
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0 ... b.count)
+    var current = previous
+    for i in 1 ... a.count {
+        current[0] = i
+        for j in 1 ... b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// The candidate closest to `word` when it is close enough to be a likely typo, else nil.
+///
+/// Close enough means at most a third of the word's length in edits, and at least one.
+public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
+    let limit = max(1, word.count / 3)
+    var best: (name: String, distance: Int)?
+    for candidate in candidates {
+        let distance = editDistance(word.lowercased(), candidate.lowercased())
+        if distance <= limit, distance < (best?.distance ?? .max) {
+            best = (candidate, distance)
+        }
+    }
+    return best?.name
+}

@@ -1,0 +1,47 @@
+/// A named number that went into a contribution, such as a raw score, a normalised score or a weight.
+public struct Factor: Sendable, Equatable, Codable {
+    /// What the number is, e.g. `score`, `min-max`, `weight`.
+    public var name: String
+    /// Its value.
+    public var value: Double
+
+    /// A factor.
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One term of a ranker's final score, produced by the code that computes the score.
+public struct Contribution: Sendable, Equatable, Codable {
+    /// What the term comes from, usually a candidate stage's name.
+    public var name: String
+    /// The term's value; a ranked item's contributions add up to its score.
+    public var value: Double
+    /// The numbers the term was made from, in the order they combine.
+    public var factors: [Factor]
+
+    /// A contribution.
+    public init(name: String, value: Double, factors: [Factor] = []) {
+        self.name = name
+        self.value = value
+        self.factors = factors
+    }
+}
+
+/// An item as a ranker ordered it: its final score and the terms that make it up.
+public struct Ranked: Sendable, Equatable {
+    /// The item.
+    public var item: ItemIndex
+    /// The final score; higher ranks first.
+    public var score: Double
+    /// Terms whose values sum to ``score``.
+    public var contributions: [Contribution]
+
+    /// A ranked item.
+    public init(item: ItemIndex, score: Double, contributions: [Contribution]) {
+        self.item = item
+        self.score = score
+        self.contributions = contributions
+    }
+}

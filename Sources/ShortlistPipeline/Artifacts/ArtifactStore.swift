@@ -1,0 +1,96 @@
+import Foundation
+public import ShortlistCore
+
+/// Content-addressed model artifacts in one folder.
+///
+/// A file is `TYPE-KEY.bin`, where the key hashes everything the fit depends on. Its header
+/// holds a magic, the header version, the plugin type, the model's format version, the key,
+/// the payload length and an FNV-1a checksum of the payload. Files are written to a
+/// temporary name and renamed, so a crash never leaves a half-written artifact under a key.
+public struct ArtifactStore: Sendable {
+    /// The folder, created on first write.
+    public let folder: String
+
+    static let magic: [UInt8] = Array("SLAF".utf8)
+    static let headerVersion = 1
+
+    /// A store in `folder`.
+    public init(folder: String) { self.folder = folder }
+
+    /// The key of a fit: the plugin type, its parameters, the model's format version, the
+    /// dataset's fingerprint and the keys of the stages it depends on.
+    public static func key(type: String, configuration: String, formatVersion: Int, dataset: UInt64, upstream: [String] = []) -> String {
+        var hash = FNV1a()
+        hash.combine("shortlist-artifact")
+        hash.combine(type)
+        hash.combine(configuration)
+        hash.combine(formatVersion)
+        hash.combine(Int(bitPattern: UInt(dataset)))
+        for key in upstream { hash.combine(key) }
+        return hash.hex
+    }
+
+    /// The path of the artifact for `type` and `key`.
+    public func path(type: String, key: String) -> String { "\(folder)/\(type)-\(key).bin" }
+
+    /// Reads the payload stored under the key; nil when there is none.
+    ///
+    /// Throws when a file exists but is truncated, corrupt or written for something else.
+    public func payload(type: String, key: String, formatVersion: Int) throws(ArtifactError) -> ArtifactReader? {
+        let path = path(type: type, key: key)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ArtifactError(.io, "cannot read \(path)")
+        }
+        var header = ArtifactReader(bytes: Array(data))
+        let magic = try header.readArray(of: UInt8.self)
+        guard magic == Self.magic else { throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact") }
+        let version = try header.readInt()
+        let storedType = try header.readString()
+        let storedFormat = try header.readInt()
+        let storedKey = try header.readString()
+        guard version == Self.headerVersion, storedType == type, storedFormat == formatVersion, storedKey == key else {
+            throw ArtifactError(.mismatched, "\(path) was written for \(storedType) format \(storedFormat), key \(storedKey)")
+        }
+        let length = try header.readInt()
+        let checksum = try header.readInt()
+        let payload = try header.readArray(of: UInt8.self)
+        guard payload.count == length, header.isAtEnd else {
+            throw ArtifactError(.truncated, "\(path) holds \(payload.count) payload bytes, its header says \(length)")
+        }
+        var hash = FNV1a()
+        payload.withUnsafeBytes { hash.combine(bytes: $0) }
+        guard Int(bitPattern: UInt(hash.value)) == checksum else {
+            throw ArtifactError(.corrupt, "\(path) fails its checksum")
+        }
+        return ArtifactReader(bytes: payload)
+    }
+
+    /// Stores a payload under the key: written to a temporary file, then renamed into place.
+    public func store(_ payload: [UInt8], type: String, key: String, formatVersion: Int) throws(ArtifactError) {
+        var hash = FNV1a()
+        payload.withUnsafeBytes { hash.combine(bytes: $0) }
+        var writer = ArtifactWriter()
+        writer.write(Self.magic)
+        writer.write(Self.headerVersion)
+        writer.write(type)
+        writer.write(formatVersion)
+        writer.write(key)
+        writer.write(payload.count)
+        writer.write(Int(bitPattern: UInt(hash.value)))
+        writer.write(payload)
+        let path = path(type: type, key: key)
+        let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(writer.bytes).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ArtifactError(.io, "cannot write \(temporary): \(error.localizedDescription)")
+        }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ArtifactError(.io, "cannot rename \(temporary) to \(path)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// A problem with data on disk or a request's ids: a missing file, a malformed row, an unknown id.
+public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, for programs.
+    public enum Code: String, Sendable {
+        /// A file or folder is missing or unreadable.
+        case missingFile
+        /// A row does not parse.
+        case malformedRow
+        /// A header lacks a mapped column.
+        case missingColumn
+        /// An id the dataset does not know.
+        case unknownID
+        /// Fetching a dataset failed.
+        case fetchFailed
+        /// A request that cannot be answered as asked.
+        case badRequest
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// What is wrong, in users' words.
+    public var message: String
+    /// The file involved, if any.
+    public var file: String?
+    /// The 1-based line in ``file``, if any.
+    public var line: Int?
+
+    /// An error.
+    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+    }
+
+    /// `FILE:LINE: MESSAGE`, or just the message when there is no file.
+    public var description: String {
+        guard let file else { return message }
+        return line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+public import ShortlistCore
+
+/// Fetches public datasets into a data folder.
+public enum DatasetFetcher {
+    /// The pinned source of MovieLens-100K: RecBole's wheel ships it in its examples.
+    static let recboleRequirement = "recbole==1.2.1"
+    static let recboleSHA256 = "9c9948202011f37eb0a7c6768129313f00d6403ad221ec940d5e2d5d5f33a407"
+    static let movieLensFiles = ["ml-100k.inter", "ml-100k.item", "ml-100k.user"]
+
+    /// Whether `folder` already holds the dataset `name`.
+    public static func isPresent(_ name: String, in folder: String) -> Bool {
+        movieLensFiles.allSatisfy { FileManager.default.fileExists(atPath: "\(folder)/\($0)") }
+    }
+
+    /// Fetches `name` into `folder` unless it is already there; returns whether it downloaded.
+    ///
+    /// MovieLens-100K comes from the `recbole` wheel (`pip download --no-deps`, sha256 checked),
+    /// whose `.inter`, `.item` and `.user` files are extracted into `folder`. The files appear
+    /// all at once: they are extracted beside the folder and renamed into place.
+    @discardableResult
+    public static func fetch(_ name: String, into folder: String, progress: ProgressReporter = .silent) throws(DataError) -> Bool {
+        guard name == "movielens-100k" else {
+            throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
+        }
+        if isPresent(name, in: folder) { return false }
+        let work = "\(folder).partial-\(ProcessInfo.processInfo.processIdentifier)"
+        let fileManager = FileManager.default
+        defer { try? fileManager.removeItem(atPath: work) }
+        do {
+            try fileManager.createDirectory(atPath: "\(work)/wheel", withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.fetchFailed, "cannot create \(work): \(error.localizedDescription)")
+        }
+        let fallback = "Alternatively, download the GroupLens ml-100k archive yourself and point the dataset at it: "
+            + "'format: grouplens' and 'path:' the folder holding u.data, u.item and u.user."
+        progress.report("downloading \(recboleRequirement) with pip", done: 0, total: 3)
+        try run(
+            ["python3", "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
+             recboleRequirement, "-d", "\(work)/wheel"],
+            failure: "pip could not download \(recboleRequirement)", hint: fallback
+        )
+        progress.report("checking the wheel's sha256", done: 1, total: 3)
+        let script = """
+        import hashlib, pathlib, sys, zipfile
+        wheel = next(pathlib.Path(sys.argv[1]).glob("recbole-*.whl"))
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        if digest != sys.argv[2]:
+            sys.exit(f"sha256 of {wheel.name} is {digest}, expected {sys.argv[2]}")
+        with zipfile.ZipFile(wheel) as archive:
+            for name in sys.argv[4:]:
+                data = archive.read("recbole/dataset_example/ml-100k/" + name)
+                pathlib.Path(sys.argv[3], name).write_bytes(data)
+        """
+        try run(
+            ["python3", "-c", script, "\(work)/wheel", recboleSHA256, work] + movieLensFiles,
+            failure: "the downloaded wheel failed its check", hint: fallback
+        )
+        progress.report("installing into \(folder)", done: 2, total: 3)
+        do {
+            try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for file in movieLensFiles {
+                let target = "\(folder)/\(file)"
+                if fileManager.fileExists(atPath: target) { try fileManager.removeItem(atPath: target) }
+                try fileManager.moveItem(atPath: "\(work)/\(file)", toPath: target)
+            }
+        } catch {
+            throw DataError(.fetchFailed, "cannot move the files into \(folder): \(error.localizedDescription)")
+        }
+        progress.report("installed into \(folder)", done: 3, total: 3)
+        return true
+    }
+
+    private static func run(_ arguments: [String], failure: String, hint: String) throws(DataError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw DataError(.fetchFailed, "\(failure): cannot run python3 (\(error.localizedDescription)). \(hint)")
+        }
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: output, as: UTF8.self)
+            let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            let reason = process.terminationStatus == 127 ? "python3 is not installed" : last
+            throw DataError(.fetchFailed, "\(failure): \(reason). \(hint)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+public import ShortlistCore
+
+/// Why one item is, or is not, in a user's recommendations.
+public struct ItemExplanation: Sendable {
+    /// Where the item ended up.
+    public enum Outcome: Sendable, Equatable {
+        /// In the list at this rank (from 1).
+        case recommended(rank: Int)
+        /// Ranked by the ranker, but below the cut-off: its rank in the pool and the last kept score.
+        case belowCutoff(rank: Int, cutoffScore: Double)
+        /// Removed by these filters before any generator saw it.
+        case filtered(by: [String])
+        /// No generator nominated it within its limit.
+        case notNominated
+    }
+
+    /// One candidate stage's view of the item.
+    public struct StageView: Sendable {
+        /// The stage name.
+        public var name: String
+        /// The plugin type.
+        public var type: String
+        /// The stage's candidate budget.
+        public var limit: Int
+        /// The item's rank in the stage's full ordering (filters applied), if it scores it at all.
+        public var rank: Int?
+        /// The stage's score for the item, if it scores it.
+        public var score: Double?
+        /// The stage's reasons for the score.
+        public var reasons: [Reason]
+        /// Why the stage offered nothing for this user, if it did not.
+        public var emptyReason: String?
+
+        /// Whether the item made the stage's list.
+        public var isNominated: Bool { rank.map { $0 <= limit } ?? false }
+    }
+
+    /// The item.
+    public var item: ItemIndex
+    /// Where it ended up.
+    public var outcome: Outcome
+    /// Every candidate stage's view of it.
+    public var stages: [StageView]
+    /// The ranker's score and contributions, when it reached the ranker.
+    public var ranked: Ranked?
+    /// The whole request's trace.
+    public var trace: Trace
+}
+
+extension FittedPipeline {
+    /// Explains the item `itemID` for `userID`: its rank, or which stage or filter stopped it.
+    ///
+    /// Throws for an item id the catalogue does not have.
+    public func explain(userID: String, itemID: String, n: Int? = nil) throws(DataError) -> ItemExplanation {
+        guard let item = dataset.item(itemID) else {
+            throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
+        }
+        let (list, trace) = recommendWithTrace(userID: userID, n: n)
+        let query = query(forUserID: userID)
+        let stageViews = stages.enumerated().map { index, stage in
+            let step = trace.generators[index]
+            var rank = step.candidates.firstIndex { $0.item == item }.map { $0 + 1 }
+            var score = rank.map { step.candidates[$0 - 1].score }
+            if rank == nil, !query.excluded.contains(item) {
+                let full = stage.model.candidates(for: query, limit: dataset.itemCount)
+                if let position = full.firstIndex(where: { $0.item == item }) {
+                    rank = position + 1
+                    score = full[position].score
+                }
+            }
+            return ItemExplanation.StageView(
+                name: stage.name, type: stage.type, limit: stage.limit, rank: rank, score: score,
+                reasons: stage.model.explain(item: item, for: query), emptyReason: step.emptyReason
+            )
+        }
+        let outcome: ItemExplanation.Outcome
+        let ranked = trace.ranked.firstIndex { $0.item == item }
+        if let position = list.firstIndex(where: { $0.item == item }) {
+            outcome = .recommended(rank: position + 1)
+        } else if let ranked {
+            outcome = .belowCutoff(rank: ranked + 1, cutoffScore: list.last?.score ?? .nan)
+        } else if query.excluded.contains(item) {
+            outcome = .filtered(by: filters.filter { $0.excludes(item, for: query) }.map(\.name))
+        } else {
+            outcome = .notNominated
+        }
+        return ItemExplanation(
+            item: item, outcome: outcome, stages: stageViews, ranked: ranked.map { trace.ranked[$0] }, trace: trace
+        )
+    }
+}

@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+public import ShortlistConfig
+public import ShortlistCore
+
+/// A pipelines file with its data and artifact folder: loads, fetches and fits what is needed.
+public struct Workspace: Sendable {
+    /// The checked pipelines file.
+    public let file: PipelinesFile
+    /// Where fitted stages are stored (`.shortlist/artifacts` beside the pipelines file).
+    public let artifacts: ArtifactStore
+    private let log: @Sendable (String) -> Void
+    private let progress: @Sendable (String) -> ProgressReporter
+
+    /// Opens a pipelines file.
+    ///
+    /// - Parameters:
+    ///   - log: receives one line per notable step (reused or fitted stage, warnings).
+    ///   - progress: makes a progress reporter for a named long step.
+    public init(
+        path: String, registry: PluginRegistry,
+        log: @escaping @Sendable (String) -> Void = { _ in },
+        progress: @escaping @Sendable (String) -> ProgressReporter = { _ in .silent }
+    ) throws(ConfigurationError) {
+        file = try PipelinesFile.load(path: path, registry: registry)
+        let folder = (path as NSString).deletingLastPathComponent
+        artifacts = ArtifactStore(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/artifacts")
+        self.log = log
+        self.progress = progress
+    }
+
+    /// Loads the dataset, fetching it first when it is missing and the file names a `fetch:`.
+    public func loadDataset() throws(DataError) -> Dataset {
+        let spec = file.dataset
+        if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
+            log("dataset: \(spec.path) is missing; fetching \(fetch)")
+            try DatasetFetcher.fetch(fetch, into: spec.path, progress: progress("fetching \(fetch)"))
+        }
+        let (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
+        for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
+            log("dataset: skipped \(count) malformed row\(count == 1 ? "" : "s") in \(file)")
+        }
+        return dataset
+    }
+
+    /// The pipeline `name` (the first when nil) with every stage loaded from its artifact or fitted.
+    public func prepare(pipeline name: String?, dataset: Dataset) throws -> FittedPipeline {
+        guard let spec = file.pipeline(named: name) else {
+            let names = file.pipelines.map(\.name)
+            var message = "no pipeline named '\(name ?? "")' in \(file.path)"
+            if let suggestion = closestMatch(to: name ?? "", in: names) { message += ". Did you mean '\(suggestion)'?" }
+            else { message += "; the pipelines are \(names.joined(separator: ", "))" }
+            throw DataError(.badRequest, message)
+        }
+        var stages: [FittedPipeline.Stage] = []
+        var keys: [String] = []
+        for stage in spec.generators {
+            let generator = stage.generator
+            let key = ArtifactStore.key(
+                type: generator.type, configuration: generator.configuration,
+                formatVersion: generator.formatVersion, dataset: dataset.fingerprint
+            )
+            let model = try cached(stage: stage.name, type: generator.type, key: key, formatVersion: generator.formatVersion,
+                                   read: { (reader: inout ArtifactReader) throws(ArtifactError) in try generator.read(&reader) },
+                                   fit: { try generator.fit(TrainingData(dataset: dataset), progress: progress("fitting \(stage.name)")) },
+                                   write: { $0.write(to: &$1) })
+            stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model))
+            keys.append(key)
+        }
+        let ranker = spec.ranker.ranker
+        let key = ArtifactStore.key(
+            type: ranker.type, configuration: ranker.configuration, formatVersion: ranker.formatVersion,
+            dataset: dataset.fingerprint, upstream: keys
+        )
+        let model = try cached(stage: "ranker", type: ranker.type, key: key, formatVersion: ranker.formatVersion,
+                               read: { (reader: inout ArtifactReader) throws(ArtifactError) in try ranker.read(&reader) },
+                               fit: { try ranker.fit(RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name)), progress: progress("fitting ranker")) },
+                               write: { $0.write(to: &$1) })
+        return try FittedPipeline(
+            name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
+            rankerType: ranker.type, ranker: model, filterSpec: spec.filters
+        )
+    }
+
+    /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
+    private func cached<Model>(
+        stage: String, type: String, key: String, formatVersion: Int,
+        read: (inout ArtifactReader) throws(ArtifactError) -> Model,
+        fit: () throws -> Model,
+        write: (Model, inout ArtifactWriter) -> Void
+    ) throws -> Model {
+        let path = artifacts.path(type: type, key: key)
+        do throws(ArtifactError) {
+            if var reader = try artifacts.payload(type: type, key: key, formatVersion: formatVersion) {
+                let model = try read(&reader)
+                guard reader.isAtEnd else { throw ArtifactError(.corrupt, "\(path) has bytes after the model") }
+                log("stage '\(stage)' (\(type)): reused artifact \(path)")
+                return model
+            }
+        } catch {
+            log("warning: stage '\(stage)' (\(type)): \(error.message); refitting")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model = try fit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var writer = ArtifactWriter()
+        write(model, &writer)
+        do throws(ArtifactError) {
+            try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
+            log("stage '\(stage)' (\(type)): fitted in \(String(format: "%.3f", seconds)) s, saved \(path)")
+        } catch {
+            log("warning: stage '\(stage)' (\(type)): fitted in \(String(format: "%.3f", seconds)) s but not saved: \(error.message)")
+        }
+        return model
+    }
+}

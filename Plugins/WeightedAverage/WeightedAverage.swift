@@ -58,7 +58,7 @@ public struct WeightedAverage: Ranker {
                 } else {
                     message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
                 }
-                throw ParameterError(keyPath: ["weights", name], message: message)
+                throw ParameterError(keyPath: ["weights", name], message: message, isAboutKey: true)
             }
             guard weight.isFinite else {
                 throw ParameterError(keyPath: ["weights", name], message: "the weight of '\(name)' must be a finite number")

@@ -48,7 +48,9 @@ struct Explain: ParsableCommand {
         lines.append("candidate stages:")
         for stage in explanation.stages {
             var line = "  \(stage.name) (\(stage.type), limit \(stage.limit)): "
-            if let reason = stage.emptyReason {
+            if case .filtered = explanation.outcome {
+                line += "never offered it: the filters exclude it before any stage runs"
+            } else if let reason = stage.emptyReason {
                 line += "nominated nothing — \(reason)"
             } else if let rank = stage.rank {
                 line += stage.isNominated ? "nominated at rank \(rank)" : "ranked \(rank), beyond its limit: not nominated"

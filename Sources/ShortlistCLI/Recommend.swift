@@ -214,6 +214,6 @@ struct RecommendationTable {
                 }
             }
         }
-        return lines.joined(separator: "\n")
+        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
     }
 }

@@ -154,7 +154,7 @@ private struct FileReader {
         do {
             filters = try keys.decodeIfPresent(FilterSection.self, forKey: "filters") ?? FilterSection()
         } catch let error as ParameterError {
-            throw source.error(.invalidValue, at: mark(of: ["filters"] + error.keyPath, in: node), error.message)
+            throw source.error(.invalidValue, at: mark(of: ["filters"] + error.keyPath, in: node, key: error.isAboutKey), error.message)
         }
         try session.checkEveryKeyRead()
         if resultCount <= 0 {
@@ -252,11 +252,12 @@ private struct FileReader {
             return built
         } catch let error as ParameterError {
             try session.checkEveryKeyRead()
-            throw source.error(.invalidValue, at: mark(of: error.keyPath, in: node), error.message)
+            throw source.error(.invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey), error.message)
         }
     }
 
-    private func mark(of keyPath: [String], in node: Node) -> Mark {
+    /// Where `keyPath` leads: the last key's mark when `key` is set, else its value's.
+    private func mark(of keyPath: [String], in node: Node, key: Bool) -> Mark {
         var current = node
         var mark = node.mark
         for key in keyPath {
@@ -273,7 +274,7 @@ private struct FileReader {
                 return mark
             }
         }
-        if case .scalar(let scalar) = current { return scalar.mark }
+        if !key, case .scalar(let scalar) = current { return scalar.mark }
         return mark
     }
 }

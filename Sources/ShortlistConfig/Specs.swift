@@ -56,6 +56,13 @@ public struct FilterSpec: Sendable, Equatable {
     public var excludedItems: [String] = []
     /// Items with fewer interactions than this are never recommended (`min-interactions:`, default 0).
     public var minInteractions: Int = 0
+
+    /// Filters with the given settings.
+    public init(excludeSeen: Bool = true, excludedItems: [String] = [], minInteractions: Int = 0) {
+        self.excludeSeen = excludeSeen
+        self.excludedItems = excludedItems
+        self.minInteractions = minInteractions
+    }
 }
 
 /// How the data is stored on disk.
@@ -86,6 +93,21 @@ public struct DatasetSpec: Sendable, Equatable {
     public var items: TableSpec?
     /// Optional user file for the delimited format.
     public var users: TableSpec?
+
+    /// A dataset section.
+    public init(
+        format: DatasetFormat, path: String, name: String? = nil, fetch: String? = nil, skipMalformed: Bool = false,
+        interactions: TableSpec? = nil, items: TableSpec? = nil, users: TableSpec? = nil
+    ) {
+        self.format = format
+        self.path = path
+        self.name = name
+        self.fetch = fetch
+        self.skipMalformed = skipMalformed
+        self.interactions = interactions
+        self.items = items
+        self.users = users
+    }
 }
 
 /// One delimited file and which of its header columns hold which field.
@@ -99,4 +121,12 @@ public struct TableSpec: Sendable, Equatable {
     public var columns: [String: String]
     /// The separator between genres inside the genres column (default `|`).
     public var genreSeparator: Character
+
+    /// A table.
+    public init(file: String, delimiter: Character, columns: [String: String], genreSeparator: Character = "|") {
+        self.file = file
+        self.delimiter = delimiter
+        self.columns = columns
+        self.genreSeparator = genreSeparator
+    }
 }

@@ -20,13 +20,14 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The candidate closest to `word` when it is close enough to be a likely typo, else nil.
 ///
-/// Close enough means at most a third of the word's length in edits, and at least one.
+/// Close enough means at most a third of the word's length in edits (at least one), and
+/// fewer edits than the word has characters.
 public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, word.count / 3)
     var best: (name: String, distance: Int)?
     for candidate in candidates {
         let distance = editDistance(word.lowercased(), candidate.lowercased())
-        if distance <= limit, distance < (best?.distance ?? .max) {
+        if distance <= limit, distance < word.count, distance < (best?.distance ?? .max) {
             best = (candidate, distance)
         }
     }

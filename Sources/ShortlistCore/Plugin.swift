@@ -127,11 +127,14 @@ public struct ParameterError: Error, Sendable, Equatable {
     public var keyPath: [String]
     /// What is wrong, in users' words.
     public var message: String
+    /// Whether the last key itself is wrong (a name), rather than its value.
+    public var isAboutKey: Bool
 
     /// An error at `keyPath`.
-    public init(keyPath: [String], message: String) {
+    public init(keyPath: [String], message: String, isAboutKey: Bool = false) {
         self.keyPath = keyPath
         self.message = message
+        self.isAboutKey = isAboutKey
     }
 }
 

@@ -107,10 +107,15 @@ public struct Workspace: Sendable {
         write(model, &writer)
         do throws(ArtifactError) {
             try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
-            log("stage '\(stage)' (\(type)): fitted in \(String(format: "%.3f", seconds)) s, saved \(path)")
+            log("stage '\(stage)' (\(type)): fitted in \(duration(seconds)), saved \(path)")
         } catch {
-            log("warning: stage '\(stage)' (\(type)): fitted in \(String(format: "%.3f", seconds)) s but not saved: \(error.message)")
+            log("warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not saved: \(error.message)")
         }
         return model
     }
+}
+
+/// `0.4 ms`, `12.3 ms`, `4.56 s`.
+private func duration(_ seconds: Double) -> String {
+    seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
 }

@@ -42,9 +42,16 @@ public struct ArtifactStore: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ArtifactError(.io, "cannot read \(path)")
         }
-        var header = ArtifactReader(bytes: Array(data))
-        let magic = try header.readArray(of: UInt8.self)
-        guard magic == Self.magic else { throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact") }
+        guard data.starts(with: Self.magic) else { throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact") }
+        do throws(ArtifactError) {
+            return try payload(in: Array(data.dropFirst(Self.magic.count)), path: path, type: type, key: key, formatVersion: formatVersion)
+        } catch {
+            throw ArtifactError(error.code, error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
+        }
+    }
+
+    private func payload(in bytes: [UInt8], path: String, type: String, key: String, formatVersion: Int) throws(ArtifactError) -> ArtifactReader {
+        var header = ArtifactReader(bytes: bytes)
         let version = try header.readInt()
         let storedType = try header.readString()
         let storedFormat = try header.readInt()
@@ -71,7 +78,6 @@ public struct ArtifactStore: Sendable {
         var hash = FNV1a()
         payload.withUnsafeBytes { hash.combine(bytes: $0) }
         var writer = ArtifactWriter()
-        writer.write(Self.magic)
         writer.write(Self.headerVersion)
         writer.write(type)
         writer.write(formatVersion)
@@ -83,7 +89,7 @@ public struct ArtifactStore: Sendable {
         let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(writer.bytes).write(to: URL(fileURLWithPath: temporary))
+            try Data(Self.magic + writer.bytes).write(to: URL(fileURLWithPath: temporary))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw ArtifactError(.io, "cannot write \(temporary): \(error.localizedDescription)")

@@ -1,0 +1,78 @@
+public import ShortlistCore
+
+/// Checks the guarantees every candidate generator makes; returns what it broke (empty when none).
+///
+/// It fits two generators from `make` and compares them (the same seed gives the same output),
+/// stores and reloads the model, and for a sample of users — plus an unknown id — checks that
+/// each list is within `limit`, best first, free of duplicates and of excluded items, and that
+/// `explain` answers for what was nominated.
+public func checkCandidateGenerator<G: CandidateGenerator>(
+    _ make: () throws -> G, on dataset: Dataset, limit: Int = 20
+) throws -> [String] {
+    var problems: [String] = []
+    let first = try make().fit(TrainingData(dataset: dataset), progress: .silent)
+    let second = try make().fit(TrainingData(dataset: dataset), progress: .silent)
+    var writer = ArtifactWriter()
+    first.write(to: &writer)
+    var reader = ArtifactReader(bytes: writer.bytes)
+    let reloaded = try G.Model(reading: &reader)
+    if !reader.isAtEnd { problems.append("reading the artifact back leaves bytes unread") }
+
+    var random = SeededGenerator(seed: 99)
+    var queries: [Query] = []
+    for user in stride(from: 0, to: dataset.userCount, by: max(1, dataset.userCount / 40)) {
+        var excluded = ItemSet(capacity: dataset.itemCount)
+        for item in dataset.byUser.columns[dataset.byUser.range(of: user)] { excluded.insert(Int(item)) }
+        for _ in 0 ..< 3 { excluded.insert(Int.random(in: 0 ..< max(1, dataset.itemCount), using: &random)) }
+        queries.append(dataset.query(for: user, excluded: excluded))
+    }
+    queries.append(dataset.query(forUserID: "no-such-user"))
+
+    for query in queries {
+        let who = "user \(query.userID)"
+        let list = first.candidates(for: query, limit: limit)
+        if list.count > limit { problems.append("\(who): \(list.count) candidates for limit \(limit)") }
+        if Set(list.map(\.item)).count != list.count { problems.append("\(who): duplicate candidates") }
+        if let bad = list.first(where: { query.excluded.contains($0.item) }) { problems.append("\(who): excluded item \(bad.item) nominated") }
+        if let bad = list.first(where: { !(0 ..< dataset.itemCount).contains($0.item) }) { problems.append("\(who): item \(bad.item) outside the catalogue") }
+        if list.contains(where: { !$0.score.isFinite }) { problems.append("\(who): a score is not finite") }
+        if zip(list, list.dropFirst()).contains(where: { $0.score < $1.score }) { problems.append("\(who): candidates not best first") }
+        if second.candidates(for: query, limit: limit) != list { problems.append("\(who): two fits with one seed disagree") }
+        if reloaded.candidates(for: query, limit: limit) != list { problems.append("\(who): the reloaded artifact disagrees") }
+        if first.candidates(for: query, limit: 0).count != 0 { problems.append("\(who): limit 0 gives candidates") }
+        if let top = list.first, first.explain(item: top.item, for: query) != reloaded.explain(item: top.item, for: query) {
+            problems.append("\(who): explanations differ after reloading")
+        }
+        if list.isEmpty, first.unavailableReason(for: query) == nil, query.excluded.count < dataset.itemCount {
+            problems.append("\(who): no candidates and no reason given")
+        }
+    }
+    return problems
+}
+
+/// Checks the guarantees every ranker makes on the given pools; returns what it broke.
+///
+/// Each output must be a permutation of its pool, best first, with contributions that add up
+/// to each score, the same on a second call and after storing and reloading the model.
+public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Query)]) throws -> [String] {
+    var problems: [String] = []
+    var writer = ArtifactWriter()
+    model.write(to: &writer)
+    var reader = ArtifactReader(bytes: writer.bytes)
+    let reloaded = try M(reading: &reader)
+    for (index, (pool, query)) in pools.enumerated() {
+        let ranked = model.rank(pool, for: query)
+        let which = "pool \(index)"
+        if ranked.map(\.item).sorted() != pool.entries.map(\.item).sorted() { problems.append("\(which): output is not a permutation of the pool") }
+        if zip(ranked, ranked.dropFirst()).contains(where: { $0.score < $1.score }) { problems.append("\(which): not best first") }
+        for item in ranked {
+            let sum = item.contributions.reduce(0) { $0 + $1.value }
+            if abs(sum - item.score) > 1e-9 * max(1, abs(item.score)) {
+                problems.append("\(which): contributions of item \(item.item) add to \(sum), score is \(item.score)")
+            }
+        }
+        if model.rank(pool, for: query) != ranked { problems.append("\(which): two calls disagree") }
+        if reloaded.rank(pool, for: query) != ranked { problems.append("\(which): the reloaded artifact disagrees") }
+    }
+    return problems
+}

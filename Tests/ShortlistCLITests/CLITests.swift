@@ -1,0 +1,187 @@
+import Foundation
+import ShortlistTestSupport
+import Testing
+
+/// The result of running the `shortlist` binary.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the built `shortlist` binary in `folder` with `arguments`.
+func shortlist(_ arguments: [String], in folder: String) throws -> Run {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shortlist")
+    let candidates = [binary.path] + ["debug", "release"].map { FileManager.default.currentDirectoryPath + "/.build/\($0)/shortlist" }
+    let path = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the shortlist binary is not built")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// A temporary folder holding planted data as delimited files and a pipelines file.
+func project() throws -> TemporaryDirectory {
+    let folder = try TemporaryDirectory()
+    let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+    try folder.write("pipelines.yaml", dataset + """
+
+    pipelines:
+      default:
+        n: 5
+        candidates:
+          - {name: popular, type: weighted-rating, limit: 40}
+          - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
+        filters: {exclude: ["i3"]}
+        ranker: {type: weighted-average, weights: {recent: 0.5}}
+    """)
+    return folder
+}
+
+@Suite struct CLITests {
+    @Test func recommendWithExplanationsThenReuse() throws {
+        let folder = try project()
+        let first = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        let lines = first.stdout.split(separator: "\n")
+        #expect(lines.first == "Recommendations for user u5 from pipeline 'default' (known user with 12 interactions)")
+        #expect(lines.filter { $0.hasPrefix("       ranker: popular ") }.count == 5)
+        #expect(lines.filter { $0.hasPrefix("       popular: votes v ") }.count == 5)
+        #expect(lines.contains { $0.hasPrefix("  1  i") })
+        #expect(first.stderr.components(separatedBy: "fitted in").count == 4)
+        let second = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #expect(second.stderr.components(separatedBy: "reused artifact").count == 4)
+        #expect(second.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") } == lines.filter { $0.hasPrefix("  1  ") })
+    }
+
+    @Test func recommendAsJSON() throws {
+        let folder = try project()
+        let run = try shortlist(["recommend", "--user", "u5", "--explain", "--format", "json", "-n", "3"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let items = try #require(object["recommendations"] as? [[String: Any]])
+        #expect(items.count == 3)
+        let stages = try #require(items[0]["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["stage"] as? String } == ["popular", "recent"])
+        #expect((stages[0]["reasons"] as? [Any])?.count == 5)
+        let contributions = try #require(items[0]["contributions"] as? [[String: Any]])
+        let sum = contributions.compactMap { $0["value"] as? Double }.reduce(0, +)
+        #expect(abs(sum - (items[0]["score"] as? Double ?? .nan)) < 1e-9)
+    }
+
+    @Test func batchForEveryUser() throws {
+        let folder = try project()
+        let tsv = try shortlist(["recommend", "--users", "all", "--format", "tsv"], in: folder.path)
+        #expect(tsv.status == 0, "\(tsv.stderr)")
+        let rows = tsv.stdout.split(separator: "\n")
+        #expect(rows.first == "user\titem\trank\tscore")
+        #expect(rows.count == 1 + 120 * 5)
+        #expect(rows[1].hasPrefix("u0\t") && rows[1].split(separator: "\t")[2] == "1")
+        #expect(tsv.stderr.contains("recommended for 120 users in"))
+        try folder.write("users.txt", "u1\nstranger\n")
+        let jsonl = try shortlist(["recommend", "--users", "users.txt", "--format", "jsonl"], in: folder.path)
+        let lines = jsonl.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].hasPrefix("{\"recommendations\":[{\"item\":"))
+        #expect(lines[1].hasSuffix("\"user\":\"stranger\"}"))
+    }
+
+    @Test func explainAnItemInTheListAndOneThatIsNot() throws {
+        let folder = try project()
+        let json = try shortlist(["recommend", "--user", "u5", "--format", "json"], in: folder.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let top = try #require((object["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
+        let inList = try shortlist(["explain", "--user", "u5", "--item", top], in: folder.path)
+        #expect(inList.status == 0, "\(inList.stderr)")
+        #expect(inList.stdout.contains("verdict: recommended at rank 1 of 5"))
+        #expect(inList.stdout.contains("ranker weighted-average: popular "))
+        let filtered = try shortlist(["explain", "--user", "u5", "--item", "i3"], in: folder.path)
+        #expect(filtered.stdout.contains("verdict: not recommended: removed by the filter exclude"))
+        let asJSON = try shortlist(["explain", "--user", "u5", "--item", "i3", "--format", "json"], in: folder.path)
+        let verdict = try #require(try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any])
+        #expect(verdict["verdict"] as? String == "filtered")
+        #expect(verdict["filteredBy"] as? [String] == ["exclude"])
+    }
+
+    @Test func validateReportsTheErrorAndFails() throws {
+        let folder = try project()
+        let good = try shortlist(["validate"], in: folder.path)
+        #expect(good.status == 0)
+        #expect(good.stdout == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages)\n")
+        let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
+        try folder.write("bad.yaml", text.replacingOccurrences(of: "half-life-days: 3}", with: "half-life-day: 3}"))
+        let bad = try shortlist(["validate", "bad.yaml"], in: folder.path)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.isEmpty)
+        #expect(bad.stderr == """
+        bad.yaml:10:58: error: unknown key 'half-life-day' in 'weighted-rating'. Did you mean 'half-life-days'?
+              - {name: recent, type: weighted-rating, limit: 20, half-life-day: 3}
+                                                                 ^
+
+        """)
+    }
+
+    @Test func pluginsListsEveryPluginWithItsParameters() throws {
+        let folder = try project()
+        let run = try shortlist(["plugins"], in: folder.path)
+        #expect(run.stdout.contains("weighted-rating  (candidate generator)"))
+        #expect(run.stdout.contains("weighted-average  (ranker)"))
+        #expect(run.stdout.contains("    min-votes-quantile   number in [0, 1]                     default 0.9"))
+    }
+
+    @Test func userErrorsAreOneLineWithoutATrap() throws {
+        let folder = try project()
+        let cases: [([String], String)] = [
+            (["explain", "--user", "u1", "--item", "zzz"], "error: unknown item 'zzz': the dataset has no such item\n"),
+            (["recommend", "--user", "u1", "--config", "missing.yaml"], "missing.yaml: error: the pipelines file does not exist\n"),
+            (["recommend", "--user", "u1", "--pipeline", "defualt"], "error: no pipeline named 'defualt' in pipelines.yaml. Did you mean 'default'?\n"),
+            (["recommend", "--users", "nobody.txt"], "error: nobody.txt: cannot read the user list\n"),
+        ]
+        for (arguments, message) in cases {
+            let run = try shortlist(arguments, in: folder.path)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.hasSuffix(message), "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("Fatal error"))
+        }
+        try folder.write("data/interactions.tsv", "user\titem\trating\ttimestamp\nu1\ti1\tfive\t1\n")
+        let malformed = try shortlist(["recommend", "--user", "u1"], in: folder.path)
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr == "error: data/interactions.tsv:2: rating 'five' is not a number\n")
+        let badCount = try shortlist(["recommend", "--user", "u1", "-n", "0"], in: folder.path)
+        #expect(badCount.status != 0 && badCount.stderr.contains("-n must be positive, found 0"))
+    }
+
+    @Test func unknownUserGetsAnAnswer() throws {
+        let folder = try project()
+        let run = try shortlist(["recommend", "--user", "someone-new"], in: folder.path)
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("Recommendations for user someone-new from pipeline 'default' (unknown user: no history)"))
+        #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("  5  ") }.count == 1)
+    }
+
+    @Test func csvInteractionsAloneAreEnough() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("ratings.csv", "who,what,stars\nann,a,5\nann,b,4\nbob,a,4\nbob,c,2\ncid,b,5\n")
+        try folder.write("pipelines.yaml", """
+        dataset:
+          format: delimited
+          interactions: {file: ratings.csv, user: who, item: what, rating: stars}
+        pipelines:
+          default:
+            n: 2
+            candidates: [{name: popular, type: weighted-rating, limit: 10, min-votes: 1}]
+            ranker: {type: weighted-average}
+        """)
+        let run = try shortlist(["recommend", "--user", "cid", "--format", "tsv"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "user\titem\trank\tscore\ncid\ta\t1\t1.0\ncid\tc\t2\t0.0\n")
+    }
+}

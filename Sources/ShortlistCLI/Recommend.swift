@@ -58,10 +58,7 @@ struct Recommend: ParsableCommand {
         case .json:
             print(try json(RecommendationOutput(pipeline: pipeline, user: user, items: items, trace: trace, explain: explain)))
         case .tsv:
-            print("user\titem\trank\tscore")
-            for (rank, item) in items.enumerated() {
-                print("\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)")
-            }
+            print(tsvHeader + tsvRows(pipeline, user: user, items: items), terminator: "")
         case .jsonl:
             print(try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false))
         }
@@ -82,12 +79,8 @@ struct Recommend: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         var output = ""
         if (format ?? .tsv) == .tsv {
-            output = "user\titem\trank\tscore\n"
-            for (user, items) in zip(ids, results) {
-                for (rank, item) in items.enumerated() {
-                    output += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)\n"
-                }
-            }
+            output = tsvHeader
+            for (user, items) in zip(ids, results) { output += tsvRows(pipeline, user: user, items: items) }
         } else {
             for (user, items) in zip(ids, results) {
                 output += try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false) + "\n"
@@ -96,6 +89,17 @@ struct Recommend: ParsableCommand {
         FileHandle.standardOutput.write(Data(output.utf8))
         Terminal.log("recommended for \(ids.count) users in \(String(format: "%.3f", seconds)) s")
     }
+}
+
+let tsvHeader = "user\titem\trank\tscore\n"
+
+/// One user's list as TSV rows: external ids, rank from 1, the ranker's score.
+func tsvRows(_ pipeline: FittedPipeline, user: String, items: [Ranked]) -> String {
+    var rows = ""
+    for (rank, item) in items.enumerated() {
+        rows += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)\n"
+    }
+    return rows
 }
 
 /// One user's list as a JSON line.

@@ -8,65 +8,46 @@ public enum PluginKind: String, Sendable {
     case ranker
 }
 
-/// A candidate generator built from its parameters, with its concrete type erased.
-public struct AnyCandidateGenerator: Sendable {
+/// A plugin built from its parameters, with its concrete type erased: it can fit a model on
+/// `Input` or read a stored one.
+public struct FittableStage<Input, Model>: Sendable {
     /// The plugin's YAML type.
     public let type: String
     /// The parameters after defaults, as canonical JSON: part of the artifact key.
     public let configuration: String
     /// The model's artifact layout version: part of the artifact key.
     public let formatVersion: Int
-    private let fitModel: @Sendable (TrainingData, ProgressReporter) throws -> any CandidateModel
-    private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> any CandidateModel
+    private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
+    private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
 
-    init<G: CandidateGenerator>(_ generator: G, configuration: String) {
-        self.type = G.type
+    init(
+        type: String, configuration: String, formatVersion: Int,
+        fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
+        read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
+    ) {
+        self.type = type
         self.configuration = configuration
-        self.formatVersion = G.Model.formatVersion
-        self.fitModel = { try generator.fit($0, progress: $1) }
-        self.readModel = { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) }
+        self.formatVersion = formatVersion
+        self.fitModel = fit
+        self.readModel = read
     }
 
     /// Fits a model.
-    public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> any CandidateModel {
+    public func fit(_ data: Input, progress: ProgressReporter) throws -> Model {
         try fitModel(data, progress)
     }
 
     /// Reads a stored model.
-    public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> any CandidateModel {
+    public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> Model {
         try readModel(&reader)
     }
 }
 
-/// A ranker built from its parameters, with its concrete type erased.
-public struct AnyRanker: Sendable {
-    /// The plugin's YAML type.
-    public let type: String
-    /// The parameters after defaults, as canonical JSON: part of the artifact key.
-    public let configuration: String
-    /// The model's artifact layout version: part of the artifact key.
-    public let formatVersion: Int
-    private let fitModel: @Sendable (RankerTrainingData, ProgressReporter) throws -> any RankerModel
-    private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> any RankerModel
+/// A candidate generator ready to fit or load.
+public typealias AnyCandidateGenerator = FittableStage<TrainingData, any CandidateModel>
 
-    init<R: Ranker>(_ ranker: R, configuration: String) {
-        self.type = R.type
-        self.configuration = configuration
-        self.formatVersion = R.Model.formatVersion
-        self.fitModel = { try ranker.fit($0, progress: $1) }
-        self.readModel = { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) }
-    }
-
-    /// Fits a model.
-    public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> any RankerModel {
-        try fitModel(data, progress)
-    }
-
-    /// Reads a stored model.
-    public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> any RankerModel {
-        try readModel(&reader)
-    }
-}
+/// A ranker ready to fit or load.
+public typealias AnyRanker = FittableStage<RankerTrainingData, any RankerModel>
 
 /// One registered plugin: what it is, what it takes, and how to build it from a decoder.
 public struct PluginEntry: Sendable {
@@ -90,7 +71,12 @@ public struct PluginEntry: Sendable {
             decodeParameters: { try G.Params(from: $0) },
             buildGenerator: { decoder, context in
                 let params = try G.Params(from: decoder)
-                return AnyCandidateGenerator(try G.make(params, context: context), configuration: try canonicalJSON(params))
+                let generator = try G.make(params, context: context)
+                return AnyCandidateGenerator(
+                    type: G.type, configuration: try canonicalJSON(params), formatVersion: G.Model.formatVersion,
+                    fit: { try generator.fit($0, progress: $1) },
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) }
+                )
             },
             buildRanker: nil
         )
@@ -104,7 +90,12 @@ public struct PluginEntry: Sendable {
             buildGenerator: nil,
             buildRanker: { decoder, context in
                 let params = try R.Params(from: decoder)
-                return AnyRanker(try R.make(params, context: context), configuration: try canonicalJSON(params))
+                let ranker = try R.make(params, context: context)
+                return AnyRanker(
+                    type: R.type, configuration: try canonicalJSON(params), formatVersion: R.Model.formatVersion,
+                    fit: { try ranker.fit($0, progress: $1) },
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) }
+                )
             }
         )
     }

@@ -60,10 +60,7 @@ public struct Workspace: Sendable {
                 type: generator.type, configuration: generator.configuration,
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
-            let model = try cached(stage: stage.name, type: generator.type, key: key, formatVersion: generator.formatVersion,
-                                   read: { (reader: inout ArtifactReader) throws(ArtifactError) in try generator.read(&reader) },
-                                   fit: { try generator.fit(TrainingData(dataset: dataset), progress: progress("fitting \(stage.name)")) },
-                                   write: { $0.write(to: &$1) })
+            let model = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), write: { $0.write(to: &$1) })
             stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model))
             keys.append(key)
         }
@@ -72,10 +69,8 @@ public struct Workspace: Sendable {
             type: ranker.type, configuration: ranker.configuration, formatVersion: ranker.formatVersion,
             dataset: dataset.fingerprint, upstream: keys
         )
-        let model = try cached(stage: "ranker", type: ranker.type, key: key, formatVersion: ranker.formatVersion,
-                               read: { (reader: inout ArtifactReader) throws(ArtifactError) in try ranker.read(&reader) },
-                               fit: { try ranker.fit(RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name)), progress: progress("fitting ranker")) },
-                               write: { $0.write(to: &$1) })
+        let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
+        let model = try cached("ranker", ranker, key: key, input: input, write: { $0.write(to: &$1) })
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: ranker.type, ranker: model, filterSpec: spec.filters
@@ -83,16 +78,15 @@ public struct Workspace: Sendable {
     }
 
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
-    private func cached<Model>(
-        stage: String, type: String, key: String, formatVersion: Int,
-        read: (inout ArtifactReader) throws(ArtifactError) -> Model,
-        fit: () throws -> Model,
+    private func cached<Input, Model>(
+        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input,
         write: (Model, inout ArtifactWriter) -> Void
     ) throws -> Model {
+        let type = plugin.type, formatVersion = plugin.formatVersion
         let path = artifacts.path(type: type, key: key)
         do throws(ArtifactError) {
             if var reader = try artifacts.payload(type: type, key: key, formatVersion: formatVersion) {
-                let model = try read(&reader)
+                let model = try plugin.read(&reader)
                 guard reader.isAtEnd else { throw ArtifactError(.corrupt, "\(path) has bytes after the model") }
                 log("stage '\(stage)' (\(type)): reused artifact \(path)")
                 return model
@@ -101,7 +95,7 @@ public struct Workspace: Sendable {
             log("warning: stage '\(stage)' (\(type)): \(error.message); refitting")
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        let model = try fit()
+        let model = try plugin.fit(input, progress: progress("fitting \(stage)"))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var writer = ArtifactWriter()
         write(model, &writer)

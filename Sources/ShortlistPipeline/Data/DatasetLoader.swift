@@ -166,10 +166,10 @@ private struct Loader {
 
     mutating func loadDelimited(_ spec: DatasetSpec) throws(DataError) {
         if let items = spec.items {
-            let (table, columns) = try mapped(items)
+            let (table, columns) = try mapped(items, required: ["item"])
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: columns.width)
-                let id = try parse.id(row.fields[columns["item"]!], "item")
+                let id = try parse.id(row.fields[columns.required("item")], "item")
                 let title = columns["title"].map { row.fields[$0] } ?? id
                 builder.addItem(id, features: ItemFeatures(
                     title: title,
@@ -181,10 +181,10 @@ private struct Loader {
             }
         }
         if let users = spec.users {
-            let (table, columns) = try mapped(users)
+            let (table, columns) = try mapped(users, required: ["user"])
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: columns.width)
-                builder.addUser(try parse.id(row.fields[columns["user"]!], "user"), features: UserFeatures(
+                builder.addUser(try parse.id(row.fields[columns.required("user")], "user"), features: UserFeatures(
                     age: columns["age"].flatMap { Int(row.fields[$0].trimmingCharacters(in: .whitespaces)) },
                     gender: columns["gender"].map { row.fields[$0] },
                     occupation: columns["occupation"].map { row.fields[$0] }
@@ -192,12 +192,12 @@ private struct Loader {
             }
         }
         guard let interactions = spec.interactions else { return }
-        let (table, columns) = try mapped(interactions)
+        let (table, columns) = try mapped(interactions, required: ["user", "item"])
         try each(table) { builder, row, parse throws(DataError) in
             try parse.fieldCount(row, atLeast: columns.width)
             builder.addInteraction(
-                user: try parse.id(row.fields[columns["user"]!], "user"),
-                item: try parse.id(row.fields[columns["item"]!], "item"),
+                user: try parse.id(row.fields[columns.required("user")], "user"),
+                item: try parse.id(row.fields[columns.required("item")], "item"),
                 rating: try columns["rating"].map { i throws(DataError) in try parse.rating(row.fields[i]) },
                 timestamp: try columns["timestamp"].map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
             )
@@ -205,7 +205,10 @@ private struct Loader {
     }
 
     /// A delimited file's rows after the header, and each mapped role's column position.
-    private func mapped(_ spec: TableSpec) throws(DataError) -> (TextTable, ColumnMap) {
+    private func mapped(_ spec: TableSpec, required: [String]) throws(DataError) -> (TextTable, ColumnMap) {
+        for role in required where spec.columns[role] == nil {
+            throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
+        }
         let table = try TextTable(file: spec.file, delimiter: spec.delimiter, quoted: true)
         guard let header = table.rows.first else {
             throw DataError(.malformedRow, "the file is empty; expected a header row", file: spec.file, line: 1)
@@ -231,6 +234,8 @@ private struct ColumnMap {
     /// The fewest fields a row needs to hold every mapped column.
     var width: Int { (positions.values.max() ?? 0) + 1 }
     subscript(role: String) -> Int? { positions[role] }
+    /// The column of a role that `mapped(_:required:)` checked is present.
+    func required(_ role: String) -> Int { positions[role] ?? 0 }
 }
 
 extension TextTable {

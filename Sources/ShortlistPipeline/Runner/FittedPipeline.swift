@@ -70,11 +70,21 @@ public struct FittedPipeline: Sendable {
 
     /// The query for a user id with every filter applied to its excluded set.
     public func query(forUserID id: String) -> Query {
+        filteredQuery(forUserID: id).query
+    }
+
+    /// The filtered query, and how many items each filter added to the excluded set.
+    private func filteredQuery(forUserID id: String) -> (query: Query, steps: [Trace.FilterStep]) {
         var query = dataset.query(forUserID: id)
         var excluded = query.excluded
-        for filter in filters { filter.addExclusions(to: &excluded, for: query) }
+        var steps: [Trace.FilterStep] = []
+        for filter in filters {
+            let before = excluded.count
+            filter.addExclusions(to: &excluded, for: query)
+            steps.append(Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
+        }
         query.excluded = excluded
-        return query
+        return (query, steps)
     }
 
     /// The top `n` items for a user (the pipeline's `n` when nil); unknown ids get a cold answer.
@@ -88,16 +98,7 @@ public struct FittedPipeline: Sendable {
     /// The top `n` items and a trace of every stage, from the same calls as ``recommend(userID:n:)``.
     public func recommendWithTrace(userID: String, n: Int? = nil) -> ([Ranked], Trace) {
         let count = n ?? resultCount
-        let cold = dataset.query(forUserID: userID)
-        var query = cold
-        var excluded = query.excluded
-        var filterSteps: [Trace.FilterStep] = []
-        for filter in filters {
-            let before = excluded.count
-            filter.addExclusions(to: &excluded, for: cold)
-            filterSteps.append(Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
-        }
-        query.excluded = excluded
+        let (query, filterSteps) = filteredQuery(forUserID: userID)
         var steps: [Trace.GeneratorStep] = []
         var lists: [[Candidate]] = []
         for stage in stages {

@@ -2,7 +2,15 @@
 import PackageDescription
 
 /// Each plugin is an ordinary target under `Plugins/<Name>/` that depends on `ShortlistCore` only.
-let plugins = ["WeightedRating", "WeightedAverage"]
+let plugins = ["WeightedRating", "WeightedAverage", "MatrixFactorization"]
+
+/// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every
+/// SIMD multiply-add into a library call (see SWIFT-SPEED.md). Haswell is the portable middle.
+#if arch(x86_64)
+let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let numeric: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "Shortlist",
@@ -20,7 +28,7 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        .target(name: "ShortlistCore"),
+        .target(name: "ShortlistCore", swiftSettings: numeric),
         .target(name: "ShortlistConfig", dependencies: ["ShortlistCore", "CYAML"]),
         .target(name: "ShortlistPipeline", dependencies: ["ShortlistCore", "ShortlistConfig"]),
         .target(
@@ -47,6 +55,6 @@ let package = Package(
         ),
         .testTarget(name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
     ] + plugins.map { name in
-        .target(name: "\(name)Plugin", dependencies: ["ShortlistCore"], path: "Plugins/\(name)")
+        .target(name: "\(name)Plugin", dependencies: ["ShortlistCore"], path: "Plugins/\(name)", swiftSettings: numeric)
     }
 )

@@ -1,9 +1,11 @@
 public import ShortlistCore
+import MatrixFactorizationPlugin
 import WeightedAveragePlugin
 import WeightedRatingPlugin
 
 /// Every plugin a pipeline file can name. Adding a plugin is one import and one line here.
 public let builtInPlugins = PluginRegistry([
     .generator(WeightedRating.self),
+    .generator(MatrixFactorization.self),
     .ranker(WeightedAverage.self),
 ])

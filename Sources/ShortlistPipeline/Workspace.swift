@@ -44,7 +44,10 @@ public struct Workspace: Sendable {
     }
 
     /// The pipeline `name` (the first when nil) with every stage loaded from its artifact or fitted.
-    public func prepare(pipeline name: String?, dataset: Dataset) throws -> FittedPipeline {
+    ///
+    /// - Parameter reuseArtifacts: when false, every stage is fitted (and its artifact rewritten),
+    ///   so fit times can be measured.
+    public func prepare(pipeline name: String?, dataset: Dataset, reuseArtifacts: Bool = true) throws -> FittedPipeline {
         guard let spec = file.pipeline(named: name) else {
             let names = file.pipelines.map(\.name)
             var message = "no pipeline named '\(name ?? "")' in \(file.path)"
@@ -60,8 +63,8 @@ public struct Workspace: Sendable {
                 type: generator.type, configuration: generator.configuration,
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
-            let model = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), write: { $0.write(to: &$1) })
-            stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model))
+            let (model, seconds) = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), reuse: reuseArtifacts, write: { $0.write(to: &$1) })
+            stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model, fitSeconds: seconds))
             keys.append(key)
         }
         let ranker = spec.ranker.ranker
@@ -70,26 +73,27 @@ public struct Workspace: Sendable {
             dataset: dataset.fingerprint, upstream: keys
         )
         let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
-        let model = try cached("ranker", ranker, key: key, input: input, write: { $0.write(to: &$1) })
+        let (model, seconds) = try cached("ranker", ranker, key: key, input: input, reuse: reuseArtifacts, write: { $0.write(to: &$1) })
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
-            rankerType: ranker.type, ranker: model, filterSpec: spec.filters
+            rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds, filterSpec: spec.filters
         )
     }
 
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
+    /// Returns the model and the fit's seconds (nil when loaded).
     private func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input,
+        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input, reuse: Bool,
         write: (Model, inout ArtifactWriter) -> Void
-    ) throws -> Model {
+    ) throws -> (Model, Double?) {
         let type = plugin.type, formatVersion = plugin.formatVersion
         let path = artifacts.path(type: type, key: key)
         do throws(ArtifactError) {
-            if var reader = try artifacts.payload(type: type, key: key, formatVersion: formatVersion) {
+            if reuse, var reader = try artifacts.payload(type: type, key: key, formatVersion: formatVersion) {
                 let model = try plugin.read(&reader)
                 guard reader.isAtEnd else { throw ArtifactError(.corrupt, "\(path) has bytes after the model") }
                 log("stage '\(stage)' (\(type)): reused artifact \(path)")
-                return model
+                return (model, nil)
             }
         } catch {
             log("warning: stage '\(stage)' (\(type)): \(error.message); refitting")
@@ -105,7 +109,7 @@ public struct Workspace: Sendable {
         } catch {
             log("warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not saved: \(error.message)")
         }
-        return model
+        return (model, seconds)
     }
 }
 

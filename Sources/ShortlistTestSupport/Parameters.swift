@@ -1,3 +1,4 @@
+public import BuiltInPlugins
 import Foundation
 public import ShortlistCore
 
@@ -9,4 +10,25 @@ extension BuildContext {
 /// Decodes plugin parameters from JSON text, as a server would receive them.
 public func parameters<P: Decodable>(_: P.Type = P.self, json: String) throws -> P {
     try JSONDecoder().decode(P.self, from: Data(json.utf8))
+}
+
+/// Builds a registered candidate generator from its type and JSON parameters.
+public func buildGenerator(_ type: String, json: String, registry: PluginRegistry = builtInPlugins) throws -> AnyCandidateGenerator {
+    guard let entry = registry[type] else { throw ParameterError(keyPath: [], message: "no plugin '\(type)'") }
+    let decoder = JSONDecoder()
+    decoder.userInfo[GeneratorProbe.entry] = entry
+    return try decoder.decode(GeneratorProbe.self, from: Data(json.utf8)).generator
+}
+
+/// Hands the JSON decoder's own `Decoder` to a registry entry.
+private struct GeneratorProbe: Decodable {
+    static let entry = CodingUserInfoKey(rawValue: "entry")!
+    let generator: AnyCandidateGenerator
+
+    init(from decoder: any Decoder) throws {
+        guard let entry = decoder.userInfo[Self.entry] as? PluginEntry,
+              let generator = try entry.makeGenerator(decoder, context: .test)
+        else { throw ParameterError(keyPath: [], message: "not a candidate generator") }
+        self.generator = generator
+    }
 }

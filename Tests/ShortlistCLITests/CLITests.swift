@@ -184,4 +184,28 @@ func project() throws -> TemporaryDirectory {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "user\titem\trank\tscore\ncid\ta\t1\t1.0\ncid\tc\t2\t0.0\n")
     }
+
+    @Test func evaluatePrintsEveryStageAndTheSameNumbersAsJSON() throws {
+        let folder = try project()
+        let table = try shortlist(["evaluate", "--split", "temporal:0.2", "-k", "5", "--save-recommendations", "top.tsv"], in: folder.path)
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Evaluation of pipeline 'default' on split temporal:0.2, K = 5, relevant = held-out rating ≥ 4")
+        #expect(lines.contains { $0.hasPrefix("  popular ") } && lines.contains { $0.hasPrefix("  recent ") })
+        #expect(lines.contains { $0.hasPrefix("union of candidates") } && lines.contains { $0.hasPrefix("final list") })
+        let json = try shortlist(["evaluate", "--split", "temporal:0.2", "-k", "5", "--format", "json"], in: folder.path)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let final = try #require(report["final"] as? [String: Double])
+        let finalRow = try #require(lines.first { $0.hasPrefix("final list") })
+        #expect(finalRow.contains(String(format: "%.4f", try #require(final["ndcg"]))))
+        #expect(report["usersEvaluated"] as? Int == 120)
+        let saved = try String(contentsOfFile: "\(folder.path)/top.tsv", encoding: .utf8).split(separator: "\n")
+        #expect(saved.first == "user\titem\trank\tscore" && saved.count == 1 + 120 * 5)
+        let export = try shortlist(["evaluate", "--export-split", "split"], in: folder.path)
+        #expect(export.status == 0)
+        #expect(FileManager.default.fileExists(atPath: "\(folder.path)/split/train.tsv"))
+        let fromFiles = try shortlist(["evaluate", "--split", "file:split/train.tsv,split/test.tsv", "-k", "5", "--format", "json"], in: folder.path)
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(fromFiles.stdout.utf8)) as? [String: Any])
+        #expect((again["final"] as? [String: Double])?["ndcg"] == final["ndcg"])
+    }
 }

@@ -18,6 +18,17 @@ public struct FittedPipeline: Sendable {
         public var limit: Int
         /// The fitted model.
         public var model: any CandidateModel
+        /// Seconds the fit took, or nil when the model was loaded from its artifact.
+        public var fitSeconds: Double?
+
+        /// A fitted stage.
+        public init(name: String, type: String, limit: Int, model: any CandidateModel, fitSeconds: Double? = nil) {
+            self.name = name
+            self.type = type
+            self.limit = limit
+            self.model = model
+            self.fitSeconds = fitSeconds
+        }
     }
 
     /// The pipeline's name.
@@ -32,14 +43,17 @@ public struct FittedPipeline: Sendable {
     public let rankerType: String
     /// The fitted ranker.
     public let ranker: any RankerModel
+    /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
+    public let rankerFitSeconds: Double?
     /// The filters in the order they apply.
     public let filters: [any Filter]
 
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
-        ranker: any RankerModel, filterSpec: FilterSpec
+        ranker: any RankerModel, rankerFitSeconds: Double? = nil, filterSpec: FilterSpec
     ) throws(DataError) {
+        self.rankerFitSeconds = rankerFitSeconds
         self.name = name
         self.resultCount = resultCount
         self.dataset = dataset

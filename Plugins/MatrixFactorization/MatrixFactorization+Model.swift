@@ -1,0 +1,205 @@
+public import ShortlistCore
+
+extension Reason.Kind {
+    /// A term of a factor model's score: global mean, a bias, or the factor dot product.
+    public static let factorTerm = Reason.Kind(rawValue: "factor-term")
+}
+
+extension MatrixFactorization {
+    /// Fitted user and item factors (and, for the explicit objective, the mean and biases).
+    public struct Model: CandidateModel, RatingPredictor {
+        let objective: Objective
+        let factors: Int
+        let userFactors: [Float]
+        let itemFactors: [Float]
+        let globalMean: Float
+        let userBias: [Float]
+        let itemBias: [Float]
+        /// 1 for users with at least one fitted interaction.
+        let trainedUsers: [UInt8]
+        let regularization: Float
+        let alpha: Float
+        let confidence: Confidence
+        let minRating: Float
+        /// The lowest and highest training rating: predictions are clipped to them.
+        let ratingRange: ClosedRange<Float>
+
+        var userCount: Int { trainedUsers.count }
+        var itemCount: Int { itemFactors.count / max(factors, 1) }
+
+        init(
+            objective: Objective, factors: Int, userFactors: [Float], itemFactors: [Float], globalMean: Float,
+            userBias: [Float], itemBias: [Float], trainedUsers: [UInt8], regularization: Float, alpha: Float,
+            confidence: Confidence, minRating: Float, ratingRange: ClosedRange<Float>
+        ) {
+            self.ratingRange = ratingRange
+            self.objective = objective
+            self.factors = factors
+            self.userFactors = userFactors
+            self.itemFactors = itemFactors
+            self.globalMean = globalMean
+            self.userBias = userBias
+            self.itemBias = itemBias
+            self.trainedUsers = trainedUsers
+            self.regularization = regularization
+            self.alpha = alpha
+            self.confidence = confidence
+            self.minRating = minRating
+        }
+
+        /// The user's fitted row, or nil for unknown users and users with nothing fitted.
+        private func fittedUser(_ query: Query) -> Int? {
+            guard let user = query.user, user < userCount, trainedUsers[user] == 1 else { return nil }
+            return user
+        }
+
+        /// The items with the highest score p_u·q_i (+ μ + b_u + b_i when explicit).
+        ///
+        /// - Complexity: O(items · factors + items · log limit).
+        public func candidates(for query: Query, limit: Int) -> [Candidate] {
+            guard let user = fittedUser(query), limit > 0 else { return [] }
+            var top = TopK(k: limit)
+            let k = factors
+            let base = objective == .explicit ? globalMean + userBias[user] : 0
+            userFactors.withUnsafeBufferPointer { users in
+                itemFactors.withUnsafeBufferPointer { items in
+                    let u = users.baseAddress! + user * k
+                    for item in 0 ..< itemCount where !query.excluded.contains(item) {
+                        var score = Vector.dot(u, items.baseAddress! + item * k, k) + base
+                        if objective == .explicit { score += itemBias[item] }
+                        if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
+                    }
+                }
+            }
+            return top.sorted()
+        }
+
+        /// The model's score for one item, as ``candidates(for:limit:)`` computes it.
+        func score(_ item: ItemIndex, user: Int) -> Double {
+            let k = factors
+            let dot = userFactors.withUnsafeBufferPointer { users in
+                itemFactors.withUnsafeBufferPointer { items in
+                    Vector.dot(users.baseAddress! + user * k, items.baseAddress! + item * k, k)
+                }
+            }
+            let base = objective == .explicit ? globalMean + userBias[user] + itemBias[item] : 0
+            return Double(dot + base)
+        }
+
+        /// The explicit model's rating, clipped to the training ratings' range; a user with
+        /// nothing fitted gets μ + b_i.
+        public func predictRating(of item: ItemIndex, for query: Query) -> Double? {
+            guard objective == .explicit, item >= 0, item < itemCount else { return nil }
+            let raw = fittedUser(query).map { score(item, user: $0) } ?? Double(globalMean + itemBias[item])
+            return min(max(raw, Double(ratingRange.lowerBound)), Double(ratingRange.upperBound))
+        }
+
+        public func unavailableReason(for query: Query) -> String? {
+            if query.user == nil { return "it needs a fitted user and this id is unknown" }
+            return fittedUser(query) == nil ? "it needs a fitted user and this user had no interactions to fit" : nil
+        }
+
+        /// The items of the user's history that contribute most to the item's score.
+        ///
+        /// The user's factors solve a least-squares problem over their history H:
+        /// x_u = A⁻¹ Σ_{j∈H} t_j·q_j with A = Σ_j w_j q_j q_jᵀ + λI (implicit: A = QᵀQ + Σ_j (c_j − 1) q_j q_jᵀ + λI,
+        /// t_j = c_j; explicit: w_j = 1, t_j = r_uj − μ − b_u − b_j). So q_i·x_u = Σ_j t_j·(q_iᵀA⁻¹q_j),
+        /// and each j's term is its contribution (as implicit's `explain`). For the implicit model
+        /// the terms add up to the exact solution's score, which the CG factors approximate.
+        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
+            guard let user = fittedUser(query), item >= 0, item < itemCount else { return [] }
+            var reasons: [Reason] = []
+            if objective == .explicit {
+                reasons += [
+                    Reason(kind: .factorTerm, name: "global mean", value: Double(globalMean)),
+                    Reason(kind: .factorTerm, name: "user bias", value: Double(userBias[user])),
+                    Reason(kind: .factorTerm, name: "item bias", value: Double(itemBias[item]), item: item),
+                ]
+            }
+            reasons.append(Reason(kind: .factorTerm, name: "factor score", value: score(item, user: user) - Double(objective == .explicit ? globalMean + userBias[user] + itemBias[item] : 0), item: item))
+            let history = zip(query.historyItems, query.historyRatings).filter { $0.1 >= minRating && Int($0.0) < itemCount }
+            guard let terms = historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) }) else { return reasons }
+            let strongest = terms.sorted { $0.value > $1.value }.prefix(5)
+            return reasons + strongest.map { Reason(kind: .becauseOf, name: "because you liked", value: $0.value, item: $0.item) }
+        }
+
+        private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)]) -> [(item: Int, value: Double)]? {
+            let k = factors
+            func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k ..< (index + 1) * k] }
+            var a = [Double](repeating: 0, count: k * k)
+            var targets: [Double] = []
+            if objective == .implicit {
+                for index in 0 ..< itemCount { addOuter(&a, q(index), weight: 1) }
+            }
+            for (j, rating) in history {
+                let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
+                if objective == .implicit {
+                    addOuter(&a, q(j), weight: c - 1)
+                    targets.append(c)
+                } else {
+                    addOuter(&a, q(j), weight: 1)
+                    targets.append(Double(rating - globalMean - userBias[user] - itemBias[j]))
+                }
+            }
+            for d in 0 ..< k { a[d * k + d] += Double(regularization) }
+            guard let w = solveSymmetric(a, q(item).map(Double.init), size: k) else { return nil }
+            return zip(history, targets).map { entry, target in
+                let dot = zip(w, q(entry.item)).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+                return (entry.item, target * dot)
+            }
+        }
+
+        private func addOuter(_ a: inout [Double], _ v: ArraySlice<Float>, weight: Double) {
+            let k = factors
+            let values = Array(v)
+            for r in 0 ..< k {
+                let scaled = weight * Double(values[r])
+                for c in 0 ..< k { a[r * k + c] += scaled * Double(values[c]) }
+            }
+        }
+
+        public static let formatVersion = 1
+
+        public func write(to writer: inout ArtifactWriter) {
+            writer.write(objective.rawValue)
+            writer.write(confidence.rawValue)
+            writer.write(factors)
+            writer.write(Double(globalMean))
+            writer.write(Double(regularization))
+            writer.write(Double(alpha))
+            writer.write(Double(minRating))
+            writer.write(Double(ratingRange.lowerBound))
+            writer.write(Double(ratingRange.upperBound))
+            writer.write(userFactors)
+            writer.write(itemFactors)
+            writer.write(userBias)
+            writer.write(itemBias)
+            writer.write(trainedUsers)
+        }
+
+        public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+            let objectiveName = try reader.readString(), confidenceName = try reader.readString()
+            guard let objective = Objective(rawValue: objectiveName), let confidence = Confidence(rawValue: confidenceName) else {
+                throw ArtifactError(.corrupt, "matrix-factorization: unknown objective '\(objectiveName)' or confidence '\(confidenceName)'")
+            }
+            let factors = try reader.readInt()
+            let globalMean = Float(try reader.readDouble()), regularization = Float(try reader.readDouble())
+            let alpha = Float(try reader.readDouble()), minRating = Float(try reader.readDouble())
+            let lowest = Float(try reader.readDouble()), highest = Float(try reader.readDouble())
+            let userFactors = try reader.readArray(of: Float.self), itemFactors = try reader.readArray(of: Float.self)
+            let userBias = try reader.readArray(of: Float.self), itemBias = try reader.readArray(of: Float.self)
+            let trainedUsers = try reader.readArray(of: UInt8.self)
+            let biasesFit = objective == .implicit ? userBias.isEmpty && itemBias.isEmpty
+                : userBias.count == trainedUsers.count && itemBias.count * factors == itemFactors.count
+            guard lowest <= highest, factors > 0, userFactors.count == trainedUsers.count * factors, itemFactors.count % factors == 0, biasesFit else {
+                throw ArtifactError(.corrupt, "matrix-factorization: factor tables do not match their sizes")
+            }
+            self.init(
+                objective: objective, factors: factors, userFactors: userFactors, itemFactors: itemFactors,
+                globalMean: globalMean, userBias: userBias, itemBias: itemBias, trainedUsers: trainedUsers,
+                regularization: regularization, alpha: alpha, confidence: confidence, minRating: minRating,
+                ratingRange: lowest ... highest
+            )
+        }
+    }
+}

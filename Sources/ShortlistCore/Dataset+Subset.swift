@@ -1,0 +1,35 @@
+extension Dataset {
+    /// The same users, items and features with only the interactions `isKept` accepts; every
+    /// index keeps its meaning, so models fitted on the subset score the full dataset's ids.
+    ///
+    /// - Parameter isKept: receives a user and the position of one of their interactions in
+    ///   ``byUser`` (rows are ordered by timestamp, then item).
+    /// - Complexity: O(interactions · log(interactions per user)).
+    public func keeping(_ isKept: (_ user: UserIndex, _ entry: Int) -> Bool) -> Dataset {
+        var rows: [Int32] = [], columns: [Int32] = [], ratings: [Float] = [], timestamps: [Int64] = []
+        for user in 0 ..< userCount {
+            for entry in byUser.range(of: user) where isKept(user, entry) {
+                rows.append(Int32(user))
+                columns.append(byUser.columns[entry])
+                ratings.append(byUser.ratings[entry])
+                timestamps.append(byUser.timestamps[entry])
+            }
+        }
+        return Dataset(
+            userIDs: userIDs, itemIDs: itemIDs,
+            byUser: InteractionMatrix(rowCount: userCount, rows: rows, columns: columns, ratings: ratings, timestamps: timestamps),
+            byItem: InteractionMatrix(rowCount: itemCount, rows: columns, columns: rows, ratings: ratings, timestamps: timestamps),
+            items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
+        )
+    }
+}
+
+extension DatasetBuilder {
+    /// A builder that starts with every user and item of `dataset`, in index order and with
+    /// their features, but none of its interactions.
+    public init(catalogueOf dataset: Dataset) {
+        self.init()
+        for (index, id) in dataset.itemIDs.enumerated() { addItem(id, features: dataset.items[index]) }
+        for (index, id) in dataset.userIDs.enumerated() { addUser(id, features: dataset.users[index]) }
+    }
+}

@@ -1,0 +1,171 @@
+import Dispatch
+public import ShortlistCore
+
+/// Quality and speed of a fitted pipeline on a split, stage by stage.
+public struct EvaluationReport: Sendable, Encodable {
+    /// Top-K quality of one list, averaged over evaluated users.
+    public struct ListScores: Sendable, Encodable, Equatable {
+        public var precision = 0.0, recall = 0.0, ndcg = 0.0, map = 0.0, hitRate = 0.0
+    }
+
+    /// One candidate stage alone.
+    public struct GeneratorScores: Sendable, Encodable {
+        public var stage: String
+        public var type: String
+        public var limit: Int
+        /// Relevant held-out items among its candidates, over all relevant items (micro-averaged per user).
+        public var recallAtLimit: Double
+        /// Its own first K candidates scored as a final list.
+        public var topK: ListScores
+        /// Seconds to fit, or nil when it was loaded.
+        public var fitSeconds: Double?
+        /// Mean time to produce one user's candidates, in milliseconds.
+        public var serveMilliseconds: Double
+    }
+
+    /// Rating error of a stage that predicts ratings.
+    public struct RatingScores: Sendable, Encodable {
+        public var stage: String
+        public var rmse: Double
+        public var mae: Double
+        public var count: Int
+    }
+
+    public var pipeline: String
+    public var split: String
+    public var k: Int
+    public var relevanceThreshold: Double
+    public var usersEvaluated: Int
+    public var usersSkipped: Int
+    public var testInteractions: Int
+    public var ratingPredictors: [RatingScores]
+    public var generators: [GeneratorScores]
+    /// Recall of the union of every stage's candidates.
+    public var unionRecall: Double
+    /// The final list's scores.
+    public var final: ListScores
+    /// Distinct recommended items over catalogue size.
+    public var coverage: Double
+    /// Mean training-popularity rank of recommended items (1 = most popular).
+    public var meanPopularityRank: Double
+    /// Seconds to fit the ranker, or nil when it was loaded.
+    public var rankerFitSeconds: Double?
+    /// Mean time for one whole recommendation, in milliseconds (one thread).
+    public var recommendMilliseconds: Double
+}
+
+/// Scores a fitted pipeline against the held-out part of a split.
+public enum Evaluator {
+    /// Evaluates every user with at least one relevant held-out item (rating ≥ `threshold`,
+    /// or any held-out item when the data has no ratings), on one thread so times are comparable.
+    ///
+    /// - Parameter recommendations: receives each evaluated user's final top-K.
+    public static func evaluate(
+        _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
+        recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
+    ) -> EvaluationReport {
+        let train = split.train
+        let ratedData = train.hasRatings
+        var popularityRank = [Int](repeating: 0, count: train.itemCount)
+        for (rank, item) in (0 ..< train.itemCount).sorted(by: { (train.byItem.count(of: $0), -$0) > (train.byItem.count(of: $1), -$1) }).enumerated() {
+            popularityRank[item] = rank + 1
+        }
+        var generatorTotals = [EvaluationReport.ListScores](repeating: .init(), count: pipeline.stages.count)
+        var generatorHits = [Int](repeating: 0, count: pipeline.stages.count)
+        var generatorNanos = [UInt64](repeating: 0, count: pipeline.stages.count)
+        var finalTotals = EvaluationReport.ListScores()
+        var unionHits = 0, relevantTotal = 0, evaluated = 0, skipped = 0
+        var recommended = Set<ItemIndex>()
+        var popularitySum = 0.0, popularityCount = 0
+        var rankerNanos: UInt64 = 0
+
+        for user in 0 ..< train.userCount {
+            let relevant = Set(split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item))
+            guard !relevant.isEmpty else {
+                if !split.test[user].isEmpty { skipped += 1 }
+                continue
+            }
+            evaluated += 1
+            relevantTotal += relevant.count
+            let query = pipeline.query(forUserID: train.userIDs[user])
+            var lists: [[Candidate]] = []
+            for (index, stage) in pipeline.stages.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let list = stage.model.candidates(for: query, limit: max(stage.limit, k))
+                generatorNanos[index] += DispatchTime.now().uptimeNanoseconds - start
+                let nominated = Array(list.prefix(stage.limit))
+                generatorHits[index] += nominated.filter { relevant.contains($0.item) }.count
+                generatorTotals[index].add(RankingScores(recommended: list.map(\.item), relevant: relevant, k: k))
+                lists.append(nominated)
+            }
+            let pool = CandidatePool(sources: pipeline.stages.map(\.name), lists: lists)
+            unionHits += pool.entries.filter { relevant.contains($0.item) }.count
+            let start = DispatchTime.now().uptimeNanoseconds
+            let ranked = Array(pipeline.ranker.rank(pool, for: query).prefix(k))
+            rankerNanos += DispatchTime.now().uptimeNanoseconds - start
+            finalTotals.add(RankingScores(recommended: ranked.map(\.item), relevant: relevant, k: k))
+            for item in ranked {
+                recommended.insert(item.item)
+                popularitySum += Double(popularityRank[item.item])
+                popularityCount += 1
+            }
+            recommendations?(user, ranked)
+        }
+
+        let users = Double(max(evaluated, 1))
+        let generators = pipeline.stages.enumerated().map { index, stage in
+            EvaluationReport.GeneratorScores(
+                stage: stage.name, type: stage.type, limit: stage.limit,
+                recallAtLimit: Double(generatorHits[index]) / Double(max(relevantTotal, 1)),
+                topK: generatorTotals[index].averaged(over: users),
+                fitSeconds: stage.fitSeconds, serveMilliseconds: Double(generatorNanos[index]) / users / 1e6
+            )
+        }
+        return EvaluationReport(
+            pipeline: pipeline.name, split: splitName, k: k, relevanceThreshold: threshold,
+            usersEvaluated: evaluated, usersSkipped: skipped, testInteractions: split.testCount,
+            ratingPredictors: ratingScores(pipeline, split: split), generators: generators,
+            unionRecall: Double(unionHits) / Double(max(relevantTotal, 1)),
+            final: finalTotals.averaged(over: users),
+            coverage: Double(recommended.count) / Double(max(train.itemCount, 1)),
+            meanPopularityRank: popularityCount > 0 ? popularitySum / Double(popularityCount) : 0,
+            rankerFitSeconds: pipeline.rankerFitSeconds,
+            recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos)) / users / 1e6
+        )
+    }
+
+    /// RMSE and MAE over every held-out rating, for each stage that predicts ratings.
+    static func ratingScores(_ pipeline: FittedPipeline, split: Split) -> [EvaluationReport.RatingScores] {
+        guard split.train.hasRatings else { return [] }
+        return pipeline.stages.compactMap { stage in
+            guard let predictor = stage.model as? any RatingPredictor else { return nil }
+            var squared = 0.0, absolute = 0.0, count = 0
+            for user in 0 ..< split.train.userCount where !split.test[user].isEmpty {
+                let query = split.train.query(for: user)
+                for held in split.test[user] {
+                    guard let predicted = predictor.predictRating(of: held.item, for: query) else { continue }
+                    let error = predicted - Double(held.rating)
+                    squared += error * error
+                    absolute += abs(error)
+                    count += 1
+                }
+            }
+            guard count > 0 else { return nil }
+            return EvaluationReport.RatingScores(stage: stage.name, rmse: (squared / Double(count)).squareRoot(), mae: absolute / Double(count), count: count)
+        }
+    }
+}
+
+extension EvaluationReport.ListScores {
+    mutating func add(_ scores: RankingScores) {
+        precision += scores.precision
+        recall += scores.recall
+        ndcg += scores.ndcg
+        map += scores.averagePrecision
+        hitRate += scores.hit
+    }
+
+    func averaged(over users: Double) -> Self {
+        Self(precision: precision / users, recall: recall / users, ndcg: ndcg / users, map: map / users, hitRate: hitRate / users)
+    }
+}

@@ -1,3 +1,4 @@
+import ContentTFIDFPlugin
 public import ShortlistCore
 import MatrixFactorizationPlugin
 import WeightedAveragePlugin
@@ -7,5 +8,6 @@ import WeightedRatingPlugin
 public let builtInPlugins = PluginRegistry([
     .generator(WeightedRating.self),
     .generator(MatrixFactorization.self),
+    .generator(ContentTFIDF.self),
     .ranker(WeightedAverage.self),
 ])

@@ -59,7 +59,7 @@ struct Explain: ParsableCommand {
                 line += "does not score this item for this user"
             }
             lines.append(line)
-            if !stage.reasons.isEmpty { lines.append("      " + Format.reasons(stage.reasons, in: pipeline)) }
+            if !stage.reasons.isEmpty { lines.append("      " + Format.reasons(stage.reasons, for: explanation.item, in: pipeline)) }
         }
         if let ranked = explanation.ranked {
             lines.append("")

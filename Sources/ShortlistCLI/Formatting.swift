@@ -25,10 +25,11 @@ enum Format {
         return "\(contribution.name) \(number(contribution.value)) (\(factors))"
     }
 
-    /// `votes v 583 · mean rating R 4.3580`, naming items by title.
-    static func reasons(_ reasons: [Reason], in pipeline: FittedPipeline) -> String {
+    /// `votes v 583 · mean rating R 4.3580`; a reason that points at another item than the one
+    /// explained names it by title: `because you liked Star Wars (1977) (0.41)`.
+    static func reasons(_ reasons: [Reason], for explained: ItemIndex, in pipeline: FittedPipeline) -> String {
         reasons.map { reason in
-            if reason.kind == .becauseOf, let item = reason.item {
+            if let item = reason.item, item != explained {
                 return "\(reason.name) \(pipeline.describe(item).title) (\(number(reason.value)))"
             }
             return "\(reason.name) \(number(reason.value))"

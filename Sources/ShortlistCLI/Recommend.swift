@@ -214,7 +214,7 @@ struct RecommendationTable {
             for stage in pipeline.stages {
                 let reasons = stage.model.explain(item: ranked.item, for: query)
                 if !reasons.isEmpty {
-                    lines.append("       \(stage.name): " + Format.reasons(reasons, in: pipeline))
+                    lines.append("       \(stage.name): " + Format.reasons(reasons, for: ranked.item, in: pipeline))
                 }
             }
         }

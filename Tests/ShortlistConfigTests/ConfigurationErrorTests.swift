@@ -100,6 +100,23 @@ dataset:
         """)
     }
 
+    @Test func factersSuggestsFactors() {
+        let text = dataset + """
+        pipelines:
+          default:
+            candidates:
+              - name: als
+                type: matrix-factorization
+                facters: 64
+            ranker: {type: weighted-average}
+        """
+        #expect(configurationError(text) == """
+        pipelines.yaml:9:9: error: unknown key 'facters' in 'matrix-factorization'. Did you mean 'factors'?
+                facters: 64
+                ^
+        """)
+    }
+
     @Test func unknownParameterKeyWithNothingCloseListsTheValidKeys() {
         let text = dataset + """
         pipelines:
@@ -107,12 +124,12 @@ dataset:
             candidates:
               - name: popular
                 type: weighted-rating
-                facters: 64
+                zzz: 64
             ranker: {type: weighted-average}
         """
         #expect(configurationError(text) == """
-        pipelines.yaml:9:9: error: unknown key 'facters' in 'weighted-rating'; valid keys: half-life-days, limit, min-votes, min-votes-quantile, name, type
-                facters: 64
+        pipelines.yaml:9:9: error: unknown key 'zzz' in 'weighted-rating'; valid keys: half-life-days, limit, min-votes, min-votes-quantile, name, type
+                zzz: 64
                 ^
         """)
     }

@@ -1,0 +1,163 @@
+public import ShortlistCore
+
+extension Reason.Kind {
+    /// A term the item shares with an item of the user's history.
+    public static let sharedTerm = Reason.Kind(rawValue: "shared-term")
+}
+
+extension ContentTFIDF {
+    /// Unit-length TF-IDF vectors by item and the inverted index over them.
+    public struct Model: CandidateModel {
+        /// The vocabulary, by term id.
+        public let terms: [String]
+        let offsets: [Int]
+        let columns: [Int32]
+        let weights: [Float]
+        let likeThreshold: Float
+        let centerRatings: Bool
+        let rated: Bool
+        /// For each term, the items containing it and the weight there.
+        private let postings: (offsets: [Int], items: [Int32], weights: [Float])
+
+        var itemCount: Int { offsets.count - 1 }
+
+        init(terms: [String], offsets: [Int], columns: [Int32], weights: [Float], likeThreshold: Float, centerRatings: Bool, rated: Bool) {
+            self.terms = terms
+            self.offsets = offsets
+            self.columns = columns
+            self.weights = weights
+            self.likeThreshold = likeThreshold
+            self.centerRatings = centerRatings
+            self.rated = rated
+            var counts = [Int](repeating: 0, count: terms.count + 1)
+            for term in columns { counts[Int(term) + 1] += 1 }
+            for t in 0 ..< terms.count { counts[t + 1] += counts[t] }
+            var next = counts
+            var items = [Int32](repeating: 0, count: columns.count), postingWeights = [Float](repeating: 0, count: columns.count)
+            for item in 0 ..< offsets.count - 1 {
+                for entry in offsets[item] ..< offsets[item + 1] {
+                    let term = Int(columns[entry])
+                    items[next[term]] = Int32(item)
+                    postingWeights[next[term]] = weights[entry]
+                    next[term] += 1
+                }
+            }
+            postings = (counts, items, postingWeights)
+        }
+
+        /// The item's vector as (term, weight) pairs.
+        public func vector(of item: ItemIndex) -> [(term: Int, weight: Float)] {
+            guard item >= 0, item < itemCount else { return [] }
+            return (offsets[item] ..< offsets[item + 1]).map { (Int(columns[$0]), weights[$0]) }
+        }
+
+        /// The liked history items with their profile weights.
+        func likedItems(_ query: Query) -> [(item: Int, weight: Float)] {
+            let ratings = Array(query.historyRatings)
+            let mean = ratings.isEmpty ? 0 : ratings.reduce(0, +) / Float(ratings.count)
+            return zip(query.historyItems, ratings).compactMap { item, rating in
+                guard Int(item) < itemCount, !rated || rating >= likeThreshold else { return nil }
+                let weight: Float = !rated ? 1 : (centerRatings ? rating - mean : rating)
+                return weight != 0 ? (Int(item), weight) : nil
+            }
+        }
+
+        /// Σ weight · vector over the liked items, as (term, weight) pairs ordered by term, so
+        /// every sum over it runs in one order (a dictionary's order varies between instances).
+        func profile(_ liked: [(item: Int, weight: Float)]) -> [(term: Int, value: Double)] {
+            var profile: [Int: Double] = [:]
+            for (item, weight) in liked {
+                for (term, value) in vector(of: item) { profile[term, default: 0] += Double(weight * value) }
+            }
+            return profile.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+
+        /// The items most similar to `profile` by cosine, skipping `isSkipped` ones.
+        ///
+        /// - Complexity: O(Σ postings of the profile's terms + touched · log limit).
+        func nearest(_ profile: [(term: Int, value: Double)], limit: Int, isSkipped: (Int) -> Bool) -> [Candidate] {
+            let norm = profile.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
+            guard norm > 0, limit > 0 else { return [] }
+            var scores = [Double](repeating: 0, count: itemCount)
+            var touched: [Int] = []
+            for (term, value) in profile {
+                for entry in postings.offsets[term] ..< postings.offsets[term + 1] {
+                    let item = Int(postings.items[entry])
+                    if scores[item] == 0 { touched.append(item) }
+                    scores[item] += value * Double(postings.weights[entry])
+                }
+            }
+            var top = TopK(k: limit)
+            for item in touched where !isSkipped(item) && scores[item] > 0 {
+                top.insert(item, score: scores[item] / norm)
+            }
+            return top.sorted()
+        }
+
+        public func candidates(for query: Query, limit: Int) -> [Candidate] {
+            nearest(profile(likedItems(query)), limit: limit) { query.excluded.contains($0) }
+        }
+
+        /// The items whose text is most like `item`'s, best first, without the item itself.
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+            nearest(vector(of: item).map { ($0.term, Double($0.weight)) }, limit: limit) { $0 == item }
+        }
+
+        public func unavailableReason(for query: Query) -> String? {
+            if query.isCold { return "it needs items the user liked and this user has no history" }
+            let liked = likedItems(query)
+            if liked.isEmpty { return "it needs items the user liked and none has a positive weight at like-threshold \(likeThreshold)" }
+            if candidates(for: query, limit: 1).isEmpty { return "no allowed item has a positive similarity to the items the user liked" }
+            return nil
+        }
+
+        /// The terms that add most to the item's cosine, each with the liked item that brought
+        /// it into the profile; all terms' values add up to the score.
+        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
+            let liked = likedItems(query)
+            let profile = profile(liked)
+            let norm = profile.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
+            guard norm > 0 else { return [] }
+            let weights = Dictionary(uniqueKeysWithValues: profile.map { ($0.term, $0.value) })
+            let shared = vector(of: item).compactMap { term, weight in
+                weights[term].map { (term: term, value: $0 * Double(weight) / norm) }
+            }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.term < $1.term }
+            return shared.prefix(4).map { term, value in
+                let source = liked.max { a, b in
+                    a.weight * weight(of: term, in: a.item) < b.weight * weight(of: term, in: b.item)
+                }
+                return Reason(kind: .sharedTerm, name: "shares '\(terms[term])' with", value: value, item: source?.item)
+            }
+        }
+
+        private func weight(of term: Int, in item: Int) -> Float {
+            vector(of: item).first { $0.term == term }?.weight ?? 0
+        }
+
+        public static let formatVersion = 1
+
+        public func write(to writer: inout ArtifactWriter) {
+            writer.write(terms)
+            writer.write(offsets.map(Int64.init))
+            writer.write(columns)
+            writer.write(weights)
+            writer.write(Double(likeThreshold))
+            writer.write(centerRatings ? 1 : 0)
+            writer.write(rated ? 1 : 0)
+        }
+
+        public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+            let terms = try reader.readStrings()
+            let offsets = try reader.readArray(of: Int64.self).map(Int.init)
+            let columns = try reader.readArray(of: Int32.self)
+            let weights = try reader.readArray(of: Float.self)
+            let threshold = Float(try reader.readDouble())
+            let center = try reader.readInt() == 1, rated = try reader.readInt() == 1
+            let ordered = zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }
+            guard let first = offsets.first, first == 0, ordered, offsets.last == columns.count, weights.count == columns.count,
+                  columns.allSatisfy({ $0 >= 0 && Int($0) < terms.count })
+            else { throw ArtifactError(.corrupt, "tfidf: the vectors do not match their index") }
+            self.init(terms: terms, offsets: offsets, columns: columns, weights: weights, likeThreshold: threshold, centerRatings: center, rated: rated)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+public import ShortlistCore
+
+/// Content-based candidates: items whose TF-IDF vectors are closest (cosine) to the user's profile.
+///
+/// Item text comes from the configured fields: title words (and optionally word bigrams),
+/// genres as `genre:…` tokens, the year as `year:…` and the decade as `decade:…`. Term weights
+/// are sublinear TF (1 + ln tf) times smoothed IDF (ln((1 + N)/(1 + df)) + 1), and each item's
+/// vector has unit length (Salton & Buckley 1988; the IDF smoothing of scikit-learn). A user's
+/// profile is the rating-weighted sum of the vectors of the items they liked; candidates are
+/// scored through an inverted index, so only items sharing a term with the profile are touched.
+public struct ContentTFIDF: CandidateGenerator {
+    /// An item field that contributes tokens.
+    public enum Field: String, ParameterChoice {
+        /// Words of the title.
+        case title
+        /// Each genre as one token.
+        case genres
+        /// The release year as one token.
+        case year
+        /// The release decade as one token.
+        case decade
+    }
+
+    /// The parameters under a `tfidf` stage.
+    public struct Params: Codable, Sendable {
+        /// `fields`: which item fields make the text. Default title, genres, decade.
+        public var fields: [Field]
+        /// `bigrams`: also index adjacent title-word pairs. Default false.
+        public var bigrams: Bool
+        /// `stop-words`: drop common English words from titles. Default true.
+        public var stopWords: Bool
+        /// `like-threshold`: interactions rated at least this count as liked. Default 4.
+        public var likeThreshold: Double
+        /// `center-ratings`: weight liked items by rating minus the user's mean, not the rating. Default false.
+        public var centerRatings: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case fields, bigrams
+            case stopWords = "stop-words"
+            case likeThreshold = "like-threshold"
+            case centerRatings = "center-ratings"
+        }
+
+        /// Decodes the parameters; every key is optional.
+        public init(from decoder: any Decoder) throws {
+            let keys = try decoder.container(keyedBy: CodingKeys.self)
+            fields = try keys.decodeIfPresent([Field].self, forKey: .fields) ?? [.title, .genres, .decade]
+            bigrams = try keys.decodeIfPresent(Bool.self, forKey: .bigrams) ?? false
+            stopWords = try keys.decodeIfPresent(Bool.self, forKey: .stopWords) ?? true
+            likeThreshold = try keys.decodeIfPresent(Double.self, forKey: .likeThreshold) ?? 4
+            centerRatings = try keys.decodeIfPresent(Bool.self, forKey: .centerRatings) ?? false
+        }
+    }
+
+    public static let type = "tfidf"
+    public static let summary = "Content-based: cosine between TF-IDF item vectors and the profile of items the user liked."
+    public static let parameters = [
+        ParameterDoc("fields", "list of title | genres | year | decade", default: "[title, genres, decade]", "item fields that make each item's text"),
+        ParameterDoc("bigrams", "true or false", default: "false", "also index adjacent title-word pairs"),
+        ParameterDoc("stop-words", "true or false", default: "true", "drop common English words from titles"),
+        ParameterDoc("like-threshold", "number", default: "4", "interactions rated at least this count as liked (all count without ratings)"),
+        ParameterDoc("center-ratings", "true or false", default: "false", "weight liked items by rating minus the user's mean"),
+    ]
+
+    let params: Params
+
+    public static func make(_ params: Params, context: BuildContext) throws -> ContentTFIDF {
+        guard !params.fields.isEmpty else {
+            throw ParameterError(keyPath: ["fields"], message: "'fields' must name at least one of title, genres, year, decade")
+        }
+        return ContentTFIDF(params: params)
+    }
+
+    /// Tokenises every item, weighs terms and builds the inverted index.
+    ///
+    /// - Complexity: O(total tokens + terms · log terms).
+    public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
+        let dataset = data.dataset
+        try checkFields(dataset)
+        var vocabulary: [String: Int32] = [:]
+        var terms: [String] = []
+        var documents: [[Int32: Int]] = []
+        documents.reserveCapacity(dataset.itemCount)
+        for (index, item) in dataset.items.enumerated() {
+            var counts: [Int32: Int] = [:]
+            for token in tokens(of: item) {
+                let id: Int32
+                if let known = vocabulary[token] {
+                    id = known
+                } else {
+                    id = Int32(terms.count)
+                    vocabulary[token] = id
+                    terms.append(token)
+                }
+                counts[id, default: 0] += 1
+            }
+            documents.append(counts)
+            progress.report("tokenising", done: index + 1, total: dataset.itemCount)
+        }
+        var documentFrequency = [Int](repeating: 0, count: terms.count)
+        for document in documents { for term in document.keys { documentFrequency[Int(term)] += 1 } }
+        let n = Double(dataset.itemCount)
+        let idf = documentFrequency.map { log((1 + n) / (1 + Double($0))) + 1 }
+        var offsets = [0], columns: [Int32] = [], weights: [Float] = []
+        for document in documents {
+            let entries = document.sorted { $0.key < $1.key }.map { ($0.key, (1 + log(Double($0.value))) * idf[Int($0.key)]) }
+            let norm = entries.reduce(0.0) { $0 + $1.1 * $1.1 }.squareRoot()
+            for (term, weight) in entries {
+                columns.append(term)
+                weights.append(Float(norm > 0 ? weight / norm : 0))
+            }
+            offsets.append(columns.count)
+        }
+        return Model(
+            terms: terms, offsets: offsets, columns: columns, weights: weights,
+            likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings, rated: dataset.hasRatings
+        )
+    }
+
+    private func checkFields(_ dataset: Dataset) throws {
+        let missing: [(Field, Bool)] = [
+            (.title, dataset.items.allSatisfy { $0.title.isEmpty } || zip(dataset.items, dataset.itemIDs).allSatisfy { $0.title == $1 }),
+            (.genres, dataset.items.allSatisfy { $0.genres.isEmpty }),
+            (.year, dataset.items.allSatisfy { $0.year == nil }),
+            (.decade, dataset.items.allSatisfy { $0.year == nil }),
+        ]
+        for (field, isMissing) in missing where isMissing && params.fields.contains(field) {
+            throw ParameterError(keyPath: ["fields"], message: "tfidf: 'fields' names \(field.rawValue), which no item in the dataset has")
+        }
+    }
+
+    /// The tokens of one item under the configured fields.
+    func tokens(of item: ItemFeatures) -> [String] {
+        var tokens: [String] = []
+        for field in params.fields {
+            switch field {
+            case .title:
+                let words = titleWords(item.title).filter { !params.stopWords || !stopWords.contains($0) }
+                tokens += words
+                if params.bigrams { tokens += zip(words, words.dropFirst()).map { "\($0)_\($1)" } }
+            case .genres:
+                tokens += item.genres.map { "genre:" + $0.lowercased() }
+            case .year:
+                if let year = item.year { tokens.append("year:\(year)") }
+            case .decade:
+                if let year = item.year { tokens.append("decade:\(year / 10 * 10)s") }
+            }
+        }
+        return tokens
+    }
+}
+
+/// Lowercased runs of letters and digits (any script), without a trailing "(1995)" year.
+func titleWords(_ title: String) -> [String] {
+    var text = Substring(title)
+    if text.hasSuffix(")"), let open = text.lastIndex(of: "("), Int(text[text.index(after: open) ..< text.index(before: text.endIndex)]) != nil {
+        text = text[..<open]
+    }
+    return text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).filter { $0.count > 1 || $0.first?.isNumber == true }
+}
+
+/// Common English words that say nothing about a title's content.
+let stopWords: Set<String> = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on",
+    "or", "that", "the", "this", "to", "with", "was", "were", "will", "not", "no", "but", "if", "than", "then",
+    "there", "they", "their", "he", "she", "his", "her", "you", "your", "we", "our", "my", "me", "i", "la", "le", "les", "de", "der", "die", "das",
+]

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Each plugin is an ordinary target under `Plugins/<Name>/` that depends on `ShortlistCore` only.
-let plugins = ["WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF"]
+let plugins = ["WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF", "TripletEmbedding"]
 
 /// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every
 /// SIMD multiply-add into a library call (see SWIFT-SPEED.md). Haswell is the portable middle.

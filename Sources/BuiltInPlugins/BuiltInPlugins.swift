@@ -1,5 +1,6 @@
 import ContentTFIDFPlugin
 public import ShortlistCore
+import TripletEmbeddingPlugin
 import MatrixFactorizationPlugin
 import WeightedAveragePlugin
 import WeightedRatingPlugin
@@ -9,5 +10,6 @@ public let builtInPlugins = PluginRegistry([
     .generator(WeightedRating.self),
     .generator(MatrixFactorization.self),
     .generator(ContentTFIDF.self),
+    .generator(TripletEmbedding.self),
     .ranker(WeightedAverage.self),
 ])

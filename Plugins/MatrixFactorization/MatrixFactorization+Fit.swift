@@ -129,7 +129,7 @@ func gaussian(_ count: Int, std: Double, using random: inout SeededGenerator) ->
 }
 
 /// One side's interactions as compressed rows of (other side, confidence 1 + α·r).
-struct ConfidenceRows: @unchecked Sendable {
+struct ConfidenceRows: Sendable {
     var offsets: [Int]
     var columns: [Int32]
     var confidences: [Float]

@@ -51,4 +51,33 @@ public struct PlantedClusters: Sendable {
         userCluster = (0 ..< users).map { $0 % clusters }
         itemCluster = (0 ..< items).map { $0 % clusters }
     }
+
+    /// The share of each user's top 5 unseen items that lie in the user's planted cluster:
+    /// near 1 for a model that learned the clusters, near 1/clusters for one that did not.
+    public func inClusterShare(_ model: any CandidateModel) -> Double {
+        var inCluster = 0, total = 0
+        for user in 0 ..< dataset.userCount {
+            var seen = ItemSet(capacity: dataset.itemCount)
+            for item in dataset.byUser.columns[dataset.byUser.range(of: user)] { seen.insert(Int(item)) }
+            for candidate in model.candidates(for: dataset.query(for: user, excluded: seen), limit: 5) {
+                total += 1
+                if itemCluster[candidate.item] == userCluster[user] { inCluster += 1 }
+            }
+        }
+        return Double(inCluster) / Double(max(total, 1))
+    }
+
+    /// A builder holding this data's catalogue and interactions, to extend with new users or items.
+    public func builder() -> DatasetBuilder {
+        var builder = DatasetBuilder(catalogueOf: dataset)
+        for user in 0 ..< dataset.userCount {
+            for entry in dataset.byUser.range(of: user) {
+                builder.addInteraction(
+                    user: dataset.userIDs[user], item: dataset.itemIDs[Int(dataset.byUser.columns[entry])],
+                    rating: dataset.byUser.ratings[entry], timestamp: dataset.byUser.timestamps[entry]
+                )
+            }
+        }
+        return builder
+    }
 }

@@ -50,20 +50,15 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
     @Test func learnsThePlantedClustersFromGenres() throws {
         let planted = PlantedClusters()
         let model = try tfidf(#"{"fields": ["genres"]}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        let share = inClusterShare(model, planted)
+        let share = planted.inClusterShare(model)
         #expect(share > 0.9, "tfidf in-cluster share \(share)")
         #expect(try WeightedRatingBaseline.inClusterShare(planted) < 0.5)
     }
 
     @Test func similarItemsAndUnratedItems() throws {
         let planted = PlantedClusters()
-        var builder = DatasetBuilder(catalogueOf: planted.dataset)
+        var builder = planted.builder()
         builder.addItem("brand-new", features: ItemFeatures(title: "Fresh", year: 1992, genres: ["g2"]))
-        for user in 0 ..< planted.dataset.userCount {
-            for entry in planted.dataset.byUser.range(of: user) {
-                builder.addInteraction(user: planted.dataset.userIDs[user], item: planted.dataset.itemIDs[Int(planted.dataset.byUser.columns[entry])], rating: planted.dataset.byUser.ratings[entry])
-            }
-        }
         let dataset = builder.build()
         let model = try tfidf(#"{"fields": ["genres", "year"]}"#).fit(TrainingData(dataset: dataset), progress: .silent)
         let newItem = try #require(dataset.item("brand-new"))

@@ -8,20 +8,6 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
     try MatrixFactorization.make(try parameters(json: json), context: .test)
 }
 
-/// The share of each user's top 5 (unseen) items that lie in the user's planted cluster.
-func inClusterShare(_ model: any CandidateModel, _ planted: PlantedClusters) -> Double {
-    var inCluster = 0, total = 0
-    for user in 0 ..< planted.dataset.userCount {
-        var seen = ItemSet(capacity: planted.dataset.itemCount)
-        for item in planted.dataset.byUser.columns[planted.dataset.byUser.range(of: user)] { seen.insert(Int(item)) }
-        for candidate in model.candidates(for: planted.dataset.query(for: user, excluded: seen), limit: 5) {
-            total += 1
-            if planted.itemCluster[candidate.item] == planted.userCluster[user] { inCluster += 1 }
-        }
-    }
-    return Double(inCluster) / Double(max(total, 1))
-}
-
 @Suite struct MatrixFactorizationTests {
     let planted = PlantedClusters()
 
@@ -34,7 +20,7 @@ func inClusterShare(_ model: any CandidateModel, _ planted: PlantedClusters) -> 
     @Test func implicitALSLearnsThePlantedClusters() throws {
         let model = try matrixFactorization(#"{"factors": 8, "epochs": 10}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         let popularity = try WeightedRatingBaseline.inClusterShare(planted)
-        let share = inClusterShare(model, planted)
+        let share = planted.inClusterShare(model)
         #expect(share > 0.9, "ALS in-cluster share \(share)")
         #expect(popularity < 0.5, "popularity in-cluster share \(popularity)")
     }

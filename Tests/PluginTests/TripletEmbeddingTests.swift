@@ -17,7 +17,7 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
     ])
     func learnsThePlantedClusters(json: String) throws {
         let model = try tripletEmbedding(json).fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        let share = inClusterShare(model, planted)
+        let share = planted.inClusterShare(model)
         #expect(share > 0.85, "in-cluster share \(share)")
         #expect(try WeightedRatingBaseline.inClusterShare(planted) < 0.5)
     }
@@ -28,13 +28,8 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
     }
 
     @Test func anUnratedItemGetsAVectorFromItsFeatures() throws {
-        var builder = DatasetBuilder(catalogueOf: planted.dataset)
+        var builder = planted.builder()
         builder.addItem("new", features: ItemFeatures(title: "New", year: 1992, genres: ["g2"]))
-        for user in 0 ..< planted.dataset.userCount {
-            for entry in planted.dataset.byUser.range(of: user) {
-                builder.addInteraction(user: planted.dataset.userIDs[user], item: planted.dataset.itemIDs[Int(planted.dataset.byUser.columns[entry])], rating: planted.dataset.byUser.ratings[entry])
-            }
-        }
         let dataset = builder.build()
         let model = try tripletEmbedding(#"{"dimensions": 16, "epochs": 15, "learning-rate": 0.01}"#).fit(TrainingData(dataset: dataset), progress: .silent)
         let newItem = try #require(dataset.item("new"))
@@ -60,12 +55,7 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
     }
 
     @Test func knownUserWithoutHistoryIsServedFromDemographics() throws {
-        var builder = DatasetBuilder(catalogueOf: planted.dataset)
-        for user in 0 ..< planted.dataset.userCount {
-            for entry in planted.dataset.byUser.range(of: user) {
-                builder.addInteraction(user: planted.dataset.userIDs[user], item: planted.dataset.itemIDs[Int(planted.dataset.byUser.columns[entry])], rating: planted.dataset.byUser.ratings[entry])
-            }
-        }
+        var builder = planted.builder()
         builder.addUser("newcomer", features: UserFeatures(age: 21, gender: "M", occupation: "o1"))
         let dataset = builder.build()
         let model = try tripletEmbedding(#"{"dimensions": 8, "epochs": 2}"#).fit(TrainingData(dataset: dataset), progress: .silent)

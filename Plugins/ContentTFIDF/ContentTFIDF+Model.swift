@@ -7,7 +7,7 @@ extension Reason.Kind {
 
 extension ContentTFIDF {
     /// Unit-length TF-IDF vectors by item and the inverted index over them.
-    public struct Model: CandidateModel {
+    public struct Model: CandidateModel, SimilarItems {
         /// The vocabulary, by term id.
         public let terms: [String]
         let offsets: [Int]

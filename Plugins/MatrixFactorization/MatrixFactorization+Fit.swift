@@ -20,6 +20,7 @@ extension MatrixFactorization {
         let rate = Float(params.learningRate), lambda = Float(regularization)
         for epoch in 0 ..< epochs {
             if params.order == .shuffled { order.shuffle(using: &random) }
+            var squaredError: Float = 0
             userFactors.withUnsafeMutableBufferPointer { p in
                 itemFactors.withUnsafeMutableBufferPointer { q in
                     userBias.withUnsafeMutableBufferPointer { bu in
@@ -29,6 +30,7 @@ extension MatrixFactorization {
                                 let u = Int(users[n]), i = Int(items[n])
                                 let pu = p.baseAddress! + u * k, qi = q.baseAddress! + i * k
                                 let error = ratings[n] - (mean + bu[u] + bi[i] + Vector.dot(pu, qi, k))
+                                squaredError += error * error
                                 bu[u] += rate * (error - lambda * bu[u])
                                 bi[i] += rate * (error - lambda * bi[i])
                                 sgdStep(pu, qi, k, error: error, rate: rate, lambda: lambda)
@@ -37,7 +39,8 @@ extension MatrixFactorization {
                     }
                 }
             }
-            progress.report("epoch", done: epoch + 1, total: epochs)
+            let rmse = (Double(squaredError) / Double(max(ratings.count, 1))).squareRoot()
+            progress.report("epoch, training RMSE \(String(format: "%.4f", rmse))", done: epoch + 1, total: epochs)
         }
         return Model(
             objective: .explicit, factors: k, userFactors: userFactors, itemFactors: itemFactors,
@@ -60,7 +63,8 @@ extension MatrixFactorization {
         for sweep in 0 ..< epochs {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
             solver.solve(&itemFactors, given: userFactors, rows: byItem)
-            progress.report("ALS sweep", done: sweep + 1, total: epochs)
+            let loss = solver.loss(users: userFactors, items: itemFactors, rows: byUser) / Double(max(byUser.columns.count, 1))
+            progress.report("ALS sweep, loss per interaction \(String(format: "%.4f", loss))", done: sweep + 1, total: epochs)
         }
         var trained = [UInt8](repeating: 0, count: dataset.userCount)
         for user in 0 ..< dataset.userCount where byUser.offsets[user + 1] > byUser.offsets[user] { trained[user] = 1 }
@@ -182,6 +186,39 @@ struct ConjugateGradient: Sendable {
                 for index in 0 ..< chunks { work(index) }
             }
         }
+    }
+
+    /// The weighted squared error over every user–item pair plus λ(‖X‖² + ‖Y‖²).
+    ///
+    /// Σ over all pairs of s² is Σ_u x_uᵀ(YᵀY)x_u, so only observed pairs need their own terms:
+    /// c(1 − s)² replaces s² there.
+    ///
+    /// - Complexity: O(users · factors² + interactions · factors).
+    func loss(users x: [Float], items y: [Float], rows: ConfidenceRows) -> Double {
+        let k = factors
+        var gram = self.gram(y)
+        for a in 0 ..< k { gram[a * k + a] -= regularization }
+        var total = 0.0
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                gram.withUnsafeBufferPointer { g in
+                    var gx = [Float](repeating: 0, count: k)
+                    for row in 0 ..< rows.offsets.count - 1 {
+                        let xu = xs.baseAddress! + row * k
+                        for a in 0 ..< k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
+                        total += Double(gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
+                        for entry in rows.offsets[row] ..< rows.offsets[row + 1] {
+                            let s = Double(Vector.dot(ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
+                            let c = Double(rows.confidences[entry])
+                            total += c * (1 - s) * (1 - s) - s * s
+                        }
+                    }
+                }
+                let norms = Vector.dot(xs.baseAddress!, xs.baseAddress!, xs.count) + Vector.dot(ys.baseAddress!, ys.baseAddress!, ys.count)
+                total += Double(regularization) * Double(norms)
+            }
+        }
+        return total
     }
 
     private struct Shared: @unchecked Sendable {

@@ -7,7 +7,7 @@ extension Reason.Kind {
 
 extension MatrixFactorization {
     /// Fitted user and item factors (and, for the explicit objective, the mean and biases).
-    public struct Model: CandidateModel, RatingPredictor {
+    public struct Model: CandidateModel, RatingPredictor, SimilarItems {
         let objective: Objective
         let factors: Int
         let userFactors: [Float]
@@ -84,6 +84,11 @@ extension MatrixFactorization {
             }
             let base = objective == .explicit ? globalMean + userBias[user] + itemBias[item] : 0
             return Double(dot + base)
+        }
+
+        /// The items whose factors have the highest cosine with this item's.
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+            Vector.nearestRows(to: item, in: itemFactors, dimensions: factors, limit: limit)
         }
 
         /// The explicit model's rating, clipped to the training ratings' range; a user with

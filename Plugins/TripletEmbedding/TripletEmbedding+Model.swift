@@ -7,7 +7,7 @@ extension Reason.Kind {
 
 extension TripletEmbedding {
     /// The trained tables and every item's tower output.
-    public struct Model: CandidateModel {
+    public struct Model: CandidateModel, SimilarItems {
         let towers: Towers
         let tables: [[Float]]
         let minRating: Float
@@ -59,6 +59,11 @@ extension TripletEmbedding {
                 }
             }
             return top.sorted()
+        }
+
+        /// The items whose item-tower output has the highest cosine with this item's.
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+            Vector.nearestRows(to: item, in: itemVectors, dimensions: towers.dimensions, limit: limit)
         }
 
         public func unavailableReason(for query: Query) -> String? {

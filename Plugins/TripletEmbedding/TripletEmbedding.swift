@@ -1,3 +1,4 @@
+import Foundation
 public import ShortlistCore
 
 /// Two towers trained on (user, positive item, negative item) triplets; candidates are the
@@ -115,7 +116,7 @@ public struct TripletEmbedding: CandidateGenerator {
         var trainer = Trainer(params: params, dataset: data.dataset, seed: seed)
         for epoch in 0 ..< params.epochs {
             let loss = trainer.epoch()
-            progress.report("epoch, mean loss \(String(Int(loss * 1000)))e-3", done: epoch + 1, total: params.epochs)
+            progress.report("epoch, mean loss \(String(format: "%.4f", loss))", done: epoch + 1, total: params.epochs)
         }
         return trainer.model()
     }

@@ -64,6 +64,28 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(abs(all.value - top.score) < 1e-4)
     }
 
+    @Test func alsLossNeverRisesAndSGDTrainingErrorFalls() throws {
+        let als = ProgressLog()
+        _ = try matrixFactorization(#"{"factors": 8, "epochs": 8}"#).fit(TrainingData(dataset: planted.dataset), progress: als.reporter)
+        let losses = als.numbers
+        #expect(losses.count == 8)
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $1 <= $0 * (1 + 1e-6) }, "\(losses)")
+        #expect(losses.last! < losses.first! * 0.9)
+        let sgd = ProgressLog()
+        _ = try matrixFactorization(#"{"objective": "explicit", "factors": 8, "epochs": 10, "learning-rate": 0.03}"#).fit(TrainingData(dataset: planted.dataset), progress: sgd.reporter)
+        let errors = sgd.numbers
+        #expect(errors.count == 10 && zip(errors, errors.dropFirst()).allSatisfy { $1 <= $0 } && errors.last! < errors.first! - 0.1, "\(errors)")
+    }
+
+    @Test func similarItemsShareTheCluster() throws {
+        let model = try matrixFactorization(#"{"factors": 8, "epochs": 10}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
+        for item in [0, 5, 10] {
+            let similar = model.similarItems(to: item, limit: 5)
+            #expect(similar.count == 5 && !similar.contains { $0.item == item })
+            #expect(similar.allSatisfy { planted.itemCluster[$0.item] == planted.itemCluster[item] })
+        }
+    }
+
     @Test func coldUsersGetNothingAndAReason() throws {
         let model = try matrixFactorization(#"{"factors": 4, "epochs": 1}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         let cold = planted.dataset.query(forUserID: "nobody")

@@ -22,6 +22,14 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
         #expect(try WeightedRatingBaseline.inClusterShare(planted) < 0.5)
     }
 
+    @Test func lossFallsAndSimilarItemsShareTheCluster() throws {
+        let log = ProgressLog()
+        let model = try tripletEmbedding(#"{"dimensions": 16, "epochs": 10, "learning-rate": 0.01}"#).fit(TrainingData(dataset: planted.dataset), progress: log.reporter)
+        #expect(log.numbers.count == 10 && log.numbers.last! < log.numbers.first! * 0.7, "\(log.numbers)")
+        let similar = model.similarItems(to: 6, limit: 5)
+        #expect(similar.count == 5 && similar.allSatisfy { planted.itemCluster[$0.item] == planted.itemCluster[6] })
+    }
+
     @Test func passesTheContractCheck() throws {
         let problems = try checkCandidateGenerator({ try tripletEmbedding(#"{"dimensions": 8, "epochs": 2, "negatives": "popularity"}"#) }, on: planted.dataset)
         #expect(problems.isEmpty, "\(problems)")

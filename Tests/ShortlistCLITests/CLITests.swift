@@ -208,4 +208,22 @@ func project() throws -> TemporaryDirectory {
         let again = try #require(try JSONSerialization.jsonObject(with: Data(fromFiles.stdout.utf8)) as? [String: Any])
         #expect((again["final"] as? [String: Double])?["ndcg"] == final["ndcg"])
     }
+
+    @Test func similarItemsPerStage() throws {
+        let folder = try project()
+        let none = try shortlist(["similar", "--item", "i4"], in: folder.path)
+        #expect(none.status == 1)
+        #expect(none.stderr.hasSuffix("error: no candidate stage of pipeline 'default' can list similar items (tfidf, matrix-factorization and triplet-embedding can)\n"))
+        let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
+        try folder.write("pipelines.yaml", text.replacingOccurrences(of: "- {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}", with: "- {name: recent, type: tfidf, limit: 20, fields: [genres]}"))
+        let run = try shortlist(["similar", "--item", "i4", "-n", "3", "--format", "json"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lists = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(lists.map { $0["stage"] as? String } == ["recent"])
+        let items = try #require(lists.first?["similar"] as? [[String: Any]])
+        // Item i4 is in planted cluster 0 with genre g0: its genre neighbours are i0, i8, …
+        #expect(items.count == 3 && items.allSatisfy { (Int(($0["item"] as? String ?? "").dropFirst()) ?? 1) % 4 == 0 })
+        let unknown = try shortlist(["similar", "--item", "i4", "--stage", "nope"], in: folder.path)
+        #expect(unknown.stderr.hasSuffix("error: pipeline 'default' has no candidate stage named 'nope'; its stages are popular, recent\n"))
+    }
 }

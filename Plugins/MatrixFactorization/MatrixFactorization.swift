@@ -125,6 +125,9 @@ public struct MatrixFactorization: CandidateGenerator {
         for (key, value) in nonNegative where !(value >= 0) {
             throw ParameterError(keyPath: [key], message: "'\(key)' must be zero or more, found \(format(value))")
         }
+        guard params.factors <= 4096 else {
+            throw ParameterError(keyPath: ["factors"], message: "'factors' must be at most 4096, found \(params.factors)")
+        }
         return MatrixFactorization(params: params, seed: context.seed)
     }
 

@@ -104,7 +104,10 @@ public struct TripletEmbedding: CandidateGenerator {
             ("hard-candidates", Double(params.hardCandidates)), ("margin", params.margin), ("init-std", params.initStd),
         ]
         for (key, value) in positive where !(value > 0) {
-            throw ParameterError(keyPath: [key], message: "'\(key)' must be positive, found \(value == value.rounded() ? String(Int(value)) : String(value))")
+            throw ParameterError(keyPath: [key], message: "'\(key)' must be positive, found \(value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value))")
+        }
+        guard params.dimensions <= 4096 else {
+            throw ParameterError(keyPath: ["dimensions"], message: "'dimensions' must be at most 4096, found \(params.dimensions)")
         }
         guard params.regularization >= 0 else {
             throw ParameterError(keyPath: ["regularization"], message: "'regularization' must be zero or more, found \(params.regularization)")

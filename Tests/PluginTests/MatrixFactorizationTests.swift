@@ -100,5 +100,11 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(throws: ParameterError(keyPath: ["learning-rate"], message: "'learning-rate' must be positive, found -0.1")) {
             try matrixFactorization(#"{"learning-rate": -0.1}"#)
         }
+        #expect(throws: ParameterError(keyPath: ["alpha"], message: "'alpha' must be positive, found -1e+300")) {
+            try matrixFactorization(#"{"alpha": -1e300}"#)
+        }
+        #expect(throws: ParameterError(keyPath: ["factors"], message: "'factors' must be at most 4096, found 64000000")) {
+            try matrixFactorization(#"{"factors": 64000000}"#)
+        }
     }
 }

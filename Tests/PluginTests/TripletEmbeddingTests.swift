@@ -78,5 +78,11 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
         #expect(throws: ParameterError(keyPath: ["learning-rate"], message: "'learning-rate' must be positive, found -1")) {
             try tripletEmbedding(#"{"learning-rate": -1}"#)
         }
+        #expect(throws: ParameterError(keyPath: ["margin"], message: "'margin' must be positive, found -1e+300")) {
+            try tripletEmbedding(#"{"margin": -1e300}"#)
+        }
+        #expect(throws: ParameterError(keyPath: ["dimensions"], message: "'dimensions' must be at most 4096, found 100000")) {
+            try tripletEmbedding(#"{"dimensions": 100000}"#)
+        }
     }
 }

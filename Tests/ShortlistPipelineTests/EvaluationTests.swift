@@ -67,6 +67,18 @@ import Testing
         }
     }
 
+    @Test func exportKeepsExtremeRatingsWithoutTrapping() throws {
+        var builder = DatasetBuilder()
+        builder.addInteraction(user: "u", item: "a", rating: 1e30, timestamp: 1)
+        builder.addInteraction(user: "u", item: "b", rating: 2.5, timestamp: 2)
+        let folder = try TemporaryDirectory()
+        try Split(builder.build(), .leaveLast(1)).export(to: folder.path)
+        let train = try String(contentsOfFile: "\(folder.path)/train.tsv", encoding: .utf8)
+        let test = try String(contentsOfFile: "\(folder.path)/test.tsv", encoding: .utf8)
+        #expect(train == "user\titem\trating\ttimestamp\nu\ta\t1e+30\t1\n")
+        #expect(test == "user\titem\trating\ttimestamp\nu\tb\t2.5\t2\n")
+    }
+
     @Test func exportedSplitReadsBackAsTheSameSplit() throws {
         let folder = try TemporaryDirectory()
         let split = try Split(dataset, .temporal(0.2))

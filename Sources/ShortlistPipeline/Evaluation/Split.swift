@@ -173,5 +173,5 @@ public struct Split: Sendable {
 }
 
 private func number(_ value: Float) -> String {
-    value == value.rounded() ? String(Int(value)) : String(value)
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

@@ -62,10 +62,4 @@ public struct CandidatePool: Sendable {
     public func entry(for item: ItemIndex) -> Entry? {
         position[item].map { entries[$0] }
     }
-
-    /// Keeps only the entries for which `isIncluded` holds.
-    public mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
-        entries.removeAll(where: shouldRemove)
-        position = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.item, $0) })
-    }
 }

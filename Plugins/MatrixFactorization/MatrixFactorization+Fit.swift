@@ -196,8 +196,7 @@ struct ConjugateGradient: Sendable {
     /// - Complexity: O(users · factors² + interactions · factors).
     func loss(users x: [Float], items y: [Float], rows: ConfidenceRows) -> Double {
         let k = factors
-        var gram = self.gram(y)
-        for a in 0 ..< k { gram[a * k + a] -= regularization }
+        let gram = MatrixFactorizationPlugin.gram(y, factors: k)
         var total = 0.0
         x.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in
@@ -230,17 +229,8 @@ struct ConjugateGradient: Sendable {
 
     /// YᵀY + λI.
     private func gram(_ y: [Float]) -> [Float] {
-        let k = factors
-        var gram = [Float](repeating: 0, count: k * k)
-        y.withUnsafeBufferPointer { y in
-            gram.withUnsafeMutableBufferPointer { g in
-                for row in 0 ..< y.count / k {
-                    let v = y.baseAddress! + row * k
-                    for a in 0 ..< k { Vector.axpy(v[a], v, g.baseAddress! + a * k, k) }
-                }
-                for a in 0 ..< k { g[a * k + a] += regularization }
-            }
-        }
+        var gram = MatrixFactorizationPlugin.gram(y, factors: factors)
+        for a in 0 ..< factors { gram[a * factors + a] += regularization }
         return gram
     }
 
@@ -286,4 +276,20 @@ struct ConjugateGradient: Sendable {
             }
         }
     }
+}
+
+/// YᵀY for the rows of `y` (rows × `factors`), as a factors × factors matrix.
+///
+/// - Complexity: O(rows · factors²).
+func gram(_ y: [Float], factors k: Int) -> [Float] {
+    var gram = [Float](repeating: 0, count: k * k)
+    y.withUnsafeBufferPointer { y in
+        gram.withUnsafeMutableBufferPointer { g in
+            for row in 0 ..< y.count / k {
+                let v = y.baseAddress! + row * k
+                for a in 0 ..< k { Vector.axpy(v[a], v, g.baseAddress! + a * k, k) }
+            }
+        }
+    }
+    return gram
 }

@@ -23,6 +23,8 @@ extension MatrixFactorization {
         let minRating: Float
         /// The lowest and highest training rating: predictions are clipped to them.
         let ratingRange: ClosedRange<Float>
+        /// QᵀQ over every item (implicit objective; empty otherwise), shared by every explanation.
+        let itemGram: [Float]
 
         var userCount: Int { trainedUsers.count }
         var itemCount: Int { itemFactors.count / max(factors, 1) }
@@ -33,6 +35,7 @@ extension MatrixFactorization {
             confidence: Confidence, minRating: Float, ratingRange: ClosedRange<Float>
         ) {
             self.ratingRange = ratingRange
+            itemGram = objective == .implicit ? gram(itemFactors, factors: factors) : []
             self.objective = objective
             self.factors = factors
             self.userFactors = userFactors
@@ -131,11 +134,8 @@ extension MatrixFactorization {
         private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)]) -> [(item: Int, value: Double)]? {
             let k = factors
             func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k ..< (index + 1) * k] }
-            var a = [Double](repeating: 0, count: k * k)
+            var a = objective == .implicit ? itemGram.map(Double.init) : [Double](repeating: 0, count: k * k)
             var targets: [Double] = []
-            if objective == .implicit {
-                for index in 0 ..< itemCount { addOuter(&a, q(index), weight: 1) }
-            }
             for (j, rating) in history {
                 let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
                 if objective == .implicit {

@@ -19,17 +19,20 @@ public struct FittableStage<Input, Model>: Sendable {
     public let formatVersion: Int
     private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
     private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
+    private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
 
     init(
         type: String, configuration: String, formatVersion: Int,
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
-        read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
+        read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
+        write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void
     ) {
         self.type = type
         self.configuration = configuration
         self.formatVersion = formatVersion
         self.fitModel = fit
         self.readModel = read
+        self.writeModel = write
     }
 
     /// Fits a model.
@@ -40,6 +43,11 @@ public struct FittableStage<Input, Model>: Sendable {
     /// Reads a stored model.
     public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> Model {
         try readModel(&reader)
+    }
+
+    /// Writes a model this stage fitted or read.
+    public func write(_ model: Model, to writer: inout ArtifactWriter) {
+        writeModel(model, &writer)
     }
 }
 
@@ -75,7 +83,8 @@ public struct PluginEntry: Sendable {
                 return AnyCandidateGenerator(
                     type: G.type, configuration: try canonicalJSON(params), formatVersion: G.Model.formatVersion,
                     fit: { try generator.fit($0, progress: $1) },
-                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) }
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) },
+                    write: { $0.write(to: &$1) }
                 )
             },
             buildRanker: nil
@@ -94,7 +103,8 @@ public struct PluginEntry: Sendable {
                 return AnyRanker(
                     type: R.type, configuration: try canonicalJSON(params), formatVersion: R.Model.formatVersion,
                     fit: { try ranker.fit($0, progress: $1) },
-                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) }
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) },
+                    write: { $0.write(to: &$1) }
                 )
             }
         )

@@ -63,7 +63,7 @@ public struct Workspace: Sendable {
                 type: generator.type, configuration: generator.configuration,
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
-            let (model, seconds) = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), reuse: reuseArtifacts, write: { $0.write(to: &$1) })
+            let (model, seconds) = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), reuse: reuseArtifacts)
             stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model, fitSeconds: seconds))
             keys.append(key)
         }
@@ -73,7 +73,7 @@ public struct Workspace: Sendable {
             dataset: dataset.fingerprint, upstream: keys
         )
         let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
-        let (model, seconds) = try cached("ranker", ranker, key: key, input: input, reuse: reuseArtifacts, write: { $0.write(to: &$1) })
+        let (model, seconds) = try cached("ranker", ranker, key: key, input: input, reuse: reuseArtifacts)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds, filterSpec: spec.filters
@@ -83,8 +83,7 @@ public struct Workspace: Sendable {
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
     /// Returns the model and the fit's seconds (nil when loaded).
     private func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input, reuse: Bool,
-        write: (Model, inout ArtifactWriter) -> Void
+        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input, reuse: Bool
     ) throws -> (Model, Double?) {
         let type = plugin.type, formatVersion = plugin.formatVersion
         let path = artifacts.path(type: type, key: key)
@@ -102,7 +101,7 @@ public struct Workspace: Sendable {
         let model = try plugin.fit(input, progress: progress("fitting \(stage)"))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var writer = ArtifactWriter()
-        write(model, &writer)
+        plugin.write(model, to: &writer)
         do throws(ArtifactError) {
             try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
             log("stage '\(stage)' (\(type)): fitted in \(duration(seconds)), saved \(path)")

@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "ShortlistPipelineTests", dependencies: ["ShortlistPipeline", "ShortlistTestSupport"]),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["ShortlistTestSupport", "BuiltInPlugins"] + plugins.map { .target(name: "\($0)Plugin") }
+            dependencies: ["ShortlistTestSupport", "BuiltInPlugins", "ShortlistConfig"] + plugins.map { .target(name: "\($0)Plugin") }
         ),
         .testTarget(name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
     ] + plugins.map { name in

@@ -1,13 +1,8 @@
 public import ShortlistCore
 
-extension Reason.Kind {
-    /// A term the item shares with an item of the user's history.
-    public static let sharedTerm = Reason.Kind(rawValue: "shared-term")
-}
-
 extension ContentTFIDF {
     /// Unit-length TF-IDF vectors by item and the inverted index over them.
-    public struct Model: CandidateModel, SimilarItems {
+    public struct Model: CandidateModel {
         /// The vocabulary, by term id.
         public let terms: [String]
         let offsets: [Int]
@@ -99,35 +94,33 @@ extension ContentTFIDF {
         }
 
         /// The items whose text is most like `item`'s, best first, without the item itself.
-        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
             nearest(vector(of: item).map { ($0.term, Double($0.weight)) }, limit: limit) { $0 == item }
         }
 
-        public func unavailableReason(for query: Query) -> String? {
-            if query.isCold { return "it needs items the user liked and this user has no history" }
-            let liked = likedItems(query)
-            if liked.isEmpty { return "it needs items the user liked and none has a positive weight at like-threshold \(likeThreshold)" }
-            if candidates(for: query, limit: 1).isEmpty { return "no allowed item has a positive similarity to the items the user liked" }
+        public func unavailability(for query: Query) -> Unavailability? {
+            if query.isCold { return .noHistory }
+            if likedItems(query).isEmpty { return .nothingLiked(threshold: Double(likeThreshold)) }
+            if candidates(for: query, limit: 1).isEmpty { return .noPositiveScore }
             return nil
         }
 
-        /// The terms that add most to the item's cosine, each with the liked item that brought
-        /// it into the profile; all terms' values add up to the score.
-        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
+        /// Every term the item shares with the user's profile, with its share of the cosine and
+        /// the liked item that brought most of it into the profile; the shares add up to the score.
+        public func explain(item: ItemIndex, for query: Query) -> Explanation {
             let liked = likedItems(query)
             let profile = profile(liked)
             let norm = profile.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
-            guard norm > 0 else { return [] }
+            guard norm > 0 else { return .none }
             let weights = Dictionary(uniqueKeysWithValues: profile.map { ($0.term, $0.value) })
-            let shared = vector(of: item).compactMap { term, weight in
-                weights[term].map { (term: term, value: $0 * Double(weight) / norm) }
-            }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.term < $1.term }
-            return shared.prefix(4).map { term, value in
+            let shared = vector(of: item).compactMap { term, weight -> Reason? in
+                guard let value = weights[term] else { return nil }
                 let source = liked.max { a, b in
-                    a.weight * weight(of: term, in: a.item) < b.weight * weight(of: term, in: b.item)
+                    a.weight * self.weight(of: term, in: a.item) < b.weight * self.weight(of: term, in: b.item)
                 }
-                return Reason(kind: .sharedTerm, name: "shares '\(terms[term])' with", value: value, item: source?.item)
+                return Reason(.sharedTerm, value: value * Double(weight) / norm, likedItem: source?.item, subject: self.terms[term])
             }
+            return Explanation(terms: shared.largestFirst())
         }
 
         private func weight(of term: Int, in item: Int) -> Float {

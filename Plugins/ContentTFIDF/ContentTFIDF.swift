@@ -23,45 +23,32 @@ public struct ContentTFIDF: CandidateGenerator {
     }
 
     /// The parameters under a `tfidf` stage.
-    public struct Params: Codable, Sendable {
-        /// `fields`: which item fields make the text. Default title, genres, decade.
-        public var fields: [Field]
-        /// `bigrams`: also index adjacent title-word pairs. Default false.
-        public var bigrams: Bool
-        /// `stop-words`: drop common English words from titles. Default true.
-        public var stopWords: Bool
-        /// `like-threshold`: interactions rated at least this count as liked. Default 4.
-        public var likeThreshold: Double
-        /// `center-ratings`: weight liked items by rating minus the user's mean, not the rating. Default false.
-        public var centerRatings: Bool
+    public struct Params: PluginParameters {
+        /// `fields`: which item fields make the text.
+        public var fields: [Field] = [.title, .genres, .decade]
+        /// `bigrams`: also index adjacent title-word pairs.
+        public var bigrams = false
+        /// `stop-words`: drop common English words from titles.
+        public var stopWords = true
+        /// `like-threshold`: interactions rated at least this count as liked.
+        public var likeThreshold = 4.0
+        /// `center-ratings`: weight liked items by rating minus the user's mean, not the rating.
+        public var centerRatings = false
 
-        enum CodingKeys: String, CodingKey {
-            case fields, bigrams
-            case stopWords = "stop-words"
-            case likeThreshold = "like-threshold"
-            case centerRatings = "center-ratings"
-        }
+        public init() {}
 
-        /// Decodes the parameters; every key is optional.
-        public init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: CodingKeys.self)
-            fields = try keys.decodeIfPresent([Field].self, forKey: .fields) ?? [.title, .genres, .decade]
-            bigrams = try keys.decodeIfPresent(Bool.self, forKey: .bigrams) ?? false
-            stopWords = try keys.decodeIfPresent(Bool.self, forKey: .stopWords) ?? true
-            likeThreshold = try keys.decodeIfPresent(Double.self, forKey: .likeThreshold) ?? 4
-            centerRatings = try keys.decodeIfPresent(Bool.self, forKey: .centerRatings) ?? false
-        }
+        public static var declarations: [ParameterDeclaration<Self>] {[
+            .init("fields", \.fields, "item fields that make each item's text"),
+            .init("bigrams", \.bigrams, "also index adjacent title-word pairs"),
+            .init("stop-words", \.stopWords, "drop common English words from titles"),
+            .init("like-threshold", \.likeThreshold, "interactions rated at least this count as liked (all count without ratings)"),
+            .init("center-ratings", \.centerRatings, "weight liked items by rating minus the user's mean"),
+        ]}
     }
 
     public static let type = "tfidf"
     public static let summary = "Content-based: cosine between TF-IDF item vectors and the profile of items the user liked."
-    public static let parameters = [
-        ParameterDoc("fields", "list of title | genres | year | decade", default: "[title, genres, decade]", "item fields that make each item's text"),
-        ParameterDoc("bigrams", "true or false", default: "false", "also index adjacent title-word pairs"),
-        ParameterDoc("stop-words", "true or false", default: "true", "drop common English words from titles"),
-        ParameterDoc("like-threshold", "number", default: "4", "interactions rated at least this count as liked (all count without ratings)"),
-        ParameterDoc("center-ratings", "true or false", default: "false", "weight liked items by rating minus the user's mean"),
-    ]
+    public static let capabilities: GeneratorCapabilities = [.similarItems]
 
     let params: Params
 
@@ -72,12 +59,18 @@ public struct ContentTFIDF: CandidateGenerator {
         return ContentTFIDF(params: params)
     }
 
+    /// The item field behind each configured text field.
+    public var requiredFields: [FieldRequirement] {
+        let fields: [Field: DataField] = [.title: .itemTitle, .genres: .itemGenres, .year: .itemYear, .decade: .itemYear]
+        var seen = Set<DataField>()
+        return params.fields.compactMap { fields[$0] }.filter { seen.insert($0).inserted }.map { FieldRequirement($0, keyPath: ["fields"]) }
+    }
+
     /// Tokenises every item, weighs terms and builds the inverted index.
     ///
     /// - Complexity: O(total tokens + terms · log terms).
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         let dataset = data.dataset
-        try checkFields(dataset)
         var vocabulary: [String: Int32] = [:]
         var terms: [String] = []
         var documents: [[Int32: Int]] = []
@@ -116,18 +109,6 @@ public struct ContentTFIDF: CandidateGenerator {
             terms: terms, offsets: offsets, columns: columns, weights: weights,
             likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings, rated: dataset.hasRatings
         )
-    }
-
-    private func checkFields(_ dataset: Dataset) throws {
-        let missing: [(Field, Bool)] = [
-            (.title, dataset.items.allSatisfy { $0.title.isEmpty } || zip(dataset.items, dataset.itemIDs).allSatisfy { $0.title == $1 }),
-            (.genres, dataset.items.allSatisfy { $0.genres.isEmpty }),
-            (.year, dataset.items.allSatisfy { $0.year == nil }),
-            (.decade, dataset.items.allSatisfy { $0.year == nil }),
-        ]
-        for (field, isMissing) in missing where isMissing && params.fields.contains(field) {
-            throw ParameterError(keyPath: ["fields"], message: "tfidf: 'fields' names \(field.rawValue), which no item in the dataset has")
-        }
     }
 
     /// The tokens of one item under the configured fields.

@@ -12,8 +12,8 @@ extension MatrixFactorization {
         let (users, items, ratings) = observed(dataset)
         let mean = ratings.isEmpty ? 0 : ratings.reduce(0, +) / Float(ratings.count)
         var random = SeededGenerator(seed: seed)
-        var userFactors = gaussian(dataset.userCount * k, std: initStd, using: &random)
-        var itemFactors = gaussian(dataset.itemCount * k, std: initStd, using: &random)
+        var userFactors = random.normals(count: dataset.userCount * k, std: initStd)
+        var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
         var userBias = [Float](repeating: 0, count: dataset.userCount)
         var itemBias = [Float](repeating: 0, count: dataset.itemCount)
         var order = (0 ..< ratings.count).map { Int32($0) }
@@ -57,9 +57,9 @@ extension MatrixFactorization {
         let byUser = ConfidenceRows(dataset.byUser, params: params)
         let byItem = ConfidenceRows(dataset.byItem, params: params)
         var random = SeededGenerator(seed: seed)
-        var userFactors = gaussian(dataset.userCount * k, std: initStd, using: &random)
-        var itemFactors = gaussian(dataset.itemCount * k, std: initStd, using: &random)
-        let solver = ConjugateGradient(factors: k, regularization: Float(regularization), steps: params.cgSteps, parallel: params.threads != 1)
+        var userFactors = random.normals(count: dataset.userCount * k, std: initStd)
+        var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
+        let solver = ConjugateGradient(factors: k, regularization: Float(regularization), steps: params.cgSteps, threads: params.threads)
         for sweep in 0 ..< epochs {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
             solver.solve(&itemFactors, given: userFactors, rows: byItem)
@@ -117,21 +117,6 @@ private func sgdStep(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer
     }
 }
 
-/// Normally distributed values with mean 0 (Box–Muller over the seeded generator).
-func gaussian(_ count: Int, std: Double, using random: inout SeededGenerator) -> [Float] {
-    var values = [Float](repeating: 0, count: count)
-    var index = 0
-    while index < count {
-        let u1 = Double.random(in: Double.ulpOfOne ..< 1, using: &random)
-        let u2 = Double.random(in: 0 ..< 1, using: &random)
-        let radius = (-2 * log(u1)).squareRoot() * std
-        values[index] = Float(radius * cos(2 * .pi * u2))
-        if index + 1 < count { values[index + 1] = Float(radius * sin(2 * .pi * u2)) }
-        index += 2
-    }
-    return values
-}
-
 /// One side's interactions as compressed rows of (other side, confidence 1 + α·r).
 struct ConfidenceRows: Sendable {
     var offsets: [Int]
@@ -159,7 +144,9 @@ struct ConjugateGradient: Sendable {
     let factors: Int
     let regularization: Float
     let steps: Int
-    let parallel: Bool
+    /// How many threads share the rows; 0 means one per core. Rows are independent, so the
+    /// result does not depend on it.
+    let threads: Int
 
     /// Updates every row of `target` (rows × factors) given the fixed side's factors.
     ///
@@ -172,18 +159,21 @@ struct ConjugateGradient: Sendable {
             let shared = Shared(x: x.baseAddress!, y: fixed, gram: gram, rows: rows)
             let chunk = 32
             let chunks = (rowCount + chunk - 1) / chunk
-            let work: @Sendable (Int) -> Void = { index in
+            let workers = min(chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+            let work: @Sendable (Int) -> Void = { worker in
                 var scratch = [Float](repeating: 0, count: 3 * k)
                 scratch.withUnsafeMutableBufferPointer { buffer in
-                    for row in index * chunk ..< min(rowCount, (index + 1) * chunk) {
-                        solveRow(row, shared, scratch: buffer.baseAddress!)
+                    for index in stride(from: worker, to: chunks, by: workers) {
+                        for row in index * chunk ..< min(rowCount, (index + 1) * chunk) {
+                            solveRow(row, shared, scratch: buffer.baseAddress!)
+                        }
                     }
                 }
             }
-            if parallel {
-                DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
-            } else {
-                for index in 0 ..< chunks { work(index) }
+            if workers > 1 {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            } else if workers == 1 {
+                work(0)
             }
         }
     }

@@ -1,13 +1,8 @@
 public import ShortlistCore
 
-extension Reason.Kind {
-    /// A term of a factor model's score: global mean, a bias, or the factor dot product.
-    public static let factorTerm = Reason.Kind(rawValue: "factor-term")
-}
-
 extension MatrixFactorization {
     /// Fitted user and item factors (and, for the explicit objective, the mean and biases).
-    public struct Model: CandidateModel, RatingPredictor, SimilarItems {
+    public struct Model: CandidateModel {
         let objective: Objective
         let factors: Int
         let userFactors: [Float]
@@ -85,12 +80,12 @@ extension MatrixFactorization {
                     Vector.dot(users.baseAddress! + user * k, items.baseAddress! + item * k, k)
                 }
             }
-            let base = objective == .explicit ? globalMean + userBias[user] + itemBias[item] : 0
-            return Double(dot + base)
+            guard objective == .explicit else { return Double(dot) }
+            return Double(dot + (globalMean + userBias[user]) + itemBias[item])
         }
 
         /// The items whose factors have the highest cosine with this item's.
-        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
             Vector.nearestRows(to: item, in: itemFactors, dimensions: factors, limit: limit)
         }
 
@@ -102,33 +97,39 @@ extension MatrixFactorization {
             return min(max(raw, Double(ratingRange.lowerBound)), Double(ratingRange.upperBound))
         }
 
-        public func unavailableReason(for query: Query) -> String? {
-            if query.user == nil { return "it needs a fitted user and this id is unknown" }
-            return fittedUser(query) == nil ? "it needs a fitted user and this user had no interactions to fit" : nil
+        public func unavailability(for query: Query) -> Unavailability? {
+            if query.user == nil { return .unknownUser }
+            return fittedUser(query) == nil ? .userNotFitted : nil
         }
 
-        /// The items of the user's history that contribute most to the item's score.
+        /// The item's score as the global mean and biases (explicit) plus one term per fitted
+        /// history item, plus the gap between the fitted factors and that decomposition.
         ///
-        /// The user's factors solve a least-squares problem over their history H:
-        /// x_u = A⁻¹ Σ_{j∈H} t_j·q_j with A = Σ_j w_j q_j q_jᵀ + λI (implicit: A = QᵀQ + Σ_j (c_j − 1) q_j q_jᵀ + λI,
-        /// t_j = c_j; explicit: w_j = 1, t_j = r_uj − μ − b_u − b_j). So q_i·x_u = Σ_j t_j·(q_iᵀA⁻¹q_j),
-        /// and each j's term is its contribution (as implicit's `explain`). For the implicit model
-        /// the terms add up to the exact solution's score, which the CG factors approximate.
-        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
-            guard let user = fittedUser(query), item >= 0, item < itemCount else { return [] }
-            var reasons: [Reason] = []
+        /// A user's factors solve a least-squares problem over their history H:
+        /// x_u = A⁻¹ Σ_{j∈H} t_j·q_j, so q_i·x_u = Σ_j t_j·(q_iᵀA⁻¹q_j) and each j's term is its
+        /// contribution (as implicit's `explain`). Implicit: A = QᵀQ + Σ_j (c_j − 1) q_j q_jᵀ + λI,
+        /// t_j = c_j, which ALS solves approximately (a few CG steps). Explicit: A = Σ_j q_j q_jᵀ +
+        /// λ·|H|·I, t_j = r_uj − μ − b_u − b_j, the stationary point of SGD, which applies λ at each
+        /// of the |H| visits, with the items and biases held fixed. The remainder term
+        /// (``Reason/fitApproximation``) is the difference, so the terms add up to the score.
+        public func explain(item: ItemIndex, for query: Query) -> Explanation {
+            guard let user = fittedUser(query), item >= 0, item < itemCount else { return .none }
+            var terms: [Reason] = []
+            var rest = score(item, user: user)
             if objective == .explicit {
-                reasons += [
-                    Reason(kind: .factorTerm, name: "global mean", value: Double(globalMean)),
-                    Reason(kind: .factorTerm, name: "user bias", value: Double(userBias[user])),
-                    Reason(kind: .factorTerm, name: "item bias", value: Double(itemBias[item]), item: item),
+                terms = [
+                    Reason(.modelTerm, value: Double(globalMean), subject: "global-mean"),
+                    Reason(.modelTerm, value: Double(userBias[user]), subject: "user-bias"),
+                    Reason(.modelTerm, value: Double(itemBias[item]), subject: "item-bias"),
                 ]
+                rest -= Double(globalMean + userBias[user] + itemBias[item])
             }
-            reasons.append(Reason(kind: .factorTerm, name: "factor score", value: score(item, user: user) - Double(objective == .explicit ? globalMean + userBias[user] + itemBias[item] : 0), item: item))
             let history = zip(query.historyItems, query.historyRatings).filter { $0.1 >= minRating && Int($0.0) < itemCount }
-            guard let terms = historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) }) else { return reasons }
-            let strongest = terms.sorted { $0.value > $1.value }.prefix(5)
-            return reasons + strongest.map { Reason(kind: .becauseOf, name: "because you liked", value: $0.value, item: $0.item) }
+            let liked = (historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) }) ?? []).map {
+                Reason(.likedItem, value: $0.value, likedItem: $0.item)
+            }
+            rest -= liked.reduce(0) { $0 + $1.value }
+            return Explanation(terms: terms + liked.largestFirst() + [Reason(.remainder, value: rest, subject: Reason.fitApproximation)])
         }
 
         private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)]) -> [(item: Int, value: Double)]? {
@@ -146,7 +147,8 @@ extension MatrixFactorization {
                     targets.append(Double(rating - globalMean - userBias[user] - itemBias[j]))
                 }
             }
-            for d in 0 ..< k { a[d * k + d] += Double(regularization) }
+            let ridge = Double(regularization) * (objective == .implicit ? 1 : Double(history.count))
+            for d in 0 ..< k { a[d * k + d] += ridge }
             guard let w = solveSymmetric(a, q(item).map(Double.init), size: k) else { return nil }
             return zip(history, targets).map { entry, target in
                 let dot = zip(w, q(entry.item)).reduce(0.0) { $0 + $1.0 * Double($1.1) }

@@ -34,75 +34,54 @@ public struct MatrixFactorization: CandidateGenerator {
     }
 
     /// The parameters under a `matrix-factorization` stage.
-    public struct Params: Codable, Sendable {
-        /// `objective`: `explicit` or `implicit`. Default `implicit`.
-        public var objective: Objective
-        /// `factors`: latent dimensions. Default 64.
-        public var factors: Int
-        /// `epochs`: SGD passes (explicit) or ALS sweeps (implicit). Default 20 / 15.
+    public struct Params: PluginParameters {
+        /// `objective`: `explicit` or `implicit`.
+        public var objective = Objective.implicit
+        /// `factors`: latent dimensions.
+        public var factors = 64
+        /// `epochs`: SGD passes (explicit) or ALS sweeps (implicit); unset: 20 / 15.
         public var epochs: Int?
-        /// `learning-rate`: SGD step size (explicit). Default 0.007.
-        public var learningRate: Double
-        /// `regularization`: L2 weight λ. Default 0.05 (explicit) / 0.1 (implicit).
+        /// `learning-rate`: SGD step size (explicit).
+        public var learningRate = 0.007
+        /// `regularization`: L2 weight λ; unset: 0.05 (explicit) / 0.1 (implicit).
         public var regularization: Double?
-        /// `alpha`: confidence slope α in 1 + α·r (implicit). Default 5.
-        public var alpha: Double
-        /// `confidence`: what r is (implicit). Default `binary`.
-        public var confidence: Confidence
-        /// `min-rating`: interactions rated lower are left out of fitting. Default 0 (none).
-        public var minRating: Double
-        /// `cg-steps`: conjugate-gradient iterations per solve (implicit). Default 3.
-        public var cgSteps: Int
-        /// `init-std`: standard deviation of the initial factors. Default 0.1 (explicit) / 0.01 (implicit).
+        /// `alpha`: confidence slope α in 1 + α·r (implicit).
+        public var alpha = 5.0
+        /// `confidence`: what r is (implicit).
+        public var confidence = Confidence.binary
+        /// `min-rating`: interactions rated lower are left out of fitting.
+        public var minRating = 0.0
+        /// `cg-steps`: conjugate-gradient iterations per solve (implicit).
+        public var cgSteps = 3
+        /// `init-std`: standard deviation of the initial factors; unset: 0.1 (explicit) / 0.01 (implicit).
         public var initStd: Double?
-        /// `threads`: cores for the ALS solves; 0 means all. Default 0.
-        public var threads: Int
-        /// `order`: the order SGD visits ratings in (explicit). Default `by-user`.
-        public var order: Order
+        /// `threads`: threads for the ALS solves; 0 means one per core. Results do not depend on it.
+        public var threads = 0
+        /// `order`: the order SGD visits ratings in (explicit).
+        public var order = Order.byUser
 
-        enum CodingKeys: String, CodingKey {
-            case objective, factors, epochs, alpha, confidence, threads, order
-            case learningRate = "learning-rate"
-            case regularization
-            case minRating = "min-rating"
-            case cgSteps = "cg-steps"
-            case initStd = "init-std"
-        }
+        public init() {}
 
-        /// Decodes the parameters; every key is optional.
-        public init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: CodingKeys.self)
-            objective = try keys.decodeIfPresent(Objective.self, forKey: .objective) ?? .implicit
-            factors = try keys.decodeIfPresent(Int.self, forKey: .factors) ?? 64
-            epochs = try keys.decodeIfPresent(Int.self, forKey: .epochs)
-            learningRate = try keys.decodeIfPresent(Double.self, forKey: .learningRate) ?? 0.007
-            regularization = try keys.decodeIfPresent(Double.self, forKey: .regularization)
-            alpha = try keys.decodeIfPresent(Double.self, forKey: .alpha) ?? 5
-            confidence = try keys.decodeIfPresent(Confidence.self, forKey: .confidence) ?? .binary
-            minRating = try keys.decodeIfPresent(Double.self, forKey: .minRating) ?? 0
-            cgSteps = try keys.decodeIfPresent(Int.self, forKey: .cgSteps) ?? 3
-            initStd = try keys.decodeIfPresent(Double.self, forKey: .initStd)
-            threads = try keys.decodeIfPresent(Int.self, forKey: .threads) ?? 0
-            order = try keys.decodeIfPresent(Order.self, forKey: .order) ?? .byUser
-        }
+        public static var declarations: [ParameterDeclaration<Self>] {[
+            .init("objective", \.objective, "fit ratings (explicit) or preferences with confidence (implicit)"),
+            .init("factors", \.factors, .between(1, 4096), "latent dimensions"),
+            .init("epochs", \.epochs, .positive, "SGD passes or ALS sweeps", unset: "20 explicit, 15 implicit"),
+            .init("learning-rate", \.learningRate, .positive, "SGD step size (explicit)"),
+            .init("regularization", \.regularization, .nonNegative, "L2 weight on factors (and biases)", unset: "0.05 explicit, 0.1 implicit"),
+            .init("alpha", \.alpha, .positive, "confidence slope α in 1 + α·r (implicit)"),
+            .init("confidence", \.confidence, "r in the confidence: 1, or the rating (implicit)"),
+            .init("min-rating", \.minRating, "interactions rated lower are left out of fitting"),
+            .init("cg-steps", \.cgSteps, .positive, "conjugate-gradient iterations per least-squares solve (implicit)"),
+            .init("init-std", \.initStd, .nonNegative, "standard deviation of the initial factors", unset: "0.1 explicit, 0.01 implicit"),
+            .init("threads", \.threads, .nonNegative, "threads for the ALS solves, 0 for one per core (results do not depend on it)", affectsFit: false),
+            .init("order", \.order, "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"),
+        ]}
     }
 
     public static let type = "matrix-factorization"
     public static let summary = "Biased MF by SGD (explicit) or confidence-weighted ALS with conjugate gradient (implicit)."
-    public static let parameters = [
-        ParameterDoc("objective", "explicit | implicit", default: "implicit", "fit ratings (explicit) or preferences with confidence (implicit)"),
-        ParameterDoc("factors", "integer", default: "64", "latent dimensions"),
-        ParameterDoc("epochs", "integer", default: "20 explicit, 15 implicit", "SGD passes or ALS sweeps"),
-        ParameterDoc("learning-rate", "number", default: "0.007", "SGD step size (explicit)"),
-        ParameterDoc("regularization", "number", default: "0.05 explicit, 0.1 implicit", "L2 weight on factors (and biases)"),
-        ParameterDoc("alpha", "number", default: "5", "confidence slope α in 1 + α·r (implicit)"),
-        ParameterDoc("confidence", "binary | rating", default: "binary", "r in the confidence: 1, or the rating (implicit)"),
-        ParameterDoc("min-rating", "number", default: "0", "interactions rated lower are left out of fitting"),
-        ParameterDoc("cg-steps", "integer", default: "3", "conjugate-gradient iterations per least-squares solve (implicit)"),
-        ParameterDoc("init-std", "number", default: "0.1 explicit, 0.01 implicit", "standard deviation of the initial factors"),
-        ParameterDoc("threads", "integer", default: "0 (all cores)", "cores for the ALS solves (results do not depend on it)"),
-        ParameterDoc("order", "by-user | shuffled", default: "by-user", "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"),
-    ]
+    public static let usesSeed = true
+    public static let capabilities: GeneratorCapabilities = [.similarItems, .ratingPrediction]
 
     let params: Params
     let seed: UInt64
@@ -111,24 +90,13 @@ public struct MatrixFactorization: CandidateGenerator {
     var regularization: Double { params.regularization ?? (params.objective == .explicit ? 0.05 : 0.1) }
     var initStd: Double { params.initStd ?? (params.objective == .explicit ? 0.1 : 0.01) }
 
+    /// Similar items always; rating prediction with the explicit objective.
+    public var capabilities: GeneratorCapabilities {
+        params.objective == .explicit ? [.similarItems, .ratingPrediction] : [.similarItems]
+    }
+
     public static func make(_ params: Params, context: BuildContext) throws -> MatrixFactorization {
-        let positive: [(String, Double)] = [
-            ("factors", Double(params.factors)), ("epochs", Double(params.epochs ?? 1)),
-            ("learning-rate", params.learningRate), ("alpha", params.alpha), ("cg-steps", Double(params.cgSteps)),
-        ]
-        for (key, value) in positive where !(value > 0) {
-            throw ParameterError(keyPath: [key], message: "'\(key)' must be positive, found \(format(value))")
-        }
-        let nonNegative: [(String, Double)] = [
-            ("regularization", params.regularization ?? 0), ("init-std", params.initStd ?? 0), ("threads", Double(params.threads)),
-        ]
-        for (key, value) in nonNegative where !(value >= 0) {
-            throw ParameterError(keyPath: [key], message: "'\(key)' must be zero or more, found \(format(value))")
-        }
-        guard params.factors <= 4096 else {
-            throw ParameterError(keyPath: ["factors"], message: "'factors' must be at most 4096, found \(params.factors)")
-        }
-        return MatrixFactorization(params: params, seed: context.seed)
+        MatrixFactorization(params: params, seed: context.seed)
     }
 
     /// Fits the factors.
@@ -141,8 +109,4 @@ public struct MatrixFactorization: CandidateGenerator {
         case .implicit: fitImplicit(data.dataset, progress: progress)
         }
     }
-}
-
-private func format(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

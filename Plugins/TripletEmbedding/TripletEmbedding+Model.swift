@@ -1,13 +1,8 @@
 public import ShortlistCore
 
-extension Reason.Kind {
-    /// A feature group's share of an embedding score: one tower's part dotted with the other tower.
-    public static let featureGroup = Reason.Kind(rawValue: "feature-group")
-}
-
 extension TripletEmbedding {
     /// The trained tables and every item's tower output.
-    public struct Model: CandidateModel, SimilarItems {
+    public struct Model: CandidateModel {
         let towers: Towers
         let tables: [[Float]]
         let minRating: Float
@@ -62,47 +57,53 @@ extension TripletEmbedding {
         }
 
         /// The items whose item-tower output has the highest cosine with this item's.
-        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate] {
+        public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
             Vector.nearestRows(to: item, in: itemVectors, dimensions: towers.dimensions, limit: limit)
         }
 
-        public func unavailableReason(for query: Query) -> String? {
-            userParts(query) == nil ? "it needs a known user or a history and this id has neither" : nil
+        /// Known users are served from their id and demographics, unknown ones from a history.
+        public func unavailability(for query: Query) -> Unavailability? {
+            userParts(query) == nil ? .unknownUser : nil
         }
 
-        /// The feature groups of both towers with their share of the score (each tower's groups
-        /// add up to it), then the liked items nearest to this one in embedding space (cosine).
-        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
-            guard let userParts = userParts(query), item >= 0, item < towers.itemCount else { return [] }
+        /// The score split over pairs of feature groups, user side × item side (the dot product
+        /// of the towers' sums is the sum of the groups' dot products), then as details the liked
+        /// items nearest to this one in embedding space (cosine).
+        public func explain(item: ItemIndex, for query: Query) -> Explanation {
+            guard let userParts = userParts(query), item >= 0, item < towers.itemCount else { return .none }
             let d = towers.dimensions
-            var user = [Float](repeating: 0, count: d), part = [Float](repeating: 0, count: d)
-            user.withUnsafeMutableBufferPointer { towers.compose(userParts, tables: tables, into: $0.baseAddress!) }
-            let itemVector = Array(itemVectors[item * d ..< (item + 1) * d])
-            func share(_ parts: [Part], against other: [Float]) -> Double {
-                guard !parts.isEmpty else { return 0 }
-                part.withUnsafeMutableBufferPointer { towers.compose(parts, tables: tables, into: $0.baseAddress!) }
-                return Double(zip(part, other).reduce(Float(0)) { $0 + $1.0 * $1.1 })
-            }
+            let userGroups: [(String, [Part])] = [
+                ("user-id", userParts.filter { $0.table == .userID }),
+                ("user-history", userParts.filter { $0.table == .itemID }),
+                ("user-demographics", userParts.filter { [.age, .gender, .occupation].contains($0.table) }),
+            ].filter { !$0.1.isEmpty }
             let itemParts = towers.itemParts(item)
-            var groups: [(String, Double)] = [
-                ("item id", share(itemParts.filter { $0.table == .itemID }, against: user)),
-                ("item genres", share(itemParts.filter { $0.table == .genre }, against: user)),
-                ("item decade", share(itemParts.filter { $0.table == .decade }, against: user)),
-                ("user id", share(userParts.filter { $0.table == .userID }, against: itemVector)),
-                ("user history", share(userParts.filter { $0.table == .itemID }, against: itemVector)),
-                ("user demographics", share(userParts.filter { [.age, .gender, .occupation].contains($0.table) }, against: itemVector)),
-            ]
-            groups = groups.filter { $0.1 != 0 }
-            var reasons = groups.map { Reason(kind: .featureGroup, name: $0.0, value: $0.1, item: item) }
-            let norm = itemVector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-            let nearest = history(query).filter { $0 != item }.map { other -> (Int, Double) in
-                let vector = itemVectors[other * d ..< (other + 1) * d]
-                let dot = zip(vector, itemVector).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-                let otherNorm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-                return (other, Double(dot / max(norm * otherNorm, 1e-12)))
+            let itemGroups: [(String, [Part])] = [
+                ("item-id", itemParts.filter { $0.table == .itemID }),
+                ("item-genres", itemParts.filter { $0.table == .genre }),
+                ("item-decade", itemParts.filter { $0.table == .decade }),
+            ].filter { !$0.1.isEmpty }
+            var terms: [Reason] = []
+            var left = [Float](repeating: 0, count: d), right = [Float](repeating: 0, count: d)
+            left.withUnsafeMutableBufferPointer { l in
+                right.withUnsafeMutableBufferPointer { r in
+                    for (userName, userGroup) in userGroups {
+                        towers.compose(userGroup, tables: tables, into: l.baseAddress!)
+                        for (itemName, itemGroup) in itemGroups {
+                            towers.compose(itemGroup, tables: tables, into: r.baseAddress!)
+                            let value = Double(Vector.dot(l.baseAddress!, r.baseAddress!, d))
+                            terms.append(Reason(.featureGroup, value: value, subject: "\(userName)×\(itemName)"))
+                        }
+                    }
+                }
+            }
+            let nearest = itemVectors.withUnsafeBufferPointer { vectors in
+                history(query).filter { $0 != item }.map { other in
+                    (other, Double(Vector.cosine(vectors.baseAddress! + other * d, vectors.baseAddress! + item * d, d)))
+                }
             }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-            reasons += nearest.prefix(3).map { Reason(kind: .becauseOf, name: "close in embedding space to", value: $0.1, item: $0.0) }
-            return reasons
+            let details = nearest.prefix(3).map { Reason(.similarLikedItem, value: $0.1, likedItem: $0.0) }
+            return Explanation(terms: terms.largestFirst(), details: Array(details))
         }
 
         public static let formatVersion = 1

@@ -16,36 +16,25 @@ public struct WeightedAverage: Ranker {
     }
 
     /// The parameters under a `weighted-average` ranker.
-    public struct Params: Codable, Sendable {
-        /// `normalization`: how raw scores are made comparable. Default `min-max`.
-        public var normalization: Normalization
-        /// `rank-constant`: k in 1/(k + rank) for `reciprocal-rank`. Default 60.
-        public var rankConstant: Double
+    public struct Params: PluginParameters {
+        /// `normalization`: how raw scores are made comparable.
+        public var normalization = Normalization.minMax
+        /// `rank-constant`: k in 1/(k + rank) for `reciprocal-rank`.
+        public var rankConstant = 60.0
         /// `weights`: stage name → weight; stages not listed weigh 1.
-        public var weights: [String: Double]
+        public var weights: [String: Double] = [:]
 
-        enum CodingKeys: String, CodingKey {
-            case normalization
-            case rankConstant = "rank-constant"
-            case weights
-        }
+        public init() {}
 
-        /// Decodes the parameters; every key is optional.
-        public init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: CodingKeys.self)
-            normalization = try keys.decodeIfPresent(Normalization.self, forKey: .normalization) ?? .minMax
-            rankConstant = try keys.decodeIfPresent(Double.self, forKey: .rankConstant) ?? 60
-            weights = try keys.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
-        }
+        public static var declarations: [ParameterDeclaration<Self>] {[
+            .init("normalization", \.normalization, "how each stage's raw scores are made comparable"),
+            .init("rank-constant", \.rankConstant, .positive, "k in 1/(k + rank) for reciprocal-rank"),
+            .init("weights", \.weights, "the weight of each candidate stage's normalised score; stages not listed weigh 1"),
+        ]}
     }
 
     public static let type = "weighted-average"
     public static let summary = "Weighted sum of each stage's normalised score: Σ w · norm(score)."
-    public static let parameters = [
-        ParameterDoc("normalization", "min-max | z-score | reciprocal-rank", default: "min-max", "how each stage's raw scores are made comparable"),
-        ParameterDoc("rank-constant", "number", default: "60", "k in 1/(k + rank) for reciprocal-rank"),
-        ParameterDoc("weights", "map of stage name to number", default: "1 for every stage", "the weight of each candidate stage's normalised score"),
-    ]
 
     let model: Model
 
@@ -63,9 +52,6 @@ public struct WeightedAverage: Ranker {
             guard weight.isFinite else {
                 throw ParameterError(keyPath: ["weights", name], message: "the weight of '\(name)' must be a finite number")
             }
-        }
-        guard params.rankConstant > 0 else {
-            throw ParameterError(keyPath: ["rank-constant"], message: "'rank-constant' must be positive, found \(params.rankConstant)")
         }
         return WeightedAverage(model: Model(
             sources: context.sourceNames,

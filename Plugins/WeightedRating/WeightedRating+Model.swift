@@ -1,10 +1,5 @@
 public import ShortlistCore
 
-extension Reason.Kind {
-    /// A term of the weighted-rating formula.
-    public static let weightedRating = Reason.Kind(rawValue: "weighted-rating")
-}
-
 extension WeightedRating {
     /// Fitted weighted ratings, with the catalogue ordered once at fit time.
     public struct Model: CandidateModel {
@@ -55,20 +50,24 @@ extension WeightedRating {
             return result
         }
 
-        /// The formula's terms for the item: v, R, C, m and the resulting WR.
-        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
-            guard scores.indices.contains(item) else { return [] }
-            return [
-                Reason(kind: .weightedRating, name: "votes v", value: votes[item], item: item),
-                Reason(kind: .weightedRating, name: "mean rating R", value: means[item], item: item),
-                Reason(kind: .weightedRating, name: "global mean C", value: globalMean),
-                Reason(kind: .weightedRating, name: "min votes m", value: minVotes),
-                Reason(kind: .weightedRating, name: "weighted rating", value: scores[item], item: item),
-            ]
+        /// WR's two terms, v/(v+m)·R (the item's own mean) and m/(v+m)·C (the prior), with
+        /// v, R, C and m as details.
+        public func explain(item: ItemIndex, for query: Query) -> Explanation {
+            guard scores.indices.contains(item) else { return .none }
+            let v = votes[item], r = means[item], c = globalMean, m = minVotes
+            let terms = v + m > 0
+                ? [Reason(.modelTerm, value: v / (v + m) * r, subject: "own-mean-share"), Reason(.modelTerm, value: m / (v + m) * c, subject: "prior-share")]
+                : [Reason(.modelTerm, value: c, subject: "prior-share")]
+            return Explanation(terms: terms, details: [
+                Reason(.statistic, value: v, subject: "votes"),
+                Reason(.statistic, value: r, subject: "mean-rating"),
+                Reason(.statistic, value: c, subject: "global-mean-rating"),
+                Reason(.statistic, value: m, subject: "min-votes"),
+            ])
         }
 
         /// Always nil: popularity serves every user, cold or not.
-        public func unavailableReason(for query: Query) -> String? { nil }
+        public func unavailability(for query: Query) -> Unavailability? { nil }
 
         public static let formatVersion = 1
 

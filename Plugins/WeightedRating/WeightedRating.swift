@@ -8,52 +8,29 @@ public import ShortlistCore
 /// half-life, each vote counts 0.5^(age/half-life), age measured from the newest vote.
 public struct WeightedRating: CandidateGenerator {
     /// The parameters under a `weighted-rating` stage.
-    public struct Params: Codable, Sendable {
-        /// `min-votes`: m as an absolute vote count; overrides the quantile. Default unset.
+    public struct Params: PluginParameters {
+        /// `min-votes`: m as an absolute vote count; overrides the quantile.
         public var minVotes: Double?
-        /// `min-votes-quantile`: m as this quantile of the rated items' vote counts. Default 0.9.
-        public var minVotesQuantile: Double?
-        /// `half-life-days`: the age in days at which a vote counts half. Default unset (no decay).
+        /// `min-votes-quantile`: m as this quantile of the rated items' vote counts.
+        public var minVotesQuantile = 0.9
+        /// `half-life-days`: the age in days at which a vote counts half; unset means no decay.
         public var halfLifeDays: Double?
 
-        enum CodingKeys: String, CodingKey {
-            case minVotes = "min-votes"
-            case minVotesQuantile = "min-votes-quantile"
-            case halfLifeDays = "half-life-days"
-        }
+        public init() {}
 
-        /// Decodes the parameters; every key is optional.
-        public init(from decoder: any Decoder) throws {
-            let keys = try decoder.container(keyedBy: CodingKeys.self)
-            minVotes = try keys.decodeIfPresent(Double.self, forKey: .minVotes)
-            minVotesQuantile = try keys.decodeIfPresent(Double.self, forKey: .minVotesQuantile)
-            halfLifeDays = try keys.decodeIfPresent(Double.self, forKey: .halfLifeDays)
-        }
+        public static var declarations: [ParameterDeclaration<Self>] {[
+            .init("min-votes", \.minVotes, .nonNegative, "m as an absolute vote count; when set, min-votes-quantile is not used", unset: "unset"),
+            .init("min-votes-quantile", \.minVotesQuantile, .between(0, 1), "m as this quantile of the rated items' vote counts"),
+            .init("half-life-days", \.halfLifeDays, .positive, "votes this many days older than the newest count half", unset: "no decay"),
+        ]}
     }
 
     public static let type = "weighted-rating"
     public static let summary = "Popularity by IMDB weighted rating v/(v+m)·R + m/(v+m)·C, optionally decayed by age."
-    public static let parameters = [
-        ParameterDoc("min-votes", "number", default: "unset", "m as an absolute vote count; overrides min-votes-quantile"),
-        ParameterDoc("min-votes-quantile", "number in [0, 1]", default: "0.9", "m as this quantile of the rated items' vote counts"),
-        ParameterDoc("half-life-days", "number of days", default: "unset", "votes this many days older than the newest count half"),
-    ]
 
     let params: Params
 
     public static func make(_ params: Params, context: BuildContext) throws -> WeightedRating {
-        if params.minVotes != nil, params.minVotesQuantile != nil {
-            throw ParameterError(keyPath: ["min-votes-quantile"], message: "set either 'min-votes' or 'min-votes-quantile', not both")
-        }
-        if let m = params.minVotes, m < 0 {
-            throw ParameterError(keyPath: ["min-votes"], message: "'min-votes' must be zero or more, found \(m)")
-        }
-        if let q = params.minVotesQuantile, !(0 ... 1).contains(q) {
-            throw ParameterError(keyPath: ["min-votes-quantile"], message: "'min-votes-quantile' must be between 0 and 1, found \(q)")
-        }
-        if let days = params.halfLifeDays, days <= 0 {
-            throw ParameterError(keyPath: ["half-life-days"], message: "'half-life-days' must be positive, found \(days)")
-        }
         return WeightedRating(params: params)
     }
 
@@ -82,7 +59,7 @@ public struct WeightedRating: CandidateGenerator {
             progress.report("counting votes", done: item + 1, total: dataset.itemCount)
         }
         let globalMean = totalWeight > 0 ? totalRating / totalWeight : 0
-        let m = params.minVotes ?? quantile(votes.filter { $0 > 0 }, params.minVotesQuantile ?? 0.9) ?? 0
+        let m = params.minVotes ?? quantile(votes.filter { $0 > 0 }, params.minVotesQuantile) ?? 0
         return Model(votes: votes, means: means, globalMean: globalMean, minVotes: m)
     }
 }

@@ -75,7 +75,8 @@ struct Evaluate: ParsableCommand {
             String(zip(cells, widths).map { Format.padded($0, $1) }.joined(separator: " ").reversed().drop { $0 == " " }.reversed())
         }
         var lines = [
-            "Evaluation of pipeline '\(report.pipeline)' on split \(report.split), K = \(k), relevant = held-out rating ≥ \(Format.number(report.relevanceThreshold))",
+            "Evaluation of pipeline '\(report.pipeline)' on split \(report.split), K = \(k), relevant = "
+                + (report.relevanceThreshold.map { "held-out rating ≥ \(Format.number($0))" } ?? "every held-out interaction (the data has no ratings)"),
             "users evaluated \(report.usersEvaluated), skipped \(report.usersSkipped) (no relevant held-out item); \(report.testInteractions) held-out interactions",
         ]
         if !report.ratingPredictors.isEmpty {

@@ -35,14 +35,14 @@ struct Explain: ParsableCommand {
             let explanation = try pipeline.explain(userID: user, itemID: item, n: n)
             switch format {
             case .table: print(render(explanation, pipeline))
-            case .json: print(try json(ExplanationOutput(explanation, pipeline: pipeline, user: user)))
+            case .json: print(try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user)))
             }
         }
     }
 
     private func render(_ explanation: ItemExplanation, _ pipeline: FittedPipeline) -> String {
         let (id, title) = pipeline.describe(explanation.item)
-        var lines = ["Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(explanation.trace.userStatus))"]
+        var lines = ["Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(Words.user(explanation.trace.user)))"]
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
         lines.append("")
         lines.append("candidate stages:")
@@ -50,8 +50,8 @@ struct Explain: ParsableCommand {
             var line = "  \(stage.name) (\(stage.type), limit \(stage.limit)): "
             if case .filtered = explanation.outcome {
                 line += "never offered it: the filters exclude it before any stage runs"
-            } else if let reason = stage.emptyReason {
-                line += "nominated nothing — \(reason)"
+            } else if let reason = stage.unavailable {
+                line += "nominated nothing — \(Words.unavailable(reason))"
             } else if let rank = stage.rank {
                 line += stage.isNominated ? "nominated at rank \(rank)" : "ranked \(rank), beyond its limit: not nominated"
                 if let score = stage.score { line += ", score \(Format.number(score))" }
@@ -59,7 +59,7 @@ struct Explain: ParsableCommand {
                 line += "does not score this item for this user"
             }
             lines.append(line)
-            if !stage.reasons.isEmpty { lines.append("      " + Format.reasons(stage.reasons, for: explanation.item, in: pipeline)) }
+            if !stage.explanation.isEmpty { lines.append("      " + Words.explanation(stage.explanation, keep: 5, in: pipeline)) }
         }
         if let ranked = explanation.ranked {
             lines.append("")
@@ -83,8 +83,8 @@ struct Explain: ParsableCommand {
 }
 
 /// An item explanation as JSON.
-struct ExplanationOutput: Encodable {
-    var user: String
+struct ItemExplanationOutput: Encodable {
+    var user: UserOutput
     var item: String
     var title: String
     var pipeline: String
@@ -97,7 +97,7 @@ struct ExplanationOutput: Encodable {
     var contributions: [Contribution]?
 
     init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
-        self.user = user
+        self.user = UserOutput(id: user, explanation.trace.user)
         (item, title) = pipeline.describe(explanation.item)
         self.pipeline = pipeline.name
         switch explanation.outcome {
@@ -115,8 +115,11 @@ struct ExplanationOutput: Encodable {
             verdict = "not-nominated"
         }
         stages = explanation.stages.map {
-            StageOutput(stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score, nominated: $0.isNominated,
-                        reasons: $0.reasons.map { ReasonOutput($0, pipeline) })
+            StageOutput(
+                stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score, nominated: $0.isNominated,
+                explanation: $0.explanation.isEmpty ? nil : ExplanationOutput($0.explanation, pipeline),
+                unavailable: $0.unavailable.map(UnavailableOutput.init)
+            )
         }
         score = explanation.ranked?.score
         contributions = explanation.ranked?.contributions

@@ -24,31 +24,119 @@ enum Format {
         let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(separator: " · ")
         return "\(contribution.name) \(number(contribution.value)) (\(factors))"
     }
+}
 
-    /// `votes v 583 · mean rating R 4.3580`; a reason that points at another item than the one
-    /// explained names it by title: `because you liked Star Wars (1977) (0.41)`.
-    static func reasons(_ reasons: [Reason], for explained: ItemIndex, in pipeline: FittedPipeline) -> String {
-        reasons.map { reason in
-            if let item = reason.item, item != explained {
-                return "\(reason.name) \(pipeline.describe(item).title) (\(number(reason.value)))"
-            }
-            return "\(reason.name) \(number(reason.value))"
-        }.joined(separator: " · ")
+/// Every sentence the CLI says about users, stages and reasons, made from structured data.
+enum Words {
+    /// `known user with 39 interactions`.
+    static func user(_ status: UserStatus) -> String {
+        switch status {
+        case .unknown: "unknown user: no history"
+        case .noHistory: "known user with no history"
+        case .history(let interactions): "known user with \(interactions) interaction\(interactions == 1 ? "" : "s")"
+        }
+    }
+
+    /// Why a stage nominated nothing.
+    static func unavailable(_ reason: Unavailability) -> String {
+        switch reason {
+        case .unknownUser: "it needs a user it was fitted on and this id is unknown"
+        case .noHistory: "it needs a history and this user has none"
+        case .userNotFitted: "it needs a fitted user and this user had no interactions to fit"
+        case .nothingLiked(let threshold): "it needs items the user liked and none is rated at least \(Format.number(threshold))"
+        case .noPositiveScore: "no item the filters allow scores above zero for this user"
+        case .allExcluded: "every item it would nominate is excluded by the filters"
+        }
+    }
+
+    /// `because you liked Star Wars (1977) 0.0535`, `shares 'genre:comedy' with Being There (1979) 0.0777`.
+    static func reason(_ reason: Reason, in pipeline: FittedPipeline) -> String {
+        let liked = reason.likedItem.map { pipeline.describe($0).title }
+        let subject = (reason.subject ?? "").replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "×", with: " × ")
+        let value = Format.number(reason.value)
+        switch reason.kind {
+        case .likedItem: return "because you liked \(liked ?? "an item") \(value)"
+        case .sharedTerm: return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "") + " \(value)"
+        case .similarLikedItem: return "close to \(liked ?? "an item") you liked (cosine \(value))"
+        default: return "\(subject.isEmpty ? reason.kind.rawValue : subject) \(value)"
+        }
+    }
+
+    /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that
+    /// add up to the stage's score (the `keep` largest, the rest folded), then the details.
+    static func explanation(_ explanation: Explanation, keep: Int, in pipeline: FittedPipeline) -> String {
+        let shown = explanation.keepingTop(keep)
+        var text = shown.terms.map { reason($0, in: pipeline) }.joined(separator: " + ")
+        if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
+        let details = shown.details.map { reason($0, in: pipeline) }
+        return ([text].filter { !$0.isEmpty } + details).joined(separator: " · ")
     }
 }
 
-/// Reasons and contributions as JSON.
+/// A reason as JSON: its kind, value, subject and liked item by external id and title.
 struct ReasonOutput: Encodable {
     var kind: String
-    var name: String
     var value: Double
-    var item: String?
+    var subject: String?
+    var likedItem: String?
+    var likedTitle: String?
 
     init(_ reason: Reason, _ pipeline: FittedPipeline) {
         kind = reason.kind.rawValue
-        name = reason.name
         value = reason.value
-        item = reason.item.map { pipeline.dataset.itemIDs[$0] }
+        subject = reason.subject
+        likedItem = reason.likedItem.map { pipeline.dataset.itemIDs[$0] }
+        likedTitle = reason.likedItem.map { pipeline.describe($0).title }
+    }
+}
+
+/// A stage's explanation as JSON: at most ten terms (the rest folded into one remainder), so
+/// the terms still add up to `total`, then the details.
+struct ExplanationOutput: Encodable {
+    var total: Double
+    var terms: [ReasonOutput]
+    var details: [ReasonOutput]
+
+    init(_ explanation: Explanation, _ pipeline: FittedPipeline) {
+        let shown = explanation.keepingTop(10)
+        total = shown.total
+        terms = shown.terms.map { ReasonOutput($0, pipeline) }
+        details = shown.details.map { ReasonOutput($0, pipeline) }
+    }
+}
+
+/// Why a stage nominated nothing, as JSON: a code and, where it has one, the threshold.
+struct UnavailableOutput: Encodable {
+    var code: String
+    var threshold: Double?
+
+    init(_ reason: Unavailability) {
+        switch reason {
+        case .unknownUser: code = "unknown-user"
+        case .noHistory: code = "no-history"
+        case .userNotFitted: code = "user-not-fitted"
+        case .nothingLiked(let threshold):
+            code = "nothing-liked"
+            self.threshold = threshold
+        case .noPositiveScore: code = "no-positive-score"
+        case .allExcluded: code = "all-excluded"
+        }
+    }
+}
+
+/// The user of a request as JSON.
+struct UserOutput: Encodable {
+    var id: String
+    var known: Bool
+    var interactions: Int
+
+    init(id: String, _ status: UserStatus) {
+        self.id = id
+        switch status {
+        case .unknown: (known, interactions) = (false, 0)
+        case .noHistory: (known, interactions) = (true, 0)
+        case .history(let count): (known, interactions) = (true, count)
+        }
     }
 }
 
@@ -59,7 +147,8 @@ struct StageOutput: Encodable {
     var rank: Int?
     var score: Double?
     var nominated: Bool
-    var reasons: [ReasonOutput]
+    var explanation: ExplanationOutput?
+    var unavailable: UnavailableOutput?
 }
 
 /// Pretty, key-sorted JSON of any encodable value.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInPlugins
 import ShortlistCore
 import ShortlistPipeline
 
@@ -52,14 +53,15 @@ struct Similar: ParsableCommand {
                 throw DataError(.badRequest, "pipeline '\(pipeline.name)' has no candidate stage named '\(stage)'; its stages are \(pipeline.stages.map(\.name).joined(separator: ", "))")
             }
             let lists = stages.compactMap { stage -> StageList? in
-                guard let model = stage.model as? any SimilarItems else { return nil }
-                let entries = model.similarItems(to: index, limit: n).map {
+                guard stage.capabilities.contains(.similarItems), let similar = stage.model.similarItems(to: index, limit: n) else { return nil }
+                let entries = similar.map {
                     StageList.Entry(item: pipeline.dataset.itemIDs[$0.item], title: pipeline.describe($0.item).title, similarity: $0.score)
                 }
                 return StageList(stage: stage.name, type: stage.type, similar: entries)
             }
             guard !lists.isEmpty else {
-                throw DataError(.badRequest, "no candidate stage of pipeline '\(pipeline.name)' can list similar items (tfidf, matrix-factorization and triplet-embedding can)")
+                let capable = builtInPlugins.generatorTypes(with: .similarItems).joined(separator: ", ")
+                throw DataError(.badRequest, "no candidate stage of pipeline '\(pipeline.name)' can list similar items (these plugin types can: \(capable))")
             }
             switch format {
             case .json:

@@ -84,6 +84,13 @@ struct NodeDecoder: Decoder {
         SingleNodeContainer(decoder: self)
     }
 
+    /// The decoder of `key`'s value in this mapping, with the key marked read; nil when absent.
+    func child(forKey key: String) throws(ConfigurationError) -> NodeDecoder? {
+        guard case .mapping(let mapping) = node else { throw typeError(expected: "a mapping") }
+        session.markRead(key, in: mapping)
+        return mapping.entry(key).map { child($0.value, context: "'\(key)' in \(context)", key: NamedKey(stringValue: key)) }
+    }
+
     func child(_ node: Node, context: String, key: any CodingKey) -> NodeDecoder {
         NodeDecoder(node: node, session: session, context: context, codingPath: codingPath + [key])
     }
@@ -92,21 +99,28 @@ struct NodeDecoder: Decoder {
         session.source.error(.typeMismatch, at: node.mark, "\(context) expects \(expected), found \(node.foundDescription)")
     }
 
-    /// Decodes the node as `T`, converting scalars strictly.
+    /// Decodes the node as `T`, converting scalars strictly: any fixed-width integer through
+    /// `init(exactly:)`, `Float` only within its range.
     func decode<T: Decodable>(_: T.Type) throws -> T {
         if let choice = T.self as? any ParameterChoice.Type {
-            return try decodeChoice(choice) as! T
+            return try cast(try decodeChoice(choice))
+        }
+        if let integer = T.self as? any FixedWidthInteger.Type {
+            return try cast(try decodeInteger(integer))
         }
         switch T.self {
-        case is String.Type: return try scalarText(expected: "a string") as! T
-        case is Bool.Type: return try decodeBool() as! T
-        case is Int.Type: return try decodeInteger(Int.self) as! T
-        case is Int64.Type: return try decodeInteger(Int64.self) as! T
-        case is UInt64.Type: return try decodeInteger(UInt64.self) as! T
-        case is Double.Type: return try decodeNumber() as! T
-        case is Float.Type: return Float(try decodeNumber()) as! T
+        case is String.Type: return try cast(try scalarText(expected: "a string"))
+        case is Bool.Type: return try cast(try decodeBool())
+        case is Double.Type: return try cast(try decodeNumber())
+        case is Float.Type: return try cast(try decodeFloat())
         default: return try T(from: self)
         }
+    }
+
+    /// `value` as `T`, which the caller has established it is.
+    private func cast<T>(_ value: Any) throws(ConfigurationError) -> T {
+        guard let typed = value as? T else { throw typeError(expected: "a value of type \(T.self)") }
+        return typed
     }
 
     private func scalarText(expected: String) throws(ConfigurationError) -> String {
@@ -124,7 +138,15 @@ struct NodeDecoder: Decoder {
 
     private func decodeInteger<I: FixedWidthInteger>(_: I.Type) throws(ConfigurationError) -> I {
         let text = try scalarText(expected: "an integer").replacingOccurrences(of: "_", with: "")
-        guard let value = I(text) else { throw typeError(expected: "an integer") }
+        if let value = I(text) { return value }
+        guard let number = Double(text), number.isFinite, number == number.rounded() else {
+            throw typeError(expected: "an integer")
+        }
+        guard let value = I(exactly: number) else {
+            throw session.source.error(
+                .typeMismatch, at: node.mark, "\(context) expects an integer from \(I.min) to \(I.max), found '\(text)'"
+            )
+        }
         return value
     }
 
@@ -134,6 +156,17 @@ struct NodeDecoder: Decoder {
             throw typeError(expected: "a number")
         }
         return value
+    }
+
+    private func decodeFloat() throws(ConfigurationError) -> Float {
+        let value = try decodeNumber()
+        guard Float(value).isFinite else {
+            throw session.source.error(
+                .typeMismatch, at: node.mark,
+                "\(context) expects a number of at most \(plainNumber(Double(Float.greatestFiniteMagnitude))) in size, found '\(plainNumber(value))'"
+            )
+        }
+        return Float(value)
     }
 
     private func decodeChoice<C: ParameterChoice>(_: C.Type) throws(ConfigurationError) -> C {

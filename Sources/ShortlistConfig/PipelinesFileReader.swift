@@ -49,14 +49,16 @@ private struct FileReader {
         let top = NodeDecoder(node: root, session: session, context: "the pipelines file")
         let keys = try top.container(keyedBy: NamedKey.self)
         let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? 42
-        let hasDataset = keys.contains("dataset")
-        let hasPipelines = keys.contains("pipelines")
+        let datasetNode = try top.child(forKey: "dataset")?.node
+        let pipelinesNode = try top.child(forKey: "pipelines")?.node
         try session.checkEveryKeyRead()
-        guard hasDataset else { throw source.error(.missingKey, at: root.mark, "missing required key 'dataset' in the pipelines file") }
-        guard hasPipelines else { throw source.error(.missingKey, at: root.mark, "missing required key 'pipelines' in the pipelines file") }
-        guard case .mapping(let rootMapping) = root else { throw top.typeError(expected: "a mapping") }
-        let dataset = try readDataset(rootMapping.entry("dataset")!.value)
-        let pipelinesNode = rootMapping.entry("pipelines")!.value
+        guard let datasetNode else {
+            throw source.error(.missingKey, at: root.mark, "missing required key 'dataset' in the pipelines file")
+        }
+        guard let pipelinesNode else {
+            throw source.error(.missingKey, at: root.mark, "missing required key 'pipelines' in the pipelines file")
+        }
+        let dataset = try readDataset(datasetNode)
         guard case .mapping(let pipelines) = pipelinesNode, !pipelines.entries.isEmpty else {
             throw source.error(.typeMismatch, at: pipelinesNode.mark, "'pipelines' expects a mapping of pipeline names to pipelines, found \(pipelinesNode.foundDescription)")
         }
@@ -85,11 +87,9 @@ private struct FileReader {
             ("users", ["user"], ["age", "gender", "occupation"]),
         ]
         var read: [String: TableSpec] = [:]
-        for table in tables where keys.contains(NamedKey(stringValue: table.key)) {
-            read[table.key] = try readTable(
-                try keys.superDecoder(forKey: NamedKey(stringValue: table.key)) as! NodeDecoder,
-                required: table.required, optional: table.optional
-            )
+        for table in tables {
+            guard let child = try decoder.child(forKey: table.key) else { continue }
+            read[table.key] = try readTable(child, required: table.required, optional: table.optional)
         }
         try session.checkEveryKeyRead()
         guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
@@ -130,7 +130,7 @@ private struct FileReader {
         let separator = optional.contains("genres") ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
         for (key, value) in [("delimiter", delimiter), ("genre-separator", separator)] {
             if let value, value.count != 1 || value == "\"" {
-                let mark = (try keys.superDecoder(forKey: NamedKey(stringValue: key)) as! NodeDecoder).node.mark
+                let mark = try decoder.child(forKey: key)?.node.mark
                 throw source.error(.invalidValue, at: mark, "'\(key)' in \(decoder.context) must be one character other than '\"', found '\(value)'")
             }
         }
@@ -147,8 +147,8 @@ private struct FileReader {
         let keys = try decoder.container(keyedBy: NamedKey.self)
         _ = try keys.decodeIfPresent(String.self, forKey: "description")
         let resultCount = try keys.decodeIfPresent(Int.self, forKey: "n") ?? 10
-        let hasCandidates = keys.contains("candidates")
-        let hasRanker = keys.contains("ranker")
+        let candidates = try decoder.child(forKey: "candidates")?.node
+        let rankerNode = try decoder.child(forKey: "ranker")?.node
         guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
         let filters: FilterSection
         do {
@@ -160,12 +160,12 @@ private struct FileReader {
         if resultCount <= 0 {
             throw source.error(.invalidValue, at: mapping.entry("n")?.value.mark, "'n' in \(context) must be positive, found \(resultCount)")
         }
-        guard hasCandidates, case .sequence(let stages, let stagesMark) = mapping.entry("candidates")!.value else {
-            let found = mapping.entry("candidates")
+        guard let candidates else {
+            throw source.error(.missingKey, at: mapping.mark, "\(context) has no candidate generator; add a 'candidates' list")
+        }
+        guard case .sequence(let stages, let stagesMark) = candidates else {
             throw source.error(
-                found == nil ? .missingKey : .typeMismatch, at: found?.value.mark ?? mapping.mark,
-                found == nil ? "\(context) has no candidate generator; add a 'candidates' list"
-                    : "'candidates' in \(context) expects a list of stages, found \(found!.value.foundDescription)"
+                .typeMismatch, at: candidates.mark, "'candidates' in \(context) expects a list of stages, found \(candidates.foundDescription)"
             )
         }
         guard !stages.isEmpty else {
@@ -181,10 +181,10 @@ private struct FileReader {
             firstLine[built.name] = nameMark(of: stage)?.line ?? 0
             generators.append(built)
         }
-        guard hasRanker, let rankerEntry = mapping.entry("ranker") else {
+        guard let rankerNode else {
             throw source.error(.missingKey, at: mapping.mark, "missing required key 'ranker' in \(context)")
         }
-        let ranker = try readRanker(rankerEntry.value, pipeline: name, sources: generators.map(\.name), seed: seed)
+        let ranker = try readRanker(rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
             filters: filters.spec, ranker: RankerStage(ranker: ranker)
@@ -203,37 +203,41 @@ private struct FileReader {
         let name = try keys.decode(String.self, forKey: "name")
         let type = try keys.decode(String.self, forKey: "type")
         let limit = try keys.decodeIfPresent(Int.self, forKey: "limit") ?? 100
-        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else { throw decoder.typeError(expected: "a mapping") }
         if limit <= 0 {
             throw source.error(.invalidValue, at: mapping.entry("limit")?.value.mark, "'limit' of stage '\(name)' must be positive, found \(limit)")
         }
-        let entry = try plugin(type, kind: .generator, at: mapping.entry("type")!.value.mark)
+        let entry = try plugin(type, kind: .generator, at: typeEntry.value.mark)
+        guard case .generator(let build) = entry.builder else { throw wrongKind(entry, .generator, at: typeEntry.value.mark) }
         let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["name", "type", "limit"])
         let built = try building(node) {
-            try entry.makeGenerator(paramsDecoder, context: BuildContext(stageName: name, sourceNames: [], seed: seed))!
+            try build(paramsDecoder, BuildContext(stageName: name, sourceNames: [], seed: seed))
         }
-        return GeneratorStage(name: name, limit: limit, generator: built)
+        let source = self.source
+        return GeneratorStage(name: name, limit: limit, generator: built) { error in
+            source.error(.invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey), error.message)
+        }
     }
 
     private func readRanker(_ node: Node, pipeline: String, sources: [String], seed: UInt64) throws -> AnyRanker {
         let decoder = NodeDecoder(node: node, session: session, context: "the ranker of pipeline '\(pipeline)'")
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let type = try keys.decode(String.self, forKey: "type")
-        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
-        let entry = try plugin(type, kind: .ranker, at: mapping.entry("type")!.value.mark)
+        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else { throw decoder.typeError(expected: "a mapping") }
+        let entry = try plugin(type, kind: .ranker, at: typeEntry.value.mark)
+        guard case .ranker(let build) = entry.builder else { throw wrongKind(entry, .ranker, at: typeEntry.value.mark) }
         let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
         return try building(node) {
-            try entry.makeRanker(paramsDecoder, context: BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))!
+            try build(paramsDecoder, BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
         }
     }
 
+    private func wrongKind(_ entry: PluginEntry, _ kind: PluginKind, at mark: Mark) -> ConfigurationError {
+        source.error(.unknownType, at: mark, "'\(entry.type)' is a \(entry.kind.rawValue), not a \(kind.rawValue)")
+    }
+
     private func plugin(_ type: String, kind: PluginKind, at mark: Mark) throws -> PluginEntry {
-        if let entry = registry[type] {
-            guard entry.kind == kind else {
-                throw source.error(.unknownType, at: mark, "'\(type)' is a \(entry.kind.rawValue), not a \(kind.rawValue)")
-            }
-            return entry
-        }
+        if let entry = registry[type] { return entry }
         let known = registry.types(of: kind)
         var message = "unknown \(kind.rawValue) type '\(type)'"
         if let suggestion = closestMatch(to: type, in: known) {
@@ -255,28 +259,28 @@ private struct FileReader {
             throw source.error(.invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey), error.message)
         }
     }
+}
 
-    /// Where `keyPath` leads: the last key's mark when `key` is set, else its value's.
-    private func mark(of keyPath: [String], in node: Node, key: Bool) -> Mark {
-        var current = node
-        var mark = node.mark
-        for key in keyPath {
-            switch current {
-            case .mapping(let mapping):
-                guard let entry = mapping.entry(key) else { return mark }
-                mark = entry.keyMark
-                current = entry.value
-            case .sequence(let items, _):
-                guard let index = Int(key), items.indices.contains(index) else { return mark }
-                current = items[index]
-                mark = current.mark
-            case .scalar:
-                return mark
-            }
+/// Where `keyPath` leads from `node`: the last key's mark when `key` is set, else its value's.
+private func mark(of keyPath: [String], in node: Node, key: Bool) -> Mark {
+    var current = node
+    var mark = node.mark
+    for key in keyPath {
+        switch current {
+        case .mapping(let mapping):
+            guard let entry = mapping.entry(key) else { return mark }
+            mark = entry.keyMark
+            current = entry.value
+        case .sequence(let items, _):
+            guard let index = Int(key), items.indices.contains(index) else { return mark }
+            current = items[index]
+            mark = current.mark
+        case .scalar:
+            return mark
         }
-        if !key, case .scalar(let scalar) = current { return scalar.mark }
-        return mark
     }
+    if !key, case .scalar(let scalar) = current { return scalar.mark }
+    return mark
 }
 
 /// The `filters:` section of a pipeline.

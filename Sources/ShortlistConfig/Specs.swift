@@ -40,6 +40,8 @@ public struct GeneratorStage: Sendable {
     public var limit: Int
     /// The built plugin.
     public var generator: AnyCandidateGenerator
+    /// Places a problem with one of this stage's parameters in the pipelines file.
+    public var locate: @Sendable (ParameterError) -> ConfigurationError
 }
 
 /// The ranking stage.

@@ -2,23 +2,29 @@
 ///
 /// An implementation must:
 /// - declare its YAML ``type`` in kebab-case, fixed forever (never derived from the Swift name);
-/// - decode ``Params`` strictly: every key through `decodeIfPresent(...) ?? default`, so the
-///   configuration layer can reject unknown keys and `shortlist plugins` can list defaults;
-/// - document every key it reads in ``parameters`` (checked by `PluginRegistryTests`);
-/// - reject parameters that cannot work in ``make(_:context:)`` with a ``ParameterError``.
+/// - declare every parameter once in ``Params`` (key, default, range, documentation), so the
+///   configuration layer can reject unknown keys and `shortlist plugins` can list defaults
+///   (checked by `PluginRegistryTests`);
+/// - reject combinations of parameters that cannot work in ``make(_:context:)`` with a
+///   ``ParameterError``;
+/// - set ``usesSeed`` when its fit draws random numbers, so the seed is part of its artifact key.
 public protocol Plugin: Sendable {
     /// The plugin's parameters as written under its stage in the pipeline file.
-    associatedtype Params: Codable & Sendable
+    associatedtype Params: PluginParameters
 
     /// The name a pipeline file uses in `type:`.
     static var type: String { get }
     /// One line saying what the plugin does.
     static var summary: String { get }
-    /// Every parameter key with its type, default and one line of documentation.
-    static var parameters: [ParameterDoc] { get }
+    /// Whether fitting draws from `BuildContext.seed` (then the seed is part of the artifact key).
+    static var usesSeed: Bool { get }
 
     /// Builds the plugin from decoded parameters, or throws a ``ParameterError``.
     static func make(_ params: Params, context: BuildContext) throws -> Self
+}
+
+extension Plugin {
+    public static var usesSeed: Bool { false }
 }
 
 /// A plugin that nominates items: the first stage of a pipeline.
@@ -28,18 +34,57 @@ public protocol Plugin: Sendable {
 public protocol CandidateGenerator: Plugin {
     /// What fitting produces.
     associatedtype Model: CandidateModel
+    /// What models of this plugin can do besides nominating, in some configuration.
+    static var capabilities: GeneratorCapabilities { get }
+    /// What this configuration's model can do; `checkCandidateGenerator` checks that the
+    /// model answers exactly these extras.
+    var capabilities: GeneratorCapabilities { get }
+    /// The dataset fields this configuration cannot work without, each with the parameter
+    /// that asks for it; checked against the dataset before anything is fitted.
+    var requiredFields: [FieldRequirement] { get }
     /// Fits a model to the training data.
     func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model
+}
+
+extension CandidateGenerator {
+    public static var capabilities: GeneratorCapabilities { [] }
+    public var capabilities: GeneratorCapabilities { Self.capabilities }
+    public var requiredFields: [FieldRequirement] { [] }
 }
 
 /// A fitted, immutable candidate generator, safe to share between threads and to store.
 public protocol CandidateModel: Sendable, ArtifactCodable {
     /// Up to `limit` items, best first, none of them in `query.excluded`.
     func candidates(for query: Query, limit: Int) -> [Candidate]
-    /// Why `item` scores as it does for this query, from the same numbers that score it.
-    func explain(item: ItemIndex, for query: Query) -> [Reason]
-    /// Why this model can offer nothing for the query (e.g. it needs a history), or nil if it can.
-    func unavailableReason(for query: Query) -> String?
+    /// Why `item` scores as it does for this query, from the same numbers that score it: terms
+    /// that add up to its score (checked by `checkCandidateGenerator`), or ``Explanation/none``
+    /// when the model does not score the item for the query.
+    func explain(item: ItemIndex, for query: Query) -> Explanation
+    /// Why this model offers nothing for the query (e.g. it needs a history), or nil if it can
+    /// offer something before filters.
+    func unavailability(for query: Query) -> Unavailability?
+    /// The items most like `item` regardless of any user, best first, without `item` itself;
+    /// nil unless the generator declares ``GeneratorCapabilities/similarItems``.
+    func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]?
+    /// The predicted rating of `item` by the query's user, or nil when the model cannot say
+    /// (always nil unless the generator declares ``GeneratorCapabilities/ratingPrediction``).
+    func predictRating(of item: ItemIndex, for query: Query) -> Double?
+}
+
+extension CandidateModel {
+    public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? { nil }
+    public func predictRating(of item: ItemIndex, for query: Query) -> Double? { nil }
+}
+
+/// What a candidate generator's model can do besides nominating items.
+public struct GeneratorCapabilities: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// It lists the items most like a given item (`shortlist similar`).
+    public static let similarItems = GeneratorCapabilities(rawValue: 1)
+    /// It predicts explicit ratings (evaluation reports its RMSE and MAE).
+    public static let ratingPrediction = GeneratorCapabilities(rawValue: 2)
 }
 
 /// A plugin that orders the merged candidate pool: the last stage of a pipeline.
@@ -99,46 +144,3 @@ public struct RankerTrainingData: Sendable {
     }
 }
 
-/// One documented parameter of a plugin, as `shortlist plugins` lists it.
-public struct ParameterDoc: Sendable, Equatable {
-    /// The YAML key.
-    public var key: String
-    /// The value's type in users' words, e.g. `integer`, `number`, `min-max | z-score`.
-    public var type: String
-    /// The default as it would be written in YAML, or `required`.
-    public var defaultValue: String
-    /// One line of documentation, with the unit where there is one.
-    public var summary: String
-
-    /// A parameter's documentation.
-    public init(_ key: String, _ type: String, default defaultValue: String, _ summary: String) {
-        self.key = key
-        self.type = type
-        self.defaultValue = defaultValue
-        self.summary = summary
-    }
-}
-
-/// A parameter value that cannot work, found by a plugin while it is built.
-///
-/// The configuration layer turns `keyPath` into a file, line and column.
-public struct ParameterError: Error, Sendable, Equatable {
-    /// The keys from the stage's mapping down to the offending value, e.g. `["weights", "popularr"]`.
-    public var keyPath: [String]
-    /// What is wrong, in users' words.
-    public var message: String
-    /// Whether the last key itself is wrong (a name), rather than its value.
-    public var isAboutKey: Bool
-
-    /// An error at `keyPath`.
-    public init(keyPath: [String], message: String, isAboutKey: Bool = false) {
-        self.keyPath = keyPath
-        self.message = message
-        self.isAboutKey = isAboutKey
-    }
-}
-
-/// A parameter enumeration whose YAML spelling is its raw value.
-///
-/// The configuration decoder lists the choices when a value is not one of them.
-public protocol ParameterChoice: CaseIterable, RawRepresentable, Codable, Sendable where RawValue == String {}

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Whether a plugin nominates items or orders them.
 public enum PluginKind: String, Sendable {
     /// A candidate generator.
@@ -8,116 +6,89 @@ public enum PluginKind: String, Sendable {
     case ranker
 }
 
-/// A plugin built from its parameters, with its concrete type erased: it can fit a model on
-/// `Input` or read a stored one.
-public struct FittableStage<Input, Model>: Sendable {
-    /// The plugin's YAML type.
-    public let type: String
-    /// The parameters after defaults, as canonical JSON: part of the artifact key.
-    public let configuration: String
-    /// The model's artifact layout version: part of the artifact key.
-    public let formatVersion: Int
-    private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
-    private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
-    private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
-
-    init(
-        type: String, configuration: String, formatVersion: Int,
-        fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
-        read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
-        write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void
-    ) {
-        self.type = type
-        self.configuration = configuration
-        self.formatVersion = formatVersion
-        self.fitModel = fit
-        self.readModel = read
-        self.writeModel = write
-    }
-
-    /// Fits a model.
-    public func fit(_ data: Input, progress: ProgressReporter) throws -> Model {
-        try fitModel(data, progress)
-    }
-
-    /// Reads a stored model.
-    public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> Model {
-        try readModel(&reader)
-    }
-
-    /// Writes a model this stage fitted or read.
-    public func write(_ model: Model, to writer: inout ArtifactWriter) {
-        writeModel(model, &writer)
-    }
-}
-
-/// A candidate generator ready to fit or load.
-public typealias AnyCandidateGenerator = FittableStage<TrainingData, any CandidateModel>
-
-/// A ranker ready to fit or load.
-public typealias AnyRanker = FittableStage<RankerTrainingData, any RankerModel>
-
 /// One registered plugin: what it is, what it takes, and how to build it from a decoder.
 public struct PluginEntry: Sendable {
+    /// How the entry builds its plugin; the case is the plugin's kind.
+    public enum Builder: Sendable {
+        /// Builds a candidate generator from a decoder positioned at its parameters.
+        case generator(@Sendable (any Decoder, BuildContext) throws -> AnyCandidateGenerator)
+        /// Builds a ranker from a decoder positioned at its parameters.
+        case ranker(@Sendable (any Decoder, BuildContext) throws -> AnyRanker)
+    }
+
     /// The YAML type.
     public let type: String
-    /// Generator or ranker.
-    public let kind: PluginKind
     /// One line saying what it does.
     public let summary: String
     /// Its documented parameters.
     public let parameters: [ParameterDoc]
-    /// Decodes the parameters with defaults applied and nothing else (for checks and listings).
-    public let decodeParameters: @Sendable (any Decoder) throws -> any Encodable
-    private let buildGenerator: (@Sendable (any Decoder, BuildContext) throws -> AnyCandidateGenerator)?
-    private let buildRanker: (@Sendable (any Decoder, BuildContext) throws -> AnyRanker)?
+    /// What a generator's models can do besides nominating in some configuration (empty for rankers).
+    public let capabilities: GeneratorCapabilities
+    /// How to build it.
+    public let builder: Builder
+    /// For every declared parameter: whether decoding its documented default gives the
+    /// default. Takes a decoder over `{}` and one over `{key: documented default}`.
+    public let documentedDefaultDecodes: @Sendable (_ key: String, _ empty: any Decoder, _ documented: any Decoder) throws -> Bool
+
+    /// Generator or ranker.
+    public var kind: PluginKind {
+        switch builder {
+        case .generator: .generator
+        case .ranker: .ranker
+        }
+    }
 
     /// The entry of a candidate generator.
     public static func generator<G: CandidateGenerator>(_: G.Type) -> PluginEntry {
         PluginEntry(
-            type: G.type, kind: .generator, summary: G.summary, parameters: G.parameters,
-            decodeParameters: { try G.Params(from: $0) },
-            buildGenerator: { decoder, context in
-                let params = try G.Params(from: decoder)
+            type: G.type, summary: G.summary, parameters: G.Params.documentation, capabilities: G.capabilities,
+            builder: .generator { decoder, context in
+                let params = try G.Params(decoding: decoder)
                 let generator = try G.make(params, context: context)
                 return AnyCandidateGenerator(
-                    type: G.type, configuration: try canonicalJSON(params), formatVersion: G.Model.formatVersion,
+                    type: G.type, configuration: configuration(params, G.self, context),
+                    formatVersion: G.Model.formatVersion, capabilities: generator.capabilities,
+                    requiredFields: generator.requiredFields,
                     fit: { try generator.fit($0, progress: $1) },
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) },
                     write: { $0.write(to: &$1) }
                 )
             },
-            buildRanker: nil
+            documentedDefaultDecodes: defaultCheck(G.Params.self)
         )
     }
 
     /// The entry of a ranker.
     public static func ranker<R: Ranker>(_: R.Type) -> PluginEntry {
         PluginEntry(
-            type: R.type, kind: .ranker, summary: R.summary, parameters: R.parameters,
-            decodeParameters: { try R.Params(from: $0) },
-            buildGenerator: nil,
-            buildRanker: { decoder, context in
-                let params = try R.Params(from: decoder)
+            type: R.type, summary: R.summary, parameters: R.Params.documentation, capabilities: [],
+            builder: .ranker { decoder, context in
+                let params = try R.Params(decoding: decoder)
                 let ranker = try R.make(params, context: context)
                 return AnyRanker(
-                    type: R.type, configuration: try canonicalJSON(params), formatVersion: R.Model.formatVersion,
+                    type: R.type, configuration: configuration(params, R.self, context),
+                    formatVersion: R.Model.formatVersion, capabilities: [], requiredFields: [],
                     fit: { try ranker.fit($0, progress: $1) },
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) },
                     write: { $0.write(to: &$1) }
                 )
-            }
+            },
+            documentedDefaultDecodes: defaultCheck(R.Params.self)
         )
     }
 
-    /// Builds the generator from a decoder positioned at its parameters; nil for a ranker.
-    public func makeGenerator(_ decoder: any Decoder, context: BuildContext) throws -> AnyCandidateGenerator? {
-        try buildGenerator?(decoder, context)
+    /// The parameters that change a fit, and the seed when the plugin draws random numbers.
+    private static func configuration<P: Plugin>(_ params: P.Params, _: P.Type, _ context: BuildContext) -> String {
+        params.canonicalJSON(extra: P.usesSeed ? ["seed": String(context.seed)] : [:])
     }
 
-    /// Builds the ranker from a decoder positioned at its parameters; nil for a generator.
-    public func makeRanker(_ decoder: any Decoder, context: BuildContext) throws -> AnyRanker? {
-        try buildRanker?(decoder, context)
+    private static func defaultCheck<Params: PluginParameters>(
+        _: Params.Type
+    ) -> @Sendable (String, any Decoder, any Decoder) throws -> Bool {
+        { key, empty, documented in
+            guard let declaration = Params.declarations.first(where: { $0.key == key }) else { return false }
+            return declaration.isEqual(try Params(decoding: empty), try Params(decoding: documented))
+        }
     }
 }
 
@@ -145,10 +116,9 @@ public struct PluginRegistry: Sendable {
     public func types(of kind: PluginKind) -> [String] {
         entries.filter { $0.kind == kind }.map(\.type)
     }
-}
 
-private func canonicalJSON(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// The generator types whose models have every capability in `capabilities`.
+    public func generatorTypes(with capabilities: GeneratorCapabilities) -> [String] {
+        entries.filter { $0.kind == .generator && $0.capabilities.isSuperset(of: capabilities) }.map(\.type)
+    }
 }

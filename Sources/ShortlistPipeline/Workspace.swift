@@ -29,6 +29,15 @@ public struct Workspace: Sendable {
         self.progress = progress
     }
 
+    /// Why the dataset cannot be loaded without fetching it first, or nil when it is on disk.
+    public var missingDataset: String? {
+        let spec = file.dataset
+        if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
+            return "\(spec.path) is missing (\(fetch) is fetched on first use)"
+        }
+        return nil
+    }
+
     /// Loads the dataset, fetching it first when it is missing and the file names a `fetch:`.
     public func loadDataset() throws(DataError) -> Dataset {
         let spec = file.dataset
@@ -55,6 +64,7 @@ public struct Workspace: Sendable {
             else { message += "; the pipelines are \(names.joined(separator: ", "))" }
             throw DataError(.badRequest, message)
         }
+        try checkFields(of: spec, against: dataset)
         var stages: [FittedPipeline.Stage] = []
         var keys: [String] = []
         for stage in spec.generators {
@@ -64,7 +74,10 @@ public struct Workspace: Sendable {
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
             let (model, seconds) = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), reuse: reuseArtifacts)
-            stages.append(FittedPipeline.Stage(name: stage.name, type: generator.type, limit: stage.limit, model: model, fitSeconds: seconds))
+            stages.append(FittedPipeline.Stage(
+                name: stage.name, type: generator.type, limit: stage.limit, model: model,
+                capabilities: generator.capabilities, fitSeconds: seconds
+            ))
             keys.append(key)
         }
         let ranker = spec.ranker.ranker
@@ -78,6 +91,20 @@ public struct Workspace: Sendable {
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds, filterSpec: spec.filters
         )
+    }
+
+    /// Throws, located at the parameter that asks for it, for a field a stage needs and the
+    /// dataset lacks.
+    public func checkFields(of pipeline: PipelineSpec, against dataset: Dataset) throws(ConfigurationError) {
+        let available = dataset.availableFields
+        for stage in pipeline.generators {
+            for requirement in stage.generator.requiredFields where !available.contains(requirement.field) {
+                let has = DataField.allCases.filter(available.contains).map(\.rawValue)
+                let message = "stage '\(stage.name)' (\(stage.generator.type)) needs \(requirement.field.rawValue), which the dataset lacks; "
+                    + (has.isEmpty ? "it has no item or user fields besides ids" : "it has \(has.joined(separator: ", "))")
+                throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
+            }
+        }
     }
 
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.

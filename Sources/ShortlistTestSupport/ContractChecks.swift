@@ -1,15 +1,18 @@
 public import ShortlistCore
+public import ShortlistPipeline
 
 /// Checks the guarantees every candidate generator makes; returns what it broke (empty when none).
 ///
 /// It fits two generators from `make` and compares them (the same seed gives the same output),
 /// stores and reloads the model, and for a sample of users — plus an unknown id — checks that
-/// each list is within `limit`, best first, free of duplicates and of excluded items, and that
-/// `explain` answers for what was nominated.
+/// each list is within `limit`, best first, free of duplicates and of excluded items; that
+/// `explain` accounts for every nominated item with terms that add up to its score, the same
+/// after reloading; and that the model answers exactly the capabilities the generator declares.
 public func checkCandidateGenerator<G: CandidateGenerator>(
     _ make: () throws -> G, on dataset: Dataset, limit: Int = 20
 ) throws -> [String] {
     var problems: [String] = []
+    let capabilities = try make().capabilities
     let first = try make().fit(TrainingData(dataset: dataset), progress: .silent)
     let second = try make().fit(TrainingData(dataset: dataset), progress: .silent)
     var writer = ArtifactWriter()
@@ -43,8 +46,35 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
         if let top = list.first, first.explain(item: top.item, for: query) != reloaded.explain(item: top.item, for: query) {
             problems.append("\(who): explanations differ after reloading")
         }
-        if list.isEmpty, first.unavailableReason(for: query) == nil, query.excluded.count < dataset.itemCount {
+        if list.isEmpty, first.unavailability(for: query) == nil, query.excluded.count < dataset.itemCount {
             problems.append("\(who): no candidates and no reason given")
+        }
+    }
+    let item = dataset.itemCount / 2
+    let similar = first.similarItems(to: item, limit: 5)
+    if capabilities.contains(.similarItems) {
+        if similar == nil { problems.append("declares similar items but answers nil") }
+        if similar?.contains(where: { $0.item == item }) == true { problems.append("an item is listed as similar to itself") }
+        if let similar, similar.count > 5 { problems.append("\(similar.count) similar items for limit 5") }
+    } else if similar != nil {
+        problems.append("answers similar items without declaring the capability")
+    }
+    let predicts = queries.contains { first.predictRating(of: item, for: $0) != nil }
+    if predicts != capabilities.contains(.ratingPrediction) {
+        problems.append(predicts ? "predicts ratings without declaring the capability" : "declares rating prediction but predicts nothing")
+    }
+    return problems
+}
+
+/// Checks a filter against itself on every query: `excludes(item, for:)` must hold exactly for
+/// the items `addExclusions(to:for:)` adds; returns what it broke.
+public func checkFilter(_ filter: some Filter, queries: [Query], itemCount: Int) -> [String] {
+    var problems: [String] = []
+    for query in queries {
+        var added = ItemSet(capacity: itemCount)
+        filter.addExclusions(to: &added, for: query)
+        for item in 0 ..< itemCount where added.contains(item) != filter.excludes(item, for: query) {
+            problems.append("user \(query.userID), item \(item): addExclusions says \(added.contains(item)), excludes says \(filter.excludes(item, for: query))")
         }
     }
     return problems

@@ -4,15 +4,13 @@ public import ShortlistCore
 /// together with the items the user rated. Tests use it to see how pipelines treat cold users.
 public struct ItemCooccurrence: CandidateGenerator {
     /// No parameters.
-    public struct Params: Codable, Sendable {
-        /// Decodes an empty parameter set.
-        public init(from decoder: any Decoder) throws { _ = try decoder.container(keyedBy: CodingKeys.self) }
-        enum CodingKeys: CodingKey {}
+    public struct Params: PluginParameters {
+        public init() {}
+        public static var declarations: [ParameterDeclaration<Self>] { [] }
     }
 
     public static let type = "item-cooccurrence"
     public static let summary = "Items rated by the same users as the user's items (needs a history)."
-    public static let parameters: [ParameterDoc] = []
 
     public static func make(_ params: Params, context: BuildContext) throws -> ItemCooccurrence { ItemCooccurrence() }
 
@@ -41,14 +39,16 @@ public struct ItemCooccurrence: CandidateGenerator {
             return top.sorted()
         }
 
-        public func explain(item: ItemIndex, for query: Query) -> [Reason] {
-            query.historyItems.map { Int($0) }.filter { counts[$0 * itemCount + item] > 0 }.map {
-                Reason(kind: .becauseOf, name: "rated together with", value: Double(counts[$0 * itemCount + item]), item: $0)
+        /// Each history item's co-occurrence count with the item: the terms of its score.
+        public func explain(item: ItemIndex, for query: Query) -> Explanation {
+            let terms = query.historyItems.map { Int($0) }.filter { counts[$0 * itemCount + item] > 0 }.map {
+                Reason(.likedItem, value: Double(counts[$0 * itemCount + item]), likedItem: $0)
             }
+            return Explanation(terms: terms.largestFirst())
         }
 
-        public func unavailableReason(for query: Query) -> String? {
-            query.isCold ? "it needs a history and this user has none" : nil
+        public func unavailability(for query: Query) -> Unavailability? {
+            query.isCold ? .noHistory : nil
         }
 
         public static let formatVersion = 1

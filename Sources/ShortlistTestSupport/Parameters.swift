@@ -8,8 +8,8 @@ extension BuildContext {
 }
 
 /// Decodes plugin parameters from JSON text, as a server would receive them.
-public func parameters<P: Decodable>(_: P.Type = P.self, json: String) throws -> P {
-    try JSONDecoder().decode(P.self, from: Data(json.utf8))
+public func parameters<P: PluginParameters>(_: P.Type = P.self, json: String) throws -> P {
+    try JSONDecoder().decode(DecodedParameters<P>.self, from: Data(json.utf8)).value
 }
 
 /// Builds a registered candidate generator from its type and JSON parameters.
@@ -26,9 +26,9 @@ private struct GeneratorProbe: Decodable {
     let generator: AnyCandidateGenerator
 
     init(from decoder: any Decoder) throws {
-        guard let entry = decoder.userInfo[Self.entry] as? PluginEntry,
-              let generator = try entry.makeGenerator(decoder, context: .test)
-        else { throw ParameterError(keyPath: [], message: "not a candidate generator") }
-        self.generator = generator
+        guard let entry = decoder.userInfo[Self.entry] as? PluginEntry, case .generator(let build) = entry.builder else {
+            throw ParameterError(keyPath: [], message: "not a candidate generator")
+        }
+        generator = try build(decoder, .test)
     }
 }

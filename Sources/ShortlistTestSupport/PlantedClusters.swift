@@ -19,15 +19,20 @@ public struct PlantedClusters: Sendable {
     /// `i % clusters`, titled `Item i`, released in `1990 + cluster`, of genre `g<cluster>`.
     /// Each user rates `perUser` distinct items, each from their own cluster with probability
     /// `1 − noise` (rated 4 or 5), else from anywhere (rated 1 or 2 when out of cluster), one a day.
-    public init(users: Int = 120, items: Int = 80, clusters: Int = 4, perUser: Int = 12, noise: Double = 0.1, seed: UInt64 = 7) {
+    /// Without `sideFeatures`, items have only their ids as titles and users no demographics, so
+    /// only the interactions carry the clusters.
+    public init(
+        users: Int = 120, items: Int = 80, clusters: Int = 4, perUser: Int = 12, noise: Double = 0.1, seed: UInt64 = 7,
+        sideFeatures: Bool = true
+    ) {
         var random = SeededGenerator(seed: seed)
         var builder = DatasetBuilder()
         for item in 0 ..< items {
             let cluster = item % clusters
-            builder.addItem("i\(item)", features: ItemFeatures(title: "Item \(item)", year: 1990 + cluster, genres: ["g\(cluster)"]))
+            builder.addItem("i\(item)", features: sideFeatures ? ItemFeatures(title: "Item \(item)", year: 1990 + cluster, genres: ["g\(cluster)"]) : nil)
         }
         for user in 0 ..< users {
-            builder.addUser("u\(user)", features: UserFeatures(age: 20 + user % clusters, gender: user % 2 == 0 ? "F" : "M", occupation: "o\(user % clusters)"))
+            builder.addUser("u\(user)", features: sideFeatures ? UserFeatures(age: 20 + user % clusters, gender: user % 2 == 0 ? "F" : "M", occupation: "o\(user % clusters)") : nil)
         }
         for user in 0 ..< users {
             let cluster = user % clusters

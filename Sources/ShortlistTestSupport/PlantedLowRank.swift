@@ -14,10 +14,7 @@ public struct PlantedLowRank: Sendable {
     /// Generates `users` × `perUser` ratings over `items` items with `rank` latent dimensions.
     public init(users: Int = 300, items: Int = 120, rank: Int = 3, perUser: Int = 40, noise: Double = 0.3, seed: UInt64 = 5) {
         var random = SeededGenerator(seed: seed)
-        func normal() -> Double {
-            let u1 = Double.random(in: Double.ulpOfOne ..< 1, using: &random), u2 = Double.random(in: 0 ..< 1, using: &random)
-            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        }
+        func normal() -> Double { random.normalPair().0 }
         let p = (0 ..< users * rank).map { _ in normal() * 0.8 }
         let q = (0 ..< items * rank).map { _ in normal() * 0.8 }
         var builder = DatasetBuilder()

@@ -62,22 +62,66 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
         let dataset = builder.build()
         let model = try tfidf(#"{"fields": ["genres", "year"]}"#).fit(TrainingData(dataset: dataset), progress: .silent)
         let newItem = try #require(dataset.item("brand-new"))
-        let similar = model.similarItems(to: newItem, limit: 5)
+        let similar = try #require(model.similarItems(to: newItem, limit: 5))
         #expect(similar.count == 5 && similar.allSatisfy { planted.itemCluster[$0.item] == 2 })
         let fan = try #require((0 ..< planted.dataset.userCount).first { planted.userCluster[$0] == 2 })
         let candidates = model.candidates(for: dataset.query(for: fan), limit: 40)
         #expect(candidates.contains { $0.item == newItem })
     }
 
+    /// Items sharing eight title words: more terms than a display keeps.
     @Test func explanationTermsAddUpToTheScore() throws {
-        let planted = PlantedClusters()
-        let model = try tfidf("{}").fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        let query = planted.dataset.query(for: 1)
-        let top = try #require(model.candidates(for: query, limit: 1).first)
-        let reasons = model.explain(item: top.item, for: query)
-        #expect(abs(reasons.reduce(0) { $0 + $1.value } - top.score) < 1e-6)
-        let history = Set(query.historyItems.map(Int.init))
-        #expect(reasons.allSatisfy { $0.kind == .sharedTerm && history.contains($0.item ?? -1) })
+        var builder = DatasetBuilder()
+        builder.addItem("A", features: ItemFeatures(title: "alpha bravo charlie delta echo foxtrot golf hotel one", genres: ["X"]))
+        builder.addItem("B", features: ItemFeatures(title: "alpha bravo charlie delta echo foxtrot golf hotel two", genres: ["X"]))
+        builder.addItem("C", features: ItemFeatures(title: "india juliett three", genres: ["Y"]))
+        builder.addInteraction(user: "u", item: "A", rating: 5)
+        let dataset = builder.build()
+        let model = try tfidf(#"{"fields": ["title", "genres"]}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        let query = dataset.query(forUserID: "u", excluded: nil)
+        let candidates = model.candidates(for: query, limit: 5)
+        let b = try #require(candidates.first { $0.item == 1 })
+        let explanation = model.explain(item: 1, for: query)
+        #expect(explanation.terms.count == 9)  // eight words and the genre
+        #expect(explanation.terms.allSatisfy { $0.kind == .sharedTerm && $0.likedItem == 0 })
+        #expect(abs(explanation.total - b.score) < 1e-9)
+        #expect(abs(explanation.keepingTop(4).total - b.score) < 1e-9)
+        #expect(model.explain(item: 2, for: query).terms.isEmpty)
+    }
+
+    /// A liked A (Space Wars, sci-fi) and disliked B (Love Story, romance); D (Love Boat) is like B only.
+    func likesAndDislikes() -> Dataset {
+        var builder = DatasetBuilder()
+        builder.addItem("A", features: ItemFeatures(title: "Space Wars", genres: ["Sci-Fi"]))
+        builder.addItem("B", features: ItemFeatures(title: "Love Story", genres: ["Romance"]))
+        builder.addItem("C", features: ItemFeatures(title: "Space Rescue", genres: ["Sci-Fi"]))
+        builder.addItem("D", features: ItemFeatures(title: "Love Boat", genres: ["Romance"]))
+        builder.addInteraction(user: "u", item: "A", rating: 5)
+        builder.addInteraction(user: "u", item: "B", rating: 1)
+        return builder.build()
+    }
+
+    @Test func likeThresholdDecidesWhichItemsMakeTheProfile() throws {
+        let dataset = likesAndDislikes()
+        var seen = ItemSet(capacity: 4)
+        seen.insert(0)
+        seen.insert(1)
+        let query = dataset.query(forUserID: "u", excluded: seen)
+        let strict = try tfidf(#"{"fields": ["title", "genres"]}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        #expect(strict.candidates(for: query, limit: 5).map(\.item) == [2])
+        let lenient = try tfidf(#"{"fields": ["title", "genres"], "like-threshold": 1}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        #expect(Set(lenient.candidates(for: query, limit: 5).map(\.item)) == [2, 3])
+    }
+
+    @Test func centeredRatingsPushAwayFromDislikedItems() throws {
+        let dataset = likesAndDislikes()
+        let query = dataset.query(forUserID: "u")
+        let plain = try tfidf(#"{"fields": ["title", "genres"], "like-threshold": 1}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        let centered = try tfidf(#"{"fields": ["title", "genres"], "like-threshold": 1, "center-ratings": true}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        #expect(plain.candidates(for: query, limit: 5).contains { $0.item == 3 })
+        #expect(!centered.candidates(for: query, limit: 5).contains { $0.item == 3 })
+        #expect(centered.explain(item: 3, for: query).total < 0)
+        #expect(centered.candidates(for: query, limit: 5).first?.item == 0)
     }
 
     @Test func passesTheContractCheck() throws {
@@ -85,11 +129,10 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
         #expect(problems.isEmpty, "\(problems)")
     }
 
-    @Test func aFieldTheDatasetLacksIsAnError() throws {
-        var builder = DatasetBuilder()
-        builder.addInteraction(user: "u", item: "i", rating: 3)
-        #expect(throws: ParameterError(keyPath: ["fields"], message: "tfidf: 'fields' names genres, which no item in the dataset has")) {
-            try tfidf(#"{"fields": ["genres"]}"#).fit(TrainingData(dataset: builder.build()), progress: .silent)
-        }
+    @Test func requiredFieldsFollowTheConfiguredFields() throws {
+        #expect(try tfidf(#"{"fields": ["genres", "year", "decade"]}"#).requiredFields == [
+            FieldRequirement(.itemGenres, keyPath: ["fields"]), FieldRequirement(.itemYear, keyPath: ["fields"]),
+        ])
+        #expect(try tfidf("{}").requiredFields.map(\.field) == [.itemTitle, .itemGenres, .itemYear])
     }
 }

@@ -26,9 +26,12 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
     }
 
     @Test func resultsDoNotDependOnTheThreadCount() throws {
-        let one = try matrixFactorization(#"{"factors": 8, "epochs": 4, "threads": 1}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        let all = try matrixFactorization(#"{"factors": 8, "epochs": 4}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        #expect(one.userFactors == all.userFactors && one.itemFactors == all.itemFactors)
+        let fits = try [1, 2, 0].map { threads in
+            try matrixFactorization(#"{"factors": 8, "epochs": 4, "threads": \#(threads)}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
+        }
+        for fit in fits.dropFirst() {
+            #expect(fit.userFactors == fits[0].userFactors && fit.itemFactors == fits[0].itemFactors)
+        }
     }
 
     @Test func explicitMFPredictsPlantedRatingsNearTheNoiseLevel() throws {
@@ -51,17 +54,23 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(meanRMSE > 3 * lowRank.noise, "predicting the mean: \(meanRMSE)")
     }
 
-    @Test func implicitExplanationTermsAddUpToTheScore() throws {
-        let model = try matrixFactorization(#"{"factors": 8, "epochs": 10, "cg-steps": 8}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
-        let query = planted.dataset.query(for: 3)
+    /// A user with 40 fitted ratings: one term per history item, far more than a display keeps.
+    @Test(arguments: [#"{"factors": 8, "epochs": 10, "cg-steps": 8}"#, #"{"objective": "explicit", "factors": 8, "epochs": 40, "learning-rate": 0.01}"#])
+    func explanationTermsAddUpToTheScore(json: String) throws {
+        let lowRank = PlantedLowRank()
+        let model = try matrixFactorization(json).fit(TrainingData(dataset: lowRank.dataset), progress: .silent)
+        let query = lowRank.dataset.query(for: 3)
         let top = try #require(model.candidates(for: query, limit: 1).first)
-        let reasons = model.explain(item: top.item, for: query)
-        let history = Set(query.historyItems.map(Int.init))
-        let because = reasons.filter { $0.kind == .becauseOf }
-        #expect(!because.isEmpty && because.allSatisfy { history.contains($0.item ?? -1) })
-        #expect(zip(because, because.dropFirst()).allSatisfy { $0.value >= $1.value })
-        let all = try #require(reasons.first { $0.name == "factor score" })
-        #expect(abs(all.value - top.score) < 1e-4)
+        let explanation = model.explain(item: top.item, for: query)
+        let liked = explanation.terms.filter { $0.kind == .likedItem }
+        #expect(liked.count == query.historyItems.count && liked.count > 5)
+        #expect(Set(liked.compactMap(\.likedItem)) == Set(query.historyItems.map(Int.init)))
+        #expect(abs(explanation.total - top.score) < 1e-5)
+        #expect(abs(explanation.keepingTop(5).total - top.score) < 1e-5)
+        #expect(explanation.keepingTop(5).terms.count == 6)
+        let gap = try #require(explanation.terms.first { $0.subject == Reason.fitApproximation })
+        let likedSum = liked.reduce(0) { $0 + $1.value }
+        #expect(abs(gap.value) < 0.25 * abs(likedSum), "the decomposition leaves \(gap.value) of \(likedSum)")
     }
 
     @Test func alsLossNeverRisesAndSGDTrainingErrorFalls() throws {
@@ -80,7 +89,7 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
     @Test func similarItemsShareTheCluster() throws {
         let model = try matrixFactorization(#"{"factors": 8, "epochs": 10}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         for item in [0, 5, 10] {
-            let similar = model.similarItems(to: item, limit: 5)
+            let similar = try #require(model.similarItems(to: item, limit: 5))
             #expect(similar.count == 5 && !similar.contains { $0.item == item })
             #expect(similar.allSatisfy { planted.itemCluster[$0.item] == planted.itemCluster[item] })
         }
@@ -90,11 +99,46 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         let model = try matrixFactorization(#"{"factors": 4, "epochs": 1}"#).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         let cold = planted.dataset.query(forUserID: "nobody")
         #expect(model.candidates(for: cold, limit: 5).isEmpty)
-        #expect(model.unavailableReason(for: cold) == "it needs a fitted user and this id is unknown")
+        #expect(model.unavailability(for: cold) == .unknownUser)
+    }
+
+    @Test func minRatingLeavesLowRatingsOutOfTheFit() throws {
+        var builder = planted.builder()
+        builder.addInteraction(user: "grumpy", item: "i0", rating: 1)
+        builder.addInteraction(user: "grumpy", item: "i1", rating: 2)
+        let dataset = builder.build()
+        let grumpy = dataset.query(forUserID: "grumpy")
+        let all = try matrixFactorization(#"{"factors": 4, "epochs": 2}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        let liked = try matrixFactorization(#"{"factors": 4, "epochs": 2, "min-rating": 4}"#).fit(TrainingData(dataset: dataset), progress: .silent)
+        #expect(all.candidates(for: grumpy, limit: 3).count == 3)
+        #expect(liked.candidates(for: grumpy, limit: 3).isEmpty)
+        #expect(liked.unavailability(for: grumpy) == .userNotFitted)
+    }
+
+    @Test func shuffledOrderGivesAnotherFitThatStillLearns() throws {
+        let lowRank = PlantedLowRank()
+        let split = try Split(lowRank.dataset, .random(0.2, seed: 3))
+        func fit(_ order: String) throws -> (MatrixFactorization.Model, Double) {
+            let model = try matrixFactorization(#"{"objective": "explicit", "factors": 8, "epochs": 60, "learning-rate": 0.01, "order": "\#(order)"}"#)
+                .fit(TrainingData(dataset: split.train), progress: .silent)
+            var squared = 0.0, count = 0.0
+            for user in 0 ..< split.train.userCount {
+                for held in split.test[user] {
+                    let error = try #require(model.predictRating(of: held.item, for: split.train.query(for: user))) - Double(held.rating)
+                    squared += error * error
+                    count += 1
+                }
+            }
+            return (model, (squared / count).squareRoot())
+        }
+        let (byUser, byUserRMSE) = try fit("by-user")
+        let (shuffled, shuffledRMSE) = try fit("shuffled")
+        #expect(byUser.userFactors != shuffled.userFactors)
+        #expect(byUserRMSE < lowRank.noise * 1.6 && shuffledRMSE < lowRank.noise * 1.6, "\(byUserRMSE), \(shuffledRMSE)")
     }
 
     @Test func rejectsParametersThatCannotWork() throws {
-        #expect(throws: ParameterError(keyPath: ["factors"], message: "'factors' must be positive, found 0")) {
+        #expect(throws: ParameterError(keyPath: ["factors"], message: "'factors' must be between 1 and 4096, found 0")) {
             try matrixFactorization(#"{"factors": 0}"#)
         }
         #expect(throws: ParameterError(keyPath: ["learning-rate"], message: "'learning-rate' must be positive, found -0.1")) {
@@ -103,7 +147,7 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(throws: ParameterError(keyPath: ["alpha"], message: "'alpha' must be positive, found -1e+300")) {
             try matrixFactorization(#"{"alpha": -1e300}"#)
         }
-        #expect(throws: ParameterError(keyPath: ["factors"], message: "'factors' must be at most 4096, found 64000000")) {
+        #expect(throws: ParameterError(keyPath: ["factors"], message: "'factors' must be between 1 and 4096, found 64000000")) {
             try matrixFactorization(#"{"factors": 64000000}"#)
         }
     }

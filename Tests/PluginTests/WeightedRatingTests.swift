@@ -29,9 +29,12 @@ private func params(_ values: [String: Double]) throws -> WeightedRating.Params 
         #expect(model.scores[3] == 3.5)
         let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 4))
         #expect(model.candidates(for: query, limit: 10).map(\.item) == [0, 1, 3, 2])
-        let reasons = model.explain(item: 0, for: query)
-        #expect(reasons.map(\.name) == ["votes v", "mean rating R", "global mean C", "min votes m", "weighted rating"])
-        #expect(reasons.map(\.value).prefix(4) == [4, 5, 3.5, 2])
+        let explanation = model.explain(item: 0, for: query)
+        #expect(explanation.terms.map(\.subject) == ["own-mean-share", "prior-share"])
+        #expect(explanation.terms.map(\.value) == [4.0 / 6 * 5, 2.0 / 6 * 3.5])
+        #expect(explanation.total == model.scores[0])
+        #expect(explanation.details.map(\.subject) == ["votes", "mean-rating", "global-mean-rating", "min-votes"])
+        #expect(explanation.details.map(\.value) == [4, 5, 3.5, 2])
     }
 
     @Test func minVotesDefaultsToTheNinetiethPercentileOfRatedItems() throws {
@@ -61,11 +64,14 @@ private func params(_ values: [String: Double]) throws -> WeightedRating.Params 
     }
 
     @Test func rejectsParametersThatCannotWork() throws {
-        #expect(throws: ParameterError(keyPath: ["min-votes-quantile"], message: "set either 'min-votes' or 'min-votes-quantile', not both")) {
-            try WeightedRating.make(try params(["min-votes": 3, "min-votes-quantile": 0.5]), context: .test)
+        #expect(throws: ParameterError(keyPath: ["min-votes-quantile"], message: "'min-votes-quantile' must be between 0 and 1, found 1.5")) {
+            try params(["min-votes-quantile": 1.5])
         }
-        #expect(throws: ParameterError(keyPath: ["half-life-days"], message: "'half-life-days' must be positive, found 0.0")) {
-            try WeightedRating.make(try params(["half-life-days": 0]), context: .test)
+        #expect(throws: ParameterError(keyPath: ["half-life-days"], message: "'half-life-days' must be positive, found 0")) {
+            try params(["half-life-days": 0])
+        }
+        #expect(throws: ParameterError(keyPath: ["min-votes"], message: "'min-votes' must be zero or more, found -1")) {
+            try params(["min-votes": -1])
         }
     }
 }

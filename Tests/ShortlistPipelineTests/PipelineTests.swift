@@ -142,10 +142,10 @@ final class Fixture: @unchecked Sendable {
         let pipeline = try Fixture().prepare()
         let (items, trace) = pipeline.recommendWithTrace(userID: "never-seen")
         #expect(items.count == 5)
-        #expect(trace.userStatus == "unknown user: no history")
-        #expect(trace.generators[0].emptyReason == nil)
+        #expect(trace.user == .unknown)
+        #expect(trace.generators[0].unavailable == nil)
         #expect(trace.generators[1].candidates.isEmpty)
-        #expect(trace.generators[1].emptyReason == "it needs a history and this user has none")
+        #expect(trace.generators[1].unavailable == .noHistory)
     }
 
     @Test func unknownExcludedItemIsAnError() throws {

@@ -29,15 +29,7 @@ public struct EmbeddingTable: Sendable {
         self.dimensions = dimensions
         self.optimizer = optimizer
         self.learningRate = Float(learningRate)
-        var values = [Float](repeating: 0, count: rows * dimensions)
-        var index = 0
-        while index < values.count {
-            let u1 = Double.random(in: Double.ulpOfOne ..< 1, using: &random), u2 = Double.random(in: 0 ..< 1, using: &random)
-            let radius = (-2 * log(u1)).squareRoot() * std
-            values[index] = Float(radius * cos(2 * .pi * u2))
-            if index + 1 < values.count { values[index + 1] = Float(radius * sin(2 * .pi * u2)) }
-            index += 2
-        }
+        let values = random.normals(count: rows * dimensions, std: std)
         self.values = values
         first = [Float](repeating: 0, count: values.count)
         second = optimizer == .adam ? [Float](repeating: 0, count: values.count) : []

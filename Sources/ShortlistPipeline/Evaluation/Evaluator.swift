@@ -1,4 +1,3 @@
-import Dispatch
 public import ShortlistCore
 
 /// Quality and speed of a fitted pipeline on a split, stage by stage.
@@ -15,7 +14,7 @@ public struct EvaluationReport: Sendable, Encodable {
         public var limit: Int
         /// Relevant held-out items among its candidates, over all relevant items (micro-averaged per user).
         public var recallAtLimit: Double
-        /// Its own first K candidates scored as a final list.
+        /// Its own first K nominations scored as a final list (fewer when its limit is below K).
         public var topK: ListScores
         /// Seconds to fit, or nil when it was loaded.
         public var fitSeconds: Double?
@@ -34,7 +33,9 @@ public struct EvaluationReport: Sendable, Encodable {
     public var pipeline: String
     public var split: String
     public var k: Int
-    public var relevanceThreshold: Double
+    /// Held-out ratings at least this are relevant; nil when the data has no ratings and every
+    /// held-out interaction is.
+    public var relevanceThreshold: Double?
     public var usersEvaluated: Int
     public var usersSkipped: Int
     public var testInteractions: Int
@@ -57,9 +58,11 @@ public struct EvaluationReport: Sendable, Encodable {
 /// Scores a fitted pipeline against the held-out part of a split.
 public enum Evaluator {
     /// Evaluates every user with at least one relevant held-out item (rating ≥ `threshold`,
-    /// or any held-out item when the data has no ratings), on one thread so times are comparable.
+    /// or any held-out item when the data has no ratings) through the pipeline's one request
+    /// path, users spread over the cores. Each request runs on one thread, so its stage
+    /// timings are single-thread measurements.
     ///
-    /// - Parameter recommendations: receives each evaluated user's final top-K.
+    /// - Parameter recommendations: receives each evaluated user's final top-K, in user order.
     public static func evaluate(
         _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
         recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
@@ -70,6 +73,21 @@ public enum Evaluator {
         for (rank, item) in (0 ..< train.itemCount).sorted(by: { (train.byItem.count(of: $0), -$0) > (train.byItem.count(of: $1), -$1) }).enumerated() {
             popularityRank[item] = rank + 1
         }
+        let results = concurrentMap(train.userCount) { user -> UserResult? in
+            let relevant = Set(split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item))
+            guard !relevant.isEmpty else { return nil }
+            var observer = EvaluationObserver(stageCount: pipeline.stages.count)
+            let ranked = pipeline.run(userID: train.userIDs[user], n: k, observer: &observer)
+            return UserResult(
+                relevant: relevant.count,
+                stageHits: observer.lists.map { $0.filter { relevant.contains($0.item) }.count },
+                stageScores: observer.lists.map { RankingScores(recommended: $0.map(\.item), relevant: relevant, k: k) },
+                stageNanoseconds: observer.nanoseconds,
+                unionHits: observer.pooled.filter { relevant.contains($0) }.count,
+                final: RankingScores(recommended: ranked.map(\.item), relevant: relevant, k: k),
+                ranked: ranked, rankerNanoseconds: observer.rankerNanoseconds
+            )
+        }
         var generatorTotals = [EvaluationReport.ListScores](repeating: .init(), count: pipeline.stages.count)
         var generatorHits = [Int](repeating: 0, count: pipeline.stages.count)
         var generatorNanos = [UInt64](repeating: 0, count: pipeline.stages.count)
@@ -78,38 +96,27 @@ public enum Evaluator {
         var recommended = Set<ItemIndex>()
         var popularitySum = 0.0, popularityCount = 0
         var rankerNanos: UInt64 = 0
-
-        for user in 0 ..< train.userCount {
-            let relevant = Set(split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item))
-            guard !relevant.isEmpty else {
+        for (user, result) in results.enumerated() {
+            guard let result else {
                 if !split.test[user].isEmpty { skipped += 1 }
                 continue
             }
             evaluated += 1
-            relevantTotal += relevant.count
-            let query = pipeline.query(forUserID: train.userIDs[user])
-            var lists: [[Candidate]] = []
-            for (index, stage) in pipeline.stages.enumerated() {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let list = stage.model.candidates(for: query, limit: max(stage.limit, k))
-                generatorNanos[index] += DispatchTime.now().uptimeNanoseconds - start
-                let nominated = Array(list.prefix(stage.limit))
-                generatorHits[index] += nominated.filter { relevant.contains($0.item) }.count
-                generatorTotals[index].add(RankingScores(recommended: list.map(\.item), relevant: relevant, k: k))
-                lists.append(nominated)
+            relevantTotal += result.relevant
+            for stage in pipeline.stages.indices {
+                generatorHits[stage] += result.stageHits[stage]
+                generatorTotals[stage].add(result.stageScores[stage])
+                generatorNanos[stage] += result.stageNanoseconds[stage]
             }
-            let pool = CandidatePool(sources: pipeline.stages.map(\.name), lists: lists)
-            unionHits += pool.entries.filter { relevant.contains($0.item) }.count
-            let start = DispatchTime.now().uptimeNanoseconds
-            let ranked = Array(pipeline.ranker.rank(pool, for: query).prefix(k))
-            rankerNanos += DispatchTime.now().uptimeNanoseconds - start
-            finalTotals.add(RankingScores(recommended: ranked.map(\.item), relevant: relevant, k: k))
-            for item in ranked {
+            unionHits += result.unionHits
+            finalTotals.add(result.final)
+            rankerNanos += result.rankerNanoseconds
+            for item in result.ranked {
                 recommended.insert(item.item)
                 popularitySum += Double(popularityRank[item.item])
                 popularityCount += 1
             }
-            recommendations?(user, ranked)
+            recommendations?(user, result.ranked)
         }
 
         let users = Double(max(evaluated, 1))
@@ -122,7 +129,7 @@ public enum Evaluator {
             )
         }
         return EvaluationReport(
-            pipeline: pipeline.name, split: splitName, k: k, relevanceThreshold: threshold,
+            pipeline: pipeline.name, split: splitName, k: k, relevanceThreshold: ratedData ? threshold : nil,
             usersEvaluated: evaluated, usersSkipped: skipped, testInteractions: split.testCount,
             ratingPredictors: ratingScores(pipeline, split: split), generators: generators,
             unionRecall: Double(unionHits) / Double(max(relevantTotal, 1)),
@@ -134,16 +141,16 @@ public enum Evaluator {
         )
     }
 
-    /// RMSE and MAE over every held-out rating, for each stage that predicts ratings.
+    /// RMSE and MAE over every held-out rating, for each stage whose model predicts ratings.
     static func ratingScores(_ pipeline: FittedPipeline, split: Split) -> [EvaluationReport.RatingScores] {
         guard split.train.hasRatings else { return [] }
         return pipeline.stages.compactMap { stage in
-            guard let predictor = stage.model as? any RatingPredictor else { return nil }
+            guard stage.capabilities.contains(.ratingPrediction) else { return nil }
             var squared = 0.0, absolute = 0.0, count = 0
             for user in 0 ..< split.train.userCount where !split.test[user].isEmpty {
                 let query = split.train.query(for: user)
                 for held in split.test[user] {
-                    guard let predicted = predictor.predictRating(of: held.item, for: query) else { continue }
+                    guard let predicted = stage.model.predictRating(of: held.item, for: query) else { continue }
                     let error = predicted - Double(held.rating)
                     squared += error * error
                     absolute += abs(error)
@@ -153,6 +160,41 @@ public enum Evaluator {
             guard count > 0 else { return nil }
             return EvaluationReport.RatingScores(stage: stage.name, rmse: (squared / Double(count)).squareRoot(), mae: absolute / Double(count), count: count)
         }
+    }
+}
+
+/// One evaluated user's figures, summed over users afterwards in user order.
+private struct UserResult: Sendable {
+    var relevant: Int
+    var stageHits: [Int]
+    var stageScores: [RankingScores]
+    var stageNanoseconds: [UInt64]
+    var unionHits: Int
+    var final: RankingScores
+    var ranked: [Ranked]
+    var rankerNanoseconds: UInt64
+}
+
+/// Keeps each stage's nominations, the pool and the timings of one request.
+private struct EvaluationObserver: RequestObserver {
+    var lists: [[Candidate]]
+    var nanoseconds: [UInt64]
+    var pooled: [ItemIndex] = []
+    var rankerNanoseconds: UInt64 = 0
+
+    init(stageCount: Int) {
+        lists = Array(repeating: [], count: stageCount)
+        nanoseconds = Array(repeating: 0, count: stageCount)
+    }
+
+    mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {
+        lists[stage] = candidates
+        self.nanoseconds[stage] = nanoseconds
+    }
+
+    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
+        pooled = pool.entries.map(\.item)
+        rankerNanoseconds = nanoseconds
     }
 }
 

@@ -5,8 +5,9 @@ public import ShortlistCore
 
 /// A pipeline with every stage fitted: answers recommendation requests.
 ///
-/// The stages of one request run on the calling thread; ``recommendAll(_:n:)`` spreads users
-/// over the cores.
+/// ``run(userID:n:observer:)`` is the one request path: the CLI, the evaluator and the server
+/// call it. The stages of one request run on the calling thread; ``recommendAll(_:n:)``
+/// spreads users over the cores.
 public struct FittedPipeline: Sendable {
     /// One fitted candidate stage.
     public struct Stage: Sendable {
@@ -18,15 +19,21 @@ public struct FittedPipeline: Sendable {
         public var limit: Int
         /// The fitted model.
         public var model: any CandidateModel
+        /// What the model can do besides nominating.
+        public var capabilities: GeneratorCapabilities
         /// Seconds the fit took, or nil when the model was loaded from its artifact.
         public var fitSeconds: Double?
 
         /// A fitted stage.
-        public init(name: String, type: String, limit: Int, model: any CandidateModel, fitSeconds: Double? = nil) {
+        public init(
+            name: String, type: String, limit: Int, model: any CandidateModel,
+            capabilities: GeneratorCapabilities = [], fitSeconds: Double? = nil
+        ) {
             self.name = name
             self.type = type
             self.limit = limit
             self.model = model
+            self.capabilities = capabilities
             self.fitSeconds = fitSeconds
         }
     }
@@ -101,64 +108,39 @@ public struct FittedPipeline: Sendable {
         return (query, steps)
     }
 
-    /// The top `n` items for a user (the pipeline's `n` when nil); unknown ids get a cold answer.
-    public func recommend(userID: String, n: Int? = nil) -> [Ranked] {
-        let query = query(forUserID: userID)
-        let lists = stages.map { $0.model.candidates(for: query, limit: $0.limit) }
-        let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
-        return Array(ranker.rank(pool, for: query).prefix(n ?? resultCount))
-    }
-
-    /// The top `n` items and a trace of every stage, from the same calls as ``recommend(userID:n:)``.
-    public func recommendWithTrace(userID: String, n: Int? = nil) -> ([Ranked], Trace) {
-        let count = n ?? resultCount
-        let (query, filterSteps) = filteredQuery(forUserID: userID)
-        var steps: [Trace.GeneratorStep] = []
+    /// Answers one request: the top `n` items for a user (the pipeline's `n` when nil); unknown
+    /// ids get a cold answer. This is the one function that runs the stages: filters fold into
+    /// the query, every candidate stage nominates up to its limit, the ranker orders the pool.
+    ///
+    /// - Complexity: the sum of the stages' costs, on the calling thread.
+    public func run<Observer: RequestObserver>(userID: String, n: Int? = nil, observer: inout Observer) -> [Ranked] {
+        let (query, steps) = filteredQuery(forUserID: userID)
+        observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
-        for stage in stages {
+        lists.reserveCapacity(stages.count)
+        for (index, stage) in stages.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
             let list = stage.model.candidates(for: query, limit: stage.limit)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let reason = list.isEmpty
-                ? stage.model.unavailableReason(for: query) ?? "every item it would nominate is excluded by the filters"
-                : nil
-            steps.append(Trace.GeneratorStep(name: stage.name, type: stage.type, limit: stage.limit, candidates: list, emptyReason: reason, seconds: seconds))
+            observer.generated(stage: index, candidates: list, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             lists.append(list)
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
         let start = DispatchTime.now().uptimeNanoseconds
         let ranked = ranker.rank(pool, for: query)
-        let rankerSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let status = query.user == nil ? "unknown user: no history"
-            : query.isCold ? "known user with no history" : "known user with \(query.historyItems.count) interactions"
-        let trace = Trace(
-            userStatus: status, filters: filterSteps, generators: steps, pool: pool, ranked: ranked,
-            resultCount: count, rankerSeconds: rankerSeconds
-        )
-        return (Array(ranked.prefix(count)), trace)
+        observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        return Array(ranked.prefix(n ?? resultCount))
+    }
+
+    /// The top `n` items for a user, with no observer.
+    public func recommend(userID: String, n: Int? = nil) -> [Ranked] {
+        var observer = NoObserver()
+        return run(userID: userID, n: n, observer: &observer)
     }
 
     /// Recommendations for many users, in the order given, spread over the cores.
     ///
     /// - Complexity: one ``recommend(userID:n:)`` per user, divided by the core count.
     public func recommendAll(_ userIDs: [String], n: Int? = nil) -> [[Ranked]] {
-        var results = [[Ranked]](repeating: [], count: userIDs.count)
-        let chunk = 64
-        let chunks = (userIDs.count + chunk - 1) / chunk
-        results.withUnsafeMutableBufferPointer { buffer in
-            let output = SendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                for position in index * chunk ..< min(userIDs.count, (index + 1) * chunk) {
-                    output.buffer[position] = recommend(userID: userIDs[position], n: n)
-                }
-            }
-        }
-        return results
+        concurrentMap(userIDs.count) { recommend(userID: userIDs[$0], n: n) }
     }
-}
-
-/// Disjoint slices of one buffer written from several threads.
-private struct SendableBuffer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -26,10 +26,10 @@ public struct ItemExplanation: Sendable {
         public var rank: Int?
         /// The stage's score for the item, if it scores it.
         public var score: Double?
-        /// The stage's reasons for the score.
-        public var reasons: [Reason]
+        /// The stage's account of its score for the item.
+        public var explanation: Explanation
         /// Why the stage offered nothing for this user, if it did not.
-        public var emptyReason: String?
+        public var unavailable: Unavailability?
 
         /// Whether the item made the stage's list.
         public var isNominated: Bool { rank.map { $0 <= limit } ?? false }
@@ -70,7 +70,7 @@ extension FittedPipeline {
             }
             return ItemExplanation.StageView(
                 name: stage.name, type: stage.type, limit: stage.limit, rank: rank, score: score,
-                reasons: stage.model.explain(item: item, for: query), emptyReason: step.emptyReason
+                explanation: stage.model.explain(item: item, for: query), unavailable: step.unavailable
             )
         }
         let outcome: ItemExplanation.Outcome

@@ -13,21 +13,27 @@ public struct Trace: Sendable {
         /// What it nominated, best first.
         public var candidates: [Candidate]
         /// Why it nominated nothing, when it did not.
-        public var emptyReason: String?
+        public var unavailable: Unavailability?
         /// Wall time of the call, in seconds.
         public var seconds: Double
     }
 
     /// One filter's part.
-    public struct FilterStep: Sendable {
+    public struct FilterStep: Sendable, Equatable, Encodable {
         /// The filter name.
         public var name: String
         /// Catalogue items it excluded that no earlier filter had.
         public var excludedCount: Int
+
+        /// A filter's part.
+        public init(name: String, excludedCount: Int) {
+            self.name = name
+            self.excludedCount = excludedCount
+        }
     }
 
     /// Whether the user is known and has a history.
-    public var userStatus: String
+    public var user: UserStatus
     /// The filters, in the order they ran.
     public var filters: [FilterStep] = []
     /// The candidate stages, in pipeline order.
@@ -40,4 +46,72 @@ public struct Trace: Sendable {
     public var resultCount: Int
     /// Wall time of the ranker, in seconds.
     public var rankerSeconds: Double = 0
+}
+
+/// What the pipeline knows about the user of a request.
+public enum UserStatus: Sendable, Equatable, Codable {
+    /// The dataset has never seen this id.
+    case unknown
+    /// A known user without interactions.
+    case noHistory
+    /// A known user with this many interactions.
+    case history(interactions: Int)
+
+    /// The status of a query's user.
+    public init(_ query: Query) {
+        if query.user == nil {
+            self = .unknown
+        } else {
+            self = query.isCold ? .noHistory : .history(interactions: query.historyItems.count)
+        }
+    }
+}
+
+extension FittedPipeline {
+    /// The top `n` items and a trace of every stage, from one ``run(userID:n:observer:)``.
+    public func recommendWithTrace(userID: String, n: Int? = nil) -> ([Ranked], Trace) {
+        var recorder = TraceRecorder()
+        let items = run(userID: userID, n: n, observer: &recorder)
+        let steps = stages.enumerated().map { index, stage in
+            let candidates = recorder.candidates[index] ?? []
+            return Trace.GeneratorStep(
+                name: stage.name, type: stage.type, limit: stage.limit, candidates: candidates,
+                unavailable: candidates.isEmpty ? stage.model.unavailability(for: recorder.query) ?? .allExcluded : nil,
+                seconds: Double(recorder.nanoseconds[index] ?? 0) / 1e9
+            )
+        }
+        let trace = Trace(
+            user: UserStatus(recorder.query), filters: recorder.filters, generators: steps,
+            pool: recorder.pool, ranked: recorder.ranked,
+            resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9
+        )
+        return (items, trace)
+    }
+}
+
+/// Keeps what a request's stages produced; every field is set during the request.
+private struct TraceRecorder: RequestObserver {
+    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
+    var filters: [Trace.FilterStep] = []
+    var candidates: [Int: [Candidate]] = [:]
+    var nanoseconds: [Int: UInt64] = [:]
+    var pool = CandidatePool(sources: [], lists: [])
+    var ranked: [Ranked] = []
+    var rankerNanoseconds: UInt64 = 0
+
+    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {
+        self.query = query
+        filters = steps
+    }
+
+    mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {
+        self.candidates[stage] = candidates
+        self.nanoseconds[stage] = nanoseconds
+    }
+
+    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
+        self.pool = pool
+        self.ranked = ranked
+        rankerNanoseconds = nanoseconds
+    }
 }

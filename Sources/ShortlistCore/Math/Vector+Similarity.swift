@@ -1,10 +1,13 @@
-/// A model that can also answer "items like this one", independent of any user.
-public protocol SimilarItems {
-    /// The items most similar to `item`, best first, without `item` itself.
-    func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]
-}
-
 extension Vector {
+    /// The cosine of the angle between a and b; 0 when either is all zeros.
+    ///
+    /// - Complexity: O(count).
+    @inlinable
+    public static func cosine(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        let norms = (dot(a, a, count) * dot(b, b, count)).squareRoot()
+        return norms > 0 ? dot(a, b, count) / norms : 0
+    }
+
     /// The rows of `matrix` (rows × `dimensions`) with the highest cosine to row `item`, without it.
     ///
     /// - Complexity: O(rows · dimensions + rows · log limit).
@@ -14,13 +17,10 @@ extension Vector {
         var top = TopK(k: limit)
         matrix.withUnsafeBufferPointer { m in
             let base = m.baseAddress!, target = base + item * d
-            let norm = dot(target, target, d).squareRoot()
-            guard norm > 0 else { return }
+            guard dot(target, target, d) > 0 else { return }
             for other in 0 ..< rows where other != item {
-                let row = base + other * d
-                let otherNorm = dot(row, row, d).squareRoot()
-                guard otherNorm > 0 else { continue }
-                top.insert(other, score: Double(dot(target, row, d) / (norm * otherNorm)))
+                let similarity = cosine(target, base + other * d, d)
+                if similarity != 0 { top.insert(other, score: Double(similarity)) }
             }
         }
         return top.sorted()

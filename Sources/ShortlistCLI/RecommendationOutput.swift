@@ -1,0 +1,87 @@
+import ShortlistCore
+import ShortlistPipeline
+
+let tsvHeader = "user\titem\trank\tscore\n"
+
+/// One user's list as TSV rows: external ids, rank from 1, the ranker's score.
+func tsvRows(_ pipeline: FittedPipeline, user: String, items: [Ranked]) -> String {
+    var rows = ""
+    for (rank, item) in items.enumerated() {
+        rows += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)\n"
+    }
+    return rows
+}
+
+/// One user's list as a JSON line.
+struct BatchLine: Encodable {
+    struct Item: Encodable {
+        var item: String
+        var rank: Int
+        var score: Double
+    }
+
+    var user: String
+    var recommendations: [Item]
+
+    init(pipeline: FittedPipeline, user: String, items: [Ranked]) {
+        self.user = user
+        recommendations = items.enumerated().map { Item(item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score) }
+    }
+}
+
+/// One user's recommendations with their per-stage account, as JSON.
+struct RecommendationOutput: Encodable {
+    struct Item: Encodable {
+        var rank: Int
+        var item: String
+        var title: String
+        var score: Double
+        var stages: [StageOutput]
+        var contributions: [Contribution]
+    }
+
+    struct GeneratorSummary: Encodable {
+        var stage: String
+        var type: String
+        var limit: Int
+        var nominated: Int
+        var unavailable: UnavailableOutput?
+        var seconds: Double
+    }
+
+    var user: UserOutput
+    var pipeline: String
+    var filters: [Trace.FilterStep]
+    var generators: [GeneratorSummary]
+    var poolSize: Int
+    var ranker: String
+    var recommendations: [Item]
+
+    init(pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool) {
+        self.user = UserOutput(id: user, trace.user)
+        self.pipeline = pipeline.name
+        filters = trace.filters
+        generators = trace.generators.map {
+            GeneratorSummary(
+                stage: $0.name, type: $0.type, limit: $0.limit, nominated: $0.candidates.count,
+                unavailable: $0.unavailable.map(UnavailableOutput.init), seconds: $0.seconds
+            )
+        }
+        poolSize = trace.pool.count
+        ranker = pipeline.rankerType
+        let query = pipeline.query(forUserID: user)
+        recommendations = items.enumerated().map { rank, ranked in
+            let entry = trace.pool.entry(for: ranked.item)
+            let stages = pipeline.stages.enumerated().map { source, stage in
+                let nomination = entry?.nomination(by: source)
+                return StageOutput(
+                    stage: stage.name, type: stage.type, rank: nomination?.rank, score: nomination?.score,
+                    nominated: nomination != nil,
+                    explanation: explain && nomination != nil ? ExplanationOutput(stage.model.explain(item: ranked.item, for: query), pipeline) : nil
+                )
+            }
+            let (id, title) = pipeline.describe(ranked.item)
+            return Item(rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages, contributions: ranked.contributions)
+        }
+    }
+}

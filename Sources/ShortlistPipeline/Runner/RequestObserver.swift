@@ -1,0 +1,28 @@
+public import ShortlistCore
+
+/// Watches one request as ``FittedPipeline/run(userID:n:observer:)`` answers it, receiving
+/// the very values that produce the answer: the filtered query, each stage's candidates, the
+/// pool and the ranker's order. Traces, evaluation and ranker training are observers; none of
+/// them runs a stage itself.
+///
+/// Every method has an empty default, so an observer implements only what it needs.
+public protocol RequestObserver {
+    /// The query after every filter, and how many items each filter excluded.
+    mutating func filtered(_ query: Query, steps: [Trace.FilterStep])
+    /// What candidate stage `stage` (its index in the pipeline) nominated, and its wall time.
+    mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64)
+    /// The merged pool, the ranker's full order of it, and the ranker's wall time.
+    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64)
+}
+
+extension RequestObserver {
+    public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {}
+    public mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {}
+    public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {}
+}
+
+/// An observer that keeps nothing: a plain request.
+public struct NoObserver: RequestObserver {
+    /// The observer.
+    public init() {}
+}

@@ -80,6 +80,59 @@ final class Fixture: @unchecked Sendable {
         #expect(log[2].hasPrefix("stage 'ranker' (weighted-average): fitted in"))
     }
 
+    @Test func editingTheSeedRefitsTheSeededStagesAndEditingThreadsRefitsNothing() throws {
+        let pipelines = """
+        seed: 1
+        pipelines:
+          default:
+            candidates:
+              - {name: popular, type: weighted-rating, limit: 30}
+              - {name: als, type: matrix-factorization, limit: 30, factors: 4, epochs: 2, threads: 1}
+            ranker: {type: weighted-average}
+        """
+        let fixture = try Fixture(pipelines: pipelines)
+        let first = try fixture.prepare()
+        _ = fixture.log()
+        try fixture.rewrite(pipelines.replacingOccurrences(of: "threads: 1", with: "threads: 2"))
+        _ = try fixture.prepare()
+        let threadsLog = fixture.log()
+        #expect(threadsLog.count == 3 && threadsLog.allSatisfy { $0.contains("reused artifact") }, "\(threadsLog)")
+        try fixture.rewrite(pipelines.replacingOccurrences(of: "seed: 1", with: "seed: 2"))
+        let second = try fixture.prepare()
+        let log = fixture.log()
+        #expect(log.count == 3)
+        #expect(log[0].hasPrefix("stage 'popular' (weighted-rating): reused artifact"))
+        #expect(log[1].hasPrefix("stage 'als' (matrix-factorization): fitted in"))
+        #expect(log[2].hasPrefix("stage 'ranker' (weighted-average): fitted in"))  // its upstream key changed
+        let query = first.query(forUserID: "u3")
+        #expect(first.stages[1].model.candidates(for: query, limit: 10) != second.stages[1].model.candidates(for: query, limit: 10))
+        #expect(first.stages[0].model.candidates(for: query, limit: 10) == second.stages[0].model.candidates(for: query, limit: 10))
+    }
+
+    @Test func aFieldTheDatasetLacksIsALocatedErrorBeforeAnyFit() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("ratings.csv", "user,item,rating\na,x,5\nb,y,4\n")
+        let path = try folder.write("pipelines.yaml", """
+        dataset:
+          format: delimited
+          interactions: {file: ratings.csv, user: user, item: item, rating: rating}
+        pipelines:
+          default:
+            candidates:
+              - {name: content, type: tfidf, fields: [genres]}
+            ranker: {type: weighted-average}
+        """)
+        let workspace = try Workspace(path: path, registry: registry)
+        #expect(throws: ConfigurationError(
+            .invalidValue, file: path, line: 7, column: 38,
+            message: "stage 'content' (tfidf) needs item genres, which the dataset lacks; it has no item or user fields besides ids",
+            sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
+        )) {
+            try workspace.prepare(pipeline: nil, dataset: try workspace.loadDataset())
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/.shortlist"))
+    }
+
     @Test func corruptOrTruncatedArtifactsAreRefittedWithAWarning() throws {
         let fixture = try Fixture()
         let original = try fixture.prepare()
@@ -118,6 +171,37 @@ final class Fixture: @unchecked Sendable {
                 #expect(dataset.byItem.count(of: item) >= 10)
             }
         }
+    }
+
+    @Test func everyFilterAgreesWithItself() throws {
+        let pipeline = try Fixture().prepare()
+        let queries = (pipeline.dataset.userIDs + ["stranger"]).map { pipeline.dataset.query(forUserID: $0) }
+        #expect(pipeline.filters.count == 3)
+        for filter in pipeline.filters {
+            let problems = checkFilter(filter, queries: queries, itemCount: pipeline.dataset.itemCount)
+            #expect(problems.isEmpty, "\(filter.name): \(problems.prefix(3))")
+        }
+    }
+
+    @Test func withoutExcludeSeenSeenItemsAreRecommended() throws {
+        let fixture = try Fixture(pipelines: """
+        pipelines:
+          default:
+            n: 5
+            candidates: [{name: popular, type: weighted-rating, limit: 30}]
+            filters: {exclude-seen: false}
+            ranker: {type: weighted-average}
+        """)
+        let pipeline = try fixture.prepare()
+        #expect(pipeline.filters.isEmpty)
+        let dataset = pipeline.dataset
+        let seenInList = pipeline.recommendAll(dataset.userIDs).enumerated().filter { user, items in
+            let seen = Set(dataset.byUser.columns[dataset.byUser.range(of: user)].map(Int.init))
+            return items.contains { seen.contains($0.item) }
+        }
+        #expect(seenInList.count > dataset.userCount / 2)
+        let (_, trace) = pipeline.recommendWithTrace(userID: "u1")
+        #expect(trace.filters.isEmpty)
     }
 
     @Test func traceRecordsWithoutChangingTheResult() throws {

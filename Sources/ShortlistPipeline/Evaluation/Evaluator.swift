@@ -4,6 +4,10 @@ public import ShortlistCore
 public struct EvaluationReport: Sendable, Encodable {
     /// Top-K quality of one list, averaged over evaluated users.
     public struct ListScores: Sendable, Encodable, Equatable {
+        public init(precision: Double = 0, recall: Double = 0, ndcg: Double = 0, map: Double = 0, hitRate: Double = 0) {
+            (self.precision, self.recall, self.ndcg, self.map, self.hitRate) = (precision, recall, ndcg, map, hitRate)
+        }
+
         public var precision = 0.0, recall = 0.0, ndcg = 0.0, map = 0.0, hitRate = 0.0
     }
 

@@ -25,8 +25,9 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
         let norm = (common * common + 2 * rare * rare).squareRoot()
         let a = Dictionary(uniqueKeysWithValues: model.vector(of: 0).map { (model.terms[$0.term], Double($0.weight)) })
         #expect(Set(a.keys) == ["space", "wars", "genre:sci-fi"])
-        #expect(abs(a["space"]! - common / norm) < 1e-6)
-        #expect(abs(a["wars"]! - rare / norm) < 1e-6)
+        let space = try #require(a["space"]), wars = try #require(a["wars"])
+        #expect(abs(space - common / norm) < 1e-6)
+        #expect(abs(wars - rare / norm) < 1e-6)
         let c = model.vector(of: 2).map { model.terms[$0.term] }
         #expect(Set(c) == ["love", "story", "genre:romance"])  // "the" is a stop word, "(1970)" is dropped
         // The user liked A: B shares "space", C shares nothing.
@@ -34,7 +35,7 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
         let candidates = model.candidates(for: query, limit: 5)
         #expect(candidates.map(\.item) == [0, 1])
         let bVector = Dictionary(uniqueKeysWithValues: model.vector(of: 1).map { (model.terms[$0.term], Double($0.weight)) })
-        #expect(abs(candidates[1].score - a["space"]! * bVector["space"]!) < 1e-6)
+        #expect(abs(candidates[1].score - space * (try #require(bVector["space"]))) < 1e-6)
     }
 
     @Test func titleWordsHandleUnicodeAndPunctuation() {

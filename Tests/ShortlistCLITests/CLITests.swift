@@ -1,3 +1,4 @@
+import BuiltInPlugins
 import Foundation
 import ShortlistTestSupport
 import Testing
@@ -136,9 +137,18 @@ func project() throws -> TemporaryDirectory {
     @Test func pluginsListsEveryPluginWithItsParameters() throws {
         let folder = try project()
         let run = try shortlist(["plugins"], in: folder.path)
-        #expect(run.stdout.contains("weighted-rating  (candidate generator)"))
-        #expect(run.stdout.contains("weighted-average  (ranker)"))
-        #expect(run.stdout.contains("    min-votes-quantile   number in [0, 1]                     default 0.9"))
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(builtInPlugins.entries.count == 5)
+        for entry in builtInPlugins.entries {
+            #expect(lines.contains("\(entry.type)  (\(entry.kind.rawValue))"), "\(entry.type)")
+            for parameter in entry.parameters {
+                #expect(lines.contains { $0.hasPrefix("    \(parameter.key) ") && $0.contains(parameter.type) && $0.contains("default \(parameter.defaultValue)") },
+                        "\(entry.type): \(parameter.key)")
+            }
+        }
+        #expect(lines.contains("    min-votes-quantile   number in [0, 1]                     default 0.9                m as this quantile of the rated items' vote counts"))
+        #expect(lines.contains("    can list similar items, predict ratings"))
     }
 
     @Test func userErrorsAreOneLineWithoutATrap() throws {

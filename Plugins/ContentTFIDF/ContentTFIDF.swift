@@ -71,27 +71,16 @@ public struct ContentTFIDF: CandidateGenerator {
     /// - Complexity: O(total tokens + terms · log terms).
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         let dataset = data.dataset
-        var vocabulary: [String: Int32] = [:]
-        var terms: [String] = []
+        var vocabulary = Interner<String>()
         var documents: [[Int32: Int]] = []
         documents.reserveCapacity(dataset.itemCount)
         for (index, item) in dataset.items.enumerated() {
             var counts: [Int32: Int] = [:]
-            for token in tokens(of: item) {
-                let id: Int32
-                if let known = vocabulary[token] {
-                    id = known
-                } else {
-                    id = Int32(terms.count)
-                    vocabulary[token] = id
-                    terms.append(token)
-                }
-                counts[id, default: 0] += 1
-            }
+            for token in tokens(of: item) { counts[vocabulary.id(token), default: 0] += 1 }
             documents.append(counts)
             progress.report("tokenising", done: index + 1, total: dataset.itemCount)
         }
-        var documentFrequency = [Int](repeating: 0, count: terms.count)
+        var documentFrequency = [Int](repeating: 0, count: vocabulary.count)
         for document in documents { for term in document.keys { documentFrequency[Int(term)] += 1 } }
         let n = Double(dataset.itemCount)
         let idf = documentFrequency.map { log((1 + n) / (1 + Double($0))) + 1 }
@@ -106,7 +95,7 @@ public struct ContentTFIDF: CandidateGenerator {
             offsets.append(columns.count)
         }
         return Model(
-            terms: terms, offsets: offsets, columns: columns, weights: weights,
+            terms: vocabulary.keys, offsets: offsets, columns: columns, weights: weights,
             likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings, rated: dataset.hasRatings
         )
     }

@@ -42,24 +42,15 @@ struct Towers: Sendable {
 
     /// Feature vocabularies from the dataset: genres, decades, 10-year age buckets, genders, occupations.
     init(dataset: Dataset, dimensions: Int) {
-        func index<T: Hashable>(_ values: [T?]) -> (ids: [Int32], count: Int) {
-            var lookup: [T: Int32] = [:]
-            let ids = values.map { value -> Int32 in
-                guard let value else { return -1 }
-                if let id = lookup[value] { return id }
-                let id = Int32(lookup.count)
-                lookup[value] = id
-                return id
-            }
-            return (ids, lookup.count)
+        func index<T: Hashable & Sendable>(_ values: [T?]) -> (ids: [Int32], count: Int) {
+            var interner = Interner<T>()
+            let ids = values.map { value in value.map { interner.id($0) } ?? -1 }
+            return (ids, interner.count)
         }
-        var vocabulary: [String: Int32] = [:]
+        var vocabulary = Interner<String>()
         var offsets = [0], genres: [Int32] = []
         for item in dataset.items {
-            for genre in item.genres {
-                if vocabulary[genre] == nil { vocabulary[genre] = Int32(vocabulary.count) }
-                genres.append(vocabulary[genre]!)
-            }
+            for genre in item.genres { genres.append(vocabulary.id(genre)) }
             offsets.append(genres.count)
         }
         let decade = index(dataset.items.map { $0.year.map { $0 / 10 } })

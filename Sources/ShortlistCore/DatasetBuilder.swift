@@ -3,10 +3,8 @@
 /// Items and users get dense indices in the order they are first seen, so declaring the
 /// catalogue before the interactions keeps item files' order.
 public struct DatasetBuilder {
-    private var userIDs: [String] = []
-    private var itemIDs: [String] = []
-    private var userLookup: [String: Int32] = [:]
-    private var itemLookup: [String: Int32] = [:]
+    private var userIDs = Interner<String>()
+    private var itemIDs = Interner<String>()
     private var items: [ItemFeatures] = []
     private var users: [UserFeatures] = []
     private var interactionUsers: [Int32] = []
@@ -61,26 +59,20 @@ public struct DatasetBuilder {
             ratings: ratings, timestamps: timestamps
         )
         return Dataset(
-            userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byItem,
+            userIDs: userIDs.keys, itemIDs: itemIDs.keys, byUser: byUser, byItem: byItem,
             items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
         )
     }
 
     private mutating func itemIndex(_ id: String) -> Int32 {
-        if let index = itemLookup[id] { return index }
-        let index = Int32(itemIDs.count)
-        itemLookup[id] = index
-        itemIDs.append(id)
-        items.append(ItemFeatures(title: id))
+        let index = itemIDs.id(id)
+        if Int(index) == items.count { items.append(ItemFeatures(title: id)) }
         return index
     }
 
     private mutating func userIndex(_ id: String) -> Int32 {
-        if let index = userLookup[id] { return index }
-        let index = Int32(userIDs.count)
-        userLookup[id] = index
-        userIDs.append(id)
-        users.append(UserFeatures())
+        let index = userIDs.id(id)
+        if Int(index) == users.count { users.append(UserFeatures()) }
         return index
     }
 }

@@ -33,7 +33,7 @@ extension Double: ParameterValue {
 
 extension Float: ParameterValue {
     public static var typeDescription: String { "number" }
-    public var yamlText: String { plainNumber(Double(self)) }
+    public var yamlText: String { plainNumber(self) }
     public var numericValue: Double? { Double(self) }
 }
 
@@ -75,7 +75,8 @@ extension ParameterChoice {
     public var yamlText: String { rawValue }
 }
 
-/// A number as a person writes it: `3`, `0.25`, `-1e+300`; whole numbers without a fraction.
-public func plainNumber(_ value: Double) -> String {
+/// A number as a person writes it: `3`, `0.25`, `-1e+300`; whole numbers without a fraction,
+/// others in the shortest form that reads back as the same value.
+public func plainNumber<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ value: Number) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

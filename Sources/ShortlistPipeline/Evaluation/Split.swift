@@ -116,10 +116,10 @@ public struct Split: Sendable {
         for user in 0 ..< train.userCount {
             let id = train.userIDs[user]
             for entry in train.byUser.range(of: user) {
-                trainText += "\(id)\t\(train.itemIDs[Int(train.byUser.columns[entry])])\t\(number(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
+                trainText += "\(id)\t\(train.itemIDs[Int(train.byUser.columns[entry])])\t\(plainNumber(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
             }
             for held in test[user] {
-                testText += "\(id)\t\(train.itemIDs[held.item])\t\(number(held.rating))\t\(held.timestamp)\n"
+                testText += "\(id)\t\(train.itemIDs[held.item])\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
             }
         }
         do {
@@ -170,8 +170,4 @@ public struct Split: Sendable {
         }
         return rows
     }
-}
-
-private func number(_ value: Float) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

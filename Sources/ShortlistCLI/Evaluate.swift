@@ -58,7 +58,7 @@ struct Evaluate: ParsableCommand {
                 do {
                     try saved.write(toFile: path, atomically: true, encoding: .utf8)
                 } catch {
-                    throw DataError(.missingFile, "cannot write the recommendations: \(error.localizedDescription)", file: path)
+                    throw DataError(.unwritable, "cannot write the recommendations: \(error.localizedDescription)", file: path)
                 }
             }
             switch format {

@@ -6,6 +6,12 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingFile
         /// A row does not parse.
         case malformedRow
+        /// A file, or the whole dataset, holds no rows.
+        case empty
+        /// A file is not text in the expected encoding.
+        case badEncoding
+        /// A file or folder cannot be written.
+        case unwritable
         /// A header lacks a mapped column.
         case missingColumn
         /// An id the dataset does not know.

@@ -22,7 +22,7 @@ public enum DatasetLoader {
         case .delimited: try loader.loadDelimited(spec)
         }
         guard loader.builder.interactionCount > 0 else {
-            throw DataError(.malformedRow, "the dataset has no interactions", file: spec.interactions?.file ?? spec.path)
+            throw DataError(.empty, "the dataset has no interactions", file: spec.interactions?.file ?? spec.path)
         }
         return (loader.builder.build(), loader.report)
     }
@@ -106,7 +106,7 @@ private struct Loader {
     private func atomic(_ file: String) throws(DataError) -> (TextTable, [String]) {
         let table = try TextTable(file: file, delimiter: "\t", quoted: false)
         guard let header = table.rows.first else {
-            throw DataError(.malformedRow, "the file is empty; expected a header of name:type fields", file: file, line: 1)
+            throw DataError(.empty, "the file is empty; expected a header of name:type fields", file: file, line: 1)
         }
         let fields = header.fields.map { String($0.split(separator: ":", maxSplits: 1).first ?? "") }
         return (TextTable(file: file, rows: Array(table.rows.dropFirst())), fields)
@@ -211,7 +211,7 @@ private struct Loader {
         }
         let table = try TextTable(file: spec.file, delimiter: spec.delimiter, quoted: true)
         guard let header = table.rows.first else {
-            throw DataError(.malformedRow, "the file is empty; expected a header row", file: spec.file, line: 1)
+            throw DataError(.empty, "the file is empty; expected a header row", file: spec.file, line: 1)
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var positions: [String: Int] = [:]

@@ -127,7 +127,7 @@ public struct Split: Sendable {
             try trainText.write(toFile: "\(folder)/train.tsv", atomically: true, encoding: .utf8)
             try testText.write(toFile: "\(folder)/test.tsv", atomically: true, encoding: .utf8)
         } catch {
-            throw DataError(.missingFile, "cannot write the split: \(error.localizedDescription)", file: folder)
+            throw DataError(.unwritable, "cannot write the split: \(error.localizedDescription)", file: folder)
         }
     }
 
@@ -152,7 +152,7 @@ public struct Split: Sendable {
     private static func interactions(_ file: String) throws(DataError) -> [(user: String, item: String, rating: Float?, timestamp: Int64?)] {
         let delimiter: Character = file.hasSuffix(".csv") ? "," : "\t"
         let table = try TextTable(file: file, delimiter: delimiter, quoted: true)
-        guard let header = table.rows.first else { throw DataError(.malformedRow, "the file is empty; expected a header row", file: file, line: 1) }
+        guard let header = table.rows.first else { throw DataError(.empty, "the file is empty; expected a header row", file: file, line: 1) }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let user = names.firstIndex(of: "user"), let item = names.firstIndex(of: "item") else {
             throw DataError(.missingColumn, "the header needs 'user' and 'item' columns; it has \(names.joined(separator: ", "))", file: file, line: header.line)

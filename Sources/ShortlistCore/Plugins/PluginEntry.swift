@@ -1,11 +1,3 @@
-/// Whether a plugin nominates items or orders them.
-public enum PluginKind: String, Sendable {
-    /// A candidate generator.
-    case generator = "candidate generator"
-    /// A ranker.
-    case ranker
-}
-
 /// One registered plugin: what it is, what it takes, and how to build it from a decoder.
 public struct PluginEntry: Sendable {
     /// How the entry builds its plugin; the case is the plugin's kind.
@@ -89,36 +81,5 @@ public struct PluginEntry: Sendable {
             guard let declaration = Params.declarations.first(where: { $0.key == key }) else { return false }
             return declaration.isEqual(try Params(decoding: empty), try Params(decoding: documented))
         }
-    }
-}
-
-/// Every plugin a pipeline file may name, looked up by YAML type.
-public struct PluginRegistry: Sendable {
-    /// The entries in registration order.
-    public let entries: [PluginEntry]
-    private let byType: [String: PluginEntry]
-
-    /// A registry; two plugins with one type are a programmer error and trap.
-    public init(_ entries: [PluginEntry]) {
-        self.entries = entries
-        var byType: [String: PluginEntry] = [:]
-        for entry in entries {
-            precondition(byType[entry.type] == nil, "two plugins register the type '\(entry.type)'")
-            byType[entry.type] = entry
-        }
-        self.byType = byType
-    }
-
-    /// The plugin registered as `type`, if any.
-    public subscript(type: String) -> PluginEntry? { byType[type] }
-
-    /// The types of every plugin of a kind, in registration order.
-    public func types(of kind: PluginKind) -> [String] {
-        entries.filter { $0.kind == kind }.map(\.type)
-    }
-
-    /// The generator types whose models have every capability in `capabilities`.
-    public func generatorTypes(with capabilities: GeneratorCapabilities) -> [String] {
-        entries.filter { $0.kind == .generator && $0.capabilities.isSuperset(of: capabilities) }.map(\.type)
     }
 }

@@ -1,0 +1,23 @@
+/// A fitted, immutable candidate generator, safe to share between threads and to store.
+public protocol CandidateModel: Sendable, ArtifactCodable {
+    /// Up to `limit` items, best first, none of them in `query.excluded`.
+    func candidates(for query: Query, limit: Int) -> [Candidate]
+    /// Why `item` scores as it does for this query, from the same numbers that score it: terms
+    /// that add up to its score (checked by `checkCandidateGenerator`), or ``Explanation/none``
+    /// when the model does not score the item for the query.
+    func explain(item: ItemIndex, for query: Query) -> Explanation
+    /// Why this model offers nothing for the query (e.g. it needs a history), or nil if it can
+    /// offer something before filters.
+    func unavailability(for query: Query) -> Unavailability?
+    /// The items most like `item` regardless of any user, best first, without `item` itself;
+    /// nil unless the generator declares ``GeneratorCapabilities/similarItems``.
+    func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]?
+    /// The predicted rating of `item` by the query's user, or nil when the model cannot say
+    /// (always nil unless the generator declares ``GeneratorCapabilities/ratingPrediction``).
+    func predictRating(of item: ItemIndex, for query: Query) -> Double?
+}
+
+extension CandidateModel {
+    public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? { nil }
+    public func predictRating(of item: ItemIndex, for query: Query) -> Double? { nil }
+}

@@ -2,24 +2,28 @@
 import PackageDescription
 
 /// Each plugin is an ordinary target under `Plugins/<Name>/` that depends on `ShortlistCore` only.
-let plugins = ["WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF", "TripletEmbedding"]
+let plugins = [
+    "WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF", "TripletEmbedding",
+]
 
 /// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every
 /// SIMD multiply-add into a library call (see SWIFT-SPEED.md). Haswell is the portable middle.
 #if arch(x86_64)
-let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+    let numeric: [SwiftSetting] = [
+        .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))
+    ]
 #else
-let numeric: [SwiftSetting] = []
+    let numeric: [SwiftSetting] = []
 #endif
 
 let package = Package(
     name: "Shortlist",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "shortlist", targets: ["ShortlistCLI"]),
+        .executable(name: "shortlist", targets: ["ShortlistCLI"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(
@@ -46,15 +50,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ShortlistCoreTests", dependencies: ["ShortlistCore", "ShortlistTestSupport"]),
-        .testTarget(name: "ShortlistConfigTests", dependencies: ["ShortlistConfig", "ShortlistTestSupport"]),
-        .testTarget(name: "ShortlistPipelineTests", dependencies: ["ShortlistPipeline", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "ShortlistCoreTests", dependencies: ["ShortlistCore", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "ShortlistConfigTests", dependencies: ["ShortlistConfig", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "ShortlistPipelineTests",
+            dependencies: ["ShortlistPipeline", "ShortlistTestSupport"]),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["ShortlistTestSupport", "BuiltInPlugins", "ShortlistConfig"] + plugins.map { .target(name: "\($0)Plugin") }
+            dependencies: ["ShortlistTestSupport", "BuiltInPlugins", "ShortlistConfig"]
+                + plugins.map { .target(name: "\($0)Plugin") }
         ),
-        .testTarget(name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
-    ] + plugins.map { name in
-        .target(name: "\(name)Plugin", dependencies: ["ShortlistCore"], path: "Plugins/\(name)", swiftSettings: numeric)
-    }
+        .testTarget(
+            name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
+    ]
+        + plugins.map { name in
+            .target(
+                name: "\(name)Plugin", dependencies: ["ShortlistCore"], path: "Plugins/\(name)",
+                swiftSettings: numeric)
+        }
 )

@@ -16,7 +16,10 @@ extension ContentTFIDF {
 
         var itemCount: Int { offsets.count - 1 }
 
-        init(terms: [String], offsets: [Int], columns: [Int32], weights: [Float], likeThreshold: Float, centerRatings: Bool, rated: Bool) {
+        init(
+            terms: [String], offsets: [Int], columns: [Int32], weights: [Float],
+            likeThreshold: Float, centerRatings: Bool, rated: Bool
+        ) {
             self.terms = terms
             self.offsets = offsets
             self.columns = columns
@@ -26,11 +29,12 @@ extension ContentTFIDF {
             self.rated = rated
             var counts = [Int](repeating: 0, count: terms.count + 1)
             for term in columns { counts[Int(term) + 1] += 1 }
-            for t in 0 ..< terms.count { counts[t + 1] += counts[t] }
+            for t in 0..<terms.count { counts[t + 1] += counts[t] }
             var next = counts
-            var items = [Int32](repeating: 0, count: columns.count), postingWeights = [Float](repeating: 0, count: columns.count)
-            for item in 0 ..< offsets.count - 1 {
-                for entry in offsets[item] ..< offsets[item + 1] {
+            var items = [Int32](repeating: 0, count: columns.count)
+            var postingWeights = [Float](repeating: 0, count: columns.count)
+            for item in 0..<offsets.count - 1 {
+                for entry in offsets[item]..<offsets[item + 1] {
                     let term = Int(columns[entry])
                     items[next[term]] = Int32(item)
                     postingWeights[next[term]] = weights[entry]
@@ -43,7 +47,7 @@ extension ContentTFIDF {
         /// The item's vector as (term, weight) pairs.
         public func vector(of item: ItemIndex) -> [(term: Int, weight: Float)] {
             guard item >= 0, item < itemCount else { return [] }
-            return (offsets[item] ..< offsets[item + 1]).map { (Int(columns[$0]), weights[$0]) }
+            return (offsets[item]..<offsets[item + 1]).map { (Int(columns[$0]), weights[$0]) }
         }
 
         /// The liked history items with their profile weights.
@@ -62,7 +66,9 @@ extension ContentTFIDF {
         func profile(_ liked: [(item: Int, weight: Float)]) -> [(term: Int, value: Double)] {
             var profile: [Int: Double] = [:]
             for (item, weight) in liked {
-                for (term, value) in vector(of: item) { profile[term, default: 0] += Double(weight * value) }
+                for (term, value) in vector(of: item) {
+                    profile[term, default: 0] += Double(weight * value)
+                }
             }
             return profile.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
@@ -70,13 +76,15 @@ extension ContentTFIDF {
         /// The items most similar to `profile` by cosine, skipping `isSkipped` ones.
         ///
         /// - Complexity: O(Σ postings of the profile's terms + touched · log limit).
-        func nearest(_ profile: [(term: Int, value: Double)], limit: Int, isSkipped: (Int) -> Bool) -> [Candidate] {
+        func nearest(_ profile: [(term: Int, value: Double)], limit: Int, isSkipped: (Int) -> Bool)
+            -> [Candidate]
+        {
             let norm = profile.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
             guard norm > 0, limit > 0 else { return [] }
             var scores = [Double](repeating: 0, count: itemCount)
             var touched: [Int] = []
             for (term, value) in profile {
-                for entry in postings.offsets[term] ..< postings.offsets[term + 1] {
+                for entry in postings.offsets[term]..<postings.offsets[term + 1] {
                     let item = Int(postings.items[entry])
                     if scores[item] == 0 { touched.append(item) }
                     scores[item] += value * Double(postings.weights[entry])
@@ -95,7 +103,9 @@ extension ContentTFIDF {
 
         /// The items whose text is most like `item`'s, best first, without the item itself.
         public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
-            nearest(vector(of: item).map { ($0.term, Double($0.weight)) }, limit: limit) { $0 == item }
+            nearest(vector(of: item).map { ($0.term, Double($0.weight)) }, limit: limit) {
+                $0 == item
+            }
         }
 
         public func unavailability(for query: Query) -> Unavailability? {
@@ -116,9 +126,12 @@ extension ContentTFIDF {
             let shared = vector(of: item).compactMap { term, weight -> Reason? in
                 guard let value = weights[term] else { return nil }
                 let source = liked.max { a, b in
-                    a.weight * self.weight(of: term, in: a.item) < b.weight * self.weight(of: term, in: b.item)
+                    a.weight * self.weight(of: term, in: a.item) < b.weight
+                        * self.weight(of: term, in: b.item)
                 }
-                return Reason(.sharedTerm, value: value * Double(weight) / norm, likedItem: source?.item, subject: self.terms[term])
+                return Reason(
+                    .sharedTerm, value: value * Double(weight) / norm, likedItem: source?.item,
+                    subject: self.terms[term])
             }
             return Explanation(terms: shared.largestFirst())
         }
@@ -145,12 +158,16 @@ extension ContentTFIDF {
             let columns = try reader.readArray(of: Int32.self)
             let weights = try reader.readArray(of: Float.self)
             let threshold = Float(try reader.readDouble())
-            let center = try reader.readInt() == 1, rated = try reader.readInt() == 1
+            let center = try reader.readInt() == 1
+            let rated = try reader.readInt() == 1
             let ordered = zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }
-            guard let first = offsets.first, first == 0, ordered, offsets.last == columns.count, weights.count == columns.count,
-                  columns.allSatisfy({ $0 >= 0 && Int($0) < terms.count })
+            guard let first = offsets.first, first == 0, ordered, offsets.last == columns.count,
+                weights.count == columns.count,
+                columns.allSatisfy({ $0 >= 0 && Int($0) < terms.count })
             else { throw ArtifactError(.corrupt, "tfidf: the vectors do not match their index") }
-            self.init(terms: terms, offsets: offsets, columns: columns, weights: weights, likeThreshold: threshold, centerRatings: center, rated: rated)
+            self.init(
+                terms: terms, offsets: offsets, columns: columns, weights: weights,
+                likeThreshold: threshold, centerRatings: center, rated: rated)
         }
     }
 }

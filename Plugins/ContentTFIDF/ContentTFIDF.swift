@@ -22,48 +22,57 @@ public struct ContentTFIDF: CandidateGenerator {
         case decade
     }
 
-    /// The parameters under a `tfidf` stage.
+    /// The parameters under a `tfidf` stage. Each is declared, with its key, range
+    /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        /// `fields`: which item fields make the text.
         public var fields: [Field] = [.title, .genres, .decade]
-        /// `bigrams`: also index adjacent title-word pairs.
         public var bigrams = false
-        /// `stop-words`: drop common English words from titles.
         public var stopWords = true
-        /// `like-threshold`: interactions rated at least this count as liked.
         public var likeThreshold = 4.0
-        /// `center-ratings`: weight liked items by rating minus the user's mean, not the rating.
         public var centerRatings = false
 
         public init() {}
 
-        public static var declarations: [ParameterDeclaration<Self>] {[
-            .init("fields", \.fields, "item fields that make each item's text"),
-            .init("bigrams", \.bigrams, "also index adjacent title-word pairs"),
-            .init("stop-words", \.stopWords, "drop common English words from titles"),
-            .init("like-threshold", \.likeThreshold, "interactions rated at least this count as liked (all count without ratings)"),
-            .init("center-ratings", \.centerRatings, "weight liked items by rating minus the user's mean"),
-        ]}
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init("fields", \.fields, "item fields that make each item's text"),
+                .init("bigrams", \.bigrams, "also index adjacent title-word pairs"),
+                .init("stop-words", \.stopWords, "drop common English words from titles"),
+                .init(
+                    "like-threshold", \.likeThreshold,
+                    "interactions rated at least this count as liked (all count without ratings)"),
+                .init(
+                    "center-ratings", \.centerRatings,
+                    "weight liked items by rating minus the user's mean"),
+            ]
+        }
     }
 
     public static let type = "tfidf"
-    public static let summary = "Content-based: cosine between TF-IDF item vectors and the profile of items the user liked."
+    public static let summary =
+        "Content-based: cosine between TF-IDF item vectors and the profile of items the user liked."
     public static let capabilities: GeneratorCapabilities = [.similarItems]
 
     let params: Params
 
     public static func make(_ params: Params, context: BuildContext) throws -> ContentTFIDF {
         guard !params.fields.isEmpty else {
-            throw ParameterError(keyPath: ["fields"], message: "'fields' must name at least one of title, genres, year, decade")
+            throw ParameterError(
+                keyPath: ["fields"],
+                message: "'fields' must name at least one of title, genres, year, decade")
         }
         return ContentTFIDF(params: params)
     }
 
     /// The item field behind each configured text field.
     public var requiredFields: [FieldRequirement] {
-        let fields: [Field: DataField] = [.title: .itemTitle, .genres: .itemGenres, .year: .itemYear, .decade: .itemYear]
+        let fields: [Field: DataField] = [
+            .title: .itemTitle, .genres: .itemGenres, .year: .itemYear, .decade: .itemYear,
+        ]
         var seen = Set<DataField>()
-        return params.fields.compactMap { fields[$0] }.filter { seen.insert($0).inserted }.map { FieldRequirement($0, keyPath: ["fields"]) }
+        return params.fields.compactMap { fields[$0] }.filter { seen.insert($0).inserted }.map {
+            FieldRequirement($0, keyPath: ["fields"])
+        }
     }
 
     /// Tokenises every item, weighs terms and builds the inverted index.
@@ -81,12 +90,18 @@ public struct ContentTFIDF: CandidateGenerator {
             progress.report("tokenising", done: index + 1, total: dataset.itemCount)
         }
         var documentFrequency = [Int](repeating: 0, count: vocabulary.count)
-        for document in documents { for term in document.keys { documentFrequency[Int(term)] += 1 } }
+        for document in documents {
+            for term in document.keys { documentFrequency[Int(term)] += 1 }
+        }
         let n = Double(dataset.itemCount)
         let idf = documentFrequency.map { log((1 + n) / (1 + Double($0))) + 1 }
-        var offsets = [0], columns: [Int32] = [], weights: [Float] = []
+        var offsets = [0]
+        var columns: [Int32] = []
+        var weights: [Float] = []
         for document in documents {
-            let entries = document.sorted { $0.key < $1.key }.map { ($0.key, (1 + log(Double($0.value))) * idf[Int($0.key)]) }
+            let entries = document.sorted { $0.key < $1.key }.map {
+                ($0.key, (1 + log(Double($0.value))) * idf[Int($0.key)])
+            }
             let norm = entries.reduce(0.0) { $0 + $1.1 * $1.1 }.squareRoot()
             for (term, weight) in entries {
                 columns.append(term)
@@ -96,7 +111,8 @@ public struct ContentTFIDF: CandidateGenerator {
         }
         return Model(
             terms: vocabulary.keys, offsets: offsets, columns: columns, weights: weights,
-            likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings, rated: dataset.hasRatings
+            likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings,
+            rated: dataset.hasRatings
         )
     }
 
@@ -106,7 +122,9 @@ public struct ContentTFIDF: CandidateGenerator {
         for field in params.fields {
             switch field {
             case .title:
-                let words = titleWords(item.title).filter { !params.stopWords || !stopWords.contains($0) }
+                let words = titleWords(item.title).filter {
+                    !params.stopWords || !stopWords.contains($0)
+                }
                 tokens += words
                 if params.bigrams { tokens += zip(words, words.dropFirst()).map { "\($0)_\($1)" } }
             case .genres:
@@ -124,15 +142,22 @@ public struct ContentTFIDF: CandidateGenerator {
 /// Lowercased runs of letters and digits (any script), without a trailing "(1995)" year.
 func titleWords(_ title: String) -> [String] {
     var text = Substring(title)
-    if text.hasSuffix(")"), let open = text.lastIndex(of: "("), Int(text[text.index(after: open) ..< text.index(before: text.endIndex)]) != nil {
+    if text.hasSuffix(")"), let open = text.lastIndex(of: "("),
+        Int(text[text.index(after: open)..<text.index(before: text.endIndex)]) != nil
+    {
         text = text[..<open]
     }
-    return text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).filter { $0.count > 1 || $0.first?.isNumber == true }
+    return text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).filter {
+        $0.count > 1 || $0.first?.isNumber == true
+    }
 }
 
 /// Common English words that say nothing about a title's content.
 let stopWords: Set<String> = [
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on",
-    "or", "that", "the", "this", "to", "with", "was", "were", "will", "not", "no", "but", "if", "than", "then",
-    "there", "they", "their", "he", "she", "his", "her", "you", "your", "we", "our", "my", "me", "i", "la", "le", "les", "de", "der", "die", "das",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its",
+    "of", "on",
+    "or", "that", "the", "this", "to", "with", "was", "were", "will", "not", "no", "but", "if",
+    "than", "then",
+    "there", "they", "their", "he", "she", "his", "her", "you", "your", "we", "our", "my", "me",
+    "i", "la", "le", "les", "de", "der", "die", "das",
 ]

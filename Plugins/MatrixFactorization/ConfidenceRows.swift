@@ -10,11 +10,13 @@ struct ConfidenceRows: Sendable {
         offsets = [0]
         columns = []
         confidences = []
-        let floor = Float(params.minRating), alpha = Float(params.alpha)
-        for row in 0 ..< matrix.rowCount {
+        let floor = Float(params.minRating)
+        let alpha = Float(params.alpha)
+        for row in 0..<matrix.rowCount {
             for entry in matrix.range(of: row) where matrix.ratings[entry] >= floor {
                 columns.append(matrix.columns[entry])
-                confidences.append(1 + alpha * (params.confidence == .rating ? matrix.ratings[entry] : 1))
+                confidences.append(
+                    1 + alpha * (params.confidence == .rating ? matrix.ratings[entry] : 1))
             }
             offsets.append(columns.count)
         }

@@ -23,12 +23,13 @@ struct ConjugateGradient: Sendable {
             let shared = Shared(x: x.baseAddress!, y: fixed, gram: gram, rows: rows)
             let chunk = 32
             let chunks = (rowCount + chunk - 1) / chunk
-            let workers = min(chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+            let workers = min(
+                chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
             let work: @Sendable (Int) -> Void = { worker in
                 var scratch = [Float](repeating: 0, count: 3 * k)
                 scratch.withUnsafeMutableBufferPointer { buffer in
                     for index in stride(from: worker, to: chunks, by: workers) {
-                        for row in index * chunk ..< min(rowCount, (index + 1) * chunk) {
+                        for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
                             solveRow(row, shared, scratch: buffer.baseAddress!)
                         }
                     }
@@ -56,18 +57,22 @@ struct ConjugateGradient: Sendable {
             y.withUnsafeBufferPointer { ys in
                 gram.withUnsafeBufferPointer { g in
                     var gx = [Float](repeating: 0, count: k)
-                    for row in 0 ..< rows.offsets.count - 1 {
+                    for row in 0..<rows.offsets.count - 1 {
                         let xu = xs.baseAddress! + row * k
-                        for a in 0 ..< k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
-                        total += Double(gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
-                        for entry in rows.offsets[row] ..< rows.offsets[row + 1] {
-                            let s = Double(Vector.dot(ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
+                        for a in 0..<k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
+                        total += Double(
+                            gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
+                        for entry in rows.offsets[row]..<rows.offsets[row + 1] {
+                            let s = Double(
+                                Vector.dot(ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
                             let c = Double(rows.confidences[entry])
                             total += c * (1 - s) * (1 - s) - s * s
                         }
                     }
                 }
-                let norms = Vector.dot(xs.baseAddress!, xs.baseAddress!, xs.count) + Vector.dot(ys.baseAddress!, ys.baseAddress!, ys.count)
+                let norms =
+                    Vector.dot(xs.baseAddress!, xs.baseAddress!, xs.count)
+                    + Vector.dot(ys.baseAddress!, ys.baseAddress!, ys.count)
                 total += Double(regularization) * Double(norms)
             }
         }
@@ -84,7 +89,7 @@ struct ConjugateGradient: Sendable {
     /// YᵀY + λI.
     private func gram(_ y: [Float]) -> [Float] {
         var gram = MatrixFactorizationPlugin.gram(y, factors: factors)
-        for a in 0 ..< factors { gram[a * factors + a] += regularization }
+        for a in 0..<factors { gram[a * factors + a] += regularization }
         return gram
     }
 
@@ -92,15 +97,18 @@ struct ConjugateGradient: Sendable {
     private func solveRow(_ row: Int, _ shared: Shared, scratch: UnsafeMutablePointer<Float>) {
         let k = factors
         let x = shared.x + row * k
-        let r = scratch, p = scratch + k, ap = scratch + 2 * k
-        let range = shared.rows.offsets[row] ..< shared.rows.offsets[row + 1]
+        let r = scratch
+        let p = scratch + k
+        let ap = scratch + 2 * k
+        let range = shared.rows.offsets[row]..<shared.rows.offsets[row + 1]
         shared.y.withUnsafeBufferPointer { yBuffer in
             shared.gram.withUnsafeBufferPointer { gBuffer in
                 shared.rows.columns.withUnsafeBufferPointer { columns in
                     shared.rows.confidences.withUnsafeBufferPointer { confidences in
-                        let y = yBuffer.baseAddress!, g = gBuffer.baseAddress!
+                        let y = yBuffer.baseAddress!
+                        let g = gBuffer.baseAddress!
                         // r = b − A·x
-                        for a in 0 ..< k { r[a] = -Vector.dot(g + a * k, x, k) }
+                        for a in 0..<k { r[a] = -Vector.dot(g + a * k, x, k) }
                         for entry in range {
                             let yi = y + Int(columns[entry]) * k
                             let c = confidences[entry]
@@ -108,12 +116,13 @@ struct ConjugateGradient: Sendable {
                         }
                         p.update(from: r, count: k)
                         var rsOld = Vector.dot(r, r, k)
-                        for _ in 0 ..< steps {
+                        for _ in 0..<steps {
                             if rsOld < 1e-20 { break }
-                            for a in 0 ..< k { ap[a] = Vector.dot(g + a * k, p, k) }
+                            for a in 0..<k { ap[a] = Vector.dot(g + a * k, p, k) }
                             for entry in range {
                                 let yi = y + Int(columns[entry]) * k
-                                Vector.axpy((confidences[entry] - 1) * Vector.dot(yi, p, k), yi, ap, k)
+                                Vector.axpy(
+                                    (confidences[entry] - 1) * Vector.dot(yi, p, k), yi, ap, k)
                             }
                             let pAp = Vector.dot(p, ap, k)
                             if !(pAp > 0) { break }
@@ -122,7 +131,7 @@ struct ConjugateGradient: Sendable {
                             Vector.axpy(-step, ap, r, k)
                             let rsNew = Vector.dot(r, r, k)
                             let beta = rsNew / rsOld
-                            for a in 0 ..< k { p[a] = r[a] + beta * p[a] }
+                            for a in 0..<k { p[a] = r[a] + beta * p[a] }
                             rsOld = rsNew
                         }
                     }
@@ -139,9 +148,9 @@ func gram(_ y: [Float], factors k: Int) -> [Float] {
     var gram = [Float](repeating: 0, count: k * k)
     y.withUnsafeBufferPointer { y in
         gram.withUnsafeMutableBufferPointer { g in
-            for row in 0 ..< y.count / k {
+            for row in 0..<y.count / k {
                 let v = y.baseAddress! + row * k
-                for a in 0 ..< k { Vector.axpy(v[a], v, g.baseAddress! + a * k, k) }
+                for a in 0..<k { Vector.axpy(v[a], v, g.baseAddress! + a * k, k) }
             }
         }
     }

@@ -15,9 +15,10 @@ extension MatrixFactorization {
         var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
         var userBias = [Float](repeating: 0, count: dataset.userCount)
         var itemBias = [Float](repeating: 0, count: dataset.itemCount)
-        var order = (0 ..< ratings.count).map { Int32($0) }
-        let rate = Float(params.learningRate), lambda = Float(regularization)
-        for epoch in 0 ..< epochs {
+        var order = (0..<ratings.count).map { Int32($0) }
+        let rate = Float(params.learningRate)
+        let lambda = Float(regularization)
+        for epoch in 0..<epochs {
             if params.order == .shuffled { order.shuffle(using: &random) }
             var squaredError: Float = 0
             userFactors.withUnsafeMutableBufferPointer { p in
@@ -26,9 +27,12 @@ extension MatrixFactorization {
                         itemBias.withUnsafeMutableBufferPointer { bi in
                             for index in order {
                                 let n = Int(index)
-                                let u = Int(users[n]), i = Int(items[n])
-                                let pu = p.baseAddress! + u * k, qi = q.baseAddress! + i * k
-                                let error = ratings[n] - (mean + bu[u] + bi[i] + Vector.dot(pu, qi, k))
+                                let u = Int(users[n])
+                                let i = Int(items[n])
+                                let pu = p.baseAddress! + u * k
+                                let qi = q.baseAddress! + i * k
+                                let error =
+                                    ratings[n] - (mean + bu[u] + bi[i] + Vector.dot(pu, qi, k))
                                 squaredError += error * error
                                 bu[u] += rate * (error - lambda * bu[u])
                                 bi[i] += rate * (error - lambda * bi[i])
@@ -39,14 +43,17 @@ extension MatrixFactorization {
                 }
             }
             let rmse = (Double(squaredError) / Double(max(ratings.count, 1))).squareRoot()
-            progress.report("epoch, training RMSE \(String(format: "%.4f", rmse))", done: epoch + 1, total: epochs)
+            progress.report(
+                "epoch, training RMSE \(String(format: "%.4f", rmse))", done: epoch + 1,
+                total: epochs)
         }
         return Model(
             objective: .explicit, factors: k, userFactors: userFactors, itemFactors: itemFactors,
             globalMean: mean, userBias: userBias, itemBias: itemBias,
             trainedUsers: trainedUsers(users, count: dataset.userCount),
-            regularization: lambda, alpha: Float(params.alpha), confidence: params.confidence, minRating: Float(params.minRating),
-            ratingRange: (ratings.min() ?? 0) ... (ratings.max() ?? 0)
+            regularization: lambda, alpha: Float(params.alpha), confidence: params.confidence,
+            minRating: Float(params.minRating),
+            ratingRange: (ratings.min() ?? 0)...(ratings.max() ?? 0)
         )
     }
 
@@ -58,29 +65,42 @@ extension MatrixFactorization {
         var random = SeededGenerator(seed: seed)
         var userFactors = random.normals(count: dataset.userCount * k, std: initStd)
         var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
-        let solver = ConjugateGradient(factors: k, regularization: Float(regularization), steps: params.cgSteps, threads: params.threads)
-        for sweep in 0 ..< epochs {
+        let solver = ConjugateGradient(
+            factors: k, regularization: Float(regularization), steps: params.cgSteps,
+            threads: params.threads)
+        for sweep in 0..<epochs {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
             solver.solve(&itemFactors, given: userFactors, rows: byItem)
-            let loss = solver.loss(users: userFactors, items: itemFactors, rows: byUser) / Double(max(byUser.columns.count, 1))
-            progress.report("ALS sweep, loss per interaction \(String(format: "%.4f", loss))", done: sweep + 1, total: epochs)
+            let loss =
+                solver.loss(users: userFactors, items: itemFactors, rows: byUser)
+                / Double(max(byUser.columns.count, 1))
+            progress.report(
+                "ALS sweep, loss per interaction \(String(format: "%.4f", loss))", done: sweep + 1,
+                total: epochs)
         }
         var trained = [UInt8](repeating: 0, count: dataset.userCount)
-        for user in 0 ..< dataset.userCount where byUser.offsets[user + 1] > byUser.offsets[user] { trained[user] = 1 }
+        for user in 0..<dataset.userCount where byUser.offsets[user + 1] > byUser.offsets[user] {
+            trained[user] = 1
+        }
         return Model(
             objective: .implicit, factors: k, userFactors: userFactors, itemFactors: itemFactors,
             globalMean: 0, userBias: [], itemBias: [], trainedUsers: trained,
-            regularization: Float(regularization), alpha: Float(params.alpha), confidence: params.confidence, minRating: Float(params.minRating),
-            ratingRange: 0 ... 0
+            regularization: Float(regularization), alpha: Float(params.alpha),
+            confidence: params.confidence, minRating: Float(params.minRating),
+            ratingRange: 0...0
         )
     }
 
     /// The interactions used for fitting: those rated at least `min-rating`.
-    private func observed(_ dataset: Dataset) -> (users: [Int32], items: [Int32], ratings: [Float]) {
-        var users: [Int32] = [], items: [Int32] = [], ratings: [Float] = []
+    private func observed(_ dataset: Dataset) -> (users: [Int32], items: [Int32], ratings: [Float])
+    {
+        var users: [Int32] = []
+        var items: [Int32] = []
+        var ratings: [Float] = []
         let floor = Float(params.minRating)
-        for user in 0 ..< dataset.userCount {
-            for entry in dataset.byUser.range(of: user) where dataset.byUser.ratings[entry] >= floor {
+        for user in 0..<dataset.userCount {
+            for entry in dataset.byUser.range(of: user) where dataset.byUser.ratings[entry] >= floor
+            {
                 users.append(Int32(user))
                 items.append(dataset.byUser.columns[entry])
                 ratings.append(dataset.byUser.ratings[entry])
@@ -98,18 +118,26 @@ extension MatrixFactorization {
 
 /// p += rate·(e·q − λ·p) and q += rate·(e·p − λ·q), both from the old values.
 @inline(__always)
-private func sgdStep(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ k: Int, error: Float, rate: Float, lambda: Float) {
-    let e = SIMD16<Float>(repeating: error), r = SIMD16<Float>(repeating: rate), l = SIMD16<Float>(repeating: lambda)
+private func sgdStep(
+    _ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ k: Int, error: Float,
+    rate: Float, lambda: Float
+) {
+    let e = SIMD16<Float>(repeating: error)
+    let r = SIMD16<Float>(repeating: rate)
+    let l = SIMD16<Float>(repeating: lambda)
     var f = 0
     while f + 16 <= k {
         let pv = UnsafeRawPointer(p + f).loadUnaligned(as: SIMD16<Float>.self)
         let qv = UnsafeRawPointer(q + f).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(p + f).storeBytes(of: pv + r * (e * qv - l * pv), as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(q + f).storeBytes(of: qv + r * (e * pv - l * qv), as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(p + f).storeBytes(
+            of: pv + r * (e * qv - l * pv), as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(q + f).storeBytes(
+            of: qv + r * (e * pv - l * qv), as: SIMD16<Float>.self)
         f += 16
     }
     while f < k {
-        let pf = p[f], qf = q[f]
+        let pf = p[f]
+        let qf = q[f]
         p[f] = pf + rate * (error * qf - lambda * pf)
         q[f] = qf + rate * (error * pf - lambda * qf)
         f += 1

@@ -25,8 +25,10 @@ extension MatrixFactorization {
         var itemCount: Int { itemFactors.count / max(factors, 1) }
 
         init(
-            objective: Objective, factors: Int, userFactors: [Float], itemFactors: [Float], globalMean: Float,
-            userBias: [Float], itemBias: [Float], trainedUsers: [UInt8], regularization: Float, alpha: Float,
+            objective: Objective, factors: Int, userFactors: [Float], itemFactors: [Float],
+            globalMean: Float,
+            userBias: [Float], itemBias: [Float], trainedUsers: [UInt8], regularization: Float,
+            alpha: Float,
             confidence: Confidence, minRating: Float, ratingRange: ClosedRange<Float>
         ) {
             self.ratingRange = ratingRange
@@ -47,7 +49,9 @@ extension MatrixFactorization {
 
         /// The user's fitted row, or nil for unknown users and users with nothing fitted.
         private func fittedUser(_ query: Query) -> Int? {
-            guard let user = query.user, user < userCount, trainedUsers[user] == 1 else { return nil }
+            guard let user = query.user, user < userCount, trainedUsers[user] == 1 else {
+                return nil
+            }
             return user
         }
 
@@ -62,7 +66,7 @@ extension MatrixFactorization {
             userFactors.withUnsafeBufferPointer { users in
                 itemFactors.withUnsafeBufferPointer { items in
                     let u = users.baseAddress! + user * k
-                    for item in 0 ..< itemCount where !query.excluded.contains(item) {
+                    for item in 0..<itemCount where !query.excluded.contains(item) {
                         var score = Vector.dot(u, items.baseAddress! + item * k, k) + base
                         if objective == .explicit { score += itemBias[item] }
                         if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
@@ -93,7 +97,9 @@ extension MatrixFactorization {
         /// nothing fitted gets μ + b_i.
         public func predictRating(of item: ItemIndex, for query: Query) -> Double? {
             guard objective == .explicit, item >= 0, item < itemCount else { return nil }
-            let raw = fittedUser(query).map { score(item, user: $0) } ?? Double(globalMean + itemBias[item])
+            let raw =
+                fittedUser(query).map { score(item, user: $0) }
+                ?? Double(globalMean + itemBias[item])
             return min(max(raw, Double(ratingRange.lowerBound)), Double(ratingRange.upperBound))
         }
 
@@ -124,18 +130,29 @@ extension MatrixFactorization {
                 ]
                 rest -= Double(globalMean + userBias[user] + itemBias[item])
             }
-            let history = zip(query.historyItems, query.historyRatings).filter { $0.1 >= minRating && Int($0.0) < itemCount }
-            let liked = (historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) }) ?? []).map {
-                Reason(.likedItem, value: $0.value, likedItem: $0.item)
+            let history = zip(query.historyItems, query.historyRatings).filter {
+                $0.1 >= minRating && Int($0.0) < itemCount
             }
+            let liked =
+                (historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) })
+                ?? []).map {
+                    Reason(.likedItem, value: $0.value, likedItem: $0.item)
+                }
             rest -= liked.reduce(0) { $0 + $1.value }
-            return Explanation(terms: terms + liked.largestFirst() + [Reason(.remainder, value: rest, subject: Reason.fitApproximation)])
+            return Explanation(
+                terms: terms + liked.largestFirst() + [
+                    Reason(.remainder, value: rest, subject: Reason.fitApproximation)
+                ])
         }
 
-        private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)]) -> [(item: Int, value: Double)]? {
+        private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)])
+            -> [(item: Int, value: Double)]?
+        {
             let k = factors
-            func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k ..< (index + 1) * k] }
-            var a = objective == .implicit ? itemGram.map(Double.init) : [Double](repeating: 0, count: k * k)
+            func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k..<(index + 1) * k] }
+            var a =
+                objective == .implicit
+                ? itemGram.map(Double.init) : [Double](repeating: 0, count: k * k)
             var targets: [Double] = []
             for (j, rating) in history {
                 let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
@@ -147,8 +164,9 @@ extension MatrixFactorization {
                     targets.append(Double(rating - globalMean - userBias[user] - itemBias[j]))
                 }
             }
-            let ridge = Double(regularization) * (objective == .implicit ? 1 : Double(history.count))
-            for d in 0 ..< k { a[d * k + d] += ridge }
+            let ridge =
+                Double(regularization) * (objective == .implicit ? 1 : Double(history.count))
+            for d in 0..<k { a[d * k + d] += ridge }
             guard let w = solveSymmetric(a, q(item).map(Double.init), size: k) else { return nil }
             return zip(history, targets).map { entry, target in
                 let dot = zip(w, q(entry.item)).reduce(0.0) { $0 + $1.0 * Double($1.1) }
@@ -159,9 +177,9 @@ extension MatrixFactorization {
         private func addOuter(_ a: inout [Double], _ v: ArraySlice<Float>, weight: Double) {
             let k = factors
             let values = Array(v)
-            for r in 0 ..< k {
+            for r in 0..<k {
                 let scaled = weight * Double(values[r])
-                for c in 0 ..< k { a[r * k + c] += scaled * Double(values[c]) }
+                for c in 0..<k { a[r * k + c] += scaled * Double(values[c]) }
             }
         }
 
@@ -185,27 +203,47 @@ extension MatrixFactorization {
         }
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
-            let objectiveName = try reader.readString(), confidenceName = try reader.readString()
-            guard let objective = Objective(rawValue: objectiveName), let confidence = Confidence(rawValue: confidenceName) else {
-                throw ArtifactError(.corrupt, "matrix-factorization: unknown objective '\(objectiveName)' or confidence '\(confidenceName)'")
+            let objectiveName = try reader.readString()
+            let confidenceName = try reader.readString()
+            guard let objective = Objective(rawValue: objectiveName),
+                let confidence = Confidence(rawValue: confidenceName)
+            else {
+                throw ArtifactError(
+                    .corrupt,
+                    "matrix-factorization: unknown objective '\(objectiveName)' or confidence '\(confidenceName)'"
+                )
             }
             let factors = try reader.readInt()
-            let globalMean = Float(try reader.readDouble()), regularization = Float(try reader.readDouble())
-            let alpha = Float(try reader.readDouble()), minRating = Float(try reader.readDouble())
-            let lowest = Float(try reader.readDouble()), highest = Float(try reader.readDouble())
-            let userFactors = try reader.readArray(of: Float.self), itemFactors = try reader.readArray(of: Float.self)
-            let userBias = try reader.readArray(of: Float.self), itemBias = try reader.readArray(of: Float.self)
+            let globalMean = Float(try reader.readDouble())
+            let regularization = Float(try reader.readDouble())
+            let alpha = Float(try reader.readDouble())
+            let minRating = Float(try reader.readDouble())
+            let lowest = Float(try reader.readDouble())
+            let highest = Float(try reader.readDouble())
+            let userFactors = try reader.readArray(of: Float.self)
+            let itemFactors = try reader.readArray(of: Float.self)
+            let userBias = try reader.readArray(of: Float.self)
+            let itemBias = try reader.readArray(of: Float.self)
             let trainedUsers = try reader.readArray(of: UInt8.self)
-            let biasesFit = objective == .implicit ? userBias.isEmpty && itemBias.isEmpty
-                : userBias.count == trainedUsers.count && itemBias.count * factors == itemFactors.count
-            guard lowest <= highest, factors > 0, userFactors.count == trainedUsers.count * factors, itemFactors.count % factors == 0, biasesFit else {
-                throw ArtifactError(.corrupt, "matrix-factorization: factor tables do not match their sizes")
+            let biasesFit =
+                objective == .implicit
+                ? userBias.isEmpty && itemBias.isEmpty
+                : userBias.count == trainedUsers.count
+                    && itemBias.count * factors == itemFactors.count
+            guard lowest <= highest, factors > 0, userFactors.count == trainedUsers.count * factors,
+                itemFactors.count % factors == 0, biasesFit
+            else {
+                throw ArtifactError(
+                    .corrupt, "matrix-factorization: factor tables do not match their sizes")
             }
             self.init(
-                objective: objective, factors: factors, userFactors: userFactors, itemFactors: itemFactors,
-                globalMean: globalMean, userBias: userBias, itemBias: itemBias, trainedUsers: trainedUsers,
-                regularization: regularization, alpha: alpha, confidence: confidence, minRating: minRating,
-                ratingRange: lowest ... highest
+                objective: objective, factors: factors, userFactors: userFactors,
+                itemFactors: itemFactors,
+                globalMean: globalMean, userBias: userBias, itemBias: itemBias,
+                trainedUsers: trainedUsers,
+                regularization: regularization, alpha: alpha, confidence: confidence,
+                minRating: minRating,
+                ratingRange: lowest...highest
             )
         }
     }

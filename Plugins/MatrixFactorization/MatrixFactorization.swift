@@ -33,53 +33,64 @@ public struct MatrixFactorization: CandidateGenerator {
         case rating
     }
 
-    /// The parameters under a `matrix-factorization` stage.
+    /// The parameters under a `matrix-factorization` stage. Each is declared, with its key, range
+    /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        /// `objective`: `explicit` or `implicit`.
         public var objective = Objective.implicit
-        /// `factors`: latent dimensions.
         public var factors = 64
-        /// `epochs`: SGD passes (explicit) or ALS sweeps (implicit); unset: 20 / 15.
         public var epochs: Int?
-        /// `learning-rate`: SGD step size (explicit).
         public var learningRate = 0.007
-        /// `regularization`: L2 weight λ; unset: 0.05 (explicit) / 0.1 (implicit).
         public var regularization: Double?
-        /// `alpha`: confidence slope α in 1 + α·r (implicit).
         public var alpha = 5.0
-        /// `confidence`: what r is (implicit).
         public var confidence = Confidence.binary
-        /// `min-rating`: interactions rated lower are left out of fitting.
         public var minRating = 0.0
-        /// `cg-steps`: conjugate-gradient iterations per solve (implicit).
         public var cgSteps = 3
-        /// `init-std`: standard deviation of the initial factors; unset: 0.1 (explicit) / 0.01 (implicit).
         public var initStd: Double?
-        /// `threads`: threads for the ALS solves; 0 means one per core. Results do not depend on it.
         public var threads = 0
-        /// `order`: the order SGD visits ratings in (explicit).
         public var order = Order.byUser
 
         public init() {}
 
-        public static var declarations: [ParameterDeclaration<Self>] {[
-            .init("objective", \.objective, "fit ratings (explicit) or preferences with confidence (implicit)"),
-            .init("factors", \.factors, .between(1, 4096), "latent dimensions"),
-            .init("epochs", \.epochs, .positive, "SGD passes or ALS sweeps", unset: "20 explicit, 15 implicit"),
-            .init("learning-rate", \.learningRate, .positive, "SGD step size (explicit)"),
-            .init("regularization", \.regularization, .nonNegative, "L2 weight on factors (and biases)", unset: "0.05 explicit, 0.1 implicit"),
-            .init("alpha", \.alpha, .positive, "confidence slope α in 1 + α·r (implicit)"),
-            .init("confidence", \.confidence, "r in the confidence: 1, or the rating (implicit)"),
-            .init("min-rating", \.minRating, "interactions rated lower are left out of fitting"),
-            .init("cg-steps", \.cgSteps, .positive, "conjugate-gradient iterations per least-squares solve (implicit)"),
-            .init("init-std", \.initStd, .nonNegative, "standard deviation of the initial factors", unset: "0.1 explicit, 0.01 implicit"),
-            .init("threads", \.threads, .nonNegative, "threads for the ALS solves, 0 for one per core (results do not depend on it)", affectsFit: false),
-            .init("order", \.order, "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"),
-        ]}
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init(
+                    "objective", \.objective,
+                    "fit ratings (explicit) or preferences with confidence (implicit)"),
+                .init("factors", \.factors, .between(1, 4096), "latent dimensions"),
+                .init(
+                    "epochs", \.epochs, .positive, "SGD passes or ALS sweeps",
+                    unset: "20 explicit, 15 implicit"),
+                .init("learning-rate", \.learningRate, .positive, "SGD step size (explicit)"),
+                .init(
+                    "regularization", \.regularization, .nonNegative,
+                    "L2 weight on factors (and biases)", unset: "0.05 explicit, 0.1 implicit"),
+                .init("alpha", \.alpha, .positive, "confidence slope α in 1 + α·r (implicit)"),
+                .init(
+                    "confidence", \.confidence, "r in the confidence: 1, or the rating (implicit)"),
+                .init(
+                    "min-rating", \.minRating, "interactions rated lower are left out of fitting"),
+                .init(
+                    "cg-steps", \.cgSteps, .positive,
+                    "conjugate-gradient iterations per least-squares solve (implicit)"),
+                .init(
+                    "init-std", \.initStd, .nonNegative,
+                    "standard deviation of the initial factors",
+                    unset: "0.1 explicit, 0.01 implicit"),
+                .init(
+                    "threads", \.threads, .nonNegative,
+                    "threads for the ALS solves, 0 for one per core (results do not depend on it)",
+                    affectsFit: false),
+                .init(
+                    "order", \.order,
+                    "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"
+                ),
+            ]
+        }
     }
 
     public static let type = "matrix-factorization"
-    public static let summary = "Biased MF by SGD (explicit) or confidence-weighted ALS with conjugate gradient (implicit)."
+    public static let summary =
+        "Biased MF by SGD (explicit) or confidence-weighted ALS with conjugate gradient (implicit)."
     public static let usesSeed = true
     public static let capabilities: GeneratorCapabilities = [.similarItems, .ratingPrediction]
 
@@ -87,7 +98,9 @@ public struct MatrixFactorization: CandidateGenerator {
     let seed: UInt64
 
     var epochs: Int { params.epochs ?? (params.objective == .explicit ? 20 : 15) }
-    var regularization: Double { params.regularization ?? (params.objective == .explicit ? 0.05 : 0.1) }
+    var regularization: Double {
+        params.regularization ?? (params.objective == .explicit ? 0.05 : 0.1)
+    }
     var initStd: Double { params.initStd ?? (params.objective == .explicit ? 0.1 : 0.01) }
 
     /// Similar items always; rating prediction with the explicit objective.

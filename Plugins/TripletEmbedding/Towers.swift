@@ -26,8 +26,11 @@ struct Towers: Sendable {
     let gender: [Int32]
     let occupation: [Int32]
 
-    init(dimensions: Int, userCount: Int, itemCount: Int, tableRows: [Int], genreOffsets: [Int], genres: [Int32],
-         decade: [Int32], age: [Int32], gender: [Int32], occupation: [Int32]) {
+    init(
+        dimensions: Int, userCount: Int, itemCount: Int, tableRows: [Int], genreOffsets: [Int],
+        genres: [Int32],
+        decade: [Int32], age: [Int32], gender: [Int32], occupation: [Int32]
+    ) {
         self.dimensions = dimensions
         self.userCount = userCount
         self.itemCount = itemCount
@@ -48,7 +51,8 @@ struct Towers: Sendable {
             return (ids, interner.count)
         }
         var vocabulary = Interner<String>()
-        var offsets = [0], genres: [Int32] = []
+        var offsets = [0]
+        var genres: [Int32] = []
         for item in dataset.items {
             for genre in item.genres { genres.append(vocabulary.id(genre)) }
             offsets.append(genres.count)
@@ -59,17 +63,26 @@ struct Towers: Sendable {
         let occupation = index(dataset.users.map(\.occupation))
         self.init(
             dimensions: dimensions, userCount: dataset.userCount, itemCount: dataset.itemCount,
-            tableRows: [dataset.userCount, dataset.itemCount, vocabulary.count, decade.count, age.count, gender.count, occupation.count],
-            genreOffsets: offsets, genres: genres, decade: decade.ids, age: age.ids, gender: gender.ids, occupation: occupation.ids
+            tableRows: [
+                dataset.userCount, dataset.itemCount, vocabulary.count, decade.count, age.count,
+                gender.count, occupation.count,
+            ],
+            genreOffsets: offsets, genres: genres, decade: decade.ids, age: age.ids,
+            gender: gender.ids, occupation: occupation.ids
         )
     }
 
     /// The item tower: id + mean of genres + decade.
     func itemParts(_ item: Int) -> [Part] {
         var parts = [Part(table: .itemID, row: item, scale: 1)]
-        let range = genreOffsets[item] ..< genreOffsets[item + 1]
-        for entry in range { parts.append(Part(table: .genre, row: Int(genres[entry]), scale: 1 / Float(range.count))) }
-        if decade[item] >= 0 { parts.append(Part(table: .decade, row: Int(decade[item]), scale: 1)) }
+        let range = genreOffsets[item]..<genreOffsets[item + 1]
+        for entry in range {
+            parts.append(
+                Part(table: .genre, row: Int(genres[entry]), scale: 1 / Float(range.count)))
+        }
+        if decade[item] >= 0 {
+            parts.append(Part(table: .decade, row: Int(decade[item]), scale: 1))
+        }
         return parts
     }
 
@@ -79,10 +92,16 @@ struct Towers: Sendable {
         if let user, user < userCount {
             parts.append(Part(table: .userID, row: user, scale: 1))
             if age[user] >= 0 { parts.append(Part(table: .age, row: Int(age[user]), scale: 1)) }
-            if gender[user] >= 0 { parts.append(Part(table: .gender, row: Int(gender[user]), scale: 1)) }
-            if occupation[user] >= 0 { parts.append(Part(table: .occupation, row: Int(occupation[user]), scale: 1)) }
+            if gender[user] >= 0 {
+                parts.append(Part(table: .gender, row: Int(gender[user]), scale: 1))
+            }
+            if occupation[user] >= 0 {
+                parts.append(Part(table: .occupation, row: Int(occupation[user]), scale: 1))
+            }
         }
-        for item in history { parts.append(Part(table: .itemID, row: item, scale: 1 / Float(history.count))) }
+        for item in history {
+            parts.append(Part(table: .itemID, row: item, scale: 1 / Float(history.count)))
+        }
         return parts
     }
 
@@ -110,19 +129,34 @@ struct Towers: Sendable {
     }
 
     init(reading reader: inout ArtifactReader) throws(ArtifactError) {
-        let dimensions = try reader.readInt(), userCount = try reader.readInt(), itemCount = try reader.readInt()
-        let tableRows = try reader.readArray(of: Int.self), offsets = try reader.readArray(of: Int.self)
-        let genres = try reader.readArray(of: Int32.self), decade = try reader.readArray(of: Int32.self)
-        let age = try reader.readArray(of: Int32.self), gender = try reader.readArray(of: Int32.self)
+        let dimensions = try reader.readInt()
+        let userCount = try reader.readInt()
+        let itemCount = try reader.readInt()
+        let tableRows = try reader.readArray(of: Int.self)
+        let offsets = try reader.readArray(of: Int.self)
+        let genres = try reader.readArray(of: Int32.self)
+        let decade = try reader.readArray(of: Int32.self)
+        let age = try reader.readArray(of: Int32.self)
+        let gender = try reader.readArray(of: Int32.self)
         let occupation = try reader.readArray(of: Int32.self)
-        func within(_ ids: [Int32], _ table: Table) -> Bool { ids.allSatisfy { $0 >= -1 && Int($0) < tableRows[table.rawValue] } }
-        guard dimensions > 0, tableRows.count == Table.allCases.count, tableRows[0] == userCount, tableRows[1] == itemCount,
-              offsets.count == itemCount + 1, offsets.first == 0, offsets.last == genres.count,
-              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }), genres.allSatisfy({ $0 >= 0 }), within(genres, .genre),
-              decade.count == itemCount, within(decade, .decade), [age, gender, occupation].allSatisfy({ $0.count == userCount }),
-              within(age, .age), within(gender, .gender), within(occupation, .occupation)
-        else { throw ArtifactError(.corrupt, "triplet-embedding: the feature indices do not match the tables") }
-        self.init(dimensions: dimensions, userCount: userCount, itemCount: itemCount, tableRows: tableRows, genreOffsets: offsets,
-                  genres: genres, decade: decade, age: age, gender: gender, occupation: occupation)
+        func within(_ ids: [Int32], _ table: Table) -> Bool {
+            ids.allSatisfy { $0 >= -1 && Int($0) < tableRows[table.rawValue] }
+        }
+        guard dimensions > 0, tableRows.count == Table.allCases.count, tableRows[0] == userCount,
+            tableRows[1] == itemCount,
+            offsets.count == itemCount + 1, offsets.first == 0, offsets.last == genres.count,
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+            genres.allSatisfy({ $0 >= 0 }), within(genres, .genre),
+            decade.count == itemCount, within(decade, .decade),
+            [age, gender, occupation].allSatisfy({ $0.count == userCount }),
+            within(age, .age), within(gender, .gender), within(occupation, .occupation)
+        else {
+            throw ArtifactError(
+                .corrupt, "triplet-embedding: the feature indices do not match the tables")
+        }
+        self.init(
+            dimensions: dimensions, userCount: userCount, itemCount: itemCount,
+            tableRows: tableRows, genreOffsets: offsets,
+            genres: genres, decade: decade, age: age, gender: gender, occupation: occupation)
     }
 }

@@ -17,8 +17,10 @@ extension TripletEmbedding {
             self.rated = rated
             var vectors = [Float](repeating: 0, count: towers.itemCount * towers.dimensions)
             vectors.withUnsafeMutableBufferPointer { buffer in
-                for item in 0 ..< towers.itemCount {
-                    towers.compose(towers.itemParts(item), tables: tables, into: buffer.baseAddress! + item * towers.dimensions)
+                for item in 0..<towers.itemCount {
+                    towers.compose(
+                        towers.itemParts(item), tables: tables,
+                        into: buffer.baseAddress! + item * towers.dimensions)
                 }
             }
             itemVectors = vectors
@@ -43,12 +45,15 @@ extension TripletEmbedding {
             guard let parts = userParts(query), limit > 0 else { return [] }
             let d = towers.dimensions
             var user = [Float](repeating: 0, count: d)
-            user.withUnsafeMutableBufferPointer { towers.compose(parts, tables: tables, into: $0.baseAddress!) }
+            user.withUnsafeMutableBufferPointer {
+                towers.compose(parts, tables: tables, into: $0.baseAddress!)
+            }
             var top = TopK(k: limit)
             user.withUnsafeBufferPointer { u in
                 itemVectors.withUnsafeBufferPointer { items in
-                    for item in 0 ..< towers.itemCount where !query.excluded.contains(item) {
-                        let score = Double(Vector.dot(u.baseAddress!, items.baseAddress! + item * d, d))
+                    for item in 0..<towers.itemCount where !query.excluded.contains(item) {
+                        let score = Double(
+                            Vector.dot(u.baseAddress!, items.baseAddress! + item * d, d))
                         if score >= top.threshold { top.insert(item, score: score) }
                     }
                 }
@@ -58,7 +63,8 @@ extension TripletEmbedding {
 
         /// The items whose item-tower output has the highest cosine with this item's.
         public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
-            Vector.nearestRows(to: item, in: itemVectors, dimensions: towers.dimensions, limit: limit)
+            Vector.nearestRows(
+                to: item, in: itemVectors, dimensions: towers.dimensions, limit: limit)
         }
 
         /// Known users are served from their id and demographics, unknown ones from a history.
@@ -70,12 +76,17 @@ extension TripletEmbedding {
         /// of the towers' sums is the sum of the groups' dot products), then as details the liked
         /// items nearest to this one in embedding space (cosine).
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
-            guard let userParts = userParts(query), item >= 0, item < towers.itemCount else { return .none }
+            guard let userParts = userParts(query), item >= 0, item < towers.itemCount else {
+                return .none
+            }
             let d = towers.dimensions
             let userGroups: [(String, [Part])] = [
                 ("user-id", userParts.filter { $0.table == .userID }),
                 ("user-history", userParts.filter { $0.table == .itemID }),
-                ("user-demographics", userParts.filter { [.age, .gender, .occupation].contains($0.table) }),
+                (
+                    "user-demographics",
+                    userParts.filter { [.age, .gender, .occupation].contains($0.table) }
+                ),
             ].filter { !$0.1.isEmpty }
             let itemParts = towers.itemParts(item)
             let itemGroups: [(String, [Part])] = [
@@ -84,7 +95,8 @@ extension TripletEmbedding {
                 ("item-decade", itemParts.filter { $0.table == .decade }),
             ].filter { !$0.1.isEmpty }
             var terms: [Reason] = []
-            var left = [Float](repeating: 0, count: d), right = [Float](repeating: 0, count: d)
+            var left = [Float](repeating: 0, count: d)
+            var right = [Float](repeating: 0, count: d)
             left.withUnsafeMutableBufferPointer { l in
                 right.withUnsafeMutableBufferPointer { r in
                     for (userName, userGroup) in userGroups {
@@ -92,17 +104,28 @@ extension TripletEmbedding {
                         for (itemName, itemGroup) in itemGroups {
                             towers.compose(itemGroup, tables: tables, into: r.baseAddress!)
                             let value = Double(Vector.dot(l.baseAddress!, r.baseAddress!, d))
-                            terms.append(Reason(.featureGroup, value: value, subject: "\(userName)×\(itemName)"))
+                            terms.append(
+                                Reason(
+                                    .featureGroup, value: value, subject: "\(userName)×\(itemName)")
+                            )
                         }
                     }
                 }
             }
             let nearest = itemVectors.withUnsafeBufferPointer { vectors in
                 history(query).filter { $0 != item }.map { other in
-                    (other, Double(Vector.cosine(vectors.baseAddress! + other * d, vectors.baseAddress! + item * d, d)))
+                    (
+                        other,
+                        Double(
+                            Vector.cosine(
+                                vectors.baseAddress! + other * d, vectors.baseAddress! + item * d, d
+                            ))
+                    )
                 }
             }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-            let details = nearest.prefix(3).map { Reason(.similarLikedItem, value: $0.1, likedItem: $0.0) }
+            let details = nearest.prefix(3).map {
+                Reason(.similarLikedItem, value: $0.1, likedItem: $0.0)
+            }
             return Explanation(terms: terms.largestFirst(), details: Array(details))
         }
 
@@ -121,11 +144,13 @@ extension TripletEmbedding {
             for table in Table.allCases {
                 let values = try reader.readArray(of: Float.self)
                 guard values.count == towers.tableRows[table.rawValue] * towers.dimensions else {
-                    throw ArtifactError(.corrupt, "triplet-embedding: table \(table) has \(values.count) values")
+                    throw ArtifactError(
+                        .corrupt, "triplet-embedding: table \(table) has \(values.count) values")
                 }
                 tables.append(values)
             }
-            let minRating = Float(try reader.readDouble()), rated = try reader.readInt() == 1
+            let minRating = Float(try reader.readDouble())
+            let rated = try reader.readInt() == 1
             self.init(towers: towers, tables: tables, minRating: minRating, rated: rated)
         }
     }

@@ -22,37 +22,53 @@ extension TripletEmbedding {
             random = SeededGenerator(seed: seed)
             tables = []
             for table in Table.allCases {
-                tables.append(EmbeddingTable(
-                    rows: towers.tableRows[table.rawValue], dimensions: params.dimensions, std: params.initStd,
-                    optimizer: params.optimizer, learningRate: params.learningRate, random: &random
-                ))
+                tables.append(
+                    EmbeddingTable(
+                        rows: towers.tableRows[table.rawValue], dimensions: params.dimensions,
+                        std: params.initStd,
+                        optimizer: params.optimizer, learningRate: params.learningRate,
+                        random: &random
+                    ))
             }
-            var offsets = [0], positives: [Int32] = []
-            for user in 0 ..< dataset.userCount {
+            var offsets = [0]
+            var positives: [Int32] = []
+            for user in 0..<dataset.userCount {
                 let range = dataset.byUser.range(of: user)
-                let liked = range.filter { !dataset.hasRatings || Double(dataset.byUser.ratings[$0]) >= params.minRating }
+                let liked = range.filter {
+                    !dataset.hasRatings || Double(dataset.byUser.ratings[$0]) >= params.minRating
+                }
                 positives += Set(liked.map { dataset.byUser.columns[$0] }).sorted()
                 offsets.append(positives.count)
             }
             self.offsets = offsets
             self.positives = positives
-            let counts = (0 ..< dataset.itemCount).map { dataset.byItem.count(of: $0) }
-            sampler = NegativeSampler(params.negatives == .popularity ? .popularity : .uniform, counts: counts)
+            let counts = (0..<dataset.itemCount).map { dataset.byItem.count(of: $0) }
+            sampler = NegativeSampler(
+                params.negatives == .popularity ? .popularity : .uniform, counts: counts)
         }
 
-        func liked(_ user: Int) -> ArraySlice<Int32> { positives[offsets[user] ..< offsets[user + 1]] }
+        func liked(_ user: Int) -> ArraySlice<Int32> {
+            positives[offsets[user]..<offsets[user + 1]]
+        }
 
         func compose(_ parts: [Part], into target: UnsafeMutablePointer<Float>) {
             target.update(repeating: 0, count: params.dimensions)
-            for part in parts { tables[part.table.rawValue].add(row: part.row, scale: part.scale, into: target) }
+            for part in parts {
+                tables[part.table.rawValue].add(row: part.row, scale: part.scale, into: target)
+            }
         }
 
         /// Applies `gradient` (with respect to the tower output) to every part, plus L2 on each row.
-        mutating func apply(_ gradient: UnsafePointer<Float>, to parts: [Part], scratch: UnsafeMutablePointer<Float>) {
-            let d = params.dimensions, lambda = Float(params.regularization)
+        mutating func apply(
+            _ gradient: UnsafePointer<Float>, to parts: [Part], scratch: UnsafeMutablePointer<Float>
+        ) {
+            let d = params.dimensions
+            let lambda = Float(params.regularization)
             for part in parts {
                 tables[part.table.rawValue].values.withUnsafeBufferPointer { row in
-                    for f in 0 ..< d { scratch[f] = part.scale * gradient[f] + lambda * row[part.row * d + f] }
+                    for f in 0..<d {
+                        scratch[f] = part.scale * gradient[f] + lambda * row[part.row * d + f]
+                    }
                 }
                 tables[part.table.rawValue].update(row: part.row, gradient: scratch)
             }
@@ -65,19 +81,27 @@ extension TripletEmbedding {
         mutating func epoch() -> Double {
             let d = params.dimensions
             var buffer = [Float](repeating: 0, count: 6 * d)
-            var totalLoss = 0.0, triplets = 0
-            let users = (0 ..< towers.userCount).filter { offsets[$0 + 1] > offsets[$0] }.shuffled(using: &random)
+            var totalLoss = 0.0
+            var triplets = 0
+            let users = (0..<towers.userCount).filter { offsets[$0 + 1] > offsets[$0] }.shuffled(
+                using: &random)
             buffer.withUnsafeMutableBufferPointer { raw in
-                let u = raw.baseAddress!, positive = u + d, negative = u + 2 * d
-                let userGradient = u + 3 * d, itemGradient = u + 4 * d, scratch = u + 5 * d
+                let u = raw.baseAddress!
+                let positive = u + d
+                let negative = u + 2 * d
+                let userGradient = u + 3 * d
+                let itemGradient = u + 4 * d
+                let scratch = u + 5 * d
                 for user in users {
                     let history = liked(user).map(Int.init)
                     let userParts = towers.userParts(user, history: history)
                     compose(userParts, into: u)
                     userGradient.update(repeating: 0, count: d)
                     for item in history.shuffled(using: &random) {
-                        let negativeItem = sampleNegative(for: user, userVector: u, scratch: negative)
-                        let positiveParts = towers.itemParts(item), negativeParts = towers.itemParts(negativeItem)
+                        let negativeItem = sampleNegative(
+                            for: user, userVector: u, scratch: negative)
+                        let positiveParts = towers.itemParts(item)
+                        let negativeParts = towers.itemParts(negativeItem)
                         compose(positiveParts, into: positive)
                         compose(negativeParts, into: negative)
                         let margin = Double(Vector.dot(u, positive, d) - Vector.dot(u, negative, d))
@@ -87,12 +111,12 @@ extension TripletEmbedding {
                         for index in tables.indices { tables[index].advance() }
                         guard slope != 0 else { continue }
                         let delta = Float(slope)
-                        for f in 0 ..< d {
+                        for f in 0..<d {
                             userGradient[f] += delta * (positive[f] - negative[f])
                             itemGradient[f] = delta * u[f]
                         }
                         apply(itemGradient, to: positiveParts, scratch: scratch)
-                        for f in 0 ..< d { itemGradient[f] = -itemGradient[f] }
+                        for f in 0..<d { itemGradient[f] = -itemGradient[f] }
                         apply(itemGradient, to: negativeParts, scratch: scratch)
                     }
                     apply(userGradient, to: userParts, scratch: scratch)
@@ -113,10 +137,13 @@ extension TripletEmbedding {
         }
 
         /// A negative that is not among the user's positives (after a few tries, whatever was drawn).
-        mutating func sampleNegative(for user: Int, userVector: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> Int {
+        mutating func sampleNegative(
+            for user: Int, userVector: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>
+        ) -> Int {
             let positives = liked(user)
             func isPositive(_ item: Int) -> Bool {
-                var low = positives.startIndex, high = positives.endIndex
+                var low = positives.startIndex
+                var high = positives.endIndex
                 while low < high {
                     let middle = (low + high) / 2
                     if Int(positives[middle]) < item { low = middle + 1 } else { high = middle }
@@ -125,23 +152,26 @@ extension TripletEmbedding {
             }
             guard params.negatives == .hard else {
                 var item = sampler.sample(using: &random)
-                for _ in 0 ..< 10 where isPositive(item) { item = sampler.sample(using: &random) }
+                for _ in 0..<10 where isPositive(item) { item = sampler.sample(using: &random) }
                 return item
             }
-            var best = -1, bestScore = -Float.infinity
-            for _ in 0 ..< params.hardCandidates {
-                let item = Int.random(in: 0 ..< towers.itemCount, using: &random)
+            var best = -1
+            var bestScore = -Float.infinity
+            for _ in 0..<params.hardCandidates {
+                let item = Int.random(in: 0..<towers.itemCount, using: &random)
                 guard !isPositive(item) else { continue }
                 compose(towers.itemParts(item), into: scratch)
                 let score = Vector.dot(userVector, scratch, params.dimensions)
                 if score > bestScore { (best, bestScore) = (item, score) }
             }
-            return best >= 0 ? best : Int.random(in: 0 ..< towers.itemCount, using: &random)
+            return best >= 0 ? best : Int.random(in: 0..<towers.itemCount, using: &random)
         }
 
         /// The fitted model: the tables and the item tower's output for every item.
         func model() -> Model {
-            Model(towers: towers, tables: tables.map(\.values), minRating: Float(params.minRating), rated: rated)
+            Model(
+                towers: towers, tables: tables.map(\.values), minRating: Float(params.minRating),
+                rated: rated)
         }
     }
 }

@@ -29,50 +29,53 @@ public struct TripletEmbedding: CandidateGenerator {
         case hard
     }
 
-    /// The parameters under a `triplet-embedding` stage.
+    /// The parameters under a `triplet-embedding` stage. Each is declared, with its key, range
+    /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        /// `dimensions`: embedding size.
         public var dimensions = 64
-        /// `loss`: `bpr` or `triplet`.
         public var loss = Loss.bpr
-        /// `margin`: the hinge's margin (triplet).
         public var margin = 0.5
-        /// `negatives`: `uniform`, `popularity` or `hard`.
         public var negatives = Negatives.uniform
-        /// `hard-candidates`: draws per hard negative.
         public var hardCandidates = 10
-        /// `optimizer`: `adam` or `adagrad`.
         public var optimizer = OptimizerKind.adam
-        /// `learning-rate`: step size.
         public var learningRate = 0.002
-        /// `epochs`: passes over the positives.
         public var epochs = 20
-        /// `regularization`: L2 weight on the embeddings a step touches.
         public var regularization = 0.0001
-        /// `min-rating`: interactions rated at least this are positives.
         public var minRating = 4.0
-        /// `init-std`: standard deviation of the initial embeddings.
         public var initStd = 0.05
 
         public init() {}
 
-        public static var declarations: [ParameterDeclaration<Self>] {[
-            .init("dimensions", \.dimensions, .between(1, 4096), "embedding size of both towers"),
-            .init("loss", \.loss, "−ln σ(s⁺ − s⁻), or the hinge max(0, margin − s⁺ + s⁻)"),
-            .init("margin", \.margin, .positive, "the hinge's margin (triplet loss)"),
-            .init("negatives", \.negatives, "how negatives are drawn (popularity: ∝ count^0.75)"),
-            .init("hard-candidates", \.hardCandidates, .positive, "uniform draws per hard negative; the best-scoring non-positive wins"),
-            .init("optimizer", \.optimizer, "per-row optimiser"),
-            .init("learning-rate", \.learningRate, .positive, "step size"),
-            .init("epochs", \.epochs, .positive, "passes over the positives"),
-            .init("regularization", \.regularization, .nonNegative, "L2 weight on the embeddings each step touches"),
-            .init("min-rating", \.minRating, "interactions rated at least this are positives (all are without ratings)"),
-            .init("init-std", \.initStd, .positive, "standard deviation of the initial embeddings"),
-        ]}
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init(
+                    "dimensions", \.dimensions, .between(1, 4096), "embedding size of both towers"),
+                .init("loss", \.loss, "−ln σ(s⁺ − s⁻), or the hinge max(0, margin − s⁺ + s⁻)"),
+                .init("margin", \.margin, .positive, "the hinge's margin (triplet loss)"),
+                .init(
+                    "negatives", \.negatives, "how negatives are drawn (popularity: ∝ count^0.75)"),
+                .init(
+                    "hard-candidates", \.hardCandidates, .positive,
+                    "uniform draws per hard negative; the best-scoring non-positive wins"),
+                .init("optimizer", \.optimizer, "per-row optimiser"),
+                .init("learning-rate", \.learningRate, .positive, "step size"),
+                .init("epochs", \.epochs, .positive, "passes over the positives"),
+                .init(
+                    "regularization", \.regularization, .nonNegative,
+                    "L2 weight on the embeddings each step touches"),
+                .init(
+                    "min-rating", \.minRating,
+                    "interactions rated at least this are positives (all are without ratings)"),
+                .init(
+                    "init-std", \.initStd, .positive, "standard deviation of the initial embeddings"
+                ),
+            ]
+        }
     }
 
     public static let type = "triplet-embedding"
-    public static let summary = "Siamese user and item towers (ids + features) trained on (user, positive, negative) triplets."
+    public static let summary =
+        "Siamese user and item towers (ids + features) trained on (user, positive, negative) triplets."
     public static let usesSeed = true
     public static let capabilities: GeneratorCapabilities = [.similarItems]
 
@@ -85,9 +88,11 @@ public struct TripletEmbedding: CandidateGenerator {
 
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         var trainer = Trainer(params: params, dataset: data.dataset, seed: seed)
-        for epoch in 0 ..< params.epochs {
+        for epoch in 0..<params.epochs {
             let loss = trainer.epoch()
-            progress.report("epoch, mean loss \(String(format: "%.4f", loss))", done: epoch + 1, total: params.epochs)
+            progress.report(
+                "epoch, mean loss \(String(format: "%.4f", loss))", done: epoch + 1,
+                total: params.epochs)
         }
         return trainer.model()
     }

@@ -30,7 +30,10 @@ extension WeightedAverage {
                     }
                     let (normalized, factors) = normalize(nomination, statistics[source])
                     let value = weight * normalized
-                    contributions.append(Contribution(name: name, value: value, factors: factors + [Factor("weight", weight)]))
+                    contributions.append(
+                        Contribution(
+                            name: name, value: value, factors: factors + [Factor("weight", weight)])
+                    )
                     score += value
                 }
                 return Ranked(item: entry.item, score: score, contributions: contributions)
@@ -39,18 +42,25 @@ extension WeightedAverage {
             return ranked
         }
 
-        private func normalize(_ nomination: Nomination, _ statistics: Statistics) -> (Double, [Factor]) {
+        private func normalize(_ nomination: Nomination, _ statistics: Statistics) -> (
+            Double, [Factor]
+        ) {
             switch normalization {
             case .minMax:
                 let span = statistics.maximum - statistics.minimum
                 let value = span > 0 ? (nomination.score - statistics.minimum) / span : 1
                 return (value, [Factor("score", nomination.score), Factor("min-max", value)])
             case .zScore:
-                let value = statistics.deviation > 0 ? (nomination.score - statistics.mean) / statistics.deviation : 0
+                let value =
+                    statistics.deviation > 0
+                    ? (nomination.score - statistics.mean) / statistics.deviation : 0
                 return (value, [Factor("score", nomination.score), Factor("z-score", value)])
             case .reciprocalRank:
                 let value = 1 / (rankConstant + Double(nomination.rank))
-                return (value, [Factor("rank", Double(nomination.rank)), Factor("reciprocal-rank", value)])
+                return (
+                    value,
+                    [Factor("rank", Double(nomination.rank)), Factor("reciprocal-rank", value)]
+                )
             }
         }
 
@@ -67,14 +77,18 @@ extension WeightedAverage {
             sources = try reader.readStrings()
             weights = try reader.readArray(of: Double.self)
             let name = try reader.readString()
-            guard let normalization = Normalization(rawValue: name), weights.count == sources.count else {
-                throw ArtifactError(.corrupt, "weighted-average: unreadable normalisation '\(name)' or weights")
+            guard let normalization = Normalization(rawValue: name), weights.count == sources.count
+            else {
+                throw ArtifactError(
+                    .corrupt, "weighted-average: unreadable normalisation '\(name)' or weights")
             }
             self.normalization = normalization
             rankConstant = try reader.readDouble()
         }
 
-        init(sources: [String], weights: [Double], normalization: Normalization, rankConstant: Double) {
+        init(
+            sources: [String], weights: [Double], normalization: Normalization, rankConstant: Double
+        ) {
             self.sources = sources
             self.weights = weights
             self.normalization = normalization

@@ -15,22 +15,29 @@ public struct WeightedAverage: Ranker {
         case reciprocalRank = "reciprocal-rank"
     }
 
-    /// The parameters under a `weighted-average` ranker.
+    /// The parameters under a `weighted-average` ranker. Each is declared, with its key, range
+    /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        /// `normalization`: how raw scores are made comparable.
         public var normalization = Normalization.minMax
-        /// `rank-constant`: k in 1/(k + rank) for `reciprocal-rank`.
         public var rankConstant = 60.0
-        /// `weights`: stage name → weight; stages not listed weigh 1.
         public var weights: [String: Double] = [:]
 
         public init() {}
 
-        public static var declarations: [ParameterDeclaration<Self>] {[
-            .init("normalization", \.normalization, "how each stage's raw scores are made comparable"),
-            .init("rank-constant", \.rankConstant, .positive, "k in 1/(k + rank) for reciprocal-rank"),
-            .init("weights", \.weights, "the weight of each candidate stage's normalised score; stages not listed weigh 1"),
-        ]}
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init(
+                    "normalization", \.normalization,
+                    "how each stage's raw scores are made comparable"),
+                .init(
+                    "rank-constant", \.rankConstant, .positive,
+                    "k in 1/(k + rank) for reciprocal-rank"),
+                .init(
+                    "weights", \.weights,
+                    "the weight of each candidate stage's normalised score; stages not listed weigh 1"
+                ),
+            ]
+        }
     }
 
     public static let type = "weighted-average"
@@ -41,25 +48,32 @@ public struct WeightedAverage: Ranker {
     public static func make(_ params: Params, context: BuildContext) throws -> WeightedAverage {
         for (name, weight) in params.weights.sorted(by: { $0.key < $1.key }) {
             guard context.sourceNames.contains(name) else {
-                var message = "'weights' names '\(name)', which is not a candidate stage of pipeline '\(context.stageName)'"
+                var message =
+                    "'weights' names '\(name)', which is not a candidate stage of pipeline '\(context.stageName)'"
                 if let suggestion = closestMatch(to: name, in: context.sourceNames) {
                     message += ". Did you mean '\(suggestion)'?"
                 } else {
                     message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
                 }
-                throw ParameterError(keyPath: ["weights", name], message: message, isAboutKey: true)
+                throw ParameterError(
+                    keyPath: ["weights", name], message: message, isAboutKey: true)
             }
             guard weight.isFinite else {
-                throw ParameterError(keyPath: ["weights", name], message: "the weight of '\(name)' must be a finite number")
+                throw ParameterError(
+                    keyPath: ["weights", name],
+                    message: "the weight of '\(name)' must be a finite number")
             }
         }
-        return WeightedAverage(model: Model(
-            sources: context.sourceNames,
-            weights: context.sourceNames.map { params.weights[$0] ?? 1 },
-            normalization: params.normalization, rankConstant: params.rankConstant
-        ))
+        return WeightedAverage(
+            model: Model(
+                sources: context.sourceNames,
+                weights: context.sourceNames.map { params.weights[$0] ?? 1 },
+                normalization: params.normalization, rankConstant: params.rankConstant
+            ))
     }
 
     /// Nothing to learn: the model is the parameters.
-    public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model { model }
+    public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model {
+        model
+    }
 }

@@ -54,16 +54,25 @@ extension WeightedRating {
         /// v, R, C and m as details.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
             guard scores.indices.contains(item) else { return .none }
-            let v = votes[item], r = means[item], c = globalMean, m = minVotes
-            let terms = v + m > 0
-                ? [Reason(.modelTerm, value: v / (v + m) * r, subject: "own-mean-share"), Reason(.modelTerm, value: m / (v + m) * c, subject: "prior-share")]
+            let v = votes[item]
+            let r = means[item]
+            let c = globalMean
+            let m = minVotes
+            let terms =
+                v + m > 0
+                ? [
+                    Reason(.modelTerm, value: v / (v + m) * r, subject: "own-mean-share"),
+                    Reason(.modelTerm, value: m / (v + m) * c, subject: "prior-share"),
+                ]
                 : [Reason(.modelTerm, value: c, subject: "prior-share")]
-            return Explanation(terms: terms, details: [
-                Reason(.statistic, value: v, subject: "votes"),
-                Reason(.statistic, value: r, subject: "mean-rating"),
-                Reason(.statistic, value: c, subject: "global-mean-rating"),
-                Reason(.statistic, value: m, subject: "min-votes"),
-            ])
+            return Explanation(
+                terms: terms,
+                details: [
+                    Reason(.statistic, value: v, subject: "votes"),
+                    Reason(.statistic, value: r, subject: "mean-rating"),
+                    Reason(.statistic, value: c, subject: "global-mean-rating"),
+                    Reason(.statistic, value: m, subject: "min-votes"),
+                ])
         }
 
         /// Always nil: popularity serves every user, cold or not.
@@ -84,7 +93,9 @@ extension WeightedRating {
             let votes = try reader.readArray(of: Double.self)
             let means = try reader.readArray(of: Double.self)
             guard votes.count == means.count else {
-                throw ArtifactError(.corrupt, "weighted-rating: \(votes.count) vote counts but \(means.count) means")
+                throw ArtifactError(
+                    .corrupt, "weighted-rating: \(votes.count) vote counts but \(means.count) means"
+                )
             }
             self.init(votes: votes, means: means, globalMean: globalMean, minVotes: minVotes)
         }

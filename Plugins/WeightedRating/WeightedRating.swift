@@ -7,26 +7,34 @@ public import ShortlistCore
 /// rating over all votes and m the votes needed before an item's own mean dominates. With a
 /// half-life, each vote counts 0.5^(age/half-life), age measured from the newest vote.
 public struct WeightedRating: CandidateGenerator {
-    /// The parameters under a `weighted-rating` stage.
+    /// The parameters under a `weighted-rating` stage. Each is declared, with its key, range
+    /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        /// `min-votes`: m as an absolute vote count; overrides the quantile.
         public var minVotes: Double?
-        /// `min-votes-quantile`: m as this quantile of the rated items' vote counts.
         public var minVotesQuantile = 0.9
-        /// `half-life-days`: the age in days at which a vote counts half; unset means no decay.
         public var halfLifeDays: Double?
 
         public init() {}
 
-        public static var declarations: [ParameterDeclaration<Self>] {[
-            .init("min-votes", \.minVotes, .nonNegative, "m as an absolute vote count; when set, min-votes-quantile is not used", unset: "unset"),
-            .init("min-votes-quantile", \.minVotesQuantile, .between(0, 1), "m as this quantile of the rated items' vote counts"),
-            .init("half-life-days", \.halfLifeDays, .positive, "votes this many days older than the newest count half", unset: "no decay"),
-        ]}
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init(
+                    "min-votes", \.minVotes, .nonNegative,
+                    "m as an absolute vote count; when set, min-votes-quantile is not used",
+                    unset: "unset"),
+                .init(
+                    "min-votes-quantile", \.minVotesQuantile, .between(0, 1),
+                    "m as this quantile of the rated items' vote counts"),
+                .init(
+                    "half-life-days", \.halfLifeDays, .positive,
+                    "votes this many days older than the newest count half", unset: "no decay"),
+            ]
+        }
     }
 
     public static let type = "weighted-rating"
-    public static let summary = "Popularity by IMDB weighted rating v/(v+m)·R + m/(v+m)·C, optionally decayed by age."
+    public static let summary =
+        "Popularity by IMDB weighted rating v/(v+m)·R + m/(v+m)·C, optionally decayed by age."
 
     let params: Params
 
@@ -44,9 +52,11 @@ public struct WeightedRating: CandidateGenerator {
         let decay: Double? = params.halfLifeDays.map { log(2) / ($0 * 86_400) }
         var votes = [Double](repeating: 0, count: dataset.itemCount)
         var means = [Double](repeating: 0, count: dataset.itemCount)
-        var totalWeight = 0.0, totalRating = 0.0
-        for item in 0 ..< dataset.itemCount {
-            var weight = 0.0, rating = 0.0
+        var totalWeight = 0.0
+        var totalRating = 0.0
+        for item in 0..<dataset.itemCount {
+            var weight = 0.0
+            var rating = 0.0
             for entry in byItem.range(of: item) {
                 let w = decay.map { exp(-$0 * Double(newest - byItem.timestamps[entry])) } ?? 1
                 weight += w

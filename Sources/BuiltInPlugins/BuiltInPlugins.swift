@@ -1,7 +1,7 @@
 import ContentTFIDFPlugin
+import MatrixFactorizationPlugin
 public import ShortlistCore
 import TripletEmbeddingPlugin
-import MatrixFactorizationPlugin
 import WeightedAveragePlugin
 import WeightedRatingPlugin
 

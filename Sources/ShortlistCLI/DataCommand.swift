@@ -8,7 +8,8 @@ struct DataCommand: ParsableCommand {
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch a public dataset (movielens-100k) into a data folder; does nothing if it is there."
+            abstract:
+                "Fetch a public dataset (movielens-100k) into a data folder; does nothing if it is there."
         )
 
         @Argument(help: "The dataset: movielens-100k.")
@@ -19,8 +20,10 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             try Terminal.run {
-                let fetched = try DatasetFetcher.fetch(name, into: into, progress: Terminal.progress("fetching \(name)"))
-                Terminal.log(fetched ? "fetched \(name) into \(into)" : "\(name) is already in \(into)")
+                let fetched = try DatasetFetcher.fetch(
+                    name, into: into, progress: Terminal.progress("fetching \(name)"))
+                Terminal.log(
+                    fetched ? "fetched \(name) into \(into)" : "\(name) is already in \(into)")
             }
         }
     }

@@ -6,7 +6,8 @@ import ShortlistPipeline
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit a pipeline on the training part of a split and score every stage on the held-out part."
+        abstract:
+            "Fit a pipeline on the training part of a split and score every stage on the held-out part."
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -21,13 +22,17 @@ struct Evaluate: ParsableCommand {
     @Option(name: .short, help: "The cut-off K of the top-K metrics.")
     var k = 10
 
-    @Option(help: "Held-out interactions rated at least this are relevant (data without ratings: all are).")
+    @Option(
+        help:
+            "Held-out interactions rated at least this are relevant (data without ratings: all are)."
+    )
     var threshold = 4.0
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write every evaluated user's top K as TSV (user, item, rank, score) to this file.")
+    @Option(
+        help: "Write every evaluated user's top K as TSV (user, item, rank, score) to this file.")
     var saveRecommendations: String?
 
     @Option(help: "Write the split's train.tsv and test.tsv into this folder, then stop.")
@@ -40,25 +45,36 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let workspace = try Workspace(
-                path: file.path, registry: builtInPlugins, log: { Terminal.log($0) }, progress: { Terminal.progress($0) }
+                path: file.path, registry: builtInPlugins, log: { Terminal.log($0) },
+                progress: { Terminal.progress($0) }
             )
             let spec = try SplitSpec(parsing: split)
             let split = try Split(try workspace.loadDataset(), spec)
             if let folder = exportSplit {
                 try split.export(to: folder)
-                Terminal.log("wrote \(folder)/train.tsv and \(folder)/test.tsv (\(split.train.interactionCount) and \(split.testCount) interactions)")
+                Terminal.log(
+                    "wrote \(folder)/train.tsv and \(folder)/test.tsv (\(split.train.interactionCount) and \(split.testCount) interactions)"
+                )
                 return
             }
-            let pipeline = try workspace.prepare(pipeline: file.pipeline, dataset: split.train, reuseArtifacts: false)
+            let pipeline = try workspace.prepare(
+                pipeline: file.pipeline, dataset: split.train, reuseArtifacts: false)
             var saved = saveRecommendations == nil ? "" : tsvHeader
-            let report = Evaluator.evaluate(pipeline, split: split, splitName: spec.description, k: k, threshold: threshold) { user, items in
-                if saveRecommendations != nil { saved += tsvRows(pipeline, user: pipeline.dataset.userIDs[user], items: items) }
+            let report = Evaluator.evaluate(
+                pipeline, split: split, splitName: spec.description, k: k, threshold: threshold
+            ) { user, items in
+                if saveRecommendations != nil {
+                    saved += tsvRows(pipeline, user: pipeline.dataset.userIDs[user], items: items)
+                }
             }
             if let path = saveRecommendations {
                 do {
                     try saved.write(toFile: path, atomically: true, encoding: .utf8)
                 } catch {
-                    throw DataError(.unwritable, "cannot write the recommendations: \(error.localizedDescription)", file: path)
+                    throw DataError(
+                        .unwritable,
+                        "cannot write the recommendations: \(error.localizedDescription)",
+                        file: path)
                 }
             }
             switch format {
@@ -70,35 +86,56 @@ struct Evaluate: ParsableCommand {
 
     private func render(_ report: EvaluationReport) -> String {
         let k = report.k
-        func f(_ value: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", value) }
+        func f(_ value: Double, _ digits: Int = 4) -> String {
+            String(format: "%.\(digits)f", value)
+        }
         func row(_ cells: [String], _ widths: [Int]) -> String {
-            String(zip(cells, widths).map { Format.padded($0, $1) }.joined(separator: " ").reversed().drop { $0 == " " }.reversed())
+            String(
+                zip(cells, widths).map { Format.padded($0, $1) }.joined(separator: " ").reversed()
+                    .drop { $0 == " " }.reversed())
         }
         var lines = [
             "Evaluation of pipeline '\(report.pipeline)' on split \(report.split), K = \(k), relevant = "
-                + (report.relevanceThreshold.map { "held-out rating ≥ \(Format.number($0))" } ?? "every held-out interaction (the data has no ratings)"),
+                + (report.relevanceThreshold.map { "held-out rating ≥ \(Format.number($0))" }
+                    ?? "every held-out interaction (the data has no ratings)"),
             "users evaluated \(report.usersEvaluated), skipped \(report.usersSkipped) (no relevant held-out item); \(report.testInteractions) held-out interactions",
         ]
         if !report.ratingPredictors.isEmpty {
             lines += ["", row(["rating prediction", "RMSE", "MAE", "ratings"], [24, 8, 8, 8])]
             for p in report.ratingPredictors {
-                lines.append(row(["  " + p.stage, f(p.rmse), f(p.mae), String(p.count)], [24, 8, 8, 8]))
+                lines.append(
+                    row(["  " + p.stage, f(p.rmse), f(p.mae), String(p.count)], [24, 8, 8, 8]))
             }
         }
         let widths = [22, 22, 6, 9, 8, 8, 8, 8, 8, 9, 9]
-        lines += ["", row(["candidate stage", "type", "limit", "recall@L", "P@\(k)", "R@\(k)", "NDCG@\(k)", "MAP@\(k)", "HR@\(k)", "fit s", "serve ms"], widths)]
+        lines += [
+            "",
+            row(
+                [
+                    "candidate stage", "type", "limit", "recall@L", "P@\(k)", "R@\(k)", "NDCG@\(k)",
+                    "MAP@\(k)", "HR@\(k)", "fit s", "serve ms",
+                ], widths),
+        ]
         for g in report.generators {
-            lines.append(row([
-                "  " + g.stage, g.type, String(g.limit), f(g.recallAtLimit), f(g.topK.precision), f(g.topK.recall),
-                f(g.topK.ndcg), f(g.topK.map), f(g.topK.hitRate), g.fitSeconds.map { f($0, 3) } ?? "reused", f(g.serveMilliseconds, 3),
-            ], widths))
+            lines.append(
+                row(
+                    [
+                        "  " + g.stage, g.type, String(g.limit), f(g.recallAtLimit),
+                        f(g.topK.precision), f(g.topK.recall),
+                        f(g.topK.ndcg), f(g.topK.map), f(g.topK.hitRate),
+                        g.fitSeconds.map { f($0, 3) } ?? "reused", f(g.serveMilliseconds, 3),
+                    ], widths))
         }
         lines.append(row(["union of candidates", "", "", f(report.unionRecall)], widths))
         let final = report.final
-        lines.append(row([
-            "final list", "", "", "", f(final.precision), f(final.recall), f(final.ndcg), f(final.map), f(final.hitRate),
-            report.rankerFitSeconds.map { f($0, 3) } ?? "reused", f(report.recommendMilliseconds, 3),
-        ], widths))
+        lines.append(
+            row(
+                [
+                    "final list", "", "", "", f(final.precision), f(final.recall), f(final.ndcg),
+                    f(final.map), f(final.hitRate),
+                    report.rankerFitSeconds.map { f($0, 3) } ?? "reused",
+                    f(report.recommendMilliseconds, 3),
+                ], widths))
         lines += [
             "",
             "catalogue coverage \(f(report.coverage)), mean popularity rank of recommended items \(f(report.meanPopularityRank, 1)); serve ms of the final list = one whole recommendation on one thread",

@@ -35,14 +35,17 @@ struct Explain: ParsableCommand {
             let explanation = try pipeline.explain(userID: user, itemID: item, n: n)
             switch format {
             case .table: print(render(explanation, pipeline))
-            case .json: print(try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user)))
+            case .json:
+                print(try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user)))
             }
         }
     }
 
     private func render(_ explanation: ItemExplanation, _ pipeline: FittedPipeline) -> String {
         let (id, title) = pipeline.describe(explanation.item)
-        var lines = ["Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(Words.user(explanation.trace.user)))"]
+        var lines = [
+            "Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(Words.user(explanation.trace.user)))"
+        ]
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
         lines.append("")
         lines.append("candidate stages:")
@@ -53,22 +56,32 @@ struct Explain: ParsableCommand {
             } else if let reason = stage.unavailable {
                 line += "nominated nothing — \(Words.unavailable(reason))"
             } else if let rank = stage.rank {
-                line += stage.isNominated ? "nominated at rank \(rank)" : "ranked \(rank), beyond its limit: not nominated"
+                line +=
+                    stage.isNominated
+                    ? "nominated at rank \(rank)"
+                    : "ranked \(rank), beyond its limit: not nominated"
                 if let score = stage.score { line += ", score \(Format.number(score))" }
             } else {
                 line += "does not score this item for this user"
             }
             lines.append(line)
-            if !stage.explanation.isEmpty { lines.append("      " + Words.explanation(stage.explanation, keep: 5, in: pipeline)) }
+            if !stage.explanation.isEmpty {
+                lines.append("      " + Words.explanation(stage.explanation, keep: 5, in: pipeline))
+            }
         }
         if let ranked = explanation.ranked {
             lines.append("")
-            lines.append("ranker \(pipeline.rankerType): " + ranked.contributions.map(Format.contribution).joined(separator: " + ") + " = \(Format.number(ranked.score))")
+            lines.append(
+                "ranker \(pipeline.rankerType): "
+                    + ranked.contributions.map(Format.contribution).joined(separator: " + ")
+                    + " = \(Format.number(ranked.score))")
         }
         return lines.joined(separator: "\n")
     }
 
-    private func verdict(_ outcome: ItemExplanation.Outcome, _ explanation: ItemExplanation) -> String {
+    private func verdict(_ outcome: ItemExplanation.Outcome, _ explanation: ItemExplanation)
+        -> String
+    {
         switch outcome {
         case .recommended(let rank):
             "recommended at rank \(rank) of \(explanation.trace.resultCount)"
@@ -116,8 +129,10 @@ struct ItemExplanationOutput: Encodable {
         }
         stages = explanation.stages.map {
             StageOutput(
-                stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score, nominated: $0.isNominated,
-                explanation: $0.explanation.isEmpty ? nil : ExplanationOutput($0.explanation, pipeline),
+                stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score,
+                nominated: $0.isNominated,
+                explanation: $0.explanation.isEmpty
+                    ? nil : ExplanationOutput($0.explanation, pipeline),
                 unavailable: $0.unavailable.map(UnavailableOutput.init)
             )
         }

@@ -21,7 +21,8 @@ enum Format {
     /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)`.
     static func contribution(_ contribution: Contribution) -> String {
         guard !contribution.factors.isEmpty else { return "\(contribution.name) 0 (not nominated)" }
-        let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(separator: " · ")
+        let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(
+            separator: " · ")
         return "\(contribution.name) \(number(contribution.value)) (\(factors))"
     }
 }
@@ -33,7 +34,8 @@ enum Words {
         switch status {
         case .unknown: "unknown user: no history"
         case .noHistory: "known user with no history"
-        case .history(let interactions): "known user with \(interactions) interaction\(interactions == 1 ? "" : "s")"
+        case .history(let interactions):
+            "known user with \(interactions) interaction\(interactions == 1 ? "" : "s")"
         }
     }
 
@@ -43,7 +45,8 @@ enum Words {
         case .unknownUser: "it needs a user it was fitted on and this id is unknown"
         case .noHistory: "it needs a history and this user has none"
         case .userNotFitted: "it needs a fitted user and this user had no interactions to fit"
-        case .nothingLiked(let threshold): "it needs items the user liked and none is rated at least \(Format.number(threshold))"
+        case .nothingLiked(let threshold):
+            "it needs items the user liked and none is rated at least \(Format.number(threshold))"
         case .noPositiveScore: "no item the filters allow scores above zero for this user"
         case .allExcluded: "every item it would nominate is excluded by the filters"
         }
@@ -52,11 +55,14 @@ enum Words {
     /// `because you liked Star Wars (1977) 0.0535`, `shares 'genre:comedy' with Being There (1979) 0.0777`.
     static func reason(_ reason: Reason, in pipeline: FittedPipeline) -> String {
         let liked = reason.likedItem.map { pipeline.describe($0).title }
-        let subject = (reason.subject ?? "").replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "×", with: " × ")
+        let subject = (reason.subject ?? "").replacingOccurrences(of: "-", with: " ")
+            .replacingOccurrences(of: "×", with: " × ")
         let value = Format.number(reason.value)
         switch reason.kind {
         case .likedItem: return "because you liked \(liked ?? "an item") \(value)"
-        case .sharedTerm: return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "") + " \(value)"
+        case .sharedTerm:
+            return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "")
+                + " \(value)"
         case .similarLikedItem: return "close to \(liked ?? "an item") you liked (cosine \(value))"
         default: return "\(subject.isEmpty ? reason.kind.rawValue : subject) \(value)"
         }
@@ -64,7 +70,9 @@ enum Words {
 
     /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that
     /// add up to the stage's score (the `keep` largest, the rest folded), then the details.
-    static func explanation(_ explanation: Explanation, keep: Int, in pipeline: FittedPipeline) -> String {
+    static func explanation(_ explanation: Explanation, keep: Int, in pipeline: FittedPipeline)
+        -> String
+    {
         let shown = explanation.keepingTop(keep)
         var text = shown.terms.map { reason($0, in: pipeline) }.joined(separator: " + ")
         if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
@@ -154,6 +162,9 @@ struct StageOutput: Encodable {
 /// Pretty, key-sorted JSON of any encodable value.
 func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting =
+        pretty
+        ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        : [.sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -17,7 +17,9 @@ struct Recommend: ParsableCommand {
     @Option(help: "The external id of the user to recommend to.")
     var user: String?
 
-    @Option(help: "Batch mode: 'all' for every user in the dataset, or a file with one user id per line.")
+    @Option(
+        help:
+            "Batch mode: 'all' for every user in the dataset, or a file with one user id per line.")
     var users: String?
 
     @Option(name: .short, help: "How many items to return (default: the pipeline's n).")
@@ -54,9 +56,15 @@ struct Recommend: ParsableCommand {
         let (items, trace) = pipeline.recommendWithTrace(userID: user, n: n)
         switch format ?? .table {
         case .table:
-            print(RecommendationTable(pipeline: pipeline, user: user, items: items, trace: trace).render(explain: explain))
+            print(
+                RecommendationTable(pipeline: pipeline, user: user, items: items, trace: trace)
+                    .render(explain: explain))
         case .json:
-            print(try json(RecommendationOutput(pipeline: pipeline, user: user, items: items, trace: trace, explain: explain)))
+            print(
+                try json(
+                    RecommendationOutput(
+                        pipeline: pipeline, user: user, items: items, trace: trace, explain: explain
+                    )))
         case .tsv:
             print(tsvHeader + tsvRows(pipeline, user: user, items: items), terminator: "")
         case .jsonl:
@@ -72,7 +80,9 @@ struct Recommend: ParsableCommand {
             guard let text = try? String(contentsOfFile: users, encoding: .utf8) else {
                 throw DataError(.missingFile, "cannot read the user list", file: users)
             }
-            ids = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            ids = text.split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
         }
         let start = Date()
         let results = pipeline.recommendAll(ids, n: n)
@@ -80,10 +90,14 @@ struct Recommend: ParsableCommand {
         var output = ""
         if (format ?? .tsv) == .tsv {
             output = tsvHeader
-            for (user, items) in zip(ids, results) { output += tsvRows(pipeline, user: user, items: items) }
+            for (user, items) in zip(ids, results) {
+                output += tsvRows(pipeline, user: user, items: items)
+            }
         } else {
             for (user, items) in zip(ids, results) {
-                output += try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false) + "\n"
+                output +=
+                    try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false)
+                    + "\n"
             }
         }
         FileHandle.standardOutput.write(Data(output.utf8))

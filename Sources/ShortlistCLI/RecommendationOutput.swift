@@ -25,7 +25,9 @@ struct BatchLine: Encodable {
 
     init(pipeline: FittedPipeline, user: String, items: [Ranked]) {
         self.user = user
-        recommendations = items.enumerated().map { Item(item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score) }
+        recommendations = items.enumerated().map {
+            Item(item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score)
+        }
     }
 }
 
@@ -75,13 +77,18 @@ struct RecommendationOutput: Encodable {
             let stages = pipeline.stages.enumerated().map { source, stage in
                 let nomination = entry?.nomination(by: source)
                 return StageOutput(
-                    stage: stage.name, type: stage.type, rank: nomination?.rank, score: nomination?.score,
+                    stage: stage.name, type: stage.type, rank: nomination?.rank,
+                    score: nomination?.score,
                     nominated: nomination != nil,
-                    explanation: explain && nomination != nil ? ExplanationOutput(stage.model.explain(item: ranked.item, for: query), pipeline) : nil
+                    explanation: explain && nomination != nil
+                        ? ExplanationOutput(
+                            stage.model.explain(item: ranked.item, for: query), pipeline) : nil
                 )
             }
             let (id, title) = pipeline.describe(ranked.item)
-            return Item(rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages, contributions: ranked.contributions)
+            return Item(
+                rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages,
+                contributions: ranked.contributions)
         }
     }
 }

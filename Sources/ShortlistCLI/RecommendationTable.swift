@@ -11,40 +11,60 @@ struct RecommendationTable {
 
     func render(explain: Bool) -> String {
         var lines: [String] = []
-        lines.append("Recommendations for user \(user) from pipeline '\(pipeline.name)' (\(Words.user(trace.user)))")
+        lines.append(
+            "Recommendations for user \(user) from pipeline '\(pipeline.name)' (\(Words.user(trace.user)))"
+        )
         let filters = trace.filters.map { "\($0.name) removed \($0.excludedCount)" }
         lines.append("filters: \(filters.isEmpty ? "none" : filters.joined(separator: ", "))")
         for step in trace.generators {
-            var line = "stage \(step.name) (\(step.type)): nominated \(step.candidates.count) of limit \(step.limit)"
+            var line =
+                "stage \(step.name) (\(step.type)): nominated \(step.candidates.count) of limit \(step.limit)"
             if let reason = step.unavailable { line += " — nothing: \(Words.unavailable(reason))" }
             lines.append(line)
         }
-        lines.append("ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the top \(items.count)")
+        lines.append(
+            "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the top \(items.count)"
+        )
         lines.append("")
         let titleWidth = 44
-        var header = "  #  " + Format.padded("item", 6) + " " + Format.padded("title", titleWidth) + " " + Format.padded("score", 8)
-        for stage in pipeline.stages { header += "  " + Format.padded(Format.truncated(stage.name, 16), 16) }
+        var header =
+            "  #  " + Format.padded("item", 6) + " " + Format.padded("title", titleWidth) + " "
+            + Format.padded("score", 8)
+        for stage in pipeline.stages {
+            header += "  " + Format.padded(Format.truncated(stage.name, 16), 16)
+        }
         lines.append(header)
         let query = pipeline.query(forUserID: user)
         for (rank, ranked) in items.enumerated() {
             let (id, title) = pipeline.describe(ranked.item)
-            var line = String(format: "%3d  ", rank + 1) + Format.padded(id, 6) + " "
-                + Format.padded(Format.truncated(title, titleWidth), titleWidth) + " " + Format.padded(Format.number(ranked.score), 8)
+            var line =
+                String(format: "%3d  ", rank + 1) + Format.padded(id, 6) + " "
+                + Format.padded(Format.truncated(title, titleWidth), titleWidth) + " "
+                + Format.padded(Format.number(ranked.score), 8)
             let entry = trace.pool.entry(for: ranked.item)
             for source in pipeline.stages.indices {
-                let cell = entry?.nomination(by: source).map { "#\($0.rank) \(Format.number($0.score))" } ?? "–"
+                let cell =
+                    entry?.nomination(by: source).map { "#\($0.rank) \(Format.number($0.score))" }
+                    ?? "–"
                 line += "  " + Format.padded(cell, 16)
             }
             lines.append(line)
             guard explain else { continue }
-            lines.append("       ranker: " + ranked.contributions.map(Format.contribution).joined(separator: " + ") + " = \(Format.number(ranked.score))")
-            for (source, stage) in pipeline.stages.enumerated() where entry?.nomination(by: source) != nil {
+            lines.append(
+                "       ranker: "
+                    + ranked.contributions.map(Format.contribution).joined(separator: " + ")
+                    + " = \(Format.number(ranked.score))")
+            for (source, stage) in pipeline.stages.enumerated()
+            where entry?.nomination(by: source) != nil {
                 let explanation = stage.model.explain(item: ranked.item, for: query)
                 if !explanation.isEmpty {
-                    lines.append("       \(stage.name): " + Words.explanation(explanation, keep: 5, in: pipeline))
+                    lines.append(
+                        "       \(stage.name): "
+                            + Words.explanation(explanation, keep: 5, in: pipeline))
                 }
             }
         }
-        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
+        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(
+            separator: "\n")
     }
 }

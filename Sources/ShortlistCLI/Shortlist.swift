@@ -5,7 +5,10 @@ struct Shortlist: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shortlist",
         abstract: "Two-stage recommendation pipelines declared in YAML, with explanations.",
-        subcommands: [Recommend.self, Explain.self, Similar.self, Evaluate.self, Validate.self, Plugins.self, DataCommand.self]
+        subcommands: [
+            Recommend.self, Explain.self, Similar.self, Evaluate.self, Validate.self, Plugins.self,
+            DataCommand.self,
+        ]
     )
 }
 

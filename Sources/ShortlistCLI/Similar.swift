@@ -50,18 +50,29 @@ struct Similar: ParsableCommand {
             }
             let stages = pipeline.stages.filter { stage == nil || $0.name == stage }
             if let stage, stages.isEmpty {
-                throw DataError(.badRequest, "pipeline '\(pipeline.name)' has no candidate stage named '\(stage)'; its stages are \(pipeline.stages.map(\.name).joined(separator: ", "))")
+                throw DataError(
+                    .badRequest,
+                    "pipeline '\(pipeline.name)' has no candidate stage named '\(stage)'; its stages are \(pipeline.stages.map(\.name).joined(separator: ", "))"
+                )
             }
             let lists = stages.compactMap { stage -> StageList? in
-                guard stage.capabilities.contains(.similarItems), let similar = stage.model.similarItems(to: index, limit: n) else { return nil }
+                guard stage.capabilities.contains(.similarItems),
+                    let similar = stage.model.similarItems(to: index, limit: n)
+                else { return nil }
                 let entries = similar.map {
-                    StageList.Entry(item: pipeline.dataset.itemIDs[$0.item], title: pipeline.describe($0.item).title, similarity: $0.score)
+                    StageList.Entry(
+                        item: pipeline.dataset.itemIDs[$0.item],
+                        title: pipeline.describe($0.item).title, similarity: $0.score)
                 }
                 return StageList(stage: stage.name, type: stage.type, similar: entries)
             }
             guard !lists.isEmpty else {
-                let capable = builtInPlugins.generatorTypes(with: .similarItems).joined(separator: ", ")
-                throw DataError(.badRequest, "no candidate stage of pipeline '\(pipeline.name)' can list similar items (these plugin types can: \(capable))")
+                let capable = builtInPlugins.generatorTypes(with: .similarItems).joined(
+                    separator: ", ")
+                throw DataError(
+                    .badRequest,
+                    "no candidate stage of pipeline '\(pipeline.name)' can list similar items (these plugin types can: \(capable))"
+                )
             }
             switch format {
             case .json:
@@ -72,8 +83,10 @@ struct Similar: ParsableCommand {
                     lines.append("")
                     lines.append("\(list.stage) (\(list.type)):")
                     for (rank, entry) in list.similar.enumerated() {
-                        lines.append(String(format: "%3d  ", rank + 1) + Format.padded(entry.item, 6) + " "
-                            + Format.padded(Format.truncated(entry.title, 44), 44) + " " + Format.number(entry.similarity))
+                        lines.append(
+                            String(format: "%3d  ", rank + 1) + Format.padded(entry.item, 6) + " "
+                                + Format.padded(Format.truncated(entry.title, 44), 44) + " "
+                                + Format.number(entry.similarity))
                     }
                 }
                 print(lines.joined(separator: "\n"))

@@ -65,8 +65,10 @@ private final class ProgressLine: @unchecked Sendable {
         if let total, total > 0 {
             let width = 24
             let filled = min(width, done * width / total)
-            line = "\(title): \(step) [\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
+            line =
+                "\(title): \(step) [\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
         }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
+        FileHandle.standardError.write(
+            Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
     }
 }

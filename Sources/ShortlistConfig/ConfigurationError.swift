@@ -41,7 +41,10 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public var sourceLine: String?
 
     /// An error.
-    public init(_ code: Code, file: String, line: Int? = nil, column: Int? = nil, message: String, sourceLine: String? = nil) {
+    public init(
+        _ code: Code, file: String, line: Int? = nil, column: Int? = nil, message: String,
+        sourceLine: String? = nil
+    ) {
         self.code = code
         self.file = file
         self.line = line

@@ -42,7 +42,9 @@ final class DecodingSession {
     }
 
     /// Throws for a key given twice in one mapping, naming what it is (`key`, `pipeline name`).
-    func checkNoDuplicates(in mapping: Mapping, noun: String = "key", context: String) throws(ConfigurationError) {
+    func checkNoDuplicates(in mapping: Mapping, noun: String = "key", context: String)
+        throws(ConfigurationError)
+    {
         var first: [String: Mark] = [:]
         for entry in mapping.entries {
             if let earlier = first[entry.key] {
@@ -88,7 +90,9 @@ struct NodeDecoder: Decoder {
     func child(forKey key: String) throws(ConfigurationError) -> NodeDecoder? {
         guard case .mapping(let mapping) = node else { throw typeError(expected: "a mapping") }
         session.markRead(key, in: mapping)
-        return mapping.entry(key).map { child($0.value, context: "'\(key)' in \(context)", key: NamedKey(stringValue: key)) }
+        return mapping.entry(key).map {
+            child($0.value, context: "'\(key)' in \(context)", key: NamedKey(stringValue: key))
+        }
     }
 
     func child(_ node: Node, context: String, key: any CodingKey) -> NodeDecoder {
@@ -96,7 +100,9 @@ struct NodeDecoder: Decoder {
     }
 
     func typeError(expected: String) -> ConfigurationError {
-        session.source.error(.typeMismatch, at: node.mark, "\(context) expects \(expected), found \(node.foundDescription)")
+        session.source.error(
+            .typeMismatch, at: node.mark,
+            "\(context) expects \(expected), found \(node.foundDescription)")
     }
 
     /// Decodes the node as `T`, converting scalars strictly: any fixed-width integer through
@@ -119,12 +125,16 @@ struct NodeDecoder: Decoder {
 
     /// `value` as `T`, which the caller has established it is.
     private func cast<T>(_ value: Any) throws(ConfigurationError) -> T {
-        guard let typed = value as? T else { throw typeError(expected: "a value of type \(T.self)") }
+        guard let typed = value as? T else {
+            throw typeError(expected: "a value of type \(T.self)")
+        }
         return typed
     }
 
     private func scalarText(expected: String) throws(ConfigurationError) -> String {
-        guard case .scalar(let scalar) = node, !scalar.isNull else { throw typeError(expected: expected) }
+        guard case .scalar(let scalar) = node, !scalar.isNull else {
+            throw typeError(expected: expected)
+        }
         return scalar.value
     }
 
@@ -144,7 +154,8 @@ struct NodeDecoder: Decoder {
         }
         guard let value = I(exactly: number) else {
             throw session.source.error(
-                .typeMismatch, at: node.mark, "\(context) expects an integer from \(I.min) to \(I.max), found '\(text)'"
+                .typeMismatch, at: node.mark,
+                "\(context) expects an integer from \(I.min) to \(I.max), found '\(text)'"
             )
         }
         return value
@@ -152,7 +163,8 @@ struct NodeDecoder: Decoder {
 
     private func decodeNumber() throws(ConfigurationError) -> Double {
         let text = try scalarText(expected: "a number")
-        guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+        guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite
+        else {
             throw typeError(expected: "a number")
         }
         return value
@@ -175,7 +187,9 @@ struct NodeDecoder: Decoder {
         let text = try scalarText(expected: expected)
         if let value = C(rawValue: text) { return value }
         var message = "\(context) expects \(expected), found '\(text)'"
-        if let suggestion = closestMatch(to: text, in: choices) { message += ". Did you mean '\(suggestion)'?" }
+        if let suggestion = closestMatch(to: text, in: choices) {
+            message += ". Did you mean '\(suggestion)'?"
+        }
         throw session.source.error(.typeMismatch, at: node.mark, message)
     }
 }
@@ -213,22 +227,34 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         decoder.session.markRead(key.stringValue, in: mapping)
         guard let entry = mapping.entry(key.stringValue) else {
             throw decoder.session.source.error(
-                .missingKey, at: mapping.mark, "missing required key '\(key.stringValue)' in \(decoder.context)"
+                .missingKey, at: mapping.mark,
+                "missing required key '\(key.stringValue)' in \(decoder.context)"
             )
         }
-        return decoder.child(entry.value, context: "'\(key.stringValue)' in \(decoder.context)", key: key)
+        return decoder.child(
+            entry.value, context: "'\(key.stringValue)' in \(decoder.context)", key: key)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try child(key).decode(type)
+    }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).decode(type) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).decode(type) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decode(type) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try child(key).decode(type)
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try child(key).decode(type)
+    }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try child(key).decode(type) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).decode(type) }
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).decode(type) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try child(key).decode(type) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try child(key).decode(type)
+    }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
 
@@ -277,11 +303,15 @@ private struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: Int64.Type) throws -> Int64 { try next().decode(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decode(type) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try next().container(keyedBy: type)
     }
 
-    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try next().unkeyedContainer()
+    }
     mutating func superDecoder() throws -> any Decoder { try next() }
 }
 

@@ -8,16 +8,22 @@ extension PipelinesFile {
     /// Reads and checks a pipelines file, building every plugin it names.
     ///
     /// Relative paths inside the file are resolved against the file's folder.
-    public static func load(path: String, registry: PluginRegistry) throws(ConfigurationError) -> PipelinesFile {
+    public static func load(path: String, registry: PluginRegistry) throws(ConfigurationError)
+        -> PipelinesFile
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
-            throw ConfigurationError(.unreadable, file: path, message: "the pipelines file \(reason)")
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw ConfigurationError(
+                .unreadable, file: path, message: "the pipelines file \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(.unreadable, file: path, message: "the pipelines file is not UTF-8 text")
+            throw ConfigurationError(
+                .unreadable, file: path, message: "the pipelines file is not UTF-8 text")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        return try parse(text, name: path, baseDirectory: folder.isEmpty ? "." : folder, registry: registry)
+        return try parse(
+            text, name: path, baseDirectory: folder.isEmpty ? "." : folder, registry: registry)
     }
 
     /// Checks pipelines-file text, building every plugin it names.
@@ -27,10 +33,14 @@ extension PipelinesFile {
         let source = SourceFile(name: name, text: text)
         var reader = YAMLReader(source: source)
         guard let root = try reader.read(), !root.isNull else {
-            throw source.error(.missingKey, at: nil, "the file is empty; it needs a 'dataset' and a 'pipelines' section")
+            throw source.error(
+                .missingKey, at: nil,
+                "the file is empty; it needs a 'dataset' and a 'pipelines' section")
         }
         do {
-            return try FileReader(session: DecodingSession(source: source), base: baseDirectory, registry: registry).read(root)
+            return try FileReader(
+                session: DecodingSession(source: source), base: baseDirectory, registry: registry
+            ).read(root)
         } catch let error as ConfigurationError {
             throw error
         } catch {
@@ -53,19 +63,27 @@ private struct FileReader {
         let pipelinesNode = try top.child(forKey: "pipelines")?.node
         try session.checkEveryKeyRead()
         guard let datasetNode else {
-            throw source.error(.missingKey, at: root.mark, "missing required key 'dataset' in the pipelines file")
+            throw source.error(
+                .missingKey, at: root.mark, "missing required key 'dataset' in the pipelines file")
         }
         guard let pipelinesNode else {
-            throw source.error(.missingKey, at: root.mark, "missing required key 'pipelines' in the pipelines file")
+            throw source.error(
+                .missingKey, at: root.mark, "missing required key 'pipelines' in the pipelines file"
+            )
         }
         let dataset = try readDataset(datasetNode)
         guard case .mapping(let pipelines) = pipelinesNode, !pipelines.entries.isEmpty else {
-            throw source.error(.typeMismatch, at: pipelinesNode.mark, "'pipelines' expects a mapping of pipeline names to pipelines, found \(pipelinesNode.foundDescription)")
+            throw source.error(
+                .typeMismatch, at: pipelinesNode.mark,
+                "'pipelines' expects a mapping of pipeline names to pipelines, found \(pipelinesNode.foundDescription)"
+            )
         }
         session.visit(pipelines, context: "'pipelines'")
         session.markAllRead(in: pipelines)
         try session.checkNoDuplicates(in: pipelines, noun: "pipeline name", context: "'pipelines'")
-        let specs = try pipelines.entries.map { try readPipeline(name: $0.key, $0.value, seed: seed) }
+        let specs = try pipelines.entries.map {
+            try readPipeline(name: $0.key, $0.value, seed: seed)
+        }
         return PipelinesFile(path: source.name, seed: seed, dataset: dataset, pipelines: specs)
     }
 
@@ -89,52 +107,84 @@ private struct FileReader {
         var read: [String: TableSpec] = [:]
         for table in tables {
             guard let child = try decoder.child(forKey: table.key) else { continue }
-            read[table.key] = try readTable(child, required: table.required, optional: table.optional)
+            read[table.key] = try readTable(
+                child, required: table.required, optional: table.optional)
         }
         try session.checkEveryKeyRead()
-        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        guard case .mapping(let mapping) = node else {
+            throw decoder.typeError(expected: "a mapping")
+        }
         if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
-            var message = "'fetch' names an unknown dataset '\(fetch)'; known: \(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
-            if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) { message += ". Did you mean '\(suggestion)'?" }
+            var message =
+                "'fetch' names an unknown dataset '\(fetch)'; known: \(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
+            if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) {
+                message += ". Did you mean '\(suggestion)'?"
+            }
             throw source.error(.invalidValue, at: mapping.entry("fetch")?.value.mark, message)
         }
         switch format {
         case .recbole, .grouplens:
             guard let path else {
-                throw source.error(.missingKey, at: mapping.mark, "missing required key 'path' in 'dataset' (the folder holding the \(format.rawValue) files)")
+                throw source.error(
+                    .missingKey, at: mapping.mark,
+                    "missing required key 'path' in 'dataset' (the folder holding the \(format.rawValue) files)"
+                )
             }
             for table in tables.map(\.key) where read[table] != nil {
-                throw source.error(.invalidValue, at: mapping.entry(table)?.keyMark, "'\(table)' applies to the delimited format only; this dataset's format is \(format.rawValue)")
-            }
-            return DatasetSpec(format: format, path: resolve(path), name: name, fetch: fetch, skipMalformed: skipMalformed)
-        case .delimited:
-            guard let interactions = read["interactions"] else {
-                throw source.error(.missingKey, at: mapping.mark, "missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)")
+                throw source.error(
+                    .invalidValue, at: mapping.entry(table)?.keyMark,
+                    "'\(table)' applies to the delimited format only; this dataset's format is \(format.rawValue)"
+                )
             }
             return DatasetSpec(
-                format: format, path: resolve(path ?? "."), name: name, fetch: fetch, skipMalformed: skipMalformed,
+                format: format, path: resolve(path), name: name, fetch: fetch,
+                skipMalformed: skipMalformed)
+        case .delimited:
+            guard let interactions = read["interactions"] else {
+                throw source.error(
+                    .missingKey, at: mapping.mark,
+                    "missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)"
+                )
+            }
+            return DatasetSpec(
+                format: format, path: resolve(path ?? "."), name: name, fetch: fetch,
+                skipMalformed: skipMalformed,
                 interactions: interactions, items: read["items"], users: read["users"]
             )
         }
     }
 
-    private func readTable(_ decoder: NodeDecoder, required: [String], optional: [String]) throws -> TableSpec {
+    private func readTable(_ decoder: NodeDecoder, required: [String], optional: [String]) throws
+        -> TableSpec
+    {
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let file = try keys.decode(String.self, forKey: "file")
         var columns: [String: String] = [:]
-        for role in required { columns[role] = try keys.decode(String.self, forKey: NamedKey(stringValue: role)) }
+        for role in required {
+            columns[role] = try keys.decode(String.self, forKey: NamedKey(stringValue: role))
+        }
         for role in optional {
-            if let column = try keys.decodeIfPresent(String.self, forKey: NamedKey(stringValue: role)) { columns[role] = column }
+            if let column = try keys.decodeIfPresent(
+                String.self, forKey: NamedKey(stringValue: role))
+            {
+                columns[role] = column
+            }
         }
         let delimiter = try keys.decodeIfPresent(String.self, forKey: "delimiter")
-        let separator = optional.contains("genres") ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
+        let separator =
+            optional.contains("genres")
+            ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
         for (key, value) in [("delimiter", delimiter), ("genre-separator", separator)] {
             if let value, value.count != 1 || value == "\"" {
                 let mark = try decoder.child(forKey: key)?.node.mark
-                throw source.error(.invalidValue, at: mark, "'\(key)' in \(decoder.context) must be one character other than '\"', found '\(value)'")
+                throw source.error(
+                    .invalidValue, at: mark,
+                    "'\(key)' in \(decoder.context) must be one character other than '\"', found '\(value)'"
+                )
             }
         }
-        let defaultDelimiter: Character = file.hasSuffix(".tsv") || file.hasSuffix(".tab") ? "\t" : ","
+        let defaultDelimiter: Character =
+            file.hasSuffix(".tsv") || file.hasSuffix(".tab") ? "\t" : ","
         return TableSpec(
             file: resolve(file), delimiter: delimiter?.first ?? defaultDelimiter, columns: columns,
             genreSeparator: separator?.first ?? "|"
@@ -149,42 +199,59 @@ private struct FileReader {
         let resultCount = try keys.decodeIfPresent(Int.self, forKey: "n") ?? 10
         let candidates = try decoder.child(forKey: "candidates")?.node
         let rankerNode = try decoder.child(forKey: "ranker")?.node
-        guard case .mapping(let mapping) = node else { throw decoder.typeError(expected: "a mapping") }
+        guard case .mapping(let mapping) = node else {
+            throw decoder.typeError(expected: "a mapping")
+        }
         let filters: FilterSection
         do {
-            filters = try keys.decodeIfPresent(FilterSection.self, forKey: "filters") ?? FilterSection()
+            filters =
+                try keys.decodeIfPresent(FilterSection.self, forKey: "filters") ?? FilterSection()
         } catch let error as ParameterError {
-            throw source.error(.invalidValue, at: mark(of: ["filters"] + error.keyPath, in: node, key: error.isAboutKey), error.message)
+            throw source.error(
+                .invalidValue,
+                at: mark(of: ["filters"] + error.keyPath, in: node, key: error.isAboutKey),
+                error.message)
         }
         try session.checkEveryKeyRead()
         if resultCount <= 0 {
-            throw source.error(.invalidValue, at: mapping.entry("n")?.value.mark, "'n' in \(context) must be positive, found \(resultCount)")
+            throw source.error(
+                .invalidValue, at: mapping.entry("n")?.value.mark,
+                "'n' in \(context) must be positive, found \(resultCount)")
         }
         guard let candidates else {
-            throw source.error(.missingKey, at: mapping.mark, "\(context) has no candidate generator; add a 'candidates' list")
+            throw source.error(
+                .missingKey, at: mapping.mark,
+                "\(context) has no candidate generator; add a 'candidates' list")
         }
         guard case .sequence(let stages, let stagesMark) = candidates else {
             throw source.error(
-                .typeMismatch, at: candidates.mark, "'candidates' in \(context) expects a list of stages, found \(candidates.foundDescription)"
+                .typeMismatch, at: candidates.mark,
+                "'candidates' in \(context) expects a list of stages, found \(candidates.foundDescription)"
             )
         }
         guard !stages.isEmpty else {
-            throw source.error(.missingKey, at: stagesMark, "\(context) has no candidate generator; 'candidates' is empty")
+            throw source.error(
+                .missingKey, at: stagesMark,
+                "\(context) has no candidate generator; 'candidates' is empty")
         }
         var generators: [GeneratorStage] = []
         var firstLine: [String: Int] = [:]
         for stage in stages {
             let built = try readStage(stage, pipeline: name, seed: seed)
             if let line = firstLine[built.name] {
-                throw source.error(.duplicate, at: nameMark(of: stage), "duplicate stage name '\(built.name)' in \(context) (first at line \(line))")
+                throw source.error(
+                    .duplicate, at: nameMark(of: stage),
+                    "duplicate stage name '\(built.name)' in \(context) (first at line \(line))")
             }
             firstLine[built.name] = nameMark(of: stage)?.line ?? 0
             generators.append(built)
         }
         guard let rankerNode else {
-            throw source.error(.missingKey, at: mapping.mark, "missing required key 'ranker' in \(context)")
+            throw source.error(
+                .missingKey, at: mapping.mark, "missing required key 'ranker' in \(context)")
         }
-        let ranker = try readRanker(rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
+        let ranker = try readRanker(
+            rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
             filters: filters.spec, ranker: RankerStage(ranker: ranker)
@@ -203,37 +270,60 @@ private struct FileReader {
         let name = try keys.decode(String.self, forKey: "name")
         let type = try keys.decode(String.self, forKey: "type")
         let limit = try keys.decodeIfPresent(Int.self, forKey: "limit") ?? 100
-        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else { throw decoder.typeError(expected: "a mapping") }
+        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else {
+            throw decoder.typeError(expected: "a mapping")
+        }
         if limit <= 0 {
-            throw source.error(.invalidValue, at: mapping.entry("limit")?.value.mark, "'limit' of stage '\(name)' must be positive, found \(limit)")
+            throw source.error(
+                .invalidValue, at: mapping.entry("limit")?.value.mark,
+                "'limit' of stage '\(name)' must be positive, found \(limit)")
         }
         let entry = try plugin(type, kind: .generator, at: typeEntry.value.mark)
-        guard case .generator(let build) = entry.builder else { throw wrongKind(entry, .generator, at: typeEntry.value.mark) }
-        let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["name", "type", "limit"])
+        guard case .generator(let build) = entry.builder else {
+            throw wrongKind(entry, .generator, at: typeEntry.value.mark)
+        }
+        let paramsDecoder = NodeDecoder(
+            node: node, session: session, context: "'\(type)'",
+            reservedKeys: ["name", "type", "limit"])
         let built = try building(node) {
             try build(paramsDecoder, BuildContext(stageName: name, sourceNames: [], seed: seed))
         }
         let source = self.source
         return GeneratorStage(name: name, limit: limit, generator: built) { error in
-            source.error(.invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey), error.message)
+            source.error(
+                .invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey),
+                error.message)
         }
     }
 
-    private func readRanker(_ node: Node, pipeline: String, sources: [String], seed: UInt64) throws -> AnyRanker {
-        let decoder = NodeDecoder(node: node, session: session, context: "the ranker of pipeline '\(pipeline)'")
+    private func readRanker(_ node: Node, pipeline: String, sources: [String], seed: UInt64) throws
+        -> AnyRanker
+    {
+        let decoder = NodeDecoder(
+            node: node, session: session, context: "the ranker of pipeline '\(pipeline)'")
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let type = try keys.decode(String.self, forKey: "type")
-        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else { throw decoder.typeError(expected: "a mapping") }
+        guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else {
+            throw decoder.typeError(expected: "a mapping")
+        }
         let entry = try plugin(type, kind: .ranker, at: typeEntry.value.mark)
-        guard case .ranker(let build) = entry.builder else { throw wrongKind(entry, .ranker, at: typeEntry.value.mark) }
-        let paramsDecoder = NodeDecoder(node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
+        guard case .ranker(let build) = entry.builder else {
+            throw wrongKind(entry, .ranker, at: typeEntry.value.mark)
+        }
+        let paramsDecoder = NodeDecoder(
+            node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
         return try building(node) {
-            try build(paramsDecoder, BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
+            try build(
+                paramsDecoder, BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
         }
     }
 
-    private func wrongKind(_ entry: PluginEntry, _ kind: PluginKind, at mark: Mark) -> ConfigurationError {
-        source.error(.unknownType, at: mark, "'\(entry.type)' is a \(entry.kind.rawValue), not a \(kind.rawValue)")
+    private func wrongKind(_ entry: PluginEntry, _ kind: PluginKind, at mark: Mark)
+        -> ConfigurationError
+    {
+        source.error(
+            .unknownType, at: mark,
+            "'\(entry.type)' is a \(entry.kind.rawValue), not a \(kind.rawValue)")
     }
 
     private func plugin(_ type: String, kind: PluginKind, at mark: Mark) throws -> PluginEntry {
@@ -256,7 +346,9 @@ private struct FileReader {
             return built
         } catch let error as ParameterError {
             try session.checkEveryKeyRead()
-            throw source.error(.invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey), error.message)
+            throw source.error(
+                .invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey),
+                error.message)
         }
     }
 }
@@ -295,7 +387,9 @@ private struct FilterSection: Decodable {
         spec.excludedItems = try keys.decodeIfPresent([String].self, forKey: "exclude") ?? []
         spec.minInteractions = try keys.decodeIfPresent(Int.self, forKey: "min-interactions") ?? 0
         if spec.minInteractions < 0 {
-            throw ParameterError(keyPath: ["min-interactions"], message: "'min-interactions' must be zero or more, found \(spec.minInteractions)")
+            throw ParameterError(
+                keyPath: ["min-interactions"],
+                message: "'min-interactions' must be zero or more, found \(spec.minInteractions)")
         }
     }
 }

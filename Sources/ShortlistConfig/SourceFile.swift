@@ -19,7 +19,9 @@ struct SourceFile: Sendable {
     }
 
     /// An error at `mark`, with its source line.
-    func error(_ code: ConfigurationError.Code, at mark: Mark?, _ message: String) -> ConfigurationError {
+    func error(_ code: ConfigurationError.Code, at mark: Mark?, _ message: String)
+        -> ConfigurationError
+    {
         ConfigurationError(
             code, file: name, line: mark?.line, column: mark?.column, message: message,
             sourceLine: mark.flatMap { line($0.line) }

@@ -98,7 +98,8 @@ public struct DatasetSpec: Sendable, Equatable {
 
     /// A dataset section.
     public init(
-        format: DatasetFormat, path: String, name: String? = nil, fetch: String? = nil, skipMalformed: Bool = false,
+        format: DatasetFormat, path: String, name: String? = nil, fetch: String? = nil,
+        skipMalformed: Bool = false,
         interactions: TableSpec? = nil, items: TableSpec? = nil, users: TableSpec? = nil
     ) {
         self.format = format
@@ -125,7 +126,10 @@ public struct TableSpec: Sendable, Equatable {
     public var genreSeparator: Character
 
     /// A table.
-    public init(file: String, delimiter: Character, columns: [String: String], genreSeparator: Character = "|") {
+    public init(
+        file: String, delimiter: Character, columns: [String: String],
+        genreSeparator: Character = "|"
+    ) {
         self.file = file
         self.delimiter = delimiter
         self.columns = columns

@@ -27,10 +27,13 @@ struct YAMLReader {
 
     private enum Frame {
         case sequence([Node], Mark, anchor: String?)
-        case mapping([Mapping.Entry], pendingKey: Scalar?, mergeSources: [Node], Mark, anchor: String?)
+        case mapping(
+            [Mapping.Entry], pendingKey: Scalar?, mergeSources: [Node], Mark, anchor: String?)
     }
 
-    private mutating func readStream(_ parser: inout yaml_parser_t) throws(ConfigurationError) -> Node? {
+    private mutating func readStream(_ parser: inout yaml_parser_t) throws(ConfigurationError)
+        -> Node?
+    {
         var stack: [Frame] = []
         var root: Node?
         var documents = 0
@@ -38,7 +41,8 @@ struct YAMLReader {
             var event = yaml_event_t()
             guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser) }
             defer { yaml_event_delete(&event) }
-            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            let mark = Mark(
+                line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
             var completed: Node?
             switch event.type {
             case YAML_STREAM_END_EVENT:
@@ -57,23 +61,35 @@ struct YAMLReader {
                     mark: mark, isPlain: event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
                 )
                 completed = .scalar(scalar)
-                if let anchor = optionalString(event.data.scalar.anchor) { anchors[anchor] = completed }
+                if let anchor = optionalString(event.data.scalar.anchor) {
+                    anchors[anchor] = completed
+                }
             case YAML_ALIAS_EVENT:
                 let name = optionalString(event.data.alias.anchor) ?? ""
                 guard let node = anchors[name] else {
-                    throw source.error(.syntax, at: mark, "alias '*\(name)' names no anchor defined before it")
+                    throw source.error(
+                        .syntax, at: mark, "alias '*\(name)' names no anchor defined before it")
                 }
                 completed = node
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence([], mark, anchor: optionalString(event.data.sequence_start.anchor)))
+                stack.append(
+                    .sequence([], mark, anchor: optionalString(event.data.sequence_start.anchor)))
             case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping([], pendingKey: nil, mergeSources: [], mark, anchor: optionalString(event.data.mapping_start.anchor)))
+                stack.append(
+                    .mapping(
+                        [], pendingKey: nil, mergeSources: [], mark,
+                        anchor: optionalString(event.data.mapping_start.anchor)))
             case YAML_SEQUENCE_END_EVENT:
-                guard case .sequence(let items, let start, let anchor) = stack.removeLast() else { continue }
+                guard case .sequence(let items, let start, let anchor) = stack.removeLast() else {
+                    continue
+                }
                 completed = .sequence(items, start)
                 if let anchor { anchors[anchor] = completed }
             case YAML_MAPPING_END_EVENT:
-                guard case .mapping(let entries, _, let merges, let start, let anchor) = stack.removeLast() else { continue }
+                guard
+                    case .mapping(let entries, _, let merges, let start, let anchor) =
+                        stack.removeLast()
+                else { continue }
                 completed = .mapping(try merged(entries, merges, mark: start))
                 if let anchor { anchors[anchor] = completed }
             default:
@@ -100,26 +116,38 @@ struct YAMLReader {
                 } else {
                     entries.append(Mapping.Entry(key: key.value, keyMark: key.mark, value: node))
                 }
-                frame = .mapping(entries, pendingKey: nil, mergeSources: merges, mark, anchor: anchor)
+                frame = .mapping(
+                    entries, pendingKey: nil, mergeSources: merges, mark, anchor: anchor)
             } else {
                 guard case .scalar(let key) = node else {
-                    throw source.error(.syntax, at: node.mark, "a mapping key must be a plain value, found \(node.foundDescription)")
+                    throw source.error(
+                        .syntax, at: node.mark,
+                        "a mapping key must be a plain value, found \(node.foundDescription)")
                 }
-                frame = .mapping(entries, pendingKey: key, mergeSources: merges, mark, anchor: anchor)
+                frame = .mapping(
+                    entries, pendingKey: key, mergeSources: merges, mark, anchor: anchor)
             }
         }
     }
 
-    private mutating func merged(_ entries: [Mapping.Entry], _ merges: [Node], mark: Mark) throws(ConfigurationError) -> Mapping {
+    private mutating func merged(_ entries: [Mapping.Entry], _ merges: [Node], mark: Mark)
+        throws(ConfigurationError) -> Mapping
+    {
         var result = entries
         var present = Set(entries.map(\.key))
         var sources: [Node] = []
         for merge in merges {
-            if case .sequence(let items, _) = merge { sources += items } else { sources.append(merge) }
+            if case .sequence(let items, _) = merge {
+                sources += items
+            } else {
+                sources.append(merge)
+            }
         }
         for source in sources {
             guard case .mapping(let mapping) = source else {
-                throw self.source.error(.syntax, at: source.mark, "'<<' merges mappings only, found \(source.foundDescription)")
+                throw self.source.error(
+                    .syntax, at: source.mark,
+                    "'<<' merges mappings only, found \(source.foundDescription)")
             }
             for entry in mapping.entries where present.insert(entry.key).inserted {
                 result.append(entry)
@@ -131,7 +159,8 @@ struct YAMLReader {
 
     private func syntaxError(_ parser: yaml_parser_t) -> ConfigurationError {
         let problem = optionalString(parser.problem) ?? "unreadable YAML"
-        let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let mark = Mark(
+            line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         var message = "YAML syntax: \(problem)"
         if let context = optionalString(parser.context) {
             message += " (\(context) at line \(parser.context_mark.line + 1))"

@@ -85,7 +85,9 @@ public struct ArtifactReader: Sendable {
     public var isAtEnd: Bool { offset == bytes.count }
 
     /// Reads an integer.
-    public mutating func readInt() throws(ArtifactError) -> Int { Int(Int64(littleEndian: try load())) }
+    public mutating func readInt() throws(ArtifactError) -> Int {
+        Int(Int64(littleEndian: try load()))
+    }
     /// Reads a double.
     public mutating func readDouble() throws(ArtifactError) -> Double {
         Double(bitPattern: UInt64(littleEndian: try load()))
@@ -94,14 +96,14 @@ public struct ArtifactReader: Sendable {
     public mutating func readString() throws(ArtifactError) -> String {
         let count = try readCount(elementSize: 1)
         defer { offset += count }
-        return String(decoding: bytes[offset ..< offset + count], as: UTF8.self)
+        return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
     }
     /// Reads a string array.
     public mutating func readStrings() throws(ArtifactError) -> [String] {
         let count = try readCount(elementSize: 8)
         var values: [String] = []
         values.reserveCapacity(count)
-        for _ in 0 ..< count { values.append(try readString()) }
+        for _ in 0..<count { values.append(try readString()) }
         return values
     }
     /// Reads an array of plain values.
@@ -111,7 +113,7 @@ public struct ArtifactReader: Sendable {
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: source[offset ..< offset + byteCount])
+                    from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + byteCount])
                 )
             }
             initialized = count
@@ -123,7 +125,8 @@ public struct ArtifactReader: Sendable {
     private mutating func readCount(elementSize: Int) throws(ArtifactError) -> Int {
         let count = try readInt()
         guard count >= 0, count <= (bytes.count - offset) / max(elementSize, 1) else {
-            throw ArtifactError(.truncated, "a stored length (\(count)) runs past the end of the artifact")
+            throw ArtifactError(
+                .truncated, "a stored length (\(count)) runs past the end of the artifact")
         }
         return count
     }
@@ -136,7 +139,8 @@ public struct ArtifactReader: Sendable {
         var value: T = 0
         withUnsafeMutableBytes(of: &value) { target in
             bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset ..< offset + size]))
+                target.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + size]))
             }
         }
         offset += size

@@ -44,7 +44,8 @@ public struct CandidatePool: Sendable {
         self.sources = sources
         for (source, list) in lists.enumerated() {
             for (offset, candidate) in list.enumerated() {
-                let nomination = Nomination(source: source, rank: offset + 1, score: candidate.score)
+                let nomination = Nomination(
+                    source: source, rank: offset + 1, score: candidate.score)
                 if let index = position[candidate.item] {
                     entries[index].nominations.append(nomination)
                 } else {

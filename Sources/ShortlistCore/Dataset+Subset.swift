@@ -6,8 +6,11 @@ extension Dataset {
     ///   ``byUser`` (rows are ordered by timestamp, then item).
     /// - Complexity: O(interactions · log(interactions per user)).
     public func keeping(_ isKept: (_ user: UserIndex, _ entry: Int) -> Bool) -> Dataset {
-        var rows: [Int32] = [], columns: [Int32] = [], ratings: [Float] = [], timestamps: [Int64] = []
-        for user in 0 ..< userCount {
+        var rows: [Int32] = []
+        var columns: [Int32] = []
+        var ratings: [Float] = []
+        var timestamps: [Int64] = []
+        for user in 0..<userCount {
             for entry in byUser.range(of: user) where isKept(user, entry) {
                 rows.append(Int32(user))
                 columns.append(byUser.columns[entry])
@@ -17,8 +20,12 @@ extension Dataset {
         }
         return Dataset(
             userIDs: userIDs, itemIDs: itemIDs,
-            byUser: InteractionMatrix(rowCount: userCount, rows: rows, columns: columns, ratings: ratings, timestamps: timestamps),
-            byItem: InteractionMatrix(rowCount: itemCount, rows: columns, columns: rows, ratings: ratings, timestamps: timestamps),
+            byUser: InteractionMatrix(
+                rowCount: userCount, rows: rows, columns: columns, ratings: ratings,
+                timestamps: timestamps),
+            byItem: InteractionMatrix(
+                rowCount: itemCount, rows: columns, columns: rows, ratings: ratings,
+                timestamps: timestamps),
             items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
         )
     }
@@ -29,7 +36,11 @@ extension DatasetBuilder {
     /// their features, but none of its interactions.
     public init(catalogueOf dataset: Dataset) {
         self.init()
-        for (index, id) in dataset.itemIDs.enumerated() { addItem(id, features: dataset.items[index]) }
-        for (index, id) in dataset.userIDs.enumerated() { addUser(id, features: dataset.users[index]) }
+        for (index, id) in dataset.itemIDs.enumerated() {
+            addItem(id, features: dataset.items[index])
+        }
+        for (index, id) in dataset.userIDs.enumerated() {
+            addUser(id, features: dataset.users[index])
+        }
     }
 }

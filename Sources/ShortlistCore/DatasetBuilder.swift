@@ -37,7 +37,9 @@ public struct DatasetBuilder {
     }
 
     /// Records that `user` interacted with `item`, with an optional rating and timestamp.
-    public mutating func addInteraction(user: String, item: String, rating: Float? = nil, timestamp: Int64? = nil) {
+    public mutating func addInteraction(
+        user: String, item: String, rating: Float? = nil, timestamp: Int64? = nil
+    ) {
         interactionUsers.append(userIndex(user))
         interactionItems.append(itemIndex(item))
         ratings.append(rating ?? 1)

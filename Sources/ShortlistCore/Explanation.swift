@@ -24,11 +24,16 @@ public struct Explanation: Sendable, Equatable, Codable {
     /// remainder, so the terms still add up to the score.
     public func keepingTop(_ count: Int) -> Explanation {
         guard terms.count > count else { return self }
-        let order = terms.indices.sorted { abs(terms[$0].value) != abs(terms[$1].value) ? abs(terms[$0].value) > abs(terms[$1].value) : $0 < $1 }
+        let order = terms.indices.sorted {
+            abs(terms[$0].value) != abs(terms[$1].value)
+                ? abs(terms[$0].value) > abs(terms[$1].value) : $0 < $1
+        }
         let kept = Set(order.prefix(count))
         let rest = terms.indices.filter { !kept.contains($0) }.reduce(0.0) { $0 + terms[$1].value }
         let shown = terms.indices.filter(kept.contains).map { terms[$0] }
-        return Explanation(terms: shown + [Reason(.remainder, value: rest, subject: Reason.otherTerms)], details: details)
+        return Explanation(
+            terms: shown + [Reason(.remainder, value: rest, subject: Reason.otherTerms)],
+            details: details)
     }
 }
 

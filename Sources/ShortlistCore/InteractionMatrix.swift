@@ -19,7 +19,7 @@ public struct InteractionMatrix: Sendable, Equatable {
 
     /// The entry positions of row `row`.
     @inlinable
-    public func range(of row: Int) -> Range<Int> { offsets[row] ..< offsets[row + 1] }
+    public func range(of row: Int) -> Range<Int> { offsets[row]..<offsets[row + 1] }
 
     /// The number of entries in row `row`.
     @inlinable
@@ -31,15 +31,15 @@ public struct InteractionMatrix: Sendable, Equatable {
     init(rowCount: Int, rows: [Int32], columns: [Int32], ratings: [Float], timestamps: [Int64]) {
         var offsets = [Int](repeating: 0, count: rowCount + 1)
         for row in rows { offsets[Int(row) + 1] += 1 }
-        for r in 0 ..< rowCount { offsets[r + 1] += offsets[r] }
+        for r in 0..<rowCount { offsets[r + 1] += offsets[r] }
         var next = offsets
         var order = [Int](repeating: 0, count: rows.count)
         for (position, row) in rows.enumerated() {
             order[next[Int(row)]] = position
             next[Int(row)] += 1
         }
-        for r in 0 ..< rowCount {
-            order[offsets[r] ..< offsets[r + 1]].sort {
+        for r in 0..<rowCount {
+            order[offsets[r]..<offsets[r + 1]].sort {
                 (timestamps[$0], columns[$0], $0) < (timestamps[$1], columns[$1], $1)
             }
         }

@@ -17,14 +17,16 @@ public struct RankingScores: Sendable, Equatable {
     ///
     /// All zeros when nothing is relevant; callers skip such users.
     public init(recommended: [ItemIndex], relevant: Set<ItemIndex>, k: Int) {
-        var hits = 0, dcg = 0.0, precisionSum = 0.0
+        var hits = 0
+        var dcg = 0.0
+        var precisionSum = 0.0
         for (position, item) in recommended.prefix(k).enumerated() where relevant.contains(item) {
             hits += 1
             dcg += 1 / log2(Double(position + 2))
             precisionSum += Double(hits) / Double(position + 1)
         }
         let ideal = min(k, relevant.count)
-        let idcg = (0 ..< ideal).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
+        let idcg = (0..<ideal).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
         precision = k > 0 ? Double(hits) / Double(k) : 0
         recall = relevant.isEmpty ? 0 : Double(hits) / Double(relevant.count)
         ndcg = idcg > 0 ? dcg / idcg : 0

@@ -43,7 +43,8 @@ public struct Workspace: Sendable {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
             log("dataset: \(spec.path) is missing; fetching \(fetch)")
-            try DatasetFetcher.fetch(fetch, into: spec.path, progress: progress("fetching \(fetch)"))
+            try DatasetFetcher.fetch(
+                fetch, into: spec.path, progress: progress("fetching \(fetch)"))
         }
         let (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
         for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
@@ -56,12 +57,17 @@ public struct Workspace: Sendable {
     ///
     /// - Parameter reuseArtifacts: when false, every stage is fitted (and its artifact rewritten),
     ///   so fit times can be measured.
-    public func prepare(pipeline name: String?, dataset: Dataset, reuseArtifacts: Bool = true) throws -> FittedPipeline {
+    public func prepare(pipeline name: String?, dataset: Dataset, reuseArtifacts: Bool = true)
+        throws -> FittedPipeline
+    {
         guard let spec = file.pipeline(named: name) else {
             let names = file.pipelines.map(\.name)
             var message = "no pipeline named '\(name ?? "")' in \(file.path)"
-            if let suggestion = closestMatch(to: name ?? "", in: names) { message += ". Did you mean '\(suggestion)'?" }
-            else { message += "; the pipelines are \(names.joined(separator: ", "))" }
+            if let suggestion = closestMatch(to: name ?? "", in: names) {
+                message += ". Did you mean '\(suggestion)'?"
+            } else {
+                message += "; the pipelines are \(names.joined(separator: ", "))"
+            }
             throw DataError(.badRequest, message)
         }
         try checkFields(of: spec, against: dataset)
@@ -73,35 +79,47 @@ public struct Workspace: Sendable {
                 type: generator.type, configuration: generator.configuration,
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
-            let (model, seconds) = try cached(stage.name, generator, key: key, input: TrainingData(dataset: dataset), reuse: reuseArtifacts)
-            stages.append(FittedPipeline.Stage(
-                name: stage.name, type: generator.type, limit: stage.limit, model: model,
-                capabilities: generator.capabilities, fitSeconds: seconds
-            ))
+            let (model, seconds) = try cached(
+                stage.name, generator, key: key, input: TrainingData(dataset: dataset),
+                reuse: reuseArtifacts)
+            stages.append(
+                FittedPipeline.Stage(
+                    name: stage.name, type: generator.type, limit: stage.limit, model: model,
+                    capabilities: generator.capabilities, fitSeconds: seconds
+                ))
             keys.append(key)
         }
         let ranker = spec.ranker.ranker
         let key = ArtifactStore.key(
-            type: ranker.type, configuration: ranker.configuration, formatVersion: ranker.formatVersion,
+            type: ranker.type, configuration: ranker.configuration,
+            formatVersion: ranker.formatVersion,
             dataset: dataset.fingerprint, upstream: keys
         )
         let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
-        let (model, seconds) = try cached("ranker", ranker, key: key, input: input, reuse: reuseArtifacts)
+        let (model, seconds) = try cached(
+            "ranker", ranker, key: key, input: input, reuse: reuseArtifacts)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
-            rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds, filterSpec: spec.filters
+            rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds,
+            filterSpec: spec.filters
         )
     }
 
     /// Throws, located at the parameter that asks for it, for a field a stage needs and the
     /// dataset lacks.
-    public func checkFields(of pipeline: PipelineSpec, against dataset: Dataset) throws(ConfigurationError) {
+    public func checkFields(of pipeline: PipelineSpec, against dataset: Dataset)
+        throws(ConfigurationError)
+    {
         let available = dataset.availableFields
         for stage in pipeline.generators {
-            for requirement in stage.generator.requiredFields where !available.contains(requirement.field) {
+            for requirement in stage.generator.requiredFields
+            where !available.contains(requirement.field) {
                 let has = DataField.allCases.filter(available.contains).map(\.rawValue)
-                let message = "stage '\(stage.name)' (\(stage.generator.type)) needs \(requirement.field.rawValue), which the dataset lacks; "
-                    + (has.isEmpty ? "it has no item or user fields besides ids" : "it has \(has.joined(separator: ", "))")
+                let message =
+                    "stage '\(stage.name)' (\(stage.generator.type)) needs \(requirement.field.rawValue), which the dataset lacks; "
+                    + (has.isEmpty
+                        ? "it has no item or user fields besides ids"
+                        : "it has \(has.joined(separator: ", "))")
                 throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
             }
         }
@@ -110,14 +128,21 @@ public struct Workspace: Sendable {
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
     /// Returns the model and the fit's seconds (nil when loaded).
     private func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input, reuse: Bool
+        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input,
+        reuse: Bool
     ) throws -> (Model, Double?) {
-        let type = plugin.type, formatVersion = plugin.formatVersion
+        let type = plugin.type
+        let formatVersion = plugin.formatVersion
         let path = artifacts.path(type: type, key: key)
         do throws(ArtifactError) {
-            if reuse, var reader = try artifacts.payload(type: type, key: key, formatVersion: formatVersion) {
+            if reuse,
+                var reader = try artifacts.payload(
+                    type: type, key: key, formatVersion: formatVersion)
+            {
                 let model = try plugin.read(&reader)
-                guard reader.isAtEnd else { throw ArtifactError(.corrupt, "\(path) has bytes after the model") }
+                guard reader.isAtEnd else {
+                    throw ArtifactError(.corrupt, "\(path) has bytes after the model")
+                }
                 log("stage '\(stage)' (\(type)): reused artifact \(path)")
                 return (model, nil)
             }
@@ -133,7 +158,9 @@ public struct Workspace: Sendable {
             try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
             log("stage '\(stage)' (\(type)): fitted in \(duration(seconds)), saved \(path)")
         } catch {
-            log("warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not saved: \(error.message)")
+            log(
+                "warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not saved: \(error.message)"
+            )
         }
         return (model, seconds)
     }

@@ -25,8 +25,12 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
     var queries: [Query] = []
     for user in stride(from: 0, to: dataset.userCount, by: max(1, dataset.userCount / 40)) {
         var excluded = ItemSet(capacity: dataset.itemCount)
-        for item in dataset.byUser.columns[dataset.byUser.range(of: user)] { excluded.insert(Int(item)) }
-        for _ in 0 ..< 3 { excluded.insert(Int.random(in: 0 ..< max(1, dataset.itemCount), using: &random)) }
+        for item in dataset.byUser.columns[dataset.byUser.range(of: user)] {
+            excluded.insert(Int(item))
+        }
+        for _ in 0..<3 {
+            excluded.insert(Int.random(in: 0..<max(1, dataset.itemCount), using: &random))
+        }
         queries.append(dataset.query(for: user, excluded: excluded))
     }
     queries.append(dataset.query(forUserID: "no-such-user"))
@@ -34,19 +38,42 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
     for query in queries {
         let who = "user \(query.userID)"
         let list = first.candidates(for: query, limit: limit)
-        if list.count > limit { problems.append("\(who): \(list.count) candidates for limit \(limit)") }
-        if Set(list.map(\.item)).count != list.count { problems.append("\(who): duplicate candidates") }
-        if let bad = list.first(where: { query.excluded.contains($0.item) }) { problems.append("\(who): excluded item \(bad.item) nominated") }
-        if let bad = list.first(where: { !(0 ..< dataset.itemCount).contains($0.item) }) { problems.append("\(who): item \(bad.item) outside the catalogue") }
-        if list.contains(where: { !$0.score.isFinite }) { problems.append("\(who): a score is not finite") }
-        if zip(list, list.dropFirst()).contains(where: { $0.score < $1.score }) { problems.append("\(who): candidates not best first") }
-        if second.candidates(for: query, limit: limit) != list { problems.append("\(who): two fits with one seed disagree") }
-        if reloaded.candidates(for: query, limit: limit) != list { problems.append("\(who): the reloaded artifact disagrees") }
-        if first.candidates(for: query, limit: 0).count != 0 { problems.append("\(who): limit 0 gives candidates") }
-        if let top = list.first, first.explain(item: top.item, for: query) != reloaded.explain(item: top.item, for: query) {
+        if list.count > limit {
+            problems.append("\(who): \(list.count) candidates for limit \(limit)")
+        }
+        if Set(list.map(\.item)).count != list.count {
+            problems.append("\(who): duplicate candidates")
+        }
+        if let bad = list.first(where: { query.excluded.contains($0.item) }) {
+            problems.append("\(who): excluded item \(bad.item) nominated")
+        }
+        if let bad = list.first(where: { !(0..<dataset.itemCount).contains($0.item) }) {
+            problems.append("\(who): item \(bad.item) outside the catalogue")
+        }
+        if list.contains(where: { !$0.score.isFinite }) {
+            problems.append("\(who): a score is not finite")
+        }
+        if zip(list, list.dropFirst()).contains(where: { $0.score < $1.score }) {
+            problems.append("\(who): candidates not best first")
+        }
+        if second.candidates(for: query, limit: limit) != list {
+            problems.append("\(who): two fits with one seed disagree")
+        }
+        if reloaded.candidates(for: query, limit: limit) != list {
+            problems.append("\(who): the reloaded artifact disagrees")
+        }
+        if first.candidates(for: query, limit: 0).count != 0 {
+            problems.append("\(who): limit 0 gives candidates")
+        }
+        if let top = list.first,
+            first.explain(item: top.item, for: query)
+                != reloaded.explain(item: top.item, for: query)
+        {
             problems.append("\(who): explanations differ after reloading")
         }
-        if list.isEmpty, first.unavailability(for: query) == nil, query.excluded.count < dataset.itemCount {
+        if list.isEmpty, first.unavailability(for: query) == nil,
+            query.excluded.count < dataset.itemCount
+        {
             problems.append("\(who): no candidates and no reason given")
         }
     }
@@ -54,14 +81,21 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
     let similar = first.similarItems(to: item, limit: 5)
     if capabilities.contains(.similarItems) {
         if similar == nil { problems.append("declares similar items but answers nil") }
-        if similar?.contains(where: { $0.item == item }) == true { problems.append("an item is listed as similar to itself") }
-        if let similar, similar.count > 5 { problems.append("\(similar.count) similar items for limit 5") }
+        if similar?.contains(where: { $0.item == item }) == true {
+            problems.append("an item is listed as similar to itself")
+        }
+        if let similar, similar.count > 5 {
+            problems.append("\(similar.count) similar items for limit 5")
+        }
     } else if similar != nil {
         problems.append("answers similar items without declaring the capability")
     }
     let predicts = queries.contains { first.predictRating(of: item, for: $0) != nil }
     if predicts != capabilities.contains(.ratingPrediction) {
-        problems.append(predicts ? "predicts ratings without declaring the capability" : "declares rating prediction but predicts nothing")
+        problems.append(
+            predicts
+                ? "predicts ratings without declaring the capability"
+                : "declares rating prediction but predicts nothing")
     }
     return problems
 }
@@ -73,8 +107,10 @@ public func checkFilter(_ filter: some Filter, queries: [Query], itemCount: Int)
     for query in queries {
         var added = ItemSet(capacity: itemCount)
         filter.addExclusions(to: &added, for: query)
-        for item in 0 ..< itemCount where added.contains(item) != filter.excludes(item, for: query) {
-            problems.append("user \(query.userID), item \(item): addExclusions says \(added.contains(item)), excludes says \(filter.excludes(item, for: query))")
+        for item in 0..<itemCount where added.contains(item) != filter.excludes(item, for: query) {
+            problems.append(
+                "user \(query.userID), item \(item): addExclusions says \(added.contains(item)), excludes says \(filter.excludes(item, for: query))"
+            )
         }
     }
     return problems
@@ -84,7 +120,9 @@ public func checkFilter(_ filter: some Filter, queries: [Query], itemCount: Int)
 ///
 /// Each output must be a permutation of its pool, best first, with contributions that add up
 /// to each score, the same on a second call and after storing and reloading the model.
-public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Query)]) throws -> [String] {
+public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Query)]) throws
+    -> [String]
+{
     var problems: [String] = []
     var writer = ArtifactWriter()
     model.write(to: &writer)
@@ -93,16 +131,26 @@ public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Quer
     for (index, (pool, query)) in pools.enumerated() {
         let ranked = model.rank(pool, for: query)
         let which = "pool \(index)"
-        if ranked.map(\.item).sorted() != pool.entries.map(\.item).sorted() { problems.append("\(which): output is not a permutation of the pool") }
-        if zip(ranked, ranked.dropFirst()).contains(where: { $0.score < $1.score }) { problems.append("\(which): not best first") }
+        if ranked.map(\.item).sorted() != pool.entries.map(\.item).sorted() {
+            problems.append("\(which): output is not a permutation of the pool")
+        }
+        if zip(ranked, ranked.dropFirst()).contains(where: { $0.score < $1.score }) {
+            problems.append("\(which): not best first")
+        }
         for item in ranked {
             let sum = item.contributions.reduce(0) { $0 + $1.value }
             if abs(sum - item.score) > 1e-9 * max(1, abs(item.score)) {
-                problems.append("\(which): contributions of item \(item.item) add to \(sum), score is \(item.score)")
+                problems.append(
+                    "\(which): contributions of item \(item.item) add to \(sum), score is \(item.score)"
+                )
             }
         }
-        if model.rank(pool, for: query) != ranked { problems.append("\(which): two calls disagree") }
-        if reloaded.rank(pool, for: query) != ranked { problems.append("\(which): the reloaded artifact disagrees") }
+        if model.rank(pool, for: query) != ranked {
+            problems.append("\(which): two calls disagree")
+        }
+        if reloaded.rank(pool, for: query) != ranked {
+            problems.append("\(which): the reloaded artifact disagrees")
+        }
     }
     return problems
 }

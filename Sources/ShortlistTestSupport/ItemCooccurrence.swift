@@ -10,16 +10,21 @@ public struct ItemCooccurrence: CandidateGenerator {
     }
 
     public static let type = "item-cooccurrence"
-    public static let summary = "Items rated by the same users as the user's items (needs a history)."
+    public static let summary =
+        "Items rated by the same users as the user's items (needs a history)."
 
-    public static func make(_ params: Params, context: BuildContext) throws -> ItemCooccurrence { ItemCooccurrence() }
+    public static func make(_ params: Params, context: BuildContext) throws -> ItemCooccurrence {
+        ItemCooccurrence()
+    }
 
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         let dataset = data.dataset
         var counts = [Int32](repeating: 0, count: dataset.itemCount * dataset.itemCount)
-        for user in 0 ..< dataset.userCount {
+        for user in 0..<dataset.userCount {
             let items = dataset.byUser.columns[dataset.byUser.range(of: user)]
-            for a in items { for b in items where a != b { counts[Int(a) * dataset.itemCount + Int(b)] += 1 } }
+            for a in items {
+                for b in items where a != b { counts[Int(a) * dataset.itemCount + Int(b)] += 1 }
+            }
         }
         return Model(itemCount: dataset.itemCount, counts: counts)
     }
@@ -32,8 +37,10 @@ public struct ItemCooccurrence: CandidateGenerator {
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
             var top = TopK(k: limit)
             guard !query.isCold else { return [] }
-            for item in 0 ..< itemCount where !query.excluded.contains(item) {
-                let score = query.historyItems.reduce(0) { $0 + Int(counts[Int($1) * itemCount + item]) }
+            for item in 0..<itemCount where !query.excluded.contains(item) {
+                let score = query.historyItems.reduce(0) {
+                    $0 + Int(counts[Int($1) * itemCount + item])
+                }
                 if score > 0 { top.insert(item, score: Double(score)) }
             }
             return top.sorted()
@@ -41,7 +48,9 @@ public struct ItemCooccurrence: CandidateGenerator {
 
         /// Each history item's co-occurrence count with the item: the terms of its score.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
-            let terms = query.historyItems.map { Int($0) }.filter { counts[$0 * itemCount + item] > 0 }.map {
+            let terms = query.historyItems.map { Int($0) }.filter {
+                counts[$0 * itemCount + item] > 0
+            }.map {
                 Reason(.likedItem, value: Double(counts[$0 * itemCount + item]), likedItem: $0)
             }
             return Explanation(terms: terms.largestFirst())
@@ -61,7 +70,9 @@ public struct ItemCooccurrence: CandidateGenerator {
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
             itemCount = try reader.readInt()
             counts = try reader.readArray(of: Int32.self)
-            guard counts.count == itemCount * itemCount else { throw ArtifactError(.corrupt, "item-cooccurrence: wrong count table size") }
+            guard counts.count == itemCount * itemCount else {
+                throw ArtifactError(.corrupt, "item-cooccurrence: wrong count table size")
+            }
         }
 
         init(itemCount: Int, counts: [Int32]) {

@@ -13,8 +13,12 @@ public func parameters<P: PluginParameters>(_: P.Type = P.self, json: String) th
 }
 
 /// Builds a registered candidate generator from its type and JSON parameters.
-public func buildGenerator(_ type: String, json: String, registry: PluginRegistry = builtInPlugins) throws -> AnyCandidateGenerator {
-    guard let entry = registry[type] else { throw ParameterError(keyPath: [], message: "no plugin '\(type)'") }
+public func buildGenerator(_ type: String, json: String, registry: PluginRegistry = builtInPlugins)
+    throws -> AnyCandidateGenerator
+{
+    guard let entry = registry[type] else {
+        throw ParameterError(keyPath: [], message: "no plugin '\(type)'")
+    }
     let decoder = JSONDecoder()
     decoder.userInfo[GeneratorProbe.entry] = entry
     return try decoder.decode(GeneratorProbe.self, from: Data(json.utf8)).generator
@@ -26,7 +30,9 @@ private struct GeneratorProbe: Decodable {
     let generator: AnyCandidateGenerator
 
     init(from decoder: any Decoder) throws {
-        guard let entry = decoder.userInfo[Self.entry] as? PluginEntry, case .generator(let build) = entry.builder else {
+        guard let entry = decoder.userInfo[Self.entry] as? PluginEntry,
+            case .generator(let build) = entry.builder
+        else {
             throw ParameterError(keyPath: [], message: "not a candidate generator")
         }
         generator = try build(decoder, .test)

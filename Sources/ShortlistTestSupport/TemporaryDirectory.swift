@@ -18,7 +18,8 @@ public final class TemporaryDirectory: @unchecked Sendable {
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
         let file = "\(path)/\(name)"
-        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
@@ -27,23 +28,26 @@ public final class TemporaryDirectory: @unchecked Sendable {
     /// `dataset:` section that reads them back.
     public func writeDelimited(_ dataset: Dataset) throws -> String {
         var interactions = "user\titem\trating\ttimestamp\n"
-        for user in 0 ..< dataset.userCount {
+        for user in 0..<dataset.userCount {
             for entry in dataset.byUser.range(of: user) {
-                interactions += "\(dataset.userIDs[user])\t\(dataset.itemIDs[Int(dataset.byUser.columns[entry])])\t"
-                interactions += "\(Int(dataset.byUser.ratings[entry]))\t\(dataset.byUser.timestamps[entry])\n"
+                interactions +=
+                    "\(dataset.userIDs[user])\t\(dataset.itemIDs[Int(dataset.byUser.columns[entry])])\t"
+                interactions +=
+                    "\(Int(dataset.byUser.ratings[entry]))\t\(dataset.byUser.timestamps[entry])\n"
             }
         }
         var items = "id\ttitle\tyear\tgenres\n"
         for (index, item) in dataset.items.enumerated() {
-            items += "\(dataset.itemIDs[index])\t\(item.title)\t\(item.year.map(String.init) ?? "")\t\(item.genres.joined(separator: "|"))\n"
+            items +=
+                "\(dataset.itemIDs[index])\t\(item.title)\t\(item.year.map(String.init) ?? "")\t\(item.genres.joined(separator: "|"))\n"
         }
         try write("data/interactions.tsv", interactions)
         try write("data/items.tsv", items)
         return """
-        dataset:
-          format: delimited
-          interactions: {file: data/interactions.tsv, user: user, item: item, rating: rating, timestamp: timestamp}
-          items: {file: data/items.tsv, item: id, title: title, year: year, genres: genres}
-        """
+            dataset:
+              format: delimited
+              interactions: {file: data/interactions.tsv, user: user, item: item, rating: rating, timestamp: timestamp}
+              items: {file: data/items.tsv, item: id, title: title, year: year, genres: genres}
+            """
     }
 }

@@ -4,6 +4,8 @@ import ShortlistCore
 public enum WeightedRatingBaseline {
     /// ``PlantedClusters/inClusterShare(_:)`` of the `weighted-rating` generator with its defaults.
     public static func inClusterShare(_ planted: PlantedClusters) throws -> Double {
-        planted.inClusterShare(try buildGenerator("weighted-rating", json: "{}").fit(TrainingData(dataset: planted.dataset), progress: .silent))
+        planted.inClusterShare(
+            try buildGenerator("weighted-rating", json: "{}").fit(
+                TrainingData(dataset: planted.dataset), progress: .silent))
     }
 }

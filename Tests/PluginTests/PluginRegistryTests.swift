@@ -2,6 +2,7 @@ import BuiltInPlugins
 import ShortlistCore
 import ShortlistTestSupport
 import Testing
+
 @testable import ShortlistConfig
 
 @Suite struct PluginRegistryTests {
@@ -13,9 +14,11 @@ import Testing
             #expect(!entry.summary.isEmpty)
             for parameter in entry.parameters where parameter.isValue {
                 let same = try entry.documentedDefaultDecodes(
-                    parameter.key, try yamlDecoder("{}"), try yamlDecoder("{\(parameter.key): \(parameter.defaultValue)}")
+                    parameter.key, try yamlDecoder("{}"),
+                    try yamlDecoder("{\(parameter.key): \(parameter.defaultValue)}")
                 )
-                #expect(same, "\(entry.type): '\(parameter.key)' documents \(parameter.defaultValue)")
+                #expect(
+                    same, "\(entry.type): '\(parameter.key)' documents \(parameter.defaultValue)")
                 checked += 1
             }
         }
@@ -29,7 +32,10 @@ import Testing
     }
 
     @Test func capabilitiesAreDeclaredAtRegistration() {
-        #expect(builtInPlugins.generatorTypes(with: .similarItems) == ["matrix-factorization", "tfidf", "triplet-embedding"])
+        #expect(
+            builtInPlugins.generatorTypes(with: .similarItems) == [
+                "matrix-factorization", "tfidf", "triplet-embedding",
+            ])
         #expect(builtInPlugins.generatorTypes(with: .ratingPrediction) == ["matrix-factorization"])
     }
 

@@ -12,38 +12,50 @@ struct Run {
 
 /// Runs the built `shortlist` binary in `folder` with `arguments`.
 func shortlist(_ arguments: [String], in folder: String) throws -> Run {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shortlist")
-    let candidates = [binary.path] + ["debug", "release"].map { FileManager.default.currentDirectoryPath + "/.build/\($0)/shortlist" }
-    let path = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the shortlist binary is not built")
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("shortlist")
+    let candidates =
+        [binary.path]
+        + ["debug", "release"].map {
+            FileManager.default.currentDirectoryPath + "/.build/\($0)/shortlist"
+        }
+    let path = try #require(
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
+        "the shortlist binary is not built")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// A temporary folder holding planted data as delimited files and a pipelines file.
 func project() throws -> TemporaryDirectory {
     let folder = try TemporaryDirectory()
     let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-    try folder.write("pipelines.yaml", dataset + """
+    try folder.write(
+        "pipelines.yaml",
+        dataset + """
 
-    pipelines:
-      default:
-        n: 5
-        candidates:
-          - {name: popular, type: weighted-rating, limit: 40}
-          - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
-        filters: {exclude: ["i3"]}
-        ranker: {type: weighted-average, weights: {recent: 0.5}}
-    """)
+            pipelines:
+              default:
+                n: 5
+                candidates:
+                  - {name: popular, type: weighted-rating, limit: 40}
+                  - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
+                filters: {exclude: ["i3"]}
+                ranker: {type: weighted-average, weights: {recent: 0.5}}
+            """)
     return folder
 }
 
@@ -53,21 +65,32 @@ func project() throws -> TemporaryDirectory {
         let first = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)
         #expect(first.status == 0, "\(first.stderr)")
         let lines = first.stdout.split(separator: "\n")
-        #expect(lines.first == "Recommendations for user u5 from pipeline 'default' (known user with 12 interactions)")
+        #expect(
+            lines.first
+                == "Recommendations for user u5 from pipeline 'default' (known user with 12 interactions)"
+        )
         #expect(lines.filter { $0.hasPrefix("       ranker: popular ") }.count == 5)
-        #expect(lines.filter { $0.hasPrefix("       popular: own mean share ") && $0.contains(" · votes ") }.count == 5)
+        #expect(
+            lines.filter {
+                $0.hasPrefix("       popular: own mean share ") && $0.contains(" · votes ")
+            }.count == 5)
         #expect(lines.contains { $0.hasPrefix("  1  i") })
         #expect(first.stderr.components(separatedBy: "fitted in").count == 4)
         let second = try shortlist(["recommend", "--user", "u5"], in: folder.path)
         #expect(second.stderr.components(separatedBy: "reused artifact").count == 4)
-        #expect(second.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") } == lines.filter { $0.hasPrefix("  1  ") })
+        #expect(
+            second.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") }
+                == lines.filter { $0.hasPrefix("  1  ") })
     }
 
     @Test func recommendAsJSON() throws {
         let folder = try project()
-        let run = try shortlist(["recommend", "--user", "u5", "--explain", "--format", "json", "-n", "3"], in: folder.path)
+        let run = try shortlist(
+            ["recommend", "--user", "u5", "--explain", "--format", "json", "-n", "3"],
+            in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let items = try #require(object["recommendations"] as? [[String: Any]])
         #expect(items.count == 3)
         let stages = try #require(items[0]["stages"] as? [[String: Any]])
@@ -75,7 +98,10 @@ func project() throws -> TemporaryDirectory {
         let explanation = try #require(stages[0]["explanation"] as? [String: Any])
         let terms = try #require(explanation["terms"] as? [[String: Any]])
         #expect(terms.compactMap { $0["subject"] as? String } == ["own-mean-share", "prior-share"])
-        #expect(abs(terms.compactMap { $0["value"] as? Double }.reduce(0, +) - (stages[0]["score"] as? Double ?? .nan)) < 1e-9)
+        #expect(
+            abs(
+                terms.compactMap { $0["value"] as? Double }.reduce(0, +)
+                    - (stages[0]["score"] as? Double ?? .nan)) < 1e-9)
         #expect((explanation["details"] as? [Any])?.count == 4)
         let contributions = try #require(items[0]["contributions"] as? [[String: Any]])
         let sum = contributions.compactMap { $0["value"] as? Double }.reduce(0, +)
@@ -84,7 +110,8 @@ func project() throws -> TemporaryDirectory {
 
     @Test func batchForEveryUser() throws {
         let folder = try project()
-        let tsv = try shortlist(["recommend", "--users", "all", "--format", "tsv"], in: folder.path)
+        let tsv = try shortlist(
+            ["recommend", "--users", "all", "--format", "tsv"], in: folder.path)
         #expect(tsv.status == 0, "\(tsv.stderr)")
         let rows = tsv.stdout.split(separator: "\n")
         #expect(rows.first == "user\titem\trank\tscore")
@@ -92,7 +119,8 @@ func project() throws -> TemporaryDirectory {
         #expect(rows[1].hasPrefix("u0\t") && rows[1].split(separator: "\t")[2] == "1")
         #expect(tsv.stderr.contains("recommended for 120 users in"))
         try folder.write("users.txt", "u1\nstranger\n")
-        let jsonl = try shortlist(["recommend", "--users", "users.txt", "--format", "jsonl"], in: folder.path)
+        let jsonl = try shortlist(
+            ["recommend", "--users", "users.txt", "--format", "jsonl"], in: folder.path)
         let lines = jsonl.stdout.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[1].hasPrefix("{\"recommendations\":[{\"item\":"))
@@ -101,17 +129,22 @@ func project() throws -> TemporaryDirectory {
 
     @Test func explainAnItemInTheListAndOneThatIsNot() throws {
         let folder = try project()
-        let json = try shortlist(["recommend", "--user", "u5", "--format", "json"], in: folder.path)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let top = try #require((object["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
+        let json = try shortlist(
+            ["recommend", "--user", "u5", "--format", "json"], in: folder.path)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let top = try #require(
+            (object["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
         let inList = try shortlist(["explain", "--user", "u5", "--item", top], in: folder.path)
         #expect(inList.status == 0, "\(inList.stderr)")
         #expect(inList.stdout.contains("verdict: recommended at rank 1 of 5"))
         #expect(inList.stdout.contains("ranker weighted-average: popular "))
         let filtered = try shortlist(["explain", "--user", "u5", "--item", "i3"], in: folder.path)
         #expect(filtered.stdout.contains("verdict: not recommended: removed by the filter exclude"))
-        let asJSON = try shortlist(["explain", "--user", "u5", "--item", "i3", "--format", "json"], in: folder.path)
-        let verdict = try #require(try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any])
+        let asJSON = try shortlist(
+            ["explain", "--user", "u5", "--item", "i3", "--format", "json"], in: folder.path)
+        let verdict = try #require(
+            try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any])
         #expect(verdict["verdict"] as? String == "filtered")
         #expect(verdict["filteredBy"] as? [String] == ["exclude"])
     }
@@ -120,18 +153,24 @@ func project() throws -> TemporaryDirectory {
         let folder = try project()
         let good = try shortlist(["validate"], in: folder.path)
         #expect(good.status == 0)
-        #expect(good.stdout == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages); dataset has the fields every stage needs\n")
+        #expect(
+            good.stdout
+                == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages); dataset has the fields every stage needs\n"
+        )
         let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
-        try folder.write("bad.yaml", text.replacingOccurrences(of: "half-life-days: 3}", with: "half-life-day: 3}"))
+        try folder.write(
+            "bad.yaml",
+            text.replacingOccurrences(of: "half-life-days: 3}", with: "half-life-day: 3}"))
         let bad = try shortlist(["validate", "bad.yaml"], in: folder.path)
         #expect(bad.status == 1)
         #expect(bad.stdout.isEmpty)
-        #expect(bad.stderr == """
-        bad.yaml:10:58: error: unknown key 'half-life-day' in 'weighted-rating'. Did you mean 'half-life-days'?
-              - {name: recent, type: weighted-rating, limit: 20, half-life-day: 3}
-                                                                 ^
+        #expect(
+            bad.stderr == """
+                bad.yaml:10:58: error: unknown key 'half-life-day' in 'weighted-rating'. Did you mean 'half-life-days'?
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-day: 3}
+                                                                         ^
 
-        """)
+                """)
     }
 
     @Test func pluginsListsEveryPluginWithItsParameters() throws {
@@ -143,21 +182,40 @@ func project() throws -> TemporaryDirectory {
         for entry in builtInPlugins.entries {
             #expect(lines.contains("\(entry.type)  (\(entry.kind.rawValue))"), "\(entry.type)")
             for parameter in entry.parameters {
-                #expect(lines.contains { $0.hasPrefix("    \(parameter.key) ") && $0.contains(parameter.type) && $0.contains("default \(parameter.defaultValue)") },
-                        "\(entry.type): \(parameter.key)")
+                #expect(
+                    lines.contains {
+                        $0.hasPrefix("    \(parameter.key) ") && $0.contains(parameter.type)
+                            && $0.contains("default \(parameter.defaultValue)")
+                    },
+                    "\(entry.type): \(parameter.key)")
             }
         }
-        #expect(lines.contains("    min-votes-quantile   number in [0, 1]                     default 0.9                m as this quantile of the rated items' vote counts"))
+        #expect(
+            lines.contains(
+                "    min-votes-quantile   number in [0, 1]                     default 0.9                m as this quantile of the rated items' vote counts"
+            ))
         #expect(lines.contains("    can list similar items, predict ratings"))
     }
 
     @Test func userErrorsAreOneLineWithoutATrap() throws {
         let folder = try project()
         let cases: [([String], String)] = [
-            (["explain", "--user", "u1", "--item", "zzz"], "error: unknown item 'zzz': the dataset has no such item\n"),
-            (["recommend", "--user", "u1", "--config", "missing.yaml"], "missing.yaml: error: the pipelines file does not exist\n"),
-            (["recommend", "--user", "u1", "--pipeline", "defualt"], "error: no pipeline named 'defualt' in pipelines.yaml. Did you mean 'default'?\n"),
-            (["recommend", "--users", "nobody.txt"], "error: nobody.txt: cannot read the user list\n"),
+            (
+                ["explain", "--user", "u1", "--item", "zzz"],
+                "error: unknown item 'zzz': the dataset has no such item\n"
+            ),
+            (
+                ["recommend", "--user", "u1", "--config", "missing.yaml"],
+                "missing.yaml: error: the pipelines file does not exist\n"
+            ),
+            (
+                ["recommend", "--user", "u1", "--pipeline", "defualt"],
+                "error: no pipeline named 'defualt' in pipelines.yaml. Did you mean 'default'?\n"
+            ),
+            (
+                ["recommend", "--users", "nobody.txt"],
+                "error: nobody.txt: cannot read the user list\n"
+            ),
         ]
         for (arguments, message) in cases {
             let run = try shortlist(arguments, in: folder.path)
@@ -165,10 +223,12 @@ func project() throws -> TemporaryDirectory {
             #expect(run.stderr.hasSuffix(message), "\(arguments): \(run.stderr)")
             #expect(!run.stderr.contains("Fatal error"))
         }
-        try folder.write("data/interactions.tsv", "user\titem\trating\ttimestamp\nu1\ti1\tfive\t1\n")
+        try folder.write(
+            "data/interactions.tsv", "user\titem\trating\ttimestamp\nu1\ti1\tfive\t1\n")
         let malformed = try shortlist(["recommend", "--user", "u1"], in: folder.path)
         #expect(malformed.status == 1)
-        #expect(malformed.stderr == "error: data/interactions.tsv:2: rating 'five' is not a number\n")
+        #expect(
+            malformed.stderr == "error: data/interactions.tsv:2: rating 'five' is not a number\n")
         let badCount = try shortlist(["recommend", "--user", "u1", "-n", "0"], in: folder.path)
         #expect(badCount.status != 0 && badCount.stderr.contains("-n must be positive, found 0"))
     }
@@ -177,23 +237,29 @@ func project() throws -> TemporaryDirectory {
         let folder = try project()
         let run = try shortlist(["recommend", "--user", "someone-new"], in: folder.path)
         #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("Recommendations for user someone-new from pipeline 'default' (unknown user: no history)"))
+        #expect(
+            run.stdout.hasPrefix(
+                "Recommendations for user someone-new from pipeline 'default' (unknown user: no history)"
+            ))
         #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("  5  ") }.count == 1)
     }
 
     @Test func csvInteractionsAloneAreEnough() throws {
         let folder = try TemporaryDirectory()
-        try folder.write("ratings.csv", "who,what,stars\nann,a,5\nann,b,4\nbob,a,4\nbob,c,2\ncid,b,5\n")
-        try folder.write("pipelines.yaml", """
-        dataset:
-          format: delimited
-          interactions: {file: ratings.csv, user: who, item: what, rating: stars}
-        pipelines:
-          default:
-            n: 2
-            candidates: [{name: popular, type: weighted-rating, limit: 10, min-votes: 1}]
-            ranker: {type: weighted-average}
-        """)
+        try folder.write(
+            "ratings.csv", "who,what,stars\nann,a,5\nann,b,4\nbob,a,4\nbob,c,2\ncid,b,5\n")
+        try folder.write(
+            "pipelines.yaml",
+            """
+            dataset:
+              format: delimited
+              interactions: {file: ratings.csv, user: who, item: what, rating: stars}
+            pipelines:
+              default:
+                n: 2
+                candidates: [{name: popular, type: weighted-rating, limit: 10, min-votes: 1}]
+                ranker: {type: weighted-average}
+            """)
         let run = try shortlist(["recommend", "--user", "cid", "--format", "tsv"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "user\titem\trank\tscore\ncid\ta\t1\t1.0\ncid\tc\t2\t0.0\n")
@@ -201,25 +267,44 @@ func project() throws -> TemporaryDirectory {
 
     @Test func evaluatePrintsEveryStageAndTheSameNumbersAsJSON() throws {
         let folder = try project()
-        let table = try shortlist(["evaluate", "--split", "temporal:0.2", "-k", "5", "--save-recommendations", "top.tsv"], in: folder.path)
+        let table = try shortlist(
+            [
+                "evaluate", "--split", "temporal:0.2", "-k", "5", "--save-recommendations",
+                "top.tsv",
+            ], in: folder.path)
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Evaluation of pipeline 'default' on split temporal:0.2, K = 5, relevant = held-out rating ≥ 4")
-        #expect(lines.contains { $0.hasPrefix("  popular ") } && lines.contains { $0.hasPrefix("  recent ") })
-        #expect(lines.contains { $0.hasPrefix("union of candidates") } && lines.contains { $0.hasPrefix("final list") })
-        let json = try shortlist(["evaluate", "--split", "temporal:0.2", "-k", "5", "--format", "json"], in: folder.path)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(
+            lines.first
+                == "Evaluation of pipeline 'default' on split temporal:0.2, K = 5, relevant = held-out rating ≥ 4"
+        )
+        #expect(
+            lines.contains { $0.hasPrefix("  popular ") }
+                && lines.contains { $0.hasPrefix("  recent ") })
+        #expect(
+            lines.contains { $0.hasPrefix("union of candidates") }
+                && lines.contains { $0.hasPrefix("final list") })
+        let json = try shortlist(
+            ["evaluate", "--split", "temporal:0.2", "-k", "5", "--format", "json"], in: folder.path)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let final = try #require(report["final"] as? [String: Double])
         let finalRow = try #require(lines.first { $0.hasPrefix("final list") })
         #expect(finalRow.contains(String(format: "%.4f", try #require(final["ndcg"]))))
         #expect(report["usersEvaluated"] as? Int == 120)
-        let saved = try String(contentsOfFile: "\(folder.path)/top.tsv", encoding: .utf8).split(separator: "\n")
+        let saved = try String(contentsOfFile: "\(folder.path)/top.tsv", encoding: .utf8).split(
+            separator: "\n")
         #expect(saved.first == "user\titem\trank\tscore" && saved.count == 1 + 120 * 5)
         let export = try shortlist(["evaluate", "--export-split", "split"], in: folder.path)
         #expect(export.status == 0)
         #expect(FileManager.default.fileExists(atPath: "\(folder.path)/split/train.tsv"))
-        let fromFiles = try shortlist(["evaluate", "--split", "file:split/train.tsv,split/test.tsv", "-k", "5", "--format", "json"], in: folder.path)
-        let again = try #require(try JSONSerialization.jsonObject(with: Data(fromFiles.stdout.utf8)) as? [String: Any])
+        let fromFiles = try shortlist(
+            [
+                "evaluate", "--split", "file:split/train.tsv,split/test.tsv", "-k", "5", "--format",
+                "json",
+            ], in: folder.path)
+        let again = try #require(
+            try JSONSerialization.jsonObject(with: Data(fromFiles.stdout.utf8)) as? [String: Any])
         #expect((again["final"] as? [String: Double])?["ndcg"] == final["ndcg"])
     }
 
@@ -227,17 +312,34 @@ func project() throws -> TemporaryDirectory {
         let folder = try project()
         let none = try shortlist(["similar", "--item", "i4"], in: folder.path)
         #expect(none.status == 1)
-        #expect(none.stderr.hasSuffix("error: no candidate stage of pipeline 'default' can list similar items (these plugin types can: matrix-factorization, tfidf, triplet-embedding)\n"))
+        #expect(
+            none.stderr.hasSuffix(
+                "error: no candidate stage of pipeline 'default' can list similar items (these plugin types can: matrix-factorization, tfidf, triplet-embedding)\n"
+            ))
         let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
-        try folder.write("pipelines.yaml", text.replacingOccurrences(of: "- {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}", with: "- {name: recent, type: tfidf, limit: 20, fields: [genres]}"))
-        let run = try shortlist(["similar", "--item", "i4", "-n", "3", "--format", "json"], in: folder.path)
+        try folder.write(
+            "pipelines.yaml",
+            text.replacingOccurrences(
+                of: "- {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}",
+                with: "- {name: recent, type: tfidf, limit: 20, fields: [genres]}"))
+        let run = try shortlist(
+            ["similar", "--item", "i4", "-n", "3", "--format", "json"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
-        let lists = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        let lists = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
         #expect(lists.map { $0["stage"] as? String } == ["recent"])
         let items = try #require(lists.first?["similar"] as? [[String: Any]])
         // Item i4 is in planted cluster 0 with genre g0: its genre neighbours are i0, i8, …
-        #expect(items.count == 3 && items.allSatisfy { (Int(($0["item"] as? String ?? "").dropFirst()) ?? 1) % 4 == 0 })
-        let unknown = try shortlist(["similar", "--item", "i4", "--stage", "nope"], in: folder.path)
-        #expect(unknown.stderr.hasSuffix("error: pipeline 'default' has no candidate stage named 'nope'; its stages are popular, recent\n"))
+        #expect(
+            items.count == 3
+                && items.allSatisfy {
+                    (Int(($0["item"] as? String ?? "").dropFirst()) ?? 1) % 4 == 0
+                })
+        let unknown = try shortlist(
+            ["similar", "--item", "i4", "--stage", "nope"], in: folder.path)
+        #expect(
+            unknown.stderr.hasSuffix(
+                "error: pipeline 'default' has no candidate stage named 'nope'; its stages are popular, recent\n"
+            ))
     }
 }

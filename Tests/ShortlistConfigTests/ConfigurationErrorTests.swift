@@ -5,7 +5,8 @@ import Testing
 /// Parses `text` as `pipelines.yaml` and returns the error's full text, or nil if it is valid.
 func configurationError(_ text: String) -> String? {
     do {
-        _ = try PipelinesFile.parse(text, name: "pipelines.yaml", baseDirectory: ".", registry: builtInPlugins)
+        _ = try PipelinesFile.parse(
+            text, name: "pipelines.yaml", baseDirectory: ".", registry: builtInPlugins)
         return nil
     } catch {
         return error.description
@@ -13,284 +14,322 @@ func configurationError(_ text: String) -> String? {
 }
 
 let dataset = """
-dataset:
-  format: recbole
-  path: data/ml-100k
+    dataset:
+      format: recbole
+      path: data/ml-100k
 
-"""
+    """
 
 @Suite struct ConfigurationErrorTests {
     @Test func yamlSyntaxErrorCarriesLibyamlsProblem() {
         let text = dataset + "pipelines:\n  default:\n    n: [1, 2\n"
-        #expect(configurationError(text) == """
-        pipelines.yaml:7:1: error: YAML syntax: did not find expected ',' or ']' (while parsing a flow sequence at line 6)
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:7:1: error: YAML syntax: did not find expected ',' or ']' (while parsing a flow sequence at line 6)
 
-        ^
-        """)
+                ^
+                """)
     }
 
     @Test func unknownTopLevelKeySuggestsTheNearest() {
-        #expect(configurationError("seeds: 3\n" + dataset) == """
-        pipelines.yaml:1:1: error: unknown key 'seeds' in the pipelines file. Did you mean 'seed'?
-        seeds: 3
-        ^
-        """)
+        #expect(
+            configurationError("seeds: 3\n" + dataset) == """
+                pipelines.yaml:1:1: error: unknown key 'seeds' in the pipelines file. Did you mean 'seed'?
+                seeds: 3
+                ^
+                """)
     }
 
     @Test func unknownPipelineKey() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidate:
-              - {name: popular, type: weighted-rating, limit: 10}
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:6:5: error: unknown key 'candidate' in pipeline 'default'. Did you mean 'candidates'?
-            candidate:
-            ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidate:
+                      - {name: popular, type: weighted-rating, limit: 10}
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:6:5: error: unknown key 'candidate' in pipeline 'default'. Did you mean 'candidates'?
+                    candidate:
+                    ^
+                """)
     }
 
     @Test func unknownPluginTypeSuggestsTheNearest() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: popular
-                type: weighted-ratings
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:8:15: error: unknown candidate generator type 'weighted-ratings'. Did you mean 'weighted-rating'?
-                type: weighted-ratings
-                      ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: popular
+                        type: weighted-ratings
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:8:15: error: unknown candidate generator type 'weighted-ratings'. Did you mean 'weighted-rating'?
+                        type: weighted-ratings
+                              ^
+                """)
     }
 
     @Test func rankerUsedAsGeneratorIsNamedAsSuch() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - {name: popular, type: weighted-average}
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:7:31: error: 'weighted-average' is a ranker, not a candidate generator
-              - {name: popular, type: weighted-average}
-                                      ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: popular, type: weighted-average}
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:7:31: error: 'weighted-average' is a ranker, not a candidate generator
+                      - {name: popular, type: weighted-average}
+                                              ^
+                """)
     }
 
     @Test func unknownParameterKeySuggestsTheNearest() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: popular
-                type: weighted-rating
-                min-vote: 50
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:9:9: error: unknown key 'min-vote' in 'weighted-rating'. Did you mean 'min-votes'?
-                min-vote: 50
-                ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: popular
+                        type: weighted-rating
+                        min-vote: 50
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:9:9: error: unknown key 'min-vote' in 'weighted-rating'. Did you mean 'min-votes'?
+                        min-vote: 50
+                        ^
+                """)
     }
 
     @Test func factersSuggestsFactors() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: als
-                type: matrix-factorization
-                facters: 64
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:9:9: error: unknown key 'facters' in 'matrix-factorization'. Did you mean 'factors'?
-                facters: 64
-                ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: als
+                        type: matrix-factorization
+                        facters: 64
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:9:9: error: unknown key 'facters' in 'matrix-factorization'. Did you mean 'factors'?
+                        facters: 64
+                        ^
+                """)
     }
 
     @Test func unknownParameterKeyWithNothingCloseListsTheValidKeys() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: popular
-                type: weighted-rating
-                zzz: 64
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:9:9: error: unknown key 'zzz' in 'weighted-rating'; valid keys: half-life-days, limit, min-votes, min-votes-quantile, name, type
-                zzz: 64
-                ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: popular
+                        type: weighted-rating
+                        zzz: 64
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:9:9: error: unknown key 'zzz' in 'weighted-rating'; valid keys: half-life-days, limit, min-votes, min-votes-quantile, name, type
+                        zzz: 64
+                        ^
+                """)
     }
 
     @Test func wrongValueTypeSaysWhatWasExpected() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - {name: popular, type: weighted-rating, limit: fifty}
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:7:55: error: 'limit' in a candidate stage of pipeline 'default' expects an integer, found 'fifty'
-              - {name: popular, type: weighted-rating, limit: fifty}
-                                                              ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: fifty}
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:7:55: error: 'limit' in a candidate stage of pipeline 'default' expects an integer, found 'fifty'
+                      - {name: popular, type: weighted-rating, limit: fifty}
+                                                                      ^
+                """)
     }
 
     @Test func wrongChoiceListsTheChoicesAndSuggests() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - {name: popular, type: weighted-rating}
-            ranker:
-              type: weighted-average
-              normalization: minmax
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:10:22: error: 'normalization' in 'weighted-average' expects one of min-max, z-score, reciprocal-rank, found 'minmax'. Did you mean 'min-max'?
-              normalization: minmax
-                             ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: popular, type: weighted-rating}
+                    ranker:
+                      type: weighted-average
+                      normalization: minmax
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:10:22: error: 'normalization' in 'weighted-average' expects one of min-max, z-score, reciprocal-rank, found 'minmax'. Did you mean 'min-max'?
+                      normalization: minmax
+                                     ^
+                """)
     }
 
     @Test func missingRequiredKey() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: popular
-                limit: 10
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:7:9: error: missing required key 'type' in a candidate stage of pipeline 'default'
-              - name: popular
-                ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: popular
+                        limit: 10
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:7:9: error: missing required key 'type' in a candidate stage of pipeline 'default'
+                      - name: popular
+                        ^
+                """)
     }
 
     @Test func duplicateStageName() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - {name: popular, type: weighted-rating}
-              - {name: popular, type: weighted-rating, half-life-days: 30}
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:8:16: error: duplicate stage name 'popular' in pipeline 'default' (first at line 7)
-              - {name: popular, type: weighted-rating, half-life-days: 30}
-                       ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: popular, type: weighted-rating}
+                      - {name: popular, type: weighted-rating, half-life-days: 30}
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:8:16: error: duplicate stage name 'popular' in pipeline 'default' (first at line 7)
+                      - {name: popular, type: weighted-rating, half-life-days: 30}
+                               ^
+                """)
     }
 
     @Test func duplicatePipelineName() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates: [{name: popular, type: weighted-rating}]
-            ranker: {type: weighted-average}
-          default:
-            candidates: [{name: popular, type: weighted-rating}]
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:8:3: error: duplicate pipeline name 'default' in 'pipelines' (first at line 5)
-          default:
-          ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average}
+                  default:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:8:3: error: duplicate pipeline name 'default' in 'pipelines' (first at line 5)
+                  default:
+                  ^
+                """)
     }
 
     @Test func rankerNamingAMissingSource() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates: [{name: popular, type: weighted-rating}]
-            ranker:
-              type: weighted-average
-              weights: {populr: 2}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:9:17: error: 'weights' names 'populr', which is not a candidate stage of pipeline 'default'. Did you mean 'popular'?
-              weights: {populr: 2}
-                        ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker:
+                      type: weighted-average
+                      weights: {populr: 2}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:9:17: error: 'weights' names 'populr', which is not a candidate stage of pipeline 'default'. Did you mean 'popular'?
+                      weights: {populr: 2}
+                                ^
+                """)
     }
 
     @Test func pipelineWithoutCandidateGenerator() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates: []
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:6:17: error: pipeline 'default' has no candidate generator; 'candidates' is empty
-            candidates: []
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: []
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:6:17: error: pipeline 'default' has no candidate generator; 'candidates' is empty
+                    candidates: []
+                                ^
+                """)
+        #expect(
+            configurationError(
+                dataset + "pipelines:\n  default:\n    ranker: {type: weighted-average}\n") == """
+                    pipelines.yaml:6:5: error: pipeline 'default' has no candidate generator; add a 'candidates' list
+                        ranker: {type: weighted-average}
                         ^
-        """)
-        #expect(configurationError(dataset + "pipelines:\n  default:\n    ranker: {type: weighted-average}\n") == """
-        pipelines.yaml:6:5: error: pipeline 'default' has no candidate generator; add a 'candidates' list
-            ranker: {type: weighted-average}
-            ^
-        """)
+                    """)
     }
 
     @Test func nonPositiveLimit() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates: [{name: popular, type: weighted-rating, limit: 0}]
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:6:64: error: 'limit' of stage 'popular' must be positive, found 0
-            candidates: [{name: popular, type: weighted-rating, limit: 0}]
-                                                                       ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: [{name: popular, type: weighted-rating, limit: 0}]
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:6:64: error: 'limit' of stage 'popular' must be positive, found 0
+                    candidates: [{name: popular, type: weighted-rating, limit: 0}]
+                                                                               ^
+                """)
     }
 
     @Test func pluginParameterValidation() {
-        let text = dataset + """
-        pipelines:
-          default:
-            candidates:
-              - name: popular
-                type: weighted-rating
-                min-votes-quantile: 1.5
-            ranker: {type: weighted-average}
-        """
-        #expect(configurationError(text) == """
-        pipelines.yaml:9:29: error: 'min-votes-quantile' must be between 0 and 1, found 1.5
-                min-votes-quantile: 1.5
-                                    ^
-        """)
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - name: popular
+                        type: weighted-rating
+                        min-votes-quantile: 1.5
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:9:29: error: 'min-votes-quantile' must be between 0 and 1, found 1.5
+                        min-votes-quantile: 1.5
+                                            ^
+                """)
     }
 
     @Test func secondDocumentIsRejected() {
         let text = dataset + "pipelines: {}\n---\nseed: 1\n"
-        #expect(configurationError(text) == """
-        pipelines.yaml:5:1: error: a second YAML document ('---'); put every pipeline in one document
-        ---
-        ^
-        """)
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:5:1: error: a second YAML document ('---'); put every pipeline in one document
+                ---
+                ^
+                """)
     }
 
     @Test func emptyFile() {
-        #expect(configurationError("# nothing\n") == "pipelines.yaml: error: the file is empty; it needs a 'dataset' and a 'pipelines' section")
+        #expect(
+            configurationError("# nothing\n")
+                == "pipelines.yaml: error: the file is empty; it needs a 'dataset' and a 'pipelines' section"
+        )
     }
 }

@@ -6,62 +6,81 @@ import Testing
 @Suite struct PipelinesFileTests {
     @Test func anchorsAliasesAndMergeKeysAreResolved() throws {
         let text = """
-        dataset: {format: recbole, path: data/ml-100k}
-        pipelines:
-          default:
-            n: 5
-            candidates:
-              - &base {name: popular, type: weighted-rating, limit: 30}
-              - <<: *base
-                name: recent
-                limit: 7
-                half-life-days: 10
-            filters: {exclude-seen: false, exclude: ["1", "2"], min-interactions: 3}
-            ranker: {type: weighted-average, weights: {recent: 0.5}}
-          other:
-            candidates: [*base]
-            ranker: {type: weighted-average}
-        """
-        let file = try PipelinesFile.parse(text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
+            dataset: {format: recbole, path: data/ml-100k}
+            pipelines:
+              default:
+                n: 5
+                candidates:
+                  - &base {name: popular, type: weighted-rating, limit: 30}
+                  - <<: *base
+                    name: recent
+                    limit: 7
+                    half-life-days: 10
+                filters: {exclude-seen: false, exclude: ["1", "2"], min-interactions: 3}
+                ranker: {type: weighted-average, weights: {recent: 0.5}}
+              other:
+                candidates: [*base]
+                ranker: {type: weighted-average}
+            """
+        let file = try PipelinesFile.parse(
+            text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
         let pipeline = try #require(file.pipeline(named: "default"))
         #expect(pipeline.resultCount == 5)
         #expect(pipeline.generators.map(\.name) == ["popular", "recent"])
         #expect(pipeline.generators.map(\.limit) == [30, 7])
         #expect(pipeline.generators[1].generator.configuration.contains("\"half-life-days\":10"))
-        #expect(pipeline.filters == FilterSpec(excludeSeen: false, excludedItems: ["1", "2"], minInteractions: 3))
+        #expect(
+            pipeline.filters
+                == FilterSpec(excludeSeen: false, excludedItems: ["1", "2"], minInteractions: 3))
         #expect(file.pipeline(named: "other")?.generators.map(\.name) == ["popular"])
         #expect(file.dataset.path == "/srv/data/ml-100k")
         #expect(file.seed == 42)
     }
 
     @Test func theShippedPipelinesFileIsValid() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let file = try PipelinesFile.load(path: root.appendingPathComponent("pipelines.yaml").path, registry: builtInPlugins)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let file = try PipelinesFile.load(
+            path: root.appendingPathComponent("pipelines.yaml").path, registry: builtInPlugins)
         #expect(file.dataset.fetch == "movielens-100k")
         #expect(!file.pipelines.isEmpty)
-        let bench = try PipelinesFile.load(path: root.appendingPathComponent("bench/peers/shortlist.yaml").path, registry: builtInPlugins)
+        let bench = try PipelinesFile.load(
+            path: root.appendingPathComponent("bench/peers/shortlist.yaml").path,
+            registry: builtInPlugins)
         #expect(bench.pipelines.first?.generators.count == 5)
     }
 
     @Test func delimitedDatasetSection() throws {
         let text = """
-        dataset:
-          format: delimited
-          interactions: {file: r.csv, user: uid, item: iid, rating: stars}
-          items: {file: /abs/i.tsv, item: iid, genres: tags, genre-separator: ";"}
-        pipelines:
-          default:
-            candidates: [{name: p, type: weighted-rating}]
-            ranker: {type: weighted-average}
-        """
-        let file = try PipelinesFile.parse(text, name: "p.yaml", baseDirectory: "base", registry: builtInPlugins)
-        #expect(file.dataset.interactions == TableSpec(file: "base/r.csv", delimiter: ",", columns: ["user": "uid", "item": "iid", "rating": "stars"], genreSeparator: "|"))
-        #expect(file.dataset.items == TableSpec(file: "/abs/i.tsv", delimiter: "\t", columns: ["item": "iid", "genres": "tags"], genreSeparator: ";"))
-        let missing = text.replacingOccurrences(of: "  interactions: {file: r.csv, user: uid, item: iid, rating: stars}\n", with: "")
-        #expect(configurationError(missing) == """
-        pipelines.yaml:2:3: error: missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)
-          format: delimited
-          ^
-        """)
+            dataset:
+              format: delimited
+              interactions: {file: r.csv, user: uid, item: iid, rating: stars}
+              items: {file: /abs/i.tsv, item: iid, genres: tags, genre-separator: ";"}
+            pipelines:
+              default:
+                candidates: [{name: p, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """
+        let file = try PipelinesFile.parse(
+            text, name: "p.yaml", baseDirectory: "base", registry: builtInPlugins)
+        #expect(
+            file.dataset.interactions
+                == TableSpec(
+                    file: "base/r.csv", delimiter: ",",
+                    columns: ["user": "uid", "item": "iid", "rating": "stars"], genreSeparator: "|")
+        )
+        #expect(
+            file.dataset.items
+                == TableSpec(
+                    file: "/abs/i.tsv", delimiter: "\t",
+                    columns: ["item": "iid", "genres": "tags"], genreSeparator: ";"))
+        let missing = text.replacingOccurrences(
+            of: "  interactions: {file: r.csv, user: uid, item: iid, rating: stars}\n", with: "")
+        #expect(
+            configurationError(missing) == """
+                pipelines.yaml:2:3: error: missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)
+                  format: delimited
+                  ^
+                """)
     }
 }

@@ -8,7 +8,11 @@ import Testing
         for (item, score) in [(0, 1.0), (1, 5.0), (2, 3.0), (3, 5.0), (4, 0.5), (5, 3.0)] {
             top.insert(item, score: score)
         }
-        #expect(top.sorted() == [Candidate(item: 1, score: 5), Candidate(item: 3, score: 5), Candidate(item: 2, score: 3)])
+        #expect(
+            top.sorted() == [
+                Candidate(item: 1, score: 5), Candidate(item: 3, score: 5),
+                Candidate(item: 2, score: 3),
+            ])
         #expect(top.threshold == 3)
         var empty = TopK(k: 0)
         empty.insert(1, score: 1)
@@ -17,10 +21,11 @@ import Testing
 
     @Test func topKAgreesWithAFullSort() {
         var random = SeededGenerator(seed: 3)
-        let scores = (0 ..< 500).map { _ in Double(Int.random(in: 0 ..< 50, using: &random)) }
+        let scores = (0..<500).map { _ in Double(Int.random(in: 0..<50, using: &random)) }
         var top = TopK(k: 25)
         for (item, score) in scores.enumerated() { top.insert(item, score: score) }
-        let sorted = scores.enumerated().map { Candidate(item: $0, score: $1) }.sorted(by: TopK.isBetter)
+        let sorted = scores.enumerated().map { Candidate(item: $0, score: $1) }.sorted(
+            by: TopK.isBetter)
         #expect(top.sorted() == Array(sorted.prefix(25)))
     }
 
@@ -32,10 +37,12 @@ import Testing
     }
 
     @Test func seededGeneratorRepeatsPerSeed() {
-        var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11), c = SeededGenerator(seed: 12)
-        let first = (0 ..< 5).map { _ in a.next() }
-        #expect(first == (0 ..< 5).map { _ in b.next() })
-        #expect(first != (0 ..< 5).map { _ in c.next() })
+        var a = SeededGenerator(seed: 11)
+        var b = SeededGenerator(seed: 11)
+        var c = SeededGenerator(seed: 12)
+        let first = (0..<5).map { _ in a.next() }
+        #expect(first == (0..<5).map { _ in b.next() })
+        #expect(first != (0..<5).map { _ in c.next() })
     }
 
     @Test func editDistanceAndClosestMatch() {
@@ -78,7 +85,8 @@ import Testing
     }
 
     @Test func fingerprintChangesWithTheData() {
-        var a = DatasetBuilder(), b = DatasetBuilder()
+        var a = DatasetBuilder()
+        var b = DatasetBuilder()
         a.addInteraction(user: "u", item: "i", rating: 4)
         b.addInteraction(user: "u", item: "i", rating: 5)
         #expect(a.build().fingerprint == a.build().fingerprint)
@@ -88,9 +96,11 @@ import Testing
     @Test func plantedClustersPlantTheirStructure() {
         let planted = PlantedClusters(users: 40, items: 40, clusters: 4, perUser: 10, noise: 0)
         let dataset = planted.dataset
-        for user in 0 ..< dataset.userCount {
+        for user in 0..<dataset.userCount {
             for entry in dataset.byUser.range(of: user) {
-                #expect(planted.itemCluster[Int(dataset.byUser.columns[entry])] == planted.userCluster[user])
+                #expect(
+                    planted.itemCluster[Int(dataset.byUser.columns[entry])]
+                        == planted.userCluster[user])
             }
         }
     }
@@ -105,8 +115,11 @@ import Testing
         writer.write(["a", "", "c"])
         writer.write([Float(1.5), -2])
         var reader = ArtifactReader(bytes: writer.bytes)
-        let integer = try reader.readInt(), double = try reader.readDouble(), string = try reader.readString()
-        let strings = try reader.readStrings(), floats = try reader.readArray(of: Float.self)
+        let integer = try reader.readInt()
+        let double = try reader.readDouble()
+        let string = try reader.readString()
+        let strings = try reader.readStrings()
+        let floats = try reader.readArray(of: Float.self)
         #expect(integer == 42 && double == 2.5 && string == "héllo")
         #expect(strings == ["a", "", "c"] && floats == [1.5, -2])
         #expect(reader.isAtEnd)
@@ -115,7 +128,10 @@ import Testing
     @Test func truncatedDataThrowsInsteadOfTrapping() {
         var writer = ArtifactWriter()
         writer.write([Double](repeating: 1, count: 10))
-        #expect(throws: ArtifactError(.truncated, "a stored length (10) runs past the end of the artifact")) {
+        #expect(
+            throws: ArtifactError(
+                .truncated, "a stored length (10) runs past the end of the artifact")
+        ) {
             var reader = ArtifactReader(bytes: Array(writer.bytes.dropLast(3)))
             return try reader.readArray(of: Double.self)
         }

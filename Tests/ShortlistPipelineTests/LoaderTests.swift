@@ -8,16 +8,31 @@ import Testing
 @Suite struct LoaderTests {
     @Test func recboleAtomicFiles() throws {
         let folder = try TemporaryDirectory()
-        try folder.write("ml/ml.inter", "user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t10\t4\t881250949\n2\t10\t3\t881250950\n1\t20\t5\t881250951\n")
-        try folder.write("ml/ml.item", "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n10\tToy Story\t1995\tAnimation Children's Comedy\n20\tHeat\t1995\tAction\n30\tUnrated\t1990\tDrama\n")
-        try folder.write("ml/ml.user", "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n1\t24\tM\ttechnician\t85711\n2\t53\tF\tother\t94043\n")
-        let spec = DatasetSpec(format: .recbole, path: "\(folder.path)/ml", name: nil, fetch: nil, skipMalformed: false)
+        try folder.write(
+            "ml/ml.inter",
+            "user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t10\t4\t881250949\n2\t10\t3\t881250950\n1\t20\t5\t881250951\n"
+        )
+        try folder.write(
+            "ml/ml.item",
+            "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n10\tToy Story\t1995\tAnimation Children's Comedy\n20\tHeat\t1995\tAction\n30\tUnrated\t1990\tDrama\n"
+        )
+        try folder.write(
+            "ml/ml.user",
+            "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n1\t24\tM\ttechnician\t85711\n2\t53\tF\tother\t94043\n"
+        )
+        let spec = DatasetSpec(
+            format: .recbole, path: "\(folder.path)/ml", name: nil, fetch: nil, skipMalformed: false
+        )
         let (dataset, _) = try DatasetLoader.load(spec)
         #expect(dataset.itemIDs == ["10", "20", "30"])
-        #expect(dataset.items[0] == ItemFeatures(title: "Toy Story", year: 1995, genres: ["Animation", "Children's", "Comedy"]))
+        #expect(
+            dataset.items[0]
+                == ItemFeatures(
+                    title: "Toy Story", year: 1995, genres: ["Animation", "Children's", "Comedy"]))
         #expect(dataset.users[1] == UserFeatures(age: 53, gender: "F", occupation: "other"))
         #expect(dataset.interactionCount == 3)
-        #expect(dataset.byUser.timestamps[dataset.byUser.range(of: 0)] == [881250949, 881250951])
+        #expect(
+            dataset.byUser.timestamps[dataset.byUser.range(of: 0)] == [881_250_949, 881_250_951])
         #expect(dataset.byItem.count(of: 2) == 0)
     }
 
@@ -25,12 +40,20 @@ import Testing
         let folder = try TemporaryDirectory()
         try folder.write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n")
         try folder.write("u.genre", "unknown|0\nAction|1\nComedy|2\n")
-        let item = Array("242|Caf".utf8) + [0xE9] + Array(" Society (1996)|24-Jan-1997||http://x|0|1|1\n302|L.A. Confidential (1997)|01-Jan-1997||http://y|0|0|1\n".utf8)
+        let item =
+            Array("242|Caf".utf8) + [0xE9]
+            + Array(
+                " Society (1996)|24-Jan-1997||http://x|0|1|1\n302|L.A. Confidential (1997)|01-Jan-1997||http://y|0|0|1\n"
+                    .utf8)
         try Data(item).write(to: URL(fileURLWithPath: "\(folder.path)/u.item"))
         try folder.write("u.user", "196|49|M|writer|55105\n186|39|F|executive|00000\n")
-        let spec = DatasetSpec(format: .grouplens, path: folder.path, name: nil, fetch: nil, skipMalformed: false)
+        let spec = DatasetSpec(
+            format: .grouplens, path: folder.path, name: nil, fetch: nil, skipMalformed: false)
         let (dataset, _) = try DatasetLoader.load(spec)
-        #expect(dataset.items[0] == ItemFeatures(title: "Café Society (1996)", year: 1997, genres: ["Action", "Comedy"]))
+        #expect(
+            dataset.items[0]
+                == ItemFeatures(
+                    title: "Café Society (1996)", year: 1997, genres: ["Action", "Comedy"]))
         #expect(dataset.items[0].displayTitle == "Café Society (1996) (1997)")
         #expect(dataset.users[0] == UserFeatures(age: 49, gender: "M", occupation: "writer"))
         #expect(dataset.user("186") == 1)
@@ -39,34 +62,62 @@ import Testing
 
     @Test func delimitedFilesWithMappedColumnsAndQuotes() throws {
         let folder = try TemporaryDirectory()
-        try folder.write("ratings.csv", "userId,movieId,rating,timestamp\n1,11,4.5,100\n2,11,3,200\n2,12,5,300\n")
-        try folder.write("movies.csv", "movieId,title,genres\n11,\"American President, The (1995)\",Comedy|Drama|Romance\n12,\"Say \"\"Hi\"\" (2001)\",Comedy\n")
+        try folder.write(
+            "ratings.csv", "userId,movieId,rating,timestamp\n1,11,4.5,100\n2,11,3,200\n2,12,5,300\n"
+        )
+        try folder.write(
+            "movies.csv",
+            "movieId,title,genres\n11,\"American President, The (1995)\",Comedy|Drama|Romance\n12,\"Say \"\"Hi\"\" (2001)\",Comedy\n"
+        )
         try folder.write("users.tsv", "id\tage\n1\t30\n")
         let spec = DatasetSpec(
             format: .delimited, path: folder.path, name: nil, fetch: nil, skipMalformed: false,
-            interactions: TableSpec(file: "\(folder.path)/ratings.csv", delimiter: ",", columns: ["user": "userId", "item": "movieId", "rating": "rating", "timestamp": "timestamp"], genreSeparator: "|"),
-            items: TableSpec(file: "\(folder.path)/movies.csv", delimiter: ",", columns: ["item": "movieId", "title": "title", "genres": "genres"], genreSeparator: "|"),
-            users: TableSpec(file: "\(folder.path)/users.tsv", delimiter: "\t", columns: ["user": "id", "age": "age"], genreSeparator: "|")
+            interactions: TableSpec(
+                file: "\(folder.path)/ratings.csv", delimiter: ",",
+                columns: [
+                    "user": "userId", "item": "movieId", "rating": "rating",
+                    "timestamp": "timestamp",
+                ], genreSeparator: "|"),
+            items: TableSpec(
+                file: "\(folder.path)/movies.csv", delimiter: ",",
+                columns: ["item": "movieId", "title": "title", "genres": "genres"],
+                genreSeparator: "|"),
+            users: TableSpec(
+                file: "\(folder.path)/users.tsv", delimiter: "\t",
+                columns: ["user": "id", "age": "age"], genreSeparator: "|")
         )
         let (dataset, _) = try DatasetLoader.load(spec)
-        #expect(dataset.items[0] == ItemFeatures(title: "American President, The (1995)", year: 1995, genres: ["Comedy", "Drama", "Romance"]))
+        #expect(
+            dataset.items[0]
+                == ItemFeatures(
+                    title: "American President, The (1995)", year: 1995,
+                    genres: ["Comedy", "Drama", "Romance"]))
         #expect(dataset.items[1].title == "Say \"Hi\" (2001)")
         #expect(dataset.users[0].age == 30)
         #expect(dataset.byUser.ratings == [4.5, 3, 5])
         #expect(dataset.hasTimestamps)
     }
 
-    func ratingsSpec(_ folder: TemporaryDirectory, skip: Bool, columns: [String: String] = ["user": "u", "item": "i", "rating": "r"]) -> DatasetSpec {
+    func ratingsSpec(
+        _ folder: TemporaryDirectory, skip: Bool,
+        columns: [String: String] = ["user": "u", "item": "i", "rating": "r"]
+    ) -> DatasetSpec {
         DatasetSpec(
             format: .delimited, path: folder.path, name: nil, fetch: nil, skipMalformed: skip,
-            interactions: TableSpec(file: "\(folder.path)/r.tsv", delimiter: "\t", columns: columns, genreSeparator: "|")
+            interactions: TableSpec(
+                file: "\(folder.path)/r.tsv", delimiter: "\t", columns: columns, genreSeparator: "|"
+            )
         )
     }
 
     @Test func malformedRowNamesFileAndLine() throws {
         let folder = try TemporaryDirectory()
         try folder.write("r.tsv", "u\ti\tr\na\tx\t4\nb\tx\tfour\nc\n")
-        #expect(throws: DataError(.malformedRow, "rating 'four' is not a number", file: "\(folder.path)/r.tsv", line: 3)) {
+        #expect(
+            throws: DataError(
+                .malformedRow, "rating 'four' is not a number", file: "\(folder.path)/r.tsv",
+                line: 3)
+        ) {
             try DatasetLoader.load(ratingsSpec(folder, skip: false))
         }
         let (dataset, report) = try DatasetLoader.load(ratingsSpec(folder, skip: true))
@@ -77,11 +128,23 @@ import Testing
     @Test func missingColumnAndMissingFile() throws {
         let folder = try TemporaryDirectory()
         try folder.write("r.tsv", "user\titem\n1\t2\n")
-        #expect(throws: DataError(.missingColumn, "no column 'u' (for user) in the header; the columns are user, item", file: "\(folder.path)/r.tsv", line: 1)) {
-            try DatasetLoader.load(ratingsSpec(folder, skip: false, columns: ["user": "u", "item": "item"]))
+        #expect(
+            throws: DataError(
+                .missingColumn,
+                "no column 'u' (for user) in the header; the columns are user, item",
+                file: "\(folder.path)/r.tsv", line: 1)
+        ) {
+            try DatasetLoader.load(
+                ratingsSpec(folder, skip: false, columns: ["user": "u", "item": "item"]))
         }
-        let missing = DatasetSpec(format: .recbole, path: "\(folder.path)/nowhere", name: nil, fetch: nil, skipMalformed: false)
-        #expect(throws: DataError(.missingFile, "no RecBole interactions file 'nowhere.inter' in the folder", file: "\(folder.path)/nowhere")) {
+        let missing = DatasetSpec(
+            format: .recbole, path: "\(folder.path)/nowhere", name: nil, fetch: nil,
+            skipMalformed: false)
+        #expect(
+            throws: DataError(
+                .missingFile, "no RecBole interactions file 'nowhere.inter' in the folder",
+                file: "\(folder.path)/nowhere")
+        ) {
             try DatasetLoader.load(missing)
         }
     }

@@ -19,7 +19,12 @@ final class Fixture: @unchecked Sendable {
         private let lock = NSLock()
         private var stored: [String] = []
         func append(_ line: String) { lock.withLock { stored.append(line) } }
-        func take() -> [String] { lock.withLock { defer { stored = [] }; return stored } }
+        func take() -> [String] {
+            lock.withLock {
+                defer { stored = [] }
+                return stored
+            }
+        }
     }
 
     init(pipelines: String = Fixture.defaultPipelines) throws {
@@ -29,22 +34,25 @@ final class Fixture: @unchecked Sendable {
     }
 
     static let defaultPipelines = """
-    pipelines:
-      default:
-        n: 5
-        candidates:
-          - {name: popular, type: weighted-rating, limit: 30}
-          - {name: together, type: item-cooccurrence, limit: 30}
-        filters: {exclude: ["i3"], min-interactions: 10}
-        ranker: {type: weighted-average, weights: {together: 2}}
-    """
+        pipelines:
+          default:
+            n: 5
+            candidates:
+              - {name: popular, type: weighted-rating, limit: 30}
+              - {name: together, type: item-cooccurrence, limit: 30}
+            filters: {exclude: ["i3"], min-interactions: 10}
+            ranker: {type: weighted-average, weights: {together: 2}}
+        """
 
     func rewrite(_ pipelines: String) throws {
-        try folder.write("pipelines.yaml", try folder.writeDelimited(planted.dataset) + "\n" + pipelines)
+        try folder.write(
+            "pipelines.yaml", try folder.writeDelimited(planted.dataset) + "\n" + pipelines)
     }
 
     func prepare(_ name: String? = nil) throws -> FittedPipeline {
-        let workspace = try Workspace(path: "\(folder.path)/pipelines.yaml", registry: registry, log: { [lines] in lines.append($0) })
+        let workspace = try Workspace(
+            path: "\(folder.path)/pipelines.yaml", registry: registry,
+            log: { [lines] in lines.append($0) })
         return try workspace.prepare(pipeline: name, dataset: try workspace.loadDataset())
     }
 
@@ -52,7 +60,10 @@ final class Fixture: @unchecked Sendable {
     func log() -> [String] { lines.take() }
 
     var artifacts: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/.shortlist/artifacts")) ?? []).sorted().map { "\(folder.path)/.shortlist/artifacts/\($0)" }
+        ((try? FileManager.default.contentsOfDirectory(
+            atPath: "\(folder.path)/.shortlist/artifacts")) ?? []).sorted().map {
+                "\(folder.path)/.shortlist/artifacts/\($0)"
+            }
     }
 }
 
@@ -63,7 +74,9 @@ final class Fixture: @unchecked Sendable {
         #expect(fixture.log().map { $0.contains("fitted in") } == [true, true, true])
         let second = try fixture.prepare()
         #expect(fixture.log().map { $0.contains("reused artifact") } == [true, true, true])
-        #expect(first.recommendAll(first.dataset.userIDs) == second.recommendAll(second.dataset.userIDs))
+        #expect(
+            first.recommendAll(first.dataset.userIDs) == second.recommendAll(second.dataset.userIDs)
+        )
         #expect(fixture.artifacts.count == 3)
     }
 
@@ -71,7 +84,10 @@ final class Fixture: @unchecked Sendable {
         let fixture = try Fixture()
         _ = try fixture.prepare()
         _ = fixture.log()
-        try fixture.rewrite(Fixture.defaultPipelines.replacingOccurrences(of: "type: weighted-rating, limit: 30", with: "type: weighted-rating, limit: 30, min-votes: 3"))
+        try fixture.rewrite(
+            Fixture.defaultPipelines.replacingOccurrences(
+                of: "type: weighted-rating, limit: 30",
+                with: "type: weighted-rating, limit: 30, min-votes: 3"))
         _ = try fixture.prepare()
         let log = fixture.log()
         #expect(log.count == 3)
@@ -82,52 +98,64 @@ final class Fixture: @unchecked Sendable {
 
     @Test func editingTheSeedRefitsTheSeededStagesAndEditingThreadsRefitsNothing() throws {
         let pipelines = """
-        seed: 1
-        pipelines:
-          default:
-            candidates:
-              - {name: popular, type: weighted-rating, limit: 30}
-              - {name: als, type: matrix-factorization, limit: 30, factors: 4, epochs: 2, threads: 1}
-            ranker: {type: weighted-average}
-        """
+            seed: 1
+            pipelines:
+              default:
+                candidates:
+                  - {name: popular, type: weighted-rating, limit: 30}
+                  - {name: als, type: matrix-factorization, limit: 30, factors: 4, epochs: 2, threads: 1}
+                ranker: {type: weighted-average}
+            """
         let fixture = try Fixture(pipelines: pipelines)
         let first = try fixture.prepare()
         _ = fixture.log()
         try fixture.rewrite(pipelines.replacingOccurrences(of: "threads: 1", with: "threads: 2"))
         _ = try fixture.prepare()
         let threadsLog = fixture.log()
-        #expect(threadsLog.count == 3 && threadsLog.allSatisfy { $0.contains("reused artifact") }, "\(threadsLog)")
+        #expect(
+            threadsLog.count == 3 && threadsLog.allSatisfy { $0.contains("reused artifact") },
+            "\(threadsLog)")
         try fixture.rewrite(pipelines.replacingOccurrences(of: "seed: 1", with: "seed: 2"))
         let second = try fixture.prepare()
         let log = fixture.log()
         #expect(log.count == 3)
         #expect(log[0].hasPrefix("stage 'popular' (weighted-rating): reused artifact"))
         #expect(log[1].hasPrefix("stage 'als' (matrix-factorization): fitted in"))
-        #expect(log[2].hasPrefix("stage 'ranker' (weighted-average): fitted in"))  // its upstream key changed
+        // The ranker refits because its upstream key changed.
+        #expect(log[2].hasPrefix("stage 'ranker' (weighted-average): fitted in"))
         let query = first.query(forUserID: "u3")
-        #expect(first.stages[1].model.candidates(for: query, limit: 10) != second.stages[1].model.candidates(for: query, limit: 10))
-        #expect(first.stages[0].model.candidates(for: query, limit: 10) == second.stages[0].model.candidates(for: query, limit: 10))
+        #expect(
+            first.stages[1].model.candidates(for: query, limit: 10)
+                != second.stages[1].model.candidates(for: query, limit: 10))
+        #expect(
+            first.stages[0].model.candidates(for: query, limit: 10)
+                == second.stages[0].model.candidates(for: query, limit: 10))
     }
 
     @Test func aFieldTheDatasetLacksIsALocatedErrorBeforeAnyFit() throws {
         let folder = try TemporaryDirectory()
         try folder.write("ratings.csv", "user,item,rating\na,x,5\nb,y,4\n")
-        let path = try folder.write("pipelines.yaml", """
-        dataset:
-          format: delimited
-          interactions: {file: ratings.csv, user: user, item: item, rating: rating}
-        pipelines:
-          default:
-            candidates:
-              - {name: content, type: tfidf, fields: [genres]}
-            ranker: {type: weighted-average}
-        """)
+        let path = try folder.write(
+            "pipelines.yaml",
+            """
+            dataset:
+              format: delimited
+              interactions: {file: ratings.csv, user: user, item: item, rating: rating}
+            pipelines:
+              default:
+                candidates:
+                  - {name: content, type: tfidf, fields: [genres]}
+                ranker: {type: weighted-average}
+            """)
         let workspace = try Workspace(path: path, registry: registry)
-        #expect(throws: ConfigurationError(
-            .invalidValue, file: path, line: 7, column: 38,
-            message: "stage 'content' (tfidf) needs item genres, which the dataset lacks; it has no item or user fields besides ids",
-            sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
-        )) {
+        #expect(
+            throws: ConfigurationError(
+                .invalidValue, file: path, line: 7, column: 38,
+                message:
+                    "stage 'content' (tfidf) needs item genres, which the dataset lacks; it has no item or user fields besides ids",
+                sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
+            )
+        ) {
             try workspace.prepare(pipeline: nil, dataset: try workspace.loadDataset())
         }
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/.shortlist"))
@@ -142,15 +170,26 @@ final class Fixture: @unchecked Sendable {
         bytes[bytes.count - 5] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let repaired = try fixture.prepare()
-        #expect(fixture.log().first == "warning: stage 'popular' (weighted-rating): \(path) fails its checksum; refitting")
-        #expect(repaired.recommendAll(repaired.dataset.userIDs) == original.recommendAll(original.dataset.userIDs))
+        #expect(
+            fixture.log().first
+                == "warning: stage 'popular' (weighted-rating): \(path) fails its checksum; refitting"
+        )
+        #expect(
+            repaired.recommendAll(repaired.dataset.userIDs)
+                == original.recommendAll(original.dataset.userIDs))
 
         try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: path))
         _ = try fixture.prepare()
-        #expect(fixture.log().first == "warning: stage 'popular' (weighted-rating): \(path): the artifact ends early; refitting")
+        #expect(
+            fixture.log().first
+                == "warning: stage 'popular' (weighted-rating): \(path): the artifact ends early; refitting"
+        )
         try Data("not an artifact at all".utf8).write(to: URL(fileURLWithPath: path))
         _ = try fixture.prepare()
-        #expect(fixture.log().first == "warning: stage 'popular' (weighted-rating): \(path) is not a Shortlist artifact; refitting")
+        #expect(
+            fixture.log().first
+                == "warning: stage 'popular' (weighted-rating): \(path) is not a Shortlist artifact; refitting"
+        )
         _ = try fixture.prepare()
         #expect(fixture.log().first?.contains("reused artifact") == true)
     }
@@ -175,23 +214,27 @@ final class Fixture: @unchecked Sendable {
 
     @Test func everyFilterAgreesWithItself() throws {
         let pipeline = try Fixture().prepare()
-        let queries = (pipeline.dataset.userIDs + ["stranger"]).map { pipeline.dataset.query(forUserID: $0) }
+        let queries = (pipeline.dataset.userIDs + ["stranger"]).map {
+            pipeline.dataset.query(forUserID: $0)
+        }
         #expect(pipeline.filters.count == 3)
         for filter in pipeline.filters {
-            let problems = checkFilter(filter, queries: queries, itemCount: pipeline.dataset.itemCount)
+            let problems = checkFilter(
+                filter, queries: queries, itemCount: pipeline.dataset.itemCount)
             #expect(problems.isEmpty, "\(filter.name): \(problems.prefix(3))")
         }
     }
 
     @Test func withoutExcludeSeenSeenItemsAreRecommended() throws {
-        let fixture = try Fixture(pipelines: """
-        pipelines:
-          default:
-            n: 5
-            candidates: [{name: popular, type: weighted-rating, limit: 30}]
-            filters: {exclude-seen: false}
-            ranker: {type: weighted-average}
-        """)
+        let fixture = try Fixture(
+            pipelines: """
+                pipelines:
+                  default:
+                    n: 5
+                    candidates: [{name: popular, type: weighted-rating, limit: 30}]
+                    filters: {exclude-seen: false}
+                    ranker: {type: weighted-average}
+                """)
         let pipeline = try fixture.prepare()
         #expect(pipeline.filters.isEmpty)
         let dataset = pipeline.dataset
@@ -211,7 +254,8 @@ final class Fixture: @unchecked Sendable {
             #expect(items == pipeline.recommend(userID: user))
             #expect(trace.generators.map(\.name) == ["popular", "together"])
             #expect(trace.generators.allSatisfy { $0.candidates.count <= 30 })
-            #expect(trace.filters.map(\.name) == ["exclude-seen", "exclude", "min-interactions 10"])
+            #expect(
+                trace.filters.map(\.name) == ["exclude-seen", "exclude", "min-interactions 10"])
             #expect(Array(trace.ranked.prefix(5)) == items)
         }
     }
@@ -219,7 +263,8 @@ final class Fixture: @unchecked Sendable {
     @Test func batchAgreesWithSingleRequests() throws {
         let pipeline = try Fixture().prepare()
         let ids = pipeline.dataset.userIDs + ["stranger"]
-        #expect(pipeline.recommendAll(ids, n: 3) == ids.map { pipeline.recommend(userID: $0, n: 3) })
+        #expect(
+            pipeline.recommendAll(ids, n: 3) == ids.map { pipeline.recommend(userID: $0, n: 3) })
     }
 
     @Test func coldUsersStillGetRecommendationsAndTheTraceSaysWhy() throws {
@@ -233,8 +278,15 @@ final class Fixture: @unchecked Sendable {
     }
 
     @Test func unknownExcludedItemIsAnError() throws {
-        let fixture = try Fixture(pipelines: Fixture.defaultPipelines.replacingOccurrences(of: "exclude: [\"i3\"]", with: "exclude: [\"nope\"]"))
-        #expect(throws: DataError(.unknownID, "the 'exclude' filter of pipeline 'default' names item 'nope', which the dataset does not have")) {
+        let fixture = try Fixture(
+            pipelines: Fixture.defaultPipelines.replacingOccurrences(
+                of: "exclude: [\"i3\"]", with: "exclude: [\"nope\"]"))
+        #expect(
+            throws: DataError(
+                .unknownID,
+                "the 'exclude' filter of pipeline 'default' names item 'nope', which the dataset does not have"
+            )
+        ) {
             try fixture.prepare()
         }
     }
@@ -252,14 +304,21 @@ final class Fixture: @unchecked Sendable {
         #expect(explanation.outcome == .belowCutoff(rank: 6, cutoffScore: items[4].score))
         #expect(explanation.ranked == below)
 
-        #expect(try pipeline.explain(userID: user, itemID: "i3").outcome == .filtered(by: ["exclude"]))
-        let seen = pipeline.dataset.itemIDs[Int(pipeline.dataset.byUser.columns[pipeline.dataset.byUser.range(of: 5).lowerBound])]
-        #expect(try pipeline.explain(userID: user, itemID: seen).outcome.isFiltered(by: "exclude-seen"))
+        #expect(
+            try pipeline.explain(userID: user, itemID: "i3").outcome == .filtered(by: ["exclude"]))
+        let seen = pipeline.dataset.itemIDs[
+            Int(pipeline.dataset.byUser.columns[pipeline.dataset.byUser.range(of: 5).lowerBound])]
+        #expect(
+            try pipeline.explain(userID: user, itemID: seen).outcome.isFiltered(by: "exclude-seen"))
 
         let pooled = Set(trace.pool.entries.map(\.item))
         let query = pipeline.query(forUserID: user)
-        let outside = try #require((0 ..< pipeline.dataset.itemCount).first { !pooled.contains($0) && !query.excluded.contains($0) })
-        let notNominated = try pipeline.explain(userID: user, itemID: pipeline.dataset.itemIDs[outside])
+        let outside = try #require(
+            (0..<pipeline.dataset.itemCount).first {
+                !pooled.contains($0) && !query.excluded.contains($0)
+            })
+        let notNominated = try pipeline.explain(
+            userID: user, itemID: pipeline.dataset.itemIDs[outside])
         #expect(notNominated.outcome == .notNominated)
         #expect(notNominated.stages[0].rank.map { $0 > 30 } == true)
         #expect(notNominated.stages.allSatisfy { !$0.isNominated })
@@ -271,7 +330,12 @@ final class Fixture: @unchecked Sendable {
 
     @Test func unknownPipelineNameSuggests() throws {
         let fixture = try Fixture()
-        #expect(throws: DataError(.badRequest, "no pipeline named 'defualt' in \(fixture.folder.path)/pipelines.yaml. Did you mean 'default'?")) {
+        #expect(
+            throws: DataError(
+                .badRequest,
+                "no pipeline named 'defualt' in \(fixture.folder.path)/pipelines.yaml. Did you mean 'default'?"
+            )
+        ) {
             try fixture.prepare("defualt")
         }
     }

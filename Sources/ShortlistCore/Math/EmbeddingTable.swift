@@ -24,7 +24,10 @@ public struct EmbeddingTable: Sendable {
     private var step: Float = 0
 
     /// A table of `rows` rows drawn from N(0, std²) with the seeded generator.
-    public init(rows: Int, dimensions: Int, std: Double, optimizer: OptimizerKind, learningRate: Double, random: inout SeededGenerator) {
+    public init(
+        rows: Int, dimensions: Int, std: Double, optimizer: OptimizerKind, learningRate: Double,
+        random: inout SeededGenerator
+    ) {
         self.rows = rows
         self.dimensions = dimensions
         self.optimizer = optimizer
@@ -41,19 +44,23 @@ public struct EmbeddingTable: Sendable {
     /// Adds row `row` into `target` scaled by `scale`.
     @inlinable
     public func add(row: Int, scale: Float = 1, into target: UnsafeMutablePointer<Float>) {
-        values.withUnsafeBufferPointer { Vector.axpy(scale, $0.baseAddress! + row * dimensions, target, dimensions) }
+        values.withUnsafeBufferPointer {
+            Vector.axpy(scale, $0.baseAddress! + row * dimensions, target, dimensions)
+        }
     }
 
     /// Applies a gradient to one row.
     ///
     /// - Complexity: O(dimensions).
     public mutating func update(row: Int, gradient: UnsafePointer<Float>) {
-        let d = dimensions, offset = row * d, rate = learningRate
+        let d = dimensions
+        let offset = row * d
+        let rate = learningRate
         switch optimizer {
         case .adagrad:
             values.withUnsafeMutableBufferPointer { w in
                 first.withUnsafeMutableBufferPointer { g2 in
-                    for f in 0 ..< d {
+                    for f in 0..<d {
                         let g = gradient[f]
                         g2[offset + f] += g * g
                         w[offset + f] -= rate * g / (g2[offset + f].squareRoot() + 1e-8)
@@ -62,15 +69,18 @@ public struct EmbeddingTable: Sendable {
             }
         case .adam:
             let t = max(step, 1)
-            let correction1 = 1 - pow(0.9, t), correction2 = 1 - pow(0.999, t)
+            let correction1 = 1 - pow(0.9, t)
+            let correction2 = 1 - pow(0.999, t)
             values.withUnsafeMutableBufferPointer { w in
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
-                        for f in 0 ..< d {
+                        for f in 0..<d {
                             let g = gradient[f]
                             m[offset + f] = 0.9 * m[offset + f] + 0.1 * g
                             v[offset + f] = 0.999 * v[offset + f] + 0.001 * g * g
-                            w[offset + f] -= rate * (m[offset + f] / correction1) / ((v[offset + f] / correction2).squareRoot() + 1e-8)
+                            w[offset + f] -=
+                                rate * (m[offset + f] / correction1)
+                                / ((v[offset + f] / correction2).squareRoot() + 1e-8)
                         }
                     }
                 }

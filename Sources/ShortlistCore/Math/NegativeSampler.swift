@@ -30,9 +30,12 @@ public struct NegativeSampler: Sendable {
     ///
     /// - Complexity: O(1) uniform, O(log items) by popularity.
     public func sample(using random: inout SeededGenerator) -> ItemIndex {
-        guard let total = cumulative.last, total > 0 else { return Int.random(in: 0 ..< itemCount, using: &random) }
-        let target = Double.random(in: 0 ..< total, using: &random)
-        var low = 0, high = cumulative.count - 1
+        guard let total = cumulative.last, total > 0 else {
+            return Int.random(in: 0..<itemCount, using: &random)
+        }
+        let target = Double.random(in: 0..<total, using: &random)
+        var low = 0
+        var high = cumulative.count - 1
         while low < high {
             let middle = (low + high) / 2
             if cumulative[middle] > target { high = middle } else { low = middle + 1 }

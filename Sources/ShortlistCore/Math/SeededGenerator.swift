@@ -21,8 +21,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 extension SeededGenerator {
     /// Two independent draws from the standard normal distribution (Box & Muller 1958).
     public mutating func normalPair() -> (Double, Double) {
-        let u1 = Double.random(in: Double.ulpOfOne ..< 1, using: &self)
-        let u2 = Double.random(in: 0 ..< 1, using: &self)
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
         let radius = (-2 * log(u1)).squareRoot()
         return (radius * cos(2 * .pi * u2), radius * sin(2 * .pi * u2))
     }

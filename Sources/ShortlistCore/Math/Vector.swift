@@ -7,8 +7,13 @@ public enum Vector {
     ///
     /// - Complexity: O(count).
     @inlinable @inline(__always)
-    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int)
+        -> Float
+    {
+        var s0 = SIMD16<Float>()
+        var s1 = SIMD16<Float>()
+        var s2 = SIMD16<Float>()
+        var s3 = SIMD16<Float>()
         var i = 0
         while i &+ 64 <= count {
             s0.addProduct(load16(a + i), load16(b + i))
@@ -31,7 +36,9 @@ public enum Vector {
 
     /// y[i] += alpha · x[i].
     @inlinable @inline(__always)
-    public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+    public static func axpy(
+        _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int
+    ) {
         let a = SIMD16<Float>(repeating: alpha)
         var i = 0
         while i &+ 16 <= count {

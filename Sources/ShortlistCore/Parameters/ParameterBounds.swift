@@ -38,20 +38,26 @@ public struct ParameterBounds: Sendable, Equatable {
 
     /// `must be positive`, `must be zero or more`, `must be between 1 and 4096`, …
     public var requirement: String {
-        let low = lower.map(plainNumber), high = upper.map(plainNumber)
+        let low = lower.map(plainNumber)
+        let high = upper.map(plainNumber)
         switch (low, high) {
         case (nil, nil): return "can be any number"
         case (nil, let high?): return "must be at most \(high)"
         case ("0"?, nil): return lowerIncluded ? "must be zero or more" : "must be positive"
-        case (let low?, nil): return lowerIncluded ? "must be at least \(low)" : "must be more than \(low)"
+        case (let low?, nil):
+            return lowerIncluded ? "must be at least \(low)" : "must be more than \(low)"
         case ("0"?, let high?) where !lowerIncluded: return "must be positive and at most \(high)"
-        case (let low?, let high?): return lowerIncluded ? "must be between \(low) and \(high)" : "must be more than \(low) and at most \(high)"
+        case (let low?, let high?):
+            return lowerIncluded
+                ? "must be between \(low) and \(high)"
+                : "must be more than \(low) and at most \(high)"
         }
     }
 
     /// `> 0`, `≥ 0`, `in [0, 1]`, `in (0, 4096]`, as ``ParameterDoc`` shows it after the type.
     public var notation: String {
-        let low = lower.map(plainNumber), high = upper.map(plainNumber)
+        let low = lower.map(plainNumber)
+        let high = upper.map(plainNumber)
         switch (low, high) {
         case (nil, nil): return ""
         case (nil, let high?): return "≤ \(high)"

@@ -19,7 +19,8 @@ public struct ParameterDeclaration<Params: PluginParameters>: Sendable {
     ///   - unset: for an optional parameter, what leaving it unset means, e.g. `20 explicit, 15 implicit`.
     ///   - affectsFit: false when the value does not change what `fit` produces.
     public init<Value: ParameterValue>(
-        _ key: String, _ path: WritableKeyPath<Params, Value> & Sendable, _ bounds: ParameterBounds?,
+        _ key: String, _ path: WritableKeyPath<Params, Value> & Sendable,
+        _ bounds: ParameterBounds?,
         _ summary: String, unset: String? = nil, affectsFit: Bool = true
     ) {
         self.key = key
@@ -28,12 +29,18 @@ public struct ParameterDeclaration<Params: PluginParameters>: Sendable {
         var type = Value.typeDescription
         if let bounds, !bounds.notation.isEmpty { type += " \(bounds.notation)" }
         let isUnset = defaultValue.yamlText == "unset"
-        documentation = ParameterDoc(key, type, default: isUnset ? unset ?? "unset" : defaultValue.yamlText, summary, isValue: !isUnset)
+        documentation = ParameterDoc(
+            key, type, default: isUnset ? unset ?? "unset" : defaultValue.yamlText, summary,
+            isValue: !isUnset)
         decode = { params, container in
             let codingKey = ParameterKey(stringValue: key)
-            guard let value = try container.decodeIfPresent(Value.self, forKey: codingKey) else { return }
+            guard let value = try container.decodeIfPresent(Value.self, forKey: codingKey) else {
+                return
+            }
             if let bounds, let number = value.numericValue, !bounds.contains(number) {
-                throw ParameterError(keyPath: [key], message: "'\(key)' \(bounds.requirement), found \(value.yamlText)")
+                throw ParameterError(
+                    keyPath: [key],
+                    message: "'\(key)' \(bounds.requirement), found \(value.yamlText)")
             }
             params[keyPath: path] = value
         }

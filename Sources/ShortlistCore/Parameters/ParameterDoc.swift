@@ -13,7 +13,10 @@ public struct ParameterDoc: Sendable, Equatable {
     public var isValue: Bool
 
     /// A parameter's documentation.
-    public init(_ key: String, _ type: String, default defaultValue: String, _ summary: String, isValue: Bool = true) {
+    public init(
+        _ key: String, _ type: String, default defaultValue: String, _ summary: String,
+        isValue: Bool = true
+    ) {
         self.key = key
         self.type = type
         self.defaultValue = defaultValue

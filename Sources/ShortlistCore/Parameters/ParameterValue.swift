@@ -55,7 +55,9 @@ extension Array: ParameterValue where Element: ParameterValue {
 extension Dictionary: ParameterValue where Key == String, Value: ParameterValue {
     public static var typeDescription: String { "map of name to \(Value.typeDescription)" }
     public var yamlText: String {
-        "{" + sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.yamlText)" }.joined(separator: ", ") + "}"
+        "{"
+            + sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.yamlText)" }.joined(
+                separator: ", ") + "}"
     }
 }
 
@@ -68,7 +70,8 @@ extension Optional: ParameterValue where Wrapped: ParameterValue {
 /// A parameter enumeration whose YAML spelling is its raw value.
 ///
 /// The configuration decoder lists the choices when a value is not one of them.
-public protocol ParameterChoice: CaseIterable, RawRepresentable, ParameterValue where RawValue == String {}
+public protocol ParameterChoice: CaseIterable, RawRepresentable, ParameterValue
+where RawValue == String {}
 
 extension ParameterChoice {
     public static var typeDescription: String { allCases.map(\.rawValue).joined(separator: " | ") }
@@ -77,6 +80,8 @@ extension ParameterChoice {
 
 /// A number as a person writes it: `3`, `0.25`, `-1e+300`; whole numbers without a fraction,
 /// others in the shortest form that reads back as the same value.
-public func plainNumber<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ value: Number) -> String {
+public func plainNumber<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ value: Number)
+    -> String
+{
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

@@ -34,8 +34,12 @@ extension PluginParameters {
     /// artifact key. `extra` adds fields that are not parameters (the seed).
     public func canonicalJSON(extra: [String: String] = [:]) -> String {
         var fields = extra
-        for declaration in Self.declarations where declaration.affectsFit { fields[declaration.key] = declaration.json(self) }
-        return "{" + fields.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\($0.value)" }.joined(separator: ",") + "}"
+        for declaration in Self.declarations where declaration.affectsFit {
+            fields[declaration.key] = declaration.json(self)
+        }
+        return "{"
+            + fields.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\($0.value)" }.joined(
+                separator: ",") + "}"
     }
 
     /// Every parameter's documentation, defaults taken from `init()`.

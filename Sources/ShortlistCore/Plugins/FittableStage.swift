@@ -17,7 +17,8 @@ public struct FittableStage<Input, Model>: Sendable {
     private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
 
     init(
-        type: String, configuration: String, formatVersion: Int, capabilities: GeneratorCapabilities,
+        type: String, configuration: String, formatVersion: Int,
+        capabilities: GeneratorCapabilities,
         requiredFields: [FieldRequirement],
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
         read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,

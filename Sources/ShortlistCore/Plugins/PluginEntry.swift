@@ -20,7 +20,8 @@ public struct PluginEntry: Sendable {
     public let builder: Builder
     /// For every declared parameter: whether decoding its documented default gives the
     /// default. Takes a decoder over `{}` and one over `{key: documented default}`.
-    public let documentedDefaultDecodes: @Sendable (_ key: String, _ empty: any Decoder, _ documented: any Decoder) throws -> Bool
+    public let documentedDefaultDecodes:
+        @Sendable (_ key: String, _ empty: any Decoder, _ documented: any Decoder) throws -> Bool
 
     /// Generator or ranker.
     public var kind: PluginKind {
@@ -33,7 +34,8 @@ public struct PluginEntry: Sendable {
     /// The entry of a candidate generator.
     public static func generator<G: CandidateGenerator>(_: G.Type) -> PluginEntry {
         PluginEntry(
-            type: G.type, summary: G.summary, parameters: G.Params.documentation, capabilities: G.capabilities,
+            type: G.type, summary: G.summary, parameters: G.Params.documentation,
+            capabilities: G.capabilities,
             builder: .generator { decoder, context in
                 let params = try G.Params(decoding: decoder)
                 let generator = try G.make(params, context: context)
@@ -42,7 +44,9 @@ public struct PluginEntry: Sendable {
                     formatVersion: G.Model.formatVersion, capabilities: generator.capabilities,
                     requiredFields: generator.requiredFields,
                     fit: { try generator.fit($0, progress: $1) },
-                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try G.Model(reading: &reader) },
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in
+                        try G.Model(reading: &reader)
+                    },
                     write: { $0.write(to: &$1) }
                 )
             },
@@ -61,7 +65,9 @@ public struct PluginEntry: Sendable {
                     type: R.type, configuration: configuration(params, R.self, context),
                     formatVersion: R.Model.formatVersion, capabilities: [], requiredFields: [],
                     fit: { try ranker.fit($0, progress: $1) },
-                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in try R.Model(reading: &reader) },
+                    read: { (reader: inout ArtifactReader) throws(ArtifactError) in
+                        try R.Model(reading: &reader)
+                    },
                     write: { $0.write(to: &$1) }
                 )
             },
@@ -70,7 +76,9 @@ public struct PluginEntry: Sendable {
     }
 
     /// The parameters that change a fit, and the seed when the plugin draws random numbers.
-    private static func configuration<P: Plugin>(_ params: P.Params, _: P.Type, _ context: BuildContext) -> String {
+    private static func configuration<P: Plugin>(
+        _ params: P.Params, _: P.Type, _ context: BuildContext
+    ) -> String {
         params.canonicalJSON(extra: P.usesSeed ? ["seed": String(context.seed)] : [:])
     }
 
@@ -78,8 +86,11 @@ public struct PluginEntry: Sendable {
         _: Params.Type
     ) -> @Sendable (String, any Decoder, any Decoder) throws -> Bool {
         { key, empty, documented in
-            guard let declaration = Params.declarations.first(where: { $0.key == key }) else { return false }
-            return declaration.isEqual(try Params(decoding: empty), try Params(decoding: documented))
+            guard let declaration = Params.declarations.first(where: { $0.key == key }) else {
+                return false
+            }
+            return declaration.isEqual(
+                try Params(decoding: empty), try Params(decoding: documented))
         }
     }
 }

@@ -25,6 +25,7 @@ public struct PluginRegistry: Sendable {
 
     /// The generator types whose models have every capability in `capabilities`.
     public func generatorTypes(with capabilities: GeneratorCapabilities) -> [String] {
-        entries.filter { $0.kind == .generator && $0.capabilities.isSuperset(of: capabilities) }.map(\.type)
+        entries.filter { $0.kind == .generator && $0.capabilities.isSuperset(of: capabilities) }
+            .map(\.type)
     }
 }

@@ -19,7 +19,10 @@ public struct ArtifactStore: Sendable {
 
     /// The key of a fit: the plugin type, its parameters, the model's format version, the
     /// dataset's fingerprint and the keys of the stages it depends on.
-    public static func key(type: String, configuration: String, formatVersion: Int, dataset: UInt64, upstream: [String] = []) -> String {
+    public static func key(
+        type: String, configuration: String, formatVersion: Int, dataset: UInt64,
+        upstream: [String] = []
+    ) -> String {
         var hash = FNV1a()
         hash.combine("shortlist-artifact")
         hash.combine(type)
@@ -36,34 +39,50 @@ public struct ArtifactStore: Sendable {
     /// Reads the payload stored under the key; nil when there is none.
     ///
     /// Throws when a file exists but is truncated, corrupt or written for something else.
-    public func payload(type: String, key: String, formatVersion: Int) throws(ArtifactError) -> ArtifactReader? {
+    public func payload(type: String, key: String, formatVersion: Int) throws(ArtifactError)
+        -> ArtifactReader?
+    {
         let path = path(type: type, key: key)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ArtifactError(.io, "cannot read \(path)")
         }
-        guard data.starts(with: Self.magic) else { throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact") }
+        guard data.starts(with: Self.magic) else {
+            throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact")
+        }
         do throws(ArtifactError) {
-            return try payload(in: Array(data.dropFirst(Self.magic.count)), path: path, type: type, key: key, formatVersion: formatVersion)
+            return try payload(
+                in: Array(data.dropFirst(Self.magic.count)), path: path, type: type, key: key,
+                formatVersion: formatVersion)
         } catch {
-            throw ArtifactError(error.code, error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
+            throw ArtifactError(
+                error.code,
+                error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)")
         }
     }
 
-    private func payload(in bytes: [UInt8], path: String, type: String, key: String, formatVersion: Int) throws(ArtifactError) -> ArtifactReader {
+    private func payload(
+        in bytes: [UInt8], path: String, type: String, key: String, formatVersion: Int
+    ) throws(ArtifactError) -> ArtifactReader {
         var header = ArtifactReader(bytes: bytes)
         let version = try header.readInt()
         let storedType = try header.readString()
         let storedFormat = try header.readInt()
         let storedKey = try header.readString()
-        guard version == Self.headerVersion, storedType == type, storedFormat == formatVersion, storedKey == key else {
-            throw ArtifactError(.mismatched, "\(path) was written for \(storedType) format \(storedFormat), key \(storedKey)")
+        guard version == Self.headerVersion, storedType == type, storedFormat == formatVersion,
+            storedKey == key
+        else {
+            throw ArtifactError(
+                .mismatched,
+                "\(path) was written for \(storedType) format \(storedFormat), key \(storedKey)")
         }
         let length = try header.readInt()
         let checksum = try header.readInt()
         let payload = try header.readArray(of: UInt8.self)
         guard payload.count == length, header.isAtEnd else {
-            throw ArtifactError(.truncated, "\(path) holds \(payload.count) payload bytes, its header says \(length)")
+            throw ArtifactError(
+                .truncated,
+                "\(path) holds \(payload.count) payload bytes, its header says \(length)")
         }
         var hash = FNV1a()
         payload.withUnsafeBytes { hash.combine(bytes: $0) }
@@ -74,7 +93,9 @@ public struct ArtifactStore: Sendable {
     }
 
     /// Stores a payload under the key: written to a temporary file, then renamed into place.
-    public func store(_ payload: [UInt8], type: String, key: String, formatVersion: Int) throws(ArtifactError) {
+    public func store(_ payload: [UInt8], type: String, key: String, formatVersion: Int)
+        throws(ArtifactError)
+    {
         var hash = FNV1a()
         payload.withUnsafeBytes { hash.combine(bytes: $0) }
         var writer = ArtifactWriter()
@@ -86,9 +107,11 @@ public struct ArtifactStore: Sendable {
         writer.write(Int(bitPattern: UInt(hash.value)))
         writer.write(payload)
         let path = path(type: type, key: key)
-        let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
+        let temporary =
+            "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
             try Data(Self.magic + writer.bytes).write(to: URL(fileURLWithPath: temporary))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

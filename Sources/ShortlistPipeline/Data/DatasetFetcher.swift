@@ -19,7 +19,9 @@ public enum DatasetFetcher {
     /// whose `.inter`, `.item` and `.user` files are extracted into `folder`. The files appear
     /// all at once: they are extracted beside the folder and renamed into place.
     @discardableResult
-    public static func fetch(_ name: String, into folder: String, progress: ProgressReporter = .silent) throws(DataError) -> Bool {
+    public static func fetch(
+        _ name: String, into folder: String, progress: ProgressReporter = .silent
+    ) throws(DataError) -> Bool {
         guard name == "movielens-100k" else {
             throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
         }
@@ -28,30 +30,35 @@ public enum DatasetFetcher {
         let fileManager = FileManager.default
         defer { try? fileManager.removeItem(atPath: work) }
         do {
-            try fileManager.createDirectory(atPath: "\(work)/wheel", withIntermediateDirectories: true)
+            try fileManager.createDirectory(
+                atPath: "\(work)/wheel", withIntermediateDirectories: true)
         } catch {
             throw DataError(.fetchFailed, "cannot create \(work): \(error.localizedDescription)")
         }
-        let fallback = "Alternatively, download the GroupLens ml-100k archive yourself and point the dataset at it: "
+        let fallback =
+            "Alternatively, download the GroupLens ml-100k archive yourself and point the dataset at it: "
             + "'format: grouplens' and 'path:' the folder holding u.data, u.item and u.user."
         progress.report("downloading \(recboleRequirement) with pip", done: 0, total: 3)
         try run(
-            ["python3", "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
-             recboleRequirement, "-d", "\(work)/wheel"],
+            [
+                "python3", "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+                "--quiet",
+                recboleRequirement, "-d", "\(work)/wheel",
+            ],
             failure: "pip could not download \(recboleRequirement)", hint: fallback
         )
         progress.report("checking the wheel's sha256", done: 1, total: 3)
         let script = """
-        import hashlib, pathlib, sys, zipfile
-        wheel = next(pathlib.Path(sys.argv[1]).glob("recbole-*.whl"))
-        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-        if digest != sys.argv[2]:
-            sys.exit(f"sha256 of {wheel.name} is {digest}, expected {sys.argv[2]}")
-        with zipfile.ZipFile(wheel) as archive:
-            for name in sys.argv[4:]:
-                data = archive.read("recbole/dataset_example/ml-100k/" + name)
-                pathlib.Path(sys.argv[3], name).write_bytes(data)
-        """
+            import hashlib, pathlib, sys, zipfile
+            wheel = next(pathlib.Path(sys.argv[1]).glob("recbole-*.whl"))
+            digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+            if digest != sys.argv[2]:
+                sys.exit(f"sha256 of {wheel.name} is {digest}, expected {sys.argv[2]}")
+            with zipfile.ZipFile(wheel) as archive:
+                for name in sys.argv[4:]:
+                    data = archive.read("recbole/dataset_example/ml-100k/" + name)
+                    pathlib.Path(sys.argv[3], name).write_bytes(data)
+            """
         try run(
             ["python3", "-c", script, "\(work)/wheel", recboleSHA256, work] + movieLensFiles,
             failure: "the downloaded wheel failed its check", hint: fallback
@@ -61,17 +68,21 @@ public enum DatasetFetcher {
             try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for file in movieLensFiles {
                 let target = "\(folder)/\(file)"
-                if fileManager.fileExists(atPath: target) { try fileManager.removeItem(atPath: target) }
+                if fileManager.fileExists(atPath: target) {
+                    try fileManager.removeItem(atPath: target)
+                }
                 try fileManager.moveItem(atPath: "\(work)/\(file)", toPath: target)
             }
         } catch {
-            throw DataError(.fetchFailed, "cannot move the files into \(folder): \(error.localizedDescription)")
+            throw DataError(
+                .fetchFailed, "cannot move the files into \(folder): \(error.localizedDescription)")
         }
         progress.report("installed into \(folder)", done: 3, total: 3)
         return true
     }
 
-    private static func run(_ arguments: [String], failure: String, hint: String) throws(DataError) {
+    private static func run(_ arguments: [String], failure: String, hint: String) throws(DataError)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -81,13 +92,17 @@ public enum DatasetFetcher {
         do {
             try process.run()
         } catch {
-            throw DataError(.fetchFailed, "\(failure): cannot run python3 (\(error.localizedDescription)). \(hint)")
+            throw DataError(
+                .fetchFailed,
+                "\(failure): cannot run python3 (\(error.localizedDescription)). \(hint)")
         }
         let output = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let text = String(decoding: output, as: UTF8.self)
-            let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            let last =
+                text.split(separator: "\n").last.map(String.init)
+                ?? "exit status \(process.terminationStatus)"
             let reason = process.terminationStatus == 127 ? "python3 is not installed" : last
             throw DataError(.fetchFailed, "\(failure): \(reason). \(hint)")
         }

@@ -14,7 +14,9 @@ public enum DatasetLoader {
     ///
     /// A malformed row stops the load with an error naming its file and line, unless the spec
     /// says `skip-malformed`, in which case it is skipped and counted in the report.
-    public static func load(_ spec: DatasetSpec, progress: ProgressReporter = .silent) throws(DataError) -> (Dataset, LoadReport) {
+    public static func load(_ spec: DatasetSpec, progress: ProgressReporter = .silent)
+        throws(DataError) -> (Dataset, LoadReport)
+    {
         var loader = Loader(skipMalformed: spec.skipMalformed, progress: progress)
         switch spec.format {
         case .recbole: try loader.loadRecBole(folder: spec.path, name: spec.name)
@@ -22,7 +24,9 @@ public enum DatasetLoader {
         case .delimited: try loader.loadDelimited(spec)
         }
         guard loader.builder.interactionCount > 0 else {
-            throw DataError(.empty, "the dataset has no interactions", file: spec.interactions?.file ?? spec.path)
+            throw DataError(
+                .empty, "the dataset has no interactions",
+                file: spec.interactions?.file ?? spec.path)
         }
         return (loader.builder.build(), loader.report)
     }
@@ -35,15 +39,20 @@ private struct Loader {
     var report = LoadReport()
 
     /// Runs `body` on every row, skipping and counting malformed ones when allowed.
-    mutating func each(_ table: TextTable, _ body: (inout DatasetBuilder, TextTable.Row, FieldParser) throws(DataError) -> Void) throws(DataError) {
+    mutating func each(
+        _ table: TextTable,
+        _ body: (inout DatasetBuilder, TextTable.Row, FieldParser) throws(DataError) -> Void
+    ) throws(DataError) {
         for (index, row) in table.rows.enumerated() {
             do {
                 try body(&builder, row, FieldParser(file: table.file, line: row.line))
-            } catch where error.code == .malformedRow && skipMalformed {
+            } catch  where error.code == .malformedRow && skipMalformed {
                 report.skippedRows[table.file, default: 0] += 1
             }
             if index % 4096 == 0 || index == table.rows.count - 1 {
-                progress.report("reading \((table.file as NSString).lastPathComponent)", done: index + 1, total: table.rows.count)
+                progress.report(
+                    "reading \((table.file as NSString).lastPathComponent)", done: index + 1,
+                    total: table.rows.count)
             }
         }
     }
@@ -54,7 +63,9 @@ private struct Loader {
         let stem = name ?? (folder as NSString).lastPathComponent
         let base = "\(folder)/\(stem)"
         guard FileManager.default.fileExists(atPath: "\(base).inter") else {
-            throw DataError(.missingFile, "no RecBole interactions file '\(stem).inter' in the folder", file: folder)
+            throw DataError(
+                .missingFile, "no RecBole interactions file '\(stem).inter' in the folder",
+                file: folder)
         }
         if FileManager.default.fileExists(atPath: "\(base).item") {
             let (table, fields) = try atomic("\(base).item")
@@ -68,7 +79,8 @@ private struct Loader {
                 let features = ItemFeatures(
                     title: title.map { row.fields[$0] } ?? id,
                     year: year.flatMap { parseYear(row.fields[$0]) },
-                    genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) } ?? []
+                    genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) }
+                        ?? []
                 )
                 builder.addItem(id, features: features)
             }
@@ -81,10 +93,13 @@ private struct Loader {
             let occupation = fields.firstIndex(of: "occupation")
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: fields.count)
-                builder.addUser(try parse.id(row.fields[user], "user"), features: UserFeatures(
-                    age: age.flatMap { Int(row.fields[$0]) }, gender: gender.map { row.fields[$0] },
-                    occupation: occupation.map { row.fields[$0] }
-                ))
+                builder.addUser(
+                    try parse.id(row.fields[user], "user"),
+                    features: UserFeatures(
+                        age: age.flatMap { Int(row.fields[$0]) },
+                        gender: gender.map { row.fields[$0] },
+                        occupation: occupation.map { row.fields[$0] }
+                    ))
             }
         }
         let (table, fields) = try atomic("\(base).inter")
@@ -95,9 +110,12 @@ private struct Loader {
         try each(table) { builder, row, parse throws(DataError) in
             try parse.fieldCount(row, atLeast: fields.count)
             builder.addInteraction(
-                user: try parse.id(row.fields[user], "user"), item: try parse.id(row.fields[item], "item"),
+                user: try parse.id(row.fields[user], "user"),
+                item: try parse.id(row.fields[item], "item"),
                 rating: try rating.map { i throws(DataError) in try parse.rating(row.fields[i]) },
-                timestamp: try timestamp.map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
+                timestamp: try timestamp.map { i throws(DataError) in
+                    try parse.timestamp(row.fields[i])
+                }
             )
         }
     }
@@ -106,15 +124,24 @@ private struct Loader {
     private func atomic(_ file: String) throws(DataError) -> (TextTable, [String]) {
         let table = try TextTable(file: file, delimiter: "\t", quoted: false)
         guard let header = table.rows.first else {
-            throw DataError(.empty, "the file is empty; expected a header of name:type fields", file: file, line: 1)
+            throw DataError(
+                .empty, "the file is empty; expected a header of name:type fields", file: file,
+                line: 1)
         }
-        let fields = header.fields.map { String($0.split(separator: ":", maxSplits: 1).first ?? "") }
+        let fields = header.fields.map {
+            String($0.split(separator: ":", maxSplits: 1).first ?? "")
+        }
         return (TextTable(file: file, rows: Array(table.rows.dropFirst())), fields)
     }
 
-    private func column(_ fields: [String], _ names: [String], _ table: TextTable) throws(DataError) -> Int {
+    private func column(_ fields: [String], _ names: [String], _ table: TextTable) throws(DataError)
+        -> Int
+    {
         guard let index = fields.firstIndex(where: names.contains) else {
-            throw DataError(.missingColumn, "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))", file: table.file, line: 1)
+            throw DataError(
+                .missingColumn,
+                "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
+                file: table.file, line: 1)
         }
         return index
     }
@@ -123,41 +150,58 @@ private struct Loader {
 
     mutating func loadGroupLens(folder: String) throws(DataError) {
         guard FileManager.default.fileExists(atPath: "\(folder)/u.data") else {
-            throw DataError(.missingFile, "no GroupLens ratings file 'u.data' in the folder", file: folder)
+            throw DataError(
+                .missingFile, "no GroupLens ratings file 'u.data' in the folder", file: folder)
         }
-        var genreNames = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary",
-                          "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
-                          "Thriller", "War", "Western"]
+        var genreNames = [
+            "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+            "Documentary",
+            "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
+            "Thriller", "War", "Western",
+        ]
         if FileManager.default.fileExists(atPath: "\(folder)/u.genre") {
-            let table = try TextTable(file: "\(folder)/u.genre", delimiter: "|", quoted: false, latin1: true)
-            genreNames = table.rows.filter { $0.fields.count >= 2 }.sorted { Int($0.fields[1]) ?? 0 < Int($1.fields[1]) ?? 0 }.map { $0.fields[0] }
+            let table = try TextTable(
+                file: "\(folder)/u.genre", delimiter: "|", quoted: false, latin1: true)
+            genreNames = table.rows.filter { $0.fields.count >= 2 }.sorted {
+                Int($0.fields[1]) ?? 0 < Int($1.fields[1]) ?? 0
+            }.map { $0.fields[0] }
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.item") {
-            let table = try TextTable(file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true)
+            let table = try TextTable(
+                file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true)
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 5)
                 let flags = row.fields.dropFirst(5)
                 let genres = zip(genreNames, flags).filter { $0.1 == "1" }.map(\.0)
-                builder.addItem(try parse.id(row.fields[0], "item"), features: ItemFeatures(
-                    title: row.fields[1], year: parseYear(row.fields[2]) ?? parseYear(row.fields[1]), genres: genres
-                ))
+                builder.addItem(
+                    try parse.id(row.fields[0], "item"),
+                    features: ItemFeatures(
+                        title: row.fields[1],
+                        year: parseYear(row.fields[2]) ?? parseYear(row.fields[1]), genres: genres
+                    ))
             }
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
-            let table = try TextTable(file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
+            let table = try TextTable(
+                file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 4)
-                builder.addUser(try parse.id(row.fields[0], "user"), features: UserFeatures(
-                    age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
-                ))
+                builder.addUser(
+                    try parse.id(row.fields[0], "user"),
+                    features: UserFeatures(
+                        age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
+                    ))
             }
         }
-        let table = try TextTable(file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true)
+        let table = try TextTable(
+            file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true)
         try each(table) { builder, row, parse throws(DataError) in
             try parse.fieldCount(row, atLeast: 4)
             builder.addInteraction(
-                user: try parse.id(row.fields[0], "user"), item: try parse.id(row.fields[1], "item"),
-                rating: try parse.rating(row.fields[2]), timestamp: try parse.timestamp(row.fields[3])
+                user: try parse.id(row.fields[0], "user"),
+                item: try parse.id(row.fields[1], "item"),
+                rating: try parse.rating(row.fields[2]),
+                timestamp: try parse.timestamp(row.fields[3])
             )
         }
     }
@@ -171,24 +215,33 @@ private struct Loader {
                 try parse.fieldCount(row, atLeast: columns.width)
                 let id = try parse.id(row.fields[columns.required("item")], "item")
                 let title = columns["title"].map { row.fields[$0] } ?? id
-                builder.addItem(id, features: ItemFeatures(
-                    title: title,
-                    year: columns["year"].flatMap { parseYear(row.fields[$0]) } ?? parseYear(title),
-                    genres: columns["genres"].map {
-                        row.fields[$0].split(separator: items.genreSeparator).map { $0.trimmingCharacters(in: .whitespaces) }
-                    } ?? []
-                ))
+                builder.addItem(
+                    id,
+                    features: ItemFeatures(
+                        title: title,
+                        year: columns["year"].flatMap { parseYear(row.fields[$0]) }
+                            ?? parseYear(title),
+                        genres: columns["genres"].map {
+                            row.fields[$0].split(separator: items.genreSeparator).map {
+                                $0.trimmingCharacters(in: .whitespaces)
+                            }
+                        } ?? []
+                    ))
             }
         }
         if let users = spec.users {
             let (table, columns) = try mapped(users, required: ["user"])
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: columns.width)
-                builder.addUser(try parse.id(row.fields[columns.required("user")], "user"), features: UserFeatures(
-                    age: columns["age"].flatMap { Int(row.fields[$0].trimmingCharacters(in: .whitespaces)) },
-                    gender: columns["gender"].map { row.fields[$0] },
-                    occupation: columns["occupation"].map { row.fields[$0] }
-                ))
+                builder.addUser(
+                    try parse.id(row.fields[columns.required("user")], "user"),
+                    features: UserFeatures(
+                        age: columns["age"].flatMap {
+                            Int(row.fields[$0].trimmingCharacters(in: .whitespaces))
+                        },
+                        gender: columns["gender"].map { row.fields[$0] },
+                        occupation: columns["occupation"].map { row.fields[$0] }
+                    ))
             }
         }
         guard let interactions = spec.interactions else { return }
@@ -198,20 +251,27 @@ private struct Loader {
             builder.addInteraction(
                 user: try parse.id(row.fields[columns.required("user")], "user"),
                 item: try parse.id(row.fields[columns.required("item")], "item"),
-                rating: try columns["rating"].map { i throws(DataError) in try parse.rating(row.fields[i]) },
-                timestamp: try columns["timestamp"].map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
+                rating: try columns["rating"].map { i throws(DataError) in
+                    try parse.rating(row.fields[i])
+                },
+                timestamp: try columns["timestamp"].map { i throws(DataError) in
+                    try parse.timestamp(row.fields[i])
+                }
             )
         }
     }
 
     /// A delimited file's rows after the header, and each mapped role's column position.
-    private func mapped(_ spec: TableSpec, required: [String]) throws(DataError) -> (TextTable, ColumnMap) {
+    private func mapped(_ spec: TableSpec, required: [String]) throws(DataError) -> (
+        TextTable, ColumnMap
+    ) {
         for role in required where spec.columns[role] == nil {
             throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
         }
         let table = try TextTable(file: spec.file, delimiter: spec.delimiter, quoted: true)
         guard let header = table.rows.first else {
-            throw DataError(.empty, "the file is empty; expected a header row", file: spec.file, line: 1)
+            throw DataError(
+                .empty, "the file is empty; expected a header row", file: spec.file, line: 1)
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var positions: [String: Int] = [:]
@@ -225,7 +285,10 @@ private struct Loader {
             }
             positions[role] = position
         }
-        return (TextTable(file: spec.file, rows: Array(table.rows.dropFirst())), ColumnMap(positions: positions))
+        return (
+            TextTable(file: spec.file, rows: Array(table.rows.dropFirst())),
+            ColumnMap(positions: positions)
+        )
     }
 }
 

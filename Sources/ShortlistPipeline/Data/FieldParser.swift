@@ -7,7 +7,8 @@ struct FieldParser {
 
     func rating(_ text: String) throws(DataError) -> Float {
         guard let value = Float(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-            throw DataError(.malformedRow, "rating '\(text)' is not a number", file: file, line: line)
+            throw DataError(
+                .malformedRow, "rating '\(text)' is not a number", file: file, line: line)
         }
         return value
     }
@@ -16,7 +17,9 @@ struct FieldParser {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let value = Int64(trimmed) { return value }
         guard let value = Double(trimmed), value.isFinite, abs(value) < 9e18 else {
-            throw DataError(.malformedRow, "timestamp '\(text)' is not a number of seconds", file: file, line: line)
+            throw DataError(
+                .malformedRow, "timestamp '\(text)' is not a number of seconds", file: file,
+                line: line)
         }
         return Int64(value)
     }
@@ -31,7 +34,9 @@ struct FieldParser {
 
     func fieldCount(_ row: TextTable.Row, atLeast count: Int) throws(DataError) {
         guard row.fields.count >= count else {
-            throw DataError(.malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file, line: line)
+            throw DataError(
+                .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
+                line: line)
         }
     }
 }
@@ -39,11 +44,13 @@ struct FieldParser {
 /// A year taken from a value such as `1995`, `01-Jan-1995` or a title ending in `(1995)`.
 func parseYear(_ text: String) -> Int? {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if let year = Int(trimmed), (1000 ... 9999).contains(year) { return year }
+    if let year = Int(trimmed), (1000...9999).contains(year) { return year }
     if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
-        let inside = trimmed[trimmed.index(after: open) ..< trimmed.index(before: trimmed.endIndex)]
-        if let year = Int(inside), (1000 ... 9999).contains(year) { return year }
+        let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+        if let year = Int(inside), (1000...9999).contains(year) { return year }
     }
-    if trimmed.count >= 4, let year = Int(trimmed.suffix(4)), (1000 ... 9999).contains(year) { return year }
+    if trimmed.count >= 4, let year = Int(trimmed.suffix(4)), (1000...9999).contains(year) {
+        return year
+    }
     return nil
 }

@@ -16,7 +16,8 @@ struct TextTable {
     /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
     init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
         guard let data = FileManager.default.contents(atPath: file) else {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
+            let reason =
+                FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
             throw DataError(.missingFile, "the file \(reason)", file: file)
         }
         let text: String
@@ -33,16 +34,20 @@ struct TextTable {
             number += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy(\.isWhitespace) { continue }
-            let fields = quoted && line.contains("\"")
+            let fields =
+                quoted && line.contains("\"")
                 ? try Self.splitQuoted(line, delimiter: delimiter, file: file, line: number)
-                : line.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init)
+                : line.split(separator: delimiter, omittingEmptySubsequences: false).map(
+                    String.init)
             rows.append(Row(line: number, fields: fields))
         }
         self.file = file
         self.rows = rows
     }
 
-    private static func splitQuoted(_ line: Substring, delimiter: Character, file: String, line number: Int) throws(DataError) -> [String] {
+    private static func splitQuoted(
+        _ line: Substring, delimiter: Character, file: String, line number: Int
+    ) throws(DataError) -> [String] {
         var fields: [String] = []
         var field = ""
         var inQuotes = false
@@ -71,7 +76,8 @@ struct TextTable {
             }
         }
         if inQuotes {
-            throw DataError(.malformedRow, "a quoted field is not closed on its line", file: file, line: number)
+            throw DataError(
+                .malformedRow, "a quoted field is not closed on its line", file: file, line: number)
         }
         fields.append(field)
         return fields

@@ -4,8 +4,13 @@ public import ShortlistCore
 public struct EvaluationReport: Sendable, Encodable {
     /// Top-K quality of one list, averaged over evaluated users.
     public struct ListScores: Sendable, Encodable, Equatable {
-        public init(precision: Double = 0, recall: Double = 0, ndcg: Double = 0, map: Double = 0, hitRate: Double = 0) {
-            (self.precision, self.recall, self.ndcg, self.map, self.hitRate) = (precision, recall, ndcg, map, hitRate)
+        public init(
+            precision: Double = 0, recall: Double = 0, ndcg: Double = 0, map: Double = 0,
+            hitRate: Double = 0
+        ) {
+            (self.precision, self.recall, self.ndcg, self.map, self.hitRate) = (
+                precision, recall, ndcg, map, hitRate
+            )
         }
 
         public var precision = 0.0, recall = 0.0, ndcg = 0.0, map = 0.0, hitRate = 0.0
@@ -74,31 +79,42 @@ public enum Evaluator {
         let train = split.train
         let ratedData = train.hasRatings
         var popularityRank = [Int](repeating: 0, count: train.itemCount)
-        for (rank, item) in (0 ..< train.itemCount).sorted(by: { (train.byItem.count(of: $0), -$0) > (train.byItem.count(of: $1), -$1) }).enumerated() {
+        for (rank, item) in (0..<train.itemCount).sorted(by: {
+            (train.byItem.count(of: $0), -$0) > (train.byItem.count(of: $1), -$1)
+        }).enumerated() {
             popularityRank[item] = rank + 1
         }
         let results = concurrentMap(train.userCount) { user -> UserResult? in
-            let relevant = Set(split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item))
+            let relevant = Set(
+                split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item)
+            )
             guard !relevant.isEmpty else { return nil }
             var observer = EvaluationObserver(stageCount: pipeline.stages.count)
             let ranked = pipeline.run(userID: train.userIDs[user], n: k, observer: &observer)
             return UserResult(
                 relevant: relevant.count,
                 stageHits: observer.lists.map { $0.filter { relevant.contains($0.item) }.count },
-                stageScores: observer.lists.map { RankingScores(recommended: $0.map(\.item), relevant: relevant, k: k) },
+                stageScores: observer.lists.map {
+                    RankingScores(recommended: $0.map(\.item), relevant: relevant, k: k)
+                },
                 stageNanoseconds: observer.nanoseconds,
                 unionHits: observer.pooled.filter { relevant.contains($0) }.count,
                 final: RankingScores(recommended: ranked.map(\.item), relevant: relevant, k: k),
                 ranked: ranked, rankerNanoseconds: observer.rankerNanoseconds
             )
         }
-        var generatorTotals = [EvaluationReport.ListScores](repeating: .init(), count: pipeline.stages.count)
+        var generatorTotals = [EvaluationReport.ListScores](
+            repeating: .init(), count: pipeline.stages.count)
         var generatorHits = [Int](repeating: 0, count: pipeline.stages.count)
         var generatorNanos = [UInt64](repeating: 0, count: pipeline.stages.count)
         var finalTotals = EvaluationReport.ListScores()
-        var unionHits = 0, relevantTotal = 0, evaluated = 0, skipped = 0
+        var unionHits = 0
+        var relevantTotal = 0
+        var evaluated = 0
+        var skipped = 0
         var recommended = Set<ItemIndex>()
-        var popularitySum = 0.0, popularityCount = 0
+        var popularitySum = 0.0
+        var popularityCount = 0
         var rankerNanos: UInt64 = 0
         for (user, result) in results.enumerated() {
             guard let result else {
@@ -129,11 +145,13 @@ public enum Evaluator {
                 stage: stage.name, type: stage.type, limit: stage.limit,
                 recallAtLimit: Double(generatorHits[index]) / Double(max(relevantTotal, 1)),
                 topK: generatorTotals[index].averaged(over: users),
-                fitSeconds: stage.fitSeconds, serveMilliseconds: Double(generatorNanos[index]) / users / 1e6
+                fitSeconds: stage.fitSeconds,
+                serveMilliseconds: Double(generatorNanos[index]) / users / 1e6
             )
         }
         return EvaluationReport(
-            pipeline: pipeline.name, split: splitName, k: k, relevanceThreshold: ratedData ? threshold : nil,
+            pipeline: pipeline.name, split: splitName, k: k,
+            relevanceThreshold: ratedData ? threshold : nil,
             usersEvaluated: evaluated, usersSkipped: skipped, testInteractions: split.testCount,
             ratingPredictors: ratingScores(pipeline, split: split), generators: generators,
             unionRecall: Double(unionHits) / Double(max(relevantTotal, 1)),
@@ -141,20 +159,26 @@ public enum Evaluator {
             coverage: Double(recommended.count) / Double(max(train.itemCount, 1)),
             meanPopularityRank: popularityCount > 0 ? popularitySum / Double(popularityCount) : 0,
             rankerFitSeconds: pipeline.rankerFitSeconds,
-            recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos)) / users / 1e6
+            recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos))
+                / users / 1e6
         )
     }
 
     /// RMSE and MAE over every held-out rating, for each stage whose model predicts ratings.
-    static func ratingScores(_ pipeline: FittedPipeline, split: Split) -> [EvaluationReport.RatingScores] {
+    static func ratingScores(_ pipeline: FittedPipeline, split: Split) -> [EvaluationReport
+        .RatingScores]
+    {
         guard split.train.hasRatings else { return [] }
         return pipeline.stages.compactMap { stage in
             guard stage.capabilities.contains(.ratingPrediction) else { return nil }
-            var squared = 0.0, absolute = 0.0, count = 0
-            for user in 0 ..< split.train.userCount where !split.test[user].isEmpty {
+            var squared = 0.0
+            var absolute = 0.0
+            var count = 0
+            for user in 0..<split.train.userCount where !split.test[user].isEmpty {
                 let query = split.train.query(for: user)
                 for held in split.test[user] {
-                    guard let predicted = stage.model.predictRating(of: held.item, for: query) else { continue }
+                    guard let predicted = stage.model.predictRating(of: held.item, for: query)
+                    else { continue }
                     let error = predicted - Double(held.rating)
                     squared += error * error
                     absolute += abs(error)
@@ -162,7 +186,9 @@ public enum Evaluator {
                 }
             }
             guard count > 0 else { return nil }
-            return EvaluationReport.RatingScores(stage: stage.name, rmse: (squared / Double(count)).squareRoot(), mae: absolute / Double(count), count: count)
+            return EvaluationReport.RatingScores(
+                stage: stage.name, rmse: (squared / Double(count)).squareRoot(),
+                mae: absolute / Double(count), count: count)
         }
     }
 }
@@ -212,6 +238,8 @@ extension EvaluationReport.ListScores {
     }
 
     func averaged(over users: Double) -> Self {
-        Self(precision: precision / users, recall: recall / users, ndcg: ndcg / users, map: map / users, hitRate: hitRate / users)
+        Self(
+            precision: precision / users, recall: recall / users, ndcg: ndcg / users,
+            map: map / users, hitRate: hitRate / users)
     }
 }

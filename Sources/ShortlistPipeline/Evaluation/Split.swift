@@ -15,11 +15,16 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
     /// Parses `temporal:0.2`, `leave-last:1`, `random:0.2:42` or `file:TRAIN,TEST`.
     public init(parsing text: String) throws(DataError) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        let usage = "expected temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST"
-        guard parts.count == 2 else { throw DataError(.badRequest, "unknown split '\(text)'; \(usage)") }
+        let usage =
+            "expected temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST"
+        guard parts.count == 2 else {
+            throw DataError(.badRequest, "unknown split '\(text)'; \(usage)")
+        }
         func fraction(_ value: String) throws(DataError) -> Double {
             guard let f = Double(value), f > 0, f < 1 else {
-                throw DataError(.badRequest, "split '\(text)': the fraction must be between 0 and 1, found '\(value)'")
+                throw DataError(
+                    .badRequest,
+                    "split '\(text)': the fraction must be between 0 and 1, found '\(value)'")
             }
             return f
         }
@@ -27,7 +32,9 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
         case "temporal":
             self = .temporal(try fraction(parts[1]))
         case "leave-last":
-            guard let n = Int(parts[1]), n > 0 else { throw DataError(.badRequest, "split '\(text)': N must be a positive integer") }
+            guard let n = Int(parts[1]), n > 0 else {
+                throw DataError(.badRequest, "split '\(text)': N must be a positive integer")
+            }
             self = .leaveLast(n)
         case "random":
             let pieces = parts[1].split(separator: ":").map(String.init)
@@ -37,7 +44,9 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
             self = .random(try fraction(pieces[0]), seed: seed)
         case "file":
             let files = parts[1].split(separator: ",").map(String.init)
-            guard files.count == 2 else { throw DataError(.badRequest, "split '\(text)': expected file:TRAIN,TEST") }
+            guard files.count == 2 else {
+                throw DataError(.badRequest, "split '\(text)': expected file:TRAIN,TEST")
+            }
             self = .files(train: files[0], test: files[1])
         default:
             throw DataError(.badRequest, "unknown split '\(text)'; \(usage)")
@@ -80,27 +89,31 @@ public struct Split: Sendable {
             (train, self.test) = try Self.fromFiles(dataset, train: trainFile, test: testFile)
             return
         case .temporal(let fraction):
-            for user in 0 ..< dataset.userCount {
+            for user in 0..<dataset.userCount {
                 let range = dataset.byUser.range(of: user)
                 let count = Int((Double(range.count) * fraction).rounded(.up))
                 heldOut.formUnion(range.suffix(count))
             }
         case .leaveLast(let n):
-            for user in 0 ..< dataset.userCount {
+            for user in 0..<dataset.userCount {
                 let range = dataset.byUser.range(of: user)
                 if range.count > n { heldOut.formUnion(range.suffix(n)) }
             }
         case .random(let fraction, let seed):
             var random = SeededGenerator(seed: seed)
-            for user in 0 ..< dataset.userCount {
+            for user in 0..<dataset.userCount {
                 let range = dataset.byUser.range(of: user)
                 let count = Int((Double(range.count) * fraction).rounded(.up))
                 heldOut.formUnion(Array(range).shuffled(using: &random).prefix(count))
             }
         }
-        for user in 0 ..< dataset.userCount {
+        for user in 0..<dataset.userCount {
             for entry in dataset.byUser.range(of: user) where heldOut.contains(entry) {
-                test[user].append(HeldOut(item: Int(dataset.byUser.columns[entry]), rating: dataset.byUser.ratings[entry], timestamp: dataset.byUser.timestamps[entry]))
+                test[user].append(
+                    HeldOut(
+                        item: Int(dataset.byUser.columns[entry]),
+                        rating: dataset.byUser.ratings[entry],
+                        timestamp: dataset.byUser.timestamps[entry]))
             }
         }
         train = dataset.keeping { _, entry in !heldOut.contains(entry) }
@@ -112,26 +125,33 @@ public struct Split: Sendable {
 
     /// Writes `train.tsv` and `test.tsv` (header `user item rating timestamp`, external ids) into `folder`.
     public func export(to folder: String) throws(DataError) {
-        var trainText = "user\titem\trating\ttimestamp\n", testText = trainText
-        for user in 0 ..< train.userCount {
+        var trainText = "user\titem\trating\ttimestamp\n"
+        var testText = trainText
+        for user in 0..<train.userCount {
             let id = train.userIDs[user]
             for entry in train.byUser.range(of: user) {
-                trainText += "\(id)\t\(train.itemIDs[Int(train.byUser.columns[entry])])\t\(plainNumber(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
+                trainText +=
+                    "\(id)\t\(train.itemIDs[Int(train.byUser.columns[entry])])\t\(plainNumber(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
             }
             for held in test[user] {
-                testText += "\(id)\t\(train.itemIDs[held.item])\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
+                testText +=
+                    "\(id)\t\(train.itemIDs[held.item])\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
             }
         }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
             try trainText.write(toFile: "\(folder)/train.tsv", atomically: true, encoding: .utf8)
             try testText.write(toFile: "\(folder)/test.tsv", atomically: true, encoding: .utf8)
         } catch {
-            throw DataError(.unwritable, "cannot write the split: \(error.localizedDescription)", file: folder)
+            throw DataError(
+                .unwritable, "cannot write the split: \(error.localizedDescription)", file: folder)
         }
     }
 
-    private static func fromFiles(_ dataset: Dataset, train: String, test: String) throws(DataError) -> (Dataset, [[HeldOut]]) {
+    private static func fromFiles(_ dataset: Dataset, train: String, test: String) throws(DataError)
+        -> (Dataset, [[HeldOut]])
+    {
         var builder = DatasetBuilder(catalogueOf: dataset)
         let trainRows = try interactions(train)
         let testRows = try interactions(test)
@@ -139,34 +159,50 @@ public struct Split: Sendable {
             builder.addUser(row.user)
             builder.addItem(row.item)
         }
-        for row in trainRows { builder.addInteraction(user: row.user, item: row.item, rating: row.rating, timestamp: row.timestamp) }
+        for row in trainRows {
+            builder.addInteraction(
+                user: row.user, item: row.item, rating: row.rating, timestamp: row.timestamp)
+        }
         let trained = builder.build()
         var held = [[HeldOut]](repeating: [], count: trained.userCount)
         for row in testRows {
-            guard let user = trained.user(row.user), let item = trained.item(row.item) else { continue }
-            held[user].append(HeldOut(item: item, rating: row.rating ?? 1, timestamp: row.timestamp ?? 0))
+            guard let user = trained.user(row.user), let item = trained.item(row.item) else {
+                continue
+            }
+            held[user].append(
+                HeldOut(item: item, rating: row.rating ?? 1, timestamp: row.timestamp ?? 0))
         }
         return (trained, held)
     }
 
-    private static func interactions(_ file: String) throws(DataError) -> [(user: String, item: String, rating: Float?, timestamp: Int64?)] {
+    private static func interactions(_ file: String) throws(DataError) -> [(
+        user: String, item: String, rating: Float?, timestamp: Int64?
+    )] {
         let delimiter: Character = file.hasSuffix(".csv") ? "," : "\t"
         let table = try TextTable(file: file, delimiter: delimiter, quoted: true)
-        guard let header = table.rows.first else { throw DataError(.empty, "the file is empty; expected a header row", file: file, line: 1) }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let user = names.firstIndex(of: "user"), let item = names.firstIndex(of: "item") else {
-            throw DataError(.missingColumn, "the header needs 'user' and 'item' columns; it has \(names.joined(separator: ", "))", file: file, line: header.line)
+        guard let header = table.rows.first else {
+            throw DataError(.empty, "the file is empty; expected a header row", file: file, line: 1)
         }
-        let rating = names.firstIndex(of: "rating"), timestamp = names.firstIndex(of: "timestamp")
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let user = names.firstIndex(of: "user"), let item = names.firstIndex(of: "item")
+        else {
+            throw DataError(
+                .missingColumn,
+                "the header needs 'user' and 'item' columns; it has \(names.joined(separator: ", "))",
+                file: file, line: header.line)
+        }
+        let rating = names.firstIndex(of: "rating")
+        let timestamp = names.firstIndex(of: "timestamp")
         var rows: [(String, String, Float?, Int64?)] = []
         for row in table.rows.dropFirst() {
             let parse = FieldParser(file: file, line: row.line)
             try parse.fieldCount(row, atLeast: names.count)
-            rows.append((
-                try parse.id(row.fields[user], "user"), try parse.id(row.fields[item], "item"),
-                try rating.map { i throws(DataError) in try parse.rating(row.fields[i]) },
-                try timestamp.map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
-            ))
+            rows.append(
+                (
+                    try parse.id(row.fields[user], "user"), try parse.id(row.fields[item], "item"),
+                    try rating.map { i throws(DataError) in try parse.rating(row.fields[i]) },
+                    try timestamp.map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
+                ))
         }
         return rows
     }

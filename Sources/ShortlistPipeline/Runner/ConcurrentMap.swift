@@ -8,7 +8,7 @@ func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T)
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         let output = SendableBuffer(buffer)
         DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { index in
-            for position in index * chunk ..< min(count, (index + 1) * chunk) {
+            for position in index * chunk..<min(count, (index + 1) * chunk) {
                 output.initialize(position, to: transform(position))
             }
         }

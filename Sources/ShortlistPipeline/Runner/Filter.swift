@@ -43,7 +43,7 @@ public struct ExcludeItems: Filter {
     }
 
     public func addExclusions(to excluded: inout ItemSet, for query: Query) {
-        for item in 0 ..< items.capacity where items.contains(item) { excluded.insert(item) }
+        for item in 0..<items.capacity where items.contains(item) { excluded.insert(item) }
     }
 
     public func excludes(_ item: ItemIndex, for query: Query) -> Bool { items.contains(item) }

@@ -73,7 +73,10 @@ public struct FittedPipeline: Sendable {
             var items = ItemSet(capacity: dataset.itemCount)
             for id in filterSpec.excludedItems {
                 guard let item = dataset.item(id) else {
-                    throw DataError(.unknownID, "the 'exclude' filter of pipeline '\(name)' names item '\(id)', which the dataset does not have")
+                    throw DataError(
+                        .unknownID,
+                        "the 'exclude' filter of pipeline '\(name)' names item '\(id)', which the dataset does not have"
+                    )
                 }
                 items.insert(item)
             }
@@ -81,10 +84,12 @@ public struct FittedPipeline: Sendable {
         }
         if filterSpec.minInteractions > 0 {
             var items = ItemSet(capacity: dataset.itemCount)
-            for item in 0 ..< dataset.itemCount where dataset.byItem.count(of: item) < filterSpec.minInteractions {
+            for item in 0..<dataset.itemCount
+            where dataset.byItem.count(of: item) < filterSpec.minInteractions {
                 items.insert(item)
             }
-            filters.append(ExcludeItems(name: "min-interactions \(filterSpec.minInteractions)", items: items))
+            filters.append(
+                ExcludeItems(name: "min-interactions \(filterSpec.minInteractions)", items: items))
         }
         self.filters = filters
     }
@@ -102,7 +107,8 @@ public struct FittedPipeline: Sendable {
         for filter in filters {
             let before = excluded.count
             filter.addExclusions(to: &excluded, for: query)
-            steps.append(Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
+            steps.append(
+                Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
         }
         query.excluded = excluded
         return (query, steps)
@@ -113,7 +119,9 @@ public struct FittedPipeline: Sendable {
     /// the query, every candidate stage nominates up to its limit, the ranker orders the pool.
     ///
     /// - Complexity: the sum of the stages' costs, on the calling thread.
-    public func run<Observer: RequestObserver>(userID: String, n: Int? = nil, observer: inout Observer) -> [Ranked] {
+    public func run<Observer: RequestObserver>(
+        userID: String, n: Int? = nil, observer: inout Observer
+    ) -> [Ranked] {
         let (query, steps) = filteredQuery(forUserID: userID)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
@@ -121,7 +129,9 @@ public struct FittedPipeline: Sendable {
         for (index, stage) in stages.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
             let list = stage.model.candidates(for: query, limit: stage.limit)
-            observer.generated(stage: index, candidates: list, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            observer.generated(
+                stage: index, candidates: list,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             lists.append(list)
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)

@@ -51,7 +51,9 @@ extension FittedPipeline {
     /// Explains the item `itemID` for `userID`: its rank, or which stage or filter stopped it.
     ///
     /// Throws for an item id the catalogue does not have.
-    public func explain(userID: String, itemID: String, n: Int? = nil) throws(DataError) -> ItemExplanation {
+    public func explain(userID: String, itemID: String, n: Int? = nil) throws(DataError)
+        -> ItemExplanation
+    {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
@@ -70,7 +72,8 @@ extension FittedPipeline {
             }
             return ItemExplanation.StageView(
                 name: stage.name, type: stage.type, limit: stage.limit, rank: rank, score: score,
-                explanation: stage.model.explain(item: item, for: query), unavailable: step.unavailable
+                explanation: stage.model.explain(item: item, for: query),
+                unavailable: step.unavailable
             )
         }
         let outcome: ItemExplanation.Outcome
@@ -85,7 +88,8 @@ extension FittedPipeline {
             outcome = .notNominated
         }
         return ItemExplanation(
-            item: item, outcome: outcome, stages: stageViews, ranked: ranked.map { trace.ranked[$0] }, trace: trace
+            item: item, outcome: outcome, stages: stageViews,
+            ranked: ranked.map { trace.ranked[$0] }, trace: trace
         )
     }
 }

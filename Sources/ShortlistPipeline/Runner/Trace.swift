@@ -76,7 +76,8 @@ extension FittedPipeline {
             let candidates = recorder.candidates[index] ?? []
             return Trace.GeneratorStep(
                 name: stage.name, type: stage.type, limit: stage.limit, candidates: candidates,
-                unavailable: candidates.isEmpty ? stage.model.unavailability(for: recorder.query) ?? .allExcluded : nil,
+                unavailable: candidates.isEmpty
+                    ? stage.model.unavailability(for: recorder.query) ?? .allExcluded : nil,
                 seconds: Double(recorder.nanoseconds[index] ?? 0) / 1e9
             )
         }

@@ -59,7 +59,9 @@ enum Words {
             .replacingOccurrences(of: "×", with: " × ")
         let value = Format.number(reason.value)
         switch reason.kind {
-        case .likedItem: return "because you liked \(liked ?? "an item") \(value)"
+        case .likedItem:
+            let lead = reason.value < 0 ? "held back by" : "because you liked"
+            return "\(lead) \(liked ?? "an item") \(value)"
         case .sharedTerm:
             return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "")
                 + " \(value)"

@@ -20,7 +20,4 @@ public struct Interner<Key: Hashable>: Sendable where Key: Sendable {
         keys.append(key)
         return id
     }
-
-    /// The key's id, or nil when it has never been seen.
-    public func existingID(_ key: Key) -> Int32? { ids[key] }
 }

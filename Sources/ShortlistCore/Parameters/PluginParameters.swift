@@ -38,7 +38,7 @@ extension PluginParameters {
             fields[declaration.key] = declaration.json(self)
         }
         return "{"
-            + fields.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\($0.value)" }.joined(
+            + fields.sorted { $0.key < $1.key }.map { "\(encodeJSON($0.key)):\($0.value)" }.joined(
                 separator: ",") + "}"
     }
 
@@ -52,5 +52,3 @@ func encodeJSON(_ value: some Encodable) -> String {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
 }
-
-func jsonString(_ text: String) -> String { encodeJSON(text) }

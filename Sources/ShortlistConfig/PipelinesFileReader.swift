@@ -202,10 +202,11 @@ private struct FileReader {
         guard case .mapping(let mapping) = node else {
             throw decoder.typeError(expected: "a mapping")
         }
-        let filters: FilterSection
+        let filters: FilterSpec
         do {
             filters =
-                try keys.decodeIfPresent(FilterSection.self, forKey: "filters") ?? FilterSection()
+                try keys.decodeIfPresent(DecodedParameters<FilterSpec>.self, forKey: "filters")?
+                .value ?? FilterSpec()
         } catch let error as ParameterError {
             throw source.error(
                 .invalidValue,
@@ -254,7 +255,7 @@ private struct FileReader {
             rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
-            filters: filters.spec, ranker: RankerStage(ranker: ranker)
+            filters: filters, ranker: RankerStage(ranker: ranker)
         )
     }
 
@@ -373,23 +374,4 @@ private func mark(of keyPath: [String], in node: Node, key: Bool) -> Mark {
     }
     if !key, case .scalar(let scalar) = current { return scalar.mark }
     return mark
-}
-
-/// The `filters:` section of a pipeline.
-private struct FilterSection: Decodable {
-    var spec = FilterSpec()
-
-    init() {}
-
-    init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: NamedKey.self)
-        spec.excludeSeen = try keys.decodeIfPresent(Bool.self, forKey: "exclude-seen") ?? true
-        spec.excludedItems = try keys.decodeIfPresent([String].self, forKey: "exclude") ?? []
-        spec.minInteractions = try keys.decodeIfPresent(Int.self, forKey: "min-interactions") ?? 0
-        if spec.minInteractions < 0 {
-            throw ParameterError(
-                keyPath: ["min-interactions"],
-                message: "'min-interactions' must be zero or more, found \(spec.minInteractions)")
-        }
-    }
 }

@@ -210,7 +210,8 @@ extension MatrixFactorization {
             else {
                 throw ArtifactError(
                     .corrupt,
-                    "matrix-factorization: unknown objective '\(objectiveName)' or confidence '\(confidenceName)'"
+                    "matrix-factorization: unknown objective '\(objectiveName)' or confidence "
+                        + "'\(confidenceName)'"
                 )
             }
             let factors = try reader.readInt()

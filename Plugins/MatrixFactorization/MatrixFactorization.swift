@@ -82,7 +82,8 @@ public struct MatrixFactorization: CandidateGenerator {
                     affectsFit: false),
                 .init(
                     "order", \.order,
-                    "SGD visits each user's ratings together, or a new shuffle each epoch (explicit)"
+                    "SGD visits each user's ratings together, or a new shuffle each epoch "
+                        + "(explicit)"
                 ),
             ]
         }

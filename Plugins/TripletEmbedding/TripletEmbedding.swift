@@ -75,7 +75,8 @@ public struct TripletEmbedding: CandidateGenerator {
 
     public static let type = "triplet-embedding"
     public static let summary =
-        "Siamese user and item towers (ids + features) trained on (user, positive, negative) triplets."
+        "Siamese user and item towers (ids + features) trained on (user, positive, negative) "
+        + "triplets."
     public static let usesSeed = true
     public static let capabilities: GeneratorCapabilities = [.similarItems]
 

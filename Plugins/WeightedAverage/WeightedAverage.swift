@@ -34,7 +34,8 @@ public struct WeightedAverage: Ranker {
                     "k in 1/(k + rank) for reciprocal-rank"),
                 .init(
                     "weights", \.weights,
-                    "the weight of each candidate stage's normalised score; stages not listed weigh 1"
+                    "the weight of each candidate stage's normalised score; stages not listed "
+                        + "weigh 1"
                 ),
             ]
         }
@@ -49,7 +50,8 @@ public struct WeightedAverage: Ranker {
         for (name, weight) in params.weights.sorted(by: { $0.key < $1.key }) {
             guard context.sourceNames.contains(name) else {
                 var message =
-                    "'weights' names '\(name)', which is not a candidate stage of pipeline '\(context.stageName)'"
+                    "'weights' names '\(name)', which is not a candidate stage of pipeline "
+                    + "'\(context.stageName)'"
                 if let suggestion = closestMatch(to: name, in: context.sourceNames) {
                     message += ". Did you mean '\(suggestion)'?"
                 } else {

@@ -9,7 +9,8 @@ struct DataCommand: ParsableCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Fetch a public dataset (movielens-100k) into a data folder; does nothing if it is there."
+                "Fetch a public dataset (movielens-100k) into a data folder; does nothing if "
+                + "it is there."
         )
 
         @Argument(help: "The dataset: movielens-100k.")

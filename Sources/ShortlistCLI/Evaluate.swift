@@ -7,7 +7,8 @@ import ShortlistPipeline
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Fit a pipeline on the training part of a split and score every stage on the held-out part."
+            "Fit a pipeline on the training part of a split and score every stage on the "
+            + "held-out part."
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -23,8 +24,7 @@ struct Evaluate: ParsableCommand {
     var k = 10
 
     @Option(
-        help:
-            "Held-out interactions rated at least this are relevant (data without ratings: all are)."
+        help: "Held-out ratings at least this are relevant (without ratings, all are)."
     )
     var threshold = 4.0
 
@@ -53,7 +53,8 @@ struct Evaluate: ParsableCommand {
             if let folder = exportSplit {
                 try split.export(to: folder)
                 Terminal.log(
-                    "wrote \(folder)/train.tsv and \(folder)/test.tsv (\(split.train.interactionCount) and \(split.testCount) interactions)"
+                    "wrote \(folder)/train.tsv and \(folder)/test.tsv "
+                        + "(\(split.train.interactionCount) and \(split.testCount) interactions)"
                 )
                 return
             }
@@ -95,10 +96,12 @@ struct Evaluate: ParsableCommand {
                     .drop { $0 == " " }.reversed())
         }
         var lines = [
-            "Evaluation of pipeline '\(report.pipeline)' on split \(report.split), K = \(k), relevant = "
+            "Evaluation of pipeline '\(report.pipeline)' on split \(report.split), K = \(k), "
+                + "relevant = "
                 + (report.relevanceThreshold.map { "held-out rating ≥ \(Format.number($0))" }
                     ?? "every held-out interaction (the data has no ratings)"),
-            "users evaluated \(report.usersEvaluated), skipped \(report.usersSkipped) (no relevant held-out item); \(report.testInteractions) held-out interactions",
+            "users evaluated \(report.usersEvaluated), skipped \(report.usersSkipped) (no "
+                + "relevant held-out item); \(report.testInteractions) held-out interactions",
         ]
         if !report.ratingPredictors.isEmpty {
             lines += ["", row(["rating prediction", "RMSE", "MAE", "ratings"], [24, 8, 8, 8])]
@@ -138,7 +141,9 @@ struct Evaluate: ParsableCommand {
                 ], widths))
         lines += [
             "",
-            "catalogue coverage \(f(report.coverage)), mean popularity rank of recommended items \(f(report.meanPopularityRank, 1)); serve ms of the final list = one whole recommendation on one thread",
+            "catalogue coverage \(f(report.coverage)), mean popularity rank of recommended "
+                + "items \(f(report.meanPopularityRank, 1)); serve ms of the final list = one "
+                + "whole recommendation on one thread",
         ]
         return lines.joined(separator: "\n")
     }

@@ -44,7 +44,8 @@ struct Explain: ParsableCommand {
     private func render(_ explanation: ItemExplanation, _ pipeline: FittedPipeline) -> String {
         let (id, title) = pipeline.describe(explanation.item)
         var lines = [
-            "Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' (\(Words.user(explanation.trace.user)))"
+            "Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' "
+                + "(\(Words.user(explanation.trace.user)))"
         ]
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
         lines.append("")
@@ -86,9 +87,13 @@ struct Explain: ParsableCommand {
         case .recommended(let rank):
             "recommended at rank \(rank) of \(explanation.trace.resultCount)"
         case .belowCutoff(let rank, let cutoff):
-            "not recommended: ranked \(rank) of \(explanation.trace.pool.count) in the pool, score \(Format.number(explanation.ranked?.score ?? .nan)) below the cut-off score \(Format.number(cutoff)) at rank \(explanation.trace.resultCount)"
+            "not recommended: ranked \(rank) of \(explanation.trace.pool.count) in the pool, "
+                + "score \(Format.number(explanation.ranked?.score ?? .nan)) below the "
+                + "cut-off score \(Format.number(cutoff)) at rank "
+                + "\(explanation.trace.resultCount)"
         case .filtered(let filters):
-            "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") \(filters.joined(separator: ", "))"
+            "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") "
+                + "\(filters.joined(separator: ", "))"
         case .notNominated:
             "not recommended: no candidate stage nominated it within its limit"
         }

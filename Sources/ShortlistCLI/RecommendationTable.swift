@@ -12,18 +12,21 @@ struct RecommendationTable {
     func render(explain: Bool) -> String {
         var lines: [String] = []
         lines.append(
-            "Recommendations for user \(user) from pipeline '\(pipeline.name)' (\(Words.user(trace.user)))"
+            "Recommendations for user \(user) from pipeline '\(pipeline.name)' "
+                + "(\(Words.user(trace.user)))"
         )
         let filters = trace.filters.map { "\($0.name) removed \($0.excludedCount)" }
         lines.append("filters: \(filters.isEmpty ? "none" : filters.joined(separator: ", "))")
         for step in trace.generators {
             var line =
-                "stage \(step.name) (\(step.type)): nominated \(step.candidates.count) of limit \(step.limit)"
+                "stage \(step.name) (\(step.type)): nominated \(step.candidates.count) of "
+                + "limit \(step.limit)"
             if let reason = step.unavailable { line += " — nothing: \(Words.unavailable(reason))" }
             lines.append(line)
         }
         lines.append(
-            "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the top \(items.count)"
+            "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the "
+                + "top \(items.count)"
         )
         lines.append("")
         let titleWidth = 44

@@ -52,7 +52,8 @@ struct Similar: ParsableCommand {
             if let stage, stages.isEmpty {
                 throw DataError(
                     .badRequest,
-                    "pipeline '\(pipeline.name)' has no candidate stage named '\(stage)'; its stages are \(pipeline.stages.map(\.name).joined(separator: ", "))"
+                    "pipeline '\(pipeline.name)' has no candidate stage named '\(stage)'; its "
+                        + "stages are \(pipeline.stages.map(\.name).joined(separator: ", "))"
                 )
             }
             let lists = stages.compactMap { stage -> StageList? in
@@ -71,7 +72,8 @@ struct Similar: ParsableCommand {
                     separator: ", ")
                 throw DataError(
                     .badRequest,
-                    "no candidate stage of pipeline '\(pipeline.name)' can list similar items (these plugin types can: \(capable))"
+                    "no candidate stage of pipeline '\(pipeline.name)' can list similar items "
+                        + "(these plugin types can: \(capable))"
                 )
             }
             switch format {

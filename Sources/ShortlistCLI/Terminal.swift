@@ -66,7 +66,8 @@ private final class ProgressLine: @unchecked Sendable {
             let width = 24
             let filled = min(width, done * width / total)
             line =
-                "\(title): \(step) [\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
+                "\(title): \(step) "
+                + "[\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
         }
         FileHandle.standardError.write(
             Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))

@@ -6,7 +6,8 @@ import ShortlistPipeline
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Check a pipelines file, and that its dataset has the fields every stage needs; exits non-zero and prints the error when it is invalid."
+            "Check a pipelines file, and that its dataset has the fields every stage needs; "
+            + "exits non-zero and prints the error when it is invalid."
     )
 
     @Argument(help: "The pipelines file.")
@@ -33,7 +34,8 @@ struct Validate: ParsableCommand {
                 }
             }
             let names = file.pipelines.map {
-                "'\($0.name)' (\($0.generators.count) candidate stage\($0.generators.count == 1 ? "" : "s"))"
+                "'\($0.name)' (\($0.generators.count) candidate "
+                    + "stage\($0.generators.count == 1 ? "" : "s"))"
             }
             print("\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)")
         }

@@ -175,7 +175,8 @@ struct NodeDecoder: Decoder {
         guard Float(value).isFinite else {
             throw session.source.error(
                 .typeMismatch, at: node.mark,
-                "\(context) expects a number within ±\(Float.greatestFiniteMagnitude), found '\(plainNumber(value))'"
+                "\(context) expects a number within ±\(Float.greatestFiniteMagnitude), found "
+                    + "'\(plainNumber(value))'"
             )
         }
         return Float(value)

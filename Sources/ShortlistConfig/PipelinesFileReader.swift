@@ -75,7 +75,8 @@ private struct FileReader {
         guard case .mapping(let pipelines) = pipelinesNode, !pipelines.entries.isEmpty else {
             throw source.error(
                 .typeMismatch, at: pipelinesNode.mark,
-                "'pipelines' expects a mapping of pipeline names to pipelines, found \(pipelinesNode.foundDescription)"
+                "'pipelines' expects a mapping of pipeline names to pipelines, found "
+                    + "\(pipelinesNode.foundDescription)"
             )
         }
         session.visit(pipelines, context: "'pipelines'")
@@ -116,7 +117,8 @@ private struct FileReader {
         }
         if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
             var message =
-                "'fetch' names an unknown dataset '\(fetch)'; known: \(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
+                "'fetch' names an unknown dataset '\(fetch)'; known: "
+                + "\(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
             if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) {
                 message += ". Did you mean '\(suggestion)'?"
             }
@@ -127,13 +129,15 @@ private struct FileReader {
             guard let path else {
                 throw source.error(
                     .missingKey, at: mapping.mark,
-                    "missing required key 'path' in 'dataset' (the folder holding the \(format.rawValue) files)"
+                    "missing required key 'path' in 'dataset' (the folder holding the "
+                        + "\(format.rawValue) files)"
                 )
             }
             for table in tables.map(\.key) where read[table] != nil {
                 throw source.error(
                     .invalidValue, at: mapping.entry(table)?.keyMark,
-                    "'\(table)' applies to the delimited format only; this dataset's format is \(format.rawValue)"
+                    "'\(table)' applies to the delimited format only; this dataset's format "
+                        + "is \(format.rawValue)"
                 )
             }
             return DatasetSpec(
@@ -143,7 +147,8 @@ private struct FileReader {
             guard let interactions = read["interactions"] else {
                 throw source.error(
                     .missingKey, at: mapping.mark,
-                    "missing required key 'interactions' in 'dataset' (the delimited format needs an interactions file)"
+                    "missing required key 'interactions' in 'dataset' (the delimited format "
+                        + "needs an interactions file)"
                 )
             }
             return DatasetSpec(
@@ -179,7 +184,8 @@ private struct FileReader {
                 let mark = try decoder.child(forKey: key)?.node.mark
                 throw source.error(
                     .invalidValue, at: mark,
-                    "'\(key)' in \(decoder.context) must be one character other than '\"', found '\(value)'"
+                    "'\(key)' in \(decoder.context) must be one character other than '\"', "
+                        + "found '\(value)'"
                 )
             }
         }
@@ -227,7 +233,8 @@ private struct FileReader {
         guard case .sequence(let stages, let stagesMark) = candidates else {
             throw source.error(
                 .typeMismatch, at: candidates.mark,
-                "'candidates' in \(context) expects a list of stages, found \(candidates.foundDescription)"
+                "'candidates' in \(context) expects a list of stages, found "
+                    + "\(candidates.foundDescription)"
             )
         }
         guard !stages.isEmpty else {

@@ -116,7 +116,8 @@ public struct Workspace: Sendable {
             where !available.contains(requirement.field) {
                 let has = DataField.allCases.filter(available.contains).map(\.rawValue)
                 let message =
-                    "stage '\(stage.name)' (\(stage.generator.type)) needs \(requirement.field.rawValue), which the dataset lacks; "
+                    "stage '\(stage.name)' (\(stage.generator.type)) needs "
+                    + "\(requirement.field.rawValue), which the dataset lacks; "
                     + (has.isEmpty
                         ? "it has no item or user fields besides ids"
                         : "it has \(has.joined(separator: ", "))")
@@ -159,7 +160,8 @@ public struct Workspace: Sendable {
             log("stage '\(stage)' (\(type)): fitted in \(duration(seconds)), saved \(path)")
         } catch {
             log(
-                "warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not saved: \(error.message)"
+                "warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not "
+                    + "saved: \(error.message)"
             )
         }
         return (model, seconds)

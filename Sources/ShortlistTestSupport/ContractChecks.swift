@@ -109,7 +109,8 @@ public func checkFilter(_ filter: some Filter, queries: [Query], itemCount: Int)
         filter.addExclusions(to: &added, for: query)
         for item in 0..<itemCount where added.contains(item) != filter.excludes(item, for: query) {
             problems.append(
-                "user \(query.userID), item \(item): addExclusions says \(added.contains(item)), excludes says \(filter.excludes(item, for: query))"
+                "user \(query.userID), item \(item): addExclusions says "
+                    + "\(added.contains(item)), excludes says \(filter.excludes(item, for: query))"
             )
         }
     }
@@ -141,7 +142,8 @@ public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Quer
             let sum = item.contributions.reduce(0) { $0 + $1.value }
             if abs(sum - item.score) > 1e-9 * max(1, abs(item.score)) {
                 problems.append(
-                    "\(which): contributions of item \(item.item) add to \(sum), score is \(item.score)"
+                    "\(which): contributions of item \(item.item) add to \(sum), score is "
+                        + "\(item.score)"
                 )
             }
         }

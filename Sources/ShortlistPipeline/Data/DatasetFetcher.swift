@@ -36,7 +36,8 @@ public enum DatasetFetcher {
             throw DataError(.fetchFailed, "cannot create \(work): \(error.localizedDescription)")
         }
         let fallback =
-            "Alternatively, download the GroupLens ml-100k archive yourself and point the dataset at it: "
+            "Alternatively, download the GroupLens ml-100k archive yourself and point the "
+            + "dataset at it: "
             + "'format: grouplens' and 'path:' the folder holding u.data, u.item and u.user."
         progress.report("downloading \(recboleRequirement) with pip", done: 0, total: 3)
         try run(

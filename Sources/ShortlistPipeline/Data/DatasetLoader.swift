@@ -279,7 +279,8 @@ private struct Loader {
             guard let position = names.firstIndex(of: name) else {
                 throw DataError(
                     .missingColumn,
-                    "no column '\(name)' (for \(role)) in the header; the columns are \(names.joined(separator: ", "))",
+                    "no column '\(name)' (for \(role)) in the header; the columns are "
+                        + "\(names.joined(separator: ", "))",
                     file: spec.file, line: header.line
                 )
             }

@@ -188,7 +188,8 @@ public struct Split: Sendable {
         else {
             throw DataError(
                 .missingColumn,
-                "the header needs 'user' and 'item' columns; it has \(names.joined(separator: ", "))",
+                "the header needs 'user' and 'item' columns; it has "
+                    + "\(names.joined(separator: ", "))",
                 file: file, line: header.line)
         }
         let rating = names.firstIndex(of: "rating")

@@ -75,7 +75,8 @@ public struct FittedPipeline: Sendable {
                 guard let item = dataset.item(id) else {
                     throw DataError(
                         .unknownID,
-                        "the 'exclude' filter of pipeline '\(name)' names item '\(id)', which the dataset does not have"
+                        "the 'exclude' filter of pipeline '\(name)' names item '\(id)', which "
+                            + "the dataset does not have"
                     )
                 }
                 items.insert(item)

@@ -130,7 +130,7 @@ extension ContentTFIDF {
                         * self.weight(of: term, in: b.item)
                 }
                 return Reason(
-                    .sharedTerm, value: value * Double(weight) / norm, likedItem: source?.item,
+                    .sharedTerm, value: value * Double(weight) / norm, historyItem: source?.item,
                     subject: self.terms[term])
             }
             return Explanation(terms: shared.largestFirst())

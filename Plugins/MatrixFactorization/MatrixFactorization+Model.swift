@@ -136,7 +136,7 @@ extension MatrixFactorization {
             let liked =
                 (historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) })
                 ?? []).map {
-                    Reason(.likedItem, value: $0.value, likedItem: $0.item)
+                    Reason(.historyItem, value: $0.value, historyItem: $0.item)
                 }
             rest -= liked.reduce(0) { $0 + $1.value }
             return Explanation(

@@ -124,7 +124,7 @@ extension TripletEmbedding {
                 }
             }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             let details = nearest.prefix(3).map {
-                Reason(.similarLikedItem, value: $0.1, likedItem: $0.0)
+                Reason(.similarLikedItem, value: $0.1, historyItem: $0.0)
             }
             return Explanation(terms: terms.largestFirst(), details: Array(details))
         }

@@ -67,7 +67,9 @@ struct Explain: ParsableCommand {
             }
             lines.append(line)
             if !stage.explanation.isEmpty {
-                lines.append("      " + Words.explanation(stage.explanation, keep: 5, in: pipeline))
+                lines.append(
+                    "      "
+                        + Words.explanation(stage.explanation, keep: 5, user: user, in: pipeline))
             }
         }
         if let ranked = explanation.ranked {

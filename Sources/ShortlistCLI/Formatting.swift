@@ -52,16 +52,22 @@ enum Words {
         }
     }
 
-    /// `because you liked Star Wars (1977) 0.0535`, `shares 'genre:comedy' with Being There (1979) 0.0777`.
-    static func reason(_ reason: Reason, in pipeline: FittedPipeline) -> String {
-        let liked = reason.likedItem.map { pipeline.describe($0).title }
+    /// Ratings at least this read as "liked", as the evaluation's default relevance threshold.
+    static let likedRating: Float = 4
+
+    /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) 2 -0.01`,
+    /// `shares 'genre:comedy' with Being There (1979) 0.0777`.
+    static func reason(_ reason: Reason, user: String, in pipeline: FittedPipeline) -> String {
+        let liked = reason.historyItem.map { pipeline.describe($0).title }
         let subject = (reason.subject ?? "").replacingOccurrences(of: "-", with: " ")
             .replacingOccurrences(of: "×", with: " × ")
         let value = Format.number(reason.value)
         switch reason.kind {
-        case .likedItem:
-            let lead = reason.value < 0 ? "held back by" : "because you liked"
-            return "\(lead) \(liked ?? "an item") \(value)"
+        case .historyItem:
+            let cause =
+                reason.historyItem.map { history($0, user: user, in: pipeline) }
+                ?? "of your history"
+            return (reason.value < 0 ? "less so because " : "because ") + cause + " \(value)"
         case .sharedTerm:
             return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "")
                 + " \(value)"
@@ -70,15 +76,30 @@ enum Words {
         }
     }
 
+    /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995) 2`,
+    /// or `of Heat (1995) in your history` when the data has no ratings.
+    static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline) -> String {
+        let title = pipeline.describe(item).title
+        let dataset = pipeline.dataset
+        guard dataset.hasRatings, let index = dataset.user(user),
+            let entry = dataset.byUser.range(of: index).last(where: {
+                Int(dataset.byUser.columns[$0]) == item
+            })
+        else { return "of \(title) in your history" }
+        let rating = dataset.byUser.ratings[entry]
+        return rating >= likedRating
+            ? "you liked \(title)" : "you rated \(title) \(Format.number(Double(rating)))"
+    }
+
     /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that
     /// add up to the stage's score (the `keep` largest, the rest folded), then the details.
-    static func explanation(_ explanation: Explanation, keep: Int, in pipeline: FittedPipeline)
-        -> String
-    {
+    static func explanation(
+        _ explanation: Explanation, keep: Int, user: String, in pipeline: FittedPipeline
+    ) -> String {
         let shown = explanation.keepingTop(keep)
-        var text = shown.terms.map { reason($0, in: pipeline) }.joined(separator: " + ")
+        var text = shown.terms.map { reason($0, user: user, in: pipeline) }.joined(separator: " + ")
         if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
-        let details = shown.details.map { reason($0, in: pipeline) }
+        let details = shown.details.map { reason($0, user: user, in: pipeline) }
         return ([text].filter { !$0.isEmpty } + details).joined(separator: " · ")
     }
 }
@@ -88,15 +109,15 @@ struct ReasonOutput: Encodable {
     var kind: String
     var value: Double
     var subject: String?
-    var likedItem: String?
-    var likedTitle: String?
+    var historyItem: String?
+    var historyTitle: String?
 
     init(_ reason: Reason, _ pipeline: FittedPipeline) {
         kind = reason.kind.rawValue
         value = reason.value
         subject = reason.subject
-        likedItem = reason.likedItem.map { pipeline.dataset.itemIDs[$0] }
-        likedTitle = reason.likedItem.map { pipeline.describe($0).title }
+        historyItem = reason.historyItem.map { pipeline.dataset.itemIDs[$0] }
+        historyTitle = reason.historyItem.map { pipeline.describe($0).title }
     }
 }
 

@@ -8,6 +8,10 @@ struct Plugins: ParsableCommand {
     )
 
     func run() {
+        let parameters = builtInPlugins.entries.flatMap(\.parameters)
+        let keyWidth = parameters.map(\.key.count).max() ?? 0
+        let typeWidth = parameters.map(\.type.count).max() ?? 0
+        let defaultWidth = parameters.map(\.defaultValue.count).max() ?? 0
         var lines: [String] = []
         for entry in builtInPlugins.entries {
             lines.append("\(entry.type)  (\(entry.kind.rawValue))")
@@ -18,11 +22,15 @@ struct Plugins: ParsableCommand {
             ]
             .filter { entry.capabilities.contains($0.0) }.map(\.1)
             if !abilities.isEmpty { lines.append("    can \(abilities.joined(separator: ", "))") }
+            if entry.kind == .generator {
+                lines.append(
+                    "    every candidate stage also takes name (required) and limit (default 100)")
+            }
             for parameter in entry.parameters {
                 lines.append(
-                    "    " + Format.padded(parameter.key, 20) + " "
-                        + Format.padded(parameter.type, 36)
-                        + " default " + Format.padded(parameter.defaultValue, 18) + " "
+                    "    " + Format.padded(parameter.key, keyWidth) + "  "
+                        + Format.padded(parameter.type, typeWidth) + "  default "
+                        + Format.padded(parameter.defaultValue, defaultWidth) + "  "
                         + parameter.summary)
             }
             lines.append("")

@@ -63,7 +63,7 @@ struct RecommendationTable {
                 if !explanation.isEmpty {
                     lines.append(
                         "       \(stage.name): "
-                            + Words.explanation(explanation, keep: 5, in: pipeline))
+                            + Words.explanation(explanation, keep: 5, user: user, in: pipeline))
                 }
             }
         }

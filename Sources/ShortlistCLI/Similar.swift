@@ -70,11 +70,15 @@ struct Similar: ParsableCommand {
             guard !lists.isEmpty else {
                 let capable = builtInPlugins.generatorTypes(with: .similarItems).joined(
                     separator: ", ")
+                let which =
+                    stages.count == 1
+                    ? "stage '\(stages[0].name)' "
+                        + "(\(stages[0].type)) of pipeline '\(pipeline.name)' cannot"
+                    : "no candidate stage of pipeline '\(pipeline.name)' can"
                 throw DataError(
                     .badRequest,
-                    "no candidate stage of pipeline '\(pipeline.name)' can list similar items "
-                        + "(these plugin types can: \(capable))"
-                )
+                    "\(which) list similar items (these plugin types "
+                        + "can: \(capable))")
             }
             switch format {
             case .json:

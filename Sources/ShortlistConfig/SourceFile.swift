@@ -7,15 +7,14 @@ struct SourceFile: Sendable {
     init(name: String, text: String) {
         self.name = name
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A Windows line end "\r\n" is one Character, so lines split on any newline character.
+        self.lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
     /// The text of a 1-based line without its line break.
     func line(_ number: Int) -> String? {
         guard number >= 1, number <= lines.count else { return nil }
-        var line = lines[number - 1]
-        if line.hasSuffix("\r") { line = line.dropLast() }
-        return String(line)
+        return String(lines[number - 1])
     }
 
     /// An error at `mark`, with its source line.

@@ -42,7 +42,9 @@ extension [Reason] {
     public func largestFirst() -> [Reason] {
         sorted {
             if $0.value != $1.value { return $0.value > $1.value }
-            if $0.likedItem != $1.likedItem { return ($0.likedItem ?? -1) < ($1.likedItem ?? -1) }
+            if $0.historyItem != $1.historyItem {
+                return ($0.historyItem ?? -1) < ($1.historyItem ?? -1)
+            }
             return ($0.subject ?? "") < ($1.subject ?? "")
         }
     }

@@ -10,7 +10,7 @@ public struct Reason: Sendable, Equatable, Codable {
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// An item of the user's history and its share of the score.
-        public static let likedItem = Kind(rawValue: "liked-item")
+        public static let historyItem = Kind(rawValue: "history-item")
         /// A term (``Reason/subject``) the item shares with a liked item, and its share of the score.
         public static let sharedTerm = Kind(rawValue: "shared-term")
         /// A pair of feature groups, user side × item side (``Reason/subject``), and its share of the score.
@@ -32,15 +32,16 @@ public struct Reason: Sendable, Equatable, Codable {
     /// A term's share of the score, or a statistic's or similarity's value.
     public var value: Double
     /// The item of the user's history the reason points at, if any.
-    public var likedItem: ItemIndex?
+    public var historyItem: ItemIndex?
     /// What within the kind: the shared term, the feature groups, the formula term or the statistic.
     public var subject: String?
 
     /// A reason.
-    public init(_ kind: Kind, value: Double, likedItem: ItemIndex? = nil, subject: String? = nil) {
+    public init(_ kind: Kind, value: Double, historyItem: ItemIndex? = nil, subject: String? = nil)
+    {
         self.kind = kind
         self.value = value
-        self.likedItem = likedItem
+        self.historyItem = historyItem
         self.subject = subject
     }
 

@@ -51,7 +51,7 @@ public struct ItemCooccurrence: CandidateGenerator {
             let terms = query.historyItems.map { Int($0) }.filter {
                 counts[$0 * itemCount + item] > 0
             }.map {
-                Reason(.likedItem, value: Double(counts[$0 * itemCount + item]), likedItem: $0)
+                Reason(.historyItem, value: Double(counts[$0 * itemCount + item]), historyItem: $0)
             }
             return Explanation(terms: terms.largestFirst())
         }

@@ -116,7 +116,7 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
         let b = try #require(candidates.first { $0.item == 1 })
         let explanation = model.explain(item: 1, for: query)
         #expect(explanation.terms.count == 9)  // eight words and the genre
-        #expect(explanation.terms.allSatisfy { $0.kind == .sharedTerm && $0.likedItem == 0 })
+        #expect(explanation.terms.allSatisfy { $0.kind == .sharedTerm && $0.historyItem == 0 })
         #expect(abs(explanation.total - b.score) < 1e-9)
         #expect(abs(explanation.keepingTop(4).total - b.score) < 1e-9)
         #expect(model.explain(item: 2, for: query).terms.isEmpty)

@@ -82,9 +82,9 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         let query = lowRank.dataset.query(for: 3)
         let top = try #require(model.candidates(for: query, limit: 1).first)
         let explanation = model.explain(item: top.item, for: query)
-        let liked = explanation.terms.filter { $0.kind == .likedItem }
+        let liked = explanation.terms.filter { $0.kind == .historyItem }
         #expect(liked.count == query.historyItems.count && liked.count > 5)
-        #expect(Set(liked.compactMap(\.likedItem)) == Set(query.historyItems.map(Int.init)))
+        #expect(Set(liked.compactMap(\.historyItem)) == Set(query.historyItems.map(Int.init)))
         #expect(abs(explanation.total - top.score) < 1e-5)
         #expect(abs(explanation.keepingTop(5).total - top.score) < 1e-5)
         #expect(explanation.keepingTop(5).terms.count == 6)

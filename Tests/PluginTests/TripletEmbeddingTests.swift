@@ -88,7 +88,7 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
         #expect(
             !explanation.details.isEmpty
                 && explanation.details.allSatisfy {
-                    $0.kind == .similarLikedItem && history.contains($0.likedItem ?? -1)
+                    $0.kind == .similarLikedItem && history.contains($0.historyItem ?? -1)
                 })
     }
 

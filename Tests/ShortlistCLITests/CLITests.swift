@@ -192,7 +192,7 @@ func project() throws -> TemporaryDirectory {
         }
         #expect(
             lines.contains(
-                "    min-votes-quantile   number in [0, 1]                     default 0.9                m as this quantile of the rated items' vote counts"
+                "    min-votes-quantile  number in [0, 1]                        default 0.9                          m as this quantile of the rated items' vote counts"
             ))
         #expect(lines.contains("    can list similar items, predict ratings"))
     }
@@ -341,5 +341,11 @@ func project() throws -> TemporaryDirectory {
             unknown.stderr.hasSuffix(
                 "error: pipeline 'default' has no candidate stage named 'nope'; its stages are popular, recent\n"
             ))
+        let incapable = try shortlist(
+            ["similar", "--item", "i4", "--stage", "popular"], in: folder.path)
+        #expect(
+            incapable.stderr.hasSuffix(
+                "error: stage 'popular' (weighted-rating) of pipeline 'default' cannot list similar items "
+                    + "(these plugin types can: matrix-factorization, tfidf, triplet-embedding)\n"))
     }
 }

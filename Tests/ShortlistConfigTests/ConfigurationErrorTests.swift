@@ -316,6 +316,23 @@ let dataset = """
                 """)
     }
 
+    @Test func anOutOfRangeValueBeforeOtherKeysIsReportedAsSuch() {
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: als, type: matrix-factorization, factors: 0, epochs: 3, alpha: 2}
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:7:58: error: 'factors' must be between 1 and 4096, found 0
+                      - {name: als, type: matrix-factorization, factors: 0, epochs: 3, alpha: 2}
+                                                                         ^
+                """)
+    }
+
     @Test func secondDocumentIsRejected() {
         let text = dataset + "pipelines: {}\n---\nseed: 1\n"
         #expect(

@@ -43,8 +43,8 @@ import Testing
         let item =
             Array("242|Caf".utf8) + [0xE9]
             + Array(
-                " Society (1996)|24-Jan-1997||http://x|0|1|1\n302|L.A. Confidential (1997)|01-Jan-1997||http://y|0|0|1\n"
-                    .utf8)
+                (" Society (1996)|24-Jan-1997||http://x|0|1|1\n302|L.A. Confidential "
+                    + "(1997)|01-Jan-1997||http://y|0|0|1\n").utf8)
         try Data(item).write(to: URL(fileURLWithPath: "\(folder.path)/u.item"))
         try folder.write("u.user", "196|49|M|writer|55105\n186|39|F|executive|00000\n")
         let spec = DatasetSpec(
@@ -67,7 +67,8 @@ import Testing
         )
         try folder.write(
             "movies.csv",
-            "movieId,title,genres\n11,\"American President, The (1995)\",Comedy|Drama|Romance\n12,\"Say \"\"Hi\"\" (2001)\",Comedy\n"
+            "movieId,title,genres\n11,\"American President, The "
+                + "(1995)\",Comedy|Drama|Romance\n12,\"Say \"\"Hi\"\" (2001)\",Comedy\n"
         )
         try folder.write("users.tsv", "id\tage\n1\t30\n")
         let spec = DatasetSpec(
@@ -96,6 +97,27 @@ import Testing
         #expect(dataset.users[0].age == 30)
         #expect(dataset.byUser.ratings == [4.5, 3, 5])
         #expect(dataset.hasTimestamps)
+    }
+
+    /// Files written with Windows line ends (Python's csv module does so by default).
+    @Test func windowsLineEndsReadLikeUnixOnes() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("ratings.csv", "u,i,r\r\n1,a,4\r\n2,b,x\r\n")
+        let spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: "\(folder.path)/ratings.csv", delimiter: ",",
+                columns: ["user": "u", "item": "i", "rating": "r"]))
+        #expect(
+            throws: DataError(
+                .malformedRow, "rating 'x' is not a number", file: "\(folder.path)/ratings.csv",
+                line: 3)
+        ) {
+            try DatasetLoader.load(spec)
+        }
+        try folder.write("ratings.csv", "u,i,r\r\n1,a,4\r\n2,b,5\r\n")
+        let (dataset, _) = try DatasetLoader.load(spec)
+        #expect(dataset.itemIDs == ["a", "b"] && dataset.byUser.ratings == [4, 5])
     }
 
     func ratingsSpec(

@@ -24,10 +24,21 @@ public protocol PluginParameters: Sendable {
 
 extension PluginParameters {
     /// Decodes the keys the declarations name from a mapping, checking each value's range.
+    ///
+    /// Every key is read before the first out-of-range value is reported, so that the
+    /// configuration layer does not mistake the keys after it for unknown ones.
     public init(decoding decoder: any Decoder) throws {
         self.init()
         let container = try decoder.container(keyedBy: ParameterKey.self)
-        for declaration in Self.declarations { try declaration.decode(&self, container) }
+        var firstError: ParameterError?
+        for declaration in Self.declarations {
+            do {
+                try declaration.decode(&self, container)
+            } catch let error as ParameterError {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
     }
 
     /// The parameters that change what a fit produces, as JSON with sorted keys: part of an

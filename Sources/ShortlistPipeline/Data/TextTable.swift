@@ -30,9 +30,9 @@ struct TextTable {
         }
         var rows: [Row] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // A Windows line end "\r\n" is one Character, so lines split on any newline character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy(\.isWhitespace) { continue }
             let fields =
                 quoted && line.contains("\"")

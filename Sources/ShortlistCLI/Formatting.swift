@@ -55,7 +55,7 @@ enum Words {
     /// Ratings at least this read as "liked", as the evaluation's default relevance threshold.
     static let likedRating: Float = 4
 
-    /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) 2 -0.01`,
+    /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) -0.01`,
     /// `shares 'genre:comedy' with Being There (1979) 0.0777`.
     static func reason(_ reason: Reason, user: String, in pipeline: FittedPipeline) -> String {
         let liked = reason.historyItem.map { pipeline.describe($0).title }
@@ -76,8 +76,9 @@ enum Words {
         }
     }
 
-    /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995) 2`,
-    /// or `of Heat (1995) in your history` when the data has no ratings.
+    /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995)`
+    /// (rated lower), or `of Heat (1995) in your
+    /// history` when the data has no ratings.
     static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline) -> String {
         let title = pipeline.describe(item).title
         let dataset = pipeline.dataset
@@ -86,9 +87,8 @@ enum Words {
                 Int(dataset.byUser.columns[$0]) == item
             })
         else { return "of \(title) in your history" }
-        let rating = dataset.byUser.ratings[entry]
-        return rating >= likedRating
-            ? "you liked \(title)" : "you rated \(title) \(Format.number(Double(rating)))"
+        return dataset.byUser.ratings[entry] >= likedRating
+            ? "you liked \(title)" : "you rated \(title)"
     }
 
     /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that

@@ -156,8 +156,8 @@ extension ContentTFIDF {
             let terms = try reader.readStrings()
             let offsets = try reader.readArray(of: Int64.self).map(Int.init)
             let columns = try reader.readArray(of: Int32.self)
-            let weights = try reader.readArray(of: Float.self)
-            let threshold = Float(try reader.readDouble())
+            let weights = try reader.readFiniteArray(of: Float.self, "tfidf: the term weights")
+            let threshold = Float(try reader.readFiniteDouble("tfidf: like-threshold"))
             let center = try reader.readInt() == 1
             let rated = try reader.readInt() == 1
             let ordered = zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }
@@ -165,6 +165,7 @@ extension ContentTFIDF {
                 weights.count == columns.count,
                 columns.allSatisfy({ $0 >= 0 && Int($0) < terms.count })
             else { throw ArtifactError(.corrupt, "tfidf: the vectors do not match their index") }
+            try reader.expectItems(offsets.count - 1, "tfidf")
             self.init(
                 terms: terms, offsets: offsets, columns: columns, weights: weights,
                 likeThreshold: threshold, centerRatings: center, rated: rated)

@@ -39,7 +39,7 @@ public struct ContentTFIDF: CandidateGenerator {
                 .init("bigrams", \.bigrams, "also index adjacent title-word pairs"),
                 .init("stop-words", \.stopWords, "drop common English words from titles"),
                 .init(
-                    "like-threshold", \.likeThreshold,
+                    "like-threshold", \.likeThreshold, .between(-1_000_000, 1_000_000),
                     "interactions rated at least this count as liked (all count without ratings)"),
                 .init(
                     "center-ratings", \.centerRatings,

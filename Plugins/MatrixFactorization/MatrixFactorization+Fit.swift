@@ -6,7 +6,9 @@ extension MatrixFactorization {
     /// nothing for a vectorised kernel on data this size; SWIFT-SPEED.md). By default the pass
     /// visits each user's ratings together in a fixed order, which gave a lower validation RMSE
     /// on MovieLens-100K than a fresh shuffle per epoch (0.9460 against 0.9506).
-    func fitExplicit(_ dataset: Dataset, progress: ProgressReporter) -> Model {
+    ///
+    /// - Throws: a ``ParameterError`` at `learning-rate` when the error stops being finite.
+    func fitExplicit(_ dataset: Dataset, progress: ProgressReporter) throws -> Model {
         let k = params.factors
         let (users, items, ratings) = observed(dataset)
         let mean = ratings.isEmpty ? 0 : ratings.reduce(0, +) / Float(ratings.count)
@@ -43,6 +45,14 @@ extension MatrixFactorization {
                 }
             }
             let rmse = (Double(squaredError) / Double(max(ratings.count, 1))).squareRoot()
+            guard rmse.isFinite, isFinite(userFactors, itemFactors, userBias, itemBias) else {
+                throw ParameterError(
+                    keyPath: ["learning-rate"],
+                    message: "matrix factorisation diverged in epoch \(epoch + 1): the "
+                        + "training error "
+                        + "is no longer finite; lower 'learning-rate' (it is "
+                        + "\(plainNumber(params.learningRate)))")
+            }
             progress.report(
                 "epoch, training RMSE \(String(format: "%.4f", rmse))", done: epoch + 1,
                 total: epochs)
@@ -58,7 +68,9 @@ extension MatrixFactorization {
     }
 
     /// Alternating least squares: all users given the items, then all items given the users.
-    func fitImplicit(_ dataset: Dataset, progress: ProgressReporter) -> Model {
+    ///
+    /// - Throws: a ``ParameterError`` at `alpha` when the loss stops being finite.
+    func fitImplicit(_ dataset: Dataset, progress: ProgressReporter) throws -> Model {
         let k = params.factors
         let byUser = ConfidenceRows(dataset.byUser, params: params)
         let byItem = ConfidenceRows(dataset.byItem, params: params)
@@ -74,6 +86,13 @@ extension MatrixFactorization {
             let loss =
                 solver.loss(users: userFactors, items: itemFactors, rows: byUser)
                 / Double(max(byUser.columns.count, 1))
+            guard loss.isFinite, isFinite(userFactors, itemFactors) else {
+                throw ParameterError(
+                    keyPath: ["alpha"],
+                    message: "ALS diverged in sweep \(sweep + 1): the loss is no longer "
+                        + "finite; lower "
+                        + "'alpha' or raise 'regularization'")
+            }
             progress.report(
                 "ALS sweep, loss per interaction \(String(format: "%.4f", loss))", done: sweep + 1,
                 total: epochs)
@@ -142,4 +161,9 @@ private func sgdStep(
         q[f] = qf + rate * (error * pf - lambda * qf)
         f += 1
     }
+}
+
+/// Whether every value of every array is finite.
+private func isFinite(_ arrays: [Float]...) -> Bool {
+    arrays.allSatisfy { $0.allSatisfy(\.isFinite) }
 }

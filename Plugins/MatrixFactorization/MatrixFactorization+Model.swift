@@ -215,24 +215,37 @@ extension MatrixFactorization {
                 )
             }
             let factors = try reader.readInt()
-            let globalMean = Float(try reader.readDouble())
-            let regularization = Float(try reader.readDouble())
-            let alpha = Float(try reader.readDouble())
-            let minRating = Float(try reader.readDouble())
-            let lowest = Float(try reader.readDouble())
-            let highest = Float(try reader.readDouble())
-            let userFactors = try reader.readArray(of: Float.self)
-            let itemFactors = try reader.readArray(of: Float.self)
-            let userBias = try reader.readArray(of: Float.self)
-            let itemBias = try reader.readArray(of: Float.self)
+            guard (1...4096).contains(factors) else {
+                throw ArtifactError(.corrupt, "matrix-factorization: \(factors) factors")
+            }
+            let globalMean = Float(try reader.readFiniteDouble("matrix-factorization: the mean"))
+            let regularization = Float(try reader.readFiniteDouble("matrix-factorization: λ"))
+            let alpha = Float(try reader.readFiniteDouble("matrix-factorization: α"))
+            let minRating = Float(try reader.readFiniteDouble("matrix-factorization: min-rating"))
+            let lowest = Float(
+                try reader.readFiniteDouble("matrix-factorization: the lowest rating"))
+            let highest = Float(
+                try reader.readFiniteDouble("matrix-factorization: the highest rating"))
+            let userFactors = try reader.readFiniteArray(
+                of: Float.self, "matrix-factorization: user factors")
+            let itemFactors = try reader.readFiniteArray(
+                of: Float.self, "matrix-factorization: item factors")
+            let userBias = try reader.readFiniteArray(
+                of: Float.self, "matrix-factorization: user biases")
+            let itemBias = try reader.readFiniteArray(
+                of: Float.self, "matrix-factorization: item biases")
             let trainedUsers = try reader.readArray(of: UInt8.self)
+            try reader.expectUsers(trainedUsers.count, "matrix-factorization")
+            try reader.expectItems(itemFactors.count / factors, "matrix-factorization")
+            let userValues = try reader.product(trainedUsers.count, factors, "matrix-factorization")
             let biasesFit =
                 objective == .implicit
                 ? userBias.isEmpty && itemBias.isEmpty
                 : userBias.count == trainedUsers.count
-                    && itemBias.count * factors == itemFactors.count
-            guard lowest <= highest, factors > 0, userFactors.count == trainedUsers.count * factors,
-                itemFactors.count % factors == 0, biasesFit
+                    && itemBias.count == itemFactors.count / factors
+            guard lowest <= highest, userFactors.count == userValues,
+                itemFactors.count % factors == 0,
+                biasesFit, trainedUsers.allSatisfy({ $0 <= 1 })
             else {
                 throw ArtifactError(
                     .corrupt, "matrix-factorization: factor tables do not match their sizes")

@@ -56,28 +56,33 @@ public struct MatrixFactorization: CandidateGenerator {
                 .init(
                     "objective", \.objective,
                     "fit ratings (explicit) or preferences with confidence (implicit)"),
-                .init("factors", \.factors, .between(1, 4096), "latent dimensions"),
+                .init("factors", \.factors, .between(1, 512), "latent dimensions"),
                 .init(
-                    "epochs", \.epochs, .positive, "SGD passes or ALS sweeps",
+                    "epochs", \.epochs, .between(1, 1000), "SGD passes or ALS sweeps",
                     unset: "20 explicit, 15 implicit"),
-                .init("learning-rate", \.learningRate, .positive, "SGD step size (explicit)"),
                 .init(
-                    "regularization", \.regularization, .nonNegative,
+                    "learning-rate", \.learningRate, .positive(atMost: 10),
+                    "SGD step size (explicit)"),
+                .init(
+                    "regularization", \.regularization, .between(0, 10_000),
                     "L2 weight on factors (and biases)", unset: "0.05 explicit, 0.1 implicit"),
-                .init("alpha", \.alpha, .positive, "confidence slope α in 1 + α·r (implicit)"),
+                .init(
+                    "alpha", \.alpha, .positive(atMost: 10_000),
+                    "confidence slope α in 1 + α·r (implicit)"),
                 .init(
                     "confidence", \.confidence, "r in the confidence: 1, or the rating (implicit)"),
                 .init(
-                    "min-rating", \.minRating, "interactions rated lower are left out of fitting"),
+                    "min-rating", \.minRating, .between(-1_000_000, 1_000_000),
+                    "interactions rated lower are left out of fitting"),
                 .init(
-                    "cg-steps", \.cgSteps, .positive,
+                    "cg-steps", \.cgSteps, .between(1, 100),
                     "conjugate-gradient iterations per least-squares solve (implicit)"),
                 .init(
-                    "init-std", \.initStd, .nonNegative,
+                    "init-std", \.initStd, .between(0, 10),
                     "standard deviation of the initial factors",
                     unset: "0.1 explicit, 0.01 implicit"),
                 .init(
-                    "threads", \.threads, .nonNegative,
+                    "threads", \.threads, .between(0, 1024),
                     "threads for the ALS solves, 0 for one per core (results do not depend on it)",
                     affectsFit: false),
                 .init(
@@ -119,8 +124,8 @@ public struct MatrixFactorization: CandidateGenerator {
     ///   O(epochs · (interactions · factors · cg-steps + (users + items) · factors²)).
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         switch params.objective {
-        case .explicit: fitExplicit(data.dataset, progress: progress)
-        case .implicit: fitImplicit(data.dataset, progress: progress)
+        case .explicit: try fitExplicit(data.dataset, progress: progress)
+        case .implicit: try fitImplicit(data.dataset, progress: progress)
         }
     }
 }

@@ -142,9 +142,11 @@ struct Towers: Sendable {
         func within(_ ids: [Int32], _ table: Table) -> Bool {
             ids.allSatisfy { $0 >= -1 && Int($0) < tableRows[table.rawValue] }
         }
-        guard dimensions > 0, tableRows.count == Table.allCases.count, tableRows[0] == userCount,
-            tableRows[1] == itemCount,
-            offsets.count == itemCount + 1, offsets.first == 0, offsets.last == genres.count,
+        try reader.expectUsers(userCount, "triplet-embedding")
+        try reader.expectItems(itemCount, "triplet-embedding")
+        guard (1...4096).contains(dimensions), tableRows.count == Table.allCases.count,
+            tableRows.allSatisfy({ $0 >= 0 }), tableRows[0] == userCount, tableRows[1] == itemCount,
+            offsets.count - 1 == itemCount, offsets.first == 0, offsets.last == genres.count,
             zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
             genres.allSatisfy({ $0 >= 0 }), within(genres, .genre),
             decade.count == itemCount, within(decade, .decade),

@@ -142,14 +142,17 @@ extension TripletEmbedding {
             let towers = try Towers(reading: &reader)
             var tables: [[Float]] = []
             for table in Table.allCases {
-                let values = try reader.readArray(of: Float.self)
-                guard values.count == towers.tableRows[table.rawValue] * towers.dimensions else {
+                let values = try reader.readFiniteArray(
+                    of: Float.self, "triplet-embedding: table \(table)")
+                let size = try reader.product(
+                    towers.tableRows[table.rawValue], towers.dimensions, "triplet-embedding")
+                guard values.count == size else {
                     throw ArtifactError(
                         .corrupt, "triplet-embedding: table \(table) has \(values.count) values")
                 }
                 tables.append(values)
             }
-            let minRating = Float(try reader.readDouble())
+            let minRating = Float(try reader.readFiniteDouble("triplet-embedding: min-rating"))
             let rated = try reader.readInt() == 1
             self.init(towers: towers, tables: tables, minRating: minRating, rated: rated)
         }

@@ -49,25 +49,28 @@ public struct TripletEmbedding: CandidateGenerator {
         public static var declarations: [ParameterDeclaration<Self>] {
             [
                 .init(
-                    "dimensions", \.dimensions, .between(1, 4096), "embedding size of both towers"),
+                    "dimensions", \.dimensions, .between(1, 512), "embedding size of both towers"),
                 .init("loss", \.loss, "−ln σ(s⁺ − s⁻), or the hinge max(0, margin − s⁺ + s⁻)"),
-                .init("margin", \.margin, .positive, "the hinge's margin (triplet loss)"),
+                .init(
+                    "margin", \.margin, .positive(atMost: 1000), "the hinge's margin (triplet loss)"
+                ),
                 .init(
                     "negatives", \.negatives, "how negatives are drawn (popularity: ∝ count^0.75)"),
                 .init(
-                    "hard-candidates", \.hardCandidates, .positive,
+                    "hard-candidates", \.hardCandidates, .between(1, 1000),
                     "uniform draws per hard negative; the best-scoring non-positive wins"),
                 .init("optimizer", \.optimizer, "per-row optimiser"),
-                .init("learning-rate", \.learningRate, .positive, "step size"),
-                .init("epochs", \.epochs, .positive, "passes over the positives"),
+                .init("learning-rate", \.learningRate, .positive(atMost: 10), "step size"),
+                .init("epochs", \.epochs, .between(1, 1000), "passes over the positives"),
                 .init(
-                    "regularization", \.regularization, .nonNegative,
+                    "regularization", \.regularization, .between(0, 1000),
                     "L2 weight on the embeddings each step touches"),
                 .init(
-                    "min-rating", \.minRating,
+                    "min-rating", \.minRating, .between(-1_000_000, 1_000_000),
                     "interactions rated at least this are positives (all are without ratings)"),
                 .init(
-                    "init-std", \.initStd, .positive, "standard deviation of the initial embeddings"
+                    "init-std", \.initStd, .positive(atMost: 10),
+                    "standard deviation of the initial embeddings"
                 ),
             ]
         }
@@ -91,6 +94,15 @@ public struct TripletEmbedding: CandidateGenerator {
         var trainer = Trainer(params: params, dataset: data.dataset, seed: seed)
         for epoch in 0..<params.epochs {
             let loss = trainer.epoch()
+            guard loss.isFinite, trainer.tables.allSatisfy({ $0.values.allSatisfy(\.isFinite) })
+            else {
+                throw ParameterError(
+                    keyPath: ["learning-rate"],
+                    message: "triplet training diverged in epoch \(epoch + 1): the loss is no "
+                        + "longer "
+                        + "finite; lower 'learning-rate' (it is "
+                        + "\(plainNumber(params.learningRate)))")
+            }
             progress.report(
                 "epoch, mean loss \(String(format: "%.4f", loss))", done: epoch + 1,
                 total: params.epochs)

@@ -75,15 +75,20 @@ extension WeightedAverage {
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
             sources = try reader.readStrings()
-            weights = try reader.readArray(of: Double.self)
+            try reader.expectSources(sources, "weighted-average")
+            weights = try reader.readFiniteArray(of: Double.self, "weighted-average: the weights")
             let name = try reader.readString()
             guard let normalization = Normalization(rawValue: name), weights.count == sources.count
             else {
                 throw ArtifactError(
-                    .corrupt, "weighted-average: unreadable normalisation '\(name)' or weights")
+                    .corrupt,
+                    "weighted-average: unreadable normalisation '\(excerpt(name))' or weights")
             }
             self.normalization = normalization
-            rankConstant = try reader.readDouble()
+            rankConstant = try reader.readFiniteDouble("weighted-average: the rank constant")
+            guard rankConstant > 0 else {
+                throw ArtifactError(.corrupt, "weighted-average: the rank constant is not positive")
+            }
         }
 
         init(

@@ -30,7 +30,7 @@ public struct WeightedAverage: Ranker {
                     "normalization", \.normalization,
                     "how each stage's raw scores are made comparable"),
                 .init(
-                    "rank-constant", \.rankConstant, .positive,
+                    "rank-constant", \.rankConstant, .positive(atMost: 1_000_000),
                     "k in 1/(k + rank) for reciprocal-rank"),
                 .init(
                     "weights", \.weights,
@@ -60,10 +60,12 @@ public struct WeightedAverage: Ranker {
                 throw ParameterError(
                     keyPath: ["weights", name], message: message, isAboutKey: true)
             }
-            guard weight.isFinite else {
+            let bounds = ParameterBounds.between(-1_000_000, 1_000_000)
+            guard bounds.contains(weight) else {
                 throw ParameterError(
                     keyPath: ["weights", name],
-                    message: "the weight of '\(name)' must be a finite number")
+                    message: "the weight of '\(name)' \(bounds.requirement), found "
+                        + "\(plainNumber(weight))")
             }
         }
         return WeightedAverage(

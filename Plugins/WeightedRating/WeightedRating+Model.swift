@@ -88,11 +88,13 @@ extension WeightedRating {
         }
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
-            let globalMean = try reader.readDouble()
-            let minVotes = try reader.readDouble()
-            let votes = try reader.readArray(of: Double.self)
-            let means = try reader.readArray(of: Double.self)
-            guard votes.count == means.count else {
+            let globalMean = try reader.readFiniteDouble("weighted-rating: the global mean")
+            let minVotes = try reader.readFiniteDouble("weighted-rating: m")
+            let votes = try reader.readFiniteArray(
+                of: Double.self, "weighted-rating: the vote counts")
+            try reader.expectItems(votes.count, "weighted-rating")
+            let means = try reader.readFiniteArray(of: Double.self, "weighted-rating: the means")
+            guard votes.count == means.count, minVotes >= 0, votes.allSatisfy({ $0 >= 0 }) else {
                 throw ArtifactError(
                     .corrupt, "weighted-rating: \(votes.count) vote counts but \(means.count) means"
                 )

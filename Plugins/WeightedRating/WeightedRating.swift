@@ -19,14 +19,14 @@ public struct WeightedRating: CandidateGenerator {
         public static var declarations: [ParameterDeclaration<Self>] {
             [
                 .init(
-                    "min-votes", \.minVotes, .nonNegative,
+                    "min-votes", \.minVotes, .between(0, 1e12),
                     "m as an absolute vote count; when set, min-votes-quantile is not used",
                     unset: "unset"),
                 .init(
                     "min-votes-quantile", \.minVotesQuantile, .between(0, 1),
                     "m as this quantile of the rated items' vote counts"),
                 .init(
-                    "half-life-days", \.halfLifeDays, .positive,
+                    "half-life-days", \.halfLifeDays, .positive(atMost: 1_000_000),
                     "votes this many days older than the newest count half", unset: "no decay"),
             ]
         }
@@ -58,7 +58,9 @@ public struct WeightedRating: CandidateGenerator {
             var weight = 0.0
             var rating = 0.0
             for entry in byItem.range(of: item) {
-                let w = decay.map { exp(-$0 * Double(newest - byItem.timestamps[entry])) } ?? 1
+                // Ages in Double: the difference of two Int64 timestamps can overflow.
+                let age = Double(newest) - Double(byItem.timestamps[entry])
+                let w = decay.map { exp(-$0 * age) } ?? 1
                 weight += w
                 rating += w * Double(byItem.ratings[entry])
             }

@@ -40,6 +40,9 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         guard k > 0 else { throw ValidationError("-k must be positive, found \(k)") }
+        guard threshold.isFinite else {
+            throw ValidationError("--threshold must be a number, found \(threshold)")
+        }
     }
 
     func run() throws {

@@ -27,6 +27,9 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
+        if user.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--user needs a user id, found an empty one")
+        }
     }
 
     func run() throws {

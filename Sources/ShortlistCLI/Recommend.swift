@@ -36,6 +36,9 @@ struct Recommend: ParsableCommand {
             throw ValidationError("give exactly one of --user ID or --users all|FILE")
         }
         if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
+        if let user, user.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--user needs a user id, found an empty one")
+        }
         if users != nil, let format, format == .table || format == .json {
             throw ValidationError("--users writes tsv or jsonl, not \(format.rawValue)")
         }

@@ -37,13 +37,15 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public var column: Int?
     /// What is wrong, in users' words.
     public var message: String
-    /// The text of the offending line, shown with a caret.
+    /// The text of the offending line (or, for a long line, a window of it), shown with a caret.
     public var sourceLine: String?
+    /// The caret's 1-based column in ``sourceLine``: ``column``, unless the line was shortened.
+    public var caretColumn: Int?
 
     /// An error.
     public init(
         _ code: Code, file: String, line: Int? = nil, column: Int? = nil, message: String,
-        sourceLine: String? = nil
+        sourceLine: String? = nil, caretColumn: Int? = nil
     ) {
         self.code = code
         self.file = file
@@ -51,6 +53,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.column = column
         self.message = message
         self.sourceLine = sourceLine
+        self.caretColumn = caretColumn ?? column
     }
 
     /// `FILE:LINE:COLUMN: error: MESSAGE`, then the source line and a caret under the column.
@@ -59,8 +62,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         if let line { text += ":\(line)" }
         if let column { text += ":\(column)" }
         text += ": error: \(message)"
-        if let sourceLine, let column {
-            let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
+        if let sourceLine, let caretColumn {
+            let caret = String(repeating: " ", count: max(0, caretColumn - 1)) + "^"
             text += "\n\(sourceLine)\n\(caret)"
         }
         return text

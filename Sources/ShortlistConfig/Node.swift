@@ -1,3 +1,5 @@
+internal import ShortlistCore
+
 /// A 1-based position in the source text.
 struct Mark: Sendable, Equatable {
     var line: Int
@@ -21,7 +23,7 @@ indirect enum Node: Sendable {
     /// How the node reads in an error message: `'fifty'`, `a list`, `a mapping`, `nothing`.
     var foundDescription: String {
         switch self {
-        case .scalar(let scalar): scalar.isNull ? "nothing" : "'\(scalar.value)'"
+        case .scalar(let scalar): scalar.isNull ? "nothing" : "'\(excerpt(scalar.value))'"
         case .sequence: "a list"
         case .mapping: "a mapping"
         }

@@ -30,7 +30,7 @@ final class DecodingSession {
         for (mapping, context) in visited {
             let known = read[mapping.id] ?? []
             for entry in mapping.entries where !known.contains(entry.key) {
-                var message = "unknown key '\(entry.key)' in \(context)"
+                var message = "unknown key '\(excerpt(entry.key))' in \(context)"
                 if let suggestion = closestMatch(to: entry.key, in: known.sorted()) {
                     message += ". Did you mean '\(suggestion)'?"
                 } else if !known.isEmpty {
@@ -50,7 +50,7 @@ final class DecodingSession {
             if let earlier = first[entry.key] {
                 throw source.error(
                     .duplicate, at: entry.keyMark,
-                    "duplicate \(noun) '\(entry.key)' in \(context) (first at line \(earlier.line))"
+                    "duplicate \(noun) '\(excerpt(entry.key))' in \(context) (first at line \(earlier.line))"
                 )
             }
             first[entry.key] = entry.keyMark
@@ -155,7 +155,7 @@ struct NodeDecoder: Decoder {
         guard let value = I(exactly: number) else {
             throw session.source.error(
                 .typeMismatch, at: node.mark,
-                "\(context) expects an integer from \(I.min) to \(I.max), found '\(text)'"
+                "\(context) expects an integer from \(I.min) to \(I.max), found '\(excerpt(text))'"
             )
         }
         return value
@@ -187,7 +187,7 @@ struct NodeDecoder: Decoder {
         let expected = "one of \(choices.joined(separator: ", "))"
         let text = try scalarText(expected: expected)
         if let value = C(rawValue: text) { return value }
-        var message = "\(context) expects \(expected), found '\(text)'"
+        var message = "\(context) expects \(expected), found '\(excerpt(text))'"
         if let suggestion = closestMatch(to: text, in: choices) {
             message += ". Did you mean '\(suggestion)'?"
         }

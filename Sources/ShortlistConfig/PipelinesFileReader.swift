@@ -100,6 +100,8 @@ private struct FileReader {
         let name = try keys.decodeIfPresent(String.self, forKey: "name")
         let fetch = try keys.decodeIfPresent(String.self, forKey: "fetch")
         let skipMalformed = try keys.decodeIfPresent(Bool.self, forKey: "skip-malformed") ?? false
+        let unit =
+            try keys.decodeIfPresent(TimestampUnit.self, forKey: "timestamp-unit") ?? .seconds
         let tables: [(key: String, required: [String], optional: [String])] = [
             ("interactions", ["user", "item"], ["rating", "timestamp"]),
             ("items", ["item"], ["title", "year", "genres"]),
@@ -117,7 +119,7 @@ private struct FileReader {
         }
         if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
             var message =
-                "'fetch' names an unknown dataset '\(fetch)'; known: "
+                "'fetch' names an unknown dataset '\(excerpt(fetch))'; known: "
                 + "\(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
             if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) {
                 message += ". Did you mean '\(suggestion)'?"
@@ -142,7 +144,7 @@ private struct FileReader {
             }
             return DatasetSpec(
                 format: format, path: resolve(path), name: name, fetch: fetch,
-                skipMalformed: skipMalformed)
+                skipMalformed: skipMalformed, timestampUnit: unit)
         case .delimited:
             guard let interactions = read["interactions"] else {
                 throw source.error(
@@ -153,7 +155,7 @@ private struct FileReader {
             }
             return DatasetSpec(
                 format: format, path: resolve(path ?? "."), name: name, fetch: fetch,
-                skipMalformed: skipMalformed,
+                skipMalformed: skipMalformed, timestampUnit: unit,
                 interactions: interactions, items: read["items"], users: read["users"]
             )
         }
@@ -185,7 +187,7 @@ private struct FileReader {
                 throw source.error(
                     .invalidValue, at: mark,
                     "'\(key)' in \(decoder.context) must be one character other than '\"', "
-                        + "found '\(value)'"
+                        + "found '\(excerpt(value))'"
                 )
             }
         }
@@ -249,7 +251,8 @@ private struct FileReader {
             if let line = firstLine[built.name] {
                 throw source.error(
                     .duplicate, at: nameMark(of: stage),
-                    "duplicate stage name '\(built.name)' in \(context) (first at line \(line))")
+                    "duplicate stage name '\(excerpt(built.name))' in \(context) (first at line \(line))"
+                )
             }
             firstLine[built.name] = nameMark(of: stage)?.line ?? 0
             generators.append(built)
@@ -262,7 +265,7 @@ private struct FileReader {
             rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
-            filters: filters, ranker: RankerStage(ranker: ranker)
+            filters: filters, ranker: ranker
         )
     }
 
@@ -286,6 +289,12 @@ private struct FileReader {
                 .invalidValue, at: mapping.entry("limit")?.value.mark,
                 "'limit' of stage '\(name)' must be positive, found \(limit)")
         }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty || name == "ranker" {
+            throw source.error(
+                .invalidValue, at: mapping.entry("name")?.value.mark,
+                "a candidate stage needs a name other than '\(name)' (it names the stage in "
+                    + "weights, logs and explanations, and 'ranker' is the ranking stage's)")
+        }
         let entry = try plugin(type, kind: .generator, at: typeEntry.value.mark)
         guard case .generator(let build) = entry.builder else {
             throw wrongKind(entry, .generator, at: typeEntry.value.mark)
@@ -296,8 +305,14 @@ private struct FileReader {
         let built = try building(node) {
             try build(paramsDecoder, BuildContext(stageName: name, sourceNames: [], seed: seed))
         }
+        return GeneratorStage(
+            name: name, limit: limit, generator: built, locate: locator(for: node))
+    }
+
+    /// Places a plugin's parameter problems under `node` in the file.
+    private func locator(for node: Node) -> @Sendable (ParameterError) -> ConfigurationError {
         let source = self.source
-        return GeneratorStage(name: name, limit: limit, generator: built) { error in
+        return { error in
             source.error(
                 .invalidValue, at: mark(of: error.keyPath, in: node, key: error.isAboutKey),
                 error.message)
@@ -305,7 +320,7 @@ private struct FileReader {
     }
 
     private func readRanker(_ node: Node, pipeline: String, sources: [String], seed: UInt64) throws
-        -> AnyRanker
+        -> RankerStage
     {
         let decoder = NodeDecoder(
             node: node, session: session, context: "the ranker of pipeline '\(pipeline)'")
@@ -320,10 +335,11 @@ private struct FileReader {
         }
         let paramsDecoder = NodeDecoder(
             node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
-        return try building(node) {
+        let ranker = try building(node) {
             try build(
                 paramsDecoder, BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
         }
+        return RankerStage(ranker: ranker, locate: locator(for: node))
     }
 
     private func wrongKind(_ entry: PluginEntry, _ kind: PluginKind, at mark: Mark)
@@ -337,7 +353,7 @@ private struct FileReader {
     private func plugin(_ type: String, kind: PluginKind, at mark: Mark) throws -> PluginEntry {
         if let entry = registry[type] { return entry }
         let known = registry.types(of: kind)
-        var message = "unknown \(kind.rawValue) type '\(type)'"
+        var message = "unknown \(kind.rawValue) type '\(excerpt(type))'"
         if let suggestion = closestMatch(to: type, in: known) {
             message += ". Did you mean '\(suggestion)'?"
         } else {

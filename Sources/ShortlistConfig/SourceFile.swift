@@ -21,9 +21,24 @@ struct SourceFile: Sendable {
     func error(_ code: ConfigurationError.Code, at mark: Mark?, _ message: String)
         -> ConfigurationError
     {
-        ConfigurationError(
-            code, file: name, line: mark?.line, column: mark?.column, message: message,
-            sourceLine: mark.flatMap { line($0.line) }
-        )
+        guard let mark, let text = line(mark.line) else {
+            return ConfigurationError(
+                code, file: name, line: mark?.line, column: mark?.column, message: message)
+        }
+        // A long line is shown as a window around the column, so a huge value is not echoed whole.
+        let window = 120
+        guard text.count > window + 40 else {
+            return ConfigurationError(
+                code, file: name, line: mark.line, column: mark.column, message: message,
+                sourceLine: text)
+        }
+        let start = max(0, min(mark.column - 1 - window / 2, text.count - window))
+        let shown =
+            (start > 0 ? "…" : "") + text.dropFirst(start).prefix(window)
+            + (start + window < text.count ? "…" : "")
+        return ConfigurationError(
+            code, file: name, line: mark.line, column: mark.column, message: message,
+            sourceLine: shown,
+            caretColumn: mark.column - start + (start > 0 ? 1 : 0))
     }
 }

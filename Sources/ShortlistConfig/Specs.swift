@@ -48,6 +48,8 @@ public struct GeneratorStage: Sendable {
 public struct RankerStage: Sendable {
     /// The built plugin.
     public var ranker: AnyRanker
+    /// Places a problem with one of the ranker's parameters in the pipelines file.
+    public var locate: @Sendable (ParameterError) -> ConfigurationError
 }
 
 /// The pipeline's `filters:` section, declared like a plugin's parameters.
@@ -78,6 +80,14 @@ public struct FilterSpec: PluginParameters, Equatable {
     }
 }
 
+/// What the numbers in a timestamp column count since 1970-01-01.
+public enum TimestampUnit: String, Sendable, CaseIterable, ParameterChoice {
+    /// Seconds (MovieLens, most exports).
+    case seconds
+    /// Milliseconds (JavaScript and many event logs).
+    case milliseconds
+}
+
 /// How the data is stored on disk.
 public enum DatasetFormat: String, Sendable, CaseIterable, ParameterChoice {
     /// RecBole atomic files: `NAME.inter`, `NAME.item`, `NAME.user` with `field:type` headers.
@@ -100,6 +110,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var fetch: String?
     /// Whether malformed rows are skipped (and counted) rather than stopping the load.
     public var skipMalformed: Bool
+    /// What a timestamp counts (`timestamp-unit:`, default seconds since 1970).
+    public var timestampUnit: TimestampUnit
     /// Interactions file for the delimited format.
     public var interactions: TableSpec?
     /// Optional item file for the delimited format.
@@ -110,9 +122,10 @@ public struct DatasetSpec: Sendable, Equatable {
     /// A dataset section.
     public init(
         format: DatasetFormat, path: String, name: String? = nil, fetch: String? = nil,
-        skipMalformed: Bool = false,
+        skipMalformed: Bool = false, timestampUnit: TimestampUnit = .seconds,
         interactions: TableSpec? = nil, items: TableSpec? = nil, users: TableSpec? = nil
     ) {
+        self.timestampUnit = timestampUnit
         self.format = format
         self.path = path
         self.name = name

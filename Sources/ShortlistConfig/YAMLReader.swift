@@ -7,6 +7,10 @@ internal import CYAML
 struct YAMLReader {
     let source: SourceFile
     private var anchors: [String: Node] = [:]
+
+    /// The deepest nesting of lists and mappings accepted. It also bounds the recursion that
+    /// frees the node tree, so no input can exhaust the stack.
+    static let maximumDepth = 64
     private var nextMappingID = 0
 
     init(source: SourceFile) { self.source = source }
@@ -44,6 +48,14 @@ struct YAMLReader {
             let mark = Mark(
                 line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
             var completed: Node?
+            let opens =
+                event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT
+            if opens, stack.count >= Self.maximumDepth {
+                throw source.error(
+                    .syntax, at: mark,
+                    "the YAML nests more than \(Self.maximumDepth) lists and mappings deep; a "
+                        + "pipelines file needs a few")
+            }
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return root

@@ -34,3 +34,10 @@ public func closestMatch(to word: String, in candidates: some Sequence<String>) 
     }
     return best?.name
 }
+
+/// At most `limit` characters of user-provided text for an error message: a longer text keeps
+/// its start and says how long it was, so a huge bad value is not echoed whole.
+public func excerpt(_ text: String, limit: Int = 60) -> String {
+    guard text.count > limit else { return text }
+    return "\(text.prefix(limit))… (\(text.count) characters)"
+}

@@ -81,7 +81,9 @@ public struct Workspace: Sendable {
             )
             let (model, seconds) = try cached(
                 stage.name, generator, key: key, input: TrainingData(dataset: dataset),
-                reuse: reuseArtifacts)
+                reuse: reuseArtifacts,
+                shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount),
+                locate: stage.locate)
             stages.append(
                 FittedPipeline.Stage(
                     name: stage.name, type: generator.type, limit: stage.limit, model: model,
@@ -96,8 +98,12 @@ public struct Workspace: Sendable {
             dataset: dataset.fingerprint, upstream: keys
         )
         let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
+        let shape = ArtifactReader.Shape(
+            items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)
+        )
         let (model, seconds) = try cached(
-            "ranker", ranker, key: key, input: input, reuse: reuseArtifacts)
+            "ranker", ranker, key: key, input: input, reuse: reuseArtifacts, shape: shape,
+            locate: spec.ranker.locate)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds,
@@ -128,9 +134,12 @@ public struct Workspace: Sendable {
 
     /// Loads a stage's model from its artifact, or fits and stores it; a bad artifact is refitted.
     /// Returns the model and the fit's seconds (nil when loaded).
+    ///
+    /// A fit that fails on its parameters (it diverges, say) is reported at the stage in the
+    /// pipelines file through `locate`.
     private func cached<Input, Model>(
         _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input,
-        reuse: Bool
+        reuse: Bool, shape: ArtifactReader.Shape, locate: (ParameterError) -> ConfigurationError
     ) throws -> (Model, Double?) {
         let type = plugin.type
         let formatVersion = plugin.formatVersion
@@ -138,9 +147,14 @@ public struct Workspace: Sendable {
         do throws(ArtifactError) {
             if reuse,
                 var reader = try artifacts.payload(
-                    type: type, key: key, formatVersion: formatVersion)
+                    type: type, key: key, formatVersion: formatVersion, shape: shape)
             {
-                let model = try plugin.read(&reader)
+                let model: Model
+                do throws(ArtifactError) {
+                    model = try plugin.read(&reader)
+                } catch {
+                    throw ArtifactError(error.code, "\(path): \(error.message)")
+                }
                 guard reader.isAtEnd else {
                     throw ArtifactError(.corrupt, "\(path) has bytes after the model")
                 }
@@ -151,7 +165,12 @@ public struct Workspace: Sendable {
             log("warning: stage '\(stage)' (\(type)): \(error.message); refitting")
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        let model = try plugin.fit(input, progress: progress("fitting \(stage)"))
+        let model: Model
+        do {
+            model = try plugin.fit(input, progress: progress("fitting \(stage)"))
+        } catch let error as ParameterError {
+            throw locate(error)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var writer = ArtifactWriter()
         plugin.write(model, to: &writer)

@@ -70,7 +70,8 @@ public struct ItemCooccurrence: CandidateGenerator {
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
             itemCount = try reader.readInt()
             counts = try reader.readArray(of: Int32.self)
-            guard counts.count == itemCount * itemCount else {
+            guard counts.count == (try reader.product(itemCount, itemCount, "item-cooccurrence"))
+            else {
                 throw ArtifactError(.corrupt, "item-cooccurrence: wrong count table size")
             }
         }

@@ -181,26 +181,30 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
     @Test func rejectsParametersThatCannotWork() throws {
         #expect(
             throws: ParameterError(
-                keyPath: ["factors"], message: "'factors' must be between 1 and 4096, found 0")
+                keyPath: ["factors"], message: "'factors' must be between 1 and 512, found 0")
         ) {
             try matrixFactorization(#"{"factors": 0}"#)
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["learning-rate"], message: "'learning-rate' must be positive, found -0.1")
+                keyPath: ["learning-rate"],
+                message: "'learning-rate' must be positive and at "
+                    + "most 10, found -0.1")
         ) {
             try matrixFactorization(#"{"learning-rate": -0.1}"#)
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["alpha"], message: "'alpha' must be positive, found -1e+300")
+                keyPath: ["alpha"],
+                message: "'alpha' must be positive and at most 10000, "
+                    + "found -1e+300")
         ) {
             try matrixFactorization(#"{"alpha": -1e300}"#)
         }
         #expect(
             throws: ParameterError(
                 keyPath: ["factors"],
-                message: "'factors' must be between 1 and 4096, found 64000000")
+                message: "'factors' must be between 1 and 512, found 64000000")
         ) {
             try matrixFactorization(#"{"factors": 64000000}"#)
         }

@@ -105,27 +105,31 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
     @Test func rejectsParametersThatCannotWork() throws {
         #expect(
             throws: ParameterError(
-                keyPath: ["dimensions"], message: "'dimensions' must be between 1 and 4096, found 0"
+                keyPath: ["dimensions"], message: "'dimensions' must be between 1 and 512, found 0"
             )
         ) {
             try tripletEmbedding(#"{"dimensions": 0}"#)
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["learning-rate"], message: "'learning-rate' must be positive, found -1")
+                keyPath: ["learning-rate"],
+                message: "'learning-rate' must be positive and at "
+                    + "most 10, found -1")
         ) {
             try tripletEmbedding(#"{"learning-rate": -1}"#)
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["margin"], message: "'margin' must be positive, found -1e+300")
+                keyPath: ["margin"],
+                message: "'margin' must be positive and at most 1000, "
+                    + "found -1e+300")
         ) {
             try tripletEmbedding(#"{"margin": -1e300}"#)
         }
         #expect(
             throws: ParameterError(
                 keyPath: ["dimensions"],
-                message: "'dimensions' must be between 1 and 4096, found 100000")
+                message: "'dimensions' must be between 1 and 512, found 100000")
         ) {
             try tripletEmbedding(#"{"dimensions": 100000}"#)
         }

@@ -94,13 +94,17 @@ private func params(_ values: [String: Double]) throws -> WeightedRating.Params 
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["half-life-days"], message: "'half-life-days' must be positive, found 0")
+                keyPath: ["half-life-days"],
+                message: "'half-life-days' must be positive and "
+                    + "at most 1000000, found 0")
         ) {
             try params(["half-life-days": 0])
         }
         #expect(
             throws: ParameterError(
-                keyPath: ["min-votes"], message: "'min-votes' must be zero or more, found -1")
+                keyPath: ["min-votes"],
+                message: "'min-votes' must be between 0 and "
+                    + "1000000000000, found -1")
         ) {
             try params(["min-votes": -1])
         }

@@ -231,6 +231,14 @@ func project() throws -> TemporaryDirectory {
             malformed.stderr == "error: data/interactions.tsv:2: rating 'five' is not a number\n")
         let badCount = try shortlist(["recommend", "--user", "u1", "-n", "0"], in: folder.path)
         #expect(badCount.status != 0 && badCount.stderr.contains("-n must be positive, found 0"))
+        let emptyUser = try shortlist(["recommend", "--user", ""], in: folder.path)
+        #expect(
+            emptyUser.status != 0
+                && emptyUser.stderr.contains("--user needs a user id, found an empty one"))
+        let nanThreshold = try shortlist(["evaluate", "--threshold", "nan"], in: folder.path)
+        #expect(
+            nanThreshold.status != 0
+                && nanThreshold.stderr.contains("--threshold must be a number, found nan"))
     }
 
     @Test func unknownUserGetsAnAnswer() throws {

@@ -327,7 +327,7 @@ let dataset = """
                 """
         #expect(
             configurationError(text) == """
-                pipelines.yaml:7:58: error: 'factors' must be between 1 and 4096, found 0
+                pipelines.yaml:7:58: error: 'factors' must be between 1 and 512, found 0
                       - {name: als, type: matrix-factorization, factors: 0, epochs: 3, alpha: 2}
                                                                          ^
                 """)
@@ -348,5 +348,85 @@ let dataset = """
             configurationError("# nothing\n")
                 == "pipelines.yaml: error: the file is empty; it needs a 'dataset' and a 'pipelines' section"
         )
+    }
+
+    @Test func deepNestingIsALocatedErrorNotACrash() {
+        let text = String(repeating: "[", count: 40_000)
+        #expect(
+            configurationError(text)?.hasPrefix(
+                "pipelines.yaml:1:65: error: the YAML nests more than 64 lists and mappings deep")
+                == true)
+    }
+
+    @Test func aHugeBadValueIsQuotedAsAShortExcerpt() throws {
+        let huge = String(repeating: "9", count: 100_000) + "x"
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: [{name: als, type: matrix-factorization, factors: \(huge)}]
+                    ranker: {type: weighted-average}
+                """
+        let message = try #require(configurationError(text))
+        #expect(message.count < 600, "\(message.count) characters")
+        #expect(
+            message.contains(
+                "found '999999999999999999999999999999999999999999999999999999999999… (100001 characters)'"
+            ))
+    }
+
+    @Test func everySizeAndCountHasAMaximum() {
+        for (parameter, message) in [
+            (
+                "epochs: 9223372036854775807",
+                "'epochs' must be between 1 and 1000, found 9223372036854775807"
+            ),
+            ("cg-steps: 100000", "'cg-steps' must be between 1 and 100, found 100000"),
+            ("factors: 4096", "'factors' must be between 1 and 512, found 4096"),
+            (
+                "learning-rate: 1e308",
+                "'learning-rate' must be positive and at most 10, found 1e+308"
+            ),
+            ("regularization: 1e308", "'regularization' must be between 0 and 10000, found 1e+308"),
+            ("init-std: 1e308", "'init-std' must be between 0 and 10, found 1e+308"),
+        ] {
+            let text =
+                dataset + """
+                    pipelines:
+                      default:
+                        candidates: [{name: als, type: matrix-factorization, \(parameter)}]
+                        ranker: {type: weighted-average}
+                    """
+            #expect(configurationError(text)?.contains("error: \(message)") == true, "\(parameter)")
+        }
+    }
+
+    @Test func stageNamesMustBeUsable() {
+        for name in ["\"\"", "ranker"] {
+            let text =
+                dataset + """
+                    pipelines:
+                      default:
+                        candidates: [{name: \(name), type: weighted-rating}]
+                        ranker: {type: weighted-average}
+                    """
+            #expect(
+                configurationError(text)?.contains(
+                    "error: a candidate stage needs a name other than") == true, "\(name)")
+        }
+    }
+
+    @Test func rankerWeightsMustBeFiniteAndBounded() {
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average, weights: {popular: 1e308}}
+                """
+        #expect(
+            configurationError(text)?.contains(
+                "error: the weight of 'popular' must be between -1000000 and 1000000, found 1e+308")
+                == true)
     }
 }

@@ -38,10 +38,11 @@ public struct ArtifactStore: Sendable {
 
     /// Reads the payload stored under the key; nil when there is none.
     ///
-    /// Throws when a file exists but is truncated, corrupt or written for something else.
-    public func payload(type: String, key: String, formatVersion: Int) throws(ArtifactError)
-        -> ArtifactReader?
-    {
+    /// Throws when a file exists but is truncated, corrupt or written for something else. The
+    /// reader checks the model's sizes against `shape`.
+    public func payload(
+        type: String, key: String, formatVersion: Int, shape: ArtifactReader.Shape? = nil
+    ) throws(ArtifactError) -> ArtifactReader? {
         let path = path(type: type, key: key)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -53,7 +54,7 @@ public struct ArtifactStore: Sendable {
         do throws(ArtifactError) {
             return try payload(
                 in: Array(data.dropFirst(Self.magic.count)), path: path, type: type, key: key,
-                formatVersion: formatVersion)
+                formatVersion: formatVersion, shape: shape)
         } catch {
             throw ArtifactError(
                 error.code,
@@ -62,7 +63,8 @@ public struct ArtifactStore: Sendable {
     }
 
     private func payload(
-        in bytes: [UInt8], path: String, type: String, key: String, formatVersion: Int
+        in bytes: [UInt8], path: String, type: String, key: String, formatVersion: Int,
+        shape: ArtifactReader.Shape?
     ) throws(ArtifactError) -> ArtifactReader {
         var header = ArtifactReader(bytes: bytes)
         let version = try header.readInt()
@@ -74,7 +76,8 @@ public struct ArtifactStore: Sendable {
         else {
             throw ArtifactError(
                 .mismatched,
-                "\(path) was written for \(storedType) format \(storedFormat), key \(storedKey)")
+                "\(path) was written for \(excerpt(storedType)) format \(storedFormat), key "
+                    + excerpt(storedKey))
         }
         let length = try header.readInt()
         let checksum = try header.readInt()
@@ -89,7 +92,7 @@ public struct ArtifactStore: Sendable {
         guard Int(bitPattern: UInt(hash.value)) == checksum else {
             throw ArtifactError(.corrupt, "\(path) fails its checksum")
         }
-        return ArtifactReader(bytes: payload)
+        return ArtifactReader(bytes: payload, shape: shape)
     }
 
     /// Stores a payload under the key: written to a temporary file, then renamed into place.

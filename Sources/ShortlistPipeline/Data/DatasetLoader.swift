@@ -17,7 +17,8 @@ public enum DatasetLoader {
     public static func load(_ spec: DatasetSpec, progress: ProgressReporter = .silent)
         throws(DataError) -> (Dataset, LoadReport)
     {
-        var loader = Loader(skipMalformed: spec.skipMalformed, progress: progress)
+        var loader = Loader(
+            skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress)
         switch spec.format {
         case .recbole: try loader.loadRecBole(folder: spec.path, name: spec.name)
         case .grouplens: try loader.loadGroupLens(folder: spec.path)
@@ -34,6 +35,7 @@ public enum DatasetLoader {
 
 private struct Loader {
     let skipMalformed: Bool
+    let unit: TimestampUnit
     let progress: ProgressReporter
     var builder = DatasetBuilder()
     var report = LoadReport()
@@ -45,7 +47,7 @@ private struct Loader {
     ) throws(DataError) {
         for (index, row) in table.rows.enumerated() {
             do {
-                try body(&builder, row, FieldParser(file: table.file, line: row.line))
+                try body(&builder, row, FieldParser(file: table.file, line: row.line, unit: unit))
             } catch  where error.code == .malformedRow && skipMalformed {
                 report.skippedRows[table.file, default: 0] += 1
             }

@@ -5,16 +5,22 @@ internal import ShortlistCore
 final class DecodingSession {
     let source: SourceFile
     private var visited: [(mapping: Mapping, context: String)] = []
+    /// Each visited mapping's position in ``visited``, by mapping id.
+    private var position: [Int: Int] = [:]
+    /// How many of ``visited`` have passed the unread-key check. Reads only add keys, so a
+    /// mapping that passed stays passed, and each check looks at new mappings only.
+    private var checked = 0
     private var read: [Int: Set<String>] = [:]
 
     init(source: SourceFile) { self.source = source }
 
     /// Registers a mapping for the unread-key check; a later visit renames its context.
     func visit(_ mapping: Mapping, context: String) {
-        if let index = visited.firstIndex(where: { $0.mapping.id == mapping.id }) {
+        if let index = position[mapping.id] {
             visited[index].context = context
         } else {
             read[mapping.id] = []
+            position[mapping.id] = visited.count
             visited.append((mapping, context))
         }
     }
@@ -27,7 +33,7 @@ final class DecodingSession {
 
     /// Throws for the first key, in visiting order, that nothing read.
     func checkEveryKeyRead() throws(ConfigurationError) {
-        for (mapping, context) in visited {
+        for (mapping, context) in visited[checked...] {
             let known = read[mapping.id] ?? []
             for entry in mapping.entries where !known.contains(entry.key) {
                 var message = "unknown key '\(excerpt(entry.key))' in \(context)"
@@ -39,6 +45,7 @@ final class DecodingSession {
                 throw source.error(.unknownKey, at: entry.keyMark, message)
             }
         }
+        checked = visited.count
     }
 
     /// Throws for a key given twice in one mapping, naming what it is (`key`, `pipeline name`).

@@ -116,12 +116,17 @@ struct YAMLReader {
         }
     }
 
+    /// Adds a finished node to its parent. Each case first empties the frame, so the array taken
+    /// out of it is uniquely referenced and appending does not copy it (which made files with
+    /// many entries quadratic).
     private func add(_ node: Node, to frame: inout Frame) throws(ConfigurationError) {
         switch frame {
         case .sequence(var items, let mark, let anchor):
+            frame = .sequence([], mark, anchor: anchor)
             items.append(node)
             frame = .sequence(items, mark, anchor: anchor)
         case .mapping(var entries, let pendingKey, var merges, let mark, let anchor):
+            frame = .mapping([], pendingKey: nil, mergeSources: [], mark, anchor: anchor)
             if let key = pendingKey {
                 if key.isPlain, key.value == "<<" {
                     merges.append(node)

@@ -126,6 +126,16 @@ private struct FileReader {
             }
             throw source.error(.invalidValue, at: mapping.entry("fetch")?.value.mark, message)
         }
+        if let path, path.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw source.error(
+                .invalidValue, at: mapping.entry("path")?.value.mark, "'path' in 'dataset' is empty"
+            )
+        }
+        if fetch != nil, format != .recbole {
+            throw source.error(
+                .invalidValue, at: mapping.entry("fetch")?.keyMark,
+                "'fetch' gives RecBole files; it needs 'format: recbole', not \(format.rawValue)")
+        }
         switch format {
         case .recbole, .grouplens:
             guard let path else {
@@ -251,7 +261,8 @@ private struct FileReader {
             if let line = firstLine[built.name] {
                 throw source.error(
                     .duplicate, at: nameMark(of: stage),
-                    "duplicate stage name '\(excerpt(built.name))' in \(context) (first at line \(line))"
+                    "duplicate stage name '\(excerpt(built.name))' in \(context) (first at "
+                        + "line \(line))"
                 )
             }
             firstLine[built.name] = nameMark(of: stage)?.line ?? 0

@@ -12,6 +12,8 @@ public struct DatasetBuilder {
     private var ratings: [Float] = []
     private var timestamps: [Int64] = []
     private var hasRatings = false
+    private var declaredItems = Set<Int32>()
+    private var declaredUsers = Set<Int32>()
     private var hasTimestamps = false
 
     /// An empty builder.
@@ -26,6 +28,48 @@ public struct DatasetBuilder {
         let index = itemIndex(id)
         if let features { items[Int(index)] = features }
         return Int(index)
+    }
+
+    /// Declares an item with its features, as an items file does; false, changing nothing, when
+    /// the item was declared this way before.
+    public mutating func declareItem(_ id: String, features: ItemFeatures) -> Bool {
+        let index = itemIndex(id)
+        guard declaredItems.insert(index).inserted else { return false }
+        items[Int(index)] = features
+        return true
+    }
+
+    /// Declares a user with their features, as a users file does; false, changing nothing,
+    /// when the user was declared this way before.
+    public mutating func declareUser(_ id: String, features: UserFeatures) -> Bool {
+        let index = userIndex(id)
+        guard declaredUsers.insert(index).inserted else { return false }
+        users[Int(index)] = features
+        return true
+    }
+
+    /// Merges interactions of one user with one item into one, keeping the latest (by
+    /// timestamp, then the last added); returns how many were dropped.
+    ///
+    /// - Complexity: O(interactions).
+    public mutating func mergeDuplicateInteractions() -> Int {
+        var kept: [Int64: Int] = [:]
+        kept.reserveCapacity(interactionUsers.count)
+        for position in interactionUsers.indices {
+            let key =
+                Int64(interactionUsers[position]) << 32
+                | Int64(UInt32(bitPattern: interactionItems[position]))
+            if let earlier = kept[key], timestamps[earlier] > timestamps[position] { continue }
+            kept[key] = position
+        }
+        let dropped = interactionUsers.count - kept.count
+        guard dropped > 0 else { return 0 }
+        let positions = kept.values.sorted()
+        interactionUsers = positions.map { interactionUsers[$0] }
+        interactionItems = positions.map { interactionItems[$0] }
+        ratings = positions.map { ratings[$0] }
+        timestamps = positions.map { timestamps[$0] }
+        return dropped
     }
 
     /// Declares a user (or replaces their features); returns their index.

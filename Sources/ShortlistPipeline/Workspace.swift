@@ -47,6 +47,11 @@ public struct Workspace: Sendable {
                 fetch, into: spec.path, progress: progress("fetching \(fetch)"))
         }
         let (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
+        if report.mergedDuplicates > 0 {
+            log(
+                "dataset: merged \(report.mergedDuplicates) repeated (user, item) interaction"
+                    + "\(report.mergedDuplicates == 1 ? "" : "s"), keeping the latest of each")
+        }
         for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
             log("dataset: skipped \(count) malformed row\(count == 1 ? "" : "s") in \(file)")
         }

@@ -429,4 +429,22 @@ let dataset = """
                 "error: the weight of 'popular' must be between -1000000 and 1000000, found 1e+308")
                 == true)
     }
+
+    @Test func datasetPathsAndFetchMustFitTheFormat() {
+        let pipelines = """
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """
+        #expect(
+            configurationError("dataset: {format: recbole, path: \"\"}\n" + pipelines)?.contains(
+                "error: 'path' in 'dataset' is empty") == true)
+        #expect(
+            configurationError(
+                "dataset: {format: grouplens, path: d, fetch: movielens-100k}\n" + pipelines)?
+                .contains(
+                    "error: 'fetch' gives RecBole files; it needs 'format: recbole', not grouplens")
+                == true)
+    }
 }

@@ -48,7 +48,8 @@ import Testing
         #expect(
             throws: DataError(
                 .malformedRow,
-                "timestamp '1714000000000' is outside the years 1900–2200 in seconds; it looks like "
+                "timestamp '1714000000000' is outside the years 1900–2200 in seconds; it "
+                    + "looks like "
                     + "milliseconds: set 'timestamp-unit: milliseconds' in the dataset section",
                 file: "\(folder.path)/r.csv", line: 2)
         ) { try load(folder) }
@@ -119,11 +120,13 @@ import Testing
         let log = fixture.log()
         #expect(
             log.contains(
-                "warning: stage 'als' (matrix-factorization): \(als): matrix-factorization: \(Int.max / 2) factors; refitting"
+                "warning: stage 'als' (matrix-factorization): \(als): matrix-factorization: "
+                    + "\(Int.max / 2) factors; refitting"
             ))
         #expect(
             log.contains(
-                "warning: stage 'popular' (weighted-rating): \(popular): weighted-rating: the global mean is not a finite number; refitting"
+                "warning: stage 'popular' (weighted-rating): \(popular): weighted-rating: the "
+                    + "global mean is not a finite number; refitting"
             ))
         #expect(
             repaired.recommendAll(repaired.dataset.userIDs)
@@ -159,5 +162,104 @@ import Testing
                 && text.contains("lower 'learning-rate' (it is 10)")
         }
         #expect(fixture.artifacts.isEmpty)
+    }
+
+    @Test func staleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        let fixture = try Fixture()
+        _ = try fixture.prepare()
+        let folder = "\(fixture.folder.path)/.shortlist/artifacts"
+        // A process id that no running process has: the highest the kernel can hand out, plus one.
+        let dead = "\(folder)/weighted-rating-0.bin.tmp-4194305-7"
+        let alive =
+            "\(folder)/weighted-rating-0.bin.tmp-\(ProcessInfo.processInfo.processIdentifier)-7"
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dead))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: alive))
+        try ArtifactStore(folder: folder).store(
+            [9], type: "weighted-rating", key: "1", formatVersion: 1)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: alive))
+    }
+
+    @Test func pathsThatCannotWorkSayWhy() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("plain.txt", "x")
+        #expect(
+            throws: DataError(
+                .missingFile,
+                "the file cannot exist: \(file) is a file, so "
+                    + "nothing can be inside it", file: "\(file)/r.csv")
+        ) {
+            try DatasetLoader.load(
+                DatasetSpec(
+                    format: .delimited, path: folder.path,
+                    interactions: TableSpec(
+                        file: "\(file)/r.csv", delimiter: ",", columns: ["user": "u", "item": "i"]))
+            )
+        }
+        #expect(
+            throws: DataError(.missingFile, "the file is a folder, not a file", file: folder.path)
+        ) {
+            try DatasetLoader.load(
+                DatasetSpec(
+                    format: .delimited, path: folder.path,
+                    interactions: TableSpec(
+                        file: folder.path, delimiter: ",", columns: ["user": "u", "item": "i"])))
+        }
+        #expect(
+            throws: ArtifactError(
+                .io,
+                "cannot create the artifact folder "
+                    + "\(file)/artifacts: \(file) is a file, so nothing can be inside it")
+        ) {
+            try ArtifactStore(folder: "\(file)/artifacts").store(
+                [1], type: "t", key: "k", formatVersion: 1)
+        }
+    }
+
+    @Test func repeatedInteractionsKeepTheLatestAndAreCounted() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("r.csv", "\u{FEFF}u,i,r,t\n1,a,2,100\n1,a,5,300\n1,a,3,200\n2,a,4,100\n")
+        let spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: "\(folder.path)/r.csv", delimiter: ",",
+                columns: ["user": "u", "item": "i", "rating": "r", "timestamp": "t"]))
+        let (dataset, report) = try DatasetLoader.load(spec)
+        #expect(report.mergedDuplicates == 2)
+        #expect(dataset.interactionCount == 2 && dataset.byUser.ratings == [5, 4])
+    }
+
+    @Test func anItemDeclaredTwiceIsAMalformedRow() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("r.csv", "u,i\n1,a\n")
+        try folder.write("items.csv", "i,title\na,First\nb,Other\na,Again\n")
+        var spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: "\(folder.path)/r.csv", delimiter: ",", columns: ["user": "u", "item": "i"]),
+            items: TableSpec(
+                file: "\(folder.path)/items.csv", delimiter: ",",
+                columns: ["item": "i", "title": "title"]))
+        #expect(
+            throws: DataError(
+                .malformedRow, "item 'a' appears twice in the file",
+                file: "\(folder.path)/items.csv", line: 4)
+        ) {
+            try DatasetLoader.load(spec)
+        }
+        spec.skipMalformed = true
+        let (dataset, report) = try DatasetLoader.load(spec)
+        #expect(
+            dataset.items[0].title == "First"
+                && report.skippedRows == ["\(folder.path)/items.csv": 1])
+    }
+
+    @Test func fetchedFilesAreFoundWhateverTheFolderIsCalled() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(
+            "movies/ml-100k.inter", "user_id:token\titem_id:token\trating:float\n1\ta\t4\n")
+        let spec = DatasetSpec(
+            format: .recbole, path: "\(folder.path)/movies", fetch: "movielens-100k")
+        #expect(try DatasetLoader.load(spec).0.interactionCount == 1)
     }
 }

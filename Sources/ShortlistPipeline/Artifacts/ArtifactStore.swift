@@ -110,6 +110,10 @@ public struct ArtifactStore: Sendable {
         writer.write(Int(bitPattern: UInt(hash.value)))
         writer.write(payload)
         let path = path(type: type, key: key)
+        FileSystem.removeStale(in: folder, marker: ".tmp-")
+        if let problem = FileSystem.problemReaching("\(folder)/x") {
+            throw ArtifactError(.io, "cannot create the artifact folder \(folder): \(problem)")
+        }
         let temporary =
             "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
         do {

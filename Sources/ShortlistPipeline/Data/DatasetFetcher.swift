@@ -8,6 +8,12 @@ public enum DatasetFetcher {
     static let recboleSHA256 = "9c9948202011f37eb0a7c6768129313f00d6403ad221ec940d5e2d5d5f33a407"
     static let movieLensFiles = ["ml-100k.inter", "ml-100k.item", "ml-100k.user"]
 
+    /// The stem of the RecBole files a fetched dataset is stored as (`ml-100k`), so a folder of
+    /// any name holding them is read.
+    public static func stem(of name: String) -> String? {
+        name == "movielens-100k" ? "ml-100k" : nil
+    }
+
     /// Whether `folder` already holds the dataset `name`.
     public static func isPresent(_ name: String, in folder: String) -> Bool {
         movieLensFiles.allSatisfy { FileManager.default.fileExists(atPath: "\(folder)/\($0)") }
@@ -17,7 +23,8 @@ public enum DatasetFetcher {
     ///
     /// MovieLens-100K comes from the `recbole` wheel (`pip download --no-deps`, sha256 checked),
     /// whose `.inter`, `.item` and `.user` files are extracted into `folder`. The files appear
-    /// all at once: they are extracted beside the folder and renamed into place.
+    /// all at once: they are extracted into a hidden work folder inside it and renamed into
+    /// place. Work folders of fetches that were killed are removed on the next fetch.
     @discardableResult
     public static func fetch(
         _ name: String, into folder: String, progress: ProgressReporter = .silent
@@ -26,7 +33,12 @@ public enum DatasetFetcher {
             throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
         }
         if isPresent(name, in: folder) { return false }
-        let work = "\(folder).partial-\(ProcessInfo.processInfo.processIdentifier)"
+        if let problem = FileSystem.problemReaching("\(folder)/x") {
+            throw DataError(.fetchFailed, "cannot fetch into \(folder): \(problem)")
+        }
+        // Everything is written inside the folder: a hidden work folder, then a rename.
+        FileSystem.removeStale(in: folder, marker: ".partial-")
+        let work = "\(folder)/.partial-\(ProcessInfo.processInfo.processIdentifier)"
         let fileManager = FileManager.default
         defer { try? fileManager.removeItem(atPath: work) }
         do {

@@ -6,6 +6,9 @@ public import ShortlistCore
 public struct LoadReport: Sendable, Equatable {
     /// Malformed rows skipped per file (only when the dataset section says `skip-malformed: true`).
     public var skippedRows: [String: Int] = [:]
+    /// Interactions dropped because the same user interacted with the same item again later:
+    /// each (user, item) pair keeps its latest interaction (by timestamp, then file order).
+    public var mergedDuplicates = 0
 }
 
 /// Reads a dataset in any supported format into a ``Dataset``.
@@ -20,7 +23,9 @@ public enum DatasetLoader {
         var loader = Loader(
             skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress)
         switch spec.format {
-        case .recbole: try loader.loadRecBole(folder: spec.path, name: spec.name)
+        case .recbole:
+            try loader.loadRecBole(
+                folder: spec.path, name: spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem))
         case .grouplens: try loader.loadGroupLens(folder: spec.path)
         case .delimited: try loader.loadDelimited(spec)
         }
@@ -29,6 +34,7 @@ public enum DatasetLoader {
                 .empty, "the dataset has no interactions",
                 file: spec.interactions?.file ?? spec.path)
         }
+        loader.report.mergedDuplicates = loader.builder.mergeDuplicateInteractions()
         return (loader.builder.build(), loader.report)
     }
 }
@@ -84,7 +90,7 @@ private struct Loader {
                     genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) }
                         ?? []
                 )
-                builder.addItem(id, features: features)
+                try parse.declareItem(into: &builder, id, features: features)
             }
         }
         if FileManager.default.fileExists(atPath: "\(base).user") {
@@ -95,7 +101,8 @@ private struct Loader {
             let occupation = fields.firstIndex(of: "occupation")
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: fields.count)
-                builder.addUser(
+                try parse.declareUser(
+                    into: &builder,
                     try parse.id(row.fields[user], "user"),
                     features: UserFeatures(
                         age: age.flatMap { Int(row.fields[$0]) },
@@ -175,7 +182,8 @@ private struct Loader {
                 try parse.fieldCount(row, atLeast: 5)
                 let flags = row.fields.dropFirst(5)
                 let genres = zip(genreNames, flags).filter { $0.1 == "1" }.map(\.0)
-                builder.addItem(
+                try parse.declareItem(
+                    into: &builder,
                     try parse.id(row.fields[0], "item"),
                     features: ItemFeatures(
                         title: row.fields[1],
@@ -188,7 +196,8 @@ private struct Loader {
                 file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 4)
-                builder.addUser(
+                try parse.declareUser(
+                    into: &builder,
                     try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
                         age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
@@ -217,7 +226,8 @@ private struct Loader {
                 try parse.fieldCount(row, atLeast: columns.width)
                 let id = try parse.id(row.fields[columns.required("item")], "item")
                 let title = columns["title"].map { row.fields[$0] } ?? id
-                builder.addItem(
+                try parse.declareItem(
+                    into: &builder,
                     id,
                     features: ItemFeatures(
                         title: title,
@@ -235,7 +245,8 @@ private struct Loader {
             let (table, columns) = try mapped(users, required: ["user"])
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: columns.width)
-                builder.addUser(
+                try parse.declareUser(
+                    into: &builder,
                     try parse.id(row.fields[columns.required("user")], "user"),
                     features: UserFeatures(
                         age: columns["age"].flatMap {

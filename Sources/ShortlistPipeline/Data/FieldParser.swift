@@ -60,6 +60,28 @@ struct FieldParser {
         return trimmed
     }
 
+    /// Declares an item of an items file; an id the file declared before is a malformed row.
+    func declareItem(into builder: inout DatasetBuilder, _ id: String, features: ItemFeatures)
+        throws(DataError)
+    {
+        guard builder.declareItem(id, features: features) else {
+            throw DataError(
+                .malformedRow, "item '\(excerpt(id))' appears twice in the file", file: file,
+                line: line)
+        }
+    }
+
+    /// Declares a user of a users file; an id the file declared before is a malformed row.
+    func declareUser(into builder: inout DatasetBuilder, _ id: String, features: UserFeatures)
+        throws(DataError)
+    {
+        guard builder.declareUser(id, features: features) else {
+            throw DataError(
+                .malformedRow, "user '\(excerpt(id))' appears twice in the file", file: file,
+                line: line)
+        }
+    }
+
     func fieldCount(_ row: TextTable.Row, atLeast count: Int) throws(DataError) {
         guard row.fields.count >= count else {
             throw DataError(

@@ -15,12 +15,13 @@ struct TextTable {
     ///
     /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
     init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            let reason =
-                FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
-            throw DataError(.missingFile, "the file \(reason)", file: file)
+        if let problem = FileSystem.problemReading(file) {
+            throw DataError(.missingFile, "the file \(problem)", file: file)
         }
-        let text: String
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw DataError(.missingFile, "the file cannot be read", file: file)
+        }
+        var text: String
         if latin1 {
             text = String(decoding: data.map { UInt16($0) }, as: UTF16.self)
         } else if let utf8 = String(data: data, encoding: .utf8) {
@@ -28,6 +29,8 @@ struct TextTable {
         } else {
             throw DataError(.badEncoding, "the file is not UTF-8 text", file: file)
         }
+        // A UTF-8 byte-order mark (some spreadsheet exports write one) is not part of the header.
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var rows: [Row] = []
         var number = 0
         // A Windows line end "\r\n" is one Character, so lines split on any newline character.

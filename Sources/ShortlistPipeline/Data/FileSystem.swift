@@ -1,0 +1,51 @@
+import Foundation
+
+/// File-system checks shared by the loaders, the fetcher and the artifact store.
+enum FileSystem {
+    /// Why `path` cannot be read as a file, as a predicate of "the file" (`does not exist`,
+    /// `is a folder, not a file`, …), or nil when it can be read.
+    static func problemReading(_ path: String) -> String? {
+        if path.isEmpty { return "has an empty path" }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { return "is a folder, not a file" }
+            return FileManager.default.isReadableFile(atPath: path)
+                ? nil : "cannot be read (no permission)"
+        }
+        return problemReaching(path).map { "cannot exist: \($0)" } ?? "does not exist"
+    }
+
+    /// Why nothing at or under `path` can exist because an ancestor is a file, or nil.
+    static func problemReaching(_ path: String) -> String? {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty, ancestor != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {
+                return isFolder.boolValue
+                    ? nil : "\(ancestor) is a file, so nothing can be inside it"
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// Removes `folder`'s entries named `PREFIX…-PID…` (temporary files and folders of an
+    /// interrupted write) whose process is no longer running. `marker` is the text before the
+    /// process id, e.g. `.tmp-`; what follows the id starts with `-` or ends the name.
+    static func removeStale(in folder: String, marker: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            return
+        }
+        for name in names {
+            guard let range = name.range(of: marker) else { continue }
+            let digits = name[range.upperBound...].prefix { $0.isNumber }
+            guard let pid = Int32(digits), pid > 0, !isRunning(pid) else { continue }
+            try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
+        }
+    }
+
+    /// Whether a process with this id exists.
+    static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}

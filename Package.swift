@@ -64,6 +64,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
+        // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each
+        // is a reproducer that runs its target on the files it is given.
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["ShortlistConfig", "BuiltInPlugins"],
+            path: "fuzz/FuzzConfig"),
+        .executableTarget(
+            name: "FuzzLoader", dependencies: ["ShortlistPipeline"], path: "fuzz/FuzzLoader"),
+        .executableTarget(
+            name: "FuzzArtifact",
+            dependencies: ["ShortlistTestSupport"] + plugins.map { .target(name: "\($0)Plugin") },
+            path: "fuzz/FuzzArtifact"),
     ]
         + plugins.map { name in
             .target(

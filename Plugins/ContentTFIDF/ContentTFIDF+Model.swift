@@ -156,7 +156,8 @@ extension ContentTFIDF {
             let terms = try reader.readStrings()
             let offsets = try reader.readArray(of: Int64.self).map(Int.init)
             let columns = try reader.readArray(of: Int32.self)
-            let weights = try reader.readFiniteArray(of: Float.self, "tfidf: the term weights")
+            let weights = try reader.readFiniteArray(
+                of: Float.self, "tfidf: the term weights", magnitude: 1.001)  // unit vectors
             let threshold = Float(try reader.readFiniteDouble("tfidf: like-threshold"))
             let center = try reader.readInt() == 1
             let rated = try reader.readInt() == 1

@@ -227,13 +227,13 @@ extension MatrixFactorization {
             let highest = Float(
                 try reader.readFiniteDouble("matrix-factorization: the highest rating"))
             let userFactors = try reader.readFiniteArray(
-                of: Float.self, "matrix-factorization: user factors")
+                of: Float.self, "matrix-factorization: user factors", magnitude: 1e6)
             let itemFactors = try reader.readFiniteArray(
-                of: Float.self, "matrix-factorization: item factors")
+                of: Float.self, "matrix-factorization: item factors", magnitude: 1e6)
             let userBias = try reader.readFiniteArray(
-                of: Float.self, "matrix-factorization: user biases")
+                of: Float.self, "matrix-factorization: user biases", magnitude: 1e6)
             let itemBias = try reader.readFiniteArray(
-                of: Float.self, "matrix-factorization: item biases")
+                of: Float.self, "matrix-factorization: item biases", magnitude: 1e6)
             let trainedUsers = try reader.readArray(of: UInt8.self)
             try reader.expectUsers(trainedUsers.count, "matrix-factorization")
             try reader.expectItems(itemFactors.count / factors, "matrix-factorization")

@@ -143,7 +143,7 @@ extension TripletEmbedding {
             var tables: [[Float]] = []
             for table in Table.allCases {
                 let values = try reader.readFiniteArray(
-                    of: Float.self, "triplet-embedding: table \(table)")
+                    of: Float.self, "triplet-embedding: table \(table)", magnitude: 1e6)
                 let size = try reader.product(
                     towers.tableRows[table.rawValue], towers.dimensions, "triplet-embedding")
                 guard values.count == size else {

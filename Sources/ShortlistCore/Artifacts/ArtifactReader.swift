@@ -84,13 +84,15 @@ public struct ArtifactReader: Sendable {
         return value
     }
 
-    /// Reads an array of floating-point values that must all be finite.
+    /// Reads an array of floating-point values that must all be finite and, when `magnitude`
+    /// is given, at most that in size (so that sums and products of them stay finite).
     public mutating func readFiniteArray<T: BinaryFloatingPoint & BitwiseCopyable>(
-        of type: T.Type, _ what: String
+        of type: T.Type, _ what: String, magnitude: T? = nil
     ) throws(ArtifactError) -> [T] {
         let values = try readArray(of: type)
-        guard values.allSatisfy(\.isFinite) else {
-            throw ArtifactError(.corrupt, "\(what) holds a value that is not finite")
+        let bound = magnitude ?? .greatestFiniteMagnitude
+        guard values.allSatisfy({ $0.isFinite && abs($0) <= bound }) else {
+            throw ArtifactError(.corrupt, "\(what) holds a value that is not finite or too large")
         }
         return values
     }

@@ -45,7 +45,7 @@ public struct ArtifactStore: Sendable {
     ) throws(ArtifactError) -> ArtifactReader? {
         let path = path(type: type, key: key)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileSystem.contents(of: path) else {
             throw ArtifactError(.io, "cannot read \(path)")
         }
         guard data.starts(with: Self.magic) else {

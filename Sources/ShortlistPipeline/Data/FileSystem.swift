@@ -15,6 +15,14 @@ enum FileSystem {
         return problemReaching(path).map { "cannot exist: \($0)" } ?? "does not exist"
     }
 
+    /// The bytes of the file at `path`, or nil when it cannot be read. An empty file is read
+    /// without `FileManager.contents(atPath:)`, which leaks a 4 KB buffer on empty files.
+    static func contents(of path: String) -> Data? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+        if size == 0 { return Data() }
+        return FileManager.default.contents(atPath: path)
+    }
+
     /// Why nothing at or under `path` can exist because an ancestor is a file, or nil.
     static func problemReaching(_ path: String) -> String? {
         var ancestor = (path as NSString).deletingLastPathComponent

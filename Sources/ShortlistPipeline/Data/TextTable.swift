@@ -18,7 +18,7 @@ struct TextTable {
         if let problem = FileSystem.problemReading(file) {
             throw DataError(.missingFile, "the file \(problem)", file: file)
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = FileSystem.contents(of: file) else {
             throw DataError(.missingFile, "the file cannot be read", file: file)
         }
         var text: String

@@ -218,7 +218,7 @@ import Testing
 
     @Test func repeatedInteractionsKeepTheLatestAndAreCounted() throws {
         let folder = try TemporaryDirectory()
-        try folder.write("r.csv", "\u{FEFF}u,i,r,t\n1,a,2,100\n1,a,5,300\n1,a,3,200\n2,a,4,100\n")
+        try folder.write("r.csv", "u,i,r,t\n1,a,2,100\n1,a,5,300\n1,a,3,200\n2,a,4,100\n")
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
@@ -261,5 +261,28 @@ import Testing
         let spec = DatasetSpec(
             format: .recbole, path: "\(folder.path)/movies", fetch: "movielens-100k")
         #expect(try DatasetLoader.load(spec).0.interactionCount == 1)
+    }
+
+    @Test func aFetchNeverWritesIntoAFolderHoldingOtherFiles() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("notes.txt", "mine")
+        #expect(
+            throws: DataError(
+                .fetchFailed,
+                "cannot fetch into \(folder.path): it holds other files (notes.txt); give the "
+                    + "dataset a folder of its own")
+        ) { try DatasetFetcher.fetch("movielens-100k", into: folder.path) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["notes.txt"])
+    }
+
+    @Test func aByteOrderMarkIsNotPartOfTheHeader() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("r.csv", "\u{FEFF}user,item\n1,a\n")
+        let spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: "\(folder.path)/r.csv", delimiter: ",",
+                columns: ["user": "user", "item": "item"]))
+        #expect(try DatasetLoader.load(spec).0.userIDs == ["1"])
     }
 }

@@ -36,6 +36,16 @@ public enum DatasetFetcher {
         if let problem = FileSystem.problemReaching("\(folder)/x") {
             throw DataError(.fetchFailed, "cannot fetch into \(folder): \(problem)")
         }
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            !$0.hasPrefix(".partial-") && !movieLensFiles.contains($0)
+        }
+        guard others.isEmpty else {
+            throw DataError(
+                .fetchFailed,
+                "cannot fetch into \(folder): it holds other files "
+                    + "(\(excerpt(others.sorted().joined(separator: ", "))));"
+                    + " give the dataset a folder of its own")
+        }
         // Everything is written inside the folder: a hidden work folder, then a rename.
         FileSystem.removeStale(in: folder, marker: ".partial-")
         let work = "\(folder)/.partial-\(ProcessInfo.processInfo.processIdentifier)"

@@ -42,6 +42,25 @@ extension WeightedAverage {
             return ranked
         }
 
+        /// Each pooled entry's normalised score from each source (0 where the source did not
+        /// nominate it), entries × sources in pool order: what ``rank(_:for:)`` weighs.
+        ///
+        /// - Complexity: O(pool · sources).
+        func normalizedScores(_ pool: CandidatePool) -> [Double] {
+            let statistics = pool.sources.indices.map { source in
+                Statistics(pool.entries.compactMap { $0.nomination(by: source)?.score })
+            }
+            let width = pool.sources.count
+            var values = [Double](repeating: 0, count: pool.count * width)
+            for (index, entry) in pool.entries.enumerated() {
+                for nomination in entry.nominations {
+                    values[index * width + nomination.source] =
+                        normalize(nomination, statistics[nomination.source]).0
+                }
+            }
+            return values
+        }
+
         private func normalize(_ nomination: Nomination, _ statistics: Statistics) -> (
             Double, [Factor]
         ) {
@@ -89,6 +108,13 @@ extension WeightedAverage {
             guard rankConstant > 0 else {
                 throw ArtifactError(.corrupt, "weighted-average: the rank constant is not positive")
             }
+        }
+
+        /// The same model with other weights.
+        func with(weights: [Double]) -> Model {
+            Model(
+                sources: sources, weights: weights, normalization: normalization,
+                rankConstant: rankConstant)
         }
 
         init(

@@ -9,7 +9,7 @@ public struct Workspace: Sendable {
     public let file: PipelinesFile
     /// Where fitted stages are stored (`.shortlist/artifacts` beside the pipelines file).
     public let artifacts: ArtifactStore
-    private let log: @Sendable (String) -> Void
+    let log: @Sendable (String) -> Void
     private let progress: @Sendable (String) -> ProgressReporter
 
     /// Opens a pipelines file.
@@ -85,7 +85,7 @@ public struct Workspace: Sendable {
                 formatVersion: generator.formatVersion, dataset: dataset.fingerprint
             )
             let (model, seconds) = try cached(
-                stage.name, generator, key: key, input: TrainingData(dataset: dataset),
+                stage.name, generator, key: key, input: { TrainingData(dataset: dataset) },
                 reuse: reuseArtifacts,
                 shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount),
                 locate: stage.locate)
@@ -102,7 +102,13 @@ public struct Workspace: Sendable {
             formatVersion: ranker.formatVersion,
             dataset: dataset.fingerprint, upstream: keys
         )
-        let input = RankerTrainingData(dataset: dataset, sources: spec.generators.map(\.name))
+        let input = { () throws -> RankerTrainingData in
+            let pools = try ranker.twoStage.map {
+                try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuseArtifacts)
+            }
+            return RankerTrainingData(
+                dataset: dataset, sources: spec.generators.map(\.name), pools: pools ?? [])
+        }
         let shape = ArtifactReader.Shape(
             items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)
         )
@@ -142,8 +148,9 @@ public struct Workspace: Sendable {
     ///
     /// A fit that fails on its parameters (it diverges, say) is reported at the stage in the
     /// pipelines file through `locate`.
-    private func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, input: Input,
+    func cached<Input, Model>(
+        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, note: String = "",
+        input: () throws -> Input,
         reuse: Bool, shape: ArtifactReader.Shape, locate: (ParameterError) -> ConfigurationError
     ) throws -> (Model, Double?) {
         let type = plugin.type
@@ -163,16 +170,16 @@ public struct Workspace: Sendable {
                 guard reader.isAtEnd else {
                     throw ArtifactError(.corrupt, "\(path) has bytes after the model")
                 }
-                log("stage '\(stage)' (\(type)): reused artifact \(path)")
+                log("stage '\(stage)' (\(type))\(note): reused artifact \(path)")
                 return (model, nil)
             }
         } catch {
-            log("warning: stage '\(stage)' (\(type)): \(error.message); refitting")
+            log("warning: stage '\(stage)' (\(type))\(note): \(error.message); refitting")
         }
         let start = DispatchTime.now().uptimeNanoseconds
         let model: Model
         do {
-            model = try plugin.fit(input, progress: progress("fitting \(stage)"))
+            model = try plugin.fit(try input(), progress: progress("fitting \(stage)"))
         } catch let error as ParameterError {
             throw locate(error)
         }
@@ -181,10 +188,10 @@ public struct Workspace: Sendable {
         plugin.write(model, to: &writer)
         do throws(ArtifactError) {
             try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
-            log("stage '\(stage)' (\(type)): fitted in \(duration(seconds)), saved \(path)")
+            log("stage '\(stage)' (\(type))\(note): fitted in \(duration(seconds)), saved \(path)")
         } catch {
             log(
-                "warning: stage '\(stage)' (\(type)): fitted in \(duration(seconds)) but not "
+                "warning: stage '\(stage)' (\(type))\(note): fitted in \(duration(seconds)) but not "
                     + "saved: \(error.message)"
             )
         }

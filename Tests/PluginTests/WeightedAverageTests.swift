@@ -78,11 +78,53 @@ import Testing
             throws: ParameterError(
                 keyPath: ["weights", "c"],
                 message:
-                    "'weights' names 'c', which is not a candidate stage of pipeline 'p'; its stages are a, b",
+                    "'weights' names 'c', which is not a candidate stage of pipeline 'p'; its "
+                    + "stages are a, b",
                 isAboutKey: true)
         ) {
             try WeightedAverage.make(
                 try parameters(json: #"{"weights": {"c": 1}}"#), context: context)
         }
+    }
+}
+
+@Suite struct LearnedWeightedAverageTests {
+    /// Twenty pools of ten items: source a scores the positives (items 0 and 1) lowest, source b
+    /// highest; a learner must move the weight to b.
+    func pools() -> [LabelledPool] {
+        (0..<20).map { user in
+            let items = Array(0..<10)
+            let a = items.map { Candidate(item: $0, score: Double($0)) }.sorted {
+                $0.score > $1.score
+            }
+            let b = items.map {
+                Candidate(item: $0, score: Double(10 - $0) + Double(user % 3) * 0.1)
+            }
+            .sorted { $0.score > $1.score }
+            return LabelledPool(
+                query: Query(userID: "u\(user)", user: nil, excluded: ItemSet(capacity: 10)),
+                pool: CandidatePool(sources: ["a", "b"], lists: [a, b]), positives: [0, 1], asOf: 0)
+        }
+    }
+
+    func ranker(_ json: String) throws -> WeightedAverage {
+        try WeightedAverage.make(
+            try parameters(json: json),
+            context: BuildContext(stageName: "p", sourceNames: ["a", "b"], seed: 1))
+    }
+
+    @Test func learnsTheWeightsThatRankTheLabelledPoolsBest() throws {
+        let data = RankerTrainingData(
+            dataset: DatasetBuilder().build(), sources: ["a", "b"], pools: pools())
+        let fixed = try ranker(#"{"weights": {"a": 1, "b": 0.5}}"#).fit(data, progress: .silent)
+        #expect(fixed.weights == [1, 0.5])
+        let learner = try ranker(#"{"weights": {"a": 1, "b": 0.5}, "learn": true, "holdout": 0.3}"#)
+        #expect(learner.twoStage == TwoStageTraining(holdout: 0.3, positiveRating: 4))
+        let learned = try learner.fit(data, progress: .silent)
+        #expect(learned.weights[1] > learned.weights[0], "\(learned.weights)")
+        for pool in pools() {
+            #expect(Set(learned.rank(pool.pool, for: pool.query).prefix(2).map(\.item)) == [0, 1])
+        }
+        #expect(try ranker("{}").twoStage == nil)
     }
 }

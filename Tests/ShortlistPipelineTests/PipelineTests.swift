@@ -7,7 +7,10 @@ import ShortlistTestSupport
 import Testing
 
 /// The built-in plugins plus a generator that needs a history, as a pipeline author adds one.
-let registry = PluginRegistry(builtInPlugins.entries + [.generator(ItemCooccurrence.self)])
+let registry = PluginRegistry(
+    builtInPlugins.entries + [
+        .generator(ItemCooccurrence.self), .generator(Memorizer.self), .ranker(PoolRecorder.self),
+    ])
 
 /// A workspace over planted data in a temporary folder, with the given pipelines section.
 final class Fixture: @unchecked Sendable {
@@ -152,7 +155,8 @@ final class Fixture: @unchecked Sendable {
             throws: ConfigurationError(
                 .invalidValue, file: path, line: 7, column: 38,
                 message:
-                    "stage 'content' (tfidf) needs item genres, which the dataset lacks; it has no item or user fields besides ids",
+                    "stage 'content' (tfidf) needs item genres, which the dataset lacks; it "
+                    + "has no item or user fields besides ids",
                 sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
             )
         ) {
@@ -172,7 +176,8 @@ final class Fixture: @unchecked Sendable {
         let repaired = try fixture.prepare()
         #expect(
             fixture.log().first
-                == "warning: stage 'popular' (weighted-rating): \(path) fails its checksum; refitting"
+                == "warning: stage 'popular' (weighted-rating): \(path) fails its checksum; "
+                + "refitting"
         )
         #expect(
             repaired.recommendAll(repaired.dataset.userIDs)
@@ -182,13 +187,15 @@ final class Fixture: @unchecked Sendable {
         _ = try fixture.prepare()
         #expect(
             fixture.log().first
-                == "warning: stage 'popular' (weighted-rating): \(path): the artifact ends early; refitting"
+                == "warning: stage 'popular' (weighted-rating): \(path): the artifact ends "
+                + "early; refitting"
         )
         try Data("not an artifact at all".utf8).write(to: URL(fileURLWithPath: path))
         _ = try fixture.prepare()
         #expect(
             fixture.log().first
-                == "warning: stage 'popular' (weighted-rating): \(path) is not a Shortlist artifact; refitting"
+                == "warning: stage 'popular' (weighted-rating): \(path) is not a Shortlist "
+                + "artifact; refitting"
         )
         _ = try fixture.prepare()
         #expect(fixture.log().first?.contains("reused artifact") == true)
@@ -284,7 +291,8 @@ final class Fixture: @unchecked Sendable {
         #expect(
             throws: DataError(
                 .unknownID,
-                "the 'exclude' filter of pipeline 'default' names item 'nope', which the dataset does not have"
+                "the 'exclude' filter of pipeline 'default' names item 'nope', which the "
+                    + "dataset does not have"
             )
         ) {
             try fixture.prepare()
@@ -333,7 +341,8 @@ final class Fixture: @unchecked Sendable {
         #expect(
             throws: DataError(
                 .badRequest,
-                "no pipeline named 'defualt' in \(fixture.folder.path)/pipelines.yaml. Did you mean 'default'?"
+                "no pipeline named 'defualt' in \(fixture.folder.path)/pipelines.yaml. Did "
+                    + "you mean 'default'?"
             )
         ) {
             try fixture.prepare("defualt")

@@ -12,6 +12,8 @@ public struct FittableStage<Input, Model>: Sendable {
     public let capabilities: GeneratorCapabilities
     /// The dataset fields this configuration needs, with the parameter that asks for each.
     public let requiredFields: [FieldRequirement]
+    /// For a learned ranker, how its labelled pools are made; nil otherwise.
+    public let twoStage: TwoStageTraining?
     private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
     private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
     private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
@@ -19,7 +21,7 @@ public struct FittableStage<Input, Model>: Sendable {
     init(
         type: String, configuration: String, formatVersion: Int,
         capabilities: GeneratorCapabilities,
-        requiredFields: [FieldRequirement],
+        requiredFields: [FieldRequirement], twoStage: TwoStageTraining? = nil,
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
         read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
         write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void
@@ -29,6 +31,7 @@ public struct FittableStage<Input, Model>: Sendable {
         self.formatVersion = formatVersion
         self.capabilities = capabilities
         self.requiredFields = requiredFields
+        self.twoStage = twoStage
         self.fitModel = fit
         self.readModel = read
         self.writeModel = write

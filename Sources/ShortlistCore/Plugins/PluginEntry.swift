@@ -64,6 +64,7 @@ public struct PluginEntry: Sendable {
                 return AnyRanker(
                     type: R.type, configuration: configuration(params, R.self, context),
                     formatVersion: R.Model.formatVersion, capabilities: [], requiredFields: [],
+                    twoStage: ranker.twoStage,
                     fit: { try ranker.fit($0, progress: $1) },
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in
                         try R.Model(reading: &reader)

@@ -5,6 +5,13 @@
 public protocol Ranker: Plugin {
     /// What fitting produces.
     associatedtype Model: RankerModel
+    /// How this configuration wants labelled pools made (the two-stage way), or nil when it
+    /// learns nothing from them.
+    var twoStage: TwoStageTraining? { get }
     /// Fits a model; rankers without learned weights just capture their parameters.
     func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model
+}
+
+extension Ranker {
+    public var twoStage: TwoStageTraining? { nil }
 }

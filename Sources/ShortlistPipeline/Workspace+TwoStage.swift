@@ -1,0 +1,87 @@
+import Foundation
+import ShortlistConfig
+public import ShortlistCore
+
+extension Workspace {
+    /// The labelled pools a learned ranker trains on, made the two-stage way (Covington et al.
+    /// 2016): the latest `training.holdout` of each user's interactions is held out, every
+    /// candidate stage is fitted on the rest (artifacts cached like any fit), the pipeline's own
+    /// request path runs for each user with a held-out positive, and each pool is labelled by
+    /// those positives. No generator that produced a pool saw its labels.
+    ///
+    /// - Complexity: one fit of every generator on the reduced data and one request per user.
+    public func labelledPools(
+        for spec: PipelineSpec, dataset: Dataset, training: TwoStageTraining, reuse: Bool
+    ) throws -> [LabelledPool] {
+        let split = try Split(dataset, .temporal(training.holdout))
+        let inner = split.train
+        var stages: [FittedPipeline.Stage] = []
+        for stage in spec.generators {
+            let generator = stage.generator
+            let key = ArtifactStore.key(
+                type: generator.type, configuration: generator.configuration,
+                formatVersion: generator.formatVersion, dataset: inner.fingerprint)
+            let (model, _) = try cached(
+                stage.name, generator, key: key, note: " before the holdout",
+                input: { TrainingData(dataset: inner) }, reuse: reuse,
+                shape: ArtifactReader.Shape(items: inner.itemCount, users: inner.userCount),
+                locate: stage.locate)
+            stages.append(
+                FittedPipeline.Stage(
+                    name: stage.name, type: generator.type, limit: stage.limit, model: model,
+                    capabilities: generator.capabilities))
+        }
+        let pipeline = try FittedPipeline(
+            name: spec.name, resultCount: 1, dataset: inner, stages: stages,
+            rankerType: "pool order",
+            ranker: PoolOrder(), filterSpec: spec.filters)
+        let labelled = (0..<inner.userCount).compactMap {
+            user -> (UserIndex, [ItemIndex], Int64)? in
+            let held = split.test[user]
+            let positives = held.filter {
+                !dataset.hasRatings || Double($0.rating) >= training.positiveRating
+            }
+            guard let boundary = held.map(\.timestamp).min(), !positives.isEmpty else { return nil }
+            return (user, Set(positives.map(\.item)).sorted(), boundary)
+        }
+        let pools = concurrentMap(labelled.count) { index -> LabelledPool in
+            let (user, positives, boundary) = labelled[index]
+            var observer = PoolObserver()
+            _ = pipeline.run(userID: inner.userIDs[user], n: 1, observer: &observer)
+            return LabelledPool(
+                query: observer.query, pool: observer.pool, positives: positives, asOf: boundary)
+        }
+        let pooled = pools.reduce(0) { $0 + $1.pool.count }
+        let positives = pools.reduce(0) { $0 + $1.labels.filter { $0 }.count }
+        let share = String(format: "%.2f", 100 * Double(positives) / Double(max(pooled, 1)))
+        let heldOut = "the latest \(plainNumber(training.holdout * 100))% of each user's"
+        log(
+            "two-stage training of the ranker of '\(spec.name)': held out \(split.testCount) "
+                + "interactions (\(heldOut)), \(pools.count) labelled pools of \(pooled) candidates, "
+                + "\(share)% positive")
+        return pools
+    }
+}
+
+/// Keeps the query and pool of one request.
+private struct PoolObserver: RequestObserver {
+    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
+    var pool = CandidatePool(sources: [], lists: [])
+
+    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
+    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
+        self.pool = pool
+    }
+}
+
+/// Leaves the pool in the order it was merged: two-stage training needs the pool, not an order.
+private struct PoolOrder: RankerModel {
+    func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
+        pool.entries.map { Ranked(item: $0.item, score: 0, contributions: []) }
+    }
+
+    static let formatVersion = 1
+    func write(to writer: inout ArtifactWriter) {}
+    init() {}
+    init(reading reader: inout ArtifactReader) throws(ArtifactError) {}
+}

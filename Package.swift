@@ -66,14 +66,17 @@ let package = Package(
             name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each
         // is a reproducer that runs its target on the files it is given.
+        .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(
-            name: "FuzzConfig", dependencies: ["ShortlistConfig", "BuiltInPlugins"],
+            name: "FuzzConfig", dependencies: ["FuzzSupport", "ShortlistConfig", "BuiltInPlugins"],
             path: "fuzz/FuzzConfig"),
         .executableTarget(
-            name: "FuzzLoader", dependencies: ["ShortlistPipeline"], path: "fuzz/FuzzLoader"),
+            name: "FuzzLoader", dependencies: ["FuzzSupport", "ShortlistPipeline"],
+            path: "fuzz/FuzzLoader"),
         .executableTarget(
             name: "FuzzArtifact",
-            dependencies: ["ShortlistTestSupport"] + plugins.map { .target(name: "\($0)Plugin") },
+            dependencies: ["FuzzSupport", "ShortlistTestSupport"]
+                + plugins.map { .target(name: "\($0)Plugin") },
             path: "fuzz/FuzzArtifact"),
     ]
         + plugins.map { name in

@@ -1,5 +1,6 @@
 import ContentTFIDFPlugin
 import Foundation
+import FuzzSupport
 import MatrixFactorizationPlugin
 import ShortlistCore
 import ShortlistTestSupport
@@ -70,20 +71,12 @@ func exercise(_ model: some CandidateModel) {
     @main
     enum Reproduce {
         static func main() throws {
-            var arguments = Array(CommandLine.arguments.dropFirst())
+            let arguments = Array(CommandLine.arguments.dropFirst())
             if arguments.first == "--write-seeds", arguments.count == 2 {
                 try writeSeeds(into: arguments[1])
                 return
             }
-            for path in arguments {
-                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                // One byte more, so the buffer is never empty and has an address.
-                _ = (bytes + [0]).withUnsafeBufferPointer {
-                    fuzzArtifact($0.baseAddress!, bytes.count)
-                }
-                print("ok \(path)")
-            }
-            arguments.removeAll()
+            try replay(arguments, through: fuzzArtifact)
         }
 
         static func writeSeeds(into folder: String) throws {

@@ -1,5 +1,6 @@
 import BuiltInPlugins
 import Foundation
+import FuzzSupport
 import ShortlistConfig
 
 /// libFuzzer target: any bytes as a pipelines file. Every outcome must be a parsed file or a
@@ -17,19 +18,11 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if !FUZZING
-    /// Without libFuzzer: runs the target on each file named on the command line (to reproduce
-    /// a finding, or to check the seed corpus).
+    /// Without libFuzzer: runs the target on each file named on the command line.
     @main
     enum Reproduce {
         static func main() throws {
-            for path in CommandLine.arguments.dropFirst() {
-                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                // One byte more, so the buffer is never empty and has an address.
-                _ = (bytes + [0]).withUnsafeBufferPointer {
-                    fuzzConfig($0.baseAddress!, bytes.count)
-                }
-                print("ok \(path)")
-            }
+            try replay(Array(CommandLine.arguments.dropFirst()), through: fuzzConfig)
         }
     }
 #endif

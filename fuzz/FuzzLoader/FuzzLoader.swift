@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import ShortlistConfig
 import ShortlistPipeline
 
@@ -50,14 +51,7 @@ public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     @main
     enum Reproduce {
         static func main() throws {
-            for path in CommandLine.arguments.dropFirst() {
-                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                // One byte more, so the buffer is never empty and has an address.
-                _ = (bytes + [0]).withUnsafeBufferPointer {
-                    fuzzLoader($0.baseAddress!, bytes.count)
-                }
-                print("ok \(path)")
-            }
+            try replay(Array(CommandLine.arguments.dropFirst()), through: fuzzLoader)
         }
     }
 #endif

@@ -20,7 +20,8 @@ let package = Package(
     name: "Shortlist",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "shortlist", targets: ["ShortlistCLI"])
+        .executable(name: "shortlist", targets: ["ShortlistCLI"]),
+        .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -66,6 +67,9 @@ let package = Package(
             name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each
         // is a reproducer that runs its target on the files it is given.
+        .executableTarget(
+            name: "ShortlistLatency", dependencies: ["ShortlistPipeline", "BuiltInPlugins"],
+            path: "bench/Latency", swiftSettings: numeric),
         .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(
             name: "FuzzConfig", dependencies: ["FuzzSupport", "ShortlistConfig", "BuiltInPlugins"],

@@ -21,6 +21,7 @@ extension WeightedAverage {
             }
             var ranked = pool.entries.map { entry in
                 var contributions: [Contribution] = []
+                contributions.reserveCapacity(pool.sources.count)
                 var score = 0.0
                 for (source, name) in pool.sources.enumerated() {
                     let weight = source < weights.count ? weights[source] : 1
@@ -28,12 +29,12 @@ extension WeightedAverage {
                         contributions.append(Contribution(name: name, value: 0))
                         continue
                     }
-                    let (normalized, factors) = normalize(nomination, statistics[source])
+                    let (normalized, input, output) = normalize(nomination, statistics[source])
                     let value = weight * normalized
                     contributions.append(
                         Contribution(
-                            name: name, value: value, factors: factors + [Factor("weight", weight)])
-                    )
+                            name: name, value: value,
+                            factors: [input, output, Factor("weight", weight)]))
                     score += value
                 }
                 return Ranked(item: entry.item, score: score, contributions: contributions)
@@ -61,24 +62,24 @@ extension WeightedAverage {
             return values
         }
 
-        private func normalize(_ nomination: Nomination, _ statistics: Statistics) -> (
-            Double, [Factor]
-        ) {
+        /// The normalised score, with the number it was made from and itself as factors.
+        private func normalize(_ nomination: Nomination, _ statistics: Statistics)
+            -> (value: Double, input: Factor, output: Factor)
+        {
             switch normalization {
             case .minMax:
                 let span = statistics.maximum - statistics.minimum
                 let value = span > 0 ? (nomination.score - statistics.minimum) / span : 1
-                return (value, [Factor("score", nomination.score), Factor("min-max", value)])
+                return (value, Factor("score", nomination.score), Factor("min-max", value))
             case .zScore:
                 let value =
                     statistics.deviation > 0
                     ? (nomination.score - statistics.mean) / statistics.deviation : 0
-                return (value, [Factor("score", nomination.score), Factor("z-score", value)])
+                return (value, Factor("score", nomination.score), Factor("z-score", value))
             case .reciprocalRank:
                 let value = 1 / (rankConstant + Double(nomination.rank))
                 return (
-                    value,
-                    [Factor("rank", Double(nomination.rank)), Factor("reciprocal-rank", value)]
+                    value, Factor("rank", Double(nomination.rank)), Factor("reciprocal-rank", value)
                 )
             }
         }

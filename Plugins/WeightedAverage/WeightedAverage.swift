@@ -1,4 +1,3 @@
-import Dispatch
 public import ShortlistCore
 
 /// Orders the pool by Σ wₛ · normₛ(score) over the candidate stages.
@@ -144,13 +143,7 @@ private struct ScoredPools: Sendable {
     ///
     /// - Complexity: O(pools · pool · sources), divided by the cores.
     func meanNDCG(_ weights: [Double]) -> Double {
-        var values = [Double](repeating: 0, count: pools.count)
-        values.withUnsafeMutableBufferPointer { buffer in
-            let output = OutputBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: pools.count) { index in
-                output.set(index, ndcg(index, weights))
-            }
-        }
+        let values = concurrentMap(pools.count) { ndcg($0, weights) }
         return values.reduce(0, +) / Double(max(pools.count, 1))
     }
 
@@ -168,11 +161,4 @@ private struct ScoredPools: Sendable {
             recommended: top.sorted().map(\.item), relevant: Set(pools[index].positives), k: 10
         ).ndcg
     }
-}
-
-/// Disjoint slots of one buffer written from several threads.
-private struct OutputBuffer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Double>
-    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
-    func set(_ index: Int, _ value: Double) { buffer[index] = value }
 }

@@ -1,5 +1,5 @@
 /// Why a candidate stage scores an item as it does, from the same numbers that score it.
-public struct Explanation: Sendable, Equatable, Codable {
+public struct Explanation: Sendable, Equatable {
     /// Terms that add up to the stage's score for the item (largest first, remainders last).
     public var terms: [Reason]
     /// More about the score that is not a share of it: a formula's inputs, similar liked items.

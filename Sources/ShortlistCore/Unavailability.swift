@@ -1,5 +1,5 @@
 /// Why a candidate stage offers nothing for a request; the CLI and the server word it.
-public enum Unavailability: Sendable, Equatable, Codable {
+public enum Unavailability: Sendable, Equatable {
     /// The model needs a user the fitted data knows, and this id is unknown.
     case unknownUser
     /// The model needs a history, and this user has none.

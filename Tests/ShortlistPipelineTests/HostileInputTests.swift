@@ -189,21 +189,12 @@ import Testing
                 "the file cannot exist: \(file) is a file, so "
                     + "nothing can be inside it", file: "\(file)/r.csv")
         ) {
-            try DatasetLoader.load(
-                DatasetSpec(
-                    format: .delimited, path: folder.path,
-                    interactions: TableSpec(
-                        file: "\(file)/r.csv", delimiter: ",", columns: ["user": "u", "item": "i"]))
-            )
+            try DatasetLoader.load(delimited("\(file)/r.csv", ["user": "u", "item": "i"]))
         }
         #expect(
             throws: DataError(.missingFile, "the file is a folder, not a file", file: folder.path)
         ) {
-            try DatasetLoader.load(
-                DatasetSpec(
-                    format: .delimited, path: folder.path,
-                    interactions: TableSpec(
-                        file: folder.path, delimiter: ",", columns: ["user": "u", "item": "i"])))
+            try DatasetLoader.load(delimited(folder.path, ["user": "u", "item": "i"]))
         }
         #expect(
             throws: ArtifactError(
@@ -219,11 +210,8 @@ import Testing
     @Test func repeatedInteractionsKeepTheLatestAndAreCounted() throws {
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "u,i,r,t\n1,a,2,100\n1,a,5,300\n1,a,3,200\n2,a,4,100\n")
-        let spec = DatasetSpec(
-            format: .delimited, path: folder.path,
-            interactions: TableSpec(
-                file: "\(folder.path)/r.csv", delimiter: ",",
-                columns: ["user": "u", "item": "i", "rating": "r", "timestamp": "t"]))
+        let spec = delimited(
+            "\(folder.path)/r.csv", ["user": "u", "item": "i", "rating": "r", "timestamp": "t"])
         let (dataset, report) = try DatasetLoader.load(spec)
         #expect(report.mergedDuplicates == 2)
         #expect(dataset.interactionCount == 2 && dataset.byUser.ratings == [5, 4])
@@ -233,13 +221,10 @@ import Testing
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "u,i\n1,a\n")
         try folder.write("items.csv", "i,title\na,First\nb,Other\na,Again\n")
-        var spec = DatasetSpec(
-            format: .delimited, path: folder.path,
-            interactions: TableSpec(
-                file: "\(folder.path)/r.csv", delimiter: ",", columns: ["user": "u", "item": "i"]),
-            items: TableSpec(
-                file: "\(folder.path)/items.csv", delimiter: ",",
-                columns: ["item": "i", "title": "title"]))
+        var spec = delimited("\(folder.path)/r.csv", ["user": "u", "item": "i"])
+        spec.items = TableSpec(
+            file: "\(folder.path)/items.csv", delimiter: ",",
+            columns: ["item": "i", "title": "title"])
         #expect(
             throws: DataError(
                 .malformedRow, "item 'a' appears twice in the file",
@@ -278,11 +263,14 @@ import Testing
     @Test func aByteOrderMarkIsNotPartOfTheHeader() throws {
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "\u{FEFF}user,item\n1,a\n")
-        let spec = DatasetSpec(
-            format: .delimited, path: folder.path,
-            interactions: TableSpec(
-                file: "\(folder.path)/r.csv", delimiter: ",",
-                columns: ["user": "user", "item": "item"]))
+        let spec = delimited("\(folder.path)/r.csv", ["user": "user", "item": "item"])
         #expect(try DatasetLoader.load(spec).0.userIDs == ["1"])
+    }
+
+    /// A delimited dataset of one comma-separated interactions file.
+    func delimited(_ file: String, _ columns: [String: String]) -> DatasetSpec {
+        DatasetSpec(
+            format: .delimited, path: (file as NSString).deletingLastPathComponent,
+            interactions: TableSpec(file: file, delimiter: ",", columns: columns))
     }
 }

@@ -111,7 +111,7 @@ public struct ArtifactStore: Sendable {
         writer.write(payload)
         let path = path(type: type, key: key)
         FileSystem.removeStale(in: folder, marker: ".tmp-")
-        if let problem = FileSystem.problemReaching("\(folder)/x") {
+        if let problem = FileSystem.problemCreatingInside(folder) {
             throw ArtifactError(.io, "cannot create the artifact folder \(folder): \(problem)")
         }
         let temporary =

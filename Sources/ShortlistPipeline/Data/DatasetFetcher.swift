@@ -33,7 +33,7 @@ public enum DatasetFetcher {
             throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
         }
         if isPresent(name, in: folder) { return false }
-        if let problem = FileSystem.problemReaching("\(folder)/x") {
+        if let problem = FileSystem.problemCreatingInside(folder) {
             throw DataError(.fetchFailed, "cannot fetch into \(folder): \(problem)")
         }
         let others = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {

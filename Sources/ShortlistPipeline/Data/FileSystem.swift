@@ -12,7 +12,8 @@ enum FileSystem {
             return FileManager.default.isReadableFile(atPath: path)
                 ? nil : "cannot be read (no permission)"
         }
-        return problemReaching(path).map { "cannot exist: \($0)" } ?? "does not exist"
+        let folder = (path as NSString).deletingLastPathComponent
+        return problemCreatingInside(folder).map { "cannot exist: \($0)" } ?? "does not exist"
     }
 
     /// The bytes of the file at `path`, or nil when it cannot be read. An empty file is read
@@ -23,9 +24,10 @@ enum FileSystem {
         return FileManager.default.contents(atPath: path)
     }
 
-    /// Why nothing at or under `path` can exist because an ancestor is a file, or nil.
-    static func problemReaching(_ path: String) -> String? {
-        var ancestor = (path as NSString).deletingLastPathComponent
+    /// Why nothing can be created inside `folder` because it or a folder above it is a file,
+    /// or nil.
+    static func problemCreatingInside(_ folder: String) -> String? {
+        var ancestor = folder
         while !ancestor.isEmpty, ancestor != "/" {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {

@@ -49,7 +49,7 @@ public struct Trace: Sendable {
 }
 
 /// What the pipeline knows about the user of a request.
-public enum UserStatus: Sendable, Equatable, Codable {
+public enum UserStatus: Sendable, Equatable {
     /// The dataset has never seen this id.
     case unknown
     /// A known user without interactions.

@@ -3,7 +3,7 @@ import Dispatch
 /// `transform(0 ..< count)` in order, computed in chunks of 64 spread over the cores.
 ///
 /// Each result depends only on its index, so the output does not depend on the thread count.
-func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+public func concurrentMap<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     let chunk = 64
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         let output = SendableBuffer(buffer)

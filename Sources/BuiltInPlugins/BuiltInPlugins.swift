@@ -4,6 +4,7 @@ public import ShortlistCore
 import TripletEmbeddingPlugin
 import WeightedAveragePlugin
 import WeightedRatingPlugin
+import WideAndDeepPlugin
 
 /// Every plugin a pipeline file can name. Adding a plugin is one import and one line here.
 public let builtInPlugins = PluginRegistry([
@@ -12,4 +13,5 @@ public let builtInPlugins = PluginRegistry([
     .generator(ContentTFIDF.self),
     .generator(TripletEmbedding.self),
     .ranker(WeightedAverage.self),
+    .ranker(WideAndDeep.self),
 ])

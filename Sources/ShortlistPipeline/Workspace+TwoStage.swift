@@ -9,10 +9,11 @@ extension Workspace {
     /// request path runs for each user with a held-out positive, and each pool is labelled by
     /// those positives. No generator that produced a pool saw its labels.
     ///
+    /// - Returns: the pools, and the data their generators were fitted on.
     /// - Complexity: one fit of every generator on the reduced data and one request per user.
     public func labelledPools(
         for spec: PipelineSpec, dataset: Dataset, training: TwoStageTraining, reuse: Bool
-    ) throws -> [LabelledPool] {
+    ) throws -> (pools: [LabelledPool], dataset: Dataset) {
         let split = try Split(dataset, .temporal(training.holdout))
         let inner = split.train
         var stages: [FittedPipeline.Stage] = []
@@ -47,7 +48,7 @@ extension Workspace {
         let pools = concurrentMap(labelled.count) { index -> LabelledPool in
             let (user, positives, boundary) = labelled[index]
             var observer = PoolObserver()
-            _ = pipeline.run(userID: inner.userIDs[user], n: 1, observer: &observer)
+            _ = pipeline.run(userID: inner.userIDs[user], n: 1, at: boundary, observer: &observer)
             return LabelledPool(
                 query: observer.query, pool: observer.pool, positives: positives, asOf: boundary)
         }
@@ -59,7 +60,7 @@ extension Workspace {
             "two-stage training of the ranker of '\(spec.name)': held out \(split.testCount) "
                 + "interactions (\(heldOut)), \(pools.count) labelled pools of \(pooled) candidates, "
                 + "\(share)% positive")
-        return pools
+        return (pools, inner)
     }
 }
 

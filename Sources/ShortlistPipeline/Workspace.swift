@@ -103,11 +103,15 @@ public struct Workspace: Sendable {
             dataset: dataset.fingerprint, upstream: keys
         )
         let input = { () throws -> RankerTrainingData in
-            let pools = try ranker.twoStage.map {
+            let labelled = try ranker.twoStage.map {
                 try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuseArtifacts)
             }
+            let log = self.log
+            let name = spec.name
             return RankerTrainingData(
-                dataset: dataset, sources: spec.generators.map(\.name), pools: pools ?? [])
+                dataset: dataset, sources: spec.generators.map(\.name),
+                pools: labelled?.pools ?? [], poolDataset: labelled?.dataset,
+                log: { log("ranker of '\(name)': \($0)") })
         }
         let shape = ArtifactReader.Shape(
             items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)

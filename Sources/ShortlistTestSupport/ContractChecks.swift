@@ -120,7 +120,8 @@ public func checkFilter(_ filter: some Filter, queries: [Query], itemCount: Int)
 /// Checks the guarantees every ranker makes on the given pools; returns what it broke.
 ///
 /// Each output must be a permutation of its pool, best first, with contributions that add up
-/// to each score, the same on a second call and after storing and reloading the model.
+/// to each score (in ``RankerModel/rank(_:for:)`` and in full detail), the same on a second
+/// call and after storing and reloading the model.
 public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Query)]) throws
     -> [String]
 {
@@ -138,13 +139,19 @@ public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Quer
         if zip(ranked, ranked.dropFirst()).contains(where: { $0.score < $1.score }) {
             problems.append("\(which): not best first")
         }
-        for item in ranked {
-            let sum = item.contributions.reduce(0) { $0 + $1.value }
-            if abs(sum - item.score) > 1e-9 * max(1, abs(item.score)) {
-                problems.append(
-                    "\(which): contributions of item \(item.item) add to \(sum), score is "
-                        + "\(item.score)"
-                )
+        let detailed = model.detailed(ranked, in: pool, for: query)
+        if detailed.map(\.item) != ranked.map(\.item) || detailed.map(\.score) != ranked.map(\.score) {
+            problems.append("\(which): the detailed explanation changes the order or a score")
+        }
+        for (kind, list) in [("", ranked), (" in detail", detailed)] {
+            for item in list {
+                let sum = item.contributions.reduce(0) { $0 + $1.value }
+                if abs(sum - item.score) > 1e-9 * max(1, abs(item.score)) {
+                    problems.append(
+                        "\(which): contributions of item \(item.item)\(kind) add to \(sum), "
+                            + "score is \(item.score)"
+                    )
+                }
             }
         }
         if model.rank(pool, for: query) != ranked {

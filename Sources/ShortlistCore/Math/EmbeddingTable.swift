@@ -38,6 +38,21 @@ public struct EmbeddingTable: Sendable {
         second = optimizer == .adam ? [Float](repeating: 0, count: values.count) : []
     }
 
+    /// A table holding `values` (`rows × dimensions`, row-major) as they are.
+    public init(
+        values: [Float], rows: Int, dimensions: Int, optimizer: OptimizerKind,
+        learningRate: Double
+    ) {
+        precondition(values.count == rows * dimensions, "values must fill rows × dimensions")
+        self.rows = rows
+        self.dimensions = dimensions
+        self.optimizer = optimizer
+        self.learningRate = Float(learningRate)
+        self.values = values
+        first = [Float](repeating: 0, count: values.count)
+        second = optimizer == .adam ? [Float](repeating: 0, count: values.count) : []
+    }
+
     /// Counts one optimisation step (Adam's bias correction uses it).
     public mutating func advance() { step += 1 }
 

@@ -68,7 +68,8 @@ public struct EvaluationReport: Sendable, Encodable {
 public enum Evaluator {
     /// Evaluates every user with at least one relevant held-out item (rating ≥ `threshold`,
     /// or any held-out item when the data has no ratings) through the pipeline's one request
-    /// path, users spread over the cores. Each request runs on one thread, so its stage
+    /// path, made at the time the user's held-out part begins for a split by time, users spread
+    /// over the cores. Each request runs on one thread, so its stage
     /// timings are single-thread measurements.
     ///
     /// - Parameter recommendations: receives each evaluated user's final top-K, in user order.
@@ -90,7 +91,9 @@ public enum Evaluator {
             )
             guard !relevant.isEmpty else { return nil }
             var observer = EvaluationObserver(stageCount: pipeline.stages.count)
-            let ranked = pipeline.run(userID: train.userIDs[user], n: k, observer: &observer)
+            let ranked = pipeline.run(
+                userID: train.userIDs[user], n: k, at: split.requestTime(of: user),
+                observer: &observer)
             return UserResult(
                 relevant: relevant.count,
                 stageHits: observer.lists.map { $0.filter { relevant.contains($0.item) }.count },

@@ -79,6 +79,9 @@ public struct Split: Sendable {
     public let train: Dataset
     /// Held-out interactions by ``UserIndex`` of ``train``.
     public let test: [[HeldOut]]
+    /// Whether each user's held-out part is their latest (temporal and leave-last splits): a
+    /// user's test requests are then made when their held-out part begins.
+    public let isByTime: Bool
 
     /// Splits a dataset.
     public init(_ dataset: Dataset, _ spec: SplitSpec) throws(DataError) {
@@ -87,6 +90,7 @@ public struct Split: Sendable {
         switch spec {
         case .files(let trainFile, let testFile):
             (train, self.test) = try Self.fromFiles(dataset, train: trainFile, test: testFile)
+            isByTime = false
             return
         case .temporal(let fraction):
             for user in 0..<dataset.userCount {
@@ -118,6 +122,13 @@ public struct Split: Sendable {
         }
         train = dataset.keeping { _, entry in !heldOut.contains(entry) }
         self.test = test
+        if case .random = spec { isByTime = false } else { isByTime = true }
+    }
+
+    /// When `user`'s test requests are made: the time their held-out part begins for a split
+    /// by time, otherwise nil (the end of the data).
+    public func requestTime(of user: UserIndex) -> Int64? {
+        isByTime ? test[user].map(\.timestamp).min() : nil
     }
 
     /// The number of held-out interactions.

@@ -96,13 +96,16 @@ public struct FittedPipeline: Sendable {
     }
 
     /// The query for a user id with every filter applied to its excluded set.
-    public func query(forUserID id: String) -> Query {
-        filteredQuery(forUserID: id).query
+    public func query(forUserID id: String, at time: Int64? = nil) -> Query {
+        filteredQuery(forUserID: id, at: time).query
     }
 
     /// The filtered query, and how many items each filter added to the excluded set.
-    private func filteredQuery(forUserID id: String) -> (query: Query, steps: [Trace.FilterStep]) {
+    private func filteredQuery(forUserID id: String, at time: Int64?)
+        -> (query: Query, steps: [Trace.FilterStep])
+    {
         var query = dataset.query(forUserID: id)
+        query.time = time
         var excluded = query.excluded
         var steps: [Trace.FilterStep] = []
         for filter in filters {
@@ -119,11 +122,13 @@ public struct FittedPipeline: Sendable {
     /// ids get a cold answer. This is the one function that runs the stages: filters fold into
     /// the query, every candidate stage nominates up to its limit, the ranker orders the pool.
     ///
+    /// - Parameter time: when the request is made (seconds since 1970), or nil for the end of
+    ///   the data; rankers compute their time features as of then.
     /// - Complexity: the sum of the stages' costs, on the calling thread.
     public func run<Observer: RequestObserver>(
-        userID: String, n: Int? = nil, observer: inout Observer
+        userID: String, n: Int? = nil, at time: Int64? = nil, observer: inout Observer
     ) -> [Ranked] {
-        let (query, steps) = filteredQuery(forUserID: userID)
+        let (query, steps) = filteredQuery(forUserID: userID, at: time)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
         lists.reserveCapacity(stages.count)

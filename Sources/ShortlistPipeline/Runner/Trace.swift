@@ -68,10 +68,15 @@ public enum UserStatus: Sendable, Equatable {
 }
 
 extension FittedPipeline {
-    /// The top `n` items and a trace of every stage, from one ``run(userID:n:observer:)``.
-    public func recommendWithTrace(userID: String, n: Int? = nil) -> ([Ranked], Trace) {
+    /// The top `n` items and a trace of every stage, from one ``run(userID:n:at:observer:)``;
+    /// the ranker's contributions are in full detail (``RankerModel/detailed(_:in:for:)``).
+    public func recommendWithTrace(userID: String, n: Int? = nil, at time: Int64? = nil)
+        -> ([Ranked], Trace)
+    {
         var recorder = TraceRecorder()
-        let items = run(userID: userID, n: n, observer: &recorder)
+        _ = run(userID: userID, n: n, at: time, observer: &recorder)
+        let detailed = ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query)
+        let items = Array(detailed.prefix(n ?? resultCount))
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []
             return Trace.GeneratorStep(
@@ -83,7 +88,7 @@ extension FittedPipeline {
         }
         let trace = Trace(
             user: UserStatus(recorder.query), filters: recorder.filters, generators: steps,
-            pool: recorder.pool, ranked: recorder.ranked,
+            pool: recorder.pool, ranked: detailed,
             resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9
         )
         return (items, trace)

@@ -1,0 +1,364 @@
+import Foundation
+import ShortlistCore
+
+/// A categorical feature the wide part crosses and the deep part embeds.
+enum Field: String, CaseIterable, Sendable {
+    case user, item, occupation, gender, age, genre, decade, source
+    case sourceRank = "source-rank"
+}
+
+/// The most weights one cross may have.
+let maximumWideSize = 1 << 24
+
+/// The largest magnitude of a standardised input or a stored weight, which keeps every sum
+/// of a network within the shape limits finite.
+let inputBound: Float = 1000
+
+/// The number of rank buckets per source, and their upper bounds.
+let rankBuckets = [10, 30, 100, 300, Int.max]
+
+/// Which bucket a rank (from 1) falls in.
+func rankBucket(_ rank: Int) -> Int {
+    rankBuckets.firstIndex { rank <= $0 } ?? rankBuckets.count - 1
+}
+
+/// One declared wide feature: a single field or a cross of several.
+struct Cross: Sendable, Equatable {
+    var fields: [Field]
+
+    /// Parses `genre` or `occupation x genre`.
+    init?(parsing text: String) {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        let fields = parts.compactMap(Field.init(rawValue:))
+        guard fields.count == parts.count, !fields.isEmpty, Set(fields).count == fields.count
+        else { return nil }
+        self.fields = fields
+    }
+
+    var name: String { fields.map(\.rawValue).joined(separator: " x ") }
+}
+
+/// The dense features, in input order: three per source, then these.
+enum Dense: Int, CaseIterable {
+    case popularity, meanRating, releaseYear, popularLately, popularVeryLately, itemAge
+    case likeLastItems, followsLastItems, genresOfLastItems, genresOfHistory
+    case activity, recentActivity, daysSinceLastVisit
+
+    /// What the feature says, for explanations.
+    var name: String {
+        switch self {
+        case .popularity: "popularity so far"
+        case .meanRating: "mean rating"
+        case .releaseYear: "release year"
+        case .popularLately: "popular lately"
+        case .popularVeryLately: "popular this week"
+        case .itemAge: "time since its first rating"
+        case .likeLastItems: "rated with your latest items"
+        case .followsLastItems: "rated right after your latest items"
+        case .genresOfLastItems: "genres of your latest items"
+        case .genresOfHistory: "genres you rate"
+        case .activity: "your number of ratings"
+        case .recentActivity: "your ratings lately"
+        case .daysSinceLastVisit: "time since your last rating"
+        }
+    }
+
+    /// The deep part's feature group the feature belongs to.
+    var group: String {
+        switch self {
+        case .popularity, .popularLately, .popularVeryLately: "popularity"
+        case .meanRating, .releaseYear: "item"
+        case .genresOfHistory, .activity: "user"
+        case .itemAge, .likeLastItems, .followsLastItems, .genresOfLastItems, .recentActivity,
+            .daysSinceLastVisit:
+            "time"
+        }
+    }
+}
+
+/// Turns a request's pool into the model's inputs: dense features, the rows of the embedding
+/// table, and the active wide features.
+struct FeatureSpace: Sendable {
+    let sources: [String]
+    let crosses: [Cross]
+    let recentMinutes: Int32
+    let lastItems: Int
+    let tables: FeatureTables
+    /// Each field's number of values (value 0 is "unknown" or "none").
+    let sizes: [Field: Int]
+    /// Where each cross's weights start in the wide vector, after the dense features.
+    let crossOffsets: [Int]
+    /// Where each embedded field's rows start in the embedding table.
+    let embeddingOffsets: [Field: Int]
+
+    /// The embedded fields, in input order (genres are averaged).
+    static let embedded: [Field] = [.user, .item, .occupation, .gender, .age, .genre]
+
+    init(sources: [String], crosses: [Cross], recentDays: Int, lastItems: Int, tables: FeatureTables)
+    {
+        self.sources = sources
+        self.crosses = crosses
+        self.recentMinutes = Int32(recentDays * 1440)
+        self.lastItems = lastItems
+        self.tables = tables
+        let sizes = Dictionary(
+            uniqueKeysWithValues: Field.allCases.map {
+                ($0, Self.fieldSize($0, tables, sources.count))
+            })
+        self.sizes = sizes
+        var offsets: [Int] = []
+        var next = sources.count * 3 + Dense.allCases.count
+        for cross in crosses {
+            offsets.append(next)
+            next += cross.fields.reduce(1) { $0 * sizes[$1]! }
+        }
+        crossOffsets = offsets
+        wideCount = next
+        var embeddingOffsets: [Field: Int] = [:]
+        var row = 0
+        for field in Self.embedded {
+            embeddingOffsets[field] = row
+            row += sizes[field]!
+        }
+        self.embeddingOffsets = embeddingOffsets
+        embeddingRows = row
+    }
+
+    /// The number of dense features.
+    var denseCount: Int { sources.count * 3 + Dense.allCases.count }
+    /// The length of the wide weight vector: the dense features, then every cross's values.
+    let wideCount: Int
+    /// The number of rows of the embedding table.
+    let embeddingRows: Int
+
+    /// The number of values `field` takes (value 0 is "unknown" or "none").
+    static func fieldSize(_ field: Field, _ tables: FeatureTables, _ sourceCount: Int) -> Int {
+        switch field {
+        case .user: tables.userOccupation.count + 1
+        case .item: tables.itemDecade.count + 1
+        case .occupation: tables.occupations.count + 1
+        case .gender: tables.genders.count + 1
+        case .age: FeatureTables.ageBuckets.count
+        case .genre: tables.genres.count + 1
+        case .decade: tables.decades.count + 1
+        case .source: sourceCount + 1
+        case .sourceRank: sourceCount * rankBuckets.count + 1
+        }
+    }
+
+    /// The name of dense feature `index`.
+    func denseName(_ index: Int) -> String {
+        if index < sources.count * 3 {
+            let kind = ["nominated", "score", "rank"][index % 3]
+            return "\(sources[index / 3]) \(kind)"
+        }
+        return Dense(rawValue: index - sources.count * 3)!.name
+    }
+
+    /// The deep feature group of dense feature `index`.
+    func denseGroup(_ index: Int) -> String {
+        index < sources.count * 3
+            ? sources[index / 3] : Dense(rawValue: index - sources.count * 3)!.group
+    }
+
+    /// The name of value `value` of `field`.
+    func valueName(_ field: Field, _ value: Int) -> String {
+        switch field {
+        case .user: value == 0 ? "unknown" : "user \(value - 1)"
+        case .item: value == 0 ? "unknown" : "item \(value - 1)"
+        case .occupation: value == 0 ? "unknown" : tables.occupations[value - 1]
+        case .gender: value == 0 ? "unknown" : tables.genders[value - 1]
+        case .age: FeatureTables.ageBuckets[value]
+        case .genre: value == 0 ? "none" : tables.genres[value - 1]
+        case .decade: value == 0 ? "unknown" : "\(tables.decades[value - 1])s"
+        case .source: value == 0 ? "none" : sources[value - 1]
+        case .sourceRank:
+            value == 0 ? "none" : "\(sources[(value - 1) / rankBuckets.count]) rank "
+                + bucketName((value - 1) % rankBuckets.count)
+        }
+    }
+
+    private func bucketName(_ bucket: Int) -> String {
+        let low = bucket == 0 ? 1 : rankBuckets[bucket - 1] + 1
+        return bucket == rankBuckets.count - 1 ? "\(low)+" : "\(low)-\(rankBuckets[bucket])"
+    }
+
+    /// The name of wide feature `index`.
+    func wideName(_ index: Int) -> String {
+        if index < denseCount { return denseName(index) }
+        let cross = crossOffsets.lastIndex { $0 <= index }!
+        var rest = index - crossOffsets[cross]
+        var parts: [String] = []
+        for field in crosses[cross].fields.reversed() {
+            let size = sizes[field]!
+            parts.append("\(field.rawValue) \(valueName(field, rest % size))")
+            rest /= size
+        }
+        return parts.reversed().joined(separator: " × ")
+    }
+
+    /// The model's inputs for every entry of a pool.
+    struct Inputs: Sendable {
+        /// entries × ``denseCount`` raw values.
+        var dense: [Float]
+        /// entries × 5 embedding rows (user, item, occupation, gender, age); genres come from
+        /// the item.
+        var rows: [Int32]
+        /// The active cross values of each entry, as wide indices.
+        var wide: RaggedRows<Int32>
+        /// Each entry's genre rows in the embedding table.
+        var genreRows: RaggedRows<Int32>
+    }
+
+    /// Computes the inputs of every pooled entry, as of the query's time (the data's end
+    /// when it has none): only interactions before then are counted.
+    ///
+    /// - Complexity: O(pool · (sources + crosses + log interactions per item) + last items ·
+    ///   neighbours).
+    func inputs(_ pool: CandidatePool, for query: Query) -> Inputs {
+        let t = tables
+        let now = t.minute(before: query.time ?? t.dataEnd)
+        let user = query.user
+        let userTimes = user.map { t.userTimes[$0] } ?? []
+        let seenBefore = FeatureTables.lowerBound(userTimes, now)
+        let lastVisit = seenBefore > 0 ? userTimes[userTimes.startIndex + seenBefore - 1] : nil
+        let history = query.historyItems
+        let latest = history.suffix(lastItems)
+        var together: [Int32: Float] = [:]
+        var following: [Int32: Float] = [:]
+        for item in latest {
+            let neighbours = t.cooccurring.items[Int(item)]
+            let weights = t.cooccurring.weights[Int(item)]
+            for (other, weight) in zip(neighbours, weights) {
+                together[other, default: 0] += weight / Float(latest.count)
+            }
+        }
+        for item in history.suffix(FeatureTables.transitionWindow) {
+            let neighbours = t.following.items[Int(item)]
+            let weights = t.following.weights[Int(item)]
+            for (other, weight) in zip(neighbours, weights) {
+                following[other, default: 0] += weight
+            }
+        }
+        let recentGenres = genreProfile(latest)
+        let historyGenres = genreProfile(history)
+        var userDense = [Float](repeating: 0, count: 3)
+        userDense[0] = log1p(Float(history.count))
+        userDense[1] = log1p(
+            Float(FeatureTables.count(userTimes, from: now - recentMinutes, to: now)))
+        userDense[2] = lastVisit.map { log1p(Float(now - $0) / 1440) } ?? 0
+        let userValue = user.map { $0 + 1 } ?? 0
+        let occupation = Int(user.map { t.userOccupation[$0] } ?? 0)
+        let gender = Int(user.map { t.userGender[$0] } ?? 0)
+        let age = Int(user.map { t.userAge[$0] } ?? 0)
+
+        let width = denseCount
+        var dense = [Float](repeating: 0, count: pool.count * width)
+        var rows = [Int32](repeating: 0, count: pool.count * 5)
+        var wideOffsets = [0]
+        var wideValues: [Int32] = []
+        var genreOffsets = [0]
+        var genreValues: [Int32] = []
+        let ranges = pool.sources.indices.map { source in
+            pool.entries.reduce((Double.infinity, -Double.infinity, 0)) { bounds, entry in
+                guard let n = entry.nomination(by: source) else { return bounds }
+                return (min(bounds.0, n.score), max(bounds.1, n.score), max(bounds.2, n.rank))
+            }
+        }
+        var values: [Field: [Int]] = [
+            .user: [userValue], .occupation: [occupation], .gender: [gender], .age: [age],
+        ]
+        for (index, entry) in pool.entries.enumerated() {
+            let item = entry.item
+            let base = index * width
+            for source in pool.sources.indices {
+                let (low, high, deepest) = ranges[source]
+                if let n = entry.nomination(by: source) {
+                    dense[base + 3 * source] = 1
+                    dense[base + 3 * source + 1] =
+                        high > low ? Float((n.score - low) / (high - low)) : 1
+                    dense[base + 3 * source + 2] = log(Float(n.rank))
+                } else {
+                    dense[base + 3 * source + 2] = log(Float(deepest + 1))
+                }
+            }
+            let times = t.itemTimes[item]
+            let before = FeatureTables.lowerBound(times, now)
+            let d = base + pool.sources.count * 3
+            dense[d + Dense.popularity.rawValue] = log1p(Float(before))
+            dense[d + Dense.meanRating.rawValue] = t.itemMeanRating[item]
+            dense[d + Dense.releaseYear.rawValue] = t.itemYear[item] / 10
+            dense[d + Dense.popularLately.rawValue] = log1p(
+                Float(FeatureTables.count(times, from: now - recentMinutes, to: now)))
+            dense[d + Dense.popularVeryLately.rawValue] = log1p(
+                Float(FeatureTables.count(times, from: now - recentMinutes / 4, to: now)))
+            dense[d + Dense.itemAge.rawValue] =
+                before > 0 ? log1p(Float(now - times[times.startIndex]) / 1440) : 0
+            dense[d + Dense.likeLastItems.rawValue] = together[Int32(item)] ?? 0
+            dense[d + Dense.followsLastItems.rawValue] = following[Int32(item)] ?? 0
+            let genres = t.itemGenres[item]
+            dense[d + Dense.genresOfLastItems.rawValue] = cosine(recentGenres, genres)
+            dense[d + Dense.genresOfHistory.rawValue] = cosine(historyGenres, genres)
+            dense[d + Dense.activity.rawValue] = userDense[0]
+            dense[d + Dense.recentActivity.rawValue] = userDense[1]
+            dense[d + Dense.daysSinceLastVisit.rawValue] = userDense[2]
+
+            let itemGenres = genres.isEmpty ? [0] : genres.map(Int.init)
+            values[.item] = [item + 1]
+            values[.genre] = itemGenres
+            values[.decade] = [Int(t.itemDecade[item])]
+            values[.source] = entry.nominations.map { $0.source + 1 }
+            values[.sourceRank] = entry.nominations.map {
+                $0.source * rankBuckets.count + rankBucket($0.rank) + 1
+            }
+            let fieldRows: [Int] = [userValue, item + 1, occupation, gender, age]
+            for (slot, field) in Self.embedded.prefix(5).enumerated() {
+                rows[index * 5 + slot] = Int32(embeddingOffsets[field]! + fieldRows[slot])
+            }
+            for genre in itemGenres {
+                genreValues.append(Int32(embeddingOffsets[.genre]! + genre))
+            }
+            genreOffsets.append(genreValues.count)
+            for (cross, offset) in zip(crosses, crossOffsets) {
+                appendCombinations(cross.fields, values, offset, &wideValues)
+            }
+            wideOffsets.append(wideValues.count)
+        }
+        return Inputs(
+            dense: dense, rows: rows, wide: RaggedRows(offsets: wideOffsets, values: wideValues),
+            genreRows: RaggedRows(offsets: genreOffsets, values: genreValues))
+    }
+
+    /// Appends the wide index of every combination of the fields' active values.
+    private func appendCombinations(
+        _ fields: [Field], _ values: [Field: [Int]], _ offset: Int, _ output: inout [Int32]
+    ) {
+        var partial = [0]
+        for field in fields {
+            let size = sizes[field]!
+            partial = partial.flatMap { prefix in values[field]!.map { prefix * size + $0 } }
+        }
+        for index in partial { output.append(Int32(offset + index)) }
+    }
+
+    /// How often each genre occurs among `items`, by genre id.
+    private func genreProfile(_ items: ArraySlice<Int32>) -> [Float] {
+        var profile = [Float](repeating: 0, count: tables.genres.count + 1)
+        for item in items {
+            for genre in tables.itemGenres[Int(item)] { profile[Int(genre)] += 1 }
+        }
+        return profile
+    }
+
+    /// The cosine between a genre profile and an item's genres (0 when either is empty).
+    private func cosine(_ profile: [Float], _ genres: ArraySlice<Int32>) -> Float {
+        guard !genres.isEmpty else { return 0 }
+        var dot: Float = 0
+        var norm: Float = 0
+        for value in profile { norm += value * value }
+        for genre in genres { dot += profile[Int(genre)] }
+        return norm > 0 ? dot / (norm * Float(genres.count)).squareRoot() : 0
+    }
+}

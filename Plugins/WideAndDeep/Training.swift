@@ -1,0 +1,383 @@
+import Dispatch
+import Foundation
+import ShortlistCore
+
+/// FTRL-Proximal (McMahan et al. 2013): per-coordinate adaptive steps with L1 and L2, so
+/// features that never help keep a weight of exactly 0.
+struct FTRL {
+    let alpha: Double
+    let beta: Double
+    let l1: Double
+    let l2: Double
+    private var z: [Double]
+    private var n: [Double]
+    private(set) var weights: [Float]
+
+    init(count: Int, alpha: Double, beta: Double, l1: Double, l2: Double) {
+        self.alpha = alpha
+        self.beta = beta
+        self.l1 = l1
+        self.l2 = l2
+        z = [Double](repeating: 0, count: count)
+        n = z
+        weights = [Float](repeating: 0, count: count)
+    }
+
+    /// Applies gradient `g` to coordinate `i`.
+    mutating func update(_ i: Int, _ g: Double) {
+        let sigma = ((n[i] + g * g).squareRoot() - n[i].squareRoot()) / alpha
+        z[i] += g - sigma * Double(weights[i])
+        n[i] += g * g
+        weights[i] =
+            abs(z[i]) <= l1
+            ? 0
+            : Float(-(z[i] - (z[i] < 0 ? -l1 : l1)) / ((beta + n[i].squareRoot()) / alpha + l2))
+    }
+}
+
+/// One shard's share of a mini-batch's gradients; each shard is written by one thread only.
+private final class Shard: @unchecked Sendable {
+    var layers: [[Float]]
+    var embeddingSlots: [Int32: Int] = [:]
+    var embeddingGradients: [Float] = []
+    var wideDense: [Double]
+    var wideSparse: [Int32: Double] = [:]
+    var loss = 0.0
+
+    init(layerSizes: [Int], denseCount: Int) {
+        layers = layerSizes.map { [Float](repeating: 0, count: $0) }
+        wideDense = [Double](repeating: 0, count: denseCount)
+    }
+
+    func reset() {
+        for l in layers.indices {
+            layers[l].withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        embeddingSlots.removeAll(keepingCapacity: true)
+        embeddingGradients.removeAll(keepingCapacity: true)
+        for d in wideDense.indices { wideDense[d] = 0 }
+        wideSparse.removeAll(keepingCapacity: true)
+        loss = 0
+    }
+
+    /// Adds `scale × gradient[0 ..< size]` to an embedding row's gradient.
+    func addEmbedding(_ row: Int32, _ gradient: ArraySlice<Float>, scale: Float) {
+        let slot: Int
+        if let existing = embeddingSlots[row] {
+            slot = existing
+        } else {
+            slot = embeddingGradients.count
+            embeddingSlots[row] = slot
+            embeddingGradients += [Float](repeating: 0, count: gradient.count)
+        }
+        for (offset, value) in gradient.enumerated() {
+            embeddingGradients[slot + offset] += scale * value
+        }
+    }
+}
+
+/// One labelled example: a pooled entry of a training pool.
+private struct Example: Sendable {
+    var pool: Int32
+    var entry: Int32
+    var label: Bool
+}
+
+/// Trains a ``WideAndDeep/Model`` on labelled pools.
+struct Trainer {
+    static let shardCount = 4
+
+    let params: WideAndDeep.Params
+    let space: FeatureSpace
+    let pools: [LabelledPool]
+    let seed: UInt64
+
+    /// Trains, logging each epoch's training loss and the validation users' loss and NDCG@10.
+    func train(progress: ProgressReporter, log: (String) -> Void) throws
+        -> WideAndDeep.Model
+    {
+        var random = SeededGenerator(seed: seed)
+        let order = Array(pools.indices).shuffled(using: &random)
+        let validationCount =
+            pools.count >= 2
+            ? min(pools.count - 1, max(1, Int((Double(pools.count) * params.validation).rounded())))
+            : 0
+        let validation = Array(order.prefix(validationCount)).sorted()
+        let trainingPools = Array(order.dropFirst(validationCount)).sorted()
+        let inputs = concurrentMap(pools.count) { space.inputs(pools[$0].pool, for: pools[$0].query) }
+        let labels = pools.map(\.labels)
+        let (mean, deviation) = standardisation(inputs, trainingPools)
+
+        let e = params.embeddingSize
+        let widths = [6 * e + space.denseCount] + params.hidden + [1]
+        var network = Perceptron(widths: widths, activation: params.activation, random: &random)
+        var layerTables = network.layers.indices.map { l in
+            EmbeddingTable(
+                values: network.layers[l], rows: widths[l] + 1, dimensions: widths[l + 1],
+                optimizer: params.optimizer, learningRate: params.learningRate)
+        }
+        var embeddings = EmbeddingTable(
+            rows: space.embeddingRows, dimensions: e, std: 0.05, optimizer: params.optimizer,
+            learningRate: params.learningRate, random: &random)
+        var ftrl = FTRL(
+            count: space.wideCount, alpha: params.ftrlAlpha, beta: params.ftrlBeta, l1: params.l1,
+            l2: params.l2)
+
+        var examples: [Example] = []
+        for pool in trainingPools {
+            for (entry, label) in labels[pool].enumerated() {
+                examples.append(Example(pool: Int32(pool), entry: Int32(entry), label: label))
+            }
+        }
+        let positives = examples.filter(\.label).count
+        log(
+            "\(examples.count) training examples (\(positives) positive) from "
+                + "\(trainingPools.count) users' pools; \(validation.count) users' pools kept "
+                + "for validation")
+        let workers = params.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount
+            : params.threads
+        let shards = (0..<Self.shardCount).map { _ in
+            Shard(layerSizes: network.layers.map(\.count), denseCount: space.denseCount)
+        }
+        var best: (ndcg: Double, epoch: Int, model: WideAndDeep.Model)?
+        for epoch in 1...params.epochs {
+            var epochRandom = SeededGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+            let kept = examples.filter {
+                $0.label || params.negatives >= 1
+                    || Double.random(in: 0..<1, using: &epochRandom) < params.negatives
+            }.shuffled(using: &epochRandom)
+            var lossSum = 0.0
+            var start = 0
+            while start < kept.count {
+                let batch = kept[start..<min(kept.count, start + params.batchSize)]
+                let batchStart = start
+                start += params.batchSize
+                let snapshot = WideAndDeep.Model(
+                    space: space, wide: ftrl.weights, embeddings: embeddings.values,
+                    embeddingSize: e, network: network, mean: mean, deviation: deviation,
+                    reference: [])
+                let scale = 1 / Float(batch.count)
+                let run: @Sendable (Int) -> Void = { shardIndex in
+                    let shard = shards[shardIndex]
+                    shard.reset()
+                    let lower = batch.startIndex + batch.count * shardIndex / Self.shardCount
+                    let upper = batch.startIndex + batch.count * (shardIndex + 1) / Self.shardCount
+                    Self.accumulate(
+                        batch[lower..<upper], firstIndex: batchStart + lower - batch.startIndex,
+                        epoch: epoch, snapshot: snapshot, inputs: inputs, scale: scale,
+                        dropout: Float(self.params.dropout), seed: self.seed, into: shard)
+                }
+                if workers <= 1 {
+                    for shard in 0..<Self.shardCount { run(shard) }
+                } else {
+                    let threads = min(workers, Self.shardCount)
+                    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                        for shard in stride(from: worker, to: Self.shardCount, by: threads) {
+                            run(shard)
+                        }
+                    }
+                }
+                for shard in shards.dropFirst() {
+                    for l in shards[0].layers.indices {
+                        for i in shards[0].layers[l].indices {
+                            shards[0].layers[l][i] += shard.layers[l][i]
+                        }
+                    }
+                    for (row, slot) in shard.embeddingSlots {
+                        shards[0].addEmbedding(
+                            row, shard.embeddingGradients[slot..<slot + e], scale: 1)
+                    }
+                    for d in shard.wideDense.indices { shards[0].wideDense[d] += shard.wideDense[d] }
+                    for (feature, g) in shard.wideSparse {
+                        shards[0].wideSparse[feature, default: 0] += g
+                    }
+                    shards[0].loss += shard.loss
+                }
+                let total = shards[0]
+                lossSum += total.loss
+                for l in layerTables.indices {
+                    layerTables[l].advance()
+                    total.layers[l].withUnsafeBufferPointer { g in
+                        for row in 0..<layerTables[l].rows {
+                            layerTables[l].update(
+                                row: row, gradient: g.baseAddress! + row * layerTables[l].dimensions)
+                        }
+                    }
+                    network.layers[l] = layerTables[l].values
+                }
+                embeddings.advance()
+                total.embeddingGradients.withUnsafeBufferPointer { g in
+                    for (row, slot) in total.embeddingSlots {
+                        embeddings.update(row: Int(row), gradient: g.baseAddress! + slot)
+                    }
+                }
+                for d in total.wideDense.indices { ftrl.update(d, total.wideDense[d]) }
+                for (feature, g) in total.wideSparse { ftrl.update(Int(feature), g) }
+            }
+            let model = WideAndDeep.Model(
+                space: space, wide: ftrl.weights, embeddings: embeddings.values, embeddingSize: e,
+                network: network, mean: mean, deviation: deviation, reference: [])
+            let (validationLoss, ndcg) = Self.validate(model, validation, pools, inputs)
+            log(
+                "epoch \(epoch)/\(params.epochs): training loss "
+                    + "\(String(format: "%.4f", lossSum / Double(max(kept.count, 1)))), "
+                    + "validation loss \(String(format: "%.4f", validationLoss)), "
+                    + "validation NDCG@10 \(String(format: "%.4f", ndcg))")
+            progress.report("training", done: epoch, total: params.epochs)
+            if best == nil || ndcg > best!.ndcg { best = (ndcg, epoch, model) }
+        }
+        let chosen = best!
+        if params.epochs > 1 {
+            log(
+                "kept epoch \(chosen.epoch), the best validation NDCG@10 "
+                    + String(format: "%.4f", chosen.ndcg))
+        }
+        let model = chosen.model
+        guard
+            model.wide.allSatisfy({ abs($0) <= inputBound }),
+            model.embeddings.allSatisfy({ abs($0) <= inputBound }),
+            model.network.layers.allSatisfy({ $0.allSatisfy { abs($0) <= inputBound } })
+        else {
+            throw ParameterError(
+                keyPath: ["learning-rate"],
+                message: "training diverged (a weight grew past \(plainNumber(Double(inputBound)))"
+                    + " or stopped being a number); lower 'learning-rate' or 'ftrl-alpha'")
+        }
+        return WideAndDeep.Model(
+            space: space, wide: model.wide, embeddings: model.embeddings, embeddingSize: e,
+            network: model.network, mean: mean, deviation: deviation,
+            reference: Self.meanInput(model, trainingPools, inputs))
+    }
+
+    /// The mean and standard deviation (1 where it is below 1e-6) of each dense feature over
+    /// the training pools' entries.
+    private func standardisation(_ inputs: [FeatureSpace.Inputs], _ poolIndices: [Int])
+        -> (mean: [Float], deviation: [Float])
+    {
+        let width = space.denseCount
+        var sum = [Double](repeating: 0, count: width)
+        var squares = sum
+        var count = 0.0
+        for pool in poolIndices {
+            let dense = inputs[pool].dense
+            for (index, value) in dense.enumerated() {
+                sum[index % width] += Double(value)
+                squares[index % width] += Double(value) * Double(value)
+            }
+            count += Double(dense.count / max(width, 1))
+        }
+        let mean = sum.map { $0 / max(count, 1) }
+        let deviation = zip(squares, mean).map { square, mean -> Float in
+            let variance = square / max(count, 1) - mean * mean
+            let value = Float(max(variance, 0).squareRoot())
+            return value < 1e-6 ? 1 : value
+        }
+        return (mean.map(Float.init), deviation)
+    }
+
+    /// Adds the gradients of a slice of examples (logistic loss, mean over the batch for the
+    /// deep part, summed for FTRL) to a shard.
+    private static func accumulate(
+        _ examples: ArraySlice<Example>, firstIndex: Int, epoch: Int,
+        snapshot: WideAndDeep.Model, inputs: [FeatureSpace.Inputs], scale: Float, dropout: Float,
+        seed: UInt64, into shard: Shard
+    ) {
+        let network = snapshot.network
+        let e = snapshot.embeddingSize
+        let width = snapshot.space.denseCount
+        var scratch = Perceptron.Scratch(network.widths)
+        var x = [Float](repeating: 0, count: snapshot.inputWidth)
+        let hidden = network.widths.dropFirst().dropLast()
+        var masks = hidden.map { [Float](repeating: 1, count: $0) }
+        for (offset, example) in examples.enumerated() {
+            let input = inputs[Int(example.pool)]
+            let entry = Int(example.entry)
+            let wide = x.withUnsafeMutableBufferPointer {
+                snapshot.prepare(input, entry, into: $0.baseAddress!)
+            }
+            if dropout > 0 {
+                var random = SeededGenerator(
+                    seed: seed ^ (UInt64(epoch) << 40) ^ UInt64(firstIndex + offset))
+                for l in masks.indices {
+                    for o in masks[l].indices {
+                        masks[l][o] =
+                            Float.random(in: 0..<1, using: &random) < dropout ? 0 : 1 / (1 - dropout)
+                    }
+                }
+            }
+            let deep = x.withUnsafeBufferPointer {
+                network.forward($0.baseAddress!, &scratch, masks: dropout > 0 ? masks : nil)
+            }
+            let logit = Double(wide) + Double(deep)
+            let probability = 1 / (1 + exp(-logit))
+            let label = example.label ? 1.0 : 0.0
+            shard.loss -= label * log(max(probability, 1e-12))
+                + (1 - label) * log(max(1 - probability, 1e-12))
+            let g = probability - label
+            network.backward(
+                Float(g) * scale, &scratch, into: &shard.layers, masks: dropout > 0 ? masks : nil)
+            let dx = scratch.gradient[0]
+            for slot in 0..<5 {
+                shard.addEmbedding(
+                    input.rows[entry * 5 + slot], dx[slot * e..<(slot + 1) * e], scale: 1)
+            }
+            let genres = input.genreRows[entry]
+            for row in genres {
+                shard.addEmbedding(row, dx[5 * e..<6 * e], scale: 1 / Float(genres.count))
+            }
+            for d in 0..<width { shard.wideDense[d] += g * Double(x[6 * e + d]) }
+            for feature in input.wide[entry] { shard.wideSparse[feature, default: 0] += g }
+        }
+    }
+
+    /// The mean logistic loss over every entry of the validation pools, and their mean NDCG@10.
+    private static func validate(
+        _ model: WideAndDeep.Model, _ validation: [Int], _ pools: [LabelledPool],
+        _ inputs: [FeatureSpace.Inputs]
+    ) -> (loss: Double, ndcg: Double) {
+        guard !validation.isEmpty else { return (0, 0) }
+        let results = concurrentMap(validation.count) { index -> (Double, Int, Double) in
+            let pool = pools[validation[index]]
+            let input = inputs[validation[index]]
+            var scratch = Perceptron.Scratch(model.network.widths)
+            var x = [Float](repeating: 0, count: model.inputWidth)
+            var loss = 0.0
+            var top = TopK(k: 10)
+            for (entry, label) in pool.labels.enumerated() {
+                let logit = x.withUnsafeMutableBufferPointer { buffer in
+                    let wide = model.prepare(input, entry, into: buffer.baseAddress!)
+                    return Double(wide)
+                        + Double(model.network.forward(buffer.baseAddress!, &scratch))
+                }
+                let probability = 1 / (1 + exp(-logit))
+                loss -= log(max(label ? probability : 1 - probability, 1e-12))
+                top.insert(pool.pool.entries[entry].item, score: logit)
+            }
+            let ndcg = RankingScores(
+                recommended: top.sorted().map(\.item), relevant: Set(pool.positives), k: 10
+            ).ndcg
+            return (loss, pool.pool.count, ndcg)
+        }
+        let loss = results.reduce(0) { $0 + $1.0 } / Double(max(results.reduce(0) { $0 + $1.1 }, 1))
+        return (loss, results.reduce(0) { $0 + $1.2 } / Double(results.count))
+    }
+
+    /// The perceptron's mean input over the training pools' entries.
+    private static func meanInput(
+        _ model: WideAndDeep.Model, _ poolIndices: [Int], _ inputs: [FeatureSpace.Inputs]
+    ) -> [Float] {
+        var sum = [Double](repeating: 0, count: model.inputWidth)
+        var count = 0.0
+        var x = [Float](repeating: 0, count: model.inputWidth)
+        for pool in poolIndices {
+            for entry in 0..<inputs[pool].rows.count / 5 {
+                x.withUnsafeMutableBufferPointer {
+                    _ = model.prepare(inputs[pool], entry, into: $0.baseAddress!)
+                }
+                for i in x.indices { sum[i] += Double(x[i]) }
+                count += 1
+            }
+        }
+        return sum.map { Float($0 / max(count, 1)) }
+    }
+}

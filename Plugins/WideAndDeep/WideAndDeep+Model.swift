@@ -1,0 +1,252 @@
+import Foundation
+public import ShortlistCore
+
+extension WideAndDeep {
+    /// The fitted wide weights, embeddings and perceptron, with the tables the features are
+    /// computed from.
+    public struct Model: RankerModel {
+        let space: FeatureSpace
+        /// One weight per wide feature: the dense features, then every cross's values.
+        let wide: [Float]
+        /// The embedding table, ``FeatureSpace/embeddingRows`` × `embeddingSize`.
+        let embeddings: [Float]
+        let embeddingSize: Int
+        let network: Perceptron
+        /// The dense features' training mean and standard deviation.
+        let mean: [Float]
+        let deviation: [Float]
+        /// The perceptron's mean input over the training examples: DeepLIFT's reference.
+        let reference: [Float]
+
+        /// The perceptron's input width: six embeddings, then the dense features.
+        var inputWidth: Int { 6 * embeddingSize + space.denseCount }
+
+        /// Writes entry `index`'s standardised perceptron input into `x` and returns its wide
+        /// logit.
+        func prepare(
+            _ inputs: FeatureSpace.Inputs, _ index: Int, into x: UnsafeMutablePointer<Float>
+        ) -> Float {
+            let e = embeddingSize
+            let width = space.denseCount
+            for i in 0..<inputWidth { x[i] = 0 }
+            embeddings.withUnsafeBufferPointer { table in
+                let t = table.baseAddress!
+                for slot in 0..<5 {
+                    let row = Int(inputs.rows[index * 5 + slot])
+                    Vector.axpy(1, t + row * e, x + slot * e, e)
+                }
+                let genres = inputs.genreRows[index]
+                let share = 1 / Float(genres.count)
+                for row in genres { Vector.axpy(share, t + Int(row) * e, x + 5 * e, e) }
+            }
+            var logit: Float = 0
+            for d in 0..<width {
+                let value = min(
+                    max((inputs.dense[index * width + d] - mean[d]) / deviation[d], -inputBound),
+                    inputBound)
+                x[6 * e + d] = value
+                logit += wide[d] * value
+            }
+            for feature in inputs.wide[index] { logit += wide[Int(feature)] }
+            return logit
+        }
+
+        /// The logit of every pooled entry, in pool order, split into its wide and deep parts.
+        func logits(_ pool: CandidatePool, for query: Query) -> [(wide: Float, deep: Float)] {
+            let inputs = space.inputs(pool, for: query)
+            var scratch = Perceptron.Scratch(network.widths)
+            var x = [Float](repeating: 0, count: inputWidth)
+            return pool.entries.indices.map { index in
+                x.withUnsafeMutableBufferPointer { buffer in
+                    let wide = prepare(inputs, index, into: buffer.baseAddress!)
+                    return (wide, network.forward(buffer.baseAddress!, &scratch))
+                }
+            }
+        }
+
+        /// Orders the pool by sigmoid(wide + deep + bias); the score is the logit, split into
+        /// its wide and deep parts (``detailed(_:in:for:)`` splits both further).
+        ///
+        /// - Complexity: O(pool · (features + perceptron size)).
+        public func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
+            var ranked = zip(pool.entries, logits(pool, for: query)).map { entry, logit in
+                Ranked(
+                    item: entry.item, score: Double(logit.wide) + Double(logit.deep),
+                    contributions: [
+                        Contribution(name: "wide part", value: Double(logit.wide)),
+                        Contribution(name: "deep part", value: Double(logit.deep)),
+                    ])
+            }
+            ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
+            return ranked
+        }
+
+        /// Every item's logit as the sum of each active wide feature's term, the bias, the deep
+        /// part at its reference input, and the deep part's change from there split by feature
+        /// group (user, item, demographics, each source, popularity, time) with DeepLIFT's
+        /// rescale rule, which adds up exactly. The reference term absorbs the float rounding
+        /// between the served logit and the split (about 1e-6).
+        public func detailed(_ ranked: [Ranked], in pool: CandidatePool, for query: Query)
+            -> [Ranked]
+        {
+            let inputs = space.inputs(pool, for: query)
+            var position: [ItemIndex: Int] = [:]
+            for (index, entry) in pool.entries.enumerated() { position[entry.item] = index }
+            let e = embeddingSize
+            let groups =
+                ["user", "item", "demographics", "demographics", "demographics", "item"]
+                .flatMap { Array(repeating: $0, count: e) }
+                + (0..<space.denseCount).map(space.denseGroup)
+            let groupOrder = ["user", "item", "demographics"] + space.sources + [
+                "popularity", "time",
+            ]
+            let bias = Double(network.layers[network.depth - 1].last!)
+            return ranked.map { item in
+                guard let index = position[item.item] else { return item }
+                var x = [Float](repeating: 0, count: inputWidth)
+                x.withUnsafeMutableBufferPointer { _ = prepare(inputs, index, into: $0.baseAddress!) }
+                var contributions: [Contribution] = []
+                let width = space.denseCount
+                for d in 0..<width {
+                    let value = Double(x[6 * e + d])
+                    let weight = Double(wide[d])
+                    guard weight != 0 else { continue }
+                    contributions.append(
+                        Contribution(
+                            name: "wide: \(space.denseName(d))", value: weight * value,
+                            factors: [
+                                Factor("standardised value", value), Factor("weight", weight),
+                            ]))
+                }
+                for feature in inputs.wide[index] where wide[Int(feature)] != 0 {
+                    let weight = Double(wide[Int(feature)])
+                    contributions.append(
+                        Contribution(
+                            name: "wide: \(space.wideName(Int(feature)))", value: weight,
+                            factors: [Factor("weight", weight)]))
+                }
+                let wideTotal = contributions.reduce(0) { $0 + $1.value }
+                let split = network.deepLIFT(x, reference: reference)
+                var byGroup: [String: Double] = [:]
+                for (term, group) in zip(split.terms, groups) { byGroup[group, default: 0] += term }
+                let deepChange = byGroup.values.reduce(0, +)
+                let deep = item.score - wideTotal
+                contributions.append(Contribution(name: "bias", value: bias))
+                contributions.append(
+                    Contribution(
+                        name: "deep part at the mean input (DeepLIFT rescale)",
+                        value: deep - deepChange - bias,
+                        factors: [Factor("deep part", deep), Factor("reference", split.reference)]))
+                for group in groupOrder {
+                    guard let value = byGroup[group] else { continue }
+                    contributions.append(Contribution(name: "deep: \(group)", value: value))
+                }
+                return Ranked(item: item.item, score: item.score, contributions: contributions)
+            }
+        }
+
+        public static let formatVersion = 1
+
+        public func write(to writer: inout ArtifactWriter) {
+            writer.write(space.sources)
+            writer.write(space.crosses.map(\.name))
+            writer.write(Int(space.recentMinutes / 1440))
+            writer.write(space.lastItems)
+            space.tables.write(to: &writer)
+            writer.write(wide)
+            writer.write(embeddingSize)
+            writer.write(embeddings)
+            writer.write(network.widths)
+            writer.write(network.activation.rawValue)
+            for layer in network.layers { writer.write(layer) }
+            writer.write(mean)
+            writer.write(deviation)
+            writer.write(reference)
+        }
+
+        public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+            let what = "wide-and-deep"
+            let sources = try reader.readStrings()
+            try reader.expectSources(sources, what)
+            var crosses: [Cross] = []
+            for name in try reader.readStrings() {
+                guard let cross = Cross(parsing: name) else {
+                    throw ArtifactError(.corrupt, "\(what): unreadable cross '\(excerpt(name))'")
+                }
+                crosses.append(cross)
+            }
+            let recentDays = try reader.readInt()
+            let lastItems = try reader.readInt()
+            guard (1...3650).contains(recentDays), (1...1000).contains(lastItems) else {
+                throw ArtifactError(.corrupt, "\(what): the time windows are out of range")
+            }
+            let tables = try FeatureTables(reading: &reader)
+            for cross in crosses {
+                let size = cross.fields.reduce(1.0) { product, field in
+                    product * Double(FeatureSpace.fieldSize(field, tables, sources.count))
+                }
+                guard size <= Double(maximumWideSize) else {
+                    throw ArtifactError(.corrupt, "\(what): the cross \(cross.name) is too large")
+                }
+            }
+            space = FeatureSpace(
+                sources: sources, crosses: crosses, recentDays: recentDays, lastItems: lastItems,
+                tables: tables)
+            wide = try reader.readFiniteArray(
+                of: Float.self, "\(what): the wide weights", magnitude: inputBound)
+            embeddingSize = try reader.readInt()
+            guard (1...64).contains(embeddingSize), wide.count == space.wideCount else {
+                throw ArtifactError(.corrupt, "\(what): the wide weights do not fit the features")
+            }
+            embeddings = try reader.readFiniteArray(
+                of: Float.self, "\(what): the embeddings", magnitude: inputBound)
+            guard embeddings.count == space.embeddingRows * embeddingSize else {
+                throw ArtifactError(.corrupt, "\(what): the embeddings do not fit the features")
+            }
+            let widths = try reader.readArray(of: Int.self)
+            let name = try reader.readString()
+            guard let activation = Activation(rawValue: name), widths.count >= 2,
+                widths.count <= 6, widths.dropFirst().allSatisfy({ (1...1024).contains($0) }),
+                widths.first == 6 * embeddingSize + space.denseCount, widths.last == 1
+            else {
+                throw ArtifactError(.corrupt, "\(what): unreadable perceptron shape")
+            }
+            var layers: [[Float]] = []
+            for l in 0..<widths.count - 1 {
+                let layer = try reader.readFiniteArray(
+                    of: Float.self, "\(what): the weights of layer \(l + 1)",
+                    magnitude: inputBound)
+                guard layer.count == (widths[l] + 1) * widths[l + 1] else {
+                    throw ArtifactError(.corrupt, "\(what): layer \(l + 1) has the wrong size")
+                }
+                layers.append(layer)
+            }
+            network = Perceptron(widths: widths, activation: activation, layers: layers)
+            mean = try reader.readFiniteArray(
+                of: Float.self, "\(what): the feature means", magnitude: 1e7)
+            deviation = try reader.readFiniteArray(
+                of: Float.self, "\(what): the deviations", magnitude: 1e7)
+            reference = try reader.readFiniteArray(
+                of: Float.self, "\(what): the reference", magnitude: inputBound)
+            guard mean.count == space.denseCount, deviation.count == space.denseCount,
+                deviation.allSatisfy({ $0 >= 1e-6 }), reference.count == widths[0]
+            else {
+                throw ArtifactError(.corrupt, "\(what): the feature scaling does not fit")
+            }
+        }
+
+        init(
+            space: FeatureSpace, wide: [Float], embeddings: [Float], embeddingSize: Int,
+            network: Perceptron, mean: [Float], deviation: [Float], reference: [Float]
+        ) {
+            self.space = space
+            self.wide = wide
+            self.embeddings = embeddings
+            self.embeddingSize = embeddingSize
+            self.network = network
+            self.mean = mean
+            self.deviation = deviation
+            self.reference = reference
+        }
+    }
+}

@@ -5,6 +5,21 @@ import ShortlistCore
 enum Field: String, CaseIterable, Sendable {
     case user, item, occupation, gender, age, genre, decade, source
     case sourceRank = "source-rank"
+
+    /// The field's position in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .user: 0
+        case .item: 1
+        case .occupation: 2
+        case .gender: 3
+        case .age: 4
+        case .genre: 5
+        case .decade: 6
+        case .source: 7
+        case .sourceRank: 8
+        }
+    }
 }
 
 /// The most weights one cross may have.
@@ -86,12 +101,12 @@ struct FeatureSpace: Sendable {
     let recentMinutes: Int32
     let lastItems: Int
     let tables: FeatureTables
-    /// Each field's number of values (value 0 is "unknown" or "none").
-    let sizes: [Field: Int]
+    /// Each field's number of values (value 0 is "unknown" or "none"), by ordinal.
+    let sizes: [Int]
     /// Where each cross's weights start in the wide vector, after the dense features.
     let crossOffsets: [Int]
-    /// Where each embedded field's rows start in the embedding table.
-    let embeddingOffsets: [Field: Int]
+    /// Where each embedded field's rows start in the embedding table, by ordinal.
+    let embeddingOffsets: [Int]
 
     /// The embedded fields, in input order (genres are averaged).
     static let embedded: [Field] = [.user, .item, .occupation, .gender, .age, .genre]
@@ -103,24 +118,21 @@ struct FeatureSpace: Sendable {
         self.recentMinutes = Int32(recentDays * 1440)
         self.lastItems = lastItems
         self.tables = tables
-        let sizes = Dictionary(
-            uniqueKeysWithValues: Field.allCases.map {
-                ($0, Self.fieldSize($0, tables, sources.count))
-            })
+        let sizes = Field.allCases.map { Self.fieldSize($0, tables, sources.count) }
         self.sizes = sizes
         var offsets: [Int] = []
         var next = sources.count * 3 + Dense.allCases.count
         for cross in crosses {
             offsets.append(next)
-            next += cross.fields.reduce(1) { $0 * sizes[$1]! }
+            next += cross.fields.reduce(1) { $0 * sizes[$1.ordinal] }
         }
         crossOffsets = offsets
         wideCount = next
-        var embeddingOffsets: [Field: Int] = [:]
+        var embeddingOffsets = [Int](repeating: 0, count: Field.allCases.count)
         var row = 0
         for field in Self.embedded {
-            embeddingOffsets[field] = row
-            row += sizes[field]!
+            embeddingOffsets[field.ordinal] = row
+            row += sizes[field.ordinal]
         }
         self.embeddingOffsets = embeddingOffsets
         embeddingRows = row
@@ -192,7 +204,7 @@ struct FeatureSpace: Sendable {
         var rest = index - crossOffsets[cross]
         var parts: [String] = []
         for field in crosses[cross].fields.reversed() {
-            let size = sizes[field]!
+            let size = sizes[field.ordinal]
             parts.append("\(field.rawValue) \(valueName(field, rest % size))")
             rest /= size
         }
@@ -226,21 +238,19 @@ struct FeatureSpace: Sendable {
         let lastVisit = seenBefore > 0 ? userTimes[userTimes.startIndex + seenBefore - 1] : nil
         let history = query.historyItems
         let latest = history.suffix(lastItems)
-        var together: [Int32: Float] = [:]
-        var following: [Int32: Float] = [:]
+        var together = [Float](repeating: 0, count: t.itemDecade.count)
+        var following = together
         for item in latest {
             let neighbours = t.cooccurring.items[Int(item)]
             let weights = t.cooccurring.weights[Int(item)]
             for (other, weight) in zip(neighbours, weights) {
-                together[other, default: 0] += weight / Float(latest.count)
+                together[Int(other)] += weight / Float(latest.count)
             }
         }
         for item in history.suffix(FeatureTables.transitionWindow) {
             let neighbours = t.following.items[Int(item)]
             let weights = t.following.weights[Int(item)]
-            for (other, weight) in zip(neighbours, weights) {
-                following[other, default: 0] += weight
-            }
+            for (other, weight) in zip(neighbours, weights) { following[Int(other)] += weight }
         }
         let recentGenres = genreProfile(latest)
         let historyGenres = genreProfile(history)
@@ -267,9 +277,11 @@ struct FeatureSpace: Sendable {
                 return (min(bounds.0, n.score), max(bounds.1, n.score), max(bounds.2, n.rank))
             }
         }
-        var values: [Field: [Int]] = [
-            .user: [userValue], .occupation: [occupation], .gender: [gender], .age: [age],
-        ]
+        var active = [[Int]](repeating: [], count: Field.allCases.count)
+        active[Field.user.ordinal] = [userValue]
+        active[Field.occupation.ordinal] = [occupation]
+        active[Field.gender.ordinal] = [gender]
+        active[Field.age.ordinal] = [age]
         for (index, entry) in pool.entries.enumerated() {
             let item = entry.item
             let base = index * width
@@ -296,8 +308,8 @@ struct FeatureSpace: Sendable {
                 Float(FeatureTables.count(times, from: now - recentMinutes / 4, to: now)))
             dense[d + Dense.itemAge.rawValue] =
                 before > 0 ? log1p(Float(now - times[times.startIndex]) / 1440) : 0
-            dense[d + Dense.likeLastItems.rawValue] = together[Int32(item)] ?? 0
-            dense[d + Dense.followsLastItems.rawValue] = following[Int32(item)] ?? 0
+            dense[d + Dense.likeLastItems.rawValue] = together[item]
+            dense[d + Dense.followsLastItems.rawValue] = following[item]
             let genres = t.itemGenres[item]
             dense[d + Dense.genresOfLastItems.rawValue] = cosine(recentGenres, genres)
             dense[d + Dense.genresOfHistory.rawValue] = cosine(historyGenres, genres)
@@ -306,23 +318,26 @@ struct FeatureSpace: Sendable {
             dense[d + Dense.daysSinceLastVisit.rawValue] = userDense[2]
 
             let itemGenres = genres.isEmpty ? [0] : genres.map(Int.init)
-            values[.item] = [item + 1]
-            values[.genre] = itemGenres
-            values[.decade] = [Int(t.itemDecade[item])]
-            values[.source] = entry.nominations.map { $0.source + 1 }
-            values[.sourceRank] = entry.nominations.map {
-                $0.source * rankBuckets.count + rankBucket($0.rank) + 1
+            active[Field.item.ordinal] = [item + 1]
+            active[Field.genre.ordinal] = itemGenres
+            active[Field.decade.ordinal] = [Int(t.itemDecade[item])]
+            active[Field.source.ordinal].removeAll(keepingCapacity: true)
+            active[Field.sourceRank.ordinal].removeAll(keepingCapacity: true)
+            for nomination in entry.nominations {
+                active[Field.source.ordinal].append(nomination.source + 1)
+                active[Field.sourceRank.ordinal].append(
+                    nomination.source * rankBuckets.count + rankBucket(nomination.rank) + 1)
             }
             let fieldRows: [Int] = [userValue, item + 1, occupation, gender, age]
             for (slot, field) in Self.embedded.prefix(5).enumerated() {
-                rows[index * 5 + slot] = Int32(embeddingOffsets[field]! + fieldRows[slot])
+                rows[index * 5 + slot] = Int32(embeddingOffsets[field.ordinal] + fieldRows[slot])
             }
             for genre in itemGenres {
-                genreValues.append(Int32(embeddingOffsets[.genre]! + genre))
+                genreValues.append(Int32(embeddingOffsets[Field.genre.ordinal] + genre))
             }
             genreOffsets.append(genreValues.count)
             for (cross, offset) in zip(crosses, crossOffsets) {
-                appendCombinations(cross.fields, values, offset, &wideValues)
+                appendCombinations(cross.fields, active, offset, &wideValues)
             }
             wideOffsets.append(wideValues.count)
         }
@@ -333,14 +348,25 @@ struct FeatureSpace: Sendable {
 
     /// Appends the wide index of every combination of the fields' active values.
     private func appendCombinations(
-        _ fields: [Field], _ values: [Field: [Int]], _ offset: Int, _ output: inout [Int32]
+        _ fields: [Field], _ active: [[Int]], _ offset: Int, _ output: inout [Int32]
     ) {
-        var partial = [0]
-        for field in fields {
-            let size = sizes[field]!
-            partial = partial.flatMap { prefix in values[field]!.map { prefix * size + $0 } }
+        let first = active[fields[0].ordinal]
+        if fields.count == 1 {
+            for value in first { output.append(Int32(offset + value)) }
+        } else if fields.count == 2 {
+            let second = active[fields[1].ordinal]
+            let size = sizes[fields[1].ordinal]
+            for a in first {
+                for b in second { output.append(Int32(offset + a * size + b)) }
+            }
+        } else {
+            var partial = first
+            for field in fields.dropFirst() {
+                let size = sizes[field.ordinal]
+                partial = partial.flatMap { prefix in active[field.ordinal].map { prefix * size + $0 } }
+            }
+            for index in partial { output.append(Int32(offset + index)) }
         }
-        for index in partial { output.append(Int32(offset + index)) }
     }
 
     /// How often each genre occurs among `items`, by genre id.

@@ -26,24 +26,35 @@ public enum Activation: String, ParameterChoice {
     }
 }
 
-/// A multilayer perceptron with one output, stored layer by layer: layer `l` is a
-/// `(widths[l] + 1) × widths[l + 1]` row-major matrix whose last row is the bias.
+/// A multilayer perceptron with one output. Layer `l` is a `(widths[l] + 1) × widths[l + 1]`
+/// row-major matrix whose last row is the bias, stored from `offsets[l]` in one flat array.
 struct Perceptron: Sendable {
     let widths: [Int]
     let activation: Activation
-    var layers: [[Float]]
+    var parameters: [Float]
+    let offsets: [Int]
 
     /// The number of layers of weights.
     var depth: Int { widths.count - 1 }
 
-    /// Per-example working memory: each layer's pre-activations and outputs.
+    /// The flat length of the parameters for `widths`.
+    static func parameterCount(_ widths: [Int]) -> Int {
+        (0..<widths.count - 1).reduce(0) { $0 + (widths[$1] + 1) * widths[$1 + 1] }
+    }
+
+    /// Per-example working memory: every layer's pre-activations, outputs and gradients, each
+    /// region laid out by ``units``.
     struct Scratch {
-        var pre: [[Float]]
-        var post: [[Float]]
-        var gradient: [[Float]]
+        var pre: [Float]
+        var post: [Float]
+        var gradient: [Float]
+        let units: [Int]
 
         init(_ widths: [Int]) {
-            pre = widths.map { [Float](repeating: 0, count: $0) }
+            var units = [0]
+            for width in widths { units.append(units.last! + width) }
+            self.units = units
+            pre = [Float](repeating: 0, count: units.last!)
             post = pre
             gradient = pre
         }
@@ -51,84 +62,138 @@ struct Perceptron: Sendable {
 
     /// Random weights: N(0, 2 / fan-in) (He et al. 2015), biases 0.
     init(widths: [Int], activation: Activation, random: inout SeededGenerator) {
-        self.widths = widths
-        self.activation = activation
-        layers = (0..<widths.count - 1).map { l in
-            let weights = random.normals(
+        var parameters: [Float] = []
+        for l in 0..<widths.count - 1 {
+            parameters += random.normals(
                 count: widths[l] * widths[l + 1], std: (2 / Double(widths[l])).squareRoot())
-            return weights + [Float](repeating: 0, count: widths[l + 1])
+            parameters += [Float](repeating: 0, count: widths[l + 1])
         }
+        self.init(widths: widths, activation: activation, parameters: parameters)
     }
 
-    init(widths: [Int], activation: Activation, layers: [[Float]]) {
+    init(widths: [Int], activation: Activation, parameters: [Float]) {
         self.widths = widths
         self.activation = activation
-        self.layers = layers
+        self.parameters = parameters
+        var offsets = [0]
+        for l in 0..<widths.count - 1 { offsets.append(offsets[l] + (widths[l] + 1) * widths[l + 1]) }
+        self.offsets = offsets
     }
 
-    /// The output for `input`, keeping every layer's values in `scratch`; hidden outputs are
-    /// multiplied by `masks[l]` when given (inverted dropout).
+    /// The output's bias.
+    var outputBias: Float { parameters[parameters.count - 1] }
+
+    /// The first layer's pre-activations from the inputs at `indices` alone, bias included:
+    /// for inputs that many examples share.
+    func firstLayerPart(_ input: UnsafePointer<Float>, indices: [Int]) -> [Float] {
+        let (inWidth, outWidth) = (widths[0], widths[1])
+        var z = Array(parameters[inWidth * outWidth..<(inWidth + 1) * outWidth])
+        parameters.withUnsafeBufferPointer { w in
+            z.withUnsafeMutableBufferPointer { out in
+                for i in indices where input[i] != 0 {
+                    Vector.axpy(input[i], w.baseAddress! + i * outWidth, out.baseAddress!, outWidth)
+                }
+            }
+        }
+        return z
+    }
+
+    /// The output for `input`, keeping every layer's values in `scratch`; hidden unit `u`
+    /// (numbered as in ``Scratch/units``) is multiplied by `mask[u]` when a mask is given
+    /// (inverted dropout). With `shared`, the first layer starts from `shared.part`
+    /// (``firstLayerPart(_:indices:)`` of the other inputs) and adds the inputs at
+    /// `shared.rest` only.
     ///
     /// - Complexity: O(Σ widths[l] · widths[l + 1]).
     func forward(
-        _ input: UnsafePointer<Float>, _ scratch: inout Scratch, masks: [[Float]]? = nil
+        _ input: UnsafePointer<Float>, _ scratch: inout Scratch, mask: [Float]? = nil,
+        shared: (part: [Float], rest: [Int])? = nil
     ) -> Float {
-        for i in 0..<widths[0] { scratch.post[0][i] = input[i] }
-        for l in 0..<depth {
-            let (inWidth, outWidth) = (widths[l], widths[l + 1])
-            layers[l].withUnsafeBufferPointer { w in
-                scratch.pre[l + 1].withUnsafeMutableBufferPointer { z in
-                    let out = z.baseAddress!
-                    for o in 0..<outWidth { out[o] = w[inWidth * outWidth + o] }
-                    scratch.post[l].withUnsafeBufferPointer { a in
-                        for i in 0..<inWidth where a[i] != 0 {
-                            Vector.axpy(a[i], w.baseAddress! + i * outWidth, out, outWidth)
+        let units = scratch.units
+        let depth = self.depth
+        let activation = self.activation
+        return parameters.withUnsafeBufferPointer { parameterBuffer in
+            scratch.pre.withUnsafeMutableBufferPointer { preBuffer in
+                scratch.post.withUnsafeMutableBufferPointer { postBuffer in
+                    let p = parameterBuffer.baseAddress!
+                    let pre = preBuffer.baseAddress!
+                    let post = postBuffer.baseAddress!
+                    for i in 0..<widths[0] { post[i] = input[i] }
+                    for l in 0..<depth {
+                        let (inWidth, outWidth) = (widths[l], widths[l + 1])
+                        let w = p + offsets[l]
+                        let a = post + units[l]
+                        let z = pre + units[l + 1]
+                        if l == 0, let shared {
+                            for o in 0..<outWidth { z[o] = shared.part[o] }
+                            for i in shared.rest where a[i] != 0 {
+                                Vector.axpy(a[i], w + i * outWidth, z, outWidth)
+                            }
+                        } else {
+                            for o in 0..<outWidth { z[o] = w[inWidth * outWidth + o] }
+                            for i in 0..<inWidth where a[i] != 0 {
+                                Vector.axpy(a[i], w + i * outWidth, z, outWidth)
+                            }
+                        }
+                        let out = post + units[l + 1]
+                        if l == depth - 1 {
+                            for o in 0..<outWidth { out[o] = z[o] }
+                        } else if let mask {
+                            for o in 0..<outWidth {
+                                out[o] = activation.apply(z[o]) * mask[units[l + 1] + o]
+                            }
+                        } else {
+                            for o in 0..<outWidth { out[o] = activation.apply(z[o]) }
                         }
                     }
+                    return post[units[depth]]
                 }
             }
-            let isOutput = l == depth - 1
-            for o in 0..<outWidth {
-                let z = scratch.pre[l + 1][o]
-                var a = isOutput ? z : activation.apply(z)
-                if !isOutput, let masks { a *= masks[l][o] }
-                scratch.post[l + 1][o] = a
-            }
         }
-        return scratch.post[depth][0]
     }
 
-    /// Adds the gradient of `scale ×` the output (from the last ``forward(_:_:masks:)``) to
-    /// `gradients` and writes the gradient with respect to the input into `scratch.gradient[0]`.
+    /// Adds the gradient of `scale ×` the output (from the last ``forward(_:_:mask:)``, with
+    /// the same mask) to `gradients` (laid out as ``parameters``) and writes the gradient with
+    /// respect to the input into the first ``widths``[0] values of `scratch.gradient`.
     ///
     /// - Complexity: O(Σ widths[l] · widths[l + 1]).
     func backward(
-        _ scale: Float, _ scratch: inout Scratch, into gradients: inout [[Float]],
-        masks: [[Float]]? = nil
+        _ scale: Float, _ scratch: inout Scratch, into gradients: UnsafeMutablePointer<Float>,
+        mask: [Float]? = nil
     ) {
-        scratch.gradient[depth][0] = scale
-        for l in stride(from: depth - 1, through: 0, by: -1) {
-            let (inWidth, outWidth) = (widths[l], widths[l + 1])
-            if l < depth - 1 {
-                for o in 0..<outWidth {
-                    let mask = masks?[l][o] ?? 1
-                    let a = mask != 0 ? scratch.post[l + 1][o] / mask : 0
-                    scratch.gradient[l + 1][o] *= mask * activation.slope(scratch.pre[l + 1][o], a)
-                }
-            }
-            layers[l].withUnsafeBufferPointer { w in
-                gradients[l].withUnsafeMutableBufferPointer { g in
-                    scratch.gradient[l + 1].withUnsafeBufferPointer { delta in
-                        let d = delta.baseAddress!
-                        scratch.post[l].withUnsafeBufferPointer { a in
-                            for i in 0..<inWidth where a[i] != 0 {
-                                Vector.axpy(a[i], d, g.baseAddress! + i * outWidth, outWidth)
+        let units = scratch.units
+        let depth = self.depth
+        let activation = self.activation
+        parameters.withUnsafeBufferPointer { parameterBuffer in
+            scratch.pre.withUnsafeBufferPointer { preBuffer in
+                scratch.post.withUnsafeBufferPointer { postBuffer in
+                    scratch.gradient.withUnsafeMutableBufferPointer { gradientBuffer in
+                        let p = parameterBuffer.baseAddress!
+                        let pre = preBuffer.baseAddress!
+                        let post = postBuffer.baseAddress!
+                        let delta = gradientBuffer.baseAddress!
+                        delta[units[depth]] = scale
+                        for l in stride(from: depth - 1, through: 0, by: -1) {
+                            let (inWidth, outWidth) = (widths[l], widths[l + 1])
+                            let d = delta + units[l + 1]
+                            if l < depth - 1 {
+                                for o in 0..<outWidth {
+                                    let unit = units[l + 1] + o
+                                    let m = mask?[unit] ?? 1
+                                    let a = m != 0 ? post[unit] / m : 0
+                                    d[o] *= m * activation.slope(pre[unit], a)
+                                }
                             }
-                        }
-                        Vector.axpy(1, d, g.baseAddress! + inWidth * outWidth, outWidth)
-                        scratch.gradient[l].withUnsafeMutableBufferPointer { back in
+                            let w = p + offsets[l]
+                            let g = gradients + offsets[l]
+                            let a = post + units[l]
+                            for i in 0..<inWidth where a[i] != 0 {
+                                Vector.axpy(a[i], d, g + i * outWidth, outWidth)
+                            }
+                            Vector.axpy(1, d, g + inWidth * outWidth, outWidth)
+                            let back = delta + units[l]
                             for i in 0..<inWidth {
-                                back[i] = Vector.dot(w.baseAddress! + i * outWidth, d, outWidth)
+                                back[i] = Vector.dot(w + i * outWidth, d, outWidth)
                             }
                         }
                     }
@@ -148,10 +213,11 @@ struct Perceptron: Sendable {
             var pre: [[Double]] = [values[0]]
             for l in 0..<depth {
                 let (inWidth, outWidth) = (widths[l], widths[l + 1])
-                var z = (0..<outWidth).map { Double(layers[l][inWidth * outWidth + $0]) }
+                let w = offsets[l]
+                var z = (0..<outWidth).map { Double(parameters[w + inWidth * outWidth + $0]) }
                 for i in 0..<inWidth where values[l][i] != 0 {
                     for o in 0..<outWidth {
-                        z[o] += values[l][i] * Double(layers[l][i * outWidth + o])
+                        z[o] += values[l][i] * Double(parameters[w + i * outWidth + o])
                     }
                 }
                 pre.append(z)
@@ -180,7 +246,9 @@ struct Perceptron: Sendable {
             }
             multipliers = (0..<inWidth).map { i in
                 var sum = 0.0
-                for o in 0..<outWidth { sum += Double(layers[l][i * outWidth + o]) * multipliers[o] }
+                for o in 0..<outWidth {
+                    sum += Double(parameters[offsets[l] + i * outWidth + o]) * multipliers[o]
+                }
                 return sum
             }
         }

@@ -35,49 +35,75 @@ struct FTRL {
     }
 }
 
+/// Gradient sums over a sparse set of rows: dense storage, with the rows touched listed so
+/// that clearing and merging cost what was touched.
+struct SparseGradients {
+    let width: Int
+    var values: [Double]
+    var isTouched: [Bool]
+    var touched: [Int] = []
+
+    init(rows: Int, width: Int) {
+        self.width = width
+        values = [Double](repeating: 0, count: rows * width)
+        isTouched = [Bool](repeating: false, count: rows)
+    }
+
+    mutating func add(_ row: Int, _ offset: Int, _ value: Double) {
+        if !isTouched[row] {
+            isTouched[row] = true
+            touched.append(row)
+        }
+        values[row * width + offset] += value
+    }
+
+    /// Adds another shard's sums, row by row.
+    mutating func add(_ other: SparseGradients) {
+        for row in other.touched {
+            for offset in 0..<width { add(row, offset, other.values[row * width + offset]) }
+        }
+    }
+
+    mutating func clear() {
+        for row in touched {
+            isTouched[row] = false
+            for offset in 0..<width { values[row * width + offset] = 0 }
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+}
+
 /// One shard's share of a mini-batch's gradients; each shard is written by one thread only.
-private final class Shard: @unchecked Sendable {
-    var layers: [[Float]]
-    var embeddingSlots: [Int32: Int] = [:]
-    var embeddingGradients: [Float] = []
-    var wideDense: [Double]
-    var wideSparse: [Int32: Double] = [:]
+final class Shard: @unchecked Sendable {
+    var perceptron: [Float]
+    var embeddings: SparseGradients
+    var wide: SparseGradients
     var loss = 0.0
 
-    init(layerSizes: [Int], denseCount: Int) {
-        layers = layerSizes.map { [Float](repeating: 0, count: $0) }
-        wideDense = [Double](repeating: 0, count: denseCount)
+    init(parameterCount: Int, embeddingRows: Int, embeddingSize: Int, wideCount: Int) {
+        perceptron = [Float](repeating: 0, count: parameterCount)
+        embeddings = SparseGradients(rows: embeddingRows, width: embeddingSize)
+        wide = SparseGradients(rows: wideCount, width: 1)
     }
 
     func reset() {
-        for l in layers.indices {
-            layers[l].withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        }
-        embeddingSlots.removeAll(keepingCapacity: true)
-        embeddingGradients.removeAll(keepingCapacity: true)
-        for d in wideDense.indices { wideDense[d] = 0 }
-        wideSparse.removeAll(keepingCapacity: true)
+        perceptron.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        embeddings.clear()
+        wide.clear()
         loss = 0
     }
 
-    /// Adds `scale × gradient[0 ..< size]` to an embedding row's gradient.
-    func addEmbedding(_ row: Int32, _ gradient: ArraySlice<Float>, scale: Float) {
-        let slot: Int
-        if let existing = embeddingSlots[row] {
-            slot = existing
-        } else {
-            slot = embeddingGradients.count
-            embeddingSlots[row] = slot
-            embeddingGradients += [Float](repeating: 0, count: gradient.count)
-        }
-        for (offset, value) in gradient.enumerated() {
-            embeddingGradients[slot + offset] += scale * value
-        }
+    /// Adds another shard's sums.
+    func add(_ other: Shard) {
+        for i in perceptron.indices { perceptron[i] += other.perceptron[i] }
+        embeddings.add(other.embeddings)
+        wide.add(other.wide)
+        loss += other.loss
     }
 }
 
 /// One labelled example: a pooled entry of a training pool.
-private struct Example: Sendable {
+struct Example: Sendable {
     var pool: Int32
     var entry: Int32
     var label: Bool
@@ -111,11 +137,9 @@ struct Trainer {
         let e = params.embeddingSize
         let widths = [6 * e + space.denseCount] + params.hidden + [1]
         var network = Perceptron(widths: widths, activation: params.activation, random: &random)
-        var layerTables = network.layers.indices.map { l in
-            EmbeddingTable(
-                values: network.layers[l], rows: widths[l] + 1, dimensions: widths[l + 1],
-                optimizer: params.optimizer, learningRate: params.learningRate)
-        }
+        var perceptron = EmbeddingTable(
+            values: network.parameters, rows: 1, dimensions: network.parameters.count,
+            optimizer: params.optimizer, learningRate: params.learningRate)
         var embeddings = EmbeddingTable(
             rows: space.embeddingRows, dimensions: e, std: 0.05, optimizer: params.optimizer,
             learningRate: params.learningRate, random: &random)
@@ -137,7 +161,9 @@ struct Trainer {
         let workers = params.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount
             : params.threads
         let shards = (0..<Self.shardCount).map { _ in
-            Shard(layerSizes: network.layers.map(\.count), denseCount: space.denseCount)
+            Shard(
+                parameterCount: network.parameters.count, embeddingRows: space.embeddingRows,
+                embeddingSize: e, wideCount: space.wideCount)
         }
         var best: (ndcg: Double, epoch: Int, model: WideAndDeep.Model)?
         for epoch in 1...params.epochs {
@@ -154,8 +180,8 @@ struct Trainer {
                 start += params.batchSize
                 let snapshot = WideAndDeep.Model(
                     space: space, wide: ftrl.weights, embeddings: embeddings.values,
-                    embeddingSize: e, network: network, mean: mean, deviation: deviation,
-                    reference: [])
+                    embeddingSize: e, hasDeepPart: params.deep, network: network, mean: mean,
+                    deviation: deviation, reference: [])
                 let scale = 1 / Float(batch.count)
                 let run: @Sendable (Int) -> Void = { shardIndex in
                     let shard = shards[shardIndex]
@@ -177,46 +203,24 @@ struct Trainer {
                         }
                     }
                 }
-                for shard in shards.dropFirst() {
-                    for l in shards[0].layers.indices {
-                        for i in shards[0].layers[l].indices {
-                            shards[0].layers[l][i] += shard.layers[l][i]
-                        }
-                    }
-                    for (row, slot) in shard.embeddingSlots {
-                        shards[0].addEmbedding(
-                            row, shard.embeddingGradients[slot..<slot + e], scale: 1)
-                    }
-                    for d in shard.wideDense.indices { shards[0].wideDense[d] += shard.wideDense[d] }
-                    for (feature, g) in shard.wideSparse {
-                        shards[0].wideSparse[feature, default: 0] += g
-                    }
-                    shards[0].loss += shard.loss
-                }
+                for shard in shards.dropFirst() { shards[0].add(shard) }
                 let total = shards[0]
                 lossSum += total.loss
-                for l in layerTables.indices {
-                    layerTables[l].advance()
-                    total.layers[l].withUnsafeBufferPointer { g in
-                        for row in 0..<layerTables[l].rows {
-                            layerTables[l].update(
-                                row: row, gradient: g.baseAddress! + row * layerTables[l].dimensions)
-                        }
-                    }
-                    network.layers[l] = layerTables[l].values
-                }
+                perceptron.advance()
+                perceptron.update(row: 0, gradient: total.perceptron)
+                network.parameters = perceptron.values
                 embeddings.advance()
-                total.embeddingGradients.withUnsafeBufferPointer { g in
-                    for (row, slot) in total.embeddingSlots {
-                        embeddings.update(row: Int(row), gradient: g.baseAddress! + slot)
-                    }
+                var row = [Float](repeating: 0, count: e)
+                for touched in total.embeddings.touched {
+                    for f in 0..<e { row[f] = Float(total.embeddings.values[touched * e + f]) }
+                    embeddings.update(row: touched, gradient: row)
                 }
-                for d in total.wideDense.indices { ftrl.update(d, total.wideDense[d]) }
-                for (feature, g) in total.wideSparse { ftrl.update(Int(feature), g) }
+                for feature in total.wide.touched { ftrl.update(feature, total.wide.values[feature]) }
             }
             let model = WideAndDeep.Model(
                 space: space, wide: ftrl.weights, embeddings: embeddings.values, embeddingSize: e,
-                network: network, mean: mean, deviation: deviation, reference: [])
+                hasDeepPart: params.deep, network: network, mean: mean, deviation: deviation,
+                reference: [])
             let (validationLoss, ndcg) = Self.validate(model, validation, pools, inputs)
             log(
                 "epoch \(epoch)/\(params.epochs): training loss "
@@ -236,7 +240,7 @@ struct Trainer {
         guard
             model.wide.allSatisfy({ abs($0) <= inputBound }),
             model.embeddings.allSatisfy({ abs($0) <= inputBound }),
-            model.network.layers.allSatisfy({ $0.allSatisfy { abs($0) <= inputBound } })
+            model.network.parameters.allSatisfy({ abs($0) <= inputBound })
         else {
             throw ParameterError(
                 keyPath: ["learning-rate"],
@@ -245,7 +249,7 @@ struct Trainer {
         }
         return WideAndDeep.Model(
             space: space, wide: model.wide, embeddings: model.embeddings, embeddingSize: e,
-            network: model.network, mean: mean, deviation: deviation,
+            hasDeepPart: params.deep, network: model.network, mean: mean, deviation: deviation,
             reference: Self.meanInput(model, trainingPools, inputs))
     }
 
@@ -277,7 +281,7 @@ struct Trainer {
 
     /// Adds the gradients of a slice of examples (logistic loss, mean over the batch for the
     /// deep part, summed for FTRL) to a shard.
-    private static func accumulate(
+    static func accumulate(
         _ examples: ArraySlice<Example>, firstIndex: Int, epoch: Int,
         snapshot: WideAndDeep.Model, inputs: [FeatureSpace.Inputs], scale: Float, dropout: Float,
         seed: UInt64, into shard: Shard
@@ -287,8 +291,8 @@ struct Trainer {
         let width = snapshot.space.denseCount
         var scratch = Perceptron.Scratch(network.widths)
         var x = [Float](repeating: 0, count: snapshot.inputWidth)
-        let hidden = network.widths.dropFirst().dropLast()
-        var masks = hidden.map { [Float](repeating: 1, count: $0) }
+        let units = scratch.units
+        var mask = [Float](repeating: 1, count: units.last!)
         for (offset, example) in examples.enumerated() {
             let input = inputs[Int(example.pool)]
             let entry = Int(example.entry)
@@ -298,35 +302,43 @@ struct Trainer {
             if dropout > 0 {
                 var random = SeededGenerator(
                     seed: seed ^ (UInt64(epoch) << 40) ^ UInt64(firstIndex + offset))
-                for l in masks.indices {
-                    for o in masks[l].indices {
-                        masks[l][o] =
-                            Float.random(in: 0..<1, using: &random) < dropout ? 0 : 1 / (1 - dropout)
-                    }
+                for unit in units[1]..<units[network.depth] {
+                    mask[unit] =
+                        Float.random(in: 0..<1, using: &random) < dropout ? 0 : 1 / (1 - dropout)
                 }
             }
-            let deep = x.withUnsafeBufferPointer {
-                network.forward($0.baseAddress!, &scratch, masks: dropout > 0 ? masks : nil)
-            }
+            let deep =
+                snapshot.hasDeepPart
+                ? x.withUnsafeBufferPointer {
+                    network.forward($0.baseAddress!, &scratch, mask: dropout > 0 ? mask : nil)
+                } : network.outputBias
             let logit = Double(wide) + Double(deep)
             let probability = 1 / (1 + exp(-logit))
             let label = example.label ? 1.0 : 0.0
             shard.loss -= label * log(max(probability, 1e-12))
                 + (1 - label) * log(max(1 - probability, 1e-12))
             let g = probability - label
-            network.backward(
-                Float(g) * scale, &scratch, into: &shard.layers, masks: dropout > 0 ? masks : nil)
-            let dx = scratch.gradient[0]
+            for d in 0..<width { shard.wide.add(d, 0, g * Double(x[6 * e + d])) }
+            for feature in input.wide[entry] { shard.wide.add(Int(feature), 0, g) }
+            guard snapshot.hasDeepPart else {
+                shard.perceptron[shard.perceptron.count - 1] += Float(g) * scale
+                continue
+            }
+            shard.perceptron.withUnsafeMutableBufferPointer {
+                network.backward(
+                    Float(g) * scale, &scratch, into: $0.baseAddress!,
+                    mask: dropout > 0 ? mask : nil)
+            }
+            let dx = scratch.gradient
             for slot in 0..<5 {
-                shard.addEmbedding(
-                    input.rows[entry * 5 + slot], dx[slot * e..<(slot + 1) * e], scale: 1)
+                let row = Int(input.rows[entry * 5 + slot])
+                for f in 0..<e { shard.embeddings.add(row, f, Double(dx[slot * e + f])) }
             }
             let genres = input.genreRows[entry]
+            let share = 1 / Double(genres.count)
             for row in genres {
-                shard.addEmbedding(row, dx[5 * e..<6 * e], scale: 1 / Float(genres.count))
+                for f in 0..<e { shard.embeddings.add(Int(row), f, share * Double(dx[5 * e + f])) }
             }
-            for d in 0..<width { shard.wideDense[d] += g * Double(x[6 * e + d]) }
-            for feature in input.wide[entry] { shard.wideSparse[feature, default: 0] += g }
         }
     }
 
@@ -344,11 +356,8 @@ struct Trainer {
             var loss = 0.0
             var top = TopK(k: 10)
             for (entry, label) in pool.labels.enumerated() {
-                let logit = x.withUnsafeMutableBufferPointer { buffer in
-                    let wide = model.prepare(input, entry, into: buffer.baseAddress!)
-                    return Double(wide)
-                        + Double(model.network.forward(buffer.baseAddress!, &scratch))
-                }
+                let parts = model.logit(input, entry, &x, &scratch)
+                let logit = Double(parts.wide) + Double(parts.deep)
                 let probability = 1 / (1 + exp(-logit))
                 loss -= log(max(label ? probability : 1 - probability, 1e-12))
                 top.insert(pool.pool.entries[entry].item, score: logit)

@@ -11,6 +11,8 @@ extension WideAndDeep {
         /// The embedding table, ``FeatureSpace/embeddingRows`` × `embeddingSize`.
         let embeddings: [Float]
         let embeddingSize: Int
+        /// Whether the deep part is used; without it the logit is the wide part and the bias.
+        let hasDeepPart: Bool
         let network: Perceptron
         /// The dense features' training mean and standard deviation.
         let mean: [Float]
@@ -51,15 +53,50 @@ extension WideAndDeep {
             return logit
         }
 
+        /// Entry `index`'s logit, wide and deep parts apart, computed in full (`x` and `scratch`
+        /// are working memory).
+        func logit(
+            _ inputs: FeatureSpace.Inputs, _ index: Int, _ x: inout [Float],
+            _ scratch: inout Perceptron.Scratch
+        ) -> (wide: Float, deep: Float) {
+            x.withUnsafeMutableBufferPointer { buffer in
+                let wide = prepare(inputs, index, into: buffer.baseAddress!)
+                guard hasDeepPart else { return (wide, network.outputBias) }
+                return (wide, network.forward(buffer.baseAddress!, &scratch))
+            }
+        }
+
+        /// The perceptron inputs that are the same for every entry of a request: the user's
+        /// and demographic embeddings and the user's dense features.
+        var userInputs: [Int] {
+            let e = embeddingSize
+            let dense = 6 * e + space.sources.count * 3
+            return Array(0..<e) + Array(2 * e..<5 * e)
+                + [Dense.activity, .recentActivity, .daysSinceLastVisit].map { dense + $0.rawValue }
+        }
+
         /// The logit of every pooled entry, in pool order, split into its wide and deep parts.
+        /// The first layer's share of the user's inputs is computed once per request.
         func logits(_ pool: CandidatePool, for query: Query) -> [(wide: Float, deep: Float)] {
+            guard !pool.entries.isEmpty else { return [] }
             let inputs = space.inputs(pool, for: query)
             var scratch = Perceptron.Scratch(network.widths)
             var x = [Float](repeating: 0, count: inputWidth)
+            let constant = userInputs
+            let isConstant = Set(constant)
+            let rest = (0..<inputWidth).filter { !isConstant.contains($0) }
+            let part = x.withUnsafeMutableBufferPointer { buffer in
+                _ = prepare(inputs, 0, into: buffer.baseAddress!)
+                return network.firstLayerPart(buffer.baseAddress!, indices: constant)
+            }
             return pool.entries.indices.map { index in
                 x.withUnsafeMutableBufferPointer { buffer in
                     let wide = prepare(inputs, index, into: buffer.baseAddress!)
-                    return (wide, network.forward(buffer.baseAddress!, &scratch))
+                    guard hasDeepPart else { return (wide, network.outputBias) }
+                    return (
+                        wide,
+                        network.forward(buffer.baseAddress!, &scratch, shared: (part, rest))
+                    )
                 }
             }
         }
@@ -100,7 +137,7 @@ extension WideAndDeep {
             let groupOrder = ["user", "item", "demographics"] + space.sources + [
                 "popularity", "time",
             ]
-            let bias = Double(network.layers[network.depth - 1].last!)
+            let bias = Double(network.outputBias)
             return ranked.map { item in
                 guard let index = position[item.item] else { return item }
                 var x = [Float](repeating: 0, count: inputWidth)
@@ -126,6 +163,10 @@ extension WideAndDeep {
                             factors: [Factor("weight", weight)]))
                 }
                 let wideTotal = contributions.reduce(0) { $0 + $1.value }
+                guard hasDeepPart else {
+                    contributions.append(Contribution(name: "bias", value: item.score - wideTotal))
+                    return Ranked(item: item.item, score: item.score, contributions: contributions)
+                }
                 let split = network.deepLIFT(x, reference: reference)
                 var byGroup: [String: Double] = [:]
                 for (term, group) in zip(split.terms, groups) { byGroup[group, default: 0] += term }
@@ -155,10 +196,11 @@ extension WideAndDeep {
             space.tables.write(to: &writer)
             writer.write(wide)
             writer.write(embeddingSize)
+            writer.write(hasDeepPart ? 1 : 0)
             writer.write(embeddings)
             writer.write(network.widths)
             writer.write(network.activation.rawValue)
-            for layer in network.layers { writer.write(layer) }
+            writer.write(network.parameters)
             writer.write(mean)
             writer.write(deviation)
             writer.write(reference)
@@ -195,9 +237,13 @@ extension WideAndDeep {
             wide = try reader.readFiniteArray(
                 of: Float.self, "\(what): the wide weights", magnitude: inputBound)
             embeddingSize = try reader.readInt()
-            guard (1...64).contains(embeddingSize), wide.count == space.wideCount else {
+            let deepFlag = try reader.readInt()
+            guard (1...64).contains(embeddingSize), wide.count == space.wideCount,
+                deepFlag == 0 || deepFlag == 1
+            else {
                 throw ArtifactError(.corrupt, "\(what): the wide weights do not fit the features")
             }
+            hasDeepPart = deepFlag == 1
             embeddings = try reader.readFiniteArray(
                 of: Float.self, "\(what): the embeddings", magnitude: inputBound)
             guard embeddings.count == space.embeddingRows * embeddingSize else {
@@ -211,17 +257,12 @@ extension WideAndDeep {
             else {
                 throw ArtifactError(.corrupt, "\(what): unreadable perceptron shape")
             }
-            var layers: [[Float]] = []
-            for l in 0..<widths.count - 1 {
-                let layer = try reader.readFiniteArray(
-                    of: Float.self, "\(what): the weights of layer \(l + 1)",
-                    magnitude: inputBound)
-                guard layer.count == (widths[l] + 1) * widths[l + 1] else {
-                    throw ArtifactError(.corrupt, "\(what): layer \(l + 1) has the wrong size")
-                }
-                layers.append(layer)
+            let parameters = try reader.readFiniteArray(
+                of: Float.self, "\(what): the perceptron's weights", magnitude: inputBound)
+            guard parameters.count == Perceptron.parameterCount(widths) else {
+                throw ArtifactError(.corrupt, "\(what): the perceptron's weights do not fit")
             }
-            network = Perceptron(widths: widths, activation: activation, layers: layers)
+            network = Perceptron(widths: widths, activation: activation, parameters: parameters)
             mean = try reader.readFiniteArray(
                 of: Float.self, "\(what): the feature means", magnitude: 1e7)
             deviation = try reader.readFiniteArray(
@@ -235,14 +276,32 @@ extension WideAndDeep {
             }
         }
 
+        /// The same model with other embeddings.
+        func replacing(embeddings: [Float]) -> Model {
+            Model(
+                space: space, wide: wide, embeddings: embeddings, embeddingSize: embeddingSize,
+                hasDeepPart: hasDeepPart, network: network, mean: mean, deviation: deviation,
+                reference: reference)
+        }
+
+        /// The same model with another perceptron.
+        func replacing(network: Perceptron) -> Model {
+            Model(
+                space: space, wide: wide, embeddings: embeddings, embeddingSize: embeddingSize,
+                hasDeepPart: hasDeepPart, network: network, mean: mean, deviation: deviation,
+                reference: reference)
+        }
+
         init(
             space: FeatureSpace, wide: [Float], embeddings: [Float], embeddingSize: Int,
-            network: Perceptron, mean: [Float], deviation: [Float], reference: [Float]
+            hasDeepPart: Bool, network: Perceptron, mean: [Float], deviation: [Float],
+            reference: [Float]
         ) {
             self.space = space
             self.wide = wide
             self.embeddings = embeddings
             self.embeddingSize = embeddingSize
+            self.hasDeepPart = hasDeepPart
             self.network = network
             self.mean = mean
             self.deviation = deviation

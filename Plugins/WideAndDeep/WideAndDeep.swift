@@ -17,6 +17,7 @@ public struct WideAndDeep: Ranker {
         public var wide = [
             "source", "source-rank", "occupation x genre", "gender x genre", "age x genre",
         ]
+        public var deep = true
         public var embeddingSize = 8
         public var hidden = [64, 32]
         public var activation = Activation.relu
@@ -46,6 +47,10 @@ public struct WideAndDeep: Ranker {
                     "the wide part's features: fields (user, item, occupation, gender, age, "
                         + "genre, decade, source, source-rank) and crosses such as "
                         + "'occupation x genre'"),
+                .init(
+                    "deep", \.deep,
+                    "whether the deep part exists (false: a linear model over the wide "
+                        + "features alone)"),
                 .init(
                     "embedding-size", \.embeddingSize, .between(1, 64),
                     "dimensions of each embedding (user, item, occupation, gender, age, genres)"),
@@ -178,7 +183,7 @@ public struct WideAndDeep: Ranker {
                 sources: sources, crosses: crosses, recentDays: params.recentDays,
                 lastItems: params.lastItems, tables: serving),
             wide: model.wide, embeddings: model.embeddings, embeddingSize: model.embeddingSize,
-            network: model.network, mean: model.mean, deviation: model.deviation,
+            hasDeepPart: params.deep, network: model.network, mean: model.mean, deviation: model.deviation,
             reference: model.reference)
     }
 }

@@ -124,7 +124,9 @@ struct FeatureTables: Sendable {
             let prior = 10.0
             return Float((sum + prior * globalMean) / (Double(byItem.count(of: item)) + prior))
         }
-        userOccupation = staticData.users.map { Int32($0.occupation.flatMap { occupationID[$0] } ?? 0) }
+        userOccupation = staticData.users.map {
+            Int32($0.occupation.flatMap { occupationID[$0] } ?? 0)
+        }
         userGender = staticData.users.map { Int32($0.gender.flatMap { genderID[$0] } ?? 0) }
         userAge = staticData.users.map { Self.ageBucket($0.age) }
         let base = timed.byUser.timestamps.min() ?? 0
@@ -143,8 +145,9 @@ struct FeatureTables: Sendable {
     /// The stored minute strictly before which interactions happened before `time`: minutes
     /// are rounded down, so an interaction in `time`'s own minute never counts.
     func minute(before time: Int64) -> Int32 {
-        let value = (time - timeBase) / Self.unit
-        return Int32(clamping: time < timeBase ? -1 : value)
+        guard time >= timeBase else { return -1 }
+        let (elapsed, overflow) = time.subtractingReportingOverflow(timeBase)
+        return overflow ? .max : Int32(clamping: elapsed / Self.unit)
     }
 
     /// How many of `times` fall in `[from, to)`; `times` is sorted.
@@ -320,7 +323,8 @@ extension FeatureTables {
                 throw ArtifactError(.corrupt, "\(what): the \(name) are malformed")
             }
             lists.append(
-                Neighbours(items: items, weights: RaggedRows(offsets: items.offsets, values: weights))
+                Neighbours(
+                    items: items, weights: RaggedRows(offsets: items.offsets, values: weights))
             )
         }
         cooccurring = lists[0]

@@ -111,8 +111,9 @@ struct FeatureSpace: Sendable {
     /// The embedded fields, in input order (genres are averaged).
     static let embedded: [Field] = [.user, .item, .occupation, .gender, .age, .genre]
 
-    init(sources: [String], crosses: [Cross], recentDays: Int, lastItems: Int, tables: FeatureTables)
-    {
+    init(
+        sources: [String], crosses: [Cross], recentDays: Int, lastItems: Int, tables: FeatureTables
+    ) {
         self.sources = sources
         self.crosses = crosses
         self.recentMinutes = Int32(recentDays * 1440)
@@ -187,8 +188,10 @@ struct FeatureSpace: Sendable {
         case .decade: value == 0 ? "unknown" : "\(tables.decades[value - 1])s"
         case .source: value == 0 ? "none" : sources[value - 1]
         case .sourceRank:
-            value == 0 ? "none" : "\(sources[(value - 1) / rankBuckets.count]) rank "
-                + bucketName((value - 1) % rankBuckets.count)
+            value == 0
+                ? "none"
+                : "\(sources[(value - 1) / rankBuckets.count]) rank "
+                    + bucketName((value - 1) % rankBuckets.count)
         }
     }
 
@@ -363,7 +366,9 @@ struct FeatureSpace: Sendable {
             var partial = first
             for field in fields.dropFirst() {
                 let size = sizes[field.ordinal]
-                partial = partial.flatMap { prefix in active[field.ordinal].map { prefix * size + $0 } }
+                partial = partial.flatMap { prefix in
+                    active[field.ordinal].map { prefix * size + $0 }
+                }
             }
             for index in partial { output.append(Int32(offset + index)) }
         }

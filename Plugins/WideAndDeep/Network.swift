@@ -76,7 +76,9 @@ struct Perceptron: Sendable {
         self.activation = activation
         self.parameters = parameters
         var offsets = [0]
-        for l in 0..<widths.count - 1 { offsets.append(offsets[l] + (widths[l] + 1) * widths[l + 1]) }
+        for l in 0..<widths.count - 1 {
+            offsets.append(offsets[l] + (widths[l] + 1) * widths[l + 1])
+        }
         self.offsets = offsets
     }
 

@@ -130,9 +130,11 @@ struct Trainer {
             : 0
         let validation = Array(order.prefix(validationCount)).sorted()
         let trainingPools = Array(order.dropFirst(validationCount)).sorted()
-        let inputs = concurrentMap(pools.count) { space.inputs(pools[$0].pool, for: pools[$0].query) }
+        let inputs = concurrentMap(pools.count) {
+            space.inputs(pools[$0].pool, for: pools[$0].query)
+        }
         let labels = pools.map(\.labels)
-        let (mean, deviation) = standardisation(inputs, trainingPools)
+        let scaling = standardisation(inputs, trainingPools)
 
         let e = params.embeddingSize
         let widths = [6 * e + space.denseCount] + params.hidden + [1]
@@ -158,7 +160,9 @@ struct Trainer {
             "\(examples.count) training examples (\(positives) positive) from "
                 + "\(trainingPools.count) users' pools; \(validation.count) users' pools kept "
                 + "for validation")
-        let workers = params.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount
+        let workers =
+            params.threads == 0
+            ? ProcessInfo.processInfo.activeProcessorCount
             : params.threads
         let shards = (0..<Self.shardCount).map { _ in
             Shard(
@@ -180,8 +184,8 @@ struct Trainer {
                 start += params.batchSize
                 let snapshot = WideAndDeep.Model(
                     space: space, wide: ftrl.weights, embeddings: embeddings.values,
-                    embeddingSize: e, hasDeepPart: params.deep, network: network, mean: mean,
-                    deviation: deviation, reference: [])
+                    embeddingSize: e, hasDeepPart: params.deep, network: network, scaling: scaling,
+                    reference: [])
                 let scale = 1 / Float(batch.count)
                 let run: @Sendable (Int) -> Void = { shardIndex in
                     let shard = shards[shardIndex]
@@ -215,16 +219,19 @@ struct Trainer {
                     for f in 0..<e { row[f] = Float(total.embeddings.values[touched * e + f]) }
                     embeddings.update(row: touched, gradient: row)
                 }
-                for feature in total.wide.touched { ftrl.update(feature, total.wide.values[feature]) }
+                for feature in total.wide.touched {
+                    ftrl.update(feature, total.wide.values[feature])
+                }
             }
             let model = WideAndDeep.Model(
                 space: space, wide: ftrl.weights, embeddings: embeddings.values, embeddingSize: e,
-                hasDeepPart: params.deep, network: network, mean: mean, deviation: deviation,
+                hasDeepPart: params.deep, network: network, scaling: scaling,
                 reference: [])
             let (validationLoss, ndcg) = Self.validate(model, validation, pools, inputs)
             log(
                 "epoch \(epoch)/\(params.epochs): training loss "
-                    + "\(String(format: "%.4f", lossSum / Double(max(kept.count, 1)))), "
+                    + "\(String(format: "%.4f", lossSum / Double(max(kept.count, 1)))) on "
+                    + "\(kept.count) examples kept, "
                     + "validation loss \(String(format: "%.4f", validationLoss)), "
                     + "validation NDCG@10 \(String(format: "%.4f", ndcg))")
             progress.report("training", done: epoch, total: params.epochs)
@@ -249,24 +256,26 @@ struct Trainer {
         }
         return WideAndDeep.Model(
             space: space, wide: model.wide, embeddings: model.embeddings, embeddingSize: e,
-            hasDeepPart: params.deep, network: model.network, mean: mean, deviation: deviation,
+            hasDeepPart: params.deep, network: model.network, scaling: scaling,
             reference: Self.meanInput(model, trainingPools, inputs))
     }
 
-    /// The mean and standard deviation (1 where it is below 1e-6) of each dense feature over
-    /// the training pools' entries.
-    private func standardisation(_ inputs: [FeatureSpace.Inputs], _ poolIndices: [Int])
-        -> (mean: [Float], deviation: [Float])
-    {
+    /// Each dense feature's mean and standard deviation (1 where it is below 1e-6) over the
+    /// training pools' entries, and the range of its standardised values there.
+    private func standardisation(_ inputs: [FeatureSpace.Inputs], _ poolIndices: [Int]) -> Scaling {
         let width = space.denseCount
         var sum = [Double](repeating: 0, count: width)
         var squares = sum
+        var low = [Float](repeating: .infinity, count: width)
+        var high = [Float](repeating: -.infinity, count: width)
         var count = 0.0
         for pool in poolIndices {
             let dense = inputs[pool].dense
             for (index, value) in dense.enumerated() {
                 sum[index % width] += Double(value)
                 squares[index % width] += Double(value) * Double(value)
+                low[index % width] = min(low[index % width], value)
+                high[index % width] = max(high[index % width], value)
             }
             count += Double(dense.count / max(width, 1))
         }
@@ -276,7 +285,14 @@ struct Trainer {
             let value = Float(max(variance, 0).squareRoot())
             return value < 1e-6 ? 1 : value
         }
-        return (mean.map(Float.init), deviation)
+        let standardised = { (value: Float, d: Int) -> Float in
+            guard value.isFinite else { return 0 }
+            return min(max((value - Float(mean[d])) / deviation[d], -inputBound), inputBound)
+        }
+        return Scaling(
+            mean: mean.map(Float.init), deviation: deviation,
+            low: (0..<width).map { standardised(low[$0], $0) },
+            high: (0..<width).map { standardised(high[$0], $0) })
     }
 
     /// Adds the gradients of a slice of examples (logistic loss, mean over the batch for the
@@ -315,7 +331,8 @@ struct Trainer {
             let logit = Double(wide) + Double(deep)
             let probability = 1 / (1 + exp(-logit))
             let label = example.label ? 1.0 : 0.0
-            shard.loss -= label * log(max(probability, 1e-12))
+            shard.loss -=
+                label * log(max(probability, 1e-12))
                 + (1 - label) * log(max(1 - probability, 1e-12))
             let g = probability - label
             for d in 0..<width { shard.wide.add(d, 0, g * Double(x[6 * e + d])) }

@@ -14,9 +14,8 @@ extension WideAndDeep {
         /// Whether the deep part is used; without it the logit is the wide part and the bias.
         let hasDeepPart: Bool
         let network: Perceptron
-        /// The dense features' training mean and standard deviation.
-        let mean: [Float]
-        let deviation: [Float]
+        /// How dense features are standardised.
+        let scaling: Scaling
         /// The perceptron's mean input over the training examples: DeepLIFT's reference.
         let reference: [Float]
 
@@ -43,9 +42,7 @@ extension WideAndDeep {
             }
             var logit: Float = 0
             for d in 0..<width {
-                let value = min(
-                    max((inputs.dense[index * width + d] - mean[d]) / deviation[d], -inputBound),
-                    inputBound)
+                let value = scaling.apply(inputs.dense[index * width + d], d)
                 x[6 * e + d] = value
                 logit += wide[d] * value
             }
@@ -134,14 +131,17 @@ extension WideAndDeep {
                 ["user", "item", "demographics", "demographics", "demographics", "item"]
                 .flatMap { Array(repeating: $0, count: e) }
                 + (0..<space.denseCount).map(space.denseGroup)
-            let groupOrder = ["user", "item", "demographics"] + space.sources + [
-                "popularity", "time",
-            ]
+            let groupOrder =
+                ["user", "item", "demographics"] + space.sources + [
+                    "popularity", "time",
+                ]
             let bias = Double(network.outputBias)
             return ranked.map { item in
                 guard let index = position[item.item] else { return item }
                 var x = [Float](repeating: 0, count: inputWidth)
-                x.withUnsafeMutableBufferPointer { _ = prepare(inputs, index, into: $0.baseAddress!) }
+                x.withUnsafeMutableBufferPointer {
+                    _ = prepare(inputs, index, into: $0.baseAddress!)
+                }
                 var contributions: [Contribution] = []
                 let width = space.denseCount
                 for d in 0..<width {
@@ -201,8 +201,9 @@ extension WideAndDeep {
             writer.write(network.widths)
             writer.write(network.activation.rawValue)
             writer.write(network.parameters)
-            writer.write(mean)
-            writer.write(deviation)
+            for values in [scaling.mean, scaling.deviation, scaling.low, scaling.high] {
+                writer.write(values)
+            }
             writer.write(reference)
         }
 
@@ -263,14 +264,22 @@ extension WideAndDeep {
                 throw ArtifactError(.corrupt, "\(what): the perceptron's weights do not fit")
             }
             network = Perceptron(widths: widths, activation: activation, parameters: parameters)
-            mean = try reader.readFiniteArray(
-                of: Float.self, "\(what): the feature means", magnitude: 1e7)
-            deviation = try reader.readFiniteArray(
-                of: Float.self, "\(what): the deviations", magnitude: 1e7)
+            var parts: [[Float]] = []
+            for name in ["means", "deviations", "lowest values", "highest values"] {
+                parts.append(
+                    try reader.readFiniteArray(
+                        of: Float.self, "\(what): the features' \(name)", magnitude: 1e7))
+            }
+            scaling = Scaling(mean: parts[0], deviation: parts[1], low: parts[2], high: parts[3])
             reference = try reader.readFiniteArray(
                 of: Float.self, "\(what): the reference", magnitude: inputBound)
-            guard mean.count == space.denseCount, deviation.count == space.denseCount,
-                deviation.allSatisfy({ $0 >= 1e-6 }), reference.count == widths[0]
+            guard parts.allSatisfy({ $0.count == space.denseCount }),
+                scaling.deviation.allSatisfy({ $0 >= 1e-6 }),
+                zip(scaling.low, scaling.high).allSatisfy({
+                    $0 <= $1 && abs($0) <= inputBound
+                        && abs($1) <= inputBound
+                }),
+                reference.count == widths[0]
             else {
                 throw ArtifactError(.corrupt, "\(what): the feature scaling does not fit")
             }
@@ -280,7 +289,7 @@ extension WideAndDeep {
         func replacing(embeddings: [Float]) -> Model {
             Model(
                 space: space, wide: wide, embeddings: embeddings, embeddingSize: embeddingSize,
-                hasDeepPart: hasDeepPart, network: network, mean: mean, deviation: deviation,
+                hasDeepPart: hasDeepPart, network: network, scaling: scaling,
                 reference: reference)
         }
 
@@ -288,14 +297,13 @@ extension WideAndDeep {
         func replacing(network: Perceptron) -> Model {
             Model(
                 space: space, wide: wide, embeddings: embeddings, embeddingSize: embeddingSize,
-                hasDeepPart: hasDeepPart, network: network, mean: mean, deviation: deviation,
+                hasDeepPart: hasDeepPart, network: network, scaling: scaling,
                 reference: reference)
         }
 
         init(
             space: FeatureSpace, wide: [Float], embeddings: [Float], embeddingSize: Int,
-            hasDeepPart: Bool, network: Perceptron, mean: [Float], deviation: [Float],
-            reference: [Float]
+            hasDeepPart: Bool, network: Perceptron, scaling: Scaling, reference: [Float]
         ) {
             self.space = space
             self.wide = wide
@@ -303,9 +311,24 @@ extension WideAndDeep {
             self.embeddingSize = embeddingSize
             self.hasDeepPart = hasDeepPart
             self.network = network
-            self.mean = mean
-            self.deviation = deviation
+            self.scaling = scaling
             self.reference = reference
         }
+    }
+}
+
+/// How raw dense features become perceptron inputs: standardised by their training mean and
+/// deviation, then held within the range they had in training, so that a request unlike any
+/// training example (a user back after a year, say) is not extrapolated.
+struct Scaling: Sendable {
+    var mean: [Float]
+    var deviation: [Float]
+    var low: [Float]
+    var high: [Float]
+
+    /// Feature `d`'s input for the raw value `value`.
+    @inline(__always)
+    func apply(_ value: Float, _ d: Int) -> Float {
+        min(max((value - mean[d]) / deviation[d], low[d]), high[d])
     }
 }

@@ -15,11 +15,11 @@ public struct WideAndDeep: Ranker {
     /// and documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
         public var wide = [
-            "source", "source-rank", "occupation x genre", "gender x genre", "age x genre",
+            "source", "source-rank", "item", "occupation x genre", "gender x genre", "age x genre",
         ]
         public var deep = true
         public var embeddingSize = 8
-        public var hidden = [64, 32]
+        public var hidden = [32, 16]
         public var activation = Activation.relu
         public var dropout = 0.1
         public var optimizer = OptimizerKind.adam
@@ -30,7 +30,7 @@ public struct WideAndDeep: Ranker {
         public var l2 = 1.0
         public var epochs = 10
         public var batchSize = 256
-        public var negatives = 1.0
+        public var negatives = 0.3
         public var validation = 0.1
         public var recentDays = 30
         public var lastItems = 10
@@ -183,7 +183,7 @@ public struct WideAndDeep: Ranker {
                 sources: sources, crosses: crosses, recentDays: params.recentDays,
                 lastItems: params.lastItems, tables: serving),
             wide: model.wide, embeddings: model.embeddings, embeddingSize: model.embeddingSize,
-            hasDeepPart: params.deep, network: model.network, mean: model.mean, deviation: model.deviation,
+            hasDeepPart: params.deep, network: model.network, scaling: model.scaling,
             reference: model.reference)
     }
 }

@@ -79,8 +79,9 @@ struct Explain: ParsableCommand {
             lines.append("")
             lines.append(
                 "ranker \(pipeline.rankerType): "
-                    + ranked.contributions.map(Format.contribution).joined(separator: " + ")
-                    + " = \(Format.number(ranked.score))")
+                    + Format.ranked(
+                        ranked, entry: explanation.trace.pool.entry(for: ranked.item),
+                        sources: pipeline.stages.map(\.name)))
         }
         return lines.joined(separator: "\n")
     }

@@ -18,12 +18,38 @@ enum Format {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
-    /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)`.
-    static func contribution(_ contribution: Contribution) -> String {
-        guard !contribution.factors.isEmpty else { return "\(contribution.name) 0 (not nominated)" }
+    /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)`; a stage's term for an item it
+    /// did not nominate reads `content 0 (not nominated)`.
+    static func contribution(_ contribution: Contribution, nominated: Bool = true) -> String {
+        guard !contribution.factors.isEmpty else {
+            return nominated
+                ? "\(contribution.name) \(number(contribution.value))"
+                : "\(contribution.name) 0 (not nominated)"
+        }
         let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(
             separator: " · ")
         return "\(contribution.name) \(number(contribution.value)) (\(factors))"
+    }
+
+    /// A ranked item's contributions joined with `+` and their total, the `keep` largest (by
+    /// size) first and the rest summed as "other terms" when `keep` is given.
+    static func ranked(
+        _ ranked: Ranked, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil
+    ) -> String {
+        var terms = ranked.contributions
+        var rest: Double?
+        if let keep, terms.count > keep + 1 {
+            terms.sort { abs($0.value) > abs($1.value) }
+            rest = terms.dropFirst(keep).reduce(0) { $0 + $1.value }
+            terms = Array(terms.prefix(keep))
+        }
+        var parts = terms.map { term in
+            let source = sources.firstIndex(of: term.name)
+            let nominated = source.map { entry?.nomination(by: $0) != nil } ?? true
+            return contribution(term, nominated: nominated)
+        }
+        if let rest { parts.append("other terms \(number(rest))") }
+        return parts.joined(separator: " + ") + " = \(number(ranked.score))"
     }
 }
 

@@ -11,7 +11,8 @@ struct Plugins: ParsableCommand {
         let parameters = builtInPlugins.entries.flatMap(\.parameters)
         let keyWidth = parameters.map(\.key.count).max() ?? 0
         let typeWidth = parameters.map(\.type.count).max() ?? 0
-        let defaultWidth = parameters.map(\.defaultValue.count).max() ?? 0
+        // A longer default (a list, say) takes its own line instead of widening the column.
+        let defaultWidth = parameters.map(\.defaultValue.count).filter { $0 <= 27 }.max() ?? 0
         var lines: [String] = []
         for entry in builtInPlugins.entries {
             lines.append("\(entry.type)  (\(entry.kind.rawValue))")
@@ -27,11 +28,19 @@ struct Plugins: ParsableCommand {
                     "    every candidate stage also takes name (required) and limit (default 100)")
             }
             for parameter in entry.parameters {
-                lines.append(
+                let start =
                     "    " + Format.padded(parameter.key, keyWidth) + "  "
-                        + Format.padded(parameter.type, typeWidth) + "  default "
-                        + Format.padded(parameter.defaultValue, defaultWidth) + "  "
-                        + parameter.summary)
+                    + Format.padded(parameter.type, typeWidth) + "  default "
+                if parameter.defaultValue.count > defaultWidth {
+                    lines.append(start + parameter.defaultValue)
+                    lines.append(
+                        String(repeating: " ", count: start.count + defaultWidth + 2)
+                            + parameter.summary)
+                } else {
+                    lines.append(
+                        start + Format.padded(parameter.defaultValue, defaultWidth) + "  "
+                            + parameter.summary)
+                }
             }
             lines.append("")
         }

@@ -55,8 +55,8 @@ struct RecommendationTable {
             guard explain else { continue }
             lines.append(
                 "       ranker: "
-                    + ranked.contributions.map(Format.contribution).joined(separator: " + ")
-                    + " = \(Format.number(ranked.score))")
+                    + Format.ranked(
+                        ranked, entry: entry, sources: pipeline.stages.map(\.name), keep: 6))
             for (source, stage) in pipeline.stages.enumerated()
             where entry?.nomination(by: source) != nil {
                 let explanation = stage.model.explain(item: ranked.item, for: query)

@@ -140,7 +140,9 @@ public func checkRanker<M: RankerModel>(_ model: M, pools: [(CandidatePool, Quer
             problems.append("\(which): not best first")
         }
         let detailed = model.detailed(ranked, in: pool, for: query)
-        if detailed.map(\.item) != ranked.map(\.item) || detailed.map(\.score) != ranked.map(\.score) {
+        if detailed.map(\.item) != ranked.map(\.item)
+            || detailed.map(\.score) != ranked.map(\.score)
+        {
             problems.append("\(which): the detailed explanation changes the order or a score")
         }
         for (kind, list) in [("", ranked), (" in detail", detailed)] {

@@ -19,7 +19,8 @@ struct PlantedCross {
         var builder = DatasetBuilder()
         for item in 0..<40 {
             _ = builder.addItem(
-                "i\(item)", features: ItemFeatures(title: "i\(item)", genres: [item % 2 == 0 ? "x" : "y"]))
+                "i\(item)",
+                features: ItemFeatures(title: "i\(item)", genres: [item % 2 == 0 ? "x" : "y"]))
         }
         for user in 0..<40 {
             _ = builder.addUser(
@@ -35,7 +36,9 @@ struct PlantedCross {
         let dataset = builder.build()
         var random = SeededGenerator(seed: 7)
         pools = (0..<40).map { user in
-            let scores = (0..<40).map { Candidate(item: $0, score: Double.random(in: 0..<1, using: &random)) }
+            let scores = (0..<40).map {
+                Candidate(item: $0, score: Double.random(in: 0..<1, using: &random))
+            }
             let query = dataset.query(for: user)
             return LabelledPool(
                 query: query,
@@ -74,9 +77,11 @@ struct PlantedCross {
     @Test func learnsAPlantedCrossThatAFeatureBlindOrCrosslessRankerCannot() throws {
         let full = try planted.fit(#"{"wide": ["occupation x genre"], "epochs": 20}"#)
         #expect(planted.heldOutNDCG { full.rank($0, for: $1) } > 0.95)
-        let linear = try planted.fit(#"{"wide": ["occupation x genre"], "deep": false, "epochs": 20}"#)
+        let linear = try planted.fit(
+            #"{"wide": ["occupation x genre"], "deep": false, "epochs": 20}"#)
         #expect(planted.heldOutNDCG { linear.rank($0, for: $1) } > 0.95)
-        let crossless = try planted.fit(#"{"wide": ["occupation", "genre"], "deep": false, "epochs": 20}"#)
+        let crossless = try planted.fit(
+            #"{"wide": ["occupation", "genre"], "deep": false, "epochs": 20}"#)
         #expect(planted.heldOutNDCG { crossless.rank($0, for: $1) } < 0.75)
         let blind = try WeightedAverage.make(
             try parameters(json: "{}"),
@@ -88,9 +93,10 @@ struct PlantedCross {
     @Test func passesTheContractCheckWithAndWithoutItsDeepPart() throws {
         for json in [#"{"epochs": 3}"#, #"{"epochs": 3, "deep": false}"#] {
             let model = try planted.fit(json)
-            let pools = planted.pools.suffix(5).map { ($0.pool, $0.query) } + [
-                (CandidatePool(sources: ["s"], lists: [[]]), planted.pools[0].query)
-            ]
+            let pools =
+                planted.pools.suffix(5).map { ($0.pool, $0.query) } + [
+                    (CandidatePool(sources: ["s"], lists: [[]]), planted.pools[0].query)
+                ]
             #expect(try checkRanker(model, pools: pools).isEmpty)
         }
     }
@@ -106,9 +112,11 @@ struct PlantedCross {
             let names = Set(item.contributions.map(\.name))
             #expect(names.isSuperset(of: ["bias", "deep: user", "deep: item", "deep: s"]))
             #expect(names.contains { $0.contains("DeepLIFT") })
-            #expect(names.contains("wide: occupation a × genre x") || names.contains {
-                $0.hasPrefix("wide: occupation")
-            })
+            #expect(
+                names.contains("wide: occupation a × genre x")
+                    || names.contains {
+                        $0.hasPrefix("wide: occupation")
+                    })
         }
     }
 
@@ -133,11 +141,14 @@ struct PlantedCross {
         var scratch = Perceptron.Scratch(widths)
         func output(_ network: Perceptron, _ input: [Float]) -> Double {
             var scratch = Perceptron.Scratch(widths)
-            return Double(input.withUnsafeBufferPointer { network.forward($0.baseAddress!, &scratch) })
+            return Double(
+                input.withUnsafeBufferPointer { network.forward($0.baseAddress!, &scratch) })
         }
         _ = input.withUnsafeBufferPointer { network.forward($0.baseAddress!, &scratch) }
         var gradients = [Float](repeating: 0, count: network.parameters.count)
-        gradients.withUnsafeMutableBufferPointer { network.backward(1, &scratch, into: $0.baseAddress!) }
+        gradients.withUnsafeMutableBufferPointer {
+            network.backward(1, &scratch, into: $0.baseAddress!)
+        }
         let h: Float = 1e-2
         for i in network.parameters.indices {
             var up = network
@@ -252,8 +263,10 @@ struct PlantedCross {
         _ = builder.addItem("plain")
         _ = builder.addItem("genre", features: ItemFeatures(title: "g", genres: ["x"]))
         _ = builder.addUser("anonymous")
-        builder.addInteraction(user: "anonymous", item: "plain", rating: 4, timestamp: 1_000_000_000)
-        builder.addInteraction(user: "anonymous", item: "genre", rating: 1, timestamp: 1_000_000_100)
+        builder.addInteraction(
+            user: "anonymous", item: "plain", rating: 4, timestamp: 1_000_000_000)
+        builder.addInteraction(
+            user: "anonymous", item: "genre", rating: 1, timestamp: 1_000_000_100)
         let dataset = builder.build()
         let pool = CandidatePool(
             sources: ["s"], lists: [[Candidate(item: 0, score: 1), Candidate(item: 1, score: 0)]])
@@ -271,26 +284,33 @@ struct PlantedCross {
         ] {
             let ranked = model.detailed(model.rank(pool, for: query), in: pool, for: query)
             #expect(ranked.count == 2)
-            #expect(ranked.allSatisfy { $0.score.isFinite && $0.contributions.allSatisfy(\.value.isFinite) })
+            #expect(
+                ranked.allSatisfy {
+                    $0.score.isFinite && $0.contributions.allSatisfy(\.value.isFinite)
+                })
         }
     }
 
     @Test func rejectsUnknownFieldsRepeatedCrossesAndOversizedPerceptrons() throws {
         let context = BuildContext(stageName: "p", sourceNames: ["s"], seed: 1)
         #expect(throws: ParameterError.self) {
-            try WideAndDeep.make(try parameters(json: #"{"wide": ["job x genre"]}"#), context: context)
+            try WideAndDeep.make(
+                try parameters(json: #"{"wide": ["job x genre"]}"#), context: context)
         }
         #expect(throws: ParameterError.self) {
-            try WideAndDeep.make(try parameters(json: #"{"wide": ["genre", "genre"]}"#), context: context)
+            try WideAndDeep.make(
+                try parameters(json: #"{"wide": ["genre", "genre"]}"#), context: context)
         }
         #expect(throws: ParameterError.self) {
-            try WideAndDeep.make(try parameters(json: #"{"hidden": [8, 8, 8, 8, 8]}"#), context: context)
+            try WideAndDeep.make(
+                try parameters(json: #"{"hidden": [8, 8, 8, 8, 8]}"#), context: context)
         }
         #expect(throws: ParameterError.self) {
             try WideAndDeep.make(try parameters(json: #"{"hidden": [0]}"#), context: context)
         }
         do {
-            _ = try WideAndDeep.make(try parameters(json: #"{"wide": ["job x genre"]}"#), context: context)
+            _ = try WideAndDeep.make(
+                try parameters(json: #"{"wide": ["job x genre"]}"#), context: context)
         } catch let error as ParameterError {
             #expect(error.keyPath == ["wide", "0"])
             #expect(error.message.contains("'job x genre' is not a field"))

@@ -7,6 +7,7 @@ import ShortlistTestSupport
 import TripletEmbeddingPlugin
 import WeightedAveragePlugin
 import WeightedRatingPlugin
+import WideAndDeepPlugin
 
 /// The dataset decoded models must match, and the queries they are asked.
 let planted = PlantedClusters()
@@ -26,28 +27,39 @@ public func fuzzArtifact(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var reader = ArtifactReader(
         bytes: Array(UnsafeBufferPointer(start: data + 1, count: size - 1)), shape: shape)
     do throws(ArtifactError) {
-        switch data[0] % 5 {
+        switch data[0] % 6 {
         case 0: exercise(try WeightedRating.Model(reading: &reader))
         case 1: exercise(try MatrixFactorization.Model(reading: &reader))
         case 2: exercise(try ContentTFIDF.Model(reading: &reader))
         case 3: exercise(try TripletEmbedding.Model(reading: &reader))
-        default:
-            let model = try WeightedAverage.Model(reading: &reader)
-            let pool = CandidatePool(
-                sources: ["a", "b"],
-                lists: [
-                    [Candidate(item: 1, score: 2), Candidate(item: 2, score: 1)],
-                    [Candidate(item: 2, score: 5)],
-                ])
-            for query in queries {
-                precondition(model.rank(pool, for: query).allSatisfy { $0.score.isFinite })
-            }
+        case 4: rank(try WeightedAverage.Model(reading: &reader))
+        default: rank(try WideAndDeep.Model(reading: &reader))
         }
     } catch {
         _ = error.message.count
     }
     return 0
 }
+
+/// Asks a decoded ranker to order a pool and explain it in detail, for every query.
+func rank(_ model: some RankerModel) {
+    let pool = CandidatePool(
+        sources: ["a", "b"],
+        lists: [
+            [Candidate(item: 1, score: 2), Candidate(item: 2, score: 1)],
+            [Candidate(item: 2, score: 5)],
+        ])
+    for query in queries + [times] {
+        let ranked = model.detailed(model.rank(pool, for: query), in: pool, for: query)
+        precondition(
+            ranked.allSatisfy { $0.score.isFinite && $0.contributions.allSatisfy(\.value.isFinite) }
+        )
+    }
+}
+
+/// A query at a time far from the data's.
+let times = Query(
+    userID: "stranger", user: nil, excluded: ItemSet(capacity: shape.items), time: .min)
 
 /// Asks a decoded model everything a pipeline asks.
 func exercise(_ model: some CandidateModel) {
@@ -106,6 +118,27 @@ func exercise(_ model: some CandidateModel) {
             ranker.write("min-max")
             ranker.write(60.0)
             try Data([4] + ranker.bytes).write(to: URL(fileURLWithPath: "\(folder)/seed-ranker"))
+            let pools = (0..<20).map { user in
+                LabelledPool(
+                    query: planted.dataset.query(for: user),
+                    pool: CandidatePool(
+                        sources: ["a", "b"],
+                        lists: [
+                            (0..<10).map { Candidate(item: $0, score: Double(10 - $0)) },
+                            (5..<15).map { Candidate(item: $0, score: Double(15 - $0)) },
+                        ]),
+                    positives: [user % 15], asOf: .max)
+            }
+            let learned = try WideAndDeep.make(
+                try parameters(json: #"{"epochs": 1, "embedding-size": 2, "hidden": [4]}"#),
+                context: BuildContext(stageName: "p", sourceNames: ["a", "b"], seed: 1)
+            ).fit(
+                RankerTrainingData(dataset: planted.dataset, sources: ["a", "b"], pools: pools),
+                progress: .silent)
+            var wideAndDeep = ArtifactWriter()
+            learned.write(to: &wideAndDeep)
+            try Data([5] + wideAndDeep.bytes).write(
+                to: URL(fileURLWithPath: "\(folder)/seed-wide-and-deep"))
         }
     }
 #endif

@@ -132,7 +132,14 @@ struct PoolRecorder: Ranker {
             let times = split.train.byUser.timestamps[split.train.byUser.range(of: user)]
             #expect(times.allSatisfy { $0 < labelled.asOf })
             #expect(split.test[user].allSatisfy { $0.timestamp >= labelled.asOf })
+            // The request is made at the boundary, so time features are computed as of then.
+            #expect(labelled.query.time == labelled.asOf)
         }
+        // The ranker is told the data its pools' generators were fitted on: the training part.
+        #expect(
+            data.poolDataset.fingerprint
+                == (try Split(data.dataset, .temporal(0.25))).train.fingerprint)
+        #expect(data.poolDataset.fingerprint != data.dataset.fingerprint)
         let log = fixture.log()
         #expect(
             log.contains {

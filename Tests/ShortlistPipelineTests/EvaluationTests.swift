@@ -105,6 +105,28 @@ import Testing
             separator: "\n"
         ).first
         #expect(header == "user\titem\trating\ttimestamp")
+        #expect(again.isByTime)
+        #expect(
+            (0..<dataset.userCount).map(again.requestTime)
+                == (0..<dataset.userCount).map(split.requestTime))
+    }
+
+    @Test func splitsByTimeRequestWhereEachUsersHeldOutPartBegins() throws {
+        for spec in [SplitSpec.temporal(0.2), .leaveLast(2)] {
+            let split = try Split(dataset, spec)
+            #expect(split.isByTime)
+            for user in 0..<dataset.userCount {
+                #expect(split.requestTime(of: user) == split.test[user].map(\.timestamp).min())
+            }
+        }
+        let random = try Split(dataset, .random(0.2, seed: 1))
+        #expect(!random.isByTime && random.requestTime(of: 0) == nil)
+        let folder = try TemporaryDirectory()
+        try random.export(to: folder.path)
+        let files = try Split(
+            dataset, .files(train: "\(folder.path)/train.tsv", test: "\(folder.path)/test.tsv"))
+        #expect(
+            !files.isByTime, "a random split's files hold test interactions before training ones")
     }
 }
 

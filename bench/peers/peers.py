@@ -216,6 +216,7 @@ def main():
     parser.add_argument("--outer", required=True, help="folder with the train.tsv/test.tsv to report on")
     parser.add_argument("--valid", required=True, help="folder with the validation split of outer/train.tsv")
     parser.add_argument("--shortlist", required=True, help="JSON from `shortlist evaluate --format json` on the outer split")
+    parser.add_argument("--pipeline", help="the same JSON for a whole pipeline, whose final list gets a row")
     parser.add_argument("--only", nargs="*", help="peers to run (default: all that import)")
     args = parser.parse_args()
     outer, valid = Split(args.outer), Split(args.valid)
@@ -254,6 +255,15 @@ def main():
                          serve=g["serveMilliseconds"] * users / 1000, precision=g["topK"]["precision"],
                          recall=g["topK"]["recall"], ndcg=g["topK"]["ndcg"], map=g["topK"]["map"],
                          hit_rate=g["topK"]["hitRate"], recall_at_300=g["recallAtLimit"]))
+    if args.pipeline:
+        whole = json.load(open(args.pipeline))
+        final = whole["final"]
+        stages = ", ".join(g["stage"] for g in whole["generators"])
+        rows.append(dict(system=f"shortlist pipeline '{whole['pipeline']}' ({stages}, ranked)", params={},
+                         fit=sum(g["fitSeconds"] or 0 for g in whole["generators"]) + (whole["rankerFitSeconds"] or 0),
+                         serve=whole["recommendMilliseconds"] * max(whole["usersEvaluated"], 1) / 1000,
+                         precision=final["precision"], recall=final["recall"], ndcg=final["ndcg"], map=final["map"],
+                         hit_rate=final["hitRate"], recall_at_300=whole["unionRecall"]))
     print()
     print(f"Ranking on {args.outer} (K={K}, relevant = rating >= {THRESHOLD:g}, {len(outer.eval_users)} users; "
           f"Shortlist evaluated {ours['usersEvaluated']}); times in seconds, one thread")

@@ -40,5 +40,7 @@ YAML
 
 # Shortlist on the test split, fitted on its training part.
 "$shortlist" evaluate --config "$config" --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/shortlist.json"
+# The shipped default pipeline (its generators ranked by Wide & Deep), on the same split.
+"$shortlist" evaluate --config "$root/pipelines.yaml" --pipeline default --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/default.json"
 
-"$venv/bin/python" "$here/peers.py" --outer "$work/outer" --valid "$work/valid" --shortlist "$work/shortlist.json" "$@"
+"$venv/bin/python" "$here/peers.py" --outer "$work/outer" --valid "$work/valid" --shortlist "$work/shortlist.json" --pipeline "$work/default.json" "$@"

@@ -79,7 +79,8 @@ public struct Split: Sendable {
     public let train: Dataset
     /// Held-out interactions by ``UserIndex`` of ``train``.
     public let test: [[HeldOut]]
-    /// Whether each user's held-out part is their latest (temporal and leave-last splits): a
+    /// Whether each user's held-out part is their latest (temporal and leave-last splits, and
+    /// file splits whose every test interaction is at or after that user's training ones): a
     /// user's test requests are then made when their held-out part begins.
     public let isByTime: Bool
 
@@ -90,7 +91,11 @@ public struct Split: Sendable {
         switch spec {
         case .files(let trainFile, let testFile):
             (train, self.test) = try Self.fromFiles(dataset, train: trainFile, test: testFile)
-            isByTime = false
+            let (train, test) = (train, self.test)
+            isByTime = (0..<train.userCount).allSatisfy { user in
+                let times = train.byUser.timestamps[train.byUser.range(of: user)]
+                return test[user].allSatisfy { $0.timestamp >= times.max() ?? .min }
+            }
             return
         case .temporal(let fraction):
             for user in 0..<dataset.userCount {

@@ -258,8 +258,7 @@ def main():
     if args.pipeline:
         whole = json.load(open(args.pipeline))
         final = whole["final"]
-        stages = ", ".join(g["stage"] for g in whole["generators"])
-        rows.append(dict(system=f"shortlist pipeline '{whole['pipeline']}' ({stages}, ranked)", params={},
+        rows.append(dict(system=f"shortlist pipeline '{whole['pipeline']}' (ranked pool)", params={},
                          fit=sum(g["fitSeconds"] or 0 for g in whole["generators"]) + (whole["rankerFitSeconds"] or 0),
                          serve=whole["recommendMilliseconds"] * max(whole["usersEvaluated"], 1) / 1000,
                          precision=final["precision"], recall=final["recall"], ndcg=final["ndcg"], map=final["map"],

@@ -108,6 +108,57 @@ func project() throws -> TemporaryDirectory {
         #expect(abs(sum - (items[0]["score"] as? Double ?? .nan)) < 1e-9)
     }
 
+    @Test func explainSplitsAWideAndDeepScoreIntoTermsThatAddUp() throws {
+        let folder = try project()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "learned.yaml",
+            dataset + """
+
+                pipelines:
+                  learned:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 40}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
+                    ranker: {type: wide-and-deep, epochs: 2, hidden: [8]}
+                """)
+        let listed = try shortlist(
+            ["recommend", "--config", "learned.yaml", "--user", "u5", "--format", "json"],
+            in: folder.path)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stderr.contains("two-stage training of the ranker of 'learned'"))
+        #expect(listed.stderr.contains("ranker of 'learned': epoch 2/2: training loss "))
+        let recommended = try #require(
+            try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let items = try #require(recommended["recommendations"] as? [[String: Any]])
+        let item = try #require(items.first?["item"] as? String)
+        let run = try shortlist(
+            [
+                "explain", "--config", "learned.yaml", "--user", "u5", "--item", item, "--format",
+                "json",
+            ],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let contributions = try #require(json["contributions"] as? [[String: Any]])
+        let names = contributions.compactMap { $0["name"] as? String }
+        #expect(
+            names.contains("bias") && names.contains("deep: user")
+                && names.contains("deep: popular"))
+        #expect(
+            names.contains { $0.contains("DeepLIFT") } && names.contains { $0.hasPrefix("wide: ") })
+        let sum = contributions.compactMap { $0["value"] as? Double }.reduce(0, +)
+        #expect(abs(sum - (json["score"] as? Double ?? .nan)) < 1e-4)
+        let table = try shortlist(
+            ["explain", "--config", "learned.yaml", "--user", "u5", "--item", item], in: folder.path
+        )
+        #expect(
+            table.stdout.split(separator: "\n").contains {
+                $0.hasPrefix("ranker wide-and-deep: ") && $0.contains("deep: user ")
+            })
+    }
+
     @Test func batchForEveryUser() throws {
         let folder = try project()
         let tsv = try shortlist(

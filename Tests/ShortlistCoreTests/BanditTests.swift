@@ -1,0 +1,139 @@
+import ShortlistCore
+import Testing
+
+/// Bernoulli arms with planted reward rates, and a policy run against them.
+struct BernoulliWorld {
+    let rates: [Double]
+
+    /// Each round's chosen arm over `rounds` rounds; rewards update the arms' states.
+    func run(_ policy: BanditPolicy, rounds: Int, seed: UInt64) -> [Int] {
+        var arms = rates.map { _ in ArmState() }
+        var random = SeededGenerator(seed: seed)
+        var world = SeededGenerator(seed: seed &+ 1000)
+        var chosen: [Int] = []
+        for _ in 0..<rounds {
+            let arm = policy.decide(arms, random: &random).arm
+            let reward = Double.random(in: 0..<1, using: &world) < rates[arm] ? 1.0 : 0.0
+            arms[arm].pulls += 1
+            arms[arm].rewards += reward
+            chosen.append(arm)
+        }
+        return chosen
+    }
+
+    /// The expected regret of each half of a run against always choosing the best arm.
+    func regretByHalf(_ chosen: [Int]) -> (first: Double, second: Double) {
+        let best = rates.max()!
+        let regret = chosen.map { best - rates[$0] }
+        let half = chosen.count / 2
+        return (regret[..<half].reduce(0, +), regret[half...].reduce(0, +))
+    }
+
+    func share(of arm: Int, in chosen: [Int]) -> Double {
+        Double(chosen.filter { $0 == arm }.count) / Double(chosen.count)
+    }
+}
+
+@Suite struct BanditPolicyTests {
+    /// One arm clearly better: reward rates 0.05 against 0.10.
+    let world = BernoulliWorld(rates: [0.05, 0.10])
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func thompsonGivesTheBetterArm80PercentOfPullsWithin5000RoundsAndRegretFalls(seed: UInt64) {
+        let chosen = world.run(.thompson(prior: BetaPrior(), draws: 100), rounds: 5000, seed: seed)
+        #expect(world.share(of: 1, in: chosen) >= 0.8)
+        let regret = world.regretByHalf(chosen)
+        #expect(regret.second < regret.first)
+    }
+
+    /// UCB1's bonus shrinks slowly against a 0.05 gap: a clear majority, not 80%, in 5000.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func ucb1GivesTheBetterArm70PercentOfPullsWithin5000RoundsAndRegretFalls(seed: UInt64) {
+        let chosen = world.run(.ucb1, rounds: 5000, seed: seed)
+        #expect(world.share(of: 1, in: chosen) >= 0.7)
+        let regret = world.regretByHalf(chosen)
+        #expect(regret.second < regret.first)
+    }
+
+    /// ε-greedy can settle on the worse arm when ε decays before the means separate, so its
+    /// planted world has a larger gap.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func epsilonGreedyGivesTheBetterArm85PercentOfPullsWithin3000Rounds(seed: UInt64) {
+        let easier = BernoulliWorld(rates: [0.2, 0.5])
+        let chosen = easier.run(
+            .epsilonGreedy(epsilon: 0.2, decay: 0.001), rounds: 3000, seed: seed)
+        #expect(easier.share(of: 1, in: chosen) >= 0.85)
+        let regret = easier.regretByHalf(chosen)
+        #expect(regret.second < regret.first)
+    }
+
+    @Test func epsilonGreedyExploresLessAsPullsGrow() {
+        let policy = BanditPolicy.epsilonGreedy(epsilon: 0.2, decay: 0.01)
+        var random = SeededGenerator(seed: 1)
+        let early = policy.propensities(
+            [ArmState(pulls: 5, rewards: 1), ArmState(pulls: 5, rewards: 2)], random: &random)
+        let late = policy.propensities(
+            [ArmState(pulls: 500, rewards: 100), ArmState(pulls: 500, rewards: 200)],
+            random: &random)
+        #expect(abs(early[0] - 0.2 / 1.1 / 2) < 1e-12)
+        #expect(abs(late[0] - 0.2 / 11 / 2) < 1e-12)
+    }
+
+    @Test func propensitiesSumToOneAndNameTheChoice() {
+        var random = SeededGenerator(seed: 4)
+        let policies: [BanditPolicy] = [
+            .thompson(prior: BetaPrior(alpha: 2, beta: 3), draws: 500), .ucb1,
+            .epsilonGreedy(epsilon: 0.3, decay: 0.01),
+        ]
+        for policy in policies {
+            for _ in 0..<50 {
+                let arms = (0..<Int.random(in: 1...5, using: &random)).map { _ in
+                    let pulls = Int.random(in: 0...40, using: &random)
+                    return ArmState(
+                        pulls: pulls, rewards: Double(Int.random(in: 0...pulls, using: &random)))
+                }
+                let decision = policy.decide(arms, random: &random)
+                #expect(abs(decision.propensities.reduce(0, +) - 1) < 1e-9)
+                #expect(decision.propensities[decision.arm] > 0)
+            }
+        }
+        // UCB1 tries every arm before it compares means.
+        let untried = BanditPolicy.ucb1.propensities(
+            [ArmState(pulls: 10, rewards: 9), ArmState(), ArmState()], random: &random)
+        #expect(untried == [0, 0.5, 0.5])
+    }
+
+    @Test func betaPosteriorMeansAndIntervals() {
+        let uniform = BetaDistribution(alpha: 1, beta: 1)
+        #expect(abs(uniform.interval().lowerBound - 0.025) < 1e-9)
+        #expect(abs(uniform.interval().upperBound - 0.975) < 1e-9)
+        // The median of Beta(2, 5) is 0.26445 (to five places).
+        #expect(abs(BetaDistribution(alpha: 2, beta: 5).quantile(0.5) - 0.26445) < 1e-5)
+        let posterior = ArmState(pulls: 40, rewards: 10).posterior(prior: BetaPrior())
+        #expect(posterior == BetaDistribution(alpha: 11, beta: 31))
+        #expect(posterior.interval().contains(posterior.mean))
+        var random = SeededGenerator(seed: 9)
+        let draws = (0..<20_000).map { _ in posterior.sample(using: &random) }
+        #expect(abs(draws.reduce(0, +) / 20_000 - posterior.mean) < 0.002)
+        let below = draws.filter { $0 < posterior.interval().lowerBound }.count
+        #expect(abs(Double(below) / 20_000 - 0.025) < 0.005)
+    }
+
+    @Test func inversePropensityScoringRecoversAKnownArmsRate() {
+        // A logging policy shows arm 0 30% of the time; arm 0 earns 0.12, arm 1 earns 0.3.
+        var random = SeededGenerator(seed: 21)
+        let log = (0..<20_000).map { _ -> OffPolicyEstimate.Logged in
+            let arm = Double.random(in: 0..<1, using: &random) < 0.3 ? 0 : 1
+            let rate = arm == 0 ? 0.12 : 0.3
+            let reward = Double.random(in: 0..<1, using: &random) < rate ? 1.0 : 0.0
+            return OffPolicyEstimate.Logged(
+                arm: arm, propensity: arm == 0 ? 0.3 : 0.7, reward: reward)
+        }
+        let zero = try! #require(OffPolicyEstimate(log, arm: 0))
+        #expect(zero.interval.contains(0.12))
+        #expect(zero.interval.upperBound - zero.interval.lowerBound < 0.03)
+        let one = try! #require(OffPolicyEstimate(log, arm: 1))
+        #expect(one.interval.contains(0.3) && !one.interval.contains(0.12))
+        #expect(OffPolicyEstimate(log, arm: 2) == nil)
+    }
+}

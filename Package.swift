@@ -25,7 +25,8 @@ let package = Package(
         .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +39,9 @@ let package = Package(
         .target(name: "ShortlistConfig", dependencies: ["ShortlistCore", "CYAML"]),
         .target(name: "ShortlistPipeline", dependencies: ["ShortlistCore", "ShortlistConfig"]),
         .target(
+            name: "ShortlistStore",
+            dependencies: ["ShortlistCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
         ),
@@ -48,7 +52,8 @@ let package = Package(
         .executableTarget(
             name: "ShortlistCLI",
             dependencies: [
-                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "BuiltInPlugins",
+                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "ShortlistStore",
+                "BuiltInPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,11 +70,17 @@ let package = Package(
                 + plugins.map { .target(name: "\($0)Plugin") }
         ),
         .testTarget(
-            name: "ShortlistCLITests", dependencies: ["ShortlistCLI", "ShortlistTestSupport"]),
+            name: "ShortlistCLITests",
+            dependencies: ["ShortlistCLI", "ShortlistStore", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "ShortlistStoreTests", dependencies: ["ShortlistStore", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each
         // is a reproducer that runs its target on the files it is given.
         .executableTarget(
-            name: "ShortlistLatency", dependencies: ["ShortlistPipeline", "BuiltInPlugins"],
+            name: "ShortlistLatency",
+            dependencies: [
+                "ShortlistConfig", "ShortlistPipeline", "ShortlistStore", "BuiltInPlugins",
+            ],
             path: "bench/Latency", swiftSettings: numeric),
         .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(

@@ -59,6 +59,7 @@ private struct FileReader {
         let top = NodeDecoder(node: root, session: session, context: "the pipelines file")
         let keys = try top.container(keyedBy: NamedKey.self)
         let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? 42
+        let store = try keys.decodeIfPresent(String.self, forKey: "feedback-store")
         let datasetNode = try top.child(forKey: "dataset")?.node
         let pipelinesNode = try top.child(forKey: "pipelines")?.node
         try session.checkEveryKeyRead()
@@ -85,7 +86,10 @@ private struct FileReader {
         let specs = try pipelines.entries.map {
             try readPipeline(name: $0.key, $0.value, seed: seed)
         }
-        return PipelinesFile(path: source.name, seed: seed, dataset: dataset, pipelines: specs)
+        return PipelinesFile(
+            path: source.name, seed: seed,
+            feedbackStore: store.map(resolve) ?? resolve(".shortlist/feedback.sqlite"),
+            dataset: dataset, pipelines: specs)
     }
 
     private func resolve(_ path: String) -> String {

@@ -6,6 +6,9 @@ public struct PipelinesFile: Sendable {
     public var path: String
     /// The seed every plugin draws its random numbers from (`seed:`, default 42).
     public var seed: UInt64
+    /// The database of served requests, feedback and bandit state (`feedback-store:`, default
+    /// `.shortlist/feedback.sqlite` beside the file), relative paths resolved.
+    public var feedbackStore: String
     /// Where the data is and how to read it.
     public var dataset: DatasetSpec
     /// The pipelines in file order; the first is the default.

@@ -10,8 +10,8 @@ struct Run {
     var stderr: String
 }
 
-/// Runs the built `shortlist` binary in `folder` with `arguments`.
-func shortlist(_ arguments: [String], in folder: String) throws -> Run {
+/// The built `shortlist` binary.
+func shortlistBinary() throws -> String {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("shortlist")
     let candidates =
@@ -19,9 +19,14 @@ func shortlist(_ arguments: [String], in folder: String) throws -> Run {
         + ["debug", "release"].map {
             FileManager.default.currentDirectoryPath + "/.build/\($0)/shortlist"
         }
-    let path = try #require(
+    return try #require(
         candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
         "the shortlist binary is not built")
+}
+
+/// Runs the built `shortlist` binary in `folder` with `arguments`.
+func shortlist(_ arguments: [String], in folder: String) throws -> Run {
+    let path = try shortlistBinary()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments

@@ -35,6 +35,25 @@ import Testing
         #expect(file.pipeline(named: "other")?.generators.map(\.name) == ["popular"])
         #expect(file.dataset.path == "/srv/data/ml-100k")
         #expect(file.seed == 42)
+        #expect(file.feedbackStore == "/srv/.shortlist/feedback.sqlite")
+    }
+
+    @Test func theFeedbackStoreIsResolvedFromTheFilesFolder() throws {
+        let text = """
+            feedback-store: state/feedback.sqlite
+            dataset: {format: recbole, path: data/ml-100k}
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """
+        let relative = try PipelinesFile.parse(
+            text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
+        #expect(relative.feedbackStore == "/srv/state/feedback.sqlite")
+        let absolute = try PipelinesFile.parse(
+            text.replacingOccurrences(of: "state/feedback", with: "/var/lib/feedback"),
+            name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
+        #expect(absolute.feedbackStore == "/var/lib/feedback.sqlite")
     }
 
     @Test func theShippedPipelinesFileIsValid() throws {

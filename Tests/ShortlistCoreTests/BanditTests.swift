@@ -97,6 +97,9 @@ struct BernoulliWorld {
                 #expect(decision.propensities[decision.arm] > 0)
             }
         }
+        #expect(
+            BanditPolicy.probabilityBest([], prior: BetaPrior(), draws: 10, random: &random)
+                .isEmpty)
         // UCB1 tries every arm before it compares means.
         let untried = BanditPolicy.ucb1.propensities(
             [ArmState(pulls: 10, rewards: 9), ArmState(), ArmState()], random: &random)

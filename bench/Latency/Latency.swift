@@ -1,27 +1,32 @@
 import BuiltInPlugins
 import Foundation
+import ShortlistConfig
 import ShortlistCore
 import ShortlistPipeline
+import ShortlistStore
 
 /// Times one request and each of its stages on one thread, for a pipeline of a pipelines file,
 /// over a sample of its users: the benchmark behind latency figures (release builds only).
 ///
 ///     swift run -c release shortlist-latency [--config FILE] [--pipeline NAME] [--users N] [--repeat R]
+///     swift run -c release shortlist-latency --feedback N [--config FILE]
 ///
 /// Each pool is ranked R times and its median kept; the table gives the median and 90th
 /// percentile over users of thread CPU time (other processes on the machine do not count).
+/// With `--feedback N` it instead times, in wall-clock time, N logged responses of ten
+/// impressions and N feedback writes in a scratch store beside the pipelines file's artifacts.
 @main
 enum Latency {
     static func main() throws {
         var options = ["--config": "pipelines.yaml", "--users": "200", "--repeat": "15"]
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
-            guard options.keys.contains(flag) || flag == "--pipeline",
+            guard options.keys.contains(flag) || flag == "--pipeline" || flag == "--feedback",
                 let value = arguments.popFirst()
             else {
                 print(
                     "usage: shortlist-latency [--config FILE] [--pipeline NAME] [--users N] "
-                        + "[--repeat R]"
+                        + "[--repeat R] | --feedback N [--config FILE]"
                 )
                 exit(2)
             }
@@ -32,6 +37,16 @@ enum Latency {
         else {
             print("--users and --repeat take positive whole numbers")
             exit(2)
+        }
+        if let count = options["--feedback"] {
+            guard let count = Int(count), count > 0 else {
+                print("--feedback takes a positive whole number")
+                exit(2)
+            }
+            let file = try PipelinesFile.load(
+                path: options["--config"] ?? "pipelines.yaml", registry: builtInPlugins)
+            try timeFeedback(count, beside: file.feedbackStore)
+            return
         }
         let workspace = try Workspace(
             path: options["--config"] ?? "pipelines.yaml", registry: builtInPlugins)
@@ -81,6 +96,49 @@ enum Latency {
             row("  stage \(stage.name) (\(stage.type))", stages[index])
         }
         row("  ranker \(pipeline.rankerType), its pool again", rankers)
+    }
+}
+
+/// Times `count` logged responses and `count` feedback writes in a scratch store in the
+/// folder of `store`, then removes it.
+func timeFeedback(_ count: Int, beside store: String) throws {
+    let folder = (store as NSString).deletingLastPathComponent
+    let path = "\(folder.isEmpty ? "." : folder)/latency-\(getpid()).sqlite"
+    defer {
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+    let scratch = try FeedbackStore(path: path)
+    func wall(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    var logs: [Double] = []
+    var feedback: [Double] = []
+    for request in 0..<count {
+        let served = ServedRequest(
+            id: "r\(request)", pipeline: "latency", user: "u",
+            impressions: (0..<10).map {
+                Impression(item: "i\($0)", position: $0 + 1, arm: "a\($0 % 2)", propensity: 0.5)
+            })
+        logs.append(try wall { try scratch.record(served) })
+    }
+    for request in 0..<count {
+        feedback.append(
+            try wall {
+                _ = try scratch.recordFeedback(request: "r\(request)", item: "i3", reward: 1)
+            })
+    }
+    print("feedback store \(path): \(count) of each, wall-clock time in µs")
+    for (name, values) in [
+        ("log a response of 10 impressions", logs), ("record a feedback", feedback),
+    ] {
+        print(
+            name.padding(toLength: 44, withPad: " ", startingAt: 0) + "median"
+                + String(format: "%9.1f", median(values) * 1e6) + "   p90"
+                + String(format: "%9.1f", percentile(values, 0.9) * 1e6))
     }
 }
 

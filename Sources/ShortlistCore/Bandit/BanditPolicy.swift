@@ -67,10 +67,11 @@ public enum BanditPolicy: Sendable, Equatable {
     }
 
     /// The probability that each arm's posterior draw is the largest, from `draws` seeded
-    /// joint draws (ties go to the lower index).
+    /// joint draws (ties go to the lower index); empty without arms.
     public static func probabilityBest(
         _ arms: [ArmState], prior: BetaPrior, draws: Int, random: inout SeededGenerator
     ) -> [Double] {
+        guard !arms.isEmpty else { return [] }
         let posteriors = arms.map { $0.posterior(prior: prior) }
         var wins = [Double](repeating: 0, count: arms.count)
         for _ in 0..<max(draws, 1) {

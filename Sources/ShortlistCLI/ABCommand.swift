@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import ShortlistConfig
+import ShortlistCore
+import ShortlistPipeline
+import ShortlistStore
+
+struct ABCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ab",
+        abstract: "Report on or reset the arms of a bandit pipeline.",
+        subcommands: [ABReport.self, ABReset.self]
+    )
+}
+
+/// One arm's figures in a report.
+struct ArmReport: Encodable {
+    var arm: String
+    var pulls: Int
+    var rewards: Double
+    /// rewards / pulls, nil before the first pull.
+    var rate: Double?
+    /// The 95% interval of the Beta(1 + rewards, 1 + failures) posterior.
+    var interval: [Double]
+    var probabilityBest: Double
+    /// Self-normalised inverse propensity scoring over the logged impressions.
+    var offPolicy: OffPolicy?
+
+    struct OffPolicy: Encodable {
+        var estimate: Double
+        var interval: [Double]
+        var impressions: Int
+    }
+}
+
+struct ABReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract:
+            "Per arm: pulls, rewards, reward rate with a 95% interval, the probability that it "
+            + "is best, and what it would have earned serving all the traffic (self-normalised "
+            + "inverse propensity scoring)."
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    @OptionGroup var file: FileOptions
+
+    @Option(help: "Output format.")
+    var format = OutputFormat.table
+
+    @Option(help: ArgumentHelp("Also draw the report as an SVG chart.", valueName: "file.svg"))
+    var chart: String?
+
+    func run() throws {
+        try Terminal.run {
+            let (pipelines, store) = try openStore(file.path)
+            let name = try pipelineName(file.pipeline, in: pipelines, store: store)
+            let arms = try report(name, store: store)
+            switch format {
+            case .table: print(table(name, arms, store: store.path))
+            case .json:
+                struct Output: Encodable {
+                    var pipeline: String
+                    var store: String
+                    var arms: [ArmReport]
+                }
+                print(try json(Output(pipeline: name, store: store.path, arms: arms)))
+            }
+            if let chart {
+                do {
+                    try Data(svg(name, arms).utf8).write(
+                        to: URL(fileURLWithPath: chart), options: .atomic)
+                } catch {
+                    throw DataError(.missingFile, "cannot write the chart", file: chart)
+                }
+                Terminal.log("wrote \(chart)")
+            }
+        }
+    }
+
+    /// Every arm the pipeline logged, with its figures.
+    func report(_ pipeline: String, store: FeedbackStore) throws -> [ArmReport] {
+        let names = try store.arms(pipeline: pipeline)
+        let states = try store.armStates(pipeline: pipeline, arms: names)
+        var random = SeededGenerator(seed: 1)
+        let best = BanditPolicy.probabilityBest(
+            states, prior: BetaPrior(), draws: 10_000, random: &random)
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let logged = try store.impressions(pipeline: pipeline).map {
+            OffPolicyEstimate.Logged(
+                arm: index[$0.arm] ?? -1, propensity: $0.propensity, reward: $0.reward)
+        }
+        return names.enumerated().map { arm, name in
+            let state = states[arm]
+            let interval = state.posterior(prior: BetaPrior()).interval()
+            return ArmReport(
+                arm: name, pulls: state.pulls, rewards: state.rewards, rate: state.rate,
+                interval: [interval.lowerBound, interval.upperBound],
+                probabilityBest: best[arm],
+                offPolicy: OffPolicyEstimate(logged, arm: arm).map {
+                    ArmReport.OffPolicy(
+                        estimate: $0.estimate,
+                        interval: [$0.interval.lowerBound, $0.interval.upperBound],
+                        impressions: $0.support)
+                })
+        }
+    }
+
+    private func table(_ pipeline: String, _ arms: [ArmReport], store: String) -> String {
+        var lines = [
+            "Arms of pipeline '\(pipeline)' (\(store))",
+            "arm                 pulls     rewards   rate     95% interval        P(best)  "
+                + "all traffic (IPS)",
+        ]
+        for arm in arms {
+            let interval = "\(Format.number(arm.interval[0]))–\(Format.number(arm.interval[1]))"
+            let offPolicy =
+                arm.offPolicy.map {
+                    "\(Format.number($0.estimate)) (\(Format.number($0.interval[0]))–"
+                        + "\(Format.number($0.interval[1])))"
+                } ?? "–"
+            lines.append(
+                Format.padded(arm.arm, 19) + " " + Format.padded(String(arm.pulls), 9) + " "
+                    + Format.padded(Format.number(arm.rewards), 9) + " "
+                    + Format.padded(arm.rate.map(Format.number) ?? "–", 8) + " "
+                    + Format.padded(interval, 19) + " "
+                    + Format.padded(Format.number(arm.probabilityBest), 8) + " " + offPolicy)
+        }
+        if arms.isEmpty { lines.append("(no request served yet)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct ABReset: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Forget a pipeline's served requests, feedback and arm statistics."
+    )
+
+    @Option(name: .customLong("config"), help: "The pipelines file.")
+    var path = "pipelines.yaml"
+
+    @Option(help: "The pipeline whose bandit state goes.")
+    var pipeline: String
+
+    @Flag(help: "Confirm: the state cannot be recovered.")
+    var yes = false
+
+    func run() throws {
+        try Terminal.run {
+            let (pipelines, store) = try openStore(path)
+            let name = try pipelineName(pipeline, in: pipelines, store: store)
+            guard yes else {
+                throw ValidationError(
+                    "ab reset forgets every request, feedback and arm statistic of pipeline "
+                        + "'\(name)'; add --yes to confirm")
+            }
+            let removed = try store.reset(pipeline: name)
+            print(
+                "removed \(removed) request\(removed == 1 ? "" : "s") with their feedback, and "
+                    + "the arm statistics, of pipeline '\(name)' from \(store.path)")
+        }
+    }
+}
+
+/// `name` if the pipelines file or the store knows it; the file's first pipeline when nil.
+func pipelineName(_ name: String?, in file: PipelinesFile, store: FeedbackStore) throws -> String {
+    guard let name else { return file.pipelines[0].name }
+    let logged = try store.arms(pipeline: name)
+    if file.pipeline(named: name) != nil || !logged.isEmpty { return name }
+    var message = "no pipeline '\(name)' in \(file.path) or in the feedback store"
+    if let suggestion = closestMatch(to: name, in: file.pipelines.map(\.name)) {
+        message += ". Did you mean '\(suggestion)'?"
+    }
+    throw DataError(.unknownID, message)
+}
+
+/// The report as a chart: per arm, its observed reward rate with the 95% interval, and the
+/// off-policy estimate of it serving all the traffic.
+func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
+    let left = 140.0
+    let width = 460.0
+    let row = 44.0
+    let top = 72.0
+    let height = top + row * Double(max(arms.count, 1)) + 56
+    let highest = arms.flatMap { [$0.interval[1], $0.offPolicy?.interval[1] ?? 0] }.max() ?? 0
+    let scale = max(highest * 1.1, 0.01)
+    let x = { (value: Double) in left + width * value / scale }
+    func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "<", with: "&lt;"
+        )
+        .replacingOccurrences(of: ">", with: "&gt;")
+    }
+    var parts = [
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(Int(height))\" "
+            + "font-family=\"sans-serif\" font-size=\"12\">",
+        "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+        "<text x=\"20\" y=\"24\" font-size=\"15\">Reward rate by arm: pipeline "
+            + "\(escape(pipeline))</text>",
+    ]
+    for tick in 0...4 {
+        let value = scale * Double(tick) / 4
+        let position = x(value)
+        parts.append(
+            "<line x1=\"\(position)\" y1=\"\(top - 8)\" x2=\"\(position)\" "
+                + "y2=\"\(height - 44)\" stroke=\"#ddd\"/>")
+        parts.append(
+            "<text x=\"\(position)\" y=\"\(height - 30)\" text-anchor=\"middle\">"
+                + "\(String(format: "%.3f", value))</text>")
+    }
+    parts.append(
+        "<text x=\"\(left + width / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">reward per "
+            + "impression</text>")
+    for (index, arm) in arms.enumerated() {
+        let y = top + row * Double(index)
+        parts.append(
+            "<text x=\"\(left - 10)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(arm.arm))"
+                + "</text>")
+        parts.append(
+            "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(x(arm.rate ?? 0) - left)\" "
+                + "height=\"16\" fill=\"#4a7ab7\"/>")
+        parts.append(
+            "<line x1=\"\(x(arm.interval[0]))\" y1=\"\(y + 12)\" x2=\"\(x(arm.interval[1]))\" "
+                + "y2=\"\(y + 12)\" stroke=\"black\" stroke-width=\"1.5\"/>")
+        if let offPolicy = arm.offPolicy {
+            let position = x(offPolicy.estimate)
+            parts.append(
+                "<path d=\"M\(position) \(y + 22) l5 6 l-5 6 l-5 -6 z\" fill=\"#d9822b\"/>")
+        }
+        parts.append(
+            "<text x=\"\(left + width + 8)\" y=\"\(y + 16)\">\(arm.pulls) pulls</text>")
+    }
+    parts.append(
+        "<rect x=\"20\" y=\"36\" width=\"12\" height=\"10\" fill=\"#4a7ab7\"/>"
+            + "<text x=\"38\" y=\"46\">observed reward rate, 95% interval</text>"
+            + "<path d=\"M286 35 l5 6 l-5 6 l-5 -6 z\" fill=\"#d9822b\"/>"
+            + "<text x=\"296\" y=\"46\">serving all the traffic (IPS estimate)</text>")
+    parts.append("</svg>")
+    return parts.joined(separator: "\n") + "\n"
+}

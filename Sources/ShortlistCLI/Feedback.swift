@@ -1,0 +1,105 @@
+import ArgumentParser
+import BuiltInPlugins
+import Foundation
+import ShortlistConfig
+import ShortlistCore
+import ShortlistPipeline
+import ShortlistStore
+
+/// Opens the feedback store a pipelines file names (by default beside its artifacts).
+func openStore(_ path: String) throws -> (PipelinesFile, FeedbackStore) {
+    let file = try PipelinesFile.load(path: path, registry: builtInPlugins)
+    return (file, try FeedbackStore(path: file.feedbackStore))
+}
+
+struct Feedback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Record a reward for an item of a served response (a click is 1, a skip 0); the "
+            + "same feedback twice counts once."
+    )
+
+    @Option(name: .customLong("config"), help: "The pipelines file.")
+    var path = "pipelines.yaml"
+
+    @Option(help: "The request id of the response that showed the item.")
+    var request: String?
+
+    @Option(help: "The item's id.")
+    var item: String?
+
+    @Option(help: "The reward, from 0 to 1.")
+    var reward: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Record each line 'REQUEST ITEM REWARD' (tab- or space-separated) of this file, '-' "
+                + "for standard input, each in its own transaction, printing 'recorded REQUEST "
+                + "ITEM' as it is stored.",
+            valueName: "file"))
+    var batch: String?
+
+    func validate() throws {
+        let single = [request == nil, item == nil, reward == nil]
+        if batch != nil {
+            guard single.allSatisfy({ $0 }) else {
+                throw ValidationError("--batch takes its feedback from the file, not from options")
+            }
+        } else if single.contains(true) {
+            throw ValidationError("give --request, --item and --reward, or --batch FILE")
+        }
+    }
+
+    func run() throws {
+        try Terminal.run {
+            let (_, store) = try openStore(path)
+            if let batch {
+                try record(batch, into: store)
+            } else if let request, let item, let reward {
+                switch try store.recordFeedback(request: request, item: item, reward: reward) {
+                case .recorded:
+                    print(
+                        "recorded reward \(plainNumber(reward)) for item \(item) of request \(request)"
+                    )
+                case .repeated:
+                    print(
+                        "already recorded: reward \(plainNumber(reward)) for item \(item) of "
+                            + "request \(request) counts once")
+                }
+            }
+        }
+    }
+
+    /// Records each line of `source`, acknowledging each on standard output once it is stored.
+    private func record(_ source: String, into store: FeedbackStore) throws {
+        let handle: FileHandle
+        if source == "-" {
+            handle = .standardInput
+        } else {
+            guard let file = FileHandle(forReadingAtPath: source) else {
+                throw DataError(.missingFile, "cannot read the feedback file", file: source)
+            }
+            handle = file
+        }
+        var number = 0
+        for line in String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(
+            omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        {
+            number += 1
+            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
+            if fields.isEmpty { continue }
+            guard fields.count == 3, let reward = Double(fields[2]) else {
+                throw DataError(
+                    .malformedRow,
+                    "expected 'REQUEST ITEM REWARD', found '\(excerpt(String(line)))'",
+                    file: source, line: number)
+            }
+            do {
+                _ = try store.recordFeedback(request: fields[0], item: fields[1], reward: reward)
+            } catch {
+                throw DataError(.badRequest, error.message, file: source, line: number)
+            }
+            FileHandle.standardOutput.write(Data("recorded \(fields[0]) \(fields[1])\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import GRDB
+public import ShortlistCore
+
+/// One item a bandit pipeline showed: where, which arm placed it, and the probability with
+/// which that arm was chosen for the place (its propensity).
+public struct Impression: Sendable, Equatable, Codable {
+    public var item: String
+    public var position: Int
+    public var arm: String
+    public var propensity: Double
+
+    public init(item: String, position: Int, arm: String, propensity: Double) {
+        self.item = item
+        self.position = position
+        self.arm = arm
+        self.propensity = propensity
+    }
+}
+
+/// A response a bandit pipeline gave, as it is logged.
+public struct ServedRequest: Sendable, Equatable {
+    public var id: String
+    public var pipeline: String
+    public var user: String
+    public var impressions: [Impression]
+
+    public init(id: String, pipeline: String, user: String, impressions: [Impression]) {
+        self.id = id
+        self.pipeline = pipeline
+        self.user = user
+        self.impressions = impressions
+    }
+}
+
+/// What recording one feedback did.
+public enum FeedbackOutcome: Sendable, Equatable {
+    /// Stored, and counted in its arm's rewards.
+    case recorded
+    /// The same feedback was stored before; it counts once.
+    case repeated
+}
+
+/// Why the store refused or failed: one message that names the problem.
+public struct StoreError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    init(_ message: String) { self.message = message }
+}
+
+/// One logged impression with the reward it earned (0 without feedback): what an off-policy
+/// estimate replays.
+public struct LoggedImpression: Sendable, Equatable {
+    public var arm: String
+    public var propensity: Double
+    public var reward: Double
+}
+
+/// Requests served with their propensities, feedback, and each arm's pulls and rewards, in an
+/// embedded SQLite database in WAL mode.
+///
+/// A pull is one impression: the arm that placed an item. Every write is one immediate
+/// transaction, so several processes may write at once (each waits up to five seconds for the
+/// lock), and a transaction that returned is in the write-ahead log: a process killed right
+/// after loses nothing. (`synchronous = NORMAL`: a power cut may lose the last transactions.)
+public final class FeedbackStore: Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens the database at `path`, creating it (and its folder) when missing.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open the feedback store \(path): \(Self.describe(error))")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE request (
+                        id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, user TEXT NOT NULL,
+                        time REAL NOT NULL);
+                    CREATE INDEX request_pipeline ON request(pipeline);
+                    CREATE TABLE impression (
+                        request TEXT NOT NULL REFERENCES request(id) ON DELETE CASCADE,
+                        item TEXT NOT NULL, position INTEGER NOT NULL, arm TEXT NOT NULL,
+                        propensity REAL NOT NULL, PRIMARY KEY (request, item));
+                    CREATE TABLE feedback (
+                        request TEXT NOT NULL, item TEXT NOT NULL, reward REAL NOT NULL,
+                        time REAL NOT NULL, PRIMARY KEY (request, item),
+                        FOREIGN KEY (request, item) REFERENCES impression(request, item)
+                            ON DELETE CASCADE);
+                    CREATE TABLE arm (
+                        pipeline TEXT NOT NULL, name TEXT NOT NULL,
+                        pulls INTEGER NOT NULL DEFAULT 0, rewards REAL NOT NULL DEFAULT 0,
+                        PRIMARY KEY (pipeline, name));
+                    """)
+        }
+        return migrator
+    }
+
+    /// Each arm's pulls and rewards so far, in the order given (zero for an arm never pulled).
+    public func armStates(pipeline: String, arms: [String]) throws(StoreError) -> [ArmState] {
+        let rows = try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT name, pulls, rewards FROM arm WHERE pipeline = ?",
+                    arguments: [pipeline])
+            }
+        }
+        var states: [String: ArmState] = [:]
+        for row in rows {
+            states[row["name"]] = ArmState(pulls: row["pulls"], rewards: row["rewards"])
+        }
+        return arms.map { states[$0] ?? ArmState() }
+    }
+
+    /// The names of the arms a pipeline has logged, sorted.
+    public func arms(pipeline: String) throws(StoreError) -> [String] {
+        try run {
+            try pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM arm WHERE pipeline = ? ORDER BY name",
+                    arguments: [pipeline])
+            }
+        }
+    }
+
+    /// Logs a response and counts one pull for the arm of each impression.
+    public func record(_ request: ServedRequest) throws(StoreError) {
+        try run {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO request (id, pipeline, user, time) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        request.id, request.pipeline, request.user,
+                        Date().timeIntervalSince1970,
+                    ])
+                var pulls: [String: Int] = [:]
+                for impression in request.impressions {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO impression (request, item, position, arm, propensity)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            request.id, impression.item, impression.position, impression.arm,
+                            impression.propensity,
+                        ])
+                    pulls[impression.arm, default: 0] += 1
+                }
+                for (arm, count) in pulls {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO arm (pipeline, name, pulls) VALUES (?, ?, ?)
+                            ON CONFLICT (pipeline, name) DO UPDATE SET pulls = pulls + excluded.pulls
+                            """,
+                        arguments: [request.pipeline, arm, count])
+                }
+            }
+        }
+    }
+
+    /// Records a reward in [0, 1] for an item of a logged response, in one transaction, and
+    /// adds it to the rewards of the arm that placed the item. The same feedback again counts
+    /// once; feedback for an unknown request, for an item the response did not show, or a
+    /// different reward for an item already rewarded is refused.
+    public func recordFeedback(request: String, item: String, reward: Double)
+        throws(StoreError) -> FeedbackOutcome
+    {
+        guard reward.isFinite, (0...1).contains(reward) else {
+            throw StoreError(
+                "a reward must be a number from 0 to 1 (a click is 1, a skip 0), found "
+                    + plainNumber(reward))
+        }
+        return try run {
+            try pool.write { db -> Result<FeedbackOutcome, StoreError> in
+                guard
+                    let pipeline = try String.fetchOne(
+                        db, sql: "SELECT pipeline FROM request WHERE id = ?", arguments: [request])
+                else {
+                    return .failure(
+                        StoreError("no response has the request id '\(excerpt(request))'"))
+                }
+                guard
+                    let arm = try String.fetchOne(
+                        db, sql: "SELECT arm FROM impression WHERE request = ? AND item = ?",
+                        arguments: [request, item])
+                else {
+                    let shown = try String.fetchAll(
+                        db,
+                        sql: "SELECT item FROM impression WHERE request = ? ORDER BY position",
+                        arguments: [request])
+                    return .failure(
+                        StoreError(
+                            "item '\(excerpt(item))' was not in the response to request "
+                                + "'\(excerpt(request))', which showed "
+                                + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
+                }
+                if let earlier = try Double.fetchOne(
+                    db, sql: "SELECT reward FROM feedback WHERE request = ? AND item = ?",
+                    arguments: [request, item])
+                {
+                    guard earlier == reward else {
+                        return .failure(
+                            StoreError(
+                                "item '\(excerpt(item))' of request '\(excerpt(request))' already "
+                                    + "has the reward \(plainNumber(earlier)); feedback is "
+                                    + "recorded once"))
+                    }
+                    return .success(.repeated)
+                }
+                try db.execute(
+                    sql: "INSERT INTO feedback (request, item, reward, time) VALUES (?, ?, ?, ?)",
+                    arguments: [request, item, reward, Date().timeIntervalSince1970])
+                try db.execute(
+                    sql: "UPDATE arm SET rewards = rewards + ? WHERE pipeline = ? AND name = ?",
+                    arguments: [reward, pipeline, arm])
+                return .success(.recorded)
+            }
+        }.get()
+    }
+
+    /// Every impression a pipeline logged, with its arm, propensity and reward (0 without
+    /// feedback), oldest first.
+    public func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT i.arm, i.propensity, COALESCE(f.reward, 0) AS reward
+                        FROM impression i JOIN request r ON r.id = i.request
+                        LEFT JOIN feedback f ON f.request = i.request AND f.item = i.item
+                        WHERE r.pipeline = ? ORDER BY r.time, r.id, i.position
+                        """,
+                    arguments: [pipeline]
+                ).map {
+                    LoggedImpression(
+                        arm: $0["arm"], propensity: $0["propensity"], reward: $0["reward"])
+                }
+            }
+        }
+    }
+
+    /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
+    /// went.
+    public func reset(pipeline: String) throws(StoreError) -> Int {
+        try run {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM request WHERE pipeline = ?", arguments: [pipeline])
+                let requests = db.changesCount
+                try db.execute(sql: "DELETE FROM arm WHERE pipeline = ?", arguments: [pipeline])
+                return requests
+            }
+        }
+    }
+
+    /// Runs a database call, turning its errors into one message that names the file.
+    private func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("the feedback store \(path): \(Self.describe(error))")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_CONSTRAINT {
+                return "a request with that id was already logged"
+            }
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+}

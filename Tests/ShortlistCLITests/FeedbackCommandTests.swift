@@ -1,0 +1,132 @@
+import Foundation
+import ShortlistStore
+import ShortlistTestSupport
+import Testing
+
+/// A project whose feedback store already logged one response of `items` items, placed by
+/// arms `a` (even positions) and `b` (odd).
+func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, FeedbackStore) {
+    let folder = try project()
+    let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+    try store.record(
+        ServedRequest(
+            id: "r1", pipeline: "default", user: "u5",
+            impressions: (0..<items).map {
+                Impression(
+                    item: "i\($0)", position: $0 + 1, arm: $0 % 2 == 0 ? "a" : "b",
+                    propensity: 0.5)
+            }))
+    return (folder, store)
+}
+
+@Suite struct FeedbackCommandTests {
+    @Test func feedbackIsRecordedOnceAndBadFeedbackFailsWithItsReason() throws {
+        let (folder, store) = try projectWithServedRequest()
+        let first = try shortlist(
+            ["feedback", "--request", "r1", "--item", "i1", "--reward", "1"], in: folder.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "recorded reward 1 for item i1 of request r1\n")
+        let again = try shortlist(
+            ["feedback", "--request", "r1", "--item", "i1", "--reward", "1"], in: folder.path)
+        #expect(
+            again.stdout == "already recorded: reward 1 for item i1 of request r1 counts once\n")
+        #expect(try store.armStates(pipeline: "default", arms: ["b"]).first?.rewards == 1)
+        let unknown = try shortlist(
+            ["feedback", "--request", "r9", "--item", "i1", "--reward", "1"], in: folder.path)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: no response has the request id 'r9'\n")
+        let notShown = try shortlist(
+            ["feedback", "--request", "r1", "--item", "i8", "--reward", "0"], in: folder.path)
+        #expect(notShown.status == 1)
+        #expect(notShown.stderr.contains("item 'i8' was not in the response to request 'r1'"))
+        let outOfRange = try shortlist(
+            ["feedback", "--request", "r1", "--item", "i0", "--reward", "2"], in: folder.path)
+        #expect(outOfRange.status == 1)
+        #expect(outOfRange.stderr.contains("a reward must be a number from 0 to 1"))
+        try folder.write("batch.tsv", "r1\ti0\t1\nr1 i2 0\nr1\ti2\tlots\n")
+        let batch = try shortlist(["feedback", "--batch", "batch.tsv"], in: folder.path)
+        #expect(batch.status == 1)
+        #expect(batch.stdout == "recorded r1 i0\nrecorded r1 i2\n")
+        #expect(
+            batch.stderr.contains("batch.tsv:3") && batch.stderr.contains("'r1\ti2\tlots'"))
+    }
+
+    /// A child records feedback as fast as it can and is killed mid-stream: everything it
+    /// acknowledged is in the store.
+    @Test func everyAcknowledgedFeedbackSurvivesSIGKILL() throws {
+        let count = 4000
+        let (folder, _) = try projectWithServedRequest(items: count)
+        try folder.write(
+            "batch.tsv", (0..<count).map { "r1\ti\($0)\t1" }.joined(separator: "\n") + "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try shortlistBinary())
+        process.arguments = ["feedback", "--batch", "batch.tsv"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var received = Data()
+        while String(decoding: received, as: UTF8.self).split(separator: "\n").count < 300 {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += chunk
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        received += out.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let acknowledged = String(decoding: received, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("recorded ") && $0.split(separator: " ").count == 3 }
+            .map { String($0.split(separator: " ")[2]) }
+        #expect(acknowledged.count >= 300 && acknowledged.count < count)
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        let rewarded = Set(
+            try store.impressions(pipeline: "default").enumerated().filter {
+                $0.element.reward == 1
+            }
+            .map { "i\($0.offset)" })
+        #expect(Set(acknowledged).isSubset(of: rewarded))
+        let total = try store.armStates(pipeline: "default", arms: ["a", "b"]).reduce(0) {
+            $0 + $1.rewards
+        }
+        #expect(Int(total) == rewarded.count)
+    }
+
+    @Test func abReportOfAPipelineWithNothingServedSaysSo() throws {
+        let folder = try project()
+        let run = try shortlist(["ab", "report"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasSuffix("(no request served yet)\n"))
+    }
+
+    @Test func abReportAndReset() throws {
+        let (folder, store) = try projectWithServedRequest(items: 4)
+        _ = try store.recordFeedback(request: "r1", item: "i0", reward: 1)
+        let table = try shortlist(["ab", "report"], in: folder.path)
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("Arms of pipeline 'default'") == true)
+        #expect(
+            lines.contains { $0.hasPrefix("a ") && $0.contains(" 2 ") && $0.contains("0.5000") })
+        let json = try shortlist(
+            ["ab", "report", "--format", "json", "--chart", "arms.svg"], in: folder.path)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let arms = try #require(object["arms"] as? [[String: Any]])
+        #expect(arms.map { $0["arm"] as? String } == ["a", "b"])
+        #expect(arms.map { $0["pulls"] as? Int } == [2, 2])
+        let best = arms.compactMap { $0["probabilityBest"] as? Double }
+        #expect(abs(best.reduce(0, +) - 1) < 1e-9 && best[0] > best[1])
+        let chart = try String(contentsOfFile: "\(folder.path)/arms.svg", encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains(">a</text>") && chart.contains("IPS"))
+        let refused = try shortlist(["ab", "reset", "--pipeline", "default"], in: folder.path)
+        #expect(refused.status != 0 && refused.stderr.contains("add --yes"))
+        let reset = try shortlist(
+            ["ab", "reset", "--pipeline", "default", "--yes"], in: folder.path)
+        #expect(reset.status == 0)
+        #expect(try store.arms(pipeline: "default").isEmpty)
+        let unknown = try shortlist(["ab", "report", "--pipeline", "defualt"], in: folder.path)
+        #expect(unknown.status == 1 && unknown.stderr.contains("Did you mean 'default'?"))
+    }
+}

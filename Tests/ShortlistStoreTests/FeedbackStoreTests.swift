@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import ShortlistCore
+import ShortlistStore
+import ShortlistTestSupport
+import Testing
+
+/// A response of three items, two placed by arm `a` and one by arm `b`.
+func served(_ id: String, pipeline: String = "p") -> ServedRequest {
+    ServedRequest(
+        id: id, pipeline: pipeline, user: "u1",
+        impressions: [
+            Impression(item: "i1", position: 1, arm: "a", propensity: 0.5),
+            Impression(item: "i2", position: 2, arm: "b", propensity: 0.25),
+            Impression(item: "i3", position: 3, arm: "a", propensity: 0.5),
+        ])
+}
+
+@Suite struct FeedbackStoreTests {
+    @Test func feedbackCountsOnceInTheArmThatPlacedTheItem() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/state/feedback.sqlite")
+        try store.record(served("r1"))
+        #expect(
+            try store.armStates(pipeline: "p", arms: ["a", "b", "c"]) == [
+                ArmState(pulls: 2), ArmState(pulls: 1), ArmState(),
+            ])
+        #expect(try store.recordFeedback(request: "r1", item: "i2", reward: 1) == .recorded)
+        #expect(try store.recordFeedback(request: "r1", item: "i2", reward: 1) == .repeated)
+        #expect(try store.recordFeedback(request: "r1", item: "i3", reward: 0.5) == .recorded)
+        #expect(
+            try store.armStates(pipeline: "p", arms: ["a", "b"]) == [
+                ArmState(pulls: 2, rewards: 0.5), ArmState(pulls: 1, rewards: 1),
+            ])
+        #expect(try store.impressions(pipeline: "p").map(\.reward) == [0, 1, 0.5])
+        let reopened = try FeedbackStore(path: "\(folder.path)/state/feedback.sqlite")
+        #expect(
+            try reopened.armStates(pipeline: "p", arms: ["b"]) == [ArmState(pulls: 1, rewards: 1)])
+    }
+
+    @Test func badFeedbackIsRefusedWithItsReason() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")
+        try store.record(served("r1"))
+        #expect(throws: StoreError.self) {
+            try store.recordFeedback(request: "r9", item: "i1", reward: 1)
+        }
+        func message(_ body: () throws -> FeedbackOutcome) -> String? {
+            do {
+                _ = try body()
+                return nil
+            } catch let error as StoreError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(
+            message { try store.recordFeedback(request: "r9", item: "i1", reward: 1) }
+                == "no response has the request id 'r9'")
+        #expect(
+            message { try store.recordFeedback(request: "r1", item: "i7", reward: 1) }
+                == "item 'i7' was not in the response to request 'r1', which showed i1, i2, i3")
+        #expect(
+            message { try store.recordFeedback(request: "r1", item: "i1", reward: 1.5) }
+                == "a reward must be a number from 0 to 1 (a click is 1, a skip 0), found 1.5")
+        #expect(
+            message { try store.recordFeedback(request: "r1", item: "i1", reward: .nan) } != nil)
+        _ = try store.recordFeedback(request: "r1", item: "i1", reward: 1)
+        #expect(
+            message { try store.recordFeedback(request: "r1", item: "i1", reward: 0) }
+                == "item 'i1' of request 'r1' already has the reward 1; feedback is recorded once")
+        #expect(throws: StoreError.self) { try store.record(served("r1")) }
+        #expect(
+            try store.armStates(pipeline: "p", arms: ["a", "b"]) == [
+                ArmState(pulls: 2, rewards: 1), ArmState(pulls: 1),
+            ])
+    }
+
+    @Test func resetClearsOnePipelineOnly() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")
+        try store.record(served("r1"))
+        try store.record(served("r2", pipeline: "q"))
+        _ = try store.recordFeedback(request: "r1", item: "i1", reward: 1)
+        #expect(try store.reset(pipeline: "p") == 1)
+        #expect(try store.armStates(pipeline: "p", arms: ["a"]) == [ArmState()])
+        #expect(try store.impressions(pipeline: "p").isEmpty)
+        #expect(try store.armStates(pipeline: "q", arms: ["a"]) == [ArmState(pulls: 2)])
+        #expect(throws: StoreError.self) {
+            try store.recordFeedback(request: "r1", item: "i1", reward: 1)
+        }
+    }
+
+    /// Two stores on one file (as two processes would open it), each written from four threads.
+    @Test func concurrentWritersLoseNothing() throws {
+        let folder = try TemporaryDirectory()
+        let path = "\(folder.path)/feedback.sqlite"
+        let stores = [try FeedbackStore(path: path), try FeedbackStore(path: path)]
+        let requests = 200
+        for index in 0..<requests { try stores[0].record(served("r\(index)")) }
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            let store = stores[worker % 2]
+            for index in stride(from: worker, to: requests, by: 8) {
+                for item in ["i1", "i2", "i3"] {
+                    _ = try? store.recordFeedback(request: "r\(index)", item: item, reward: 1)
+                    _ = try? store.recordFeedback(request: "r\(index)", item: item, reward: 1)
+                }
+            }
+        }
+        #expect(
+            try stores[1].armStates(pipeline: "p", arms: ["a", "b"]) == [
+                ArmState(pulls: 2 * requests, rewards: Double(2 * requests)),
+                ArmState(pulls: requests, rewards: Double(requests)),
+            ])
+    }
+
+    @Test func anUnopenableStoreIsOneMessage() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("not-a-database.sqlite", "this is text, not SQLite")
+        #expect(throws: StoreError.self) {
+            try FeedbackStore(path: "\(folder.path)/not-a-database.sqlite")
+        }
+    }
+}

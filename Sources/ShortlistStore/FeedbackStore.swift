@@ -154,26 +154,26 @@ public final class FeedbackStore: Sendable {
                         request.id, request.pipeline, request.user,
                         Date().timeIntervalSince1970,
                     ])
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO impression (request, item, position, arm, propensity)
+                        VALUES (?, ?, ?, ?, ?)
+                        """)
                 var pulls: [String: Int] = [:]
                 for impression in request.impressions {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO impression (request, item, position, arm, propensity)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            request.id, impression.item, impression.position, impression.arm,
-                            impression.propensity,
-                        ])
+                    try insert.execute(arguments: [
+                        request.id, impression.item, impression.position, impression.arm,
+                        impression.propensity,
+                    ])
                     pulls[impression.arm, default: 0] += 1
                 }
-                for (arm, count) in pulls {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO arm (pipeline, name, pulls) VALUES (?, ?, ?)
-                            ON CONFLICT (pipeline, name) DO UPDATE SET pulls = pulls + excluded.pulls
-                            """,
-                        arguments: [request.pipeline, arm, count])
+                let count = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO arm (pipeline, name, pulls) VALUES (?, ?, ?)
+                        ON CONFLICT (pipeline, name) DO UPDATE SET pulls = pulls + excluded.pulls
+                        """)
+                for (arm, pulled) in pulls.sorted(by: { $0.key < $1.key }) {
+                    try count.execute(arguments: [request.pipeline, arm, pulled])
                 }
             }
         }

@@ -140,3 +140,67 @@ struct BernoulliWorld {
         #expect(OffPolicyEstimate(log, arm: 2) == nil)
     }
 }
+
+@Suite struct ArmBlendTests {
+    /// Arm a orders items 0...5, arm b orders them 5...0.
+    let orders: [[Ranked]] = [
+        (0..<6).map { Ranked(item: $0, score: Double(6 - $0), contributions: []) },
+        (0..<6).reversed().map { Ranked(item: $0, score: Double($0), contributions: []) },
+    ]
+    let states = [ArmState(pulls: 10, rewards: 1), ArmState(pulls: 10, rewards: 5)]
+
+    @Test func perRequestServesOneArmsOrderWithItsPropensity() {
+        let blend = ArmBlend(
+            policy: .epsilonGreedy(epsilon: 0.2, decay: 0), mode: .perRequest, sticky: false)
+        var random = SeededGenerator(seed: 3)
+        var seen = Set<String>()
+        for _ in 0..<50 {
+            let response = blend.blend(
+                orders, arms: ["a", "b"], states: states, user: "u", random: &random)
+            let arm = response[0].placement.arm
+            seen.insert(arm)
+            #expect(response.allSatisfy { $0.placement.arm == arm })
+            #expect(response.map(\.ranked) == orders[arm == "a" ? 0 : 1])
+            #expect(response[0].placement.propensity == (arm == "a" ? 0.1 : 0.9))
+        }
+        #expect(seen == ["a", "b"])
+    }
+
+    @Test func perSlotInterleavesEachArmsOrderWithoutRepeats() {
+        let blend = ArmBlend(
+            policy: .thompson(prior: BetaPrior(), draws: 200), mode: .perSlot, sticky: false)
+        var random = SeededGenerator(seed: 5)
+        for _ in 0..<20 {
+            let response = blend.blend(
+                orders, arms: ["a", "b"], states: [ArmState(), ArmState()], user: "u",
+                random: &random)
+            #expect(Set(response.map(\.ranked.item)).count == 6 && response.count == 6)
+            for (index, arm) in ["a", "b"].enumerated() {
+                let placed = response.filter { $0.placement.arm == arm }.map(\.ranked.item)
+                let order = orders[index].map(\.item)
+                #expect(placed == order.filter { placed.contains($0) })
+            }
+            #expect(
+                response.allSatisfy { $0.placement.propensity > 0 && $0.placement.propensity <= 1 })
+        }
+    }
+
+    @Test func stickyAssignmentIsStableAcrossRunsAndSplitsUsersEvenly() {
+        let blend = ArmBlend(policy: .ucb1, mode: .perRequest, sticky: true)
+        var counts = [0, 0]
+        for user in 0..<2000 {
+            var first = SeededGenerator(seed: 1)
+            var second = SeededGenerator(seed: 99)
+            let one = blend.blend(
+                orders, arms: ["a", "b"], states: states, user: "u\(user)", random: &first)
+            let two = blend.blend(
+                orders, arms: ["a", "b"], states: states, user: "u\(user)", random: &second)
+            #expect(one[0].placement == two[0].placement)
+            #expect(one[0].placement.propensity == 0.5)
+            counts[one[0].placement.arm == "a" ? 0 : 1] += 1
+        }
+        #expect(abs(counts[0] - 1000) < 100)
+        #expect(
+            ArmBlend.stickyArm(user: "u7", count: 3) == ArmBlend.stickyArm(user: "u7", count: 3))
+    }
+}

@@ -1,3 +1,4 @@
+import BanditBlendPlugin
 import ContentTFIDFPlugin
 import MatrixFactorizationPlugin
 public import ShortlistCore
@@ -14,4 +15,5 @@ public let builtInPlugins = PluginRegistry([
     .generator(TripletEmbedding.self),
     .ranker(WeightedAverage.self),
     .ranker(WideAndDeep.self),
+    .ranker(BanditBlend.self),
 ])

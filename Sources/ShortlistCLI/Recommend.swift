@@ -46,7 +46,7 @@ struct Recommend: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file)
+            let pipeline = try preparePipeline(file, serving: users == nil)
             if let users {
                 try batch(pipeline, users: users)
             } else if let user {
@@ -57,6 +57,7 @@ struct Recommend: ParsableCommand {
 
     private func single(_ pipeline: FittedPipeline, user: String) throws {
         let (items, trace) = pipeline.recommendWithTrace(userID: user, n: n)
+        if let failure = trace.banditFailure { throw failure }
         switch format ?? .table {
         case .table:
             print(

@@ -40,6 +40,8 @@ struct RecommendationOutput: Encodable {
         var score: Double
         var stages: [StageOutput]
         var contributions: [Contribution]
+        /// For a bandit: the arm that placed the item and its propensity.
+        var placement: Placement?
     }
 
     struct GeneratorSummary: Encodable {
@@ -57,6 +59,8 @@ struct RecommendationOutput: Encodable {
     var generators: [GeneratorSummary]
     var poolSize: Int
     var ranker: String
+    /// For a bandit: the id its response was logged under (nil for a dry run).
+    var requestID: String?
     var recommendations: [Item]
 
     init(pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool) {
@@ -71,6 +75,7 @@ struct RecommendationOutput: Encodable {
         }
         poolSize = trace.pool.count
         ranker = pipeline.rankerType
+        requestID = trace.logged ? trace.requestID : nil
         let query = pipeline.query(forUserID: user)
         recommendations = items.enumerated().map { rank, ranked in
             let entry = trace.pool.entry(for: ranked.item)
@@ -88,7 +93,7 @@ struct RecommendationOutput: Encodable {
             let (id, title) = pipeline.describe(ranked.item)
             return Item(
                 rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages,
-                contributions: ranked.contributions)
+                contributions: ranked.contributions, placement: ranked.placement)
         }
     }
 }

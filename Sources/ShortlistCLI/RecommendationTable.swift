@@ -28,6 +28,13 @@ struct RecommendationTable {
             "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the "
                 + "top \(items.count)"
         )
+        if let id = trace.requestID {
+            lines.append(
+                trace.logged
+                    ? "request \(id): reward an item with shortlist feedback --request \(id) "
+                        + "--item ID --reward 1"
+                    : "request \(id): a dry run, not logged for feedback")
+        }
         lines.append("")
         let titleWidth = 44
         var header =
@@ -36,6 +43,8 @@ struct RecommendationTable {
         for stage in pipeline.stages {
             header += "  " + Format.padded(Format.truncated(stage.name, 16), 16)
         }
+        let placed = items.contains { $0.placement != nil }
+        if placed { header += "  arm (propensity)" }
         lines.append(header)
         let query = pipeline.query(forUserID: user)
         for (rank, ranked) in items.enumerated() {
@@ -50,6 +59,12 @@ struct RecommendationTable {
                     entry?.nomination(by: source).map { "#\($0.rank) \(Format.number($0.score))" }
                     ?? "–"
                 line += "  " + Format.padded(cell, 16)
+            }
+            if placed {
+                line +=
+                    "  "
+                    + (ranked.placement.map { "\($0.arm) (\(Format.number($0.propensity)))" }
+                        ?? "–")
             }
             lines.append(line)
             guard explain else { continue }

@@ -37,11 +37,16 @@ public struct Ranked: Sendable, Equatable {
     public var score: Double
     /// Terms whose values sum to ``score``.
     public var contributions: [Contribution]
+    /// For a bandit's response, the arm that placed the item and its propensity.
+    public var placement: Placement?
 
     /// A ranked item.
-    public init(item: ItemIndex, score: Double, contributions: [Contribution]) {
+    public init(
+        item: ItemIndex, score: Double, contributions: [Contribution], placement: Placement? = nil
+    ) {
         self.item = item
         self.score = score
         self.contributions = contributions
+        self.placement = placement
     }
 }

@@ -2,37 +2,6 @@ import Foundation
 import GRDB
 public import ShortlistCore
 
-/// One item a bandit pipeline showed: where, which arm placed it, and the probability with
-/// which that arm was chosen for the place (its propensity).
-public struct Impression: Sendable, Equatable, Codable {
-    public var item: String
-    public var position: Int
-    public var arm: String
-    public var propensity: Double
-
-    public init(item: String, position: Int, arm: String, propensity: Double) {
-        self.item = item
-        self.position = position
-        self.arm = arm
-        self.propensity = propensity
-    }
-}
-
-/// A response a bandit pipeline gave, as it is logged.
-public struct ServedRequest: Sendable, Equatable {
-    public var id: String
-    public var pipeline: String
-    public var user: String
-    public var impressions: [Impression]
-
-    public init(id: String, pipeline: String, user: String, impressions: [Impression]) {
-        self.id = id
-        self.pipeline = pipeline
-        self.user = user
-        self.impressions = impressions
-    }
-}
-
 /// What recording one feedback did.
 public enum FeedbackOutcome: Sendable, Equatable {
     /// Stored, and counted in its arm's rewards.
@@ -64,7 +33,7 @@ public struct LoggedImpression: Sendable, Equatable {
 /// transaction, so several processes may write at once (each waits up to five seconds for the
 /// lock), and a transaction that returned is in the write-ahead log: a process killed right
 /// after loses nothing. (`synchronous = NORMAL`: a power cut may lose the last transactions.)
-public final class FeedbackStore: Sendable {
+public final class FeedbackStore: BanditStateSource {
     /// The database file.
     public let path: String
     private let pool: DatabasePool

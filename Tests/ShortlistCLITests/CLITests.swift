@@ -234,7 +234,7 @@ func project() throws -> TemporaryDirectory {
         let run = try shortlist(["plugins"], in: folder.path)
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(builtInPlugins.entries.count == 6)
+        #expect(builtInPlugins.entries.count == 7)
         for entry in builtInPlugins.entries {
             #expect(lines.contains("\(entry.type)  (\(entry.kind.rawValue))"), "\(entry.type)")
             for parameter in entry.parameters {

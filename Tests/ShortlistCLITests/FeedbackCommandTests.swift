@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistCore
 import ShortlistStore
 import ShortlistTestSupport
 import Testing
@@ -91,6 +92,55 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
             $0 + $1.rewards
         }
         #expect(Int(total) == rewarded.count)
+    }
+
+    @Test func aBanditPipelineLogsWhatItServesAndLearnsFromFeedback() throws {
+        let folder = try project()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "ab.yaml",
+            dataset + """
+
+                pipelines:
+                  ab:
+                    n: 4
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [popular, recent], mode: per-slot}
+                """)
+        let run = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "json"],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let response = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let request = try #require(response["requestID"] as? String)
+        let items = try #require(response["recommendations"] as? [[String: Any]])
+        let first = try #require(items.first)
+        let placement = try #require(first["placement"] as? [String: Any])
+        let arm = try #require(placement["arm"] as? String)
+        let item = try #require(first["item"] as? String)
+        let feedback = try shortlist(
+            [
+                "feedback", "--config", "ab.yaml", "--request", request, "--item", item, "--reward",
+                "1",
+            ],
+            in: folder.path)
+        #expect(feedback.status == 0, "\(feedback.stderr)")
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        let states = try store.armStates(pipeline: "ab", arms: ["popular", "recent"])
+        #expect(states.reduce(0) { $0 + $1.pulls } == 4)
+        #expect(states[arm == "popular" ? 0 : 1].rewards == 1)
+        // explain is a dry run: nothing more is logged.
+        let explain = try shortlist(
+            ["explain", "--config", "ab.yaml", "--user", "u5", "--item", item], in: folder.path)
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(try store.armStates(pipeline: "ab", arms: ["popular", "recent"]) == states)
+        let table = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5"], in: folder.path)
+        #expect(table.stdout.contains("arm (propensity)"))
+        #expect(table.stdout.contains("reward an item with shortlist feedback --request "))
     }
 
     @Test func abReportOfAPipelineWithNothingServedSaysSo() throws {

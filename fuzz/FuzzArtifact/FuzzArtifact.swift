@@ -1,3 +1,4 @@
+import BanditBlendPlugin
 import ContentTFIDFPlugin
 import Foundation
 import FuzzSupport
@@ -27,13 +28,14 @@ public func fuzzArtifact(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var reader = ArtifactReader(
         bytes: Array(UnsafeBufferPointer(start: data + 1, count: size - 1)), shape: shape)
     do throws(ArtifactError) {
-        switch data[0] % 6 {
+        switch data[0] % 7 {
         case 0: exercise(try WeightedRating.Model(reading: &reader))
         case 1: exercise(try MatrixFactorization.Model(reading: &reader))
         case 2: exercise(try ContentTFIDF.Model(reading: &reader))
         case 3: exercise(try TripletEmbedding.Model(reading: &reader))
         case 4: rank(try WeightedAverage.Model(reading: &reader))
-        default: rank(try WideAndDeep.Model(reading: &reader))
+        case 5: rank(try WideAndDeep.Model(reading: &reader))
+        default: rank(try BanditBlend.Model(reading: &reader))
         }
     } catch {
         _ = error.message.count
@@ -135,6 +137,16 @@ func exercise(_ model: some CandidateModel) {
             ).fit(
                 RankerTrainingData(dataset: planted.dataset, sources: ["a", "b"], pools: pools),
                 progress: .silent)
+            let bandit = try BanditBlend.make(
+                try parameters(json: #"{"arms": ["a", "b"], "policy": "ucb1"}"#),
+                context: BuildContext(stageName: "p", sourceNames: ["a", "b"], seed: 1)
+            ).fit(
+                RankerTrainingData(dataset: planted.dataset, sources: ["a", "b"]), progress: .silent
+            )
+            var banditBytes = ArtifactWriter()
+            bandit.write(to: &banditBytes)
+            try Data([6] + banditBytes.bytes).write(
+                to: URL(fileURLWithPath: "\(folder)/seed-bandit"))
             var wideAndDeep = ArtifactWriter()
             learned.write(to: &wideAndDeep)
             try Data([5] + wideAndDeep.bytes).write(

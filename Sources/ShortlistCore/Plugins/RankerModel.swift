@@ -14,3 +14,55 @@ extension RankerModel {
         ranked
     }
 }
+
+/// A ranker that blends arms with a bandit policy whose state lives outside the model: the
+/// request path reads the arms' states from a ``BanditStateSource`` at decision time, blends
+/// their orders with ``blend``, and logs the response with each item's arm and propensity.
+public protocol BanditRankerModel: RankerModel {
+    /// The arms' names, in order.
+    var arms: [String] { get }
+    /// How the arms' orders become one response.
+    var blend: ArmBlend { get }
+    /// Each arm's order of the pool, best first.
+    func orders(_ pool: CandidatePool, for query: Query) -> [[Ranked]]
+}
+
+extension BanditRankerModel {
+    /// The whole pool in the blended order, scored by place (the first of k items scores k)
+    /// with one contribution naming the arm; items no arm holds follow in pool order.
+    public func blended(
+        _ pool: CandidatePool, for query: Query, states: [ArmState], random: inout SeededGenerator
+    ) -> [Ranked] {
+        let placed = blend.blend(
+            orders(pool, for: query), arms: arms, states: states, user: query.userID,
+            random: &random)
+        var seen = Set(placed.map(\.ranked.item))
+        var items = placed.map { ($0.ranked, Optional($0.placement)) }
+        for entry in pool.entries where seen.insert(entry.item).inserted {
+            items.append((Ranked(item: entry.item, score: 0, contributions: []), nil))
+        }
+        return items.enumerated().map { index, element in
+            let (ranked, placement) = element
+            let score = Double(items.count - index)
+            let name = placement.map { "placed by arm \($0.arm)" } ?? "held by no arm"
+            return Ranked(
+                item: ranked.item, score: score,
+                contributions: [
+                    Contribution(
+                        name: name, value: score,
+                        factors: [Factor("arm score", ranked.score)]
+                            + (placement.map { [Factor("propensity", $0.propensity)] } ?? []))
+                ],
+                placement: placement)
+        }
+    }
+
+    /// Without a state source: every arm at its prior, arms drawn from the user's id.
+    public func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
+        var hasher = FNV1a()
+        hasher.combine(query.userID)
+        var random = SeededGenerator(seed: hasher.value)
+        return blended(
+            pool, for: query, states: arms.map { _ in ArmState() }, random: &random)
+    }
+}

@@ -54,6 +54,9 @@ public struct FittedPipeline: Sendable {
     public let rankerFitSeconds: Double?
     /// The filters in the order they apply.
     public let filters: [any Filter]
+    /// Where a bandit ranker reads its arms' states and logs its responses; without one, a
+    /// bandit blends from its priors and logs nothing.
+    public var banditState: (any BanditStateSource)?
 
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
@@ -122,11 +125,17 @@ public struct FittedPipeline: Sendable {
     /// ids get a cold answer. This is the one function that runs the stages: filters fold into
     /// the query, every candidate stage nominates up to its limit, the ranker orders the pool.
     ///
-    /// - Parameter time: when the request is made (seconds since 1970), or nil for the end of
-    ///   the data; rankers compute their time features as of then.
+    /// A bandit ranker blends its arms from their states in ``banditState`` with draws seeded
+    /// by the request id, and the response is logged there with each item's arm and propensity.
+    ///
+    /// - Parameters:
+    ///   - time: when the request is made (seconds since 1970), or nil for the end of the data;
+    ///     rankers compute their time features as of then.
+    ///   - requestID: the id a bandit's response is logged under (a new one when nil).
     /// - Complexity: the sum of the stages' costs, on the calling thread.
     public func run<Observer: RequestObserver>(
-        userID: String, n: Int? = nil, at time: Int64? = nil, observer: inout Observer
+        userID: String, n: Int? = nil, at time: Int64? = nil, requestID: String? = nil,
+        observer: inout Observer
     ) -> [Ranked] {
         let (query, steps) = filteredQuery(forUserID: userID, at: time)
         observer.filtered(query, steps: steps)
@@ -142,9 +151,45 @@ public struct FittedPipeline: Sendable {
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
         let start = DispatchTime.now().uptimeNanoseconds
-        let ranked = ranker.rank(pool, for: query)
+        guard let bandit = ranker as? any BanditRankerModel else {
+            let ranked = ranker.rank(pool, for: query)
+            observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            return Array(ranked.prefix(n ?? resultCount))
+        }
+        let id = requestID ?? UUID().uuidString.lowercased()
+        var failure: (any Error)?
+        var states = bandit.arms.map { _ in ArmState() }
+        if let banditState {
+            do {
+                states = try banditState.armStates(pipeline: name, arms: bandit.arms)
+            } catch {
+                failure = error
+            }
+        }
+        var hasher = FNV1a()
+        hasher.combine(id)
+        var random = SeededGenerator(seed: hasher.value)
+        let ranked = bandit.blended(pool, for: query, states: states, random: &random)
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
-        return Array(ranked.prefix(n ?? resultCount))
+        let shown = Array(ranked.prefix(n ?? resultCount))
+        if let banditState, failure == nil {
+            do {
+                try banditState.record(
+                    ServedRequest(
+                        id: id, pipeline: name, user: userID,
+                        impressions: shown.enumerated().compactMap { position, item in
+                            item.placement.map {
+                                Impression(
+                                    item: dataset.itemIDs[item.item], position: position + 1,
+                                    arm: $0.arm, propensity: $0.propensity)
+                            }
+                        }))
+            } catch {
+                failure = error
+            }
+        }
+        observer.served(requestID: id, logged: banditState != nil, failure: failure)
+        return shown
     }
 
     /// The top `n` items for a user, with no observer.

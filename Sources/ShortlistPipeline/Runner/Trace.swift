@@ -46,6 +46,12 @@ public struct Trace: Sendable {
     public var resultCount: Int
     /// Wall time of the ranker, in seconds.
     public var rankerSeconds: Double = 0
+    /// A bandit's request id, under which its response was logged (when ``logged``).
+    public var requestID: String?
+    /// Whether a bandit's response was logged for feedback.
+    public var logged = false
+    /// Why a bandit could not read its arms' states or log its response.
+    public var banditFailure: (any Error)?
 }
 
 /// What the pipeline knows about the user of a request.
@@ -89,7 +95,9 @@ extension FittedPipeline {
         let trace = Trace(
             user: UserStatus(recorder.query), filters: recorder.filters, generators: steps,
             pool: recorder.pool, ranked: detailed,
-            resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9
+            resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9,
+            requestID: recorder.requestID, logged: recorder.logged,
+            banditFailure: recorder.banditFailure
         )
         return (items, trace)
     }
@@ -104,6 +112,9 @@ private struct TraceRecorder: RequestObserver {
     var pool = CandidatePool(sources: [], lists: [])
     var ranked: [Ranked] = []
     var rankerNanoseconds: UInt64 = 0
+    var requestID: String?
+    var logged = false
+    var banditFailure: (any Error)?
 
     mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {
         self.query = query
@@ -119,5 +130,11 @@ private struct TraceRecorder: RequestObserver {
         self.pool = pool
         self.ranked = ranked
         rankerNanoseconds = nanoseconds
+    }
+
+    mutating func served(requestID: String, logged: Bool, failure: (any Error)?) {
+        self.requestID = requestID
+        self.logged = logged
+        banditFailure = failure
     }
 }

@@ -1,0 +1,116 @@
+public import ShortlistCore
+
+/// A bandit over candidate stages: each arm is one stage's list in its own order, and a
+/// policy (Thompson sampling, UCB1 or ε-greedy) learns from feedback which arm to show, per
+/// response or per place in it.
+public struct BanditBlend: Ranker {
+    /// How the bandit picks arms.
+    public enum Policy: String, ParameterChoice {
+        /// Thompson sampling with Beta(prior-alpha, prior-beta) priors.
+        case thompson
+        /// UCB1: the largest mean + √(2 ln N / n), untried arms first.
+        case ucb1
+        /// ε-greedy: a uniform arm with probability ε / (1 + decay · N), else the best mean.
+        case epsilonGreedy = "epsilon-greedy"
+    }
+
+    /// The parameters under a `bandit` ranker. Each is declared, with its key, range and
+    /// documentation, in `declarations`; the property holds its default.
+    public struct Params: PluginParameters {
+        public var arms: [String] = []
+        public var policy = Policy.thompson
+        public var mode = BanditMode.perSlot
+        public var sticky = false
+        public var priorAlpha = 1.0
+        public var priorBeta = 1.0
+        public var draws = 1000
+        public var epsilon = 0.1
+        public var decay = 0.001
+
+        public init() {}
+
+        public static var declarations: [ParameterDeclaration<Self>] {
+            [
+                .init(
+                    "arms", \.arms,
+                    "the candidate stages the bandit chooses between, each taken in its own "
+                        + "order (at least two)"),
+                .init("policy", \.policy, "how an arm is chosen from the feedback so far"),
+                .init(
+                    "mode", \.mode,
+                    "one arm per response, or one per place filled with its best item not yet "
+                        + "placed"),
+                .init(
+                    "sticky", \.sticky,
+                    "assign each user to one arm by a stable hash of their id (classic A/B)"),
+                .init(
+                    "prior-alpha", \.priorAlpha, .positive(atMost: 1_000_000),
+                    "thompson: the Beta prior's α (1 + prior successes)"),
+                .init(
+                    "prior-beta", \.priorBeta, .positive(atMost: 1_000_000),
+                    "thompson: the Beta prior's β (1 + prior failures)"),
+                .init(
+                    "draws", \.draws, .between(10, 100_000),
+                    "thompson: joint posterior draws that estimate each arm's propensity"),
+                .init(
+                    "epsilon", \.epsilon, .between(0, 1),
+                    "epsilon-greedy: the share of uniform choices before decay"),
+                .init(
+                    "decay", \.decay, .between(0, 1_000),
+                    "epsilon-greedy: ε shrinks as ε / (1 + decay · pulls)"),
+            ]
+        }
+    }
+
+    public static let type = "bandit"
+    public static let summary =
+        "Bandit over candidate stages (Thompson, UCB1, ε-greedy) that learns from feedback."
+
+    let model: Model
+
+    public static func make(_ params: Params, context: BuildContext) throws -> BanditBlend {
+        guard params.arms.count >= 2 else {
+            throw ParameterError(
+                keyPath: ["arms"],
+                message: "a bandit needs at least two arms, found \(params.arms.count); its "
+                    + "candidate stages are \(context.sourceNames.joined(separator: ", "))")
+        }
+        var sources: [Int] = []
+        for (index, arm) in params.arms.enumerated() {
+            guard let source = context.sourceNames.firstIndex(of: arm) else {
+                var message =
+                    "arm '\(excerpt(arm))' is not a candidate stage of pipeline "
+                    + "'\(context.stageName)'"
+                if let suggestion = closestMatch(to: arm, in: context.sourceNames) {
+                    message += ". Did you mean '\(suggestion)'?"
+                } else {
+                    message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
+                }
+                throw ParameterError(keyPath: ["arms", String(index)], message: message)
+            }
+            guard !sources.contains(source) else {
+                throw ParameterError(
+                    keyPath: ["arms", String(index)], message: "arm '\(arm)' is listed twice")
+            }
+            sources.append(source)
+        }
+        let policy: BanditPolicy =
+            switch params.policy {
+            case .thompson:
+                .thompson(
+                    prior: BetaPrior(alpha: params.priorAlpha, beta: params.priorBeta),
+                    draws: params.draws)
+            case .ucb1: .ucb1
+            case .epsilonGreedy: .epsilonGreedy(epsilon: params.epsilon, decay: params.decay)
+            }
+        return BanditBlend(
+            model: Model(
+                arms: params.arms, sources: sources,
+                blend: ArmBlend(policy: policy, mode: params.mode, sticky: params.sticky)))
+    }
+
+    /// Nothing to learn offline: the arms' states come from feedback at decision time.
+    public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model {
+        model
+    }
+}

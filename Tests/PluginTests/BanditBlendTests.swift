@@ -1,0 +1,64 @@
+import ShortlistCore
+import ShortlistTestSupport
+import Testing
+
+@testable import BanditBlendPlugin
+
+@Suite struct BanditBlendTests {
+    let context = BuildContext(stageName: "p", sourceNames: ["a", "b", "c"], seed: 1)
+    /// Source a nominates items 1, 2, 3; b nominates 3 and 4; c nominates 5.
+    var pool: CandidatePool {
+        CandidatePool(
+            sources: ["a", "b", "c"],
+            lists: [
+                [
+                    Candidate(item: 1, score: 10), Candidate(item: 2, score: 6),
+                    Candidate(item: 3, score: 2),
+                ],
+                [Candidate(item: 3, score: 1), Candidate(item: 4, score: 0)],
+                [Candidate(item: 5, score: 7)],
+            ])
+    }
+
+    func model(_ json: String) throws -> BanditBlend.Model {
+        try BanditBlend.make(try parameters(json: json), context: context).fit(
+            RankerTrainingData(dataset: DatasetBuilder().build(), sources: ["a", "b", "c"]),
+            progress: .silent)
+    }
+
+    @Test(arguments: [
+        #"{"arms": ["a", "b"]}"#, #"{"arms": ["b", "a"], "policy": "ucb1", "mode": "per-request"}"#,
+        #"{"arms": ["a", "b", "c"], "policy": "epsilon-greedy", "sticky": true}"#,
+    ])
+    func passesTheContractCheckForEveryPolicy(json: String) throws {
+        let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 6))
+        let problems = try checkRanker(
+            try model(json),
+            pools: [
+                (pool, query),
+                (CandidatePool(sources: ["a", "b", "c"], lists: [[], [], []]), query),
+            ])
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func eachArmIsItsStagesOwnOrder() throws {
+        let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 6))
+        let orders = try model(#"{"arms": ["b", "a"]}"#).orders(pool, for: query)
+        #expect(orders.map { $0.map(\.item) } == [[3, 4], [1, 2, 3]])
+        #expect(orders[1].map(\.score) == [10, 6, 2])
+    }
+
+    @Test func rejectsTooFewUnknownAndRepeatedArms() throws {
+        for (json, message) in [
+            (#"{"arms": ["a"]}"#, "a bandit needs at least two arms, found 1"),
+            (#"{"arms": ["a", "d"]}"#, "arm 'd' is not a candidate stage of pipeline 'p'"),
+            (#"{"arms": ["a", "a"]}"#, "arm 'a' is listed twice"),
+        ] {
+            #expect {
+                try BanditBlend.make(try parameters(json: json), context: context)
+            } throws: { error in
+                (error as? ParameterError)?.message.hasPrefix(message) == true
+            }
+        }
+    }
+}

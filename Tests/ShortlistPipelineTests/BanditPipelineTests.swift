@@ -124,3 +124,52 @@ struct Served: RequestObserver {
         }
     }
 }
+
+@Suite struct SimulatorTests {
+    static let pipelines = """
+        pipelines:
+          ab:
+            n: 5
+            candidates:
+              - {name: together, type: item-cooccurrence, limit: 30}
+              - {name: popular, type: weighted-rating, limit: 30}
+            ranker: {type: bandit, arms: [together, popular], policy: thompson, draws: 200}
+        """
+
+    @Test func theBanditEarnsNearlyWhatItsBetterArmEarnsAloneAndTheSameSeedRepeats() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
+        let split = try Split(try workspace.loadDataset(), .temporal(0.2))
+        let pipeline = try workspace.prepare(pipeline: "ab", dataset: split.train)
+        let report = try Simulator.run(
+            pipeline, split: split, rounds: 1500, seed: 4, positionBias: true, threshold: 4)
+        let alone = report.arms.map(\.aloneReward)
+        let best = try #require(alone.max())
+        let worst = try #require(alone.min())
+        #expect(best > 1.3 * worst, "the planted world must separate the arms: \(alone)")
+        #expect(report.banditReward >= 0.9 * best)
+        #expect(report.banditReward > worst)
+        let half = report.rounds / 2
+        let regret = report.regretCurve
+        #expect(regret[report.rounds - 1] - regret[half - 1] < regret[half - 1])
+        #expect(report.arms.reduce(0) { $0 + $1.pulls } == 5 * report.rounds)
+        let again = try Simulator.run(
+            pipeline, split: split, rounds: 1500, seed: 4, positionBias: true, threshold: 4)
+        #expect(
+            again.banditCurve == report.banditCurve
+                && again.arms.map(\.pulls) == report.arms.map(\.pulls))
+    }
+
+    @Test func simulatingAPipelineWithoutABanditIsRefused() throws {
+        let fixture = try Fixture()
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
+        let split = try Split(try workspace.loadDataset(), .temporal(0.2))
+        let pipeline = try workspace.prepare(pipeline: nil, dataset: split.train)
+        #expect(throws: DataError.self) {
+            try Simulator.run(
+                pipeline, split: split, rounds: 10, seed: 1, positionBias: false, threshold: 4)
+        }
+    }
+}

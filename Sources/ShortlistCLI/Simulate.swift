@@ -1,0 +1,159 @@
+import ArgumentParser
+import BuiltInPlugins
+import Foundation
+import ShortlistCore
+import ShortlistPipeline
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Run a bandit pipeline against held-out interactions as the world: each round a user "
+            + "with held-out positives is served and clicks what they liked later; compare the "
+            + "bandit with each arm alone."
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    @OptionGroup var file: FileOptions
+
+    @Option(help: "Rounds (requests) to simulate.")
+    var rounds = 2000
+
+    @Option(help: "The seed of the users drawn, the clicks and the bandit's draws.")
+    var seed: UInt64 = 1
+
+    @Option(help: "temporal:FRACTION or leave-last:N: the held-out part is the world.")
+    var split = "temporal:0.2"
+
+    @Option(help: "Held-out ratings at least this are liked (without ratings, all are).")
+    var threshold = 4.0
+
+    @Flag(help: "Click a liked item at position p (from 1) with probability 1 / log2(p + 1).")
+    var positionBias = false
+
+    @Option(help: "Output format.")
+    var format = OutputFormat.table
+
+    @Option(
+        help: ArgumentHelp("Draw the cumulative rewards and regret as SVG.", valueName: "file.svg"))
+    var plot: String?
+
+    func validate() throws {
+        guard rounds > 0 else {
+            throw ValidationError("--rounds must be positive, found \(rounds)")
+        }
+        guard threshold.isFinite else { throw ValidationError("--threshold must be a number") }
+    }
+
+    func run() throws {
+        try Terminal.run {
+            let workspace = try Workspace(
+                path: file.path, registry: builtInPlugins, log: { Terminal.log($0) },
+                progress: { Terminal.progress($0) })
+            let split = try Split(try workspace.loadDataset(), try SplitSpec(parsing: split))
+            let pipeline = try workspace.prepare(pipeline: file.pipeline, dataset: split.train)
+            let report = try Simulator.run(
+                pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
+                threshold: threshold)
+            switch format {
+            case .table: print(table(report))
+            case .json: print(try json(report))
+            }
+            if let plot {
+                do {
+                    try Data(chart(report).utf8).write(
+                        to: URL(fileURLWithPath: plot), options: .atomic)
+                } catch {
+                    throw DataError(.unwritable, "cannot write the chart", file: plot)
+                }
+                Terminal.log("wrote \(plot)")
+            }
+        }
+    }
+
+    private func table(_ report: SimulationReport) -> String {
+        let f = { (value: Double) in String(format: "%.1f", value) }
+        var lines = [
+            "Simulation of pipeline '\(report.pipeline)': \(report.rounds) rounds, seed "
+                + "\(report.seed), clicks \(report.positionBias ? "with" : "without") position bias",
+            "arm                 places    clicks    clicks per place   expected clicks alone",
+        ]
+        for arm in report.arms {
+            let rate = arm.pulls > 0 ? String(format: "%.4f", arm.rewards / Double(arm.pulls)) : "–"
+            lines.append(
+                Format.padded(arm.arm, 19) + " " + Format.padded(String(arm.pulls), 9) + " "
+                    + Format.padded(f(arm.rewards), 9) + " " + Format.padded(rate, 18) + " "
+                    + f(arm.aloneReward))
+        }
+        let best = report.arms.map(\.aloneReward).max() ?? 0
+        lines.append(
+            "bandit: \(f(report.banditReward)) expected clicks, "
+                + String(format: "%.1f%%", 100 * report.banditReward / max(best, 1e-9))
+                + " of the best arm alone; regret against it \(f(report.regretCurve.last ?? 0)) "
+                + "(\(f(report.regretCurve[max(report.rounds / 2 - 1, 0)])) after half the rounds)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Cumulative expected clicks of the bandit and of each arm alone, and the regret, by round.
+    private func chart(_ report: SimulationReport) -> String {
+        let left = 70.0
+        let top = 60.0
+        let width = 520.0
+        let height = 300.0
+        let series =
+            [("bandit", report.banditCurve, "#d9822b")]
+            + report.arms.enumerated().map { index, arm in
+                (
+                    "\(arm.arm) alone", arm.aloneCurve,
+                    ["#4a7ab7", "#5a9e4b", "#9b59b6", "#888888"][index % 4]
+                )
+            } + [("regret", report.regretCurve, "#c0392b")]
+        let highest = max(series.flatMap(\.1).max() ?? 1, 1)
+        let x = { (round: Int) in left + width * Double(round + 1) / Double(report.rounds) }
+        let y = { (value: Double) in top + height - height * max(value, 0) / highest }
+        var parts = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"440\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">",
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+            "<text x=\"20\" y=\"28\" font-size=\"15\">Cumulative expected clicks: pipeline "
+                + "\(report.pipeline), \(report.rounds) rounds</text>",
+            "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(left + width)\" "
+                + "y2=\"\(top + height)\" stroke=\"black\"/>",
+            "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + height)\" "
+                + "stroke=\"black\"/>",
+            "<text x=\"\(left + width / 2)\" y=\"\(top + height + 36)\" "
+                + "text-anchor=\"middle\">round</text>",
+            "<text x=\"18\" y=\"\(top + height / 2)\" transform=\"rotate(-90 18 "
+                + "\(top + height / 2))\" text-anchor=\"middle\">cumulative clicks</text>",
+        ]
+        for tick in 0...4 {
+            let round = report.rounds * tick / 4
+            let value = highest * Double(tick) / 4
+            parts.append(
+                "<text x=\"\(left + width * Double(tick) / 4)\" y=\"\(top + height + 16)\" "
+                    + "text-anchor=\"middle\">\(round)</text>")
+            parts.append(
+                "<text x=\"\(left - 6)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">"
+                    + "\(String(format: "%.0f", value))</text>")
+        }
+        let step = max(1, report.rounds / 400)
+        for (index, (name, values, colour)) in series.enumerated() {
+            let points = stride(from: 0, to: values.count, by: step).map {
+                "\(String(format: "%.1f", x($0))),\(String(format: "%.1f", y(values[$0])))"
+            }
+            parts.append(
+                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" "
+                    + "points=\"\(points.joined(separator: " "))\"/>")
+            let legend = top + 14 + Double(index) * 18
+            parts.append(
+                "<line x1=\"\(left + width + 12)\" y1=\"\(legend - 4)\" "
+                    + "x2=\"\(left + width + 30)\" y2=\"\(legend - 4)\" stroke=\"\(colour)\" "
+                    + "stroke-width=\"2\"/><text x=\"\(left + width + 34)\" y=\"\(legend)\">"
+                    + "\(name)</text>")
+        }
+        parts.append("</svg>")
+        return parts.joined(separator: "\n") + "\n"
+    }
+}

@@ -23,7 +23,7 @@ public struct BanditBlend: Ranker {
         public var sticky = false
         public var priorAlpha = 1.0
         public var priorBeta = 1.0
-        public var draws = 1000
+        public var draws = 200
         public var epsilon = 0.1
         public var decay = 0.001
 

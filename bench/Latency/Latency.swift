@@ -51,8 +51,18 @@ enum Latency {
         let workspace = try Workspace(
             path: options["--config"] ?? "pipelines.yaml", registry: builtInPlugins)
         let dataset = try workspace.loadDataset()
-        let pipeline = try workspace.prepare(pipeline: options["--pipeline"], dataset: dataset)
+        var pipeline = try workspace.prepare(pipeline: options["--pipeline"], dataset: dataset)
+        // A bandit reads its arms' states and logs each response: in a scratch store here.
+        let scratch = "\(workspace.artifacts.folder)/latency-\(getpid()).sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: scratch + suffix)
+            }
+        }
+        let isBandit = pipeline.ranker is any BanditRankerModel
+        if isBandit { pipeline.banditState = try FeedbackStore(path: scratch) }
         let ids = Array(dataset.userIDs.prefix(users))
+        var banditParts: [Double] = []
         var requests: [Double] = []
         var rankers: [Double] = []
         var poolSizes: [Double] = []
@@ -69,6 +79,8 @@ enum Latency {
             for stage in stages.indices {
                 stages[stage].append(median(observer.stageSeconds[stage]))
             }
+            banditParts.append(
+                median(samples) - stages.indices.reduce(0) { $0 + median(observer.stageSeconds[$1]) })
             let query = pipeline.query(forUserID: id)
             rankers.append(
                 median(
@@ -96,6 +108,7 @@ enum Latency {
             row("  stage \(stage.name) (\(stage.type))", stages[index])
         }
         row("  ranker \(pipeline.rankerType), its pool again", rankers)
+        if isBandit { row("  bandit in the request: states, blend, log", banditParts) }
     }
 }
 

@@ -80,7 +80,8 @@ enum Latency {
                 stages[stage].append(median(observer.stageSeconds[stage]))
             }
             banditParts.append(
-                median(samples) - stages.indices.reduce(0) { $0 + median(observer.stageSeconds[$1]) })
+                median(samples)
+                    - stages.indices.reduce(0) { $0 + median(observer.stageSeconds[$1]) })
             let query = pipeline.query(forUserID: id)
             rankers.append(
                 median(

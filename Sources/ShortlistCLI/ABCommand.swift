@@ -196,7 +196,7 @@ func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
         .replacingOccurrences(of: ">", with: "&gt;")
     }
     var parts = [
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"\(Int(height))\" "
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"\(Int(height))\" "
             + "font-family=\"sans-serif\" font-size=\"12\">",
         "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
         "<text x=\"20\" y=\"24\" font-size=\"15\">Reward rate by arm: pipeline "

@@ -102,14 +102,17 @@ struct Simulate: ParsableCommand {
         let top = 60.0
         let width = 520.0
         let height = 300.0
+        // The bandit is drawn last, dashed, so that it shows where it follows an arm.
         let series =
-            [("bandit", report.banditCurve, "#d9822b")]
-            + report.arms.enumerated().map { index, arm in
+            report.arms.enumerated().map { index, arm in
                 (
                     "\(arm.arm) alone", arm.aloneCurve,
                     ["#4a7ab7", "#5a9e4b", "#9b59b6", "#888888"][index % 4]
                 )
-            } + [("regret", report.regretCurve, "#c0392b")]
+            } + [
+                ("regret", report.regretCurve, "#c0392b"),
+                ("bandit", report.banditCurve, "#d9822b"),
+            ]
         let highest = max(series.flatMap(\.1).max() ?? 1, 1)
         let x = { (round: Int) in left + width * Double(round + 1) / Double(report.rounds) }
         let y = { (value: Double) in top + height - height * max(value, 0) / highest }
@@ -143,8 +146,9 @@ struct Simulate: ParsableCommand {
             let points = stride(from: 0, to: values.count, by: step).map {
                 "\(String(format: "%.1f", x($0))),\(String(format: "%.1f", y(values[$0])))"
             }
+            let dash = name == "bandit" ? " stroke-dasharray=\"8 5\"" : ""
             parts.append(
-                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" "
+                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) "
                     + "points=\"\(points.joined(separator: " "))\"/>")
             let legend = top + 14 + Double(index) * 18
             parts.append(

@@ -77,6 +77,7 @@ struct Explain: ParsableCommand {
         }
         if let ranked = explanation.ranked {
             lines.append("")
+            if let bandit = explanation.trace.bandit { lines.append(Words.bandit(bandit)) }
             lines.append(
                 "ranker \(pipeline.rankerType): "
                     + Format.ranked(
@@ -119,6 +120,9 @@ struct ItemExplanationOutput: Encodable {
     var stages: [StageOutput]
     var score: Double?
     var contributions: [Contribution]?
+    /// For a bandit: the arm that placed the item, and every arm's state at decision time.
+    var placement: Placement?
+    var bandit: BanditOutput?
 
     init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
         self.user = UserOutput(id: user, explanation.trace.user)
@@ -149,5 +153,7 @@ struct ItemExplanationOutput: Encodable {
         }
         score = explanation.ranked?.score
         contributions = explanation.ranked?.contributions
+        placement = explanation.ranked?.placement
+        bandit = explanation.trace.bandit.map(BanditOutput.init)
     }
 }

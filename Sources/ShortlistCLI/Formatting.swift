@@ -65,6 +65,38 @@ enum Words {
         }
     }
 
+    /// `thompson sampling`, `UCB1`, `ε-greedy`.
+    static func policy(_ policy: BanditPolicy) -> String {
+        switch policy {
+        case .thompson: "thompson"
+        case .ucb1: "ucb1"
+        case .epsilonGreedy: "epsilon-greedy"
+        }
+    }
+
+    /// Every arm's state when the bandit decided: pulls, successes, failures, posterior mean
+    /// with its 95% interval, and UCB1's value under UCB1.
+    static func bandit(_ decision: BanditDecision) -> String {
+        let bounds = decision.upperConfidenceBounds
+        let arms = decision.arms.indices.map { index in
+            let state = decision.states[index]
+            let posterior = state.posterior(prior: decision.prior)
+            let interval = posterior.interval()
+            var text =
+                "\(decision.arms[index]): pulls \(state.pulls), successes "
+                + "\(Format.number(state.successes)), failures \(Format.number(state.failures)), "
+                + "posterior mean "
+                + "\(Format.number(posterior.mean)) (95%: \(Format.number(interval.lowerBound))–"
+                + "\(Format.number(interval.upperBound)))"
+            if let bounds {
+                text += ", UCB " + (bounds[index].map(Format.number) ?? "∞ (not tried)")
+            }
+            return text
+        }
+        return "bandit (\(policy(decision.policy))) at decision time: "
+            + arms.joined(separator: "; ")
+    }
+
     /// Why a stage nominated nothing.
     static func unavailable(_ reason: Unavailability) -> String {
         switch reason {

@@ -61,6 +61,8 @@ struct RecommendationOutput: Encodable {
     var ranker: String
     /// For a bandit: the id its response was logged under (nil for a dry run).
     var requestID: String?
+    /// For a bandit: every arm's state at decision time.
+    var bandit: BanditOutput?
     var recommendations: [Item]
 
     init(pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool) {
@@ -75,7 +77,8 @@ struct RecommendationOutput: Encodable {
         }
         poolSize = trace.pool.count
         ranker = pipeline.rankerType
-        requestID = trace.logged ? trace.requestID : nil
+        requestID = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
+        bandit = trace.bandit.map(BanditOutput.init)
         let query = pipeline.query(forUserID: user)
         recommendations = items.enumerated().map { rank, ranked in
             let entry = trace.pool.entry(for: ranked.item)
@@ -94,6 +97,39 @@ struct RecommendationOutput: Encodable {
             return Item(
                 rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages,
                 contributions: ranked.contributions, placement: ranked.placement)
+        }
+    }
+}
+
+/// A bandit's arms at decision time, as JSON.
+struct BanditOutput: Encodable {
+    struct Arm: Encodable {
+        var arm: String
+        var pulls: Int
+        var successes: Double
+        var failures: Double
+        /// The posterior mean of the reward rate and its 95% interval.
+        var posteriorMean: Double
+        var interval: [Double]
+        /// UCB1's value, for a UCB1 policy (nil before the arm's first pull).
+        var upperConfidenceBound: Double?
+    }
+
+    var policy: String
+    var arms: [Arm]
+
+    init(_ decision: BanditDecision) {
+        policy = Words.policy(decision.policy)
+        let bounds = decision.upperConfidenceBounds
+        arms = decision.arms.indices.map { index in
+            let state = decision.states[index]
+            let posterior = state.posterior(prior: decision.prior)
+            let interval = posterior.interval()
+            return Arm(
+                arm: decision.arms[index], pulls: state.pulls, successes: state.successes,
+                failures: state.failures, posteriorMean: posterior.mean,
+                interval: [interval.lowerBound, interval.upperBound],
+                upperConfidenceBound: bounds?[index] ?? nil)
         }
     }
 }

@@ -28,12 +28,14 @@ struct RecommendationTable {
             "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the "
                 + "top \(items.count)"
         )
-        if let id = trace.requestID {
+        if let bandit = trace.bandit {
+            let id = bandit.requestID
             lines.append(
-                trace.logged
+                bandit.logged
                     ? "request \(id): reward an item with shortlist feedback --request \(id) "
                         + "--item ID --reward 1"
                     : "request \(id): a dry run, not logged for feedback")
+            if explain { lines.append(Words.bandit(bandit)) }
         }
         lines.append("")
         let titleWidth = 44

@@ -5,8 +5,10 @@ import ShortlistStore
 
 /// Opens the pipelines file, loads the data and prepares a pipeline, logging to standard error.
 ///
-/// - Parameter serving: whether a bandit ranker reads and logs its state in the feedback store
-///   (a served response); otherwise it blends from its priors and logs nothing (a dry run).
+/// A bandit ranker reads its arms' states from the feedback store.
+///
+/// - Parameter serving: whether a bandit's responses are logged there (served responses);
+///   otherwise they are dry runs.
 func preparePipeline(_ options: FileOptions, serving: Bool = false) throws -> FittedPipeline {
     let workspace = try Workspace(
         path: options.path, registry: builtInPlugins,
@@ -14,8 +16,9 @@ func preparePipeline(_ options: FileOptions, serving: Bool = false) throws -> Fi
     )
     let dataset = try workspace.loadDataset()
     var pipeline = try workspace.prepare(pipeline: options.pipeline, dataset: dataset)
-    if serving, pipeline.ranker is any BanditRankerModel {
+    if pipeline.ranker is any BanditRankerModel {
         pipeline.banditState = try FeedbackStore(path: workspace.file.feedbackStore)
+        pipeline.logsBanditResponses = serving
     }
     return pipeline
 }

@@ -132,10 +132,18 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
         let states = try store.armStates(pipeline: "ab", arms: ["popular", "recent"])
         #expect(states.reduce(0) { $0 + $1.pulls } == 4)
         #expect(states[arm == "popular" ? 0 : 1].rewards == 1)
-        // explain is a dry run: nothing more is logged.
+        // explain is a dry run: it reads the arms' states, shows them, and logs nothing.
         let explain = try shortlist(
             ["explain", "--config", "ab.yaml", "--user", "u5", "--item", item], in: folder.path)
         #expect(explain.status == 0, "\(explain.stderr)")
+        let rewarded = arm == "popular" ? 0 : 1
+        let expected =
+            "\(arm): pulls \(states[rewarded].pulls), successes 1, failures "
+            + "\(states[rewarded].pulls - 1), posterior mean "
+        #expect(
+            explain.stdout.split(separator: "\n").contains {
+                $0.hasPrefix("bandit (thompson) at decision time: ") && $0.contains(expected)
+            }, "\(explain.stdout)")
         #expect(try store.armStates(pipeline: "ab", arms: ["popular", "recent"]) == states)
         let table = try shortlist(
             ["recommend", "--config", "ab.yaml", "--user", "u5"], in: folder.path)

@@ -36,9 +36,9 @@ struct Served: RequestObserver {
     var logged = false
     var failure: (any Error)?
 
-    mutating func served(requestID: String, logged: Bool, failure: (any Error)?) {
-        self.requestID = requestID
-        self.logged = logged
+    mutating func served(_ decision: BanditDecision, failure: (any Error)?) {
+        requestID = decision.requestID
+        logged = decision.logged
         self.failure = failure
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a bandit pipeline reads its arms' states at decision time and logs what it served,
 /// so that feedback can find the arm that placed each item.
 public protocol BanditStateSource: Sendable {
@@ -35,5 +37,43 @@ public struct ServedRequest: Sendable, Equatable {
         self.pipeline = pipeline
         self.user = user
         self.impressions = impressions
+    }
+}
+
+/// What a bandit decided one request from: the arms, their states at decision time and the
+/// policy, under the request's id.
+public struct BanditDecision: Sendable {
+    public var requestID: String
+    public var arms: [String]
+    public var states: [ArmState]
+    public var policy: BanditPolicy
+    /// Whether the response was logged for feedback (false for a dry run).
+    public var logged: Bool
+
+    public init(
+        requestID: String, arms: [String], states: [ArmState], policy: BanditPolicy, logged: Bool
+    ) {
+        self.requestID = requestID
+        self.arms = arms
+        self.states = states
+        self.policy = policy
+        self.logged = logged
+    }
+
+    /// The prior an arm's posterior starts from: the policy's for Thompson sampling, else
+    /// uniform.
+    public var prior: BetaPrior {
+        if case .thompson(let prior, _) = policy { return prior }
+        return BetaPrior()
+    }
+
+    /// Each arm's UCB1 value (mean + √(2 ln N / n); nil before its first pull) when the policy
+    /// is UCB1, else nil.
+    public var upperConfidenceBounds: [Double?]? {
+        guard case .ucb1 = policy else { return nil }
+        let total = Double(max(states.reduce(0) { $0 + $1.pulls }, 1))
+        return states.map { state in
+            state.rate.map { $0 + (2 * Foundation.log(total) / Double(state.pulls)).squareRoot() }
+        }
     }
 }

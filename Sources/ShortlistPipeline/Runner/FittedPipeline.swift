@@ -57,6 +57,9 @@ public struct FittedPipeline: Sendable {
     /// Where a bandit ranker reads its arms' states and logs its responses; without one, a
     /// bandit blends from its priors and logs nothing.
     public var banditState: (any BanditStateSource)?
+    /// Whether a bandit's responses are logged in ``banditState`` (false for dry runs such as
+    /// explanations, which still read the states).
+    public var logsBanditResponses = true
 
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
@@ -172,7 +175,7 @@ public struct FittedPipeline: Sendable {
         let ranked = bandit.blended(pool, for: query, states: states, random: &random)
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         let shown = Array(ranked.prefix(n ?? resultCount))
-        if let banditState, failure == nil {
+        if let banditState, failure == nil, logsBanditResponses {
             do {
                 try banditState.record(
                     ServedRequest(
@@ -188,7 +191,11 @@ public struct FittedPipeline: Sendable {
                 failure = error
             }
         }
-        observer.served(requestID: id, logged: banditState != nil, failure: failure)
+        observer.served(
+            BanditDecision(
+                requestID: id, arms: bandit.arms, states: states, policy: bandit.blend.policy,
+                logged: banditState != nil && logsBanditResponses && failure == nil),
+            failure: failure)
         return shown
     }
 

@@ -13,16 +13,16 @@ public protocol RequestObserver {
     mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64)
     /// The merged pool, the ranker's full order of it, and the ranker's wall time.
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64)
-    /// For a bandit ranker: the response's request id, whether it was logged to the pipeline's
-    /// bandit state, and why reading or logging that state failed, if it did.
-    mutating func served(requestID: String, logged: Bool, failure: (any Error)?)
+    /// For a bandit ranker: what it decided from (request id, arms, their states, policy,
+    /// whether the response was logged), and why reading or logging its state failed, if it did.
+    mutating func served(_ decision: BanditDecision, failure: (any Error)?)
 }
 
 extension RequestObserver {
     public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {}
     public mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {}
     public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {}
-    public mutating func served(requestID: String, logged: Bool, failure: (any Error)?) {}
+    public mutating func served(_ decision: BanditDecision, failure: (any Error)?) {}
 }
 
 /// An observer that keeps nothing: a plain request.

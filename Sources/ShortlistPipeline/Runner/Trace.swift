@@ -46,10 +46,8 @@ public struct Trace: Sendable {
     public var resultCount: Int
     /// Wall time of the ranker, in seconds.
     public var rankerSeconds: Double = 0
-    /// A bandit's request id, under which its response was logged (when ``logged``).
-    public var requestID: String?
-    /// Whether a bandit's response was logged for feedback.
-    public var logged = false
+    /// What a bandit ranker decided from, with the request id its response was logged under.
+    public var bandit: BanditDecision?
     /// Why a bandit could not read its arms' states or log its response.
     public var banditFailure: (any Error)?
 }
@@ -96,8 +94,7 @@ extension FittedPipeline {
             user: UserStatus(recorder.query), filters: recorder.filters, generators: steps,
             pool: recorder.pool, ranked: detailed,
             resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9,
-            requestID: recorder.requestID, logged: recorder.logged,
-            banditFailure: recorder.banditFailure
+            bandit: recorder.bandit, banditFailure: recorder.banditFailure
         )
         return (items, trace)
     }
@@ -112,8 +109,7 @@ private struct TraceRecorder: RequestObserver {
     var pool = CandidatePool(sources: [], lists: [])
     var ranked: [Ranked] = []
     var rankerNanoseconds: UInt64 = 0
-    var requestID: String?
-    var logged = false
+    var bandit: BanditDecision?
     var banditFailure: (any Error)?
 
     mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {
@@ -132,9 +128,8 @@ private struct TraceRecorder: RequestObserver {
         rankerNanoseconds = nanoseconds
     }
 
-    mutating func served(requestID: String, logged: Bool, failure: (any Error)?) {
-        self.requestID = requestID
-        self.logged = logged
+    mutating func served(_ decision: BanditDecision, failure: (any Error)?) {
+        bandit = decision
         banditFailure = failure
     }
 }

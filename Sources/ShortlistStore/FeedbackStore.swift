@@ -123,18 +123,28 @@ public final class FeedbackStore: BanditStateSource {
                         request.id, request.pipeline, request.user,
                         Date().timeIntervalSince1970,
                     ])
-                let insert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO impression (request, item, position, arm, propensity)
-                        VALUES (?, ?, ?, ?, ?)
-                        """)
+                // Impressions go in by the few hundred per statement, within SQLite's limit on
+                // bound values.
                 var pulls: [String: Int] = [:]
-                for impression in request.impressions {
-                    try insert.execute(arguments: [
-                        request.id, impression.item, impression.position, impression.arm,
-                        impression.propensity,
-                    ])
-                    pulls[impression.arm, default: 0] += 1
+                for impression in request.impressions { pulls[impression.arm, default: 0] += 1 }
+                var start = 0
+                while start < request.impressions.count {
+                    let chunk = request.impressions[
+                        start..<min(start + 500, request.impressions.count)]
+                    var arguments = StatementArguments()
+                    for impression in chunk {
+                        arguments += [
+                            request.id, impression.item, impression.position, impression.arm,
+                            impression.propensity,
+                        ]
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO impression (request, item, position, arm, propensity) "
+                            + "VALUES "
+                            + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(
+                                separator: ", "),
+                        arguments: arguments)
+                    start += chunk.count
                 }
                 let count = try db.cachedStatement(
                     sql: """

@@ -134,6 +134,17 @@ enum IncompleteBeta {
 }
 
 extension SeededGenerator {
+    /// One draw from the standard normal distribution by Marsaglia's polar method (no
+    /// trigonometry, which matters inside Thompson sampling's many draws).
+    public mutating func standardNormal() -> Double {
+        while true {
+            let u = Double.random(in: -1..<1, using: &self)
+            let v = Double.random(in: -1..<1, using: &self)
+            let s = u * u + v * v
+            if s > 0 && s < 1 { return u * (-2 * Foundation.log(s) / s).squareRoot() }
+        }
+    }
+
     /// A draw from Gamma(shape, 1) (Marsaglia & Tsang 2000; shapes below 1 through
     /// Gamma(shape + 1) · U^(1/shape)).
     public mutating func gamma(_ shape: Double) -> Double {
@@ -147,7 +158,7 @@ extension SeededGenerator {
             var x: Double
             var v: Double
             repeat {
-                x = normalPair().0
+                x = standardNormal()
                 v = 1 + c * x
             } while v <= 0
             v = v * v * v

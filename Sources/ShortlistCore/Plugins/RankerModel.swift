@@ -41,10 +41,11 @@ extension BanditRankerModel {
         for entry in pool.entries where seen.insert(entry.item).inserted {
             items.append((Ranked(item: entry.item, score: 0, contributions: []), nil))
         }
+        let names = Dictionary(uniqueKeysWithValues: arms.map { ($0, "placed by arm \($0)") })
         return items.enumerated().map { index, element in
             let (ranked, placement) = element
             let score = Double(items.count - index)
-            let name = placement.map { "placed by arm \($0.arm)" } ?? "held by no arm"
+            let name = placement.flatMap { names[$0.arm] } ?? "held by no arm"
             return Ranked(
                 item: ranked.item, score: score,
                 contributions: [

@@ -145,9 +145,15 @@ func timeFeedback(_ count: Int, beside store: String) throws {
                 _ = try scratch.recordFeedback(request: "r\(request)", item: "i3", reward: 1)
             })
     }
+    var reads: [Double] = []
+    for _ in 0..<count {
+        reads.append(
+            try wall { _ = try scratch.armStates(pipeline: "latency", arms: ["a0", "a1"]) })
+    }
     print("feedback store \(path): \(count) of each, wall-clock time in µs")
     for (name, values) in [
-        ("log a response of 10 impressions", logs), ("record a feedback", feedback),
+        ("read two arms' states", reads), ("log a response of 10 impressions", logs),
+        ("record a feedback", feedback),
     ] {
         print(
             name.padding(toLength: 44, withPad: " ", startingAt: 0) + "median"

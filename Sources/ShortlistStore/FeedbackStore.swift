@@ -15,7 +15,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
 }
 
 /// One logged impression with the reward it earned (0 without feedback): what an off-policy
@@ -46,12 +46,17 @@ public final class FeedbackStore: BanditStateSource {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
                 try FileManager.default.createDirectory(
                     atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(
+                    "cannot create the folder \(folder) for the feedback store \(path)")
             }
+        }
+        do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {

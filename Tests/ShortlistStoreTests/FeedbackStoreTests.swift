@@ -121,5 +121,13 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         #expect(throws: StoreError.self) {
             try FeedbackStore(path: "\(folder.path)/not-a-database.sqlite")
         }
+        let inside = "\(folder.path)/not-a-database.sqlite/feedback.sqlite"
+        #expect(
+            throws: StoreError(
+                "cannot create the folder \(folder.path)/not-a-database.sqlite for the feedback "
+                    + "store \(inside)")
+        ) {
+            try FeedbackStore(path: inside)
+        }
     }
 }

@@ -151,6 +151,35 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
         #expect(table.stdout.contains("reward an item with shortlist feedback --request "))
     }
 
+    /// Three processes write feedback to one store at once, each for its own items and a
+    /// share of the same ones: every feedback is stored, and the shared ones once.
+    @Test func concurrentProcessesWritingFeedbackLoseNothing() throws {
+        let count = 600
+        let (folder, store) = try projectWithServedRequest(items: count)
+        for worker in 0..<3 {
+            let own = stride(from: worker, to: count, by: 3).map { "r1\ti\($0)\t1" }
+            let shared = (0..<30).map { "r1\ti\($0)\t1" }
+            try folder.write("batch\(worker).tsv", (own + shared).joined(separator: "\n") + "\n")
+        }
+        let processes = try (0..<3).map { worker -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try shortlistBinary())
+            process.arguments = ["feedback", "--batch", "batch\(worker).tsv"]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try store.impressions(pipeline: "default").allSatisfy { $0.reward == 1 })
+        let total = try store.armStates(pipeline: "default", arms: ["a", "b"]).reduce(0) {
+            $0 + $1.rewards
+        }
+        #expect(total == Double(count))
+    }
+
     @Test func abReportOfAPipelineWithNothingServedSaysSo() throws {
         let folder = try project()
         let run = try shortlist(["ab", "report"], in: folder.path)

@@ -4,32 +4,14 @@ extension BanditBlend {
     /// The arms (candidate stages by position) and how they are blended.
     public struct Model: BanditRankerModel {
         public let arms: [String]
-        /// Each arm's candidate stage, by its position in the pipeline.
-        let sources: [Int]
+        public let armSources: [Int?]
         public let blend: ArmBlend
-
-        /// Each arm's stage's nominations, in that stage's order, scored as it scored them.
-        public func orders(_ pool: CandidatePool, for query: Query) -> [[Ranked]] {
-            sources.map { source in
-                pool.entries.compactMap { entry -> (Nomination, ItemIndex)? in
-                    entry.nomination(by: source).map { ($0, entry.item) }
-                }
-                .sorted { $0.0.rank < $1.0.rank }
-                .map { nomination, item in
-                    Ranked(
-                        item: item, score: nomination.score,
-                        contributions: [
-                            Contribution(name: pool.sources[source], value: nomination.score)
-                        ])
-                }
-            }
-        }
 
         public static let formatVersion = 1
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(arms)
-            writer.write(sources)
+            writer.write(armSources.map { $0 ?? -1 })
             writer.write(blend.mode.rawValue)
             writer.write(blend.sticky ? 1 : 0)
             switch blend.policy {
@@ -47,19 +29,20 @@ extension BanditBlend {
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
             arms = try reader.readStrings()
-            sources = try reader.readArray(of: Int.self)
+            let sources = try reader.readArray(of: Int.self)
             let mode = BanditMode(rawValue: try reader.readString())
             let sticky = try reader.readInt()
             let policy = try reader.readString()
             let numbers = try reader.readFiniteArray(of: Double.self, "bandit: the policy")
             guard let mode, sticky == 0 || sticky == 1, arms.count >= 2,
-                sources.count == arms.count, sources.allSatisfy({ (0..<1024).contains($0) })
+                sources.count == arms.count, sources.allSatisfy({ (-1..<1024).contains($0) })
             else {
                 throw ArtifactError(.corrupt, "bandit: unreadable arms or mode")
             }
             if let shape = reader.shape, !sources.allSatisfy({ $0 < shape.sources.count }) {
                 throw ArtifactError(.mismatched, "bandit: an arm's stage is not in the pipeline")
             }
+            armSources = sources.map { $0 < 0 ? nil : $0 }
             let decoded: BanditPolicy
             switch (policy, numbers.count) {
             case ("thompson", 3)
@@ -76,9 +59,9 @@ extension BanditBlend {
             blend = ArmBlend(policy: decoded, mode: mode, sticky: sticky == 1)
         }
 
-        init(arms: [String], sources: [Int], blend: ArmBlend) {
+        init(arms: [String], armSources: [Int?], blend: ArmBlend) {
             self.arms = arms
-            self.sources = sources
+            self.armSources = armSources
             self.blend = blend
         }
     }

@@ -1,6 +1,6 @@
 public import ShortlistCore
 
-/// A bandit over candidate stages: each arm is one stage's list in its own order, and a
+/// A bandit over arms — candidate stages in their own order, or rankers of their own — whose
 /// policy (Thompson sampling, UCB1 or ε-greedy) learns from feedback which arm to show, per
 /// response or per place in it.
 public struct BanditBlend: Ranker {
@@ -17,7 +17,6 @@ public struct BanditBlend: Ranker {
     /// The parameters under a `bandit` ranker. Each is declared, with its key, range and
     /// documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        public var arms: [String] = []
         public var policy = Policy.thompson
         public var mode = BanditMode.perSlot
         public var sticky = false
@@ -31,10 +30,6 @@ public struct BanditBlend: Ranker {
 
         public static var declarations: [ParameterDeclaration<Self>] {
             [
-                .init(
-                    "arms", \.arms,
-                    "the candidate stages the bandit chooses between, each taken in its own "
-                        + "order (at least two)"),
                 .init("policy", \.policy, "how an arm is chosen from the feedback so far"),
                 .init(
                     "mode", \.mode,
@@ -64,35 +59,18 @@ public struct BanditBlend: Ranker {
 
     public static let type = "bandit"
     public static let summary =
-        "Bandit over candidate stages (Thompson, UCB1, ε-greedy) that learns from feedback."
+        "Bandit over stages or rankers (Thompson, UCB1, ε-greedy) that learns from feedback."
 
     let model: Model
 
+    public static let takesArms = true
+
+    /// The arms come checked from the pipelines file (``BuildContext/arms``).
     public static func make(_ params: Params, context: BuildContext) throws -> BanditBlend {
-        guard params.arms.count >= 2 else {
+        guard context.arms.count >= 2 else {
             throw ParameterError(
                 keyPath: ["arms"],
-                message: "a bandit needs at least two arms, found \(params.arms.count); its "
-                    + "candidate stages are \(context.sourceNames.joined(separator: ", "))")
-        }
-        var sources: [Int] = []
-        for (index, arm) in params.arms.enumerated() {
-            guard let source = context.sourceNames.firstIndex(of: arm) else {
-                var message =
-                    "arm '\(excerpt(arm))' is not a candidate stage of pipeline "
-                    + "'\(context.stageName)'"
-                if let suggestion = closestMatch(to: arm, in: context.sourceNames) {
-                    message += ". Did you mean '\(suggestion)'?"
-                } else {
-                    message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
-                }
-                throw ParameterError(keyPath: ["arms", String(index)], message: message)
-            }
-            guard !sources.contains(source) else {
-                throw ParameterError(
-                    keyPath: ["arms", String(index)], message: "arm '\(arm)' is listed twice")
-            }
-            sources.append(source)
+                message: "a bandit needs at least two arms, found \(context.arms.count)")
         }
         let policy: BanditPolicy =
             switch params.policy {
@@ -105,7 +83,7 @@ public struct BanditBlend: Ranker {
             }
         return BanditBlend(
             model: Model(
-                arms: params.arms, sources: sources,
+                arms: context.arms.map(\.name), armSources: context.arms.map(\.source),
                 blend: ArmBlend(policy: policy, mode: params.mode, sticky: params.sticky)))
     }
 

@@ -348,13 +348,95 @@ private struct FileReader {
         guard case .ranker(let build) = entry.builder else {
             throw wrongKind(entry, .ranker, at: typeEntry.value.mark)
         }
+        var arms: [ArmReference] = []
+        var armNodes: [Int: Node] = [:]
+        if entry.takesArms {
+            (arms, armNodes) = try readArms(mapping, of: node, pipeline: pipeline, sources: sources)
+        }
         let paramsDecoder = NodeDecoder(
-            node: node, session: session, context: "'\(type)'", reservedKeys: ["type"])
+            node: node, session: session, context: "'\(type)'",
+            reservedKeys: entry.takesArms ? ["type", "arms"] : ["type"])
         let ranker = try building(node) {
             try build(
-                paramsDecoder, BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
+                paramsDecoder,
+                BuildContext(stageName: pipeline, sourceNames: sources, seed: seed, arms: arms))
         }
-        return RankerStage(ranker: ranker, locate: locator(for: node))
+        // Arms that are rankers are built after their bandit, whose keys are checked first.
+        var armRankers: [Int: RankerStage] = [:]
+        for (index, armNode) in armNodes.sorted(by: { $0.key < $1.key }) {
+            let stage = try readRanker(armNode, pipeline: pipeline, sources: sources, seed: seed)
+            guard !(registry[stage.ranker.type]?.takesArms ?? false) else {
+                throw source.error(
+                    .invalidValue, at: armNode.mark,
+                    "arm '\(excerpt(arms[index].name))' of the ranker of pipeline '\(pipeline)' "
+                        + "is a \(stage.ranker.type) itself; an arm's ranker cannot blend arms")
+            }
+            armRankers[index] = stage
+        }
+        return RankerStage(ranker: ranker, locate: locator(for: node), armRankers: armRankers)
+    }
+
+    /// A bandit's `arms:`: a list of candidate stage names and `{name: NAME, ranker: {…}}`
+    /// mappings, at least two, names unique; returns the arms and, for ranker arms, the node
+    /// of their ranker.
+    private func readArms(
+        _ mapping: Mapping, of node: Node, pipeline: String, sources: [String]
+    ) throws -> ([ArmReference], [Int: Node]) {
+        let context = "the ranker of pipeline '\(pipeline)'"
+        guard let entry = mapping.entry("arms") else {
+            throw source.error(
+                .missingKey, at: node.mark,
+                "missing required key 'arms' in \(context): a list of candidate stage names "
+                    + "and {name: NAME, ranker: {type: …}} arms")
+        }
+        guard case .sequence(let items, let mark) = entry.value, items.count >= 2 else {
+            throw source.error(
+                .typeMismatch, at: entry.value.mark,
+                "'arms' expects a list of at least two arms (candidate stage names or "
+                    + "{name: NAME, ranker: {type: …}}), found \(entry.value.foundDescription)")
+        }
+        var arms: [ArmReference] = []
+        var rankers: [Int: Node] = [:]
+        for item in items {
+            switch item {
+            case .scalar(let scalar):
+                guard let index = sources.firstIndex(of: scalar.value) else {
+                    var message =
+                        "arm '\(excerpt(scalar.value))' is not a candidate stage of pipeline "
+                        + "'\(pipeline)'"
+                    if let suggestion = closestMatch(to: scalar.value, in: sources) {
+                        message += ". Did you mean '\(suggestion)'?"
+                    } else {
+                        message += "; its stages are \(sources.joined(separator: ", "))"
+                    }
+                    throw source.error(.invalidValue, at: scalar.mark, message)
+                }
+                arms.append(ArmReference(name: scalar.value, source: index))
+            case .mapping:
+                let decoder = NodeDecoder(
+                    node: item, session: session, context: "an arm of \(context)")
+                let keys = try decoder.container(keyedBy: NamedKey.self)
+                let name = try keys.decode(String.self, forKey: "name")
+                guard let rankerNode = try decoder.child(forKey: "ranker")?.node else {
+                    throw source.error(
+                        .missingKey, at: item.mark,
+                        "missing required key 'ranker' in arm '\(excerpt(name))' of \(context)")
+                }
+                rankers[arms.count] = rankerNode
+                arms.append(ArmReference(name: name, source: nil))
+            case .sequence:
+                throw source.error(
+                    .typeMismatch, at: item.mark,
+                    "an arm is a candidate stage name or {name: NAME, ranker: {type: …}}, "
+                        + "found a list")
+            }
+        }
+        var seen = Set<String>()
+        for arm in arms where !seen.insert(arm.name).inserted {
+            throw source.error(
+                .duplicate, at: mark, "arm '\(excerpt(arm.name))' is listed twice in \(context)")
+        }
+        return (arms, rankers)
     }
 
     private func wrongKind(_ entry: PluginEntry, _ kind: PluginKind, at mark: Mark)

@@ -53,6 +53,9 @@ public struct RankerStage: Sendable {
     public var ranker: AnyRanker
     /// Places a problem with one of the ranker's parameters in the pipelines file.
     public var locate: @Sendable (ParameterError) -> ConfigurationError
+    /// For a ranker that blends arms, the arms that are rankers of their own, by their
+    /// position among the arms (stage arms need no fitting).
+    public var armRankers: [Int: RankerStage] = [:]
 }
 
 /// The pipeline's `filters:` section, declared like a plugin's parameters.

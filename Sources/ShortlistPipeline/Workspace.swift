@@ -96,34 +96,55 @@ public struct Workspace: Sendable {
                 ))
             keys.append(key)
         }
-        let ranker = spec.ranker.ranker
+        var armRankers: [Int: any RankerModel] = [:]
+        var armKeys: [String] = []
+        for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
+            let (model, _, key) = try fitRanker(
+                arm, label: "ranker of arm \(index + 1)", spec: spec, dataset: dataset,
+                upstream: keys, reuse: reuseArtifacts)
+            armRankers[index] = model
+            armKeys.append(key)
+        }
+        let (model, seconds, _) = try fitRanker(
+            spec.ranker, label: "ranker", spec: spec, dataset: dataset, upstream: keys + armKeys,
+            reuse: reuseArtifacts)
+        return try FittedPipeline(
+            name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
+            rankerType: spec.ranker.ranker.type, ranker: model, armRankers: armRankers,
+            rankerFitSeconds: seconds, filterSpec: spec.filters
+        )
+    }
+
+    /// Loads or fits one ranker of a pipeline (its own, or one of a bandit's ranker arms), the
+    /// two-stage way when it learns; its key holds the keys of everything upstream.
+    private func fitRanker(
+        _ stage: RankerStage, label: String, spec: PipelineSpec, dataset: Dataset,
+        upstream: [String], reuse: Bool
+    ) throws -> (model: any RankerModel, seconds: Double?, key: String) {
+        let ranker = stage.ranker
         let key = ArtifactStore.key(
             type: ranker.type, configuration: ranker.configuration,
             formatVersion: ranker.formatVersion,
-            dataset: dataset.fingerprint, upstream: keys
+            dataset: dataset.fingerprint, upstream: upstream
         )
         let input = { () throws -> RankerTrainingData in
             let labelled = try ranker.twoStage.map {
-                try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuseArtifacts)
+                try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuse)
             }
             let log = self.log
             let name = spec.name
             return RankerTrainingData(
                 dataset: dataset, sources: spec.generators.map(\.name),
                 pools: labelled?.pools ?? [], poolDataset: labelled?.dataset,
-                log: { log("ranker of '\(name)': \($0)") })
+                log: { log("\(label) of '\(name)': \($0)") })
         }
         let shape = ArtifactReader.Shape(
             items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)
         )
         let (model, seconds) = try cached(
-            "ranker", ranker, key: key, input: input, reuse: reuseArtifacts, shape: shape,
-            locate: spec.ranker.locate)
-        return try FittedPipeline(
-            name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
-            rankerType: ranker.type, ranker: model, rankerFitSeconds: seconds,
-            filterSpec: spec.filters
-        )
+            label, ranker, key: key, input: input, reuse: reuse, shape: shape,
+            locate: stage.locate)
+        return (model, seconds, key)
     }
 
     /// Throws, located at the parameter that asks for it, for a field a stage needs and the

@@ -120,8 +120,82 @@ struct Served: RequestObserver {
         #expect {
             _ = try fixture.prepare()
         } throws: { error in
-            "\(error)".contains("a bandit needs at least two arms, found 1")
+            "\(error)".contains("'arms' expects a list of at least two arms")
         }
+    }
+}
+
+@Suite struct RankerArmTests {
+    static let pipelines = """
+        pipelines:
+          ab:
+            n: 5
+            candidates:
+              - {name: together, type: item-cooccurrence, limit: 30}
+              - {name: popular, type: weighted-rating, limit: 30}
+            ranker:
+              type: bandit
+              policy: ucb1
+              arms:
+                - popular
+                - {name: blend, ranker: {type: weighted-average, weights: {together: 1, popular: 0.2}}}
+        """
+
+    @Test func aRankerArmIsFittedCachedAndServed() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        var pipeline = try fixture.prepare()
+        #expect(
+            fixture.log().contains {
+                $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): fitted")
+            })
+        #expect(pipeline.armRankers.keys.sorted() == [1])
+        let state = MemoryState([
+            "blend": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
+        ])
+        pipeline.banditState = state
+        var observer = Served()
+        let shown = pipeline.run(userID: "u2", requestID: "r", observer: &observer)
+        // UCB1 with these states puts the ranker arm in every place.
+        #expect(shown.allSatisfy { $0.placement?.arm == "blend" })
+        var recorder = PoolKeeper()
+        _ = pipeline.run(userID: "u2", requestID: "r", observer: &recorder)
+        let own = pipeline.armRankers[1]!.rank(recorder.pool, for: recorder.query).prefix(5).map(
+            \.item)
+        #expect(shown.map(\.item) == Array(own))
+        _ = try fixture.prepare()
+        #expect(
+            fixture.log().contains {
+                $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): reused")
+            })
+        try fixture.rewrite(
+            Self.pipelines.replacingOccurrences(of: "popular: 0.2", with: "popular: 0.3"))
+        _ = try fixture.prepare()
+        let log = fixture.log()
+        #expect(log.contains { $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): fitted") })
+        #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
+        #expect(log.contains { $0.hasPrefix("stage 'popular' (weighted-rating): reused") })
+    }
+
+    @Test func anArmCannotBeABandit() throws {
+        let fixture = try Fixture(
+            pipelines: Self.pipelines.replacingOccurrences(
+                of: "{type: weighted-average, weights: {together: 1, popular: 0.2}}",
+                with: "{type: bandit, arms: [together, popular]}"))
+        #expect {
+            _ = try fixture.prepare()
+        } throws: { error in
+            "\(error)".contains("arm 'blend' of the ranker of pipeline 'ab' is a bandit itself")
+        }
+    }
+}
+
+/// Keeps the query and pool of a request.
+struct PoolKeeper: RequestObserver {
+    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
+    var pool = CandidatePool(sources: [], lists: [])
+    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
+    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
+        self.pool = pool
     }
 }
 

@@ -138,8 +138,12 @@ func exercise(_ model: some CandidateModel) {
                 RankerTrainingData(dataset: planted.dataset, sources: ["a", "b"], pools: pools),
                 progress: .silent)
             let bandit = try BanditBlend.make(
-                try parameters(json: #"{"arms": ["a", "b"], "policy": "ucb1"}"#),
-                context: BuildContext(stageName: "p", sourceNames: ["a", "b"], seed: 1)
+                try parameters(json: #"{"policy": "ucb1"}"#),
+                context: BuildContext(
+                    stageName: "p", sourceNames: ["a", "b"], seed: 1,
+                    arms: [
+                        ArmReference(name: "a", source: 0), ArmReference(name: "b", source: nil),
+                    ])
             ).fit(
                 RankerTrainingData(dataset: planted.dataset, sources: ["a", "b"]), progress: .silent
             )

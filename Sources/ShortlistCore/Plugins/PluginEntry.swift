@@ -16,6 +16,8 @@ public struct PluginEntry: Sendable {
     public let parameters: [ParameterDoc]
     /// What a generator's models can do besides nominating in some configuration (empty for rankers).
     public let capabilities: GeneratorCapabilities
+    /// Whether it is a ranker that blends arms listed under `arms:`.
+    public let takesArms: Bool
     /// How to build it.
     public let builder: Builder
     /// For every declared parameter: whether decoding its documented default gives the
@@ -35,7 +37,7 @@ public struct PluginEntry: Sendable {
     public static func generator<G: CandidateGenerator>(_: G.Type) -> PluginEntry {
         PluginEntry(
             type: G.type, summary: G.summary, parameters: G.Params.documentation,
-            capabilities: G.capabilities,
+            capabilities: G.capabilities, takesArms: false,
             builder: .generator { decoder, context in
                 let params = try G.Params(decoding: decoder)
                 let generator = try G.make(params, context: context)
@@ -57,7 +59,16 @@ public struct PluginEntry: Sendable {
     /// The entry of a ranker.
     public static func ranker<R: Ranker>(_: R.Type) -> PluginEntry {
         PluginEntry(
-            type: R.type, summary: R.summary, parameters: R.Params.documentation, capabilities: [],
+            type: R.type, summary: R.summary,
+            parameters: (R.takesArms
+                ? [
+                    ParameterDoc(
+                        "arms", "list of stage names or {name, ranker}", default: "required",
+                        "the arms: candidate stages taken in their own order, or rankers of their "
+                            + "own ({name: NAME, ranker: {type: …}}); at least two",
+                        isValue: false)
+                ] : []) + R.Params.documentation,
+            capabilities: [], takesArms: R.takesArms,
             builder: .ranker { decoder, context in
                 let params = try R.Params(decoding: decoder)
                 let ranker = try R.make(params, context: context)

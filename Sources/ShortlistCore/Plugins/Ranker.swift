@@ -8,10 +8,14 @@ public protocol Ranker: Plugin {
     /// How this configuration wants labelled pools made (the two-stage way), or nil when it
     /// learns nothing from them.
     var twoStage: TwoStageTraining? { get }
+    /// Whether the ranker blends arms listed under `arms:` (candidate stages, or rankers of
+    /// their own that the pipeline fits); the arms reach ``make`` in ``BuildContext/arms``.
+    static var takesArms: Bool { get }
     /// Fits a model; rankers without learned weights just capture their parameters.
     func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model
 }
 
 extension Ranker {
     public var twoStage: TwoStageTraining? { nil }
+    public static var takesArms: Bool { false }
 }

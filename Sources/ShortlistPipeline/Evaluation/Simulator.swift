@@ -124,7 +124,8 @@ public enum Simulator {
             }
             banditTotal += expected(shown, liked)
             banditCurve.append(banditTotal)
-            let orders = bandit.orders(observer.pool, for: observer.query)
+            let orders = bandit.orders(
+                observer.pool, for: observer.query, rankers: pipeline.armRankers)
             for arm in orders.indices {
                 alone[arm] += expected(Array(orders[arm].prefix(n)), liked)
                 aloneCurves[arm].append(alone[arm])

@@ -50,6 +50,8 @@ public struct FittedPipeline: Sendable {
     public let rankerType: String
     /// The fitted ranker.
     public let ranker: any RankerModel
+    /// For a bandit ranker, its arms that are rankers of their own, fitted, by arm position.
+    public let armRankers: [Int: any RankerModel]
     /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
     public let rankerFitSeconds: Double?
     /// The filters in the order they apply.
@@ -64,8 +66,10 @@ public struct FittedPipeline: Sendable {
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
-        ranker: any RankerModel, rankerFitSeconds: Double? = nil, filterSpec: FilterSpec
+        ranker: any RankerModel, armRankers: [Int: any RankerModel] = [:],
+        rankerFitSeconds: Double? = nil, filterSpec: FilterSpec
     ) throws(DataError) {
+        self.armRankers = armRankers
         self.rankerFitSeconds = rankerFitSeconds
         self.name = name
         self.resultCount = resultCount
@@ -172,7 +176,9 @@ public struct FittedPipeline: Sendable {
         var hasher = FNV1a()
         hasher.combine(id)
         var random = SeededGenerator(seed: hasher.value)
-        let ranked = bandit.blended(pool, for: query, states: states, random: &random)
+        let ranked = bandit.blended(
+            pool, for: query, orders: bandit.orders(pool, for: query, rankers: armRankers),
+            states: states, random: &random)
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         let shown = Array(ranked.prefix(n ?? resultCount))
         if let banditState, failure == nil, logsBanditResponses {

@@ -390,10 +390,14 @@ private struct FileReader {
                     + "and {name: NAME, ranker: {type: …}} arms")
         }
         guard case .sequence(let items, let mark) = entry.value, items.count >= 2 else {
+            var found = entry.value.foundDescription
+            if case .sequence(let items, _) = entry.value {
+                found = "\(items.count) arm\(items.count == 1 ? "" : "s")"
+            }
             throw source.error(
                 .typeMismatch, at: entry.value.mark,
                 "'arms' expects a list of at least two arms (candidate stage names or "
-                    + "{name: NAME, ranker: {type: …}}), found \(entry.value.foundDescription)")
+                    + "{name: NAME, ranker: {type: …}}), found \(found)")
         }
         var arms: [ArmReference] = []
         var rankers: [Int: Node] = [:]

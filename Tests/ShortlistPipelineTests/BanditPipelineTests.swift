@@ -121,6 +121,7 @@ struct Served: RequestObserver {
             _ = try fixture.prepare()
         } throws: { error in
             "\(error)".contains("'arms' expects a list of at least two arms")
+                && "\(error)".contains("}), found 1 arm\n")
         }
     }
 }

@@ -208,27 +208,11 @@ struct Perceptron: Sendable {
     /// rescale rule (Shrikumar et al. 2017): each unit passes back the ratio of its output's
     /// change to its input's change, so the input terms add up to the output's change.
     ///
+    /// - Parameter there: the reference's ``activations(_:)``, computed once for many inputs.
     /// - Returns: one term per input, and the reference's output.
-    func deepLIFT(_ input: [Float], reference: [Float]) -> (terms: [Double], reference: Double) {
-        func run(_ x: [Float]) -> [[Double]] {
-            var values = [x.map(Double.init)]
-            var pre: [[Double]] = [values[0]]
-            for l in 0..<depth {
-                let (inWidth, outWidth) = (widths[l], widths[l + 1])
-                let w = offsets[l]
-                var z = (0..<outWidth).map { Double(parameters[w + inWidth * outWidth + $0]) }
-                for i in 0..<inWidth where values[l][i] != 0 {
-                    for o in 0..<outWidth {
-                        z[o] += values[l][i] * Double(parameters[w + i * outWidth + o])
-                    }
-                }
-                pre.append(z)
-                values.append(l == depth - 1 ? z : z.map(activationDouble))
-            }
-            return pre + values
-        }
-        let here = run(input)
-        let there = run(reference)
+    func deepLIFT(_ input: [Float], from there: [[Double]]) -> (terms: [Double], reference: Double)
+    {
+        let here = activations(input)
         let count = widths.count
         var multipliers = [1.0]
         for l in stride(from: depth - 1, through: 0, by: -1) {
@@ -255,9 +239,29 @@ struct Perceptron: Sendable {
             }
         }
         let terms = (0..<widths[0]).map {
-            multipliers[$0] * (Double(input[$0]) - Double(reference[$0]))
+            multipliers[$0] * (Double(input[$0]) - there[count][$0])
         }
         return (terms, there[count + depth][0])
+    }
+
+    /// Every layer's pre-activations, then every layer's outputs (the input first), in Double:
+    /// what ``deepLIFT(_:from:)`` compares.
+    func activations(_ x: [Float]) -> [[Double]] {
+        var values = [x.map(Double.init)]
+        var pre: [[Double]] = [values[0]]
+        for l in 0..<depth {
+            let (inWidth, outWidth) = (widths[l], widths[l + 1])
+            let w = offsets[l]
+            var z = (0..<outWidth).map { Double(parameters[w + inWidth * outWidth + $0]) }
+            for i in 0..<inWidth where values[l][i] != 0 {
+                for o in 0..<outWidth {
+                    z[o] += values[l][i] * Double(parameters[w + i * outWidth + o])
+                }
+            }
+            pre.append(z)
+            values.append(l == depth - 1 ? z : z.map(activationDouble))
+        }
+        return pre + values
     }
 
     private func activationDouble(_ z: Double) -> Double {

@@ -136,6 +136,7 @@ extension WideAndDeep {
                     "popularity", "time",
                 ]
             let bias = Double(network.outputBias)
+            let there = hasDeepPart ? network.activations(reference) : []
             return ranked.map { item in
                 guard let index = position[item.item] else { return item }
                 var x = [Float](repeating: 0, count: inputWidth)
@@ -167,7 +168,7 @@ extension WideAndDeep {
                     contributions.append(Contribution(name: "bias", value: item.score - wideTotal))
                     return Ranked(item: item.item, score: item.score, contributions: contributions)
                 }
-                let split = network.deepLIFT(x, reference: reference)
+                let split = network.deepLIFT(x, from: there)
                 var byGroup: [String: Double] = [:]
                 for (term, group) in zip(split.terms, groups) { byGroup[group, default: 0] += term }
                 let deepChange = byGroup.values.reduce(0, +)

@@ -77,19 +77,15 @@ enum Words {
     /// Every arm's state when the bandit decided: pulls, successes, failures, posterior mean
     /// with its 95% interval, and UCB1's value under UCB1.
     static func bandit(_ decision: BanditDecision) -> String {
-        let bounds = decision.upperConfidenceBounds
-        let arms = decision.arms.indices.map { index in
-            let state = decision.states[index]
-            let posterior = state.posterior(prior: decision.prior)
-            let interval = posterior.interval()
+        let arms = decision.summaries.map { arm in
             var text =
-                "\(decision.arms[index]): pulls \(state.pulls), successes "
-                + "\(Format.number(state.successes)), failures \(Format.number(state.failures)), "
-                + "posterior mean "
-                + "\(Format.number(posterior.mean)) (95%: \(Format.number(interval.lowerBound))–"
-                + "\(Format.number(interval.upperBound)))"
-            if let bounds {
-                text += ", UCB " + (bounds[index].map(Format.number) ?? "∞ (not tried)")
+                "\(arm.arm): pulls \(arm.state.pulls), successes "
+                + "\(Format.number(arm.state.successes)), failures "
+                + "\(Format.number(arm.state.failures)), posterior mean "
+                + "\(Format.number(arm.posteriorMean)) (95%: \(Format.number(arm.interval.lowerBound))–"
+                + "\(Format.number(arm.interval.upperBound)))"
+            if let bound = arm.upperConfidenceBound {
+                text += ", UCB " + (bound.isFinite ? Format.number(bound) : "∞ (not tried)")
             }
             return text
         }

@@ -120,16 +120,12 @@ struct BanditOutput: Encodable {
 
     init(_ decision: BanditDecision) {
         policy = Words.policy(decision.policy)
-        let bounds = decision.upperConfidenceBounds
-        arms = decision.arms.indices.map { index in
-            let state = decision.states[index]
-            let posterior = state.posterior(prior: decision.prior)
-            let interval = posterior.interval()
-            return Arm(
-                arm: decision.arms[index], pulls: state.pulls, successes: state.successes,
-                failures: state.failures, posteriorMean: posterior.mean,
-                interval: [interval.lowerBound, interval.upperBound],
-                upperConfidenceBound: bounds?[index] ?? nil)
+        arms = decision.summaries.map { arm in
+            Arm(
+                arm: arm.arm, pulls: arm.state.pulls, successes: arm.state.successes,
+                failures: arm.state.failures, posteriorMean: arm.posteriorMean,
+                interval: [arm.interval.lowerBound, arm.interval.upperBound],
+                upperConfidenceBound: arm.upperConfidenceBound.flatMap { $0.isFinite ? $0 : nil })
         }
     }
 }

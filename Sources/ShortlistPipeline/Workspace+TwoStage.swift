@@ -64,17 +64,6 @@ extension Workspace {
     }
 }
 
-/// Keeps the query and pool of one request.
-private struct PoolObserver: RequestObserver {
-    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
-    var pool = CandidatePool(sources: [], lists: [])
-
-    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
-    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
-        self.pool = pool
-    }
-}
-
 /// Leaves the pool in the order it was merged: two-stage training needs the pool, not an order.
 private struct PoolOrder: RankerModel {
     func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {

@@ -126,8 +126,8 @@ struct PlantedCross {
             let network = Perceptron(widths: [7, 6, 5, 1], activation: activation, random: &random)
             let input = random.normals(count: 7, std: 1)
             let reference = random.normals(count: 7, std: 1)
-            let split = network.deepLIFT(input, reference: reference)
-            let output = network.deepLIFT(input, reference: input).reference
+            let split = network.deepLIFT(input, from: network.activations(reference))
+            let output = network.deepLIFT(input, from: network.activations(input)).reference
             #expect(abs(split.terms.reduce(0, +) - (output - split.reference)) < 1e-9)
         }
     }

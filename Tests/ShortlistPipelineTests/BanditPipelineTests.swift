@@ -158,7 +158,7 @@ struct Served: RequestObserver {
         let shown = pipeline.run(userID: "u2", requestID: "r", observer: &observer)
         // UCB1 with these states puts the ranker arm in every place.
         #expect(shown.allSatisfy { $0.placement?.arm == "blend" })
-        var recorder = PoolKeeper()
+        var recorder = PoolObserver()
         _ = pipeline.run(userID: "u2", requestID: "r", observer: &recorder)
         let own = pipeline.armRankers[1]!.rank(recorder.pool, for: recorder.query).prefix(5).map(
             \.item)
@@ -187,16 +187,6 @@ struct Served: RequestObserver {
         } throws: { error in
             "\(error)".contains("arm 'blend' of the ranker of pipeline 'ab' is a bandit itself")
         }
-    }
-}
-
-/// Keeps the query and pool of a request.
-struct PoolKeeper: RequestObserver {
-    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
-    var pool = CandidatePool(sources: [], lists: [])
-    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
-    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
-        self.pool = pool
     }
 }
 

@@ -49,6 +49,15 @@ public enum BanditPolicy: Sendable, Equatable {
         }
     }
 
+    /// Each arm's UCB1 value, mean + √(2 ln N / n), infinite before its first pull.
+    public static func upperConfidenceBounds(_ arms: [ArmState]) -> [Double] {
+        let total = Double(max(arms.reduce(0) { $0 + $1.pulls }, 1))
+        return arms.map { arm in
+            arm.rate.map { $0 + (2 * Foundation.log(total) / Double(arm.pulls)).squareRoot() }
+                ?? .infinity
+        }
+    }
+
     /// Draws an arm from the propensities.
     public func decide(_ arms: [ArmState], random: inout SeededGenerator) -> Decision {
         let propensities = propensities(arms, random: &random)

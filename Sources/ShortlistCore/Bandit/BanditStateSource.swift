@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where a bandit pipeline reads its arms' states at decision time and logs what it served,
 /// so that feedback can find the arm that placed each item.
 public protocol BanditStateSource: Sendable {
@@ -67,13 +65,26 @@ public struct BanditDecision: Sendable {
         return BetaPrior()
     }
 
-    /// Each arm's UCB1 value (mean + √(2 ln N / n); nil before its first pull) when the policy
-    /// is UCB1, else nil.
-    public var upperConfidenceBounds: [Double?]? {
-        guard case .ucb1 = policy else { return nil }
-        let total = Double(max(states.reduce(0) { $0 + $1.pulls }, 1))
-        return states.map { state in
-            state.rate.map { $0 + (2 * Foundation.log(total) / Double(state.pulls)).squareRoot() }
+    /// One arm as the decision saw it.
+    public struct ArmSummary: Sendable {
+        public var arm: String
+        public var state: ArmState
+        /// The posterior mean of its reward rate and its 95% interval.
+        public var posteriorMean: Double
+        public var interval: ClosedRange<Double>
+        /// UCB1's value under a UCB1 policy (infinite before the first pull), else nil.
+        public var upperConfidenceBound: Double?
+    }
+
+    /// Every arm's state, posterior mean with its 95% interval, and UCB1 value under UCB1.
+    public var summaries: [ArmSummary] {
+        let bounds: [Double]? =
+            if case .ucb1 = policy { BanditPolicy.upperConfidenceBounds(states) } else { nil }
+        return arms.indices.map { index in
+            let posterior = states[index].posterior(prior: prior)
+            return ArmSummary(
+                arm: arms[index], state: states[index], posteriorMean: posterior.mean,
+                interval: posterior.interval(), upperConfidenceBound: bounds?[index])
         }
     }
 }

@@ -49,17 +49,6 @@ private final class SimulatedState: BanditStateSource, @unchecked Sendable {
     }
 }
 
-/// Keeps the query and pool of one request.
-private struct RoundObserver: RequestObserver {
-    var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
-    var pool = CandidatePool(sources: [], lists: [])
-
-    mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
-    mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
-        self.pool = pool
-    }
-}
-
 /// Held-out interactions as the world a bandit pipeline learns in: each round draws a user with
 /// held-out positives, asks the pipeline through its one request path (with the bandit's state
 /// in memory), and clicks a shown item if the user liked it later — always, or with probability
@@ -106,7 +95,7 @@ public enum Simulator {
         var rewards = [String: Double]()
         for round in 0..<rounds {
             let user = users[Int.random(in: 0..<users.count, using: &random)]
-            var observer = RoundObserver()
+            var observer = PoolObserver()
             let shown = serving.run(
                 userID: train.userIDs[user], n: n, at: split.requestTime(of: user),
                 requestID: "simulation-\(seed)-\(round)", observer: &observer)

@@ -30,3 +30,17 @@ public struct NoObserver: RequestObserver {
     /// The observer.
     public init() {}
 }
+
+/// Keeps the filtered query and the pool of the last request: what two-stage training labels,
+/// and what the simulator scores each arm on.
+public struct PoolObserver: RequestObserver {
+    public var query = Query(userID: "", user: nil, excluded: ItemSet(capacity: 0))
+    public var pool = CandidatePool(sources: [], lists: [])
+
+    public init() {}
+
+    public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) { self.query = query }
+    public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
+        self.pool = pool
+    }
+}

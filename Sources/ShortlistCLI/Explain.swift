@@ -78,11 +78,21 @@ struct Explain: ParsableCommand {
         if let ranked = explanation.ranked {
             lines.append("")
             if let bandit = explanation.trace.bandit { lines.append(Words.bandit(bandit)) }
+            let entry = explanation.trace.pool.entry(for: ranked.item)
             lines.append(
                 "ranker \(pipeline.rankerType): "
-                    + Format.ranked(
-                        ranked, entry: explanation.trace.pool.entry(for: ranked.item),
-                        sources: pipeline.stages.map(\.name)))
+                    + Format.ranked(ranked, entry: entry, sources: pipeline.stages.map(\.name)))
+            if let placement = ranked.placement {
+                lines.append(
+                    "arm \(placement.arm) placed it, chosen for its place with probability "
+                        + Format.number(placement.propensity))
+                if !placement.contributions.isEmpty {
+                    lines.append(
+                        "inside arm \(placement.arm): "
+                            + Format.terms(
+                                placement, entry: entry, sources: pipeline.stages.map(\.name)))
+                }
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -51,6 +51,16 @@ enum Format {
         if let rest { parts.append("other terms \(number(rest))") }
         return parts.joined(separator: " + ") + " = \(number(ranked.score))"
     }
+
+    /// An item's terms inside the ranker arm that placed it, with their sum.
+    static func terms(
+        _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil
+    ) -> String {
+        let terms = placement.contributions
+        return ranked(
+            Ranked(item: 0, score: terms.reduce(0) { $0 + $1.value }, contributions: terms),
+            entry: entry, sources: sources, keep: keep)
+    }
 }
 
 /// Every sentence the CLI says about users, stages and reasons, made from structured data.

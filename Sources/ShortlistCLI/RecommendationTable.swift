@@ -74,6 +74,13 @@ struct RecommendationTable {
                 "       ranker: "
                     + Format.ranked(
                         ranked, entry: entry, sources: pipeline.stages.map(\.name), keep: 6))
+            if let placement = ranked.placement, !placement.contributions.isEmpty {
+                lines.append(
+                    "       inside arm \(placement.arm): "
+                        + Format.terms(
+                            placement, entry: entry, sources: pipeline.stages.map(\.name),
+                            keep: 6))
+            }
             for (source, stage) in pipeline.stages.enumerated()
             where entry?.nomination(by: source) != nil {
                 let explanation = stage.model.explain(item: ranked.item, for: query)

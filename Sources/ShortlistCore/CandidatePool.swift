@@ -63,4 +63,7 @@ public struct CandidatePool: Sendable {
     public func entry(for item: ItemIndex) -> Entry? {
         position[item].map { entries[$0] }
     }
+
+    /// The position of `item` in ``entries``, if any generator nominated it.
+    public func position(of item: ItemIndex) -> Int? { position[item] }
 }

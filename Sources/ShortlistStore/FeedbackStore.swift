@@ -71,21 +71,21 @@ public final class FeedbackStore: BanditStateSource {
                 sql: """
                     CREATE TABLE request (
                         id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, user TEXT NOT NULL,
-                        time REAL NOT NULL);
+                        time REAL NOT NULL) WITHOUT ROWID;
                     CREATE INDEX request_pipeline ON request(pipeline);
                     CREATE TABLE impression (
                         request TEXT NOT NULL REFERENCES request(id) ON DELETE CASCADE,
                         item TEXT NOT NULL, position INTEGER NOT NULL, arm TEXT NOT NULL,
-                        propensity REAL NOT NULL, PRIMARY KEY (request, item));
+                        propensity REAL NOT NULL, PRIMARY KEY (request, item)) WITHOUT ROWID;
                     CREATE TABLE feedback (
                         request TEXT NOT NULL, item TEXT NOT NULL, reward REAL NOT NULL,
                         time REAL NOT NULL, PRIMARY KEY (request, item),
                         FOREIGN KEY (request, item) REFERENCES impression(request, item)
-                            ON DELETE CASCADE);
+                            ON DELETE CASCADE) WITHOUT ROWID;
                     CREATE TABLE arm (
                         pipeline TEXT NOT NULL, name TEXT NOT NULL,
                         pulls INTEGER NOT NULL DEFAULT 0, rewards REAL NOT NULL DEFAULT 0,
-                        PRIMARY KEY (pipeline, name));
+                        PRIMARY KEY (pipeline, name)) WITHOUT ROWID;
                     """)
         }
         return migrator
@@ -93,18 +93,21 @@ public final class FeedbackStore: BanditStateSource {
 
     /// Each arm's pulls and rewards so far, in the order given (zero for an arm never pulled).
     public func armStates(pipeline: String, arms: [String]) throws(StoreError) -> [ArmState] {
-        let rows = try run {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT name, pulls, rewards FROM arm WHERE pipeline = ?",
+        // Through the writer's connection, whose page cache the last write kept current (a
+        // reader's would reload the pages it changed); one SELECT needs no transaction.
+        try run {
+            try pool.writeWithoutTransaction { db in
+                var states: [String: ArmState] = [:]
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(
+                        sql: "SELECT name, pulls, rewards FROM arm WHERE pipeline = ?"),
                     arguments: [pipeline])
+                while let row = try rows.next() {
+                    states[row[0]] = ArmState(pulls: row[1], rewards: row[2])
+                }
+                return arms.map { states[$0] ?? ArmState() }
             }
         }
-        var states: [String: ArmState] = [:]
-        for row in rows {
-            states[row["name"]] = ArmState(pulls: row["pulls"], rewards: row["rewards"])
-        }
-        return arms.map { states[$0] ?? ArmState() }
     }
 
     /// The names of the arms a pipeline has logged, sorted.
@@ -122,34 +125,23 @@ public final class FeedbackStore: BanditStateSource {
     public func record(_ request: ServedRequest) throws(StoreError) {
         try run {
             try pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO request (id, pipeline, user, time) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(
+                    sql: "INSERT INTO request (id, pipeline, user, time) VALUES (?, ?, ?, ?)"
+                ).execute(
                     arguments: [
                         request.id, request.pipeline, request.user,
                         Date().timeIntervalSince1970,
                     ])
-                // Impressions go in by the few hundred per statement, within SQLite's limit on
-                // bound values.
                 var pulls: [String: Int] = [:]
-                for impression in request.impressions { pulls[impression.arm, default: 0] += 1 }
-                var start = 0
-                while start < request.impressions.count {
-                    let chunk = request.impressions[
-                        start..<min(start + 500, request.impressions.count)]
-                    var arguments = StatementArguments()
-                    for impression in chunk {
-                        arguments += [
-                            request.id, impression.item, impression.position, impression.arm,
-                            impression.propensity,
-                        ]
-                    }
-                    try db.execute(
-                        sql: "INSERT INTO impression (request, item, position, arm, propensity) "
-                            + "VALUES "
-                            + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(
-                                separator: ", "),
-                        arguments: arguments)
-                    start += chunk.count
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO impression (request, item, position, arm, propensity) "
+                        + "VALUES (?, ?, ?, ?, ?)")
+                for impression in request.impressions {
+                    pulls[impression.arm, default: 0] += 1
+                    try insert.execute(arguments: [
+                        request.id, impression.item, impression.position, impression.arm,
+                        impression.propensity,
+                    ])
                 }
                 let count = try db.cachedStatement(
                     sql: """
@@ -179,14 +171,16 @@ public final class FeedbackStore: BanditStateSource {
             try pool.write { db -> Result<FeedbackOutcome, StoreError> in
                 guard
                     let pipeline = try String.fetchOne(
-                        db, sql: "SELECT pipeline FROM request WHERE id = ?", arguments: [request])
+                        db.cachedStatement(sql: "SELECT pipeline FROM request WHERE id = ?"),
+                        arguments: [request])
                 else {
                     return .failure(
                         StoreError("no response has the request id '\(excerpt(request))'"))
                 }
                 guard
                     let arm = try String.fetchOne(
-                        db, sql: "SELECT arm FROM impression WHERE request = ? AND item = ?",
+                        db.cachedStatement(
+                            sql: "SELECT arm FROM impression WHERE request = ? AND item = ?"),
                         arguments: [request, item])
                 else {
                     let shown = try String.fetchAll(
@@ -200,7 +194,8 @@ public final class FeedbackStore: BanditStateSource {
                                 + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
                 }
                 if let earlier = try Double.fetchOne(
-                    db, sql: "SELECT reward FROM feedback WHERE request = ? AND item = ?",
+                    db.cachedStatement(
+                        sql: "SELECT reward FROM feedback WHERE request = ? AND item = ?"),
                     arguments: [request, item])
                 {
                     guard earlier == reward else {
@@ -212,11 +207,13 @@ public final class FeedbackStore: BanditStateSource {
                     }
                     return .success(.repeated)
                 }
-                try db.execute(
-                    sql: "INSERT INTO feedback (request, item, reward, time) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(
+                    sql: "INSERT INTO feedback (request, item, reward, time) VALUES (?, ?, ?, ?)"
+                ).execute(
                     arguments: [request, item, reward, Date().timeIntervalSince1970])
-                try db.execute(
-                    sql: "UPDATE arm SET rewards = rewards + ? WHERE pipeline = ? AND name = ?",
+                try db.cachedStatement(
+                    sql: "UPDATE arm SET rewards = rewards + ? WHERE pipeline = ? AND name = ?"
+                ).execute(
                     arguments: [reward, pipeline, arm])
                 return .success(.recorded)
             }

@@ -122,6 +122,26 @@ struct BernoulliWorld {
         #expect(abs(Double(below) / 20_000 - 0.025) < 0.005)
     }
 
+    @Test(arguments: [(0.5, 2.0), (0.3, 0.7), (1.0, 1.0), (30.0, 3.0), (2.0, 900.0)])
+    func betaSamplerDrawsMatchTheDistributionsQuantilesAndMean(alpha: Double, beta: Double) {
+        let distribution = BetaDistribution(alpha: alpha, beta: beta)
+        var sampler = BetaSampler(distribution)
+        var random = SeededGenerator(seed: 4)
+        let count = 40_000.0
+        let draws = (0..<Int(count)).map { _ in sampler.next(using: &random) }
+        for p in [0.1, 0.5, 0.9] {
+            let quantile = distribution.quantile(p)
+            let below = Double(draws.filter { $0 < quantile }.count)
+            #expect(abs(below / count - p) < 0.01, "quantile \(p)")
+        }
+        // Within four standard errors of the mean.
+        let variance =
+            alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1))
+        #expect(
+            abs(draws.reduce(0, +) / count - distribution.mean) < 4
+                * (variance / count).squareRoot())
+    }
+
     @Test func inversePropensityScoringRecoversAKnownArmsRate() {
         // A logging policy shows arm 0 30% of the time; arm 0 earns 0.12, arm 1 earns 0.3.
         var random = SeededGenerator(seed: 21)
@@ -153,17 +173,21 @@ struct BernoulliWorld {
         let blend = ArmBlend(
             policy: .epsilonGreedy(epsilon: 0.2, decay: 0), mode: .perRequest, sticky: false)
         var random = SeededGenerator(seed: 3)
-        var seen = Set<String>()
+        var seen = Set<Int>()
         for _ in 0..<50 {
-            let response = blend.blend(
-                orders, arms: ["a", "b"], states: states, user: "u", random: &random)
-            let arm = response[0].placement.arm
+            var asked: [Int] = []
+            let response = blend.blend(states: states, user: "u", random: &random) {
+                asked.append($0)
+                return orders[$0]
+            }
+            let arm = response[0].arm
             seen.insert(arm)
-            #expect(response.allSatisfy { $0.placement.arm == arm })
-            #expect(response.map(\.ranked) == orders[arm == "a" ? 0 : 1])
-            #expect(response[0].placement.propensity == (arm == "a" ? 0.1 : 0.9))
+            #expect(asked == [arm])
+            #expect(response.allSatisfy { $0.arm == arm })
+            #expect(response.map(\.ranked) == orders[arm])
+            #expect(response[0].propensity == (arm == 0 ? 0.1 : 0.9))
         }
-        #expect(seen == ["a", "b"])
+        #expect(seen == [0, 1])
     }
 
     @Test func perSlotInterleavesEachArmsOrderWithoutRepeats() {
@@ -172,16 +196,15 @@ struct BernoulliWorld {
         var random = SeededGenerator(seed: 5)
         for _ in 0..<20 {
             let response = blend.blend(
-                orders, arms: ["a", "b"], states: [ArmState(), ArmState()], user: "u",
-                random: &random)
+                states: [ArmState(), ArmState()], user: "u", random: &random
+            ) { orders[$0] }
             #expect(Set(response.map(\.ranked.item)).count == 6 && response.count == 6)
-            for (index, arm) in ["a", "b"].enumerated() {
-                let placed = response.filter { $0.placement.arm == arm }.map(\.ranked.item)
-                let order = orders[index].map(\.item)
+            for arm in orders.indices {
+                let placed = response.filter { $0.arm == arm }.map(\.ranked.item)
+                let order = orders[arm].map(\.item)
                 #expect(placed == order.filter { placed.contains($0) })
             }
-            #expect(
-                response.allSatisfy { $0.placement.propensity > 0 && $0.placement.propensity <= 1 })
+            #expect(response.allSatisfy { $0.propensity > 0 && $0.propensity <= 1 })
         }
     }
 
@@ -191,13 +214,15 @@ struct BernoulliWorld {
         for user in 0..<2000 {
             var first = SeededGenerator(seed: 1)
             var second = SeededGenerator(seed: 99)
-            let one = blend.blend(
-                orders, arms: ["a", "b"], states: states, user: "u\(user)", random: &first)
-            let two = blend.blend(
-                orders, arms: ["a", "b"], states: states, user: "u\(user)", random: &second)
-            #expect(one[0].placement == two[0].placement)
-            #expect(one[0].placement.propensity == 0.5)
-            counts[one[0].placement.arm == "a" ? 0 : 1] += 1
+            let one = blend.blend(states: states, user: "u\(user)", random: &first) {
+                orders[$0]
+            }
+            let two = blend.blend(states: states, user: "u\(user)", random: &second) {
+                orders[$0]
+            }
+            #expect(one[0].arm == two[0].arm)
+            #expect(one[0].propensity == 0.5)
+            counts[one[0].arm] += 1
         }
         #expect(abs(counts[0] - 1000) < 100)
         #expect(

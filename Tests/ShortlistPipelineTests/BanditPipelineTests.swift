@@ -94,6 +94,23 @@ struct Served: RequestObserver {
         #expect(Double(places["recent"]!) / 600 > 0.8)
     }
 
+    @Test func requestIDsAreVersion7UUIDsThatSortByTime() {
+        let ids = (0..<1000).map {
+            FittedPipeline.newRequestID(at: Date(timeIntervalSince1970: Double($0)))
+        }
+        #expect(Set(ids).count == 1000)
+        #expect(ids == ids.sorted())
+        for id in ids.prefix(50) {
+            let characters = Array(id)
+            #expect(UUID(uuidString: id) != nil && id == id.lowercased())
+            #expect(characters[14] == "7" && "89ab".contains(characters[19]))
+        }
+        // 1,700,000,000,000 ms is 0x18b_cfe5_6800: the first twelve digits.
+        #expect(
+            FittedPipeline.newRequestID(at: Date(timeIntervalSince1970: 1_700_000_000)).hasPrefix(
+                "018bcfe5-6800-7"))
+    }
+
     @Test func aFailingStateIsReportedAndTheResponseStillServed() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
         var pipeline = try fixture.prepare()
@@ -175,6 +192,22 @@ struct Served: RequestObserver {
         #expect(log.contains { $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): fitted") })
         #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
         #expect(log.contains { $0.hasPrefix("stage 'popular' (weighted-rating): reused") })
+    }
+
+    @Test func itemsPlacedByARankerArmKeepTheirTermsInsideIt() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        var pipeline = try fixture.prepare()
+        pipeline.banditState = MemoryState([
+            "blend": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
+        ])
+        let (shown, trace) = pipeline.recommendWithTrace(userID: "u2")
+        let own = pipeline.armRankers[1]!.rank(trace.pool, for: pipeline.query(forUserID: "u2"))
+        #expect(!shown.isEmpty)
+        for item in shown {
+            let inside = try #require(own.first { $0.item == item.item })
+            #expect(item.placement?.contributions == inside.contributions)
+            #expect(item.placement?.contributions.map(\.name).contains("together") == true)
+        }
     }
 
     @Test func anArmCannotBeABandit() throws {

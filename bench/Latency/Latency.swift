@@ -4,6 +4,7 @@ import ShortlistConfig
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
+import Synchronization
 
 /// Times one request and each of its stages on one thread, for a pipeline of a pipelines file,
 /// over a sample of its users: the benchmark behind latency figures (release builds only).
@@ -60,28 +61,49 @@ enum Latency {
             }
         }
         let isBandit = pipeline.ranker is any BanditRankerModel
-        if isBandit { pipeline.banditState = try FeedbackStore(path: scratch) }
+        let store = TimedStore(try FeedbackStore(path: scratch))
+        if isBandit { pipeline.banditState = store }
         let ids = Array(dataset.userIDs.prefix(users))
-        var banditParts: [Double] = []
+        let bandit = pipeline.ranker as? any BanditRankerModel
         var requests: [Double] = []
         var rankers: [Double] = []
         var poolSizes: [Double] = []
         var stages = [[Double]](repeating: [], count: pipeline.stages.count)
+        var banditParts: [Double] = []
+        var reads: [Double] = []
+        var logs: [Double] = []
+        var alone: [Double] = []
         for id in ids {
             var observer = Timings(stageCount: pipeline.stages.count)
             var samples: [Double] = []
+            var aloneSamples: [Double] = []
+            store.reset()
             for _ in 0..<repeats {
-                let start = threadTime()
+                observer.begin = threadTime()
                 _ = pipeline.run(userID: id, observer: &observer)
-                samples.append(threadTime() - start)
+                samples.append(threadTime() - observer.begin)
+                guard let bandit else { continue }
+                // The same request served by the arm alone, interleaved so that both meet the
+                // caches alike: filters, stages, the pool and the arm's order of it (per
+                // request the chosen arm's, per slot every arm's).
+                let start = threadTime()
+                let query = pipeline.query(forUserID: id)
+                let pool = CandidatePool(
+                    sources: pipeline.stages.map(\.name),
+                    lists: pipeline.stages.map { $0.model.candidates(for: query, limit: $0.limit) })
+                let arms =
+                    bandit.blend.mode == .perSlot
+                    ? Array(bandit.arms.indices)
+                    : [bandit.arms.firstIndex { $0 == observer.firstArms.last } ?? 0]
+                for arm in arms {
+                    _ = bandit.order(ofArm: arm, pool, for: query, rankers: pipeline.armRankers)
+                }
+                aloneSamples.append(threadTime() - start)
             }
             requests.append(median(samples))
             for stage in stages.indices {
                 stages[stage].append(median(observer.stageSeconds[stage]))
             }
-            banditParts.append(
-                median(samples)
-                    - stages.indices.reduce(0) { $0 + median(observer.stageSeconds[$1]) })
             let query = pipeline.query(forUserID: id)
             rankers.append(
                 median(
@@ -91,6 +113,11 @@ enum Latency {
                         return threadTime() - start
                     }))
             poolSizes.append(Double(observer.pool.count))
+            guard bandit != nil else { continue }
+            alone.append(median(aloneSamples))
+            banditParts.append(median(zip(samples, aloneSamples).map { $0 - $1 }))
+            reads.append(median(store.reads))
+            logs.append(median(store.logs))
         }
         print(
             "pipeline '\(pipeline.name)': \(ids.count) users, pools of "
@@ -109,7 +136,13 @@ enum Latency {
             row("  stage \(stage.name) (\(stage.type))", stages[index])
         }
         row("  ranker \(pipeline.rankerType), its pool again", rankers)
-        if isBandit { row("  bandit in the request: states, blend, log", banditParts) }
+        if bandit != nil {
+            row("the same request served by its arm alone", alone)
+            row("what the bandit adds", banditParts)
+            row("  read the arms' states", reads)
+            row("  policy and blend", zip(banditParts, zip(reads, logs)).map { $0 - $1.0 - $1.1 })
+            row("  log the response", logs)
+        }
     }
 }
 
@@ -162,10 +195,45 @@ func timeFeedback(_ count: Int, beside store: String) throws {
     }
 }
 
-/// The pool of the last request and each stage's thread CPU time per request.
+/// A feedback store that keeps the thread CPU time of each state read and each logged
+/// response.
+final class TimedStore: BanditStateSource {
+    private let store: FeedbackStore
+    private let times = Mutex((reads: [Double](), logs: [Double]()))
+
+    init(_ store: FeedbackStore) { self.store = store }
+
+    var reads: [Double] { times.withLock { $0.reads } }
+    var logs: [Double] { times.withLock { $0.logs } }
+
+    func reset() { times.withLock { $0 = ([], []) } }
+
+    func armStates(pipeline: String, arms: [String]) throws -> [ArmState] {
+        let start = threadTime()
+        defer {
+            let spent = threadTime() - start
+            times.withLock { $0.reads.append(spent) }
+        }
+        return try store.armStates(pipeline: pipeline, arms: arms)
+    }
+
+    func record(_ request: ServedRequest) throws {
+        let start = threadTime()
+        defer {
+            let spent = threadTime() - start
+            times.withLock { $0.logs.append(spent) }
+        }
+        try store.record(request)
+    }
+}
+
+/// Each stage's thread CPU time per request and the last request's pool; for a bandit, the
+/// arm that placed each response's first item.
 struct Timings: RequestObserver {
+    var begin = threadTime()
     var pool = CandidatePool(sources: [], lists: [])
     var stageSeconds: [[Double]]
+    var firstArms: [String?] = []
     private var last = threadTime()
 
     init(stageCount: Int) { stageSeconds = Array(repeating: [], count: stageCount) }
@@ -180,6 +248,7 @@ struct Timings: RequestObserver {
 
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
         self.pool = pool
+        firstArms.append(ranked.first?.placement?.arm)
     }
 }
 

@@ -7,15 +7,19 @@ public enum BanditMode: String, ParameterChoice {
     case perSlot = "per-slot"
 }
 
-/// Where a bandit put an item: the arm that placed it and the probability with which that arm
-/// was chosen for the place.
+/// Where a bandit put an item: the arm that placed it, the probability with which that arm
+/// was chosen for the place, and the item's terms inside the arm's own ranker.
 public struct Placement: Sendable, Equatable, Codable {
     public var arm: String
     public var propensity: Double
+    /// The terms of the item's score inside an arm that is a ranker of its own; empty for an
+    /// arm that is a candidate stage, whose nomination that stage's reasons explain.
+    public var contributions: [Contribution]
 
-    public init(arm: String, propensity: Double) {
+    public init(arm: String, propensity: Double, contributions: [Contribution] = []) {
         self.arm = arm
         self.propensity = propensity
+        self.contributions = contributions
     }
 }
 
@@ -41,63 +45,70 @@ public struct ArmBlend: Sendable, Equatable {
         return Int(hasher.value % UInt64(count))
     }
 
-    /// Every item of the arms' orders, once, in the blended order, each with its placement.
+    /// One item of a blended response: the arm that placed it (by index) and the probability
+    /// with which that arm was chosen for its place.
+    public struct Placed: Sendable, Equatable {
+        public var ranked: Ranked
+        public var arm: Int
+        public var propensity: Double
+    }
+
+    /// Every item of the arms' orders that the blend places, once, in the blended order.
+    ///
+    /// Per request, only the chosen arm's order is asked for; per slot, each arm's order once,
+    /// when the arm is first drawn.
     ///
     /// - Parameters:
-    ///   - orders: each arm's order of the pool, best first (an arm may hold fewer items).
     ///   - states: each arm's state, read at decision time.
     ///   - random: draws the arms; a seeded generator makes the response reproducible.
-    /// - Complexity: O(items · arms), plus the policy's cost once.
+    ///   - order: an arm's order of the pool, best first (an arm may hold fewer items).
+    /// - Complexity: O(placed items + arms), plus the policy's cost once.
     public func blend(
-        _ orders: [[Ranked]], arms: [String], states: [ArmState], user: String,
-        random: inout SeededGenerator
-    ) -> [(ranked: Ranked, placement: Placement)] {
-        precondition(
-            !arms.isEmpty && orders.count == arms.count && states.count == arms.count,
-            "one order and one state per arm")
+        states: [ArmState], user: String, random: inout SeededGenerator,
+        order: (Int) -> [Ranked]
+    ) -> [Placed] {
+        precondition(!states.isEmpty, "a bandit needs an arm")
         let propensities =
             sticky
-            ? [Double](repeating: 1 / Double(arms.count), count: arms.count)
+            ? [Double](repeating: 1 / Double(states.count), count: states.count)
             : policy.propensities(states, random: &random)
-        var result: [(ranked: Ranked, placement: Placement)] = []
+        let chosen =
+            sticky
+            ? Self.stickyArm(user: user, count: states.count)
+            : BanditPolicy.draw(propensities, random: &random)
+        if mode == .perRequest {
+            return order(chosen).map {
+                Placed(ranked: $0, arm: chosen, propensity: propensities[chosen])
+            }
+        }
+        var orders = [[Ranked]?](repeating: nil, count: states.count)
+        var next = [Int](repeating: 0, count: states.count)
         var placed = Set<ItemIndex>()
-        var next = [Int](repeating: 0, count: arms.count)
+        var result: [Placed] = []
         /// The arm's best item not yet placed, advancing past placed ones.
         func take(_ arm: Int) -> Ranked? {
-            while next[arm] < orders[arm].count {
-                let candidate = orders[arm][next[arm]]
+            if orders[arm] == nil {
+                orders[arm] = order(arm)
+                placed.reserveCapacity(orders[arm]!.count)
+            }
+            while next[arm] < orders[arm]!.count {
+                let candidate = orders[arm]![next[arm]]
                 next[arm] += 1
                 if placed.insert(candidate.item).inserted { return candidate }
             }
             return nil
         }
-        let chosen =
-            sticky
-            ? Self.stickyArm(user: user, count: arms.count)
-            : BanditPolicy.draw(propensities, random: &random)
-        switch mode {
-        case .perRequest:
-            let placement = Placement(arm: arms[chosen], propensity: propensities[chosen])
-            while let item = take(chosen) { result.append((item, placement)) }
-        case .perSlot:
-            var open = propensities
-            var arm = chosen
-            while true {
-                if let item = take(arm) {
-                    let total = open.reduce(0, +)
-                    result.append(
-                        (item, Placement(arm: arms[arm], propensity: open[arm] / total)))
-                } else {
-                    open[arm] = 0
-                }
-                if !open.contains(where: { $0 > 0 }) { break }
-                if sticky {
-                    arm = open.firstIndex { $0 > 0 }!
-                } else {
-                    arm = BanditPolicy.draw(open, random: &random)
-                }
+        var open = propensities
+        var arm = chosen
+        while true {
+            if let item = take(arm) {
+                let total = open.reduce(0, +)
+                result.append(Placed(ranked: item, arm: arm, propensity: open[arm] / total))
+            } else {
+                open[arm] = 0
             }
+            guard open.contains(where: { $0 > 0 }) else { return result }
+            arm = sticky ? open.firstIndex { $0 > 0 }! : BanditPolicy.draw(open, random: &random)
         }
-        return result
     }
 }

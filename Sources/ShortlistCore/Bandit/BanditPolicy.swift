@@ -81,13 +81,13 @@ public enum BanditPolicy: Sendable, Equatable {
         _ arms: [ArmState], prior: BetaPrior, draws: Int, random: inout SeededGenerator
     ) -> [Double] {
         guard !arms.isEmpty else { return [] }
-        let posteriors = arms.map { $0.posterior(prior: prior) }
+        var samplers = arms.map { BetaSampler($0.posterior(prior: prior)) }
         var wins = [Double](repeating: 0, count: arms.count)
         for _ in 0..<max(draws, 1) {
             var best = 0
             var bestValue = -Double.infinity
-            for (index, posterior) in posteriors.enumerated() {
-                let value = posterior.sample(using: &random)
+            for index in samplers.indices {
+                let value = samplers[index].next(using: &random)
                 if value > bestValue {
                     (best, bestValue) = (index, value)
                 }

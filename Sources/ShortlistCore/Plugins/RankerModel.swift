@@ -29,52 +29,72 @@ public protocol BanditRankerModel: RankerModel {
 }
 
 extension BanditRankerModel {
-    /// Each arm's order of the pool, best first: a stage's nominations in its own order, or a
+    /// An arm's order of the pool, best first: a stage's nominations in its own order, or a
     /// ranker arm's order of the whole pool (empty when `rankers` lacks it).
-    public func orders(
-        _ pool: CandidatePool, for query: Query, rankers: [Int: any RankerModel]
-    ) -> [[Ranked]] {
-        armSources.enumerated().map { index, source in
-            guard let source else { return rankers[index]?.rank(pool, for: query) ?? [] }
-            return pool.entries.compactMap { entry -> (Nomination, ItemIndex)? in
-                entry.nomination(by: source).map { ($0, entry.item) }
-            }
-            .sorted { $0.0.rank < $1.0.rank }
-            .map { nomination, item in
-                Ranked(item: item, score: nomination.score, contributions: [])
-            }
+    public func order(
+        ofArm arm: Int, _ pool: CandidatePool, for query: Query, rankers: [Int: any RankerModel]
+    ) -> [Ranked] {
+        guard let source = armSources[arm] else {
+            return rankers[arm]?.rank(pool, for: query) ?? []
+        }
+        return pool.entries.compactMap { entry -> (Nomination, ItemIndex)? in
+            entry.nomination(by: source).map { ($0, entry.item) }
+        }
+        .sorted { $0.0.rank < $1.0.rank }
+        .map { nomination, item in
+            Ranked(item: item, score: nomination.score, contributions: [])
         }
     }
 
+    /// Every arm's order of the pool (``order(ofArm:_:for:rankers:)``), in arm order.
+    public func orders(
+        _ pool: CandidatePool, for query: Query, rankers: [Int: any RankerModel]
+    ) -> [[Ranked]] {
+        arms.indices.map { order(ofArm: $0, pool, for: query, rankers: rankers) }
+    }
+
     /// The whole pool in the blended order, scored by place (the first of k items scores k)
-    /// with one contribution naming the arm (the arm's own score and the propensity as its
-    /// factors); items no arm holds follow in pool order.
+    /// with one contribution naming the arm that placed it, and a placement that keeps the
+    /// propensity and the item's terms inside the arm; items no arm holds follow in pool
+    /// order. Only the arms the blend draws are asked for their order.
     public func blended(
-        _ pool: CandidatePool, for query: Query, orders: [[Ranked]], states: [ArmState],
-        random: inout SeededGenerator
+        _ pool: CandidatePool, for query: Query, states: [ArmState],
+        random: inout SeededGenerator, order: (Int) -> [Ranked]
     ) -> [Ranked] {
         let placed = blend.blend(
-            orders, arms: arms, states: states, user: query.userID, random: &random)
-        var seen = Set(placed.map(\.ranked.item))
-        var items = placed.map { ($0.ranked, Optional($0.placement)) }
-        for entry in pool.entries where seen.insert(entry.item).inserted {
-            items.append((Ranked(item: entry.item, score: 0, contributions: []), nil))
+            states: states, user: query.userID, random: &random, order: order)
+        var unplaced: [ItemIndex] = []
+        if placed.count < pool.count {
+            var isPlaced = [Bool](repeating: false, count: pool.count)
+            for element in placed {
+                if let position = pool.position(of: element.ranked.item) {
+                    isPlaced[position] = true
+                }
+            }
+            unplaced = pool.entries.indices.filter { !isPlaced[$0] }.map { pool.entries[$0].item }
         }
-        let names = Dictionary(uniqueKeysWithValues: arms.map { ($0, "placed by arm \($0)") })
-        return items.enumerated().map { index, element in
-            let (ranked, placement) = element
-            let score = Double(items.count - index)
-            let name = placement.flatMap { names[$0.arm] } ?? "held by no arm"
-            return Ranked(
-                item: ranked.item, score: score,
-                contributions: [
-                    Contribution(
-                        name: name, value: score,
-                        factors: [Factor("arm score", ranked.score)]
-                            + (placement.map { [Factor("propensity", $0.propensity)] } ?? []))
-                ],
-                placement: placement)
+        let count = placed.count + unplaced.count
+        let names = arms.map { "placed by arm \($0)" }
+        var result: [Ranked] = []
+        result.reserveCapacity(count)
+        for element in placed {
+            let score = Double(count - result.count)
+            result.append(
+                Ranked(
+                    item: element.ranked.item, score: score,
+                    contributions: [Contribution(name: names[element.arm], value: score)],
+                    placement: Placement(
+                        arm: arms[element.arm], propensity: element.propensity,
+                        contributions: element.ranked.contributions)))
         }
+        for item in unplaced {
+            let score = Double(count - result.count)
+            result.append(
+                Ranked(
+                    item: item, score: score,
+                    contributions: [Contribution(name: "held by no arm", value: score)]))
+        }
+        return result
     }
 
     /// Without a state source or fitted ranker arms: every arm at its prior, ranker arms
@@ -84,7 +104,7 @@ extension BanditRankerModel {
         hasher.combine(query.userID)
         var random = SeededGenerator(seed: hasher.value)
         return blended(
-            pool, for: query, orders: orders(pool, for: query, rankers: [:]),
-            states: arms.map { _ in ArmState() }, random: &random)
+            pool, for: query, states: arms.map { _ in ArmState() }, random: &random
+        ) { order(ofArm: $0, pool, for: query, rankers: [:]) }
     }
 }

@@ -163,7 +163,7 @@ public struct FittedPipeline: Sendable {
             observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             return Array(ranked.prefix(n ?? resultCount))
         }
-        let id = requestID ?? UUID().uuidString.lowercased()
+        let id = requestID ?? Self.newRequestID()
         var failure: (any Error)?
         var states = bandit.arms.map { _ in ArmState() }
         if let banditState {
@@ -176,9 +176,9 @@ public struct FittedPipeline: Sendable {
         var hasher = FNV1a()
         hasher.combine(id)
         var random = SeededGenerator(seed: hasher.value)
-        let ranked = bandit.blended(
-            pool, for: query, orders: bandit.orders(pool, for: query, rankers: armRankers),
-            states: states, random: &random)
+        let ranked = bandit.blended(pool, for: query, states: states, random: &random) {
+            bandit.order(ofArm: $0, pool, for: query, rankers: armRankers)
+        }
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         let shown = Array(ranked.prefix(n ?? resultCount))
         if let banditState, failure == nil, logsBanditResponses {
@@ -203,6 +203,25 @@ public struct FittedPipeline: Sendable {
                 logged: banditState != nil && logsBanditResponses && failure == nil),
             failure: failure)
         return shown
+    }
+
+    /// A new request id: a version-7 UUID (the time in milliseconds, then random bits), so
+    /// that ids sort by time and the feedback store's keys grow at their end.
+    public static func newRequestID(at date: Date = Date()) -> String {
+        var random = SystemRandomNumberGenerator()
+        let milliseconds = UInt64(max(date.timeIntervalSince1970, 0) * 1000) & 0xffff_ffff_ffff
+        let high = milliseconds << 16 | 0x7000 | random.next() & 0x0fff
+        let low = random.next() & 0x3fff_ffff_ffff_ffff | 0x8000_0000_0000_0000
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (word, range) in [(high, 0..<16), (low, 16..<32)] {
+            for index in range {
+                if [8, 12, 16, 20].contains(index) { text.append(UInt8(ascii: "-")) }
+                text.append(digits[Int(word >> UInt64(60 - 4 * (index % 16)) & 0xf)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The top `n` items for a user, with no observer.

@@ -79,7 +79,9 @@ extension FittedPipeline {
     {
         var recorder = TraceRecorder()
         _ = run(userID: userID, n: n, at: time, observer: &recorder)
-        let detailed = ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query)
+        let detailed = detailingArms(
+            ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query),
+            in: recorder.pool, for: recorder.query)
         let items = Array(detailed.prefix(n ?? resultCount))
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []
@@ -97,6 +99,31 @@ extension FittedPipeline {
             bandit: recorder.bandit, banditFailure: recorder.banditFailure
         )
         return (items, trace)
+    }
+}
+
+extension FittedPipeline {
+    /// A bandit's items with their terms inside the ranker arm that placed them in full
+    /// detail (``RankerModel/detailed(_:in:for:)``); other rankers' items as given.
+    fileprivate func detailingArms(_ ranked: [Ranked], in pool: CandidatePool, for query: Query)
+        -> [Ranked]
+    {
+        guard let bandit = ranker as? any BanditRankerModel else { return ranked }
+        var result = ranked
+        for (arm, armRanker) in armRankers {
+            let positions = result.indices.filter { result[$0].placement?.arm == bandit.arms[arm] }
+            let inner = positions.map { position in
+                let terms = result[position].placement?.contributions ?? []
+                return Ranked(
+                    item: result[position].item, score: terms.reduce(0) { $0 + $1.value },
+                    contributions: terms)
+            }
+            for (position, item) in zip(positions, armRanker.detailed(inner, in: pool, for: query))
+            {
+                result[position].placement?.contributions = item.contributions
+            }
+        }
+        return result
     }
 }
 

@@ -57,8 +57,9 @@ struct ABReport: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let (pipelines, store) = try openStore(file.path)
-            let name = try pipelineName(file.pipeline, in: pipelines, store: store)
-            let arms = try report(name, store: store)
+            let name = try banditPipeline(file.pipeline, in: pipelines, store: store)
+            let arms = try report(
+                name, arms: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
             switch format {
             case .table: print(table(name, arms, store: store.path))
             case .json:
@@ -81,15 +82,19 @@ struct ABReport: ParsableCommand {
         }
     }
 
-    /// Every arm the pipeline logged, with its figures.
-    func report(_ pipeline: String, store: FeedbackStore) throws -> [ArmReport] {
-        let names = try store.arms(pipeline: pipeline)
+    /// Every arm the pipeline declares (at its prior until pulled), then any other arm it
+    /// logged, with its figures.
+    func report(_ pipeline: String, arms declared: [String], store: FeedbackStore) throws
+        -> [ArmReport]
+    {
+        let logged = try store.arms(pipeline: pipeline)
+        let names = declared + logged.filter { !declared.contains($0) }
         let states = try store.armStates(pipeline: pipeline, arms: names)
         var random = SeededGenerator(seed: 1)
         let best = BanditPolicy.probabilityBest(
             states, prior: BetaPrior(), draws: 10_000, random: &random)
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let logged = try store.impressions(pipeline: pipeline).map {
+        let impressions = try store.impressions(pipeline: pipeline).map {
             OffPolicyEstimate.Logged(
                 arm: index[$0.arm] ?? -1, propensity: $0.propensity, reward: $0.reward)
         }
@@ -100,7 +105,7 @@ struct ABReport: ParsableCommand {
                 arm: name, pulls: state.pulls, rewards: state.rewards, rate: state.rate,
                 interval: [interval.lowerBound, interval.upperBound],
                 probabilityBest: best[arm],
-                offPolicy: OffPolicyEstimate(logged, arm: arm).map {
+                offPolicy: OffPolicyEstimate(impressions, arm: arm).map {
                     ArmReport.OffPolicy(
                         estimate: $0.estimate,
                         interval: [$0.interval.lowerBound, $0.interval.upperBound],
@@ -129,7 +134,7 @@ struct ABReport: ParsableCommand {
                     + Format.padded(interval, 19) + " "
                     + Format.padded(Format.number(arm.probabilityBest), 8) + " " + offPolicy)
         }
-        if arms.isEmpty { lines.append("(no request served yet)") }
+        if arms.allSatisfy({ $0.pulls == 0 }) { lines.append("(no request served yet)") }
         return lines.joined(separator: "\n")
     }
 }
@@ -152,7 +157,7 @@ struct ABReset: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let (pipelines, store) = try openStore(path)
-            let name = try pipelineName(pipeline, in: pipelines, store: store)
+            let name = try banditPipeline(pipeline, in: pipelines, store: store)
             guard yes else {
                 throw ValidationError(
                     "ab reset forgets every request, feedback and arm statistic of pipeline "
@@ -166,11 +171,32 @@ struct ABReset: ParsableCommand {
     }
 }
 
-/// `name` if the pipelines file or the store knows it; the file's first pipeline when nil.
-func pipelineName(_ name: String?, in file: PipelinesFile, store: FeedbackStore) throws -> String {
-    guard let name else { return file.pipelines[0].name }
+/// `name` if the pipelines file has it with a bandit ranker or the store logged it; when nil,
+/// the file's first pipeline with a bandit ranker, or else the first the store logged.
+func banditPipeline(_ name: String?, in file: PipelinesFile, store: FeedbackStore) throws
+    -> String
+{
+    guard let name else {
+        if let first = file.pipelines.first(where: { !$0.ranker.arms.isEmpty }) {
+            return first.name
+        }
+        guard let logged = try store.pipelines().first else {
+            throw DataError(
+                .badRequest,
+                "no pipeline in \(file.path) has a bandit ranker, and the feedback store "
+                    + "\(store.path) has logged none")
+        }
+        return logged
+    }
+    let spec = file.pipeline(named: name)
     let logged = try store.arms(pipeline: name)
-    if file.pipeline(named: name) != nil || !logged.isEmpty { return name }
+    if !(spec?.ranker.arms.isEmpty ?? true) || !logged.isEmpty { return name }
+    if let spec {
+        throw DataError(
+            .badRequest,
+            "pipeline '\(name)' has no bandit ranker (its ranker is \(spec.ranker.ranker.type)), "
+                + "so it has no arms")
+    }
     var message = "no pipeline '\(name)' in \(file.path) or in the feedback store"
     if let suggestion = closestMatch(to: name, in: file.pipelines.map(\.name)) {
         message += ". Did you mean '\(suggestion)'?"
@@ -189,18 +215,12 @@ func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
     let highest = arms.flatMap { [$0.interval[1], $0.offPolicy?.interval[1] ?? 0] }.max() ?? 0
     let scale = max(highest * 1.1, 0.01)
     let x = { (value: Double) in left + width * value / scale }
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
-            of: "<", with: "&lt;"
-        )
-        .replacingOccurrences(of: ">", with: "&gt;")
-    }
     var parts = [
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"\(Int(height))\" "
             + "font-family=\"sans-serif\" font-size=\"12\">",
         "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
         "<text x=\"20\" y=\"24\" font-size=\"15\">Reward rate by arm: pipeline "
-            + "\(escape(pipeline))</text>",
+            + "\(Format.xmlEscaped(pipeline))</text>",
     ]
     for tick in 0...4 {
         let value = scale * Double(tick) / 4
@@ -218,7 +238,7 @@ func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
     for (index, arm) in arms.enumerated() {
         let y = top + row * Double(index)
         parts.append(
-            "<text x=\"\(left - 10)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(arm.arm))"
+            "<text x=\"\(left - 10)\" y=\"\(y + 16)\" text-anchor=\"end\">\(Format.xmlEscaped(arm.arm))"
                 + "</text>")
         parts.append(
             "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(x(arm.rate ?? 0) - left)\" "

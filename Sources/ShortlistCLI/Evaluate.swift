@@ -63,7 +63,7 @@ struct Evaluate: ParsableCommand {
             }
             let pipeline = try workspace.prepare(
                 pipeline: file.pipeline, dataset: split.train, reuseArtifacts: false)
-            var saved = saveRecommendations == nil ? "" : tsvHeader
+            var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
             let report = Evaluator.evaluate(
                 pipeline, split: split, splitName: spec.description, k: k, threshold: threshold
             ) { user, items in

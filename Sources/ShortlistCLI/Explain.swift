@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShortlistCore
 import ShortlistPipeline
+import ShortlistStore
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,13 @@ struct Explain: ParsableCommand {
     @Option(name: .short, help: "The list size to explain against (default: the pipeline's n).")
     var n: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "For a bandit pipeline: replay the arm draws of this served response (with the arms' "
+                + "states as they are now); without it, a dry run draws its own.",
+            valueName: "id"))
+    var request: String?
+
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
@@ -35,21 +43,53 @@ struct Explain: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let pipeline = try preparePipeline(file)
-            let explanation = try pipeline.explain(userID: user, itemID: item, n: n)
+            var served: ServedRequest?
+            if let request {
+                guard let store = pipeline.banditState as? FeedbackStore else {
+                    throw DataError(
+                        .badRequest,
+                        "pipeline '\(pipeline.name)' has no bandit ranker: --request replays a "
+                            + "bandit's response")
+                }
+                served = try store.shown(request: request)
+                guard served != nil else {
+                    throw DataError(
+                        .unknownID, "no response has the request id '\(excerpt(request))'")
+                }
+            }
+            let explanation = try pipeline.explain(
+                userID: user, itemID: item, n: n, requestID: request)
             switch format {
-            case .table: print(render(explanation, pipeline))
+            case .table: print(render(explanation, pipeline, served: served))
             case .json:
-                print(try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user)))
+                var output = ItemExplanationOutput(explanation, pipeline: pipeline, user: user)
+                output.served = served.map {
+                    ItemExplanationOutput.Served($0, item: pipeline.describe(explanation.item).id)
+                }
+                print(try json(output))
             }
         }
     }
 
-    private func render(_ explanation: ItemExplanation, _ pipeline: FittedPipeline) -> String {
+    private func render(
+        _ explanation: ItemExplanation, _ pipeline: FittedPipeline, served: ServedRequest?
+    ) -> String {
         let (id, title) = pipeline.describe(explanation.item)
         var lines = [
             "Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' "
                 + "(\(Words.user(explanation.trace.user)))"
         ]
+        if let served {
+            var line = "request \(served.id) (served to user \(served.user)) "
+            if let shown = served.impressions.first(where: { $0.item == id }) {
+                line +=
+                    "showed it at position \(shown.position), placed by arm \(shown.arm) chosen "
+                    + "with probability \(Format.number(shown.propensity))"
+            } else {
+                line += "did not show it (it showed \(served.impressions.count) items)"
+            }
+            lines.append(line + "; below, the same draws with the arms' states as they are now")
+        }
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
         lines.append("")
         lines.append("candidate stages:")
@@ -77,14 +117,21 @@ struct Explain: ParsableCommand {
         }
         if let ranked = explanation.ranked {
             lines.append("")
-            if let bandit = explanation.trace.bandit { lines.append(Words.bandit(bandit)) }
+            if let bandit = explanation.trace.bandit {
+                lines.append(
+                    request == nil
+                        ? "a dry run with its own arm draws (request \(bandit.requestID)); "
+                            + "--request ID replays those of a served response"
+                        : "the arm draws of request \(bandit.requestID), replayed")
+                lines.append(Words.bandit(bandit))
+            }
             let entry = explanation.trace.pool.entry(for: ranked.item)
             lines.append(
                 "ranker \(pipeline.rankerType): "
                     + Format.ranked(ranked, entry: entry, sources: pipeline.stages.map(\.name)))
             if let placement = ranked.placement {
                 lines.append(
-                    "arm \(placement.arm) placed it, chosen for its place with probability "
+                    "placed by arm \(placement.arm), which was chosen with probability "
                         + Format.number(placement.propensity))
                 if !placement.contributions.isEmpty {
                     lines.append(
@@ -133,6 +180,27 @@ struct ItemExplanationOutput: Encodable {
     /// For a bandit: the arm that placed the item, and every arm's state at decision time.
     var placement: Placement?
     var bandit: BanditOutput?
+    /// With `--request`: what that logged response showed of the item.
+    var served: Served?
+
+    struct Served: Encodable {
+        var request: String
+        var user: String
+        var shown: Bool
+        var position: Int?
+        var arm: String?
+        var propensity: Double?
+
+        init(_ served: ServedRequest, item: String) {
+            request = served.id
+            user = served.user
+            let impression = served.impressions.first { $0.item == item }
+            shown = impression != nil
+            position = impression?.position
+            arm = impression?.arm
+            propensity = impression?.propensity
+        }
+    }
 
     init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
         self.user = UserOutput(id: user, explanation.trace.user)

@@ -28,7 +28,7 @@ struct Feedback: ParsableCommand {
     @Option(help: "The item's id.")
     var item: String?
 
-    @Option(help: "The reward, from 0 to 1.")
+    @Option(parsing: .unconditional, help: "The reward, from 0 to 1.")
     var reward: Double?
 
     @Option(
@@ -70,36 +70,40 @@ struct Feedback: ParsableCommand {
         }
     }
 
-    /// Records each line of `source`, acknowledging each on standard output once it is stored.
+    /// Records each line of `source` as it arrives, acknowledging each on standard output once
+    /// it is stored (a repeated one as already recorded).
     private func record(_ source: String, into store: FeedbackStore) throws {
-        let handle: FileHandle
-        if source == "-" {
-            handle = .standardInput
-        } else {
-            guard let file = FileHandle(forReadingAtPath: source) else {
-                throw DataError(.missingFile, "cannot read the feedback file", file: source)
-            }
-            handle = file
+        guard let file = source == "-" ? fdopen(STDIN_FILENO, "r") : fopen(source, "r") else {
+            throw DataError(.missingFile, "cannot read the feedback file", file: source)
         }
+        defer { fclose(file) }
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
         var number = 0
-        for line in String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(
-            omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        {
+        while getline(&buffer, &capacity, file) >= 0, let buffer {
             number += 1
+            let line = String(cString: buffer).trimmingCharacters(in: .newlines)
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
             if fields.isEmpty { continue }
             guard fields.count == 3, let reward = Double(fields[2]) else {
                 throw DataError(
-                    .malformedRow,
-                    "expected 'REQUEST ITEM REWARD', found '\(excerpt(String(line)))'",
+                    .malformedRow, "expected 'REQUEST ITEM REWARD', found '\(excerpt(line))'",
                     file: source, line: number)
             }
+            let outcome: FeedbackOutcome
             do {
-                _ = try store.recordFeedback(request: fields[0], item: fields[1], reward: reward)
+                outcome = try store.recordFeedback(
+                    request: fields[0], item: fields[1], reward: reward)
             } catch {
                 throw DataError(.badRequest, error.message, file: source, line: number)
             }
-            FileHandle.standardOutput.write(Data("recorded \(fields[0]) \(fields[1])\n".utf8))
+            // Written at once, not buffered: a reader of the acknowledgements sees each as soon
+            // as its feedback is stored.
+            FileHandle.standardOutput.write(
+                Data(
+                    "\(outcome == .recorded ? "" : "already ")recorded \(fields[0]) \(fields[1])\n"
+                        .utf8))
         }
     }
 }

@@ -52,6 +52,14 @@ enum Format {
         return parts.joined(separator: " + ") + " = \(number(ranked.score))"
     }
 
+    /// `text` with XML's special characters escaped, for SVG text and attributes.
+    static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "<", with: "&lt;"
+        )
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     /// An item's terms inside the ranker arm that placed it, with their sum.
     static func terms(
         _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil

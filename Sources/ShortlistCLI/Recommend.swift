@@ -58,6 +58,7 @@ struct Recommend: ParsableCommand {
     private func single(_ pipeline: FittedPipeline, user: String) throws {
         let (items, trace) = pipeline.recommendWithTrace(userID: user, n: n)
         if let failure = trace.banditFailure { throw failure }
+        let logged = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         switch format ?? .table {
         case .table:
             print(
@@ -70,9 +71,15 @@ struct Recommend: ParsableCommand {
                         pipeline: pipeline, user: user, items: items, trace: trace, explain: explain
                     )))
         case .tsv:
-            print(tsvHeader + tsvRows(pipeline, user: user, items: items), terminator: "")
+            print(
+                tsvHeader(logged: logged != nil)
+                    + tsvRows(pipeline, user: user, items: items, requestID: logged),
+                terminator: "")
         case .jsonl:
-            print(try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false))
+            print(
+                try json(
+                    BatchLine(pipeline: pipeline, user: user, items: items, requestID: logged),
+                    pretty: false))
         }
     }
 
@@ -93,7 +100,7 @@ struct Recommend: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         var output = ""
         if (format ?? .tsv) == .tsv {
-            output = tsvHeader
+            output = tsvHeader(logged: false)
             for (user, items) in zip(ids, results) {
                 output += tsvRows(pipeline, user: user, items: items)
             }

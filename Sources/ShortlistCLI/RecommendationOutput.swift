@@ -1,32 +1,53 @@
 import ShortlistCore
 import ShortlistPipeline
 
-let tsvHeader = "user\titem\trank\tscore\n"
+/// The TSV header; a logged bandit response adds its request id and each item's arm and
+/// propensity.
+func tsvHeader(logged: Bool) -> String {
+    "user\titem\trank\tscore" + (logged ? "\trequest\tarm\tpropensity" : "") + "\n"
+}
 
-/// One user's list as TSV rows: external ids, rank from 1, the ranker's score.
-func tsvRows(_ pipeline: FittedPipeline, user: String, items: [Ranked]) -> String {
+/// One user's list as TSV rows: external ids, rank from 1, the ranker's score; for a logged
+/// bandit response, the request id and each item's arm and propensity.
+func tsvRows(
+    _ pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil
+) -> String {
     var rows = ""
     for (rank, item) in items.enumerated() {
-        rows += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)\n"
+        rows += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)"
+        if let requestID {
+            rows +=
+                "\t\(requestID)\t\(item.placement?.arm ?? "")\t"
+                + (item.placement.map { "\($0.propensity)" } ?? "")
+        }
+        rows += "\n"
     }
     return rows
 }
 
-/// One user's list as a JSON line.
+/// One user's list as a JSON line; a logged bandit response adds its request id and each
+/// item's arm and propensity.
 struct BatchLine: Encodable {
     struct Item: Encodable {
         var item: String
         var rank: Int
         var score: Double
+        var arm: String?
+        var propensity: Double?
     }
 
     var user: String
+    var requestID: String?
     var recommendations: [Item]
 
-    init(pipeline: FittedPipeline, user: String, items: [Ranked]) {
+    init(pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil) {
         self.user = user
+        self.requestID = requestID
         recommendations = items.enumerated().map {
-            Item(item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score)
+            Item(
+                item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score,
+                arm: requestID == nil ? nil : $1.placement?.arm,
+                propensity: requestID == nil ? nil : $1.placement?.propensity)
         }
     }
 }

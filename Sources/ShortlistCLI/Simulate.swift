@@ -121,7 +121,7 @@ struct Simulate: ParsableCommand {
                 + "font-family=\"sans-serif\" font-size=\"12\">",
             "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
             "<text x=\"20\" y=\"28\" font-size=\"15\">Cumulative expected clicks: pipeline "
-                + "\(report.pipeline), \(report.rounds) rounds</text>",
+                + "\(Format.xmlEscaped(report.pipeline)), \(report.rounds) rounds</text>",
             "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(left + width)\" "
                 + "y2=\"\(top + height)\" stroke=\"black\"/>",
             "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + height)\" "
@@ -155,7 +155,7 @@ struct Simulate: ParsableCommand {
                 "<line x1=\"\(left + width + 12)\" y1=\"\(legend - 4)\" "
                     + "x2=\"\(left + width + 30)\" y2=\"\(legend - 4)\" stroke=\"\(colour)\" "
                     + "stroke-width=\"2\"/><text x=\"\(left + width + 34)\" y=\"\(legend)\">"
-                    + "\(name)</text>")
+                    + "\(Format.xmlEscaped(name))</text>")
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"

@@ -373,7 +373,9 @@ private struct FileReader {
             }
             armRankers[index] = stage
         }
-        return RankerStage(ranker: ranker, locate: locator(for: node), armRankers: armRankers)
+        return RankerStage(
+            ranker: ranker, locate: locator(for: node), armRankers: armRankers,
+            arms: arms.map(\.name))
     }
 
     /// A bandit's `arms:`: a list of candidate stage names and `{name: NAME, ranker: {…}}`

@@ -56,6 +56,8 @@ public struct RankerStage: Sendable {
     /// For a ranker that blends arms, the arms that are rankers of their own, by their
     /// position among the arms (stage arms need no fitting).
     public var armRankers: [Int: RankerStage] = [:]
+    /// For a ranker that blends arms, every arm's name in order; empty otherwise.
+    public var arms: [String] = []
 }
 
 /// The pipeline's `filters:` section, declared like a plugin's parameters.

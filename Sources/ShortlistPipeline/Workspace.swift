@@ -100,7 +100,8 @@ public struct Workspace: Sendable {
         var armKeys: [String] = []
         for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
             let (model, _, key) = try fitRanker(
-                arm, label: "ranker of arm \(index + 1)", spec: spec, dataset: dataset,
+                arm, label: "ranker of arm \(spec.ranker.arms[index])", spec: spec,
+                dataset: dataset,
                 upstream: keys, reuse: reuseArtifacts)
             armRankers[index] = model
             armKeys.append(key)

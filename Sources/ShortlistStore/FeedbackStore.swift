@@ -121,6 +121,41 @@ public final class FeedbackStore: BanditStateSource {
         }
     }
 
+    /// What a logged response showed, in order, or nil when no response has the id.
+    public func shown(request: String) throws(StoreError) -> ServedRequest? {
+        try run {
+            try pool.read { db -> ServedRequest? in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT pipeline, user FROM request WHERE id = ?",
+                        arguments: [request])
+                else { return nil }
+                let impressions = try Row.fetchAll(
+                    db,
+                    sql: "SELECT item, position, arm, propensity FROM impression "
+                        + "WHERE request = ? ORDER BY position",
+                    arguments: [request]
+                ).map {
+                    Impression(
+                        item: $0["item"], position: $0["position"], arm: $0["arm"],
+                        propensity: $0["propensity"])
+                }
+                return ServedRequest(
+                    id: request, pipeline: row["pipeline"], user: row["user"],
+                    impressions: impressions)
+            }
+        }
+    }
+
+    /// The pipelines that logged responses, sorted.
+    public func pipelines() throws(StoreError) -> [String] {
+        try run {
+            try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT DISTINCT pipeline FROM arm ORDER BY pipeline")
+            }
+        }
+    }
+
     /// Logs a response and counts one pull for the arm of each impression.
     public func record(_ request: ServedRequest) throws(StoreError) {
         try run {

@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import ShortlistCore
 import ShortlistStore
 import ShortlistTestSupport
@@ -44,12 +45,62 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
             ["feedback", "--request", "r1", "--item", "i0", "--reward", "2"], in: folder.path)
         #expect(outOfRange.status == 1)
         #expect(outOfRange.stderr.contains("a reward must be a number from 0 to 1"))
+        let negative = try shortlist(
+            ["feedback", "--request", "r1", "--item", "i0", "--reward", "-0.5"], in: folder.path)
+        #expect(negative.status == 1)
+        #expect(
+            negative.stderr
+                == "error: a reward must be a number from 0 to 1 (a click is 1, a skip 0), found "
+                + "-0.5\n")
         try folder.write("batch.tsv", "r1\ti0\t1\nr1 i2 0\nr1\ti2\tlots\n")
         let batch = try shortlist(["feedback", "--batch", "batch.tsv"], in: folder.path)
         #expect(batch.status == 1)
         #expect(batch.stdout == "recorded r1 i0\nrecorded r1 i2\n")
         #expect(
             batch.stderr.contains("batch.tsv:3") && batch.stderr.contains("'r1\ti2\tlots'"))
+    }
+
+    /// Each line written to `feedback --batch -` is acknowledged before the next is sent, and
+    /// a repeated one as already recorded.
+    @Test func aBatchFromAPipeIsAcknowledgedLineByLine() throws {
+        let (folder, store) = try projectWithServedRequest()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try shortlistBinary())
+        process.arguments = ["feedback", "--batch", "-"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        /// The next line of the child's output, or nil after 20 seconds without one.
+        var pending = Data()
+        func nextLine() -> String? {
+            let descriptor = output.fileHandleForReading.fileDescriptor
+            while !pending.contains(UInt8(ascii: "\n")) {
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&ready, 1, 20_000) == 1 else { return nil }
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                pending += chunk
+            }
+            let end = pending.firstIndex(of: UInt8(ascii: "\n"))!
+            defer { pending = Data(pending[(end + 1)...]) }
+            return String(decoding: pending[..<end], as: UTF8.self)
+        }
+        for (line, acknowledgement) in [
+            ("r1 i0 1", "recorded r1 i0"), ("r1\ti2\t0", "recorded r1 i2"),
+            ("r1 i0 1", "already recorded r1 i0"),
+        ] {
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            #expect(nextLine() == acknowledgement)
+        }
+        #expect(try store.armStates(pipeline: "default", arms: ["a"]).first?.rewards == 1)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     /// A child records feedback as fast as it can and is killed mid-stream: everything it
@@ -151,6 +202,115 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
         #expect(table.stdout.contains("reward an item with shortlist feedback --request "))
     }
 
+    @Test func tsvAndJSONLinesOfABanditResponseCarryItsRequestIDAndArms() throws {
+        let folder = try project()
+        try folder.write(
+            "ab.yaml",
+            try folder.writeDelimited(PlantedClusters().dataset) + """
+
+                pipelines:
+                  ab:
+                    n: 3
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [popular, recent]}
+                """)
+        let tsv = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "tsv"],
+            in: folder.path)
+        #expect(tsv.status == 0, "\(tsv.stderr)")
+        let rows = tsv.stdout.split(separator: "\n").map {
+            $0.split(separator: "\t").map(String.init)
+        }
+        #expect(rows.first == ["user", "item", "rank", "score", "request", "arm", "propensity"])
+        let request = try #require(rows.dropFirst().first?[4])
+        #expect(
+            rows.count == 4 && rows.dropFirst().allSatisfy { $0.count == 7 && $0[4] == request })
+        #expect(rows.dropFirst().allSatisfy { ["popular", "recent"].contains($0[5]) })
+        let jsonl = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "jsonl"],
+            in: folder.path)
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(jsonl.stdout.utf8)) as? [String: Any])
+        let other = try #require(line["requestID"] as? String)
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        let first = try #require(rows.dropFirst().first)
+        #expect(try store.recordFeedback(request: request, item: first[1], reward: 1) == .recorded)
+        #expect(other != request)
+        #expect(
+            (line["recommendations"] as? [[String: Any]])?.allSatisfy { $0["arm"] is String }
+                == true)
+    }
+
+    @Test func explainWithARequestIDSaysWhatThatResponseShowed() throws {
+        let folder = try project()
+        try folder.write(
+            "ab.yaml",
+            try folder.writeDelimited(PlantedClusters().dataset) + """
+
+                pipelines:
+                  ab:
+                    n: 3
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [popular, recent]}
+                """)
+        let tsv = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "tsv"],
+            in: folder.path)
+        let row = try #require(
+            tsv.stdout.split(separator: "\n").dropFirst().first?.split(separator: "\t").map(
+                String.init))
+        let explain = try shortlist(
+            [
+                "explain", "--config", "ab.yaml", "--user", "u5", "--item", row[1], "--request",
+                row[4],
+            ],
+            in: folder.path)
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(
+            explain.stdout.contains(
+                "request \(row[4]) (served to user u5) showed it at position 1, placed by arm "
+                    + "\(row[5]) chosen with probability "),
+            "\(explain.stdout)")
+        let unknown = try shortlist(
+            [
+                "explain", "--config", "ab.yaml", "--user", "u5", "--item", row[1], "--request",
+                "r9",
+            ],
+            in: folder.path)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasSuffix("error: no response has the request id 'r9'\n"))
+    }
+
+    @Test func simulatePlotIsWellFormedSVGForANameWithMarkup() throws {
+        let folder = try project()
+        try folder.write(
+            "ab.yaml",
+            try folder.writeDelimited(PlantedClusters().dataset) + """
+
+                pipelines:
+                  "r&d <x>":
+                    n: 3
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [popular, recent]}
+                """)
+        let run = try shortlist(
+            [
+                "simulate", "--config", "ab.yaml", "--pipeline", "r&d <x>", "--rounds", "40",
+                "--plot", "sim.svg",
+            ],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let svg = try Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/sim.svg"))
+        #expect(XMLParser(data: svg).parse())
+        #expect(String(decoding: svg, as: UTF8.self).contains("pipeline r&amp;d &lt;x&gt;"))
+    }
+
     /// Three processes write feedback to one store at once, each for its own items and a
     /// share of the same ones: every feedback is stored, and the shared ones once.
     @Test func concurrentProcessesWritingFeedbackLoseNothing() throws {
@@ -180,11 +340,38 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
         #expect(total == Double(count))
     }
 
-    @Test func abReportOfAPipelineWithNothingServedSaysSo() throws {
+    @Test func abReportListsEveryDeclaredArmAtItsPriorBeforeAnythingIsServed() throws {
         let folder = try project()
-        let run = try shortlist(["ab", "report"], in: folder.path)
+        try folder.write(
+            "ab.yaml",
+            try folder.writeDelimited(PlantedClusters().dataset) + """
+
+                pipelines:
+                  plain:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average}
+                  ab:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [recent, popular]}
+                """)
+        let run = try shortlist(["ab", "report", "--config", "ab.yaml"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.hasSuffix("(no request served yet)\n"))
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Arms of pipeline 'ab'") == true)
+        #expect(
+            lines.dropFirst(2).map { $0.split(separator: " ").first } == [
+                "recent", "popular", "(no",
+            ])
+        #expect(try #require(lines.dropFirst(2).first).contains(" 0.0250–0.9750 "))
+        let plain = try shortlist(
+            ["ab", "report", "--config", "ab.yaml", "--pipeline", "plain"], in: folder.path)
+        #expect(plain.status == 1)
+        #expect(
+            plain.stderr
+                == "error: pipeline 'plain' has no bandit ranker (its ranker is weighted-average), "
+                + "so it has no arms\n")
     }
 
     @Test func abReportAndReset() throws {

@@ -164,7 +164,7 @@ struct Served: RequestObserver {
         var pipeline = try fixture.prepare()
         #expect(
             fixture.log().contains {
-                $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): fitted")
+                $0.hasPrefix("stage 'ranker of arm blend' (weighted-average): fitted")
             })
         #expect(pipeline.armRankers.keys.sorted() == [1])
         let state = MemoryState([
@@ -183,13 +183,14 @@ struct Served: RequestObserver {
         _ = try fixture.prepare()
         #expect(
             fixture.log().contains {
-                $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): reused")
+                $0.hasPrefix("stage 'ranker of arm blend' (weighted-average): reused")
             })
         try fixture.rewrite(
             Self.pipelines.replacingOccurrences(of: "popular: 0.2", with: "popular: 0.3"))
         _ = try fixture.prepare()
         let log = fixture.log()
-        #expect(log.contains { $0.hasPrefix("stage 'ranker of arm 2' (weighted-average): fitted") })
+        #expect(
+            log.contains { $0.hasPrefix("stage 'ranker of arm blend' (weighted-average): fitted") })
         #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
         #expect(log.contains { $0.hasPrefix("stage 'popular' (weighted-rating): reused") })
     }
@@ -208,6 +209,31 @@ struct Served: RequestObserver {
             #expect(item.placement?.contributions == inside.contributions)
             #expect(item.placement?.contributions.map(\.name).contains("together") == true)
         }
+    }
+
+    @Test func renamingAnArmOrAStageRefitsTheRankersThatNameThem() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        _ = try fixture.prepare()
+        try fixture.rewrite(
+            Self.pipelines.replacingOccurrences(of: "name: blend", with: "name: mix"))
+        var pipeline = try fixture.prepare()
+        var log = fixture.log()
+        #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
+        #expect(
+            log.contains { $0.hasPrefix("stage 'ranker of arm mix' (weighted-average): reused") })
+        pipeline.banditState = MemoryState([
+            "mix": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
+        ])
+        var observer = Served()
+        let shown = pipeline.run(userID: "u2", requestID: "r", observer: &observer)
+        #expect(Set(shown.compactMap(\.placement?.arm)) == ["mix"])
+        try fixture.rewrite(
+            Self.pipelines.replacingOccurrences(of: "name: together", with: "name: pairs")
+                .replacingOccurrences(of: "together: 1", with: "pairs: 1"))
+        _ = try fixture.prepare()
+        log = fixture.log()
+        #expect(log.contains { $0.hasPrefix("stage 'pairs' (item-cooccurrence): reused") })
+        #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
     }
 
     @Test func anArmCannotBeABandit() throws {

@@ -72,8 +72,15 @@ public struct PluginEntry: Sendable {
             builder: .ranker { decoder, context in
                 let params = try R.Params(decoding: decoder)
                 let ranker = try R.make(params, context: context)
+                // A ranker's model may name the stages and arms (its features, its terms), so
+                // their names are part of what it was fitted for.
+                let names = [
+                    "stages": encodeJSON(context.sourceNames),
+                    "arms": encodeJSON(
+                        context.arms.map { [$0.name, $0.source.map(String.init) ?? "ranker"] }),
+                ]
                 return AnyRanker(
-                    type: R.type, configuration: configuration(params, R.self, context),
+                    type: R.type, configuration: configuration(params, R.self, context, names),
                     formatVersion: R.Model.formatVersion, capabilities: [], requiredFields: [],
                     twoStage: ranker.twoStage,
                     fit: { try ranker.fit($0, progress: $1) },
@@ -87,11 +94,13 @@ public struct PluginEntry: Sendable {
         )
     }
 
-    /// The parameters that change a fit, and the seed when the plugin draws random numbers.
+    /// The parameters that change a fit, the seed when the plugin draws random numbers, and
+    /// `extra` settings from the pipeline.
     private static func configuration<P: Plugin>(
-        _ params: P.Params, _: P.Type, _ context: BuildContext
+        _ params: P.Params, _: P.Type, _ context: BuildContext, _ extra: [String: String] = [:]
     ) -> String {
-        params.canonicalJSON(extra: P.usesSeed ? ["seed": String(context.seed)] : [:])
+        params.canonicalJSON(
+            extra: extra.merging(P.usesSeed ? ["seed": String(context.seed)] : [:]) { $1 })
     }
 
     private static func defaultCheck<Params: PluginParameters>(

@@ -49,15 +49,17 @@ public struct ItemExplanation: Sendable {
 
 extension FittedPipeline {
     /// Explains the item `itemID` for `userID`: its rank, or which stage or filter stopped it.
+    /// A bandit draws its arms from `requestID` (a served response's id replays its draws), or
+    /// from a new id.
     ///
     /// Throws for an item id the catalogue does not have.
-    public func explain(userID: String, itemID: String, n: Int? = nil) throws(DataError)
-        -> ItemExplanation
-    {
+    public func explain(
+        userID: String, itemID: String, n: Int? = nil, requestID: String? = nil
+    ) throws(DataError) -> ItemExplanation {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
-        let (list, trace) = recommendWithTrace(userID: userID, n: n)
+        let (list, trace) = recommendWithTrace(userID: userID, n: n, requestID: requestID)
         let query = query(forUserID: userID)
         let stageViews = stages.enumerated().map { index, stage in
             let step = trace.generators[index]

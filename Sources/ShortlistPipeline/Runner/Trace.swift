@@ -74,11 +74,11 @@ public enum UserStatus: Sendable, Equatable {
 extension FittedPipeline {
     /// The top `n` items and a trace of every stage, from one ``run(userID:n:at:observer:)``;
     /// the ranker's contributions are in full detail (``RankerModel/detailed(_:in:for:)``).
-    public func recommendWithTrace(userID: String, n: Int? = nil, at time: Int64? = nil)
-        -> ([Ranked], Trace)
-    {
+    public func recommendWithTrace(
+        userID: String, n: Int? = nil, at time: Int64? = nil, requestID: String? = nil
+    ) -> ([Ranked], Trace) {
         var recorder = TraceRecorder()
-        _ = run(userID: userID, n: n, at: time, observer: &recorder)
+        _ = run(userID: userID, n: n, at: time, requestID: requestID, observer: &recorder)
         let detailed = detailingArms(
             ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query),
             in: recorder.pool, for: recorder.query)

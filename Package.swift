@@ -8,7 +8,7 @@ let plugins = [
 ]
 
 /// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every
-/// SIMD multiply-add into a library call (see SWIFT-SPEED.md). Haswell is the portable middle.
+/// SIMD multiply-add into a library call. Haswell is the portable middle.
 #if arch(x86_64)
     let numeric: [SwiftSetting] = [
         .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))

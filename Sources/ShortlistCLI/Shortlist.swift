@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Shortlist: ParsableCommand {
@@ -10,6 +11,23 @@ struct Shortlist: ParsableCommand {
             DataCommand.self, Feedback.self, ABCommand.self, Simulate.self,
         ]
     )
+
+    /// Runs the command; a malformed command line prints `error: …` (as every other error
+    /// does) with the usage, and exits 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // Help and version go to standard output; a command's own errors are printed.
+            guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst(7) }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
 }
 
 /// Options every command that reads a pipelines file shares.

@@ -7,7 +7,7 @@ extension BuildContext {
     public static let test = BuildContext(stageName: "test", sourceNames: [], seed: 42)
 }
 
-/// Decodes plugin parameters from JSON text, as a server would receive them.
+/// Decodes plugin parameters from JSON text, through the same declarations as YAML.
 public func parameters<P: PluginParameters>(_: P.Type = P.self, json: String) throws -> P {
     try JSONDecoder().decode(DecodedParameters<P>.self, from: Data(json.utf8)).value
 }

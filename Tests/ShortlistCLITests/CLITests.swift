@@ -297,6 +297,21 @@ func project() throws -> TemporaryDirectory {
                 && nanThreshold.stderr.contains("--threshold must be a number, found nan"))
     }
 
+    @Test func aMalformedCommandLineSaysErrorLikeEveryOtherErrorAndExits64() throws {
+        let folder = try project()
+        for arguments in [
+            ["recommend", "--user", "u1", "-n", "0"], ["recommend", "--usr", "u1"],
+            ["feedback", "--request", "r1"],
+        ] {
+            let run = try shortlist(arguments, in: folder.path)
+            #expect(run.status == 64, "\(arguments)")
+            #expect(run.stderr.hasPrefix("error: "), "\(run.stderr)")
+            #expect(run.stderr.contains("\nUsage: shortlist \(arguments[0]) "), "\(run.stderr)")
+        }
+        let help = try shortlist(["recommend", "--help"], in: folder.path)
+        #expect(help.status == 0 && help.stdout.contains("USAGE: shortlist recommend"))
+    }
+
     @Test func unknownUserGetsAnAnswer() throws {
         let folder = try project()
         let run = try shortlist(["recommend", "--user", "someone-new"], in: folder.path)

@@ -68,17 +68,22 @@ struct Similar: ParsableCommand {
                 return StageList(stage: stage.name, type: stage.type, similar: entries)
             }
             guard !lists.isEmpty else {
-                let capable = builtInPlugins.generatorTypes(with: .similarItems).joined(
-                    separator: ", ")
                 let which =
                     stages.count == 1
                     ? "stage '\(stages[0].name)' "
                         + "(\(stages[0].type)) of pipeline '\(pipeline.name)' cannot"
                     : "no candidate stage of pipeline '\(pipeline.name)' can"
+                let others = pipeline.stages.filter { $0.capabilities.contains(.similarItems) }
+                let capable =
+                    others.isEmpty
+                    ? "(these plugin types can: "
+                        + builtInPlugins.generatorTypes(with: .similarItems).joined(
+                            separator: ", ") + ")"
+                    : "; its stages that can: "
+                        + others.map { "\($0.name) (\($0.type))" }.joined(separator: ", ")
                 throw DataError(
                     .badRequest,
-                    "\(which) list similar items (these plugin types "
-                        + "can: \(capable))")
+                    "\(which) list similar items\(others.isEmpty ? " " : "")\(capable)")
             }
             switch format {
             case .json:

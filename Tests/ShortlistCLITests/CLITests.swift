@@ -424,7 +424,7 @@ func project() throws -> TemporaryDirectory {
             ["similar", "--item", "i4", "--stage", "popular"], in: folder.path)
         #expect(
             incapable.stderr.hasSuffix(
-                "error: stage 'popular' (weighted-rating) of pipeline 'default' cannot list similar items "
-                    + "(these plugin types can: matrix-factorization, tfidf, triplet-embedding)\n"))
+                "error: stage 'popular' (weighted-rating) of pipeline 'default' cannot list similar items; "
+                    + "its stages that can: recent (tfidf)\n"))
     }
 }

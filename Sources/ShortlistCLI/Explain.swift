@@ -79,14 +79,16 @@ struct Explain: ParsableCommand {
             "Item \(id) \"\(title)\" for user \(user) in pipeline '\(pipeline.name)' "
                 + "(\(Words.user(explanation.trace.user)))"
         ]
-        if let served {
-            var line = "request \(served.id) (served to user \(served.user)) "
-            if let shown = served.impressions.first(where: { $0.item == id }) {
+        if let served = served.map({ ItemExplanationOutput.Served($0, item: id) }) {
+            var line = "request \(served.request) (served to user \(served.user)) "
+            if let position = served.position, let arm = served.arm,
+                let propensity = served.propensity
+            {
                 line +=
-                    "showed it at position \(shown.position), placed by arm \(shown.arm) chosen "
-                    + "with probability \(Format.number(shown.propensity))"
+                    "showed it at position \(position), placed by arm \(arm) chosen with "
+                    + "probability \(Format.number(propensity))"
             } else {
-                line += "did not show it (it showed \(served.impressions.count) items)"
+                line += "did not show it"
             }
             lines.append(line + "; below, the same draws with the arms' states as they are now")
         }

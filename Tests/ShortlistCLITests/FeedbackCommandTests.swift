@@ -21,6 +21,28 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     return (folder, store)
 }
 
+/// A project whose `ab.yaml` holds the planted data, the pipelines `before`, and a bandit
+/// pipeline `name` of `n` items over the stages `popular` and `recent`.
+func projectWithBandit(
+    name: String = "ab", n: Int = 3, ranker: String = "{type: bandit, arms: [popular, recent]}",
+    before: String = ""
+) throws -> TemporaryDirectory {
+    let folder = try project()
+    try folder.write(
+        "ab.yaml",
+        try folder.writeDelimited(PlantedClusters().dataset) + """
+
+            pipelines:
+            \(before)  \(name):
+                n: \(n)
+                candidates:
+                  - {name: popular, type: weighted-rating, limit: 20}
+                  - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                ranker: \(ranker)
+            """)
+    return folder
+}
+
 @Suite struct FeedbackCommandTests {
     @Test func feedbackIsRecordedOnceAndBadFeedbackFailsWithItsReason() throws {
         let (folder, store) = try projectWithServedRequest()
@@ -146,20 +168,8 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     }
 
     @Test func aBanditPipelineLogsWhatItServesAndLearnsFromFeedback() throws {
-        let folder = try project()
-        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-        try folder.write(
-            "ab.yaml",
-            dataset + """
-
-                pipelines:
-                  ab:
-                    n: 4
-                    candidates:
-                      - {name: popular, type: weighted-rating, limit: 20}
-                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
-                    ranker: {type: bandit, arms: [popular, recent], mode: per-slot}
-                """)
+        let folder = try projectWithBandit(
+            n: 4, ranker: "{type: bandit, arms: [popular, recent], mode: per-slot}")
         let run = try shortlist(
             ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "json"],
             in: folder.path)
@@ -203,19 +213,7 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     }
 
     @Test func tsvAndJSONLinesOfABanditResponseCarryItsRequestIDAndArms() throws {
-        let folder = try project()
-        try folder.write(
-            "ab.yaml",
-            try folder.writeDelimited(PlantedClusters().dataset) + """
-
-                pipelines:
-                  ab:
-                    n: 3
-                    candidates:
-                      - {name: popular, type: weighted-rating, limit: 20}
-                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
-                    ranker: {type: bandit, arms: [popular, recent]}
-                """)
+        let folder = try projectWithBandit()
         let tsv = try shortlist(
             ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "tsv"],
             in: folder.path)
@@ -244,19 +242,7 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     }
 
     @Test func explainWithARequestIDSaysWhatThatResponseShowed() throws {
-        let folder = try project()
-        try folder.write(
-            "ab.yaml",
-            try folder.writeDelimited(PlantedClusters().dataset) + """
-
-                pipelines:
-                  ab:
-                    n: 3
-                    candidates:
-                      - {name: popular, type: weighted-rating, limit: 20}
-                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
-                    ranker: {type: bandit, arms: [popular, recent]}
-                """)
+        let folder = try projectWithBandit()
         let tsv = try shortlist(
             ["recommend", "--config", "ab.yaml", "--user", "u5", "--format", "tsv"],
             in: folder.path)
@@ -286,19 +272,7 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     }
 
     @Test func simulatePlotIsWellFormedSVGForANameWithMarkup() throws {
-        let folder = try project()
-        try folder.write(
-            "ab.yaml",
-            try folder.writeDelimited(PlantedClusters().dataset) + """
-
-                pipelines:
-                  "r&d <x>":
-                    n: 3
-                    candidates:
-                      - {name: popular, type: weighted-rating, limit: 20}
-                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
-                    ranker: {type: bandit, arms: [popular, recent]}
-                """)
+        let folder = try projectWithBandit(name: "\"r&d <x>\"")
         let run = try shortlist(
             [
                 "simulate", "--config", "ab.yaml", "--pipeline", "r&d <x>", "--rounds", "40",
@@ -341,20 +315,13 @@ func projectWithServedRequest(items: Int = 3) throws -> (TemporaryDirectory, Fee
     }
 
     @Test func abReportListsEveryDeclaredArmAtItsPriorBeforeAnythingIsServed() throws {
-        let folder = try project()
-        try folder.write(
-            "ab.yaml",
-            try folder.writeDelimited(PlantedClusters().dataset) + """
-
-                pipelines:
+        let folder = try projectWithBandit(
+            ranker: "{type: bandit, arms: [recent, popular]}",
+            before: """
                   plain:
                     candidates: [{name: popular, type: weighted-rating}]
                     ranker: {type: weighted-average}
-                  ab:
-                    candidates:
-                      - {name: popular, type: weighted-rating, limit: 20}
-                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
-                    ranker: {type: bandit, arms: [recent, popular]}
+
                 """)
         let run = try shortlist(["ab", "report", "--config", "ab.yaml"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")

@@ -217,7 +217,9 @@ public struct FittedPipeline: Sendable {
         text.reserveCapacity(36)
         for (word, range) in [(high, 0..<16), (low, 16..<32)] {
             for index in range {
-                if [8, 12, 16, 20].contains(index) { text.append(UInt8(ascii: "-")) }
+                if index == 8 || index == 12 || index == 16 || index == 20 {
+                    text.append(UInt8(ascii: "-"))
+                }
                 text.append(digits[Int(word >> UInt64(60 - 4 * (index % 16)) & 0xf)])
             }
         }

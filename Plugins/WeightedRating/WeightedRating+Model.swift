@@ -1,10 +1,13 @@
 public import ShortlistCore
 
 extension WeightedRating {
-    /// Fitted weighted ratings, with the catalogue ordered once at fit time.
+    /// Fitted weighted ratings (or, for data without ratings, vote counts), with the catalogue
+    /// ordered once at fit time.
     public struct Model: CandidateModel {
         /// Each item's (decayed) vote count v.
         public let votes: [Double]
+        /// Whether items are scored by their vote count alone (the data had no ratings).
+        public let byVotes: Bool
         /// Each item's mean rating R (0 for unrated items).
         public let means: [Double]
         /// The mean rating C over all votes.
@@ -17,13 +20,32 @@ extension WeightedRating {
         let order: [Int32]
 
         init(votes: [Double], means: [Double], globalMean: Double, minVotes: Double) {
+            self.init(
+                votes: votes, means: means, globalMean: globalMean, minVotes: minVotes,
+                byVotes: false)
+        }
+
+        /// Items scored by their vote count, for data without ratings.
+        init(votes: [Double]) {
+            self.init(
+                votes: votes, means: [Double](repeating: 0, count: votes.count), globalMean: 0,
+                minVotes: 0, byVotes: true)
+        }
+
+        private init(
+            votes: [Double], means: [Double], globalMean: Double, minVotes: Double, byVotes: Bool
+        ) {
             self.votes = votes
             self.means = means
             self.globalMean = globalMean
             self.minVotes = minVotes
-            let scores = votes.indices.map { item in
-                Self.weightedRating(v: votes[item], r: means[item], c: globalMean, m: minVotes)
-            }
+            self.byVotes = byVotes
+            let scores =
+                byVotes
+                ? votes
+                : votes.indices.map { item in
+                    Self.weightedRating(v: votes[item], r: means[item], c: globalMean, m: minVotes)
+                }
             self.scores = scores
             self.order = votes.indices.sorted {
                 (scores[$0], votes[$0], -$0) > (scores[$1], votes[$1], -$1)
@@ -51,10 +73,13 @@ extension WeightedRating {
         }
 
         /// WR's two terms, v/(v+m)·R (the item's own mean) and m/(v+m)·C (the prior), with
-        /// v, R, C and m as details.
+        /// v, R, C and m as details; by votes, the one term v.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
             guard scores.indices.contains(item) else { return .none }
             let v = votes[item]
+            if byVotes {
+                return Explanation(terms: [Reason(.statistic, value: v, subject: "votes")])
+            }
             let r = means[item]
             let c = globalMean
             let m = minVotes
@@ -78,9 +103,10 @@ extension WeightedRating {
         /// Always nil: popularity serves every user, cold or not.
         public func unavailability(for query: Query) -> Unavailability? { nil }
 
-        public static let formatVersion = 1
+        public static let formatVersion = 2
 
         public func write(to writer: inout ArtifactWriter) {
+            writer.write(byVotes ? 1 : 0)
             writer.write(globalMean)
             writer.write(minVotes)
             writer.write(votes)
@@ -88,6 +114,11 @@ extension WeightedRating {
         }
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
+            let scoring = try reader.readInt()
+            guard scoring == 0 || scoring == 1 else {
+                throw ArtifactError(.corrupt, "weighted-rating: unknown scoring \(scoring)")
+            }
+            let byVotes = scoring == 1
             let globalMean = try reader.readFiniteDouble("weighted-rating: the global mean")
             let minVotes = try reader.readFiniteDouble("weighted-rating: m")
             let votes = try reader.readFiniteArray(
@@ -99,7 +130,9 @@ extension WeightedRating {
                     .corrupt, "weighted-rating: \(votes.count) vote counts but \(means.count) means"
                 )
             }
-            self.init(votes: votes, means: means, globalMean: globalMean, minVotes: minVotes)
+            self.init(
+                votes: votes, means: means, globalMean: globalMean, minVotes: minVotes,
+                byVotes: byVotes)
         }
     }
 }

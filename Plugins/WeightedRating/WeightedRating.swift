@@ -5,7 +5,8 @@ public import ShortlistCore
 ///
 /// WR = v/(v+m)·R + m/(v+m)·C, where v is the item's vote count, R its mean rating, C the mean
 /// rating over all votes and m the votes needed before an item's own mean dominates. With a
-/// half-life, each vote counts 0.5^(age/half-life), age measured from the newest vote.
+/// half-life, each vote counts 0.5^(age/half-life), age measured from the newest vote. Data
+/// without ratings has no means to weigh, so items are ranked by their (decayed) vote count.
 public struct WeightedRating: CandidateGenerator {
     /// The parameters under a `weighted-rating` stage. Each is declared, with its key, range
     /// and documentation, in `declarations`; the property holds its default.
@@ -38,11 +39,17 @@ public struct WeightedRating: CandidateGenerator {
 
     let params: Params
 
+    /// A half-life needs the interactions' times.
+    public var requiredFields: [FieldRequirement] {
+        params.halfLifeDays == nil
+            ? [] : [FieldRequirement(.timestamps, keyPath: ["half-life-days"])]
+    }
+
     public static func make(_ params: Params, context: BuildContext) throws -> WeightedRating {
         return WeightedRating(params: params)
     }
 
-    /// Counts every item's (decayed) votes and mean rating.
+    /// Counts every item's (decayed) votes and mean rating (votes alone without ratings).
     ///
     /// - Complexity: O(interactions + items · log items).
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
@@ -70,6 +77,7 @@ public struct WeightedRating: CandidateGenerator {
             totalRating += rating
             progress.report("counting votes", done: item + 1, total: dataset.itemCount)
         }
+        guard dataset.hasRatings else { return Model(votes: votes) }
         let globalMean = totalWeight > 0 ? totalRating / totalWeight : 0
         let m = params.minVotes ?? quantile(votes.filter { $0 > 0 }, params.minVotesQuantile) ?? 0
         return Model(votes: votes, means: means, globalMean: globalMean, minVotes: m)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BuiltInPlugins
+import ShortlistConfig
 import ShortlistPipeline
 
 struct DataCommand: ParsableCommand {
@@ -9,23 +11,57 @@ struct DataCommand: ParsableCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Fetch a public dataset (movielens-100k) into a data folder; does nothing if "
-                + "it is there."
+                "Fetch a public dataset (movielens-100k) into a data folder, or the dataset a "
+                + "pipelines file names; does nothing if it is there."
         )
 
-        @Argument(help: "The dataset: movielens-100k.")
-        var name: String
+        @Argument(help: "The dataset: movielens-100k (default: the one the pipelines file names).")
+        var name: String?
 
-        @Option(help: "The folder to fetch into.")
-        var into = "data/ml-100k"
+        @Option(help: "The folder to fetch a named dataset into (default: data/ml-100k).")
+        var into: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The pipelines file whose dataset (its 'fetch:' into its 'path:') is fetched "
+                    + "(default: pipelines.yaml)."))
+        var config: String?
+
+        func validate() throws {
+            if name != nil, config != nil {
+                throw ValidationError(
+                    "give a dataset name or --config FILE, not both: the file names its dataset")
+            }
+            if name == nil, into != nil {
+                throw ValidationError(
+                    "--into needs a dataset name; without one the pipelines file's 'path:' is used")
+            }
+        }
 
         func run() throws {
             try Terminal.run {
+                let (dataset, folder) = try target()
                 let fetched = try DatasetFetcher.fetch(
-                    name, into: into, progress: Terminal.progress("fetching \(name)"))
+                    dataset, into: folder, progress: Terminal.progress("fetching \(dataset)"))
                 Terminal.log(
-                    fetched ? "fetched \(name) into \(into)" : "\(name) is already in \(into)")
+                    fetched
+                        ? "fetched \(dataset) into \(folder)" : "\(dataset) is already in \(folder)"
+                )
             }
+        }
+
+        /// The dataset to fetch and its folder: the named one, or the pipelines file's.
+        private func target() throws -> (name: String, folder: String) {
+            if let name { return (name, into ?? "data/ml-100k") }
+            let path = config ?? "pipelines.yaml"
+            let spec = try PipelinesFile.load(path: path, registry: builtInPlugins).dataset
+            guard let fetch = spec.fetch else {
+                throw DataError(
+                    .badRequest,
+                    "the dataset of \(path) has no 'fetch:', so there is nothing to fetch for it; "
+                        + "name a dataset to fetch, such as movielens-100k")
+            }
+            return (fetch, spec.path)
         }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BuiltInPlugins
 import Foundation
 import ShortlistCore
 import ShortlistPipeline
@@ -16,6 +15,7 @@ struct Evaluate: ParsableCommand {
     }
 
     @OptionGroup var file: FileOptions
+    @OptionGroup var fit: FitOptions
 
     @Option(help: "temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST.")
     var split = "temporal:0.2"
@@ -43,14 +43,16 @@ struct Evaluate: ParsableCommand {
         guard threshold.isFinite else {
             throw ValidationError("--threshold must be a number, found \(threshold)")
         }
+        if exportSplit != nil, saveRecommendations != nil {
+            throw ValidationError(
+                "--export-split writes the split and stops before evaluating, so "
+                    + "--save-recommendations would write nothing; run them separately")
+        }
     }
 
     func run() throws {
         try Terminal.run {
-            let workspace = try Workspace(
-                path: file.path, registry: builtInPlugins, log: { Terminal.log($0) },
-                progress: { Terminal.progress($0) }
-            )
+            let workspace = try openWorkspace(file.path)
             let spec = try SplitSpec(parsing: split)
             let split = try Split(try workspace.loadDataset(), spec)
             if let folder = exportSplit {
@@ -62,7 +64,7 @@ struct Evaluate: ParsableCommand {
                 return
             }
             let pipeline = try workspace.prepare(
-                pipeline: file.pipeline, dataset: split.train, reuseArtifacts: false)
+                pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
             var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
             let report = Evaluator.evaluate(
                 pipeline, split: split, splitName: spec.description, k: k, threshold: threshold

@@ -13,6 +13,7 @@ struct Explain: ParsableCommand {
     }
 
     @OptionGroup var file: FileOptions
+    @OptionGroup var fit: FitOptions
 
     @Option(help: "The external id of the user.")
     var user: String
@@ -42,7 +43,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file)
+            let pipeline = try preparePipeline(file, fit)
             var served: ServedRequest?
             if let request {
                 guard let store = pipeline.banditState as? FeedbackStore else {

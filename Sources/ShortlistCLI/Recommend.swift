@@ -13,6 +13,7 @@ struct Recommend: ParsableCommand {
     }
 
     @OptionGroup var file: FileOptions
+    @OptionGroup var fit: FitOptions
 
     @Option(help: "The external id of the user to recommend to.")
     var user: String?
@@ -42,11 +43,16 @@ struct Recommend: ParsableCommand {
         if users != nil, let format, format == .table || format == .json {
             throw ValidationError("--users writes tsv or jsonl, not \(format.rawValue)")
         }
+        if users != nil, explain {
+            throw ValidationError(
+                "--explain explains one user's list (--user ID); --users writes lists without "
+                    + "explanations")
+        }
     }
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file, serving: users == nil)
+            let pipeline = try preparePipeline(file, fit, serving: users == nil)
             if let users {
                 try batch(pipeline, users: users)
             } else if let user {

@@ -1,4 +1,3 @@
-import BuiltInPlugins
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
@@ -9,13 +8,13 @@ import ShortlistStore
 ///
 /// - Parameter serving: whether a bandit's responses are logged there (served responses);
 ///   otherwise they are dry runs.
-func preparePipeline(_ options: FileOptions, serving: Bool = false) throws -> FittedPipeline {
-    let workspace = try Workspace(
-        path: options.path, registry: builtInPlugins,
-        log: { Terminal.log($0) }, progress: { Terminal.progress($0) }
-    )
+func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = false) throws
+    -> FittedPipeline
+{
+    let workspace = try openWorkspace(options.path)
     let dataset = try workspace.loadDataset()
-    var pipeline = try workspace.prepare(pipeline: options.pipeline, dataset: dataset)
+    var pipeline = try workspace.prepare(
+        pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
     if pipeline.ranker is any BanditRankerModel {
         pipeline.banditState = try FeedbackStore(path: workspace.file.feedbackStore)
         pipeline.logsBanditResponses = serving

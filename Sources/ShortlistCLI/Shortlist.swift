@@ -1,5 +1,7 @@
 import ArgumentParser
+import BuiltInPlugins
 import Foundation
+import ShortlistPipeline
 
 @main
 struct Shortlist: ParsableCommand {
@@ -37,4 +39,17 @@ struct FileOptions: ParsableArguments {
 
     @Option(help: "The pipeline to run (default: the first in the file).")
     var pipeline: String?
+}
+
+/// The option every command that fits stages shares.
+struct FitOptions: ParsableArguments {
+    @Flag(help: "Fit every stage again (replacing its stored artifact) instead of loading it.")
+    var refit = false
+}
+
+/// Opens a pipelines file with the CLI's log and progress lines on standard error.
+func openWorkspace(_ path: String) throws -> Workspace {
+    try Workspace(
+        path: path, registry: builtInPlugins, log: { Terminal.log($0) },
+        progress: { Terminal.progress($0) }, willFit: { _ in Terminal.warnIfDebugBuild() })
 }

@@ -13,6 +13,7 @@ struct Similar: ParsableCommand {
     }
 
     @OptionGroup var file: FileOptions
+    @OptionGroup var fit: FitOptions
 
     @Option(help: "The external id of the item.")
     var item: String
@@ -44,7 +45,7 @@ struct Similar: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file)
+            let pipeline = try preparePipeline(file, fit)
             guard let index = pipeline.dataset.item(item) else {
                 throw DataError(.unknownID, "unknown item '\(item)': the dataset has no such item")
             }

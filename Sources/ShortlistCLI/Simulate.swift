@@ -1,5 +1,4 @@
 import ArgumentParser
-import BuiltInPlugins
 import Foundation
 import ShortlistCore
 import ShortlistPipeline
@@ -17,6 +16,7 @@ struct Simulate: ParsableCommand {
     }
 
     @OptionGroup var file: FileOptions
+    @OptionGroup var fit: FitOptions
 
     @Option(help: "Rounds (requests) to simulate.")
     var rounds = 2000
@@ -49,11 +49,10 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let workspace = try Workspace(
-                path: file.path, registry: builtInPlugins, log: { Terminal.log($0) },
-                progress: { Terminal.progress($0) })
+            let workspace = try openWorkspace(file.path)
             let split = try Split(try workspace.loadDataset(), try SplitSpec(parsing: split))
-            let pipeline = try workspace.prepare(pipeline: file.pipeline, dataset: split.train)
+            let pipeline = try workspace.prepare(
+                pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
             let report = try Simulator.run(
                 pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
                 threshold: threshold)

@@ -12,6 +12,14 @@ enum Terminal {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Says once per process, before the first fit of a debug build, that fitting is much
+    /// slower there; a release build says nothing.
+    static func warnIfDebugBuild() {
+        #if DEBUG
+            _ = debugBuildWarning
+        #endif
+    }
+
     /// A progress reporter that redraws one line on a terminal, at most ten times a second,
     /// and reports nothing when standard error is not a terminal.
     static func progress(_ title: String) -> ProgressReporter {
@@ -73,3 +81,10 @@ private final class ProgressLine: @unchecked Sendable {
             Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
     }
 }
+
+#if DEBUG
+    /// Written the first time it is read (globals are initialised once, atomically).
+    private let debugBuildWarning: Void = Terminal.log(
+        "warning: this is a debug build, which fits stages about 400 times slower than a release "
+            + "build; build with 'swift build -c release' and run .build/release/shortlist")
+#endif

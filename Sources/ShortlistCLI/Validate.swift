@@ -1,5 +1,4 @@
 import ArgumentParser
-import BuiltInPlugins
 import ShortlistConfig
 import ShortlistPipeline
 
@@ -10,16 +9,26 @@ struct Validate: ParsableCommand {
             + "exits non-zero and prints the error when it is invalid."
     )
 
-    @Argument(help: "The pipelines file.")
-    var path = "pipelines.yaml"
+    @Argument(help: "The pipelines file (or give it as --config FILE; default: pipelines.yaml).")
+    var file: String?
+
+    @Option(help: "The pipelines file.")
+    var config: String?
 
     @Flag(help: "Check the file only, without loading its dataset.")
     var noData = false
 
+    func validate() throws {
+        if let file, let config, file != config {
+            throw ValidationError(
+                "give the pipelines file once, as an argument or as --config, not both")
+        }
+    }
+
     func run() throws {
+        let path = file ?? config ?? "pipelines.yaml"
         try Terminal.run {
-            let workspace = try Workspace(
-                path: path, registry: builtInPlugins, log: { Terminal.log($0) })
+            let workspace = try openWorkspace(path)
             let file = workspace.file
             var checked = "dataset not loaded"
             if !noData {
@@ -28,9 +37,10 @@ struct Validate: ParsableCommand {
                 } else {
                     let dataset = try workspace.loadDataset()
                     for pipeline in file.pipelines {
-                        try workspace.checkFields(of: pipeline, against: dataset)
+                        try workspace.check(pipeline, against: dataset)
                     }
-                    checked = "dataset has the fields every stage needs"
+                    checked =
+                        "dataset has the fields every stage needs and the items every filter names"
                 }
             }
             let names = file.pipelines.map {

@@ -58,7 +58,7 @@ private struct FileReader {
     func read(_ root: Node) throws -> PipelinesFile {
         let top = NodeDecoder(node: root, session: session, context: "the pipelines file")
         let keys = try top.container(keyedBy: NamedKey.self)
-        let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? 42
+        let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? FileKeys.defaultSeed
         let store = try keys.decodeIfPresent(String.self, forKey: "feedback-store")
         let datasetNode = try top.child(forKey: "dataset")?.node
         let pipelinesNode = try top.child(forKey: "pipelines")?.node
@@ -88,7 +88,7 @@ private struct FileReader {
         }
         return PipelinesFile(
             path: source.name, seed: seed,
-            feedbackStore: store.map(resolve) ?? resolve(".shortlist/feedback.sqlite"),
+            feedbackStore: store.map(resolve) ?? resolve(FileKeys.defaultFeedbackStore),
             dataset: dataset, pipelines: specs)
     }
 
@@ -218,7 +218,8 @@ private struct FileReader {
         let decoder = NodeDecoder(node: node, session: session, context: context)
         let keys = try decoder.container(keyedBy: NamedKey.self)
         _ = try keys.decodeIfPresent(String.self, forKey: "description")
-        let resultCount = try keys.decodeIfPresent(Int.self, forKey: "n") ?? 10
+        let resultCount =
+            try keys.decodeIfPresent(Int.self, forKey: "n") ?? FileKeys.defaultResultCount
         let candidates = try decoder.child(forKey: "candidates")?.node
         let rankerNode = try decoder.child(forKey: "ranker")?.node
         guard case .mapping(let mapping) = node else {
@@ -280,7 +281,7 @@ private struct FileReader {
             rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
-            filters: filters, ranker: ranker
+            filters: filters, ranker: ranker, locate: locator(for: node)
         )
     }
 
@@ -295,7 +296,7 @@ private struct FileReader {
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let name = try keys.decode(String.self, forKey: "name")
         let type = try keys.decode(String.self, forKey: "type")
-        let limit = try keys.decodeIfPresent(Int.self, forKey: "limit") ?? 100
+        let limit = try keys.decodeIfPresent(Int.self, forKey: "limit") ?? FileKeys.defaultLimit
         guard case .mapping(let mapping) = node, let typeEntry = mapping.entry("type") else {
             throw decoder.typeError(expected: "a mapping")
         }

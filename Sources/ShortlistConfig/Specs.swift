@@ -33,6 +33,9 @@ public struct PipelineSpec: Sendable {
     public var filters: FilterSpec
     /// The stage that orders the pool.
     public var ranker: RankerStage
+    /// Places a problem with one of the pipeline's keys (a key path from the pipeline's
+    /// mapping, such as `filters.exclude.2`) in the pipelines file.
+    public var locate: @Sendable (ParameterError) -> ConfigurationError
 }
 
 /// A candidate stage: a named generator and how many items it may nominate.

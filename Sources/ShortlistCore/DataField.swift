@@ -1,5 +1,9 @@
-/// A field of the dataset besides interactions, which some configurations need.
+/// A field of the dataset besides the ids of its interactions, which some configurations need.
 public enum DataField: String, Sendable, CaseIterable {
+    /// Ratings on the interactions.
+    case ratings = "ratings"
+    /// Timestamps on the interactions.
+    case timestamps = "timestamps"
     /// Item titles (other than the ids themselves).
     case itemTitle = "item titles"
     /// Item genres or categories.
@@ -34,6 +38,8 @@ extension Dataset {
     /// - Complexity: O(items + users).
     public var availableFields: Set<DataField> {
         var fields = Set<DataField>()
+        if hasRatings { fields.insert(.ratings) }
+        if hasTimestamps { fields.insert(.timestamps) }
         for (index, item) in items.enumerated() {
             if !item.title.isEmpty, item.title != itemIDs[index] { fields.insert(.itemTitle) }
             if !item.genres.isEmpty { fields.insert(.itemGenres) }

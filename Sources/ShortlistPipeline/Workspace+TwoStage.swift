@@ -14,7 +14,11 @@ extension Workspace {
     public func labelledPools(
         for spec: PipelineSpec, dataset: Dataset, training: TwoStageTraining, reuse: Bool
     ) throws -> (pools: [LabelledPool], dataset: Dataset) {
-        let split = try Split(dataset, .temporal(training.holdout))
+        // Without timestamps no share is the latest: a seeded draw stands in for it.
+        let split = try Split(
+            dataset,
+            dataset.hasTimestamps
+                ? .temporal(training.holdout) : .random(training.holdout, seed: file.seed))
         let inner = split.train
         var stages: [FittedPipeline.Stage] = []
         for stage in spec.generators {
@@ -55,7 +59,9 @@ extension Workspace {
         let pooled = pools.reduce(0) { $0 + $1.pool.count }
         let positives = pools.reduce(0) { $0 + $1.labels.filter { $0 }.count }
         let share = String(format: "%.2f", 100 * Double(positives) / Double(max(pooled, 1)))
-        let heldOut = "the latest \(plainNumber(training.holdout * 100))% of each user's"
+        let heldOut =
+            (dataset.hasTimestamps ? "the latest " : "a random ")
+            + "\(plainNumber(training.holdout * 100))% of each user's"
         log(
             "two-stage training of the ranker of '\(spec.name)': held out \(split.testCount) "
                 + "interactions (\(heldOut)), \(pools.count) labelled pools of \(pooled) candidates, "

@@ -11,22 +11,26 @@ public struct Workspace: Sendable {
     public let artifacts: ArtifactStore
     let log: @Sendable (String) -> Void
     private let progress: @Sendable (String) -> ProgressReporter
+    private let willFit: @Sendable (String) -> Void
 
     /// Opens a pipelines file.
     ///
     /// - Parameters:
     ///   - log: receives one line per notable step (reused or fitted stage, warnings).
     ///   - progress: makes a progress reporter for a named long step.
+    ///   - willFit: told the stage's name just before a stage is fitted (not when it is loaded).
     public init(
         path: String, registry: PluginRegistry,
         log: @escaping @Sendable (String) -> Void = { _ in },
-        progress: @escaping @Sendable (String) -> ProgressReporter = { _ in .silent }
+        progress: @escaping @Sendable (String) -> ProgressReporter = { _ in .silent },
+        willFit: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ConfigurationError) {
         file = try PipelinesFile.load(path: path, registry: registry)
         let folder = (path as NSString).deletingLastPathComponent
         artifacts = ArtifactStore(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/artifacts")
         self.log = log
         self.progress = progress
+        self.willFit = willFit
     }
 
     /// Why the dataset cannot be loaded without fetching it first, or nil when it is on disk.
@@ -55,6 +59,19 @@ public struct Workspace: Sendable {
         for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
             log("dataset: skipped \(count) malformed row\(count == 1 ? "" : "s") in \(file)")
         }
+        if !dataset.hasRatings {
+            log(
+                "dataset: the interactions have no ratings, so every interaction counts as liked "
+                    + "(weighted-rating ranks by vote count; evaluate counts every held-out "
+                    + "interaction as relevant)")
+        }
+        if !dataset.hasTimestamps {
+            log(
+                "dataset: the interactions have no timestamps, so nothing is ordered by time "
+                    + "(splits by time are refused, use random:FRACTION:SEED; a learned ranker "
+                    + "holds out a random share of each user's interactions; time features are 0)"
+            )
+        }
         return dataset
     }
 
@@ -75,7 +92,7 @@ public struct Workspace: Sendable {
             }
             throw DataError(.badRequest, message)
         }
-        try checkFields(of: spec, against: dataset)
+        try check(spec, against: dataset)
         var stages: [FittedPipeline.Stage] = []
         var keys: [String] = []
         for stage in spec.generators {
@@ -148,9 +165,9 @@ public struct Workspace: Sendable {
         return (model, seconds, key)
     }
 
-    /// Throws, located at the parameter that asks for it, for a field a stage needs and the
-    /// dataset lacks.
-    public func checkFields(of pipeline: PipelineSpec, against dataset: Dataset)
+    /// Throws, located at the setting in the pipelines file, for a field a stage needs and the
+    /// dataset lacks, or an item id a setting names and the dataset does not have.
+    public func check(_ pipeline: PipelineSpec, against dataset: Dataset)
         throws(ConfigurationError)
     {
         let available = dataset.availableFields
@@ -162,10 +179,20 @@ public struct Workspace: Sendable {
                     "stage '\(stage.name)' (\(stage.generator.type)) needs "
                     + "\(requirement.field.rawValue), which the dataset lacks; "
                     + (has.isEmpty
-                        ? "it has no item or user fields besides ids"
+                        ? "it has nothing besides the ids of its interactions"
                         : "it has \(has.joined(separator: ", "))")
                 throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
             }
+        }
+        for (index, id) in pipeline.filters.excludedItems.enumerated() where dataset.item(id) == nil
+        {
+            var message =
+                "the 'exclude' filter names item '\(excerpt(id))', which the dataset does not have"
+            if let suggestion = closestMatch(to: id, in: dataset.itemIDs) {
+                message += ". Did you mean '\(suggestion)'?"
+            }
+            throw pipeline.locate(
+                ParameterError(keyPath: ["filters", "exclude", String(index)], message: message))
         }
     }
 
@@ -202,6 +229,7 @@ public struct Workspace: Sendable {
         } catch {
             log("warning: stage '\(stage)' (\(type))\(note): \(error.message); refitting")
         }
+        willFit(stage)
         let start = DispatchTime.now().uptimeNanoseconds
         let model: Model
         do {

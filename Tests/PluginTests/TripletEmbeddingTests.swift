@@ -27,7 +27,7 @@ func tripletEmbedding(_ json: String) throws -> TripletEmbedding {
     /// Without genres, decades or demographics only the id embeddings can carry the clusters.
     @Test func learnsThePlantedClustersFromIdsAlone() throws {
         let bare = PlantedClusters(sideFeatures: false)
-        #expect(bare.dataset.availableFields.isEmpty)
+        #expect(bare.dataset.availableFields == [.ratings, .timestamps])
         let model = try tripletEmbedding(
             #"{"dimensions": 16, "epochs": 15, "learning-rate": 0.01}"#
         ).fit(TrainingData(dataset: bare.dataset), progress: .silent)

@@ -211,7 +211,7 @@ func project() throws -> TemporaryDirectory {
         #expect(good.status == 0)
         #expect(
             good.stdout
-                == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages); dataset has the fields every stage needs\n"
+                == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages); dataset has the fields every stage needs and the items every filter names\n"
         )
         let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
         try folder.write(
@@ -240,15 +240,16 @@ func project() throws -> TemporaryDirectory {
             for parameter in entry.parameters {
                 #expect(
                     lines.contains {
-                        $0.hasPrefix("    \(parameter.key) ") && $0.contains(parameter.type)
-                            && $0.contains("default \(parameter.defaultValue)")
+                        $0.hasPrefix("    \(parameter.key) ")
+                            && $0.contains("  \(parameter.type)  ")
+                            && $0.contains("  \(parameter.defaultValue)")
                     },
                     "\(entry.type): \(parameter.key)")
             }
         }
         #expect(
             lines.contains(
-                "    min-votes-quantile  number in [0, 1]                        default 0.9                          m as this quantile of the rated items' vote counts"
+                "    min-votes-quantile  number in [0, 1]                        0.9                          m as this quantile of the rated items' vote counts"
             ))
         #expect(lines.contains("    can list similar items, predict ratings"))
     }

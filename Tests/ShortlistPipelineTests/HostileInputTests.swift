@@ -83,11 +83,13 @@ import Testing
     }
 
     /// Overwrites the stored artifact of `type` with `payload`, under a valid checksum.
-    func replaceArtifact(_ fixture: Fixture, type: String, _ payload: [UInt8]) throws -> String {
+    func replaceArtifact(
+        _ fixture: Fixture, type: String, formatVersion: Int = 1, _ payload: [UInt8]
+    ) throws -> String {
         let path = try #require(fixture.artifacts.first { $0.contains("/\(type)-") })
         let key = String(path.split(separator: "-").last?.dropLast(4) ?? "")
         let store = ArtifactStore(folder: "\(fixture.folder.path)/.shortlist/artifacts")
-        try store.store(payload, type: type, key: key, formatVersion: 1)
+        try store.store(payload, type: type, key: key, formatVersion: formatVersion)
         return path
     }
 
@@ -111,11 +113,14 @@ import Testing
         let als = try replaceArtifact(fixture, type: "matrix-factorization", huge.bytes)
         // Vote counts for fewer items than the dataset has, and a NaN mean.
         var short = ArtifactWriter()
+        short.write(0)
         short.write(Double.nan)
         short.write(1.0)
         short.write([1.0, 2.0])
         short.write([3.0, 4.0])
-        let popular = try replaceArtifact(fixture, type: "weighted-rating", short.bytes)
+        let popular = try replaceArtifact(
+            fixture, type: "weighted-rating", formatVersion: 2,
+            short.bytes)
         let repaired = try fixture.prepare()
         let log = fixture.log()
         #expect(
@@ -132,11 +137,14 @@ import Testing
             repaired.recommendAll(repaired.dataset.userIDs)
                 == original.recommendAll(original.dataset.userIDs))
         var wrongSize = ArtifactWriter()
+        wrongSize.write(0)
         wrongSize.write(3.5)
         wrongSize.write(1.0)
         wrongSize.write([1.0, 2.0])
         wrongSize.write([3.0, 4.0])
-        _ = try replaceArtifact(fixture, type: "weighted-rating", wrongSize.bytes)
+        _ = try replaceArtifact(
+            fixture, type: "weighted-rating", formatVersion: 2,
+            wrongSize.bytes)
         _ = try fixture.prepare()
         #expect(
             fixture.log().contains {

@@ -156,7 +156,7 @@ final class Fixture: @unchecked Sendable {
                 .invalidValue, file: path, line: 7, column: 38,
                 message:
                     "stage 'content' (tfidf) needs item genres, which the dataset lacks; it "
-                    + "has no item or user fields besides ids",
+                    + "has ratings",
                 sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
             )
         ) {
@@ -284,19 +284,16 @@ final class Fixture: @unchecked Sendable {
         #expect(trace.generators[1].unavailable == .noHistory)
     }
 
-    @Test func unknownExcludedItemIsAnError() throws {
+    @Test func unknownExcludedItemIsAnErrorAtItsPlaceInTheFile() throws {
         let fixture = try Fixture(
             pipelines: Fixture.defaultPipelines.replacingOccurrences(
                 of: "exclude: [\"i3\"]", with: "exclude: [\"nope\"]"))
+        let error = try #require(throws: ConfigurationError.self) { try fixture.prepare() }
         #expect(
-            throws: DataError(
-                .unknownID,
-                "the 'exclude' filter of pipeline 'default' names item 'nope', which the "
-                    + "dataset does not have"
-            )
-        ) {
-            try fixture.prepare()
-        }
+            error.description.hasSuffix(
+                "pipelines.yaml:11:25: error: the 'exclude' filter names item 'nope', which the "
+                    + "dataset does not have\n    filters: {exclude: [\"nope\"], min-interactions: 10}\n"
+                    + String(repeating: " ", count: 24) + "^"))
     }
 
     @Test func explainCoversEveryOutcome() throws {

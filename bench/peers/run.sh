@@ -39,8 +39,8 @@ YAML
 "$shortlist" evaluate --config "$work/valid.yaml" --split temporal:0.2 --export-split "$work/valid"
 
 # Shortlist on the test split, fitted on its training part.
-"$shortlist" evaluate --config "$config" --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/shortlist.json"
+"$shortlist" evaluate --refit --config "$config" --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/shortlist.json"
 # The shipped default pipeline (its generators ranked by Wide & Deep), on the same split.
-"$shortlist" evaluate --config "$root/pipelines.yaml" --pipeline default --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/default.json"
+"$shortlist" evaluate --refit --config "$root/pipelines.yaml" --pipeline default --split "file:$work/outer/train.tsv,$work/outer/test.tsv" --format json > "$work/default.json"
 
 "$venv/bin/python" "$here/peers.py" --outer "$work/outer" --valid "$work/valid" --shortlist "$work/shortlist.json" --pipeline "$work/default.json" "$@"

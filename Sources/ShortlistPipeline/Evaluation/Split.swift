@@ -84,8 +84,21 @@ public struct Split: Sendable {
     /// user's test requests are then made when their held-out part begins.
     public let isByTime: Bool
 
-    /// Splits a dataset.
+    /// Splits a dataset; a split by time of data without timestamps is refused.
     public init(_ dataset: Dataset, _ spec: SplitSpec) throws(DataError) {
+        switch spec {
+        case .temporal(let fraction) where !dataset.hasTimestamps:
+            throw DataError(
+                .badRequest,
+                "split '\(spec)' holds out each user's latest interactions, but the data has no "
+                    + "timestamps; use random:\(fraction):SEED (or file:TRAIN,TEST) instead")
+        case .leaveLast where !dataset.hasTimestamps:
+            throw DataError(
+                .badRequest,
+                "split '\(spec)' holds out each user's latest interactions, but the data has no "
+                    + "timestamps; use random:FRACTION:SEED (or file:TRAIN,TEST) instead")
+        default: break
+        }
         var test = [[HeldOut]](repeating: [], count: dataset.userCount)
         var heldOut = Set<Int>()
         switch spec {

@@ -1,0 +1,58 @@
+public import ShortlistCore
+
+/// The keys of a pipelines file that belong to no plugin, with their defaults: what the reader
+/// applies and `shortlist plugins` lists.
+public enum FileKeys {
+    /// The seed every plugin starts its random draws from (`seed:`).
+    public static let defaultSeed: UInt64 = 42
+    /// Items per recommendation (`n:` of a pipeline).
+    public static let defaultResultCount = 10
+    /// The most items a candidate stage nominates (`limit:` of a stage).
+    public static let defaultLimit = 100
+    /// The feedback store, relative to the file (`feedback-store:`).
+    public static let defaultFeedbackStore = ".shortlist/feedback.sqlite"
+
+    /// The top level of the file.
+    public static let topLevel: [ParameterDoc] = [
+        ParameterDoc(
+            "seed", "integer in [0, 2^64)", default: String(defaultSeed),
+            "every plugin that draws random numbers starts here"),
+        ParameterDoc(
+            "feedback-store", "path", default: defaultFeedbackStore,
+            "the bandit's request log, feedback and arm statistics (relative to the file)"),
+        ParameterDoc("dataset", "mapping", default: "required", "where the data is and its format"),
+        ParameterDoc(
+            "pipelines", "mapping of name to pipeline", default: "required",
+            "the first is the default"),
+    ]
+
+    /// A pipeline's own keys.
+    public static let pipeline: [ParameterDoc] = [
+        ParameterDoc("description", "text", default: "none", "one line about the pipeline"),
+        ParameterDoc(
+            "n", "integer ≥ 1", default: String(defaultResultCount), "items per recommendation"),
+        ParameterDoc(
+            "candidates", "list of stages", default: "required",
+            "stage 1: each candidate stage nominates items"),
+        ParameterDoc(
+            "filters", "mapping", default: "exclude-seen only",
+            "items never shown (keys below)"),
+        ParameterDoc("ranker", "mapping", default: "required", "stage 2: orders the merged pool"),
+    ]
+
+    /// The keys every candidate stage takes besides its plugin's parameters.
+    public static let stage: [ParameterDoc] = [
+        ParameterDoc(
+            "name", "text", default: "required",
+            "unique in the pipeline; weights, arms, logs and explanations use it"),
+        ParameterDoc("type", "a candidate generator type", default: "required", "the plugin"),
+        ParameterDoc(
+            "limit", "integer ≥ 1", default: String(defaultLimit),
+            "the most items the stage nominates per request"),
+    ]
+
+    /// The key a ranker takes besides its plugin's parameters.
+    public static let ranker: [ParameterDoc] = [
+        ParameterDoc("type", "a ranker type", default: "required", "the plugin")
+    ]
+}

@@ -1,0 +1,294 @@
+import Foundation
+import ShortlistTestSupport
+import Testing
+
+/// The command line as a newcomer meets it: options every command shares, combinations that
+/// cannot both be done, the keys `plugins` lists, refitting and the debug-build warning.
+@Suite struct CommandLineTests {
+    @Test func validatePluginsAndDataFetchTakeConfig() throws {
+        let folder = try project()
+        try FileManager.default.moveItem(
+            atPath: "\(folder.path)/pipelines.yaml", toPath: "\(folder.path)/mine.yaml")
+        let validate = try shortlist(["validate", "--config", "mine.yaml"], in: folder.path)
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.hasPrefix("mine.yaml: valid; pipelines 'default'"))
+        let both = try shortlist(
+            ["validate", "other.yaml", "--config", "mine.yaml"], in: folder.path)
+        #expect(both.status == 64)
+        #expect(
+            both.stderr.hasPrefix(
+                "error: give the pipelines file once, as an argument or as --config, not both\n"))
+
+        let plugins = try shortlist(["plugins", "--config", "mine.yaml"], in: folder.path)
+        #expect(plugins.status == 0, "\(plugins.stderr)")
+        let headings = plugins.stdout.split(separator: "\n").filter { $0.hasSuffix(")") }
+            .filter { !$0.hasPrefix(" ") }
+        #expect(
+            headings == ["weighted-rating  (candidate generator)", "weighted-average  (ranker)"])
+        let missing = try shortlist(["plugins", "--config", "nope.yaml"], in: folder.path)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "nope.yaml: error: the pipelines file does not exist\n")
+
+        let noFetch = try shortlist(["data", "fetch", "--config", "mine.yaml"], in: folder.path)
+        #expect(noFetch.status == 1)
+        #expect(
+            noFetch.stderr
+                == "error: the dataset of mine.yaml has no 'fetch:', so there is nothing to fetch "
+                + "for it; name a dataset to fetch, such as movielens-100k\n")
+        for file in ["ml-100k.inter", "ml-100k.item", "ml-100k.user"] {
+            try folder.write("movies/\(file)", "")
+        }
+        try folder.write(
+            "fetched.yaml",
+            """
+            dataset: {format: recbole, path: movies, fetch: movielens-100k}
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """)
+        let present = try shortlist(["data", "fetch", "--config", "fetched.yaml"], in: folder.path)
+        #expect(present.status == 0, "\(present.stderr)")
+        #expect(present.stderr == "movielens-100k is already in movies\n")
+    }
+
+    @Test func flagsThatCannotBothBeHonouredAreRejected() throws {
+        let folder = try project()
+        let explain = try shortlist(["recommend", "--users", "all", "--explain"], in: folder.path)
+        #expect(explain.status == 64)
+        #expect(
+            explain.stderr.hasPrefix(
+                "error: --explain explains one user's list (--user ID); --users writes lists "
+                    + "without explanations\n"))
+        let export = try shortlist(
+            ["evaluate", "--export-split", "split", "--save-recommendations", "top.tsv"],
+            in: folder.path)
+        #expect(export.status == 64)
+        #expect(
+            export.stderr.hasPrefix(
+                "error: --export-split writes the split and stops before evaluating, so "
+                    + "--save-recommendations would write nothing; run them separately\n"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/split"))
+    }
+
+    @Test func pluginsListsTheFileAndStageKeysInColumnsUnderAHeader() throws {
+        let folder = try project()
+        let run = try shortlist(["plugins"], in: folder.path)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
+        let stage = try #require(
+            lines.firstIndex(of: "keys of each candidate stage, besides its plugin's parameters"))
+        let header = lines[stage + 1]
+        #expect(header.hasPrefix("    key ") && header.hasSuffix("  what it sets"))
+        let columns = ["type", "default", "what it sets"].map {
+            header.distance(from: header.startIndex, to: header.range(of: "  \($0)")!.lowerBound)
+                + 2
+        }
+        let limit = try #require(lines[stage...].first { $0.hasPrefix("    limit ") })
+        for column in columns {
+            // Every cell starts at its header's column, after at least two spaces.
+            let before = limit.prefix(column).suffix(2)
+            #expect(before == "  ", "column \(column) of '\(limit)'")
+            #expect(limit.dropFirst(column).first != " ", "column \(column) of '\(limit)'")
+        }
+        #expect(limit.contains("  100  "))
+        #expect(lines[stage...].contains { $0.hasPrefix("    name ") && $0.contains("required") })
+        #expect(lines.contains { $0.hasPrefix("    exclude-seen ") })
+    }
+
+    @Test func refitFitsEveryStageAgain() throws {
+        let folder = try project()
+        let first = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #expect(first.stderr.components(separatedBy: "fitted in").count == 4)
+        let refit = try shortlist(["recommend", "--user", "u5", "--refit"], in: folder.path)
+        #expect(refit.status == 0, "\(refit.stderr)")
+        #expect(refit.stderr.components(separatedBy: "fitted in").count == 4)
+        #expect(!refit.stderr.contains("reused artifact"))
+        #expect(refit.stdout == first.stdout)
+        for command in [["explain", "--item", "i4"], ["simulate", "--rounds", "5"]] {
+            let help = try shortlist([command[0], "--help"], in: folder.path)
+            #expect(help.stdout.contains("--refit"), "\(command[0])")
+        }
+    }
+
+    @Test func evaluateReusesTheArtifactsOfItsSplitsTrainingData() throws {
+        let folder = try project()
+        let first = try shortlist(["evaluate", "-k", "5"], in: folder.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.components(separatedBy: "fitted in").count == 4)
+        let stored = try FileManager.default.contentsOfDirectory(
+            atPath: "\(folder.path)/.shortlist/artifacts")
+        let second = try shortlist(["evaluate", "-k", "5"], in: folder.path)
+        #expect(second.stderr.components(separatedBy: "reused artifact").count == 4)
+        #expect(!second.stderr.contains("fitted in"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(
+                atPath: "\(folder.path)/.shortlist/artifacts"
+            )
+            .sorted() == stored.sorted())
+        let finalRow = { (run: Run) in
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("final list") }?
+                .split(separator: " ").prefix(7)
+        }
+        #expect(finalRow(second) == finalRow(first))
+        let refit = try shortlist(["evaluate", "-k", "5", "--refit"], in: folder.path)
+        #expect(refit.stderr.components(separatedBy: "fitted in").count == 4)
+    }
+
+    @Test func aDebugBuildWarnsOnceBeforeItFits() throws {
+        let folder = try project()
+        let warning =
+            "warning: this is a debug build, which fits stages about 400 times slower than a "
+            + "release build; build with 'swift build -c release' and run .build/release/shortlist"
+        let fitting = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        let loading = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #if DEBUG
+            #expect(fitting.stderr.components(separatedBy: warning).count == 2)
+            #expect(fitting.stderr.hasPrefix(warning + "\n"))
+        #else
+            #expect(!fitting.stderr.contains(warning))
+        #endif
+        #expect(!loading.stderr.contains(warning))
+    }
+
+    @Test func validateNamesAnExcludedItemTheDatasetLacksAtItsLine() throws {
+        let folder = try project()
+        let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
+        try folder.write(
+            "pipelines.yaml",
+            text.replacingOccurrences(of: #"exclude: ["i3"]"#, with: #"exclude: ["i3", "i7x"]"#))
+        let run = try shortlist(["validate"], in: folder.path)
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.hasPrefix(
+                "pipelines.yaml:11:31: error: the 'exclude' filter names item 'i7x', which the "
+                    + "dataset does not have. Did you mean 'i7'?\n"))
+        let skipped = try shortlist(["validate", "--no-data"], in: folder.path)
+        #expect(skipped.status == 0)
+        let recommend = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #expect(recommend.stderr == run.stderr)
+    }
+}
+
+/// Interactions without ratings or timestamps: the load says what they lack, and each stage
+/// and split says what it does instead.
+@Suite struct DataThatLacksFieldsTests {
+    /// A folder with planted interactions as `user,item` rows only, and a pipelines file.
+    func bareProject(_ pipelines: String) throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory()
+        let dataset = PlantedClusters().dataset
+        var rows = "user,item\n"
+        for user in 0..<dataset.userCount {
+            for entry in dataset.byUser.range(of: user) {
+                rows +=
+                    "\(dataset.userIDs[user]),\(dataset.itemIDs[Int(dataset.byUser.columns[entry])])\n"
+            }
+        }
+        try folder.write("clicks.csv", rows)
+        try folder.write(
+            "pipelines.yaml",
+            """
+            dataset:
+              format: delimited
+              interactions: {file: clicks.csv, user: user, item: item}
+            pipelines:
+            \(pipelines)
+            """)
+        return folder
+    }
+
+    static let popular = """
+          default:
+            n: 5
+            candidates: [{name: popular, type: weighted-rating, limit: 10}]
+            ranker: {type: weighted-average}
+        """
+
+    @Test func theLoadSaysOnceWhatTheDataLacks() throws {
+        let folder = try bareProject(Self.popular)
+        let run = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(
+            lines.filter {
+                $0.hasPrefix(
+                    "dataset: the interactions have no ratings, so every interaction counts")
+            }.count == 1)
+        #expect(
+            lines.filter {
+                $0.hasPrefix("dataset: the interactions have no timestamps, so nothing is ordered")
+            }.count == 1)
+        let rated = try project()
+        let full = try shortlist(["recommend", "--user", "u5"], in: rated.path)
+        #expect(!full.stderr.contains("the interactions have no"))
+    }
+
+    @Test func weightedRatingRanksByVoteCountWithoutRatings() throws {
+        let folder = try bareProject(Self.popular)
+        let run = try shortlist(
+            ["recommend", "--user", "stranger", "--explain", "--format", "json"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let items = try #require(object["recommendations"] as? [[String: Any]])
+        let dataset = PlantedClusters().dataset
+        let counts = (0..<dataset.itemCount).map { dataset.byItem.count(of: $0) }
+        let scores = items.compactMap {
+            ($0["stages"] as? [[String: Any]])?.first?["score"] as? Double
+        }
+        #expect(scores.count == 5)
+        #expect(scores == scores.sorted(by: >) && Set(scores).count > 1)
+        for (item, score) in zip(items, scores) {
+            let id = try #require(item["item"] as? String)
+            #expect(score == Double(counts[try #require(dataset.item(id))]), "\(id)")
+        }
+        #expect(scores.first == Double(try #require(counts.max())))
+    }
+
+    @Test func splitsByTimeAreRefusedAndEvaluateCountsEveryHeldOutInteraction() throws {
+        let folder = try bareProject(Self.popular)
+        for split in ["temporal:0.2", "leave-last:1"] {
+            let run = try shortlist(["evaluate", "--split", split], in: folder.path)
+            #expect(run.status == 1)
+            #expect(
+                run.stderr.hasSuffix(
+                    "error: split '\(split)' holds out each user's latest interactions, but the "
+                        + "data has no timestamps; use random:"
+                        + (split.hasPrefix("temporal") ? "0.2" : "FRACTION")
+                        + ":SEED (or file:TRAIN,TEST) instead\n"), "\(run.stderr)")
+        }
+        let random = try shortlist(
+            ["evaluate", "--split", "random:0.2:1", "-k", "5"], in: folder.path)
+        #expect(random.status == 0, "\(random.stderr)")
+        #expect(
+            random.stdout.hasPrefix(
+                "Evaluation of pipeline 'default' on split random:0.2:1, K = 5, relevant = every "
+                    + "held-out interaction (the data has no ratings)\n"))
+    }
+
+    @Test func aHalfLifeNeedsTimestampsAndALearnedRankerHoldsOutAtRandom() throws {
+        let decayed = try bareProject(
+            """
+              default:
+                candidates: [{name: recent, type: weighted-rating, half-life-days: 3}]
+                ranker: {type: weighted-average}
+            """)
+        let run = try shortlist(["validate"], in: decayed.path)
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.hasSuffix(
+                "\npipelines.yaml:6:72: error: stage 'recent' (weighted-rating) needs timestamps, "
+                    + "which the dataset lacks; it has nothing besides the ids of its interactions\n"
+                    + "    candidates: [{name: recent, type: weighted-rating, half-life-days: 3}]\n"
+                    + String(repeating: " ", count: 71) + "^\n"))
+        let learned = try bareProject(
+            """
+              default:
+                candidates: [{name: popular, type: weighted-rating, limit: 20}]
+                ranker: {type: weighted-average, learn: true}
+            """)
+        let fit = try shortlist(["recommend", "--user", "u5"], in: learned.path)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stderr.contains("interactions (a random 20% of each user's)"))
+    }
+}

@@ -26,7 +26,7 @@ extension WeightedAverage {
                 for (source, name) in pool.sources.enumerated() {
                     let weight = source < weights.count ? weights[source] : 1
                     guard let nomination = entry.nomination(by: source) else {
-                        contributions.append(Contribution(name: name, value: 0))
+                        contributions.append(Contribution(name: name, value: 0, source: name))
                         continue
                     }
                     let (normalized, input, output) = normalize(nomination, statistics[source])
@@ -34,7 +34,7 @@ extension WeightedAverage {
                     contributions.append(
                         Contribution(
                             name: name, value: value,
-                            factors: [input, output, Factor("weight", weight)]))
+                            factors: [input, output, Factor("weight", weight)], source: name))
                     score += value
                 }
                 return Ranked(item: entry.item, score: score, contributions: contributions)

@@ -8,6 +8,8 @@ extension WeightedRating {
         public let votes: [Double]
         /// Whether items are scored by their vote count alone (the data had no ratings).
         public let byVotes: Bool
+        /// The half-life of a vote in days, when votes decay with age.
+        public let halfLifeDays: Double?
         /// Each item's mean rating R (0 for unrated items).
         public let means: [Double]
         /// The mean rating C over all votes.
@@ -19,27 +21,32 @@ extension WeightedRating {
         /// Items by weighted rating, then votes, then index.
         let order: [Int32]
 
-        init(votes: [Double], means: [Double], globalMean: Double, minVotes: Double) {
+        init(
+            votes: [Double], means: [Double], globalMean: Double, minVotes: Double,
+            halfLifeDays: Double?
+        ) {
             self.init(
                 votes: votes, means: means, globalMean: globalMean, minVotes: minVotes,
-                byVotes: false)
+                byVotes: false, halfLifeDays: halfLifeDays)
         }
 
         /// Items scored by their vote count, for data without ratings.
-        init(votes: [Double]) {
+        init(votes: [Double], halfLifeDays: Double?) {
             self.init(
                 votes: votes, means: [Double](repeating: 0, count: votes.count), globalMean: 0,
-                minVotes: 0, byVotes: true)
+                minVotes: 0, byVotes: true, halfLifeDays: halfLifeDays)
         }
 
         private init(
-            votes: [Double], means: [Double], globalMean: Double, minVotes: Double, byVotes: Bool
+            votes: [Double], means: [Double], globalMean: Double, minVotes: Double, byVotes: Bool,
+            halfLifeDays: Double?
         ) {
             self.votes = votes
             self.means = means
             self.globalMean = globalMean
             self.minVotes = minVotes
             self.byVotes = byVotes
+            self.halfLifeDays = halfLifeDays
             let scores =
                 byVotes
                 ? votes
@@ -77,8 +84,13 @@ extension WeightedRating {
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
             guard scores.indices.contains(item) else { return .none }
             let v = votes[item]
+            let decay = halfLifeDays.map {
+                Reason(.statistic, value: $0, subject: "half-life-days")
+            }
             if byVotes {
-                return Explanation(terms: [Reason(.statistic, value: v, subject: "votes")])
+                return Explanation(
+                    terms: [Reason(.statistic, value: v, subject: "votes")],
+                    details: decay.map { [$0] } ?? [])
             }
             let r = means[item]
             let c = globalMean
@@ -97,7 +109,7 @@ extension WeightedRating {
                     Reason(.statistic, value: r, subject: "mean-rating"),
                     Reason(.statistic, value: c, subject: "global-mean-rating"),
                     Reason(.statistic, value: m, subject: "min-votes"),
-                ])
+                ] + (decay.map { [$0] } ?? []))
         }
 
         /// Always nil: popularity serves every user, cold or not.
@@ -107,6 +119,7 @@ extension WeightedRating {
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(byVotes ? 1 : 0)
+            writer.write(halfLifeDays ?? 0)
             writer.write(globalMean)
             writer.write(minVotes)
             writer.write(votes)
@@ -119,6 +132,10 @@ extension WeightedRating {
                 throw ArtifactError(.corrupt, "weighted-rating: unknown scoring \(scoring)")
             }
             let byVotes = scoring == 1
+            let halfLife = try reader.readFiniteDouble("weighted-rating: the half-life")
+            guard halfLife >= 0 else {
+                throw ArtifactError(.corrupt, "weighted-rating: a negative half-life")
+            }
             let globalMean = try reader.readFiniteDouble("weighted-rating: the global mean")
             let minVotes = try reader.readFiniteDouble("weighted-rating: m")
             let votes = try reader.readFiniteArray(
@@ -132,7 +149,7 @@ extension WeightedRating {
             }
             self.init(
                 votes: votes, means: means, globalMean: globalMean, minVotes: minVotes,
-                byVotes: byVotes)
+                byVotes: byVotes, halfLifeDays: halfLife > 0 ? halfLife : nil)
         }
     }
 }

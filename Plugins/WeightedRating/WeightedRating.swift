@@ -77,9 +77,13 @@ public struct WeightedRating: CandidateGenerator {
             totalRating += rating
             progress.report("counting votes", done: item + 1, total: dataset.itemCount)
         }
-        guard dataset.hasRatings else { return Model(votes: votes) }
+        guard dataset.hasRatings else {
+            return Model(votes: votes, halfLifeDays: params.halfLifeDays)
+        }
         let globalMean = totalWeight > 0 ? totalRating / totalWeight : 0
         let m = params.minVotes ?? quantile(votes.filter { $0 > 0 }, params.minVotesQuantile) ?? 0
-        return Model(votes: votes, means: means, globalMean: globalMean, minVotes: m)
+        return Model(
+            votes: votes, means: means, globalMean: globalMean, minVotes: m,
+            halfLifeDays: params.halfLifeDays)
     }
 }

@@ -176,22 +176,38 @@ struct FeatureSpace: Sendable {
             ? sources[index / 3] : Dense(rawValue: index - sources.count * 3)!.group
     }
 
-    /// The name of value `value` of `field`.
+    /// The candidate stage dense feature `index` describes, if it describes one.
+    func denseSource(_ index: Int) -> String? {
+        index < sources.count * 3 ? sources[index / 3] : nil
+    }
+
+    /// The name of value `value` of `field`; the user and item fields' values are the request's
+    /// user and the ranked item themselves.
     func valueName(_ field: Field, _ value: Int) -> String {
         switch field {
-        case .user: value == 0 ? "unknown" : "user \(value - 1)"
-        case .item: value == 0 ? "unknown" : "item \(value - 1)"
-        case .occupation: value == 0 ? "unknown" : tables.occupations[value - 1]
-        case .gender: value == 0 ? "unknown" : tables.genders[value - 1]
-        case .age: FeatureTables.ageBuckets[value]
-        case .genre: value == 0 ? "none" : tables.genres[value - 1]
-        case .decade: value == 0 ? "unknown" : "\(tables.decades[value - 1])s"
-        case .source: value == 0 ? "none" : sources[value - 1]
+        case .user: value == 0 ? "user unknown" : "this user"
+        case .item: value == 0 ? "item unknown" : "this item"
+        case .occupation: "occupation " + (value == 0 ? "unknown" : tables.occupations[value - 1])
+        case .gender: "gender " + (value == 0 ? "unknown" : tables.genders[value - 1])
+        case .age: "age " + FeatureTables.ageBuckets[value]
+        case .genre: "genre " + (value == 0 ? "none" : tables.genres[value - 1])
+        case .decade: "decade " + (value == 0 ? "unknown" : "\(tables.decades[value - 1])s")
+        case .source: "source " + (value == 0 ? "none" : sources[value - 1])
         case .sourceRank:
             value == 0
-                ? "none"
-                : "\(sources[(value - 1) / rankBuckets.count]) rank "
+                ? "source-rank none"
+                : "source-rank \(sources[(value - 1) / rankBuckets.count]) rank "
                     + bucketName((value - 1) % rankBuckets.count)
+        }
+    }
+
+    /// The candidate stage a field's value names, if it names one.
+    private func valueSource(_ field: Field, _ value: Int) -> String? {
+        guard value > 0 else { return nil }
+        switch field {
+        case .source: return sources[value - 1]
+        case .sourceRank: return sources[(value - 1) / rankBuckets.count]
+        default: return nil
         }
     }
 
@@ -200,18 +216,29 @@ struct FeatureSpace: Sendable {
         return bucket == rankBuckets.count - 1 ? "\(low)+" : "\(low)-\(rankBuckets[bucket])"
     }
 
+    /// The fields and values of cross feature `index` (at least ``denseCount``), in order.
+    private func crossValues(_ index: Int) -> [(field: Field, value: Int)] {
+        let cross = crossOffsets.lastIndex { $0 <= index }!
+        var rest = index - crossOffsets[cross]
+        var values: [(field: Field, value: Int)] = []
+        for field in crosses[cross].fields.reversed() {
+            let size = sizes[field.ordinal]
+            values.append((field, rest % size))
+            rest /= size
+        }
+        return values.reversed()
+    }
+
     /// The name of wide feature `index`.
     func wideName(_ index: Int) -> String {
         if index < denseCount { return denseName(index) }
-        let cross = crossOffsets.lastIndex { $0 <= index }!
-        var rest = index - crossOffsets[cross]
-        var parts: [String] = []
-        for field in crosses[cross].fields.reversed() {
-            let size = sizes[field.ordinal]
-            parts.append("\(field.rawValue) \(valueName(field, rest % size))")
-            rest /= size
-        }
-        return parts.reversed().joined(separator: " × ")
+        return crossValues(index).map { valueName($0.field, $0.value) }.joined(separator: " × ")
+    }
+
+    /// The candidate stage wide feature `index` describes, if it describes one.
+    func wideSource(_ index: Int) -> String? {
+        if index < denseCount { return denseSource(index) }
+        return crossValues(index).lazy.compactMap { self.valueSource($0.field, $0.value) }.first
     }
 
     /// The model's inputs for every entry of a pool.

@@ -154,14 +154,15 @@ extension WideAndDeep {
                             name: "wide: \(space.denseName(d))", value: weight * value,
                             factors: [
                                 Factor("standardised value", value), Factor("weight", weight),
-                            ]))
+                            ], source: space.denseSource(d)))
                 }
                 for feature in inputs.wide[index] where wide[Int(feature)] != 0 {
                     let weight = Double(wide[Int(feature)])
                     contributions.append(
                         Contribution(
                             name: "wide: \(space.wideName(Int(feature)))", value: weight,
-                            factors: [Factor("weight", weight)]))
+                            factors: [Factor("weight", weight)],
+                            source: space.wideSource(Int(feature))))
                 }
                 let wideTotal = contributions.reduce(0) { $0 + $1.value }
                 guard hasDeepPart else {
@@ -181,7 +182,10 @@ extension WideAndDeep {
                         factors: [Factor("deep part", deep), Factor("reference", split.reference)]))
                 for group in groupOrder {
                     guard let value = byGroup[group] else { continue }
-                    contributions.append(Contribution(name: "deep: \(group)", value: value))
+                    contributions.append(
+                        Contribution(
+                            name: "deep: \(group)", value: value,
+                            source: space.sources.contains(group) ? group : nil))
                 }
                 return Ranked(item: item.item, score: item.score, contributions: contributions)
             }

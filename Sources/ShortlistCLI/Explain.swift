@@ -34,6 +34,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
+    @Flag(help: "Every term and factor under its model's name instead of plain words.")
+    var detail = false
+
     func validate() throws {
         if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
         if user.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -94,28 +97,25 @@ struct Explain: ParsableCommand {
             lines.append(line + "; below, the same draws with the arms' states as they are now")
         }
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
+        if let ranked = explanation.ranked {
+            lines.append(
+                "why: "
+                    + Words.summary(ranked, views: explanation.stages, user: user, in: pipeline))
+        }
         lines.append("")
         lines.append("candidate stages:")
+        var filtered = false
+        if case .filtered = explanation.outcome { filtered = true }
         for stage in explanation.stages {
-            var line = "  \(stage.name) (\(stage.type), limit \(stage.limit)): "
-            if case .filtered = explanation.outcome {
-                line += "never offered it: the filters exclude it before any stage runs"
-            } else if let reason = stage.unavailable {
-                line += "nominated nothing — \(Words.unavailable(reason))"
-            } else if let rank = stage.rank {
-                line +=
-                    stage.isNominated
-                    ? "nominated at rank \(rank)"
-                    : "ranked \(rank), beyond its limit: not nominated"
-                if let score = stage.score { line += ", score \(Format.number(score))" }
-            } else {
-                line += "does not score this item for this user"
-            }
-            lines.append(line)
+            lines.append(
+                "  \(stage.name) (\(stage.type), limit \(stage.limit)): "
+                    + Words.stageStatus(stage, filtered: filtered))
             if !stage.explanation.isEmpty {
                 lines.append(
                     "      "
-                        + Words.explanation(stage.explanation, keep: 5, user: user, in: pipeline))
+                        + Words.explanation(
+                            stage.explanation, keep: 5, user: user, in: pipeline,
+                            detail: detail ? .full : .plain))
             }
         }
         if let ranked = explanation.ranked {
@@ -131,7 +131,9 @@ struct Explain: ParsableCommand {
             let entry = explanation.trace.pool.entry(for: ranked.item)
             lines.append(
                 "ranker \(pipeline.rankerType): "
-                    + Format.ranked(ranked, entry: entry, sources: pipeline.stages.map(\.name)))
+                    + Format.ranked(
+                        ranked, entry: entry, sources: pipeline.stages.map(\.name),
+                        detail: detail ? .full : .plain))
             if let placement = ranked.placement {
                 lines.append(
                     "placed by arm \(placement.arm), which was chosen with probability "
@@ -140,7 +142,8 @@ struct Explain: ParsableCommand {
                     lines.append(
                         "inside arm \(placement.arm): "
                             + Format.terms(
-                                placement, entry: entry, sources: pipeline.stages.map(\.name)))
+                                placement, entry: entry, sources: pipeline.stages.map(\.name),
+                                detail: detail ? .full : .plain))
                 }
             }
         }
@@ -178,6 +181,8 @@ struct ItemExplanationOutput: Encodable {
     var cutoffScore: Double?
     var filteredBy: [String]?
     var stages: [StageOutput]
+    /// For an item that reached the ranker: why it scores as it does, in one plain sentence.
+    var summary: String?
     var score: Double?
     var contributions: [Contribution]?
     /// For a bandit: the arm that placed the item, and every arm's state at decision time.
@@ -223,14 +228,9 @@ struct ItemExplanationOutput: Encodable {
         case .notNominated:
             verdict = "not-nominated"
         }
-        stages = explanation.stages.map {
-            StageOutput(
-                stage: $0.name, type: $0.type, rank: $0.rank, score: $0.score,
-                nominated: $0.isNominated,
-                explanation: $0.explanation.isEmpty
-                    ? nil : ExplanationOutput($0.explanation, pipeline),
-                unavailable: $0.unavailable.map(UnavailableOutput.init)
-            )
+        stages = explanation.stages.map { StageOutput($0, pipeline) }
+        summary = explanation.ranked.map {
+            Words.summary($0, views: explanation.stages, user: user, in: pipeline)
         }
         score = explanation.ranked?.score
         contributions = explanation.ranked?.contributions

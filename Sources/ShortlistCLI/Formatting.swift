@@ -10,6 +10,12 @@ enum Format {
         return String(format: abs(value) >= 100 ? "%.1f" : "%.4f", value)
     }
 
+    /// A number for a sentence: whole, or with two decimals (`290`, `3.91`).
+    static func rounded(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
+        return String(format: "%.2f", value)
+    }
+
     static func padded(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
@@ -18,13 +24,17 @@ enum Format {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
-    /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)`; a stage's term for an item it
-    /// did not nominate reads `content 0 (not nominated)`.
-    static func contribution(_ contribution: Contribution, nominated: Bool = true) -> String {
-        guard !contribution.factors.isEmpty else {
+    /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)` in full, `popular 0.9876` in
+    /// plain words; a stage's term for an item it did not nominate reads
+    /// `content 0 (not nominated)`.
+    static func contribution(
+        _ contribution: Contribution, nominated: Bool = true, detail: Detail = .full
+    ) -> String {
+        let name = detail == .full ? contribution.name : Words.plainName(contribution.name)
+        guard detail == .full, !contribution.factors.isEmpty else {
             return nominated
-                ? "\(contribution.name) \(number(contribution.value))"
-                : "\(contribution.name) 0 (not nominated)"
+                ? "\(name) \(number(contribution.value))"
+                : "\(name) 0 (not nominated)"
         }
         let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(
             separator: " · ")
@@ -34,7 +44,8 @@ enum Format {
     /// A ranked item's contributions joined with `+` and their total, the `keep` largest (by
     /// size) first and the rest summed as "other terms" when `keep` is given.
     static func ranked(
-        _ ranked: Ranked, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil
+        _ ranked: Ranked, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
+        detail: Detail = .full
     ) -> String {
         var terms = ranked.contributions
         var rest: Double?
@@ -46,7 +57,7 @@ enum Format {
         var parts = terms.map { term in
             let source = sources.firstIndex(of: term.name)
             let nominated = source.map { entry?.nomination(by: $0) != nil } ?? true
-            return contribution(term, nominated: nominated)
+            return contribution(term, nominated: nominated, detail: detail)
         }
         if let rest { parts.append("other terms \(number(rest))") }
         return parts.joined(separator: " + ") + " = \(number(ranked.score))"
@@ -62,12 +73,13 @@ enum Format {
 
     /// An item's terms inside the ranker arm that placed it, with their sum.
     static func terms(
-        _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil
+        _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
+        detail: Detail = .full
     ) -> String {
         let terms = placement.contributions
         return ranked(
             Ranked(item: 0, score: terms.reduce(0) { $0 + $1.value }, contributions: terms),
-            entry: entry, sources: sources, keep: keep)
+            entry: entry, sources: sources, keep: keep, detail: detail)
     }
 }
 
@@ -128,11 +140,16 @@ enum Words {
     static let likedRating: Float = 4
 
     /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) -0.01`,
-    /// `shares 'genre:comedy' with Being There (1979) 0.0777`.
-    static func reason(_ reason: Reason, user: String, in pipeline: FittedPipeline) -> String {
+    /// `shares comedy with Being There (1979) 0.0777` (in full, `shares 'genre:comedy' …`).
+    static func reason(
+        _ reason: Reason, user: String, in pipeline: FittedPipeline, detail: Detail = .full
+    ) -> String {
         let liked = reason.historyItem.map { pipeline.describe($0).title }
-        let subject = (reason.subject ?? "").replacingOccurrences(of: "-", with: " ")
-            .replacingOccurrences(of: "×", with: " × ")
+        let subject =
+            detail == .plain && plainName(reason.subject ?? "") != reason.subject
+            ? plainName(reason.subject ?? "")
+            : (reason.subject ?? "").replacingOccurrences(of: "-", with: " ")
+                .replacingOccurrences(of: "×", with: " × ")
         let value = Format.number(reason.value)
         switch reason.kind {
         case .historyItem:
@@ -141,8 +158,9 @@ enum Words {
                 ?? "of your history"
             return (reason.value < 0 ? "less so because " : "because ") + cause + " \(value)"
         case .sharedTerm:
-            return "shares '\(reason.subject ?? "")'" + (liked.map { " with \($0)" } ?? "")
-                + " \(value)"
+            let term =
+                detail == .plain ? plainTerm(reason.subject ?? "") : "'\(reason.subject ?? "")'"
+            return "shares \(term)" + (liked.map { " with \($0)" } ?? "") + " \(value)"
         case .similarLikedItem: return "close to \(liked ?? "an item") you liked (cosine \(value))"
         default: return "\(subject.isEmpty ? reason.kind.rawValue : subject) \(value)"
         }
@@ -153,25 +171,29 @@ enum Words {
     /// history` when the data has no ratings.
     static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline) -> String {
         let title = pipeline.describe(item).title
-        let dataset = pipeline.dataset
-        guard dataset.hasRatings, let index = dataset.user(user),
-            let entry = dataset.byUser.range(of: index).last(where: {
-                Int(dataset.byUser.columns[$0]) == item
-            })
-        else { return "of \(title) in your history" }
-        return dataset.byUser.ratings[entry] >= likedRating
-            ? "you liked \(title)" : "you rated \(title)"
+        guard let rating = rating(of: item, user: user, in: pipeline) else {
+            return "of \(title) in your history"
+        }
+        return rating >= likedRating ? "you liked \(title)" : "you rated \(title)"
     }
 
     /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that
-    /// add up to the stage's score (the `keep` largest, the rest folded), then the details.
+    /// add up to the stage's score (the `keep` largest, the rest folded), then the details. In
+    /// plain words a popularity score reads `290 votes, mean rating 3.91 against the 3.53
+    /// average (score 3.7703)`.
     static func explanation(
-        _ explanation: Explanation, keep: Int, user: String, in pipeline: FittedPipeline
+        _ explanation: Explanation, keep: Int, user: String, in pipeline: FittedPipeline,
+        detail: Detail = .full
     ) -> String {
         let shown = explanation.keepingTop(keep)
-        var text = shown.terms.map { reason($0, user: user, in: pipeline) }.joined(separator: " + ")
+        let numbers = statistics(of: explanation)
+        if detail == .plain, let votes = numbers["votes"] {
+            return popularity(votes: votes, numbers) + " (score \(Format.number(shown.total)))"
+        }
+        var text = shown.terms.map { reason($0, user: user, in: pipeline, detail: detail) }
+            .joined(separator: " + ")
         if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
-        let details = shown.details.map { reason($0, user: user, in: pipeline) }
+        let details = shown.details.map { reason($0, user: user, in: pipeline, detail: detail) }
         return ([text].filter { !$0.isEmpty } + details).joined(separator: " · ")
     }
 }
@@ -252,6 +274,26 @@ struct StageOutput: Encodable {
     var nominated: Bool
     var explanation: ExplanationOutput?
     var unavailable: UnavailableOutput?
+
+    /// A stage's view with its rank, score and account.
+    init(_ view: ItemExplanation.StageView, _ pipeline: FittedPipeline) {
+        stage = view.name
+        type = view.type
+        rank = view.rank
+        score = view.score
+        nominated = view.isNominated
+        explanation = view.explanation.isEmpty ? nil : ExplanationOutput(view.explanation, pipeline)
+        unavailable = view.unavailable.map(UnavailableOutput.init)
+    }
+
+    /// A stage's nomination of an item, without its account.
+    init(stage: String, type: String, rank: Int?, score: Double?, nominated: Bool) {
+        self.stage = stage
+        self.type = type
+        self.rank = rank
+        self.score = score
+        self.nominated = nominated
+    }
 }
 
 /// Pretty, key-sorted JSON of any encodable value.

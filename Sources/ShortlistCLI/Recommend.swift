@@ -29,6 +29,11 @@ struct Recommend: ParsableCommand {
     @Flag(help: "Show, per item, every stage's rank and score and the ranker's contributions.")
     var explain = false
 
+    @Flag(
+        help: "With --explain: every term and factor under its model's name instead of plain words."
+    )
+    var detail = false
+
     @Option(help: "Output format: table or json for one user; tsv or jsonl for one or many.")
     var format: OutputFormat?
 
@@ -43,6 +48,7 @@ struct Recommend: ParsableCommand {
         if users != nil, let format, format == .table || format == .json {
             throw ValidationError("--users writes tsv or jsonl, not \(format.rawValue)")
         }
+        if detail, !explain { throw ValidationError("--detail details --explain; add --explain") }
         if users != nil, explain {
             throw ValidationError(
                 "--explain explains one user's list (--user ID); --users writes lists without "
@@ -69,7 +75,7 @@ struct Recommend: ParsableCommand {
         case .table:
             print(
                 RecommendationTable(pipeline: pipeline, user: user, items: items, trace: trace)
-                    .render(explain: explain))
+                    .render(explain: explain, detail: detail ? .full : .plain))
         case .json:
             print(
                 try json(

@@ -59,6 +59,8 @@ struct RecommendationOutput: Encodable {
         var item: String
         var title: String
         var score: Double
+        /// With explanations: why, in one plain sentence.
+        var summary: String?
         var stages: [StageOutput]
         var contributions: [Contribution]
         /// For a bandit: the arm that placed the item and its propensity.
@@ -101,23 +103,25 @@ struct RecommendationOutput: Encodable {
         requestID = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         bandit = trace.bandit.map(BanditOutput.init)
         let query = pipeline.query(forUserID: user)
+        let views =
+            explain ? pipeline.stageViews(of: items.map(\.item), for: query, trace: trace) : []
         recommendations = items.enumerated().map { rank, ranked in
             let entry = trace.pool.entry(for: ranked.item)
-            let stages = pipeline.stages.enumerated().map { source, stage in
-                let nomination = entry?.nomination(by: source)
-                return StageOutput(
-                    stage: stage.name, type: stage.type, rank: nomination?.rank,
-                    score: nomination?.score,
-                    nominated: nomination != nil,
-                    explanation: explain && nomination != nil
-                        ? ExplanationOutput(
-                            stage.model.explain(item: ranked.item, for: query), pipeline) : nil
-                )
-            }
+            let stages =
+                explain
+                ? views[rank].map { StageOutput($0, pipeline) }
+                : pipeline.stages.enumerated().map { source, stage in
+                    let nomination = entry?.nomination(by: source)
+                    return StageOutput(
+                        stage: stage.name, type: stage.type, rank: nomination?.rank,
+                        score: nomination?.score, nominated: nomination != nil)
+                }
             let (id, title) = pipeline.describe(ranked.item)
             return Item(
-                rank: rank + 1, item: id, title: title, score: ranked.score, stages: stages,
-                contributions: ranked.contributions, placement: ranked.placement)
+                rank: rank + 1, item: id, title: title, score: ranked.score,
+                summary: explain
+                    ? Words.summary(ranked, views: views[rank], user: user, in: pipeline) : nil,
+                stages: stages, contributions: ranked.contributions, placement: ranked.placement)
         }
     }
 }

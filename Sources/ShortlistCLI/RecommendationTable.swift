@@ -9,7 +9,9 @@ struct RecommendationTable {
     let items: [Ranked]
     let trace: Trace
 
-    func render(explain: Bool) -> String {
+    /// The table; with `explain`, each item is led by a plain sentence, then every stage's view
+    /// of it and the ranker's terms, in plain words or, with `detail`, in full.
+    func render(explain: Bool, detail: Detail = .plain) -> String {
         var lines: [String] = []
         lines.append(
             "Recommendations for user \(user) from pipeline '\(pipeline.name)' "
@@ -49,6 +51,8 @@ struct RecommendationTable {
         if placed { header += "  arm (propensity)" }
         lines.append(header)
         let query = pipeline.query(forUserID: user)
+        let views =
+            explain ? pipeline.stageViews(of: items.map(\.item), for: query, trace: trace) : []
         for (rank, ranked) in items.enumerated() {
             let (id, title) = pipeline.describe(ranked.item)
             var line =
@@ -71,24 +75,29 @@ struct RecommendationTable {
             lines.append(line)
             guard explain else { continue }
             lines.append(
+                "       " + Words.summary(ranked, views: views[rank], user: user, in: pipeline))
+            for view in views[rank] {
+                var line = "       \(view.name): "
+                if !view.isNominated { line += Words.stageStatus(view, filtered: false) }
+                if view.isNominated || detail == .full, !view.explanation.isEmpty {
+                    line +=
+                        (view.isNominated ? "" : " — ")
+                        + Words.explanation(
+                            view.explanation, keep: 5, user: user, in: pipeline, detail: detail)
+                }
+                lines.append(line)
+            }
+            lines.append(
                 "       ranker: "
                     + Format.ranked(
-                        ranked, entry: entry, sources: pipeline.stages.map(\.name), keep: 6))
+                        ranked, entry: entry, sources: pipeline.stages.map(\.name), keep: 6,
+                        detail: detail))
             if let placement = ranked.placement, !placement.contributions.isEmpty {
                 lines.append(
                     "       inside arm \(placement.arm): "
                         + Format.terms(
                             placement, entry: entry, sources: pipeline.stages.map(\.name),
-                            keep: 6))
-            }
-            for (source, stage) in pipeline.stages.enumerated()
-            where entry?.nomination(by: source) != nil {
-                let explanation = stage.model.explain(item: ranked.item, for: query)
-                if !explanation.isEmpty {
-                    lines.append(
-                        "       \(stage.name): "
-                            + Words.explanation(explanation, keep: 5, user: user, in: pipeline))
-                }
+                            keep: 6, detail: detail))
             }
         }
         return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(

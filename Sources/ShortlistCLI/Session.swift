@@ -1,3 +1,4 @@
+import Foundation
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
@@ -23,8 +24,13 @@ func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = 
 }
 
 extension FittedPipeline {
-    /// The external id and display title of an item.
+    /// The external id and display title of an item; an item without a title is named by its id.
     func describe(_ item: ItemIndex) -> (id: String, title: String) {
-        (dataset.itemIDs[item], dataset.items[item].displayTitle)
+        let id = dataset.itemIDs[item]
+        var features = dataset.items[item]
+        if features.title.trimmingCharacters(in: .whitespaces).isEmpty {
+            features.title = "item \(id)"
+        }
+        return (id, features.displayTitle)
     }
 }

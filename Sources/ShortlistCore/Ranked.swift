@@ -20,12 +20,16 @@ public struct Contribution: Sendable, Equatable, Codable {
     public var value: Double
     /// The numbers the term was made from, in the order they combine.
     public var factors: [Factor]
+    /// The candidate stage the term comes from (its score, rank or nomination), if it comes
+    /// from one: what explanations sum to say how much each stage weighed.
+    public var source: String?
 
     /// A contribution.
-    public init(name: String, value: Double, factors: [Factor] = []) {
+    public init(name: String, value: Double, factors: [Factor] = [], source: String? = nil) {
         self.name = name
         self.value = value
         self.factors = factors
+        self.source = source
     }
 }
 

@@ -77,6 +77,13 @@ func project() throws -> TemporaryDirectory {
         #expect(lines.filter { $0.hasPrefix("       ranker: popular ") }.count == 5)
         #expect(
             lines.filter {
+                $0.hasPrefix("       popular: ") && $0.contains(" votes, mean rating ")
+                    && $0.contains(" average (score ")
+            }.count == 5)
+        let detailed = try shortlist(
+            ["recommend", "--user", "u5", "--explain", "--detail"], in: folder.path)
+        #expect(
+            detailed.stdout.split(separator: "\n").filter {
                 $0.hasPrefix("       popular: own mean share ") && $0.contains(" · votes ")
             }.count == 5)
         #expect(lines.contains { $0.hasPrefix("  1  i") })

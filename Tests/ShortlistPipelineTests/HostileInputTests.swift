@@ -114,6 +114,7 @@ import Testing
         // Vote counts for fewer items than the dataset has, and a NaN mean.
         var short = ArtifactWriter()
         short.write(0)
+        short.write(0.0)
         short.write(Double.nan)
         short.write(1.0)
         short.write([1.0, 2.0])
@@ -138,6 +139,7 @@ import Testing
                 == original.recommendAll(original.dataset.userIDs))
         var wrongSize = ArtifactWriter()
         wrongSize.write(0)
+        wrongSize.write(0.0)
         wrongSize.write(3.5)
         wrongSize.write(1.0)
         wrongSize.write([1.0, 2.0])

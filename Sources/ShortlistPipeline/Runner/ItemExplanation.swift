@@ -61,23 +61,7 @@ extension FittedPipeline {
         }
         let (list, trace) = recommendWithTrace(userID: userID, n: n, requestID: requestID)
         let query = query(forUserID: userID)
-        let stageViews = stages.enumerated().map { index, stage in
-            let step = trace.generators[index]
-            var rank = step.candidates.firstIndex { $0.item == item }.map { $0 + 1 }
-            var score = rank.map { step.candidates[$0 - 1].score }
-            if rank == nil, !query.excluded.contains(item) {
-                let full = stage.model.candidates(for: query, limit: dataset.itemCount)
-                if let position = full.firstIndex(where: { $0.item == item }) {
-                    rank = position + 1
-                    score = full[position].score
-                }
-            }
-            return ItemExplanation.StageView(
-                name: stage.name, type: stage.type, limit: stage.limit, rank: rank, score: score,
-                explanation: stage.model.explain(item: item, for: query),
-                unavailable: step.unavailable
-            )
-        }
+        let stageViews = stageViews(of: [item], for: query, trace: trace)[0]
         let outcome: ItemExplanation.Outcome
         let ranked = trace.ranked.firstIndex { $0.item == item }
         if let position = list.firstIndex(where: { $0.item == item }) {
@@ -93,5 +77,42 @@ extension FittedPipeline {
             item: item, outcome: outcome, stages: stageViews,
             ranked: ranked.map { trace.ranked[$0] }, trace: trace
         )
+    }
+
+    /// Every candidate stage's view of each of `items` in one request's `trace`: its rank and
+    /// score (beyond the stage's limit too), its account of the score, and why the stage offered
+    /// nothing when it did not. What `explain` says of one item, `recommend --explain` says of
+    /// each listed item.
+    ///
+    /// - Complexity: one full ordering of the catalogue per stage that left one of the items
+    ///   out of its list, plus one explanation per stage and item.
+    public func stageViews(of items: [ItemIndex], for query: Query, trace: Trace)
+        -> [[ItemExplanation.StageView]]
+    {
+        var full: [Int: [ItemIndex: (rank: Int, score: Double)]] = [:]
+        return items.map { item in
+            stages.enumerated().map { index, stage in
+                let step = trace.generators[index]
+                var rank = step.candidates.firstIndex { $0.item == item }.map { $0 + 1 }
+                var score = rank.map { step.candidates[$0 - 1].score }
+                if rank == nil, !query.excluded.contains(item) {
+                    if full[index] == nil {
+                        let ordering = stage.model.candidates(for: query, limit: dataset.itemCount)
+                        full[index] = Dictionary(
+                            uniqueKeysWithValues: ordering.enumerated().map {
+                                ($1.item, (rank: $0 + 1, score: $1.score))
+                            })
+                    }
+                    if let found = full[index]?[item] {
+                        rank = found.rank
+                        score = found.score
+                    }
+                }
+                return ItemExplanation.StageView(
+                    name: stage.name, type: stage.type, limit: stage.limit, rank: rank,
+                    score: score, explanation: stage.model.explain(item: item, for: query),
+                    unavailable: step.unavailable)
+            }
+        }
     }
 }

@@ -1,0 +1,204 @@
+import ShortlistCore
+import ShortlistPipeline
+
+/// How an explanation reads: plain words for anyone, or every number under its model's name.
+enum Detail {
+    /// Words a non-expert reads; the numbers that add up stay, the formulas' inputs become words.
+    case plain
+    /// Every term and factor under the name its model gives it (`--detail`).
+    case full
+}
+
+/// The sentences that say in plain words why an item is recommended, made from the same
+/// reasons and contributions the tables print.
+extension Words {
+    /// `Mostly because you liked Groundhog Day (1993) and Stand by Me (1986); also it is popular:
+    /// 290 votes, mean rating 3.91 against the 3.53 average.`
+    ///
+    /// The stages that nominated the item are ordered by their share of the ranker's score
+    /// (the contributions each stage is the source of); the arm that placed a bandit's item
+    /// comes first; stages the ranker gives no share follow in the order of how high they
+    /// ranked the item. A stage whose share is negative lowered the score and is left out.
+    static func summary(
+        _ ranked: Ranked, views: [ItemExplanation.StageView], user: String,
+        in pipeline: FittedPipeline
+    ) -> String {
+        let contributions = ranked.contributions + (ranked.placement?.contributions ?? [])
+        let shares = Dictionary(
+            grouping: contributions.compactMap { term in term.source.map { ($0, term.value) } },
+            by: \.0
+        ).mapValues { $0.reduce(0) { $0 + $1.1 } }
+        let arm = ranked.placement?.arm
+        let nominated = views.filter(\.isNominated).filter { (shares[$0.name] ?? 0) >= 0 }
+        let order = nominated.sorted { a, b in
+            if (a.name == arm) != (b.name == arm) { return a.name == arm }
+            let (x, y) = (shares[a.name] ?? 0, shares[b.name] ?? 0)
+            if x != y { return x > y }
+            return Double(a.rank ?? .max) / Double(a.limit) < Double(b.rank ?? .max)
+                / Double(b.limit)
+        }
+        let phrases = order.map { because($0, user: user, in: pipeline) }
+        guard let first = phrases.first else { return "No candidate stage nominated it." }
+        let positive = order.map { max(shares[$0.name] ?? 0, 0) }
+        let mostly = positive[0] > 0 && positive[0] >= positive.dropFirst().reduce(0, +)
+        var sentence = (mostly ? "Mostly because " : "Because ") + first
+        if phrases.count > 1 { sentence += "; also " + phrases.dropFirst().joined(separator: "; ") }
+        if let placement = ranked.placement {
+            sentence += " (placed by arm \(placement.arm))"
+        }
+        return sentence + "."
+    }
+
+    /// What one stage's reasons say in a few words: the liked items behind it, the terms it
+    /// shares, how popular it is.
+    static func because(
+        _ view: ItemExplanation.StageView, user: String, in pipeline: FittedPipeline
+    ) -> String {
+        let explanation = view.explanation
+        let statistics = statistics(of: explanation)
+        if let votes = statistics["votes"] {
+            return "it is popular" + (statistics["half-life-days"] == nil ? "" : " lately") + ": "
+                + popularity(votes: votes, statistics)
+        }
+        let positive = explanation.terms.filter { $0.value > 0 }.largestFirst()
+        let liked = positive.filter { $0.kind == .historyItem }.compactMap(\.historyItem)
+        if !liked.isEmpty { return history(Array(liked.prefix(2)), user: user, in: pipeline) }
+        let shared = positive.filter { $0.kind == .sharedTerm }.prefix(2)
+        if let term = shared.first {
+            let sources = Set(shared.map(\.historyItem))
+            if sources.count == 1, let item = term.historyItem {
+                return "it shares " + list(shared.map { plainTerm($0.subject ?? "") }) + " with "
+                    + pipeline.describe(item).title
+            }
+            return "it shares "
+                + list(
+                    shared.map {
+                        plainTerm($0.subject ?? "")
+                            + ($0.historyItem.map { " with " + pipeline.describe($0).title } ?? "")
+                    })
+        }
+        if let close = explanation.details.first(where: { $0.kind == .similarLikedItem }),
+            let item = close.historyItem
+        {
+            return "it is close to \(pipeline.describe(item).title), which you liked"
+        }
+        return "\(view.name) ranks it \(view.rank.map { "#\($0)" } ?? "high")"
+    }
+
+    /// `you liked A and B`, `you liked A and rated B`, `of A in your history`.
+    private static func history(_ items: [ItemIndex], user: String, in pipeline: FittedPipeline)
+        -> String
+    {
+        var liked: [String] = []
+        var rated: [String] = []
+        var other: [String] = []
+        for item in items {
+            let title = pipeline.describe(item).title
+            switch rating(of: item, user: user, in: pipeline) {
+            case .some(let rating) where rating >= likedRating: liked.append(title)
+            case .some: rated.append(title)
+            case .none: other.append(title)
+            }
+        }
+        var parts: [String] = []
+        if !liked.isEmpty { parts.append("liked " + list(liked)) }
+        if !rated.isEmpty { parts.append("rated " + list(rated)) }
+        var text = parts.isEmpty ? "" : "you " + parts.joined(separator: " and ")
+        if !other.isEmpty {
+            text += (text.isEmpty ? "" : " and ") + "of " + list(other) + " in your history"
+        }
+        return text
+    }
+
+    /// `A`, `A and B`, `A, B and C`.
+    static func list(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " and " + words.last!
+    }
+
+    /// An explanation's statistics (its terms' and details') by subject.
+    static func statistics(of explanation: Explanation) -> [String: Double] {
+        Dictionary(
+            (explanation.terms + explanation.details).filter { $0.kind == .statistic }.map {
+                ($0.subject ?? "", $0.value)
+            }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `290 votes, mean rating 3.91 against the 3.53 average, votes halving every 3 days`.
+    static func popularity(votes: Double, _ statistics: [String: Double]) -> String {
+        var text = "\(Format.rounded(votes)) vote\(votes == 1 ? "" : "s")"
+        if let mean = statistics["mean-rating"], let average = statistics["global-mean-rating"] {
+            text +=
+                ", mean rating \(Format.rounded(mean)) against the \(Format.rounded(average)) "
+                + "average"
+        }
+        if let halfLife = statistics["half-life-days"] {
+            text += ", votes halving every \(Format.rounded(halfLife)) days"
+        }
+        return text
+    }
+
+    /// `comedy` for `genre:comedy`, `the 1990s` for `decade:1990s`, `'heat' in the title` for a
+    /// title word.
+    static func plainTerm(_ term: String) -> String {
+        if term.hasPrefix("genre:") { return String(term.dropFirst(6)) }
+        if term.hasPrefix("decade:") { return "the " + term.dropFirst(7) }
+        if term.hasPrefix("year:") { return "the year " + term.dropFirst(5) }
+        return "'\(term.replacingOccurrences(of: "_", with: " "))' in the title"
+    }
+
+    /// A term's model name in plain words, for the names that are jargon; others stay.
+    static func plainName(_ name: String) -> String {
+        let words = [
+            "own-mean-share": "its own mean rating's share",
+            "prior-share": "the average rating's share",
+            "global-mean": "the average rating",
+            "user-bias": "your rating bias",
+            "item-bias": "its rating bias",
+            Reason.fitApproximation: "what the fitted model adds",
+            Reason.otherTerms: "other terms",
+            "deep part at the mean input (DeepLIFT rescale)": "deep part for an average candidate",
+        ]
+        if let word = words[name] { return word }
+        // Triplet feature groups: `history×item-genres` is "your history with its genres".
+        let sides = name.split(separator: "×").map(String.init)
+        if sides.count == 2 {
+            let user = [
+                "id": "you", "history": "your history", "age": "your age",
+                "gender": "your gender", "occupation": "your occupation",
+            ]
+            let item = [
+                "item-id": "this item", "item-genres": "its genres",
+                "item-decade": "its decade",
+            ]
+            if let left = user[sides[0]], let right = item[sides[1]] {
+                return "\(left) with \(right)"
+            }
+        }
+        return name
+    }
+
+    /// The rating `user` gave `item`, or nil when the data has none or the user did not rate it.
+    static func rating(of item: ItemIndex, user: String, in pipeline: FittedPipeline) -> Float? {
+        let dataset = pipeline.dataset
+        guard dataset.hasRatings, let index = dataset.user(user),
+            let entry = dataset.byUser.range(of: index).last(where: {
+                Int(dataset.byUser.columns[$0]) == item
+            })
+        else { return nil }
+        return dataset.byUser.ratings[entry]
+    }
+
+    /// One stage's view of an item in the words `explain` and `recommend --explain` share:
+    /// `nominated at rank 3, score 0.4104`, `ranked 236, beyond its limit: not nominated`.
+    static func stageStatus(_ view: ItemExplanation.StageView, filtered: Bool) -> String {
+        if filtered { return "never offered it: the filters exclude it before any stage runs" }
+        if let reason = view.unavailable { return "nominated nothing — \(unavailable(reason))" }
+        guard let rank = view.rank else { return "does not score this item for this user" }
+        var text =
+            view.isNominated
+            ? "nominated at rank \(rank)" : "ranked \(rank), beyond its limit: not nominated"
+        if let score = view.score { text += ", score \(Format.number(score))" }
+        return text
+    }
+}

@@ -38,15 +38,23 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write the split's train.tsv and test.tsv into this folder, then stop.")
     var exportSplit: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Draw NDCG@K and recall@K for K = 1…50 per stage and for the final list, and each "
+                + "stage's recall at its limit, as SVG (the JSON output then holds the curves).",
+            valueName: "file.svg"))
+    var plot: String?
+
     func validate() throws {
         guard k > 0 else { throw ValidationError("-k must be positive, found \(k)") }
         guard threshold.isFinite else {
             throw ValidationError("--threshold must be a number, found \(threshold)")
         }
-        if exportSplit != nil, saveRecommendations != nil {
+        for (flag, value) in [("--save-recommendations", saveRecommendations), ("--plot", plot)]
+        where exportSplit != nil && value != nil {
             throw ValidationError(
                 "--export-split writes the split and stops before evaluating, so "
-                    + "--save-recommendations would write nothing; run them separately")
+                    + "\(flag) would write nothing; run them separately")
         }
     }
 
@@ -67,7 +75,8 @@ struct Evaluate: ParsableCommand {
                 pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
             var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
             let report = Evaluator.evaluate(
-                pipeline, split: split, splitName: spec.description, k: k, threshold: threshold
+                pipeline, split: split, splitName: spec.description, k: k, threshold: threshold,
+                curveDepth: plot == nil ? nil : 50
             ) { user, items in
                 if saveRecommendations != nil {
                     saved += tsvRows(pipeline, user: pipeline.dataset.userIDs[user], items: items)
@@ -81,6 +90,14 @@ struct Evaluate: ParsableCommand {
                         .unwritable,
                         "cannot write the recommendations: \(error.localizedDescription)",
                         file: path)
+                }
+            }
+            if let plot, let curves = report.curves {
+                do {
+                    try Data(EvaluationChart(report: report, curves: curves).render().utf8).write(
+                        to: URL(fileURLWithPath: plot), options: .atomic)
+                } catch {
+                    throw DataError(.unwritable, "cannot write the chart", file: plot)
                 }
             }
             switch format {

@@ -34,3 +34,58 @@ public struct RankingScores: Sendable, Equatable {
         hit = hits > 0 ? 1 : 0
     }
 }
+
+/// NDCG@K and recall@K of one list for every K from 1 to a depth, as ``RankingScores`` defines
+/// them.
+public struct RankingCurve: Sendable, Equatable, Encodable {
+    /// NDCG at K = index + 1.
+    public var ndcg: [Double]
+    /// Recall at K = index + 1.
+    public var recall: [Double]
+
+    /// The curves of `recommended` (best first) against `relevant`, for K = 1 … `depth`; a list
+    /// shorter than K scores as if its missing places held nothing relevant.
+    ///
+    /// - Complexity: O(depth).
+    public init(recommended: [ItemIndex], relevant: Set<ItemIndex>, depth: Int) {
+        ndcg = []
+        recall = []
+        ndcg.reserveCapacity(depth)
+        recall.reserveCapacity(depth)
+        var hits = 0
+        var dcg = 0.0
+        var idcg = 0.0
+        for position in 0..<depth {
+            let discount = 1 / log2(Double(position + 2))
+            if position < recommended.count, relevant.contains(recommended[position]) {
+                hits += 1
+                dcg += discount
+            }
+            if position < relevant.count { idcg += discount }
+            ndcg.append(idcg > 0 ? dcg / idcg : 0)
+            recall.append(relevant.isEmpty ? 0 : Double(hits) / Double(relevant.count))
+        }
+    }
+
+    /// Curves of zeros, to sum others into.
+    public init(depth: Int) {
+        ndcg = Array(repeating: 0, count: depth)
+        recall = Array(repeating: 0, count: depth)
+    }
+
+    /// Adds `other` point by point.
+    public mutating func add(_ other: RankingCurve) {
+        for index in ndcg.indices {
+            ndcg[index] += other.ndcg[index]
+            recall[index] += other.recall[index]
+        }
+    }
+
+    /// Every point divided by `count`.
+    public func averaged(over count: Double) -> RankingCurve {
+        var curve = self
+        curve.ndcg = ndcg.map { $0 / count }
+        curve.recall = recall.map { $0 / count }
+        return curve
+    }
+}

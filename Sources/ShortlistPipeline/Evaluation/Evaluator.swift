@@ -62,6 +62,24 @@ public struct EvaluationReport: Sendable, Encodable {
     public var rankerFitSeconds: Double?
     /// Mean time for one whole recommendation, in milliseconds (one thread).
     public var recommendMilliseconds: Double
+    /// NDCG@K and recall@K for K = 1 … a depth, per stage and for the final list, averaged over
+    /// the evaluated users; nil unless asked for.
+    public var curves: Curves?
+
+    /// Quality at every cut-off from 1 to ``depth``.
+    public struct Curves: Sendable, Encodable {
+        /// One candidate stage's own list.
+        public struct Stage: Sendable, Encodable {
+            public var stage: String
+            public var curve: RankingCurve
+        }
+
+        /// The deepest cut-off.
+        public var depth: Int
+        public var stages: [Stage]
+        /// The final list, cut at each K from the ranker's order of the whole pool.
+        public var final: RankingCurve
+    }
 }
 
 /// Scores a fitted pipeline against the held-out part of a split.
@@ -72,10 +90,12 @@ public enum Evaluator {
     /// over the cores. Each request runs on one thread, so its stage
     /// timings are single-thread measurements.
     ///
-    /// - Parameter recommendations: receives each evaluated user's final top-K, in user order.
+    /// - Parameters:
+    ///   - curveDepth: when given, NDCG@K and recall@K are also computed for every K up to it.
+    ///   - recommendations: receives each evaluated user's final top-K, in user order.
     public static func evaluate(
         _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
-        recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
+        curveDepth: Int? = nil, recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
     ) -> EvaluationReport {
         let train = split.train
         let ratedData = train.hasRatings
@@ -94,8 +114,13 @@ public enum Evaluator {
             let ranked = pipeline.run(
                 userID: train.userIDs[user], n: k, at: split.requestTime(of: user),
                 observer: &observer)
+            let curves = curveDepth.map { depth in
+                observer.lists.map {
+                    RankingCurve(recommended: $0.map(\.item), relevant: relevant, depth: depth)
+                } + [RankingCurve(recommended: observer.order, relevant: relevant, depth: depth)]
+            }
             return UserResult(
-                relevant: relevant.count,
+                relevant: relevant.count, curves: curves,
                 stageHits: observer.lists.map { $0.filter { relevant.contains($0.item) }.count },
                 stageScores: observer.lists.map {
                     RankingScores(recommended: $0.map(\.item), relevant: relevant, k: k)
@@ -119,6 +144,9 @@ public enum Evaluator {
         var popularitySum = 0.0
         var popularityCount = 0
         var rankerNanos: UInt64 = 0
+        var curveTotals = curveDepth.map {
+            Array(repeating: RankingCurve(depth: $0), count: pipeline.stages.count + 1)
+        }
         for (user, result) in results.enumerated() {
             guard let result else {
                 if !split.test[user].isEmpty { skipped += 1 }
@@ -133,6 +161,9 @@ public enum Evaluator {
             }
             unionHits += result.unionHits
             finalTotals.add(result.final)
+            for (index, curve) in (result.curves ?? []).enumerated() {
+                curveTotals?[index].add(curve)
+            }
             rankerNanos += result.rankerNanoseconds
             for item in result.ranked {
                 recommended.insert(item.item)
@@ -152,6 +183,14 @@ public enum Evaluator {
                 serveMilliseconds: Double(generatorNanos[index]) / users / 1e6
             )
         }
+        let curves = curveTotals.map { totals in
+            EvaluationReport.Curves(
+                depth: totals[0].ndcg.count,
+                stages: zip(pipeline.stages, totals).map {
+                    .init(stage: $0.name, curve: $1.averaged(over: users))
+                },
+                final: totals[pipeline.stages.count].averaged(over: users))
+        }
         return EvaluationReport(
             pipeline: pipeline.name, split: splitName, k: k,
             relevanceThreshold: ratedData ? threshold : nil,
@@ -163,7 +202,8 @@ public enum Evaluator {
             meanPopularityRank: popularityCount > 0 ? popularitySum / Double(popularityCount) : 0,
             rankerFitSeconds: pipeline.rankerFitSeconds,
             recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos))
-                / users / 1e6
+                / users / 1e6,
+            curves: curves
         )
     }
 
@@ -199,6 +239,8 @@ public enum Evaluator {
 /// One evaluated user's figures, summed over users afterwards in user order.
 private struct UserResult: Sendable {
     var relevant: Int
+    /// Each stage's curve, then the final list's, when curves are asked for.
+    var curves: [RankingCurve]?
     var stageHits: [Int]
     var stageScores: [RankingScores]
     var stageNanoseconds: [UInt64]
@@ -213,6 +255,8 @@ private struct EvaluationObserver: RequestObserver {
     var lists: [[Candidate]]
     var nanoseconds: [UInt64]
     var pooled: [ItemIndex] = []
+    /// The ranker's order of the whole pool.
+    var order: [ItemIndex] = []
     var rankerNanoseconds: UInt64 = 0
 
     init(stageCount: Int) {
@@ -227,6 +271,7 @@ private struct EvaluationObserver: RequestObserver {
 
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
         pooled = pool.entries.map(\.item)
+        order = ranked.map(\.item)
         rankerNanoseconds = nanoseconds
     }
 }

@@ -14,18 +14,12 @@ extension Workspace {
     public func labelledPools(
         for spec: PipelineSpec, dataset: Dataset, training: TwoStageTraining, reuse: Bool
     ) throws -> (pools: [LabelledPool], dataset: Dataset) {
-        // Without timestamps no share is the latest: a seeded draw stands in for it.
-        let split = try Split(
-            dataset,
-            dataset.hasTimestamps
-                ? .temporal(training.holdout) : .random(training.holdout, seed: file.seed))
+        let split = try holdout(dataset, training)
         let inner = split.train
         var stages: [FittedPipeline.Stage] = []
         for stage in spec.generators {
             let generator = stage.generator
-            let key = ArtifactStore.key(
-                type: generator.type, configuration: generator.configuration,
-                formatVersion: generator.formatVersion, dataset: inner.fingerprint)
+            let key = Self.key(of: generator, on: inner)
             let (model, _) = try cached(
                 stage.name, generator, key: key, note: " before the holdout",
                 input: { TrainingData(dataset: inner) }, reuse: reuse,
@@ -67,6 +61,17 @@ extension Workspace {
                 + "interactions (\(heldOut)), \(pools.count) labelled pools of \(pooled) candidates, "
                 + "\(share)% positive")
         return (pools, inner)
+    }
+}
+
+extension Workspace {
+    /// The split a learned ranker trains on: each user's latest `training.holdout` held out
+    /// (without timestamps no share is the latest, so a draw seeded by the file's seed).
+    func holdout(_ dataset: Dataset, _ training: TwoStageTraining) throws(DataError) -> Split {
+        try Split(
+            dataset,
+            dataset.hasTimestamps
+                ? .temporal(training.holdout) : .random(training.holdout, seed: file.seed))
     }
 }
 

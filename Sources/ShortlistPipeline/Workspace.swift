@@ -97,10 +97,7 @@ public struct Workspace: Sendable {
         var keys: [String] = []
         for stage in spec.generators {
             let generator = stage.generator
-            let key = ArtifactStore.key(
-                type: generator.type, configuration: generator.configuration,
-                formatVersion: generator.formatVersion, dataset: dataset.fingerprint
-            )
+            let key = Self.key(of: generator, on: dataset)
             let (model, seconds) = try cached(
                 stage.name, generator, key: key, input: { TrainingData(dataset: dataset) },
                 reuse: reuseArtifacts,
@@ -140,11 +137,7 @@ public struct Workspace: Sendable {
         upstream: [String], reuse: Bool
     ) throws -> (model: any RankerModel, seconds: Double?, key: String) {
         let ranker = stage.ranker
-        let key = ArtifactStore.key(
-            type: ranker.type, configuration: ranker.configuration,
-            formatVersion: ranker.formatVersion,
-            dataset: dataset.fingerprint, upstream: upstream
-        )
+        let key = Self.key(of: ranker, on: dataset, upstream: upstream)
         let input = { () throws -> RankerTrainingData in
             let labelled = try ranker.twoStage.map {
                 try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuse)
@@ -163,6 +156,60 @@ public struct Workspace: Sendable {
             label, ranker, key: key, input: input, reuse: reuse, shape: shape,
             locate: stage.locate)
         return (model, seconds, key)
+    }
+
+    /// The artifact key of a stage fitted on `dataset`, after the stages whose keys are
+    /// `upstream`: what ``prepare(pipeline:dataset:reuseArtifacts:)`` stores it under.
+    static func key<Input, Model>(
+        of stage: FittableStage<Input, Model>, on dataset: Dataset, upstream: [String] = []
+    ) -> String {
+        ArtifactStore.key(
+            type: stage.type, configuration: stage.configuration,
+            formatVersion: stage.formatVersion, dataset: dataset.fingerprint, upstream: upstream)
+    }
+
+    /// Every artifact that preparing each pipeline of the file on `dataset` loads or fits:
+    /// each candidate stage, each ranker arm and ranker, and for a ranker that learns the
+    /// two-stage way, its candidate stages fitted before the holdout.
+    ///
+    /// - Complexity: one holdout split per learned ranker; nothing is fitted.
+    public func plannedArtifacts(on dataset: Dataset) throws -> [PlannedArtifact] {
+        var planned: [PlannedArtifact] = []
+        for spec in file.pipelines {
+            let keys = spec.generators.map { Self.key(of: $0.generator, on: dataset) }
+            for (stage, key) in zip(spec.generators, keys) {
+                planned.append(
+                    PlannedArtifact(
+                        pipeline: spec.name, stage: stage.name, type: stage.generator.type,
+                        key: key))
+            }
+            func ranker(_ stage: RankerStage, label: String, upstream: [String]) throws -> String
+            {
+                if let training = stage.ranker.twoStage {
+                    let inner = try holdout(dataset, training).train
+                    for generator in spec.generators {
+                        planned.append(
+                            PlannedArtifact(
+                                pipeline: spec.name, stage: generator.name + " before the holdout",
+                                type: generator.generator.type,
+                                key: Self.key(of: generator.generator, on: inner)))
+                    }
+                }
+                let key = Self.key(of: stage.ranker, on: dataset, upstream: upstream)
+                planned.append(
+                    PlannedArtifact(
+                        pipeline: spec.name, stage: label, type: stage.ranker.type, key: key))
+                return key
+            }
+            var armKeys: [String] = []
+            for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
+                armKeys.append(
+                    try ranker(
+                        arm, label: "ranker of arm \(spec.ranker.arms[index])", upstream: keys))
+            }
+            _ = try ranker(spec.ranker, label: "ranker", upstream: keys + armKeys)
+        }
+        return planned
     }
 
     /// Throws, located at the setting in the pipelines file, for a field a stage needs and the
@@ -256,4 +303,17 @@ public struct Workspace: Sendable {
 /// `0.4 ms`, `12.3 ms`, `4.56 s`.
 private func duration(_ seconds: Double) -> String {
     seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+}
+
+/// An artifact a pipeline of the file loads or fits, and which stage it belongs to.
+public struct PlannedArtifact: Sendable, Equatable {
+    /// The pipeline.
+    public var pipeline: String
+    /// The stage: a candidate stage's name (`als before the holdout` for a learned ranker's
+    /// training), `ranker` or `ranker of arm NAME`.
+    public var stage: String
+    /// The plugin type.
+    public var type: String
+    /// The artifact key.
+    public var key: String
 }

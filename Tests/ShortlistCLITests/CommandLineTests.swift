@@ -292,3 +292,39 @@ import Testing
         #expect(fit.stderr.contains("interactions (a random 20% of each user's)"))
     }
 }
+
+@Suite struct ArtifactsCommandTests {
+    @Test func listShowsWhatUsesEachArtifactAndCleanRemovesTheUnused() throws {
+        let folder = try project()
+        _ = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
+        try folder.write(
+            "pipelines.yaml",
+            text.replacingOccurrences(of: "half-life-days: 3}", with: "half-life-days: 5}"))
+        _ = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        let list = try shortlist(["artifacts", "list"], in: folder.path)
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = list.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("artifact ") == true)
+        #expect(rows.filter { $0.hasSuffix("  unused") }.count == 2)
+        #expect(rows.filter { $0.hasSuffix("  default/recent") }.count == 1)
+        #expect(rows.filter { $0.hasSuffix("  default/ranker") }.count == 1)
+        #expect(rows.last?.hasPrefix("5 artifacts, ") == true)
+        #expect(rows.last?.contains(" in ./.shortlist/artifacts; 2 unused (") == true)
+        let clean = try shortlist(["artifacts", "clean", "--unused"], in: folder.path)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.hasPrefix("removed 2 artifacts ("))
+        #expect(clean.stdout.hasSuffix("from ./.shortlist/artifacts; kept 3\n"))
+        let again = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        #expect(again.stderr.components(separatedBy: "reused artifact").count == 4)
+        #expect(!again.stderr.contains("fitted in"))
+        let all = try shortlist(["artifacts", "clean"], in: folder.path)
+        #expect(all.stdout.hasPrefix("removed 3 artifacts ("))
+        let empty = try shortlist(["artifacts", "list"], in: folder.path)
+        #expect(
+            empty.stdout.split(separator: "\n").last?.hasPrefix("0 artifacts, 0 B in ") == true)
+        #expect(
+            empty.stdout.contains(
+                "not fitted yet: default/popular, default/ranker, default/recent"))
+    }
+}

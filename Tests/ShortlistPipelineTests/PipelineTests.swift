@@ -71,6 +71,41 @@ final class Fixture: @unchecked Sendable {
 }
 
 @Suite struct ArtifactTests {
+    @Test func plannedArtifactsAreExactlyTheOnesPreparingEveryPipelineWrites() throws {
+        let fixture = try Fixture(
+            pipelines: """
+                pipelines:
+                  learned:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 30}
+                      - {name: together, type: item-cooccurrence, limit: 30}
+                    ranker: {type: weighted-average, learn: true}
+                  ab:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 30}
+                      - {name: recent, type: weighted-rating, limit: 30, half-life-days: 3}
+                    ranker:
+                      type: bandit
+                      arms: [popular, {name: blend, ranker: {type: weighted-average, learn: true}}]
+                """)
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
+        let dataset = try workspace.loadDataset()
+        let planned = try workspace.plannedArtifacts(on: dataset)
+        #expect(fixture.artifacts.isEmpty)
+        _ = try fixture.prepare("learned")
+        _ = try fixture.prepare("ab")
+        #expect(
+            Set(workspace.artifacts.files().map { "\($0.type)-\($0.key)" })
+                == Set(planned.map { "\($0.type)-\($0.key)" }))
+        #expect(
+            planned.filter { $0.pipeline == "ab" }.map(\.stage) == [
+                "popular", "recent", "popular before the holdout", "recent before the holdout",
+                "ranker of arm blend", "ranker",
+            ])
+        #expect(planned.filter { $0.pipeline == "learned" }.count == 5)
+    }
+
     @Test func secondRunReusesEveryStage() throws {
         let fixture = try Fixture()
         let first = try fixture.prepare()

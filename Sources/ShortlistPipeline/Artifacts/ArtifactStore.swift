@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import ShortlistCore
 
 /// Content-addressed model artifacts in one folder.
@@ -31,6 +31,34 @@ public struct ArtifactStore: Sendable {
         hash.combine(Int(bitPattern: UInt(dataset)))
         for key in upstream { hash.combine(key) }
         return hash.hex
+    }
+
+    /// A file of the store.
+    public struct StoredFile: Sendable, Equatable {
+        /// The file's path.
+        public var path: String
+        /// The plugin type and key its name gives.
+        public var type: String
+        public var key: String
+        /// Its size in bytes.
+        public var bytes: Int
+        /// When it was written.
+        public var modified: Date
+    }
+
+    /// Every `TYPE-KEY.bin` file in the folder, by name (none when the folder does not exist).
+    public func files() -> [StoredFile] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().compactMap { name in
+            guard name.hasSuffix(".bin"), let dash = name.lastIndex(of: "-") else { return nil }
+            let path = "\(folder)/\(name)"
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            return StoredFile(
+                path: path, type: String(name[..<dash]),
+                key: String(name[name.index(after: dash)...].dropLast(4)),
+                bytes: (attributes?[.size] as? NSNumber)?.intValue ?? 0,
+                modified: attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0))
+        }
     }
 
     /// The path of the artifact for `type` and `key`.

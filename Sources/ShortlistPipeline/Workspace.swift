@@ -183,8 +183,7 @@ public struct Workspace: Sendable {
                         pipeline: spec.name, stage: stage.name, type: stage.generator.type,
                         key: key))
             }
-            func ranker(_ stage: RankerStage, label: String, upstream: [String]) throws -> String
-            {
+            func ranker(_ stage: RankerStage, label: String, upstream: [String]) throws -> String {
                 if let training = stage.ranker.twoStage {
                     let inner = try holdout(dataset, training).train
                     for generator in spec.generators {

@@ -1,0 +1,113 @@
+import BuiltInPlugins
+import Foundation
+import ShortlistCore
+import ShortlistPipeline
+import ShortlistTestSupport
+import Testing
+
+/// What every plugin's fit writes on a planted fixture, fingerprinted (FNV-1a of the artifact's
+/// payload) next to the model format version it was written under.
+///
+/// An artifact is reused whenever its key matches, and the key holds the format version but
+/// not the code: a change to what a fit writes that keeps the format version would be served
+/// from stale artifacts. This table makes that change fail here instead.
+private let recorded: [String: (type: String, formatVersion: Int, fingerprint: String)] = [
+    "ab/ranker": ("bandit", 1, "802570863ede427b"),
+    "blend/ranker": ("weighted-average", 1, "78045c049412d061"),
+    "learned/als": ("matrix-factorization", 1, "e8e3760a6a4e3ee0"),
+    "learned/content": ("tfidf", 1, "71f1e962b15952c8"),
+    "learned/popular": ("weighted-rating", 2, "01d21c98f55a74b2"),
+    "learned/ranker": ("wide-and-deep", 1, "c4a20a701936a21d"),
+    "learned/svd": ("matrix-factorization", 1, "23998d47673f647f"),
+    "learned/triplet": ("triplet-embedding", 1, "b84844de3f0ce788"),
+]
+
+@Suite struct ArtifactFingerprintTests {
+    static let pipelines = """
+        pipelines:
+          learned:
+            candidates:
+              - {name: popular, type: weighted-rating, limit: 30}
+              - {name: als, type: matrix-factorization, limit: 30, factors: 8, epochs: 3}
+              - {name: svd, type: matrix-factorization, limit: 30, objective: explicit, factors: 8, epochs: 3}
+              - {name: content, type: tfidf, limit: 30}
+              - {name: triplet, type: triplet-embedding, limit: 30, dimensions: 8, epochs: 2}
+            ranker: {type: wide-and-deep, epochs: 2, hidden: [8], threads: 2}
+          blend:
+            candidates:
+              - {name: popular, type: weighted-rating, limit: 30}
+              - {name: als, type: matrix-factorization, limit: 30, factors: 8, epochs: 3}
+            ranker: {type: weighted-average, learn: true}
+          ab:
+            candidates:
+              - {name: popular, type: weighted-rating, limit: 30}
+              - {name: als, type: matrix-factorization, limit: 30, factors: 8, epochs: 3}
+            ranker: {type: bandit, arms: [popular, als]}
+        """
+
+    @Test func everyPluginWritesTheBytesRecordedForItsFormatVersion() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
+        let dataset = try workspace.loadDataset()
+        var versions: [String: Int] = [:]
+        for spec in workspace.file.pipelines {
+            _ = try workspace.prepare(pipeline: spec.name, dataset: dataset)
+            for stage in spec.generators {
+                versions[stage.generator.type] = stage.generator.formatVersion
+            }
+            versions[spec.ranker.ranker.type] = spec.ranker.ranker.formatVersion
+        }
+        var found: [String: (type: String, formatVersion: Int, fingerprint: String)] = [:]
+        // Each serving stage once: the learned pipeline's stages, the other two's rankers.
+        for planned in try workspace.plannedArtifacts(on: dataset)
+        where !planned.stage.hasSuffix(" before the holdout")
+            && (planned.pipeline == "learned" || planned.stage == "ranker")
+        {
+            let name = "\(planned.pipeline)/\(planned.stage)"
+            found[name] = (
+                planned.type, versions[planned.type] ?? 0,
+                try payloadFingerprint(
+                    workspace.artifacts.path(type: planned.type, key: planned.key))
+            )
+        }
+        #expect(Set(found.values.map(\.type)) == Set(builtInPlugins.entries.map(\.type)))
+        for (name, now) in found.sorted(by: { $0.key < $1.key }) {
+            let record =
+                "\"\(name)\": (\"\(now.type)\", \(now.formatVersion), \"\(now.fingerprint)\"),"
+            guard let then = recorded[name] else {
+                Issue.record(
+                    Comment(rawValue: "no fingerprint recorded for \(name); add \(record)"))
+                continue
+            }
+            if then.formatVersion == now.formatVersion {
+                #expect(
+                    then.fingerprint == now.fingerprint,
+                    Comment(
+                        rawValue: "\(name): \(now.type) writes other bytes under format version "
+                            + "\(now.formatVersion): bump formatVersion and update the "
+                            + "fingerprint (\(record))"))
+            } else {
+                Issue.record(
+                    Comment(
+                        rawValue: "\(name): \(now.type) is at format version "
+                            + "\(now.formatVersion), its fingerprint was recorded for "
+                            + "\(then.formatVersion): update it (\(record))"))
+            }
+        }
+    }
+
+    /// The checksum an artifact's header holds: FNV-1a of its payload, as 16 hex digits.
+    private func payloadFingerprint(_ path: String) throws -> String {
+        let data = try #require(FileManager.default.contents(atPath: path), "\(path)")
+        var header = ArtifactReader(bytes: Array(data.dropFirst(4)))
+        _ = try header.readInt()
+        _ = try header.readString()
+        _ = try header.readInt()
+        _ = try header.readString()
+        _ = try header.readInt()
+        let checksum = UInt64(bitPattern: Int64(try header.readInt()))
+        let hex = String(checksum, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -23,6 +23,9 @@ let package = Package(
     products: [
         .executable(name: "shortlist", targets: ["ShortlistCLI"]),
         .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
+        // What a plugin outside this package builds on, and checks itself with.
+        .library(name: "ShortlistCore", targets: ["ShortlistCore"]),
+        .library(name: "ShortlistTestSupport", targets: ["ShortlistTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import ShortlistPipeline
+
+struct NewPlugin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new-plugin",
+        abstract:
+            "Write a new plugin's folder and its test from a template that compiles and passes, "
+            + "and say the lines that register it."
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case generator, ranker
+    }
+
+    @Argument(help: "The plugin's Swift name (RecentPopular) or YAML type (recent-popular).")
+    var name: String
+
+    @Option(help: "generator (nominates candidates) or ranker (orders the pool).")
+    var kind: Kind
+
+    @Option(help: "The package folder (the one holding Package.swift).")
+    var package = "."
+
+    func validate() throws {
+        guard NewPlugin.names(name) != nil else {
+            throw ValidationError(
+                "'\(name)' is not a plugin name: use letters and digits starting with a letter, "
+                    + "as RecentPopular or recent-popular")
+        }
+    }
+
+    /// The Swift name and the YAML type of `name`: `RecentPopular` and `recent-popular` from
+    /// either; nil when it is neither.
+    static func names(_ name: String) -> (swift: String, type: String)? {
+        let words: [String]
+        if name.contains("-") {
+            words = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        } else {
+            var split: [String] = []
+            for character in name {
+                if character.isUppercase || split.isEmpty { split.append("") }
+                split[split.count - 1].append(character)
+            }
+            words = split
+        }
+        guard let first = words.first?.first, first.isLetter,
+            words.allSatisfy({
+                !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            })
+        else { return nil }
+        return (
+            words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            words.map { $0.lowercased() }.joined(separator: "-")
+        )
+    }
+
+    func run() throws {
+        try Terminal.run {
+            guard let (swiftName, type) = NewPlugin.names(name) else { return }
+            guard FileManager.default.fileExists(atPath: "\(package)/Package.swift") else {
+                throw DataError(
+                    .missingFile,
+                    "no Package.swift here: run this in the package folder, or give --package DIR",
+                    file: package)
+            }
+            let files = PluginTemplates.files(kind: kind).map { path, text in
+                (
+                    path: path.replacingOccurrences(of: "PLUGIN_NAME", with: swiftName),
+                    text: text.replacingOccurrences(of: "PLUGIN_NAME", with: swiftName)
+                        .replacingOccurrences(of: "PLUGIN_TYPE", with: type)
+                )
+            }
+            let folder = "\(package)/Plugins/\(swiftName)"
+            for path in [folder] + files.map({ "\(package)/\($0.path)" })
+            where FileManager.default.fileExists(atPath: path) {
+                throw DataError(
+                    .badRequest, "it exists already; choose another name or remove it", file: path)
+            }
+            var written: [String] = []
+            do {
+                for file in files {
+                    let path = "\(package)/\(file.path)"
+                    try FileManager.default.createDirectory(
+                        atPath: (path as NSString).deletingLastPathComponent,
+                        withIntermediateDirectories: true)
+                    try file.text.write(toFile: path, atomically: true, encoding: .utf8)
+                    written.append(path)
+                }
+            } catch {
+                for path in written { try? FileManager.default.removeItem(atPath: path) }
+                try? FileManager.default.removeItem(atPath: folder)
+                throw DataError(
+                    .unwritable, "cannot write the plugin: \(error.localizedDescription)",
+                    file: package)
+            }
+            let formatted = format(written)
+            let entry = kind == .generator ? ".generator" : ".ranker"
+            print(
+                (files.map { "wrote \($0.path)" } + [
+                    "",
+                    "Register it with two lines:",
+                    "  Package.swift, in the plugins list at the top:   \"\(swiftName)\",",
+                    "  Sources/BuiltInPlugins/BuiltInPlugins.swift:     \(entry)(\(swiftName).self),",
+                    "    (with 'import \(swiftName)Plugin' beside the other imports)",
+                    "",
+                    "Then 'swift test --filter \(swiftName)Tests' runs its test, and "
+                        + "'type: \(type)' works in pipelines.yaml.",
+                ] + (formatted ? [] : ["(swift format was not found: format the files yourself)"]))
+                .joined(separator: "\n"))
+        }
+    }
+
+    /// Formats the written files in the package's house style (its `.swift-format`), as the
+    /// toolchain's `swift format` does; returns whether it could.
+    private func format(_ paths: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "format", "--in-place"] + paths
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}

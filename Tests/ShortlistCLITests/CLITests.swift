@@ -44,23 +44,23 @@ func shortlist(_ arguments: [String], in folder: String) throws -> Run {
         stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// A temporary folder holding planted data as delimited files and a pipelines file.
-func project() throws -> TemporaryDirectory {
+/// A temporary folder holding planted data as delimited files and a pipelines file whose
+/// `pipelines:` section is `pipelines`.
+func project(
+    _ pipelines: String = """
+    pipelines:
+      default:
+        n: 5
+        candidates:
+          - {name: popular, type: weighted-rating, limit: 40}
+          - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
+        filters: {exclude: ["i3"]}
+        ranker: {type: weighted-average, weights: {recent: 0.5}}
+    """
+) throws -> TemporaryDirectory {
     let folder = try TemporaryDirectory()
     let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-    try folder.write(
-        "pipelines.yaml",
-        dataset + """
-
-            pipelines:
-              default:
-                n: 5
-                candidates:
-                  - {name: popular, type: weighted-rating, limit: 40}
-                  - {name: recent, type: weighted-rating, limit: 20, half-life-days: 3}
-                filters: {exclude: ["i3"]}
-                ranker: {type: weighted-average, weights: {recent: 0.5}}
-            """)
+    try folder.write("pipelines.yaml", dataset + "\n" + pipelines)
     return folder
 }
 

@@ -10,22 +10,17 @@ import Testing
         throws
         -> TemporaryDirectory
     {
-        let folder = try TemporaryDirectory()
-        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-        try folder.write(
-            "pipelines.yaml",
-            dataset + """
-
-                pipelines:
-                  default:
-                    n: 5
-                    candidates:
-                      - {name: als, type: matrix-factorization, limit: 40, factors: 8}
-                      - {name: popular, type: weighted-rating, limit: \(popularLimit)}
-                    filters: {exclude-seen: \(excludeSeen)}
-                    ranker: {type: weighted-average, weights: {als: \(als), popular: \(popular)}}
-                """)
-        return folder
+        try project(
+            """
+            pipelines:
+              default:
+                n: 5
+                candidates:
+                  - {name: als, type: matrix-factorization, limit: 40, factors: 8}
+                  - {name: popular, type: weighted-rating, limit: \(popularLimit)}
+                filters: {exclude-seen: \(excludeSeen)}
+                ranker: {type: weighted-average, weights: {als: \(als), popular: \(popular)}}
+            """)
     }
 
     func recommendations(_ folder: TemporaryDirectory) throws -> [[String: Any]] {

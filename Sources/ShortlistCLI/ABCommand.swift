@@ -186,6 +186,9 @@ func banditPipeline(_ name: String?, in file: PipelinesFile, store: FeedbackStor
                 "no pipeline in \(file.path) has a bandit ranker, and the feedback store "
                     + "\(store.path) has logged none")
         }
+        Terminal.log(
+            "no pipeline in \(file.path) has a bandit ranker; pipeline '\(logged)' is the first "
+                + "the feedback store \(store.path) logged")
         return logged
     }
     let spec = file.pipeline(named: name)

@@ -61,8 +61,11 @@ struct Explain: ParsableCommand {
                         .unknownID, "no response has the request id '\(excerpt(request))'")
                 }
             }
+            // A replay explains against the list that response showed.
             let explanation = try pipeline.explain(
-                userID: user, itemID: item, n: n, requestID: request)
+                userID: user, itemID: item,
+                n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
+                requestID: request)
             switch format {
             case .table: print(render(explanation, pipeline, served: served))
             case .json:
@@ -114,7 +117,7 @@ struct Explain: ParsableCommand {
                 lines.append(
                     "      "
                         + Words.explanation(
-                            stage.explanation, keep: 5, user: user, in: pipeline,
+                            stage.explanation, keep: detail ? .max : 5, user: user, in: pipeline,
                             detail: detail ? .full : .plain))
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInPlugins
 import Foundation
 import ShortlistPipeline
 
@@ -65,6 +66,18 @@ struct NewPlugin: ParsableCommand {
                     "no Package.swift here: run this in the package folder, or give --package DIR",
                     file: package)
             }
+            if let existing = builtInPlugins[type] {
+                throw DataError(
+                    .badRequest,
+                    "a \(existing.kind.rawValue) of type '\(type)' is registered already; choose "
+                        + "another name")
+            }
+            if PluginTemplates.coreNames.contains(swiftName) {
+                throw DataError(
+                    .badRequest,
+                    "'\(swiftName)' names one of ShortlistCore's own types, which the plugin uses; "
+                        + "choose another name")
+            }
             let files = PluginTemplates.files(kind: kind).map { path, text in
                 (
                     path: path.replacingOccurrences(of: "PLUGIN_NAME", with: swiftName),
@@ -100,12 +113,13 @@ struct NewPlugin: ParsableCommand {
             print(
                 (files.map { "wrote \($0.path)" } + [
                     "",
-                    "Register it with two lines:",
+                    "Register it in two files:",
                     "  Package.swift, in the plugins list at the top:   \"\(swiftName)\",",
                     "  Sources/BuiltInPlugins/BuiltInPlugins.swift:     \(entry)(\(swiftName).self),",
                     "    (with 'import \(swiftName)Plugin' beside the other imports)",
                     "",
-                    "Then 'swift test --filter \(swiftName)Tests' runs its test, and "
+                    "Then 'swift test --filter \(swiftName)Tests' runs its test, and once the "
+                        + "binary is rebuilt (swift build -c release --product shortlist) "
                         + "'type: \(type)' works in pipelines.yaml.",
                 ] + (formatted ? [] : ["(swift format was not found: format the files yourself)"]))
                 .joined(separator: "\n"))

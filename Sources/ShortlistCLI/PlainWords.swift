@@ -18,7 +18,8 @@ extension Words {
     /// The stages that nominated the item are ordered by their share of the ranker's score
     /// (the contributions each stage is the source of); the arm that placed a bandit's item
     /// comes first; stages the ranker gives no share follow in the order of how high they
-    /// ranked the item. A stage whose share is negative lowered the score and is left out.
+    /// ranked the item. A stage whose share is negative lowered the score and is left out,
+    /// unless every nominating stage's is.
     static func summary(
         _ ranked: Ranked, views: [ItemExplanation.StageView], user: String,
         in pipeline: FittedPipeline
@@ -29,7 +30,9 @@ extension Words {
             by: \.0
         ).mapValues { $0.reduce(0) { $0 + $1.1 } }
         let arm = ranked.placement?.arm
-        let nominated = views.filter(\.isNominated).filter { (shares[$0.name] ?? 0) >= 0 }
+        let nominating = views.filter(\.isNominated)
+        let helping = nominating.filter { (shares[$0.name] ?? 0) >= 0 }
+        let nominated = helping.isEmpty ? nominating : helping
         let order = nominated.sorted { a, b in
             if (a.name == arm) != (b.name == arm) { return a.name == arm }
             let (x, y) = (shares[a.name] ?? 0, shares[b.name] ?? 0)
@@ -133,7 +136,8 @@ extension Words {
                 + "average"
         }
         if let halfLife = statistics["half-life-days"] {
-            text += ", votes halving every \(Format.rounded(halfLife)) days"
+            text +=
+                ", votes halving every \(Format.rounded(halfLife)) day\(halfLife == 1 ? "" : "s")"
         }
         return text
     }

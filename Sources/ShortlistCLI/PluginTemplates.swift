@@ -5,6 +5,13 @@
 /// stage by how often its nominations were liked. Each test runs the shared contract check and
 /// a check that the plugin finds structure planted in its fixture.
 enum PluginTemplates {
+    /// ShortlistCore's types the templates name: a plugin of one of these names would hide it.
+    static let coreNames: Set<String> = [
+        "Candidate", "CandidatePool", "Contribution", "Dataset", "DatasetBuilder", "Explanation",
+        "Factor", "ItemSet", "LabelledPool", "Model", "Params", "Query", "Ranked", "Reason",
+        "RankerTrainingData", "TrainingData", "BuildContext", "Nomination",
+    ]
+
     /// Path (under the package) and text of each file for `kind`.
     static func files(kind: NewPlugin.Kind) -> [(path: String, text: String)] {
         switch kind {

@@ -83,21 +83,22 @@ struct RecommendationTable {
                     line +=
                         (view.isNominated ? "" : " — ")
                         + Words.explanation(
-                            view.explanation, keep: 5, user: user, in: pipeline, detail: detail)
+                            view.explanation, keep: detail == .full ? .max : 5, user: user,
+                            in: pipeline, detail: detail)
                 }
                 lines.append(line)
             }
             lines.append(
                 "       ranker: "
                     + Format.ranked(
-                        ranked, entry: entry, sources: pipeline.stages.map(\.name), keep: 6,
-                        detail: detail))
+                        ranked, entry: entry, sources: pipeline.stages.map(\.name),
+                        keep: detail == .full ? nil : 6, detail: detail))
             if let placement = ranked.placement, !placement.contributions.isEmpty {
                 lines.append(
                     "       inside arm \(placement.arm): "
                         + Format.terms(
                             placement, entry: entry, sources: pipeline.stages.map(\.name),
-                            keep: 6, detail: detail))
+                            keep: detail == .full ? nil : 6, detail: detail))
             }
         }
         return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(

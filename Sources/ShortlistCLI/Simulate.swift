@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShortlistConfig
 import ShortlistCore
 import ShortlistPipeline
 
@@ -40,6 +41,33 @@ struct Simulate: ParsableCommand {
         help: ArgumentHelp("Draw the cumulative rewards and regret as SVG.", valueName: "file.svg"))
     var plot: String?
 
+    /// `name` when the file's pipeline of that name has a bandit ranker (any name the file
+    /// lacks is left to `prepare` to refuse); when nil, the file's first with one. Checked
+    /// before anything is fitted.
+    private func banditPipeline(_ name: String?, in file: PipelinesFile) throws(DataError)
+        -> String?
+    {
+        guard
+            let spec = name.map(file.pipeline(named:))
+                ?? file.pipelines.first(where: {
+                    !$0.ranker.arms.isEmpty
+                })
+        else {
+            if name != nil { return name }
+            throw DataError(
+                .badRequest,
+                "no pipeline in \(file.path) has a bandit ranker; simulate compares a bandit's arms"
+            )
+        }
+        guard !spec.ranker.arms.isEmpty else {
+            throw DataError(
+                .badRequest,
+                "pipeline '\(spec.name)' ranks with \(spec.ranker.ranker.type), not a bandit; "
+                    + "simulate compares a bandit's arms")
+        }
+        return spec.name
+    }
+
     func validate() throws {
         guard rounds > 0 else {
             throw ValidationError("--rounds must be positive, found \(rounds)")
@@ -50,9 +78,10 @@ struct Simulate: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let workspace = try openWorkspace(file.path)
+            let name = try banditPipeline(file.pipeline, in: workspace.file)
             let split = try Split(try workspace.loadDataset(), try SplitSpec(parsing: split))
             let pipeline = try workspace.prepare(
-                pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
+                pipeline: name, dataset: split.train, reuseArtifacts: !fit.refit)
             let report = try Simulator.run(
                 pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
                 threshold: threshold)

@@ -18,6 +18,22 @@ public enum DataField: String, Sendable, CaseIterable {
     case userOccupation = "user occupations"
 }
 
+extension DataField {
+    /// What gives a dataset the field, for an error that asks for it.
+    public var remedy: String {
+        switch self {
+        case .ratings: "give the interactions a rating column, or change the setting"
+        case .timestamps: "give the interactions a timestamp column, or change the setting"
+        case .itemTitle, .itemGenres, .itemYear:
+            "give the dataset an items file with that column ('items:' of a delimited dataset), "
+                + "or change the setting"
+        case .userAge, .userGender, .userOccupation:
+            "give the dataset a users file with that column ('users:' of a delimited dataset), "
+                + "or change the setting"
+        }
+    }
+}
+
 /// A field a stage cannot work without, and the parameter that asks for it.
 public struct FieldRequirement: Sendable, Equatable {
     /// The field.

@@ -69,7 +69,9 @@ public struct Workspace: Sendable {
             log(
                 "dataset: the interactions have no timestamps, so nothing is ordered by time "
                     + "(splits by time are refused, use random:FRACTION:SEED; a learned ranker "
-                    + "holds out a random share of each user's interactions; time features are 0)"
+                    + "holds out a random share of each user's interactions; what depends on "
+                    + "time or on a user's latest items sees every interaction at one moment, in "
+                    + "no meaningful order)"
             )
         }
         return dataset
@@ -223,10 +225,11 @@ public struct Workspace: Sendable {
                 let has = DataField.allCases.filter(available.contains).map(\.rawValue)
                 let message =
                     "stage '\(stage.name)' (\(stage.generator.type)) needs "
-                    + "\(requirement.field.rawValue), which the dataset lacks; "
+                    + "\(requirement.field.rawValue), which the dataset lacks ("
                     + (has.isEmpty
                         ? "it has nothing besides the ids of its interactions"
                         : "it has \(has.joined(separator: ", "))")
+                    + "); \(requirement.field.remedy)"
                 throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
             }
         }

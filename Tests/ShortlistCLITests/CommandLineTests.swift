@@ -278,7 +278,8 @@ import Testing
         #expect(
             run.stderr.hasSuffix(
                 "\npipelines.yaml:6:72: error: stage 'recent' (weighted-rating) needs timestamps, "
-                    + "which the dataset lacks; it has nothing besides the ids of its interactions\n"
+                    + "which the dataset lacks (it has nothing besides the ids of its interactions); "
+                    + "give the interactions a timestamp column, or change the setting\n"
                     + "    candidates: [{name: recent, type: weighted-rating, half-life-days: 3}]\n"
                     + String(repeating: " ", count: 71) + "^\n"))
         let learned = try bareProject(
@@ -326,5 +327,119 @@ import Testing
         #expect(
             empty.stdout.contains(
                 "not fitted yet: default/popular, default/ranker, default/recent"))
+    }
+}
+
+/// What the newcomer's trial of the commands above found.
+@Suite struct NewcomerTrialTests {
+    @Test func newPluginRefusesARegisteredTypeAndCoreTypeNames() throws {
+        let folder = try project()
+        try folder.write("Package.swift", "// a package\n")
+        let taken = try shortlist(["new-plugin", "Tfidf", "--kind", "generator"], in: folder.path)
+        #expect(taken.status == 1)
+        #expect(
+            taken.stderr
+                == "error: a candidate generator of type 'tfidf' is registered already; choose "
+                + "another name\n")
+        let core = try shortlist(["new-plugin", "Query", "--kind", "ranker"], in: folder.path)
+        #expect(core.status == 1)
+        #expect(core.stderr.hasPrefix("error: 'Query' names one of ShortlistCore's own types"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/Plugins"))
+    }
+
+    @Test func theSentenceNamesTheStagesEvenWhenEveryShareIsNegative() throws {
+        let folder = try project(
+            """
+            pipelines:
+              default:
+                n: 3
+                candidates: [{name: popular, type: weighted-rating, limit: 20}]
+                ranker: {type: weighted-average, weights: {popular: -1}}
+            """)
+        let run = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let sentences = run.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("       ") && $0.hasSuffix(".") && !$0.contains(":  ")
+        }
+        #expect(sentences.count == 3, "\(run.stdout)")
+        #expect(sentences.allSatisfy { $0.hasPrefix("       Because it is popular: ") })
+    }
+
+    @Test func detailFoldsNoTerms() throws {
+        let folder = try project(
+            """
+            pipelines:
+              default:
+                n: 3
+                candidates: [{name: als, type: matrix-factorization, limit: 40, factors: 8}]
+                ranker: {type: weighted-average}
+            """)
+        let plain = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)
+        #expect(plain.stdout.contains(" + other terms "))
+        let detail = try shortlist(
+            ["recommend", "--user", "u5", "--explain", "--detail"], in: folder.path)
+        #expect(detail.status == 0, "\(detail.stderr)")
+        #expect(!detail.stdout.contains("other terms"))
+        #expect(
+            detail.stdout.components(separatedBy: "because you").count
+                > plain.stdout.components(separatedBy: "because you").count)
+    }
+
+    @Test func simulateTakesTheFirstBanditPipelineAndRefusesOthersBeforeFitting() throws {
+        let folder = try projectWithBandit(
+            before: """
+                  plain:
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average}
+
+                """)
+        let run = try shortlist(
+            ["simulate", "--config", "ab.yaml", "--rounds", "5"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Simulation of pipeline 'ab': 5 rounds"))
+        let plain = try shortlist(
+            ["simulate", "--config", "ab.yaml", "--pipeline", "plain"], in: folder.path)
+        #expect(plain.status == 1)
+        #expect(
+            plain.stderr
+                == "error: pipeline 'plain' ranks with weighted-average, not a bandit; simulate "
+                + "compares a bandit's arms\n")
+    }
+
+    @Test func explainOfAServedResponseUsesTheListItShowed() throws {
+        let folder = try projectWithBandit(n: 3)
+        let served = try shortlist(
+            ["recommend", "--config", "ab.yaml", "--user", "u5", "-n", "2", "--format", "json"],
+            in: folder.path)
+        #expect(served.status == 0, "\(served.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(served.stdout.utf8)) as? [String: Any])
+        let request = try #require(object["requestID"] as? String)
+        let second = try #require(
+            (object["recommendations"] as? [[String: Any]])?.last?["item"] as? String)
+        let replay = try shortlist(
+            [
+                "explain", "--config", "ab.yaml", "--user", "u5", "--item", second, "--request",
+                request,
+            ],
+            in: folder.path)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("showed it at position 2"))
+        // The verdict is against a list of two (the states have changed since, so the replayed
+        // draws may place it elsewhere).
+        let verdict = try #require(
+            replay.stdout.split(separator: "\n").first { $0.hasPrefix("verdict: ") })
+        #expect(verdict.hasSuffix(" of 2") || verdict.hasSuffix(" at rank 2"), "\(verdict)")
+    }
+
+    @Test func abReportSaysWhenItFallsBackToALoggedPipeline() throws {
+        let folder = try projectWithBandit()
+        _ = try shortlist(["recommend", "--config", "ab.yaml", "--user", "u5"], in: folder.path)
+        let run = try shortlist(["ab", "report"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix(
+                "no pipeline in pipelines.yaml has a bandit ranker; pipeline 'ab' is the first "
+                    + "the feedback store .shortlist/feedback.sqlite logged\n"))
     }
 }

@@ -190,8 +190,9 @@ final class Fixture: @unchecked Sendable {
             throws: ConfigurationError(
                 .invalidValue, file: path, line: 7, column: 38,
                 message:
-                    "stage 'content' (tfidf) needs item genres, which the dataset lacks; it "
-                    + "has ratings",
+                    "stage 'content' (tfidf) needs item genres, which the dataset lacks (it "
+                    + "has ratings); give the dataset an items file with that column ('items:' "
+                    + "of a delimited dataset), or change the setting",
                 sourceLine: "      - {name: content, type: tfidf, fields: [genres]}"
             )
         ) {

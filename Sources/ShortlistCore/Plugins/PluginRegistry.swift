@@ -9,7 +9,10 @@ public struct PluginRegistry: Sendable {
         self.entries = entries
         var byType: [String: PluginEntry] = [:]
         for entry in entries {
-            precondition(byType[entry.type] == nil, "two plugins register the type '\(entry.type)'")
+            // fatalError, not precondition: its message is printed in release builds too.
+            if byType[entry.type] != nil {
+                fatalError("two plugins register the type '\(entry.type)'")
+            }
             byType[entry.type] = entry
         }
         self.byType = byType

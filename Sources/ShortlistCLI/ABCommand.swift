@@ -216,7 +216,7 @@ func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
     let top = 72.0
     let height = top + row * Double(max(arms.count, 1)) + 56
     let highest = arms.flatMap { [$0.interval[1], $0.offPolicy?.interval[1] ?? 0] }.max() ?? 0
-    let scale = max(highest * 1.1, 0.01)
+    let scale = Format.axisMaximum(max(highest, 0.01))
     let x = { (value: Double) in left + width * value / scale }
     var parts = [
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"\(Int(height))\" "
@@ -233,7 +233,7 @@ func svg(_ pipeline: String, _ arms: [ArmReport]) -> String {
                 + "y2=\"\(height - 44)\" stroke=\"#ddd\"/>")
         parts.append(
             "<text x=\"\(position)\" y=\"\(height - 30)\" text-anchor=\"middle\">"
-                + "\(String(format: "%.3f", value))</text>")
+                + "\(Format.tick(value))</text>")
     }
     parts.append(
         "<text x=\"\(left + width / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">reward per "

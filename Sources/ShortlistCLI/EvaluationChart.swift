@@ -60,7 +60,7 @@ struct EvaluationChart {
         _ id: String, title: String, at x0: Double, series: [(String, [Double], String)]
     ) -> [String] {
         let depth = curves.depth
-        let ymax = ceiling(series.flatMap(\.1).max() ?? 0)
+        let ymax = Format.axisMaximum(series.flatMap(\.1).max() ?? 0)
         let x = { (k: Int) in x0 + panelWidth * Double(k - 1) / Double(max(depth - 1, 1)) }
         let y = { (value: Double) in top + panelHeight - panelHeight * value / ymax }
         var parts = [
@@ -95,7 +95,7 @@ struct EvaluationChart {
                     colour: Self.colours[index % 6]
                 )
             } + [(name: "union", value: report.unionRecall, colour: "#555555")]
-        let ymax = ceiling(bars.map(\.value).max() ?? 0)
+        let ymax = Format.axisMaximum(bars.map(\.value).max() ?? 0)
         let slot = panelWidth / Double(bars.count)
         let y = { (value: Double) in top + panelHeight - panelHeight * value / ymax }
         var parts = [
@@ -145,15 +145,9 @@ struct EvaluationChart {
             let y = bottom - panelHeight * Double(tick) / 4
             parts.append(
                 "<text x=\"\(n(x0 - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">"
-                    + "\(String(format: "%.2f", value))</text>")
+                    + "\(Format.tick(value))</text>")
         }
         return parts
-    }
-
-    /// The axis maximum: the largest value rounded up to a multiple of 0.04 (0.04 at least),
-    /// so that the quarter ticks fall on two-decimal values.
-    private func ceiling(_ value: Double) -> Double {
-        max((value / 0.04).rounded(.up), 1) * 0.04
     }
 
     /// A coordinate with two decimals.

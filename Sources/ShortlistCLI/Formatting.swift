@@ -10,6 +10,20 @@ enum Format {
         return String(format: abs(value) >= 100 ? "%.1f" : "%.4f", value)
     }
 
+    /// The smallest round axis maximum at least `value`: four steps of 1, 2, 2.5 or 5 times a
+    /// power of ten, so that the quarter ticks are round too (0.4 for 0.3, 8000 for 6611).
+    static func axisMaximum(_ value: Double) -> Double {
+        guard value > 0, value.isFinite else { return 1 }
+        let raw = value / 4
+        let power = pow(10, (log10(raw)).rounded(.down))
+        let step =
+            [1, 2, 2.5, 5].map { $0 * power }.first { $0 >= raw * (1 - 1e-12) } ?? 10 * power
+        return 4 * step
+    }
+
+    /// An axis tick's label: as few digits as the round value needs (`0.025`, `2000`).
+    static func tick(_ value: Double) -> String { String(format: "%g", value) }
+
     /// A number for a sentence: whole, or with two decimals (`290`, `3.91`).
     static func rounded(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }

@@ -141,7 +141,7 @@ struct Simulate: ParsableCommand {
                 ("regret", report.regretCurve, "#c0392b"),
                 ("bandit", report.banditCurve, "#d9822b"),
             ]
-        let highest = max(series.flatMap(\.1).max() ?? 1, 1)
+        let highest = Format.axisMaximum(max(series.flatMap(\.1).max() ?? 1, 1))
         let x = { (round: Int) in left + width * Double(round + 1) / Double(report.rounds) }
         let y = { (value: Double) in top + height - height * max(value, 0) / highest }
         var parts = [
@@ -167,7 +167,7 @@ struct Simulate: ParsableCommand {
                     + "text-anchor=\"middle\">\(round)</text>")
             parts.append(
                 "<text x=\"\(left - 6)\" y=\"\(y(value) + 4)\" text-anchor=\"end\">"
-                    + "\(String(format: "%.0f", value))</text>")
+                    + "\(Format.tick(value))</text>")
         }
         let step = max(1, report.rounds / 400)
         for (index, (name, values, colour)) in series.enumerated() {

@@ -182,6 +182,10 @@ struct YAMLReader {
         if let context = optionalString(parser.context) {
             message += " (\(context) at line \(parser.context_mark.line + 1))"
         }
+        // libyaml names a tab only as a character that cannot start a token.
+        if let line = source.line(mark.line), line.prefix(mark.column).last == "\t" {
+            message += "; it is a tab, and YAML indents with spaces only"
+        }
         return source.error(.syntax, at: mark, message)
     }
 }

@@ -31,6 +31,16 @@ let dataset = """
                 """)
     }
 
+    @Test func aTabThatIndentsSaysItIsATab() {
+        let text = dataset + "pipelines:\n  default:\n\tn: 3\n"
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:6:1: error: YAML syntax: found character that cannot start any token (while scanning for the next token at line 6); it is a tab, and YAML indents with spaces only
+                \tn: 3
+                ^
+                """)
+    }
+
     @Test func unknownTopLevelKeySuggestsTheNearest() {
         #expect(
             configurationError("seeds: 3\n" + dataset) == """

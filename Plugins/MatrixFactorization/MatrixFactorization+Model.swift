@@ -47,6 +47,12 @@ extension MatrixFactorization {
             self.minRating = minRating
         }
 
+        /// A user's factors and bias for one request.
+        struct UserVector {
+            var factors: [Float]
+            var bias: Float
+        }
+
         /// The user's fitted row, or nil for unknown users and users with nothing fitted.
         private func fittedUser(_ query: Query) -> Int? {
             guard let user = query.user, user < userCount, trainedUsers[user] == 1 else {
@@ -55,19 +61,52 @@ extension MatrixFactorization {
             return user
         }
 
+        /// The history the user's factors are solved from: interactions rated at least
+        /// `min-rating`, of items the model knows.
+        private func fittingHistory(_ query: Query) -> [(item: Int, rating: Float)] {
+            zip(query.historyItems, query.historyRatings).compactMap { item, rating in
+                rating >= minRating && Int(item) < itemCount ? (Int(item), rating) : nil
+            }
+        }
+
+        /// The user's factors for the query: their fitted row, or, when the query folds in a
+        /// history the fit has not seen, the factors solved from the whole history against the
+        /// fixed item factors (the fit's own least-squares step, solved exactly, with no user
+        /// bias for the explicit objective). Nil when there is nothing to use.
+        ///
+        /// - Complexity: O(1) for a fitted row; O(history · factors² + factors³) to fold in.
+        func userVector(_ query: Query) -> UserVector? {
+            guard query.foldsIn else {
+                guard let user = fittedUser(query) else { return nil }
+                let k = factors
+                return UserVector(
+                    factors: Array(userFactors[user * k..<(user + 1) * k]),
+                    bias: objective == .explicit ? userBias[user] : 0)
+            }
+            let history = fittingHistory(query)
+            guard !history.isEmpty else { return nil }
+            let (a, targets) = system(history, userBias: 0)
+            let k = factors
+            var b = [Double](repeating: 0, count: k)
+            for ((item, _), target) in zip(history, targets) {
+                for d in 0..<k { b[d] += target * Double(itemFactors[item * k + d]) }
+            }
+            guard let x = solveSymmetric(a, b, size: k) else { return nil }
+            return UserVector(factors: x.map(Float.init), bias: 0)
+        }
+
         /// The items with the highest score p_u·q_i (+ μ + b_u + b_i when explicit).
         ///
-        /// - Complexity: O(items · factors + items · log limit).
+        /// - Complexity: O(items · factors + items · log limit), plus the fold-in's solve.
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
-            guard let user = fittedUser(query), limit > 0 else { return [] }
+            guard let user = userVector(query), limit > 0 else { return [] }
             var top = TopK(k: limit)
             let k = factors
-            let base = objective == .explicit ? globalMean + userBias[user] : 0
-            userFactors.withUnsafeBufferPointer { users in
+            let base = objective == .explicit ? globalMean + user.bias : 0
+            user.factors.withUnsafeBufferPointer { u in
                 itemFactors.withUnsafeBufferPointer { items in
-                    let u = users.baseAddress! + user * k
                     for item in 0..<itemCount where !query.excluded.contains(item) {
-                        var score = Vector.dot(u, items.baseAddress! + item * k, k) + base
+                        var score = Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k) + base
                         if objective == .explicit { score += itemBias[item] }
                         if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
                     }
@@ -77,15 +116,15 @@ extension MatrixFactorization {
         }
 
         /// The model's score for one item, as ``candidates(for:limit:)`` computes it.
-        func score(_ item: ItemIndex, user: Int) -> Double {
+        func score(_ item: ItemIndex, user: UserVector) -> Double {
             let k = factors
-            let dot = userFactors.withUnsafeBufferPointer { users in
+            let dot = user.factors.withUnsafeBufferPointer { u in
                 itemFactors.withUnsafeBufferPointer { items in
-                    Vector.dot(users.baseAddress! + user * k, items.baseAddress! + item * k, k)
+                    Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k)
                 }
             }
             guard objective == .explicit else { return Double(dot) }
-            return Double(dot + (globalMean + userBias[user]) + itemBias[item])
+            return Double(dot + (globalMean + user.bias) + itemBias[item])
         }
 
         /// The items whose factors have the highest cosine with this item's.
@@ -94,22 +133,25 @@ extension MatrixFactorization {
         }
 
         /// The explicit model's rating, clipped to the training ratings' range; a user with
-        /// nothing fitted gets μ + b_i.
+        /// nothing fitted or folded in gets μ + b_i.
         public func predictRating(of item: ItemIndex, for query: Query) -> Double? {
             guard objective == .explicit, item >= 0, item < itemCount else { return nil }
             let raw =
-                fittedUser(query).map { score(item, user: $0) }
+                userVector(query).map { score(item, user: $0) }
                 ?? Double(globalMean + itemBias[item])
             return min(max(raw, Double(ratingRange.lowerBound)), Double(ratingRange.upperBound))
         }
 
         public func unavailability(for query: Query) -> Unavailability? {
+            if query.foldsIn {
+                return fittingHistory(query).isEmpty ? .noHistory : nil
+            }
             if query.user == nil { return .unknownUser }
             return fittedUser(query) == nil ? .userNotFitted : nil
         }
 
         /// The item's score as the global mean and biases (explicit) plus one term per fitted
-        /// history item, plus the gap between the fitted factors and that decomposition.
+        /// history item, plus the gap between the user's factors and that decomposition.
         ///
         /// A user's factors solve a least-squares problem over their history H:
         /// x_u = A⁻¹ Σ_{j∈H} t_j·q_j, so q_i·x_u = Σ_j t_j·(q_iᵀA⁻¹q_j) and each j's term is its
@@ -117,25 +159,23 @@ extension MatrixFactorization {
         /// t_j = c_j, which ALS solves approximately (a few CG steps). Explicit: A = Σ_j q_j q_jᵀ +
         /// λ·|H|·I, t_j = r_uj − μ − b_u − b_j, the stationary point of SGD, which applies λ at each
         /// of the |H| visits, with the items and biases held fixed. The remainder term
-        /// (``Reason/fitApproximation``) is the difference, so the terms add up to the score.
+        /// (``Reason/fitApproximation``) is the difference, so the terms add up to the score; for
+        /// a folded-in history, which is solved exactly, it is only rounding.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
-            guard let user = fittedUser(query), item >= 0, item < itemCount else { return .none }
+            guard let user = userVector(query), item >= 0, item < itemCount else { return .none }
             var terms: [Reason] = []
             var rest = score(item, user: user)
             if objective == .explicit {
                 terms = [
                     Reason(.modelTerm, value: Double(globalMean), subject: "global-mean"),
-                    Reason(.modelTerm, value: Double(userBias[user]), subject: "user-bias"),
+                    Reason(.modelTerm, value: Double(user.bias), subject: "user-bias"),
                     Reason(.modelTerm, value: Double(itemBias[item]), subject: "item-bias"),
                 ]
-                rest -= Double(globalMean + userBias[user] + itemBias[item])
-            }
-            let history = zip(query.historyItems, query.historyRatings).filter {
-                $0.1 >= minRating && Int($0.0) < itemCount
+                rest -= Double(globalMean + user.bias + itemBias[item])
             }
             let liked =
-                (historyTerms(item: item, user: user, history: history.map { (Int($0.0), $0.1) })
-                ?? []).map {
+                (historyTerms(item: item, userBias: user.bias, history: fittingHistory(query)) ?? [])
+                .map {
                     Reason(.historyItem, value: $0.value, historyItem: $0.item)
                 }
             rest -= liked.reduce(0) { $0 + $1.value }
@@ -145,8 +185,9 @@ extension MatrixFactorization {
                 ])
         }
 
-        private func historyTerms(item: ItemIndex, user: Int, history: [(item: Int, rating: Float)])
-            -> [(item: Int, value: Double)]?
+        /// The least-squares system A and targets t of a user's factors over `history`.
+        private func system(_ history: [(item: Int, rating: Float)], userBias: Float)
+            -> (a: [Double], targets: [Double])
         {
             let k = factors
             func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k..<(index + 1) * k] }
@@ -161,15 +202,26 @@ extension MatrixFactorization {
                     targets.append(c)
                 } else {
                     addOuter(&a, q(j), weight: 1)
-                    targets.append(Double(rating - globalMean - userBias[user] - itemBias[j]))
+                    targets.append(Double(rating - globalMean - userBias - itemBias[j]))
                 }
             }
             let ridge =
                 Double(regularization) * (objective == .implicit ? 1 : Double(history.count))
             for d in 0..<k { a[d * k + d] += ridge }
-            guard let w = solveSymmetric(a, q(item).map(Double.init), size: k) else { return nil }
+            return (a, targets)
+        }
+
+        private func historyTerms(
+            item: ItemIndex, userBias: Float, history: [(item: Int, rating: Float)]
+        ) -> [(item: Int, value: Double)]? {
+            let k = factors
+            let (a, targets) = system(history, userBias: userBias)
+            let q = itemFactors[item * k..<(item + 1) * k].map(Double.init)
+            guard let w = solveSymmetric(a, q, size: k) else { return nil }
             return zip(history, targets).map { entry, target in
-                let dot = zip(w, q(entry.item)).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+                let dot = (0..<k).reduce(0.0) {
+                    $0 + w[$1] * Double(itemFactors[entry.item * k + $1])
+                }
                 return (entry.item, target * dot)
             }
         }

@@ -99,13 +99,18 @@ enum Format {
 
 /// Every sentence the CLI says about users, stages and reasons, made from structured data.
 enum Words {
-    /// `known user with 39 interactions`.
-    static func user(_ status: UserStatus) -> String {
+    /// `known user with 39 interactions`; with interactions the request reported, `unknown
+    /// user with 3 interactions, all from the request and folded in`.
+    static func user(_ status: UserStatus, fresh: Int = 0) -> String {
         switch status {
+        case .unknown where fresh > 0, .noHistory where fresh > 0:
+            "\(status == .unknown ? "unknown" : "known") user with \(fresh) "
+                + "interaction\(fresh == 1 ? "" : "s"), all from the request and folded in"
         case .unknown: "unknown user: no history"
         case .noHistory: "known user with no history"
         case .history(let interactions):
             "known user with \(interactions) interaction\(interactions == 1 ? "" : "s")"
+                + (fresh > 0 ? ", \(fresh) of them from the request and folded in" : "")
         }
     }
 

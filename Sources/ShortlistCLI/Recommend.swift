@@ -37,6 +37,14 @@ struct Recommend: ParsableCommand {
     @Option(help: "Output format: table or json for one user; tsv or jsonl for one or many.")
     var format: OutputFormat?
 
+    @Option(
+        help: ArgumentHelp(
+            "Interactions to add to the user's history for this request, as ITEM[:RATING] "
+                + "separated by commas, oldest first (fold-in: a new user, or what happened "
+                + "after the last fit).",
+            valueName: "items"))
+    var history: String?
+
     func validate() throws {
         guard (user == nil) != (users == nil) else {
             throw ValidationError("give exactly one of --user ID or --users all|FILE")
@@ -49,6 +57,9 @@ struct Recommend: ParsableCommand {
             throw ValidationError("--users writes tsv or jsonl, not \(format.rawValue)")
         }
         if detail, !explain { throw ValidationError("--detail details --explain; add --explain") }
+        if users != nil, history != nil {
+            throw ValidationError("--history adds to one user's history (--user ID), not to --users")
+        }
         if users != nil, explain {
             throw ValidationError(
                 "--explain explains one user's list (--user ID); --users writes lists without "
@@ -68,7 +79,8 @@ struct Recommend: ParsableCommand {
     }
 
     private func single(_ pipeline: FittedPipeline, user: String) throws {
-        let (items, trace) = pipeline.recommendWithTrace(userID: user, n: n)
+        let (items, trace) = pipeline.recommendWithTrace(
+            userID: user, n: n, history: try history.map { try parseHistory($0, pipeline) } ?? [])
         if let failure = trace.banditFailure { throw failure }
         let logged = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         switch format ?? .table {
@@ -125,5 +137,28 @@ struct Recommend: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         Terminal.log("recommended for \(ids.count) users in \(String(format: "%.3f", seconds)) s")
+    }
+}
+
+/// `50:5,172,181:4` as fresh interactions in that order; an unknown item or a bad rating is
+/// an error naming it.
+func parseHistory(_ text: String, _ pipeline: FittedPipeline) throws -> [FreshInteraction] {
+    try text.split(separator: ",").map { entry in
+        let parts = entry.split(separator: ":", maxSplits: 1).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard let item = pipeline.dataset.item(parts[0]) else {
+            throw DataError(
+                .unknownID,
+                "--history names item '\(excerpt(parts[0]))', which the dataset does not have")
+        }
+        guard parts.count == 2 else { return FreshInteraction(item: item) }
+        guard let rating = Float(parts[1]), rating.isFinite, abs(rating) <= 1_000_000 else {
+            throw DataError(
+                .badRequest,
+                "--history gives item '\(parts[0])' the rating '\(excerpt(parts[1]))', which is "
+                    + "not a number within ±1000000")
+        }
+        return FreshInteraction(item: item, rating: rating)
     }
 }

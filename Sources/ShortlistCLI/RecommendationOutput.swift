@@ -102,7 +102,7 @@ struct RecommendationOutput: Encodable {
         ranker = pipeline.rankerType
         requestID = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         bandit = trace.bandit.map(BanditOutput.init)
-        let query = pipeline.query(forUserID: user)
+        let query = trace.query
         let views =
             explain ? pipeline.stageViews(of: items.map(\.item), for: query, trace: trace) : []
         recommendations = items.enumerated().map { rank, ranked in

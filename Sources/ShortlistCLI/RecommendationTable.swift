@@ -15,7 +15,7 @@ struct RecommendationTable {
         var lines: [String] = []
         lines.append(
             "Recommendations for user \(user) from pipeline '\(pipeline.name)' "
-                + "(\(Words.user(trace.user)))"
+                + "(\(Words.user(trace.user, fresh: trace.freshInteractions)))"
         )
         let filters = trace.filters.map { "\($0.name) removed \($0.excludedCount)" }
         lines.append("filters: \(filters.isEmpty ? "none" : filters.joined(separator: ", "))")
@@ -50,7 +50,7 @@ struct RecommendationTable {
         let placed = items.contains { $0.placement != nil }
         if placed { header += "  arm (propensity)" }
         lines.append(header)
-        let query = pipeline.query(forUserID: user)
+        let query = trace.query
         let views =
             explain ? pipeline.stageViews(of: items.map(\.item), for: query, trace: trace) : []
         for (rank, ranked) in items.enumerated() {

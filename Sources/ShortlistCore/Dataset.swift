@@ -78,6 +78,43 @@ public struct Dataset: Sendable {
         return query(for: user, excluded: excluded)
     }
 
+    /// A query for an external user id whose history is the data's (none for an unknown id)
+    /// followed by `fresh`, in timestamp order (those without one last, as given); a fresh
+    /// interaction with an item the history has replaces it. A fresh interaction without a
+    /// rating counts as `unrated`. The query folds in when `fresh` is not empty.
+    ///
+    /// - Complexity: O(history + fresh · log fresh).
+    public func query(
+        forUserID id: String, fresh: [FreshInteraction], unrated: Float,
+        excluded: ItemSet? = nil
+    ) -> Query {
+        let base = query(forUserID: id, excluded: excluded)
+        guard !fresh.isEmpty else { return base }
+        let ordered = fresh.enumerated().sorted {
+            ($0.element.timestamp ?? .max, $0.offset) < ($1.element.timestamp ?? .max, $1.offset)
+        }.map(\.element)
+        // Each fresh item once, where it last happened, with that rating.
+        var seen = Set<ItemIndex>()
+        var freshItems: [Int32] = []
+        var freshRatings: [Float] = []
+        for interaction in ordered.reversed() where seen.insert(interaction.item).inserted {
+            freshItems.append(Int32(interaction.item))
+            freshRatings.append(interaction.rating ?? unrated)
+        }
+        var items: [Int32] = []
+        var ratings: [Float] = []
+        for (item, rating) in zip(base.historyItems, base.historyRatings)
+        where !seen.contains(Int(item)) {
+            items.append(item)
+            ratings.append(rating)
+        }
+        items += freshItems.reversed()
+        ratings += freshRatings.reversed()
+        return Query(
+            userID: id, user: base.user, historyItems: items[...], historyRatings: ratings[...],
+            excluded: base.excluded, time: base.time, foldsIn: true)
+    }
+
     /// A query for a known user, carrying their history.
     public func query(for user: UserIndex, excluded: ItemSet? = nil) -> Query {
         let rows = byUser.range(of: user)

@@ -13,11 +13,16 @@ public struct Query: Sendable {
     /// When the request is made, in seconds since 1970, or nil for the end of the data: the
     /// moment features that depend on time are computed as of.
     public var time: Int64?
+    /// Whether the history holds interactions the fitted models have not seen (the request
+    /// reported them): a model that keeps a fitted representation per user solves it from the
+    /// history for this request instead (folds it in), and one that cannot uses what it has.
+    public var foldsIn: Bool
 
     /// A query with the given history.
     public init(
         userID: String, user: UserIndex?, historyItems: ArraySlice<Int32> = [],
-        historyRatings: ArraySlice<Float> = [], excluded: ItemSet, time: Int64? = nil
+        historyRatings: ArraySlice<Float> = [], excluded: ItemSet, time: Int64? = nil,
+        foldsIn: Bool = false
     ) {
         self.userID = userID
         self.user = user
@@ -25,8 +30,27 @@ public struct Query: Sendable {
         self.historyRatings = historyRatings
         self.excluded = excluded
         self.time = time
+        self.foldsIn = foldsIn
     }
 
     /// Whether the user has no history to learn from.
     public var isCold: Bool { historyItems.isEmpty }
+}
+
+/// An interaction a request reports that the fitted models have not seen: what the application
+/// saw after the last fit, or the history of a user the data does not have.
+public struct FreshInteraction: Sendable, Equatable {
+    /// The item.
+    public var item: ItemIndex
+    /// Its rating, if the application has one.
+    public var rating: Float?
+    /// When it happened, in seconds since 1970, if known.
+    public var timestamp: Int64?
+
+    /// A fresh interaction.
+    public init(item: ItemIndex, rating: Float? = nil, timestamp: Int64? = nil) {
+        self.item = item
+        self.rating = rating
+        self.timestamp = timestamp
+    }
 }

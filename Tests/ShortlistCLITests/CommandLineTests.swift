@@ -443,3 +443,47 @@ import Testing
                     + "the feedback store .shortlist/feedback.sqlite logged\n"))
     }
 }
+
+@Suite struct RecommendWithHistoryTests {
+    @Test func historyOnTheCommandLineIsFoldedInForTheRequest() throws {
+        let folder = try project(
+            """
+            pipelines:
+              default:
+                n: 5
+                candidates: [{name: als, type: matrix-factorization, limit: 20, factors: 8}]
+                ranker: {type: weighted-average}
+            """)
+        let run = try shortlist(
+            [
+                "recommend", "--user", "newbie", "--history", "i2:5,i6:5,i10,i14:4", "--format",
+                "tsv",
+            ],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let items = run.stdout.split(separator: "\n").dropFirst().map {
+            Int($0.split(separator: "\t")[1].dropFirst())!
+        }
+        #expect(items.count == 5)
+        #expect(items.filter { $0 % 4 == 2 }.count >= 4, "\(items)")
+        #expect(items.allSatisfy { ![2, 6, 10, 14].contains($0) })
+        let table = try shortlist(
+            ["recommend", "--user", "newbie", "--history", "i2:5,i6:5"], in: folder.path)
+        #expect(
+            table.stdout.hasPrefix(
+                "Recommendations for user newbie from pipeline 'default' (unknown user with 2 "
+                    + "interactions, all from the request and folded in)"))
+        let unknown = try shortlist(
+            ["recommend", "--user", "newbie", "--history", "i2,nope"], in: folder.path)
+        #expect(unknown.status == 1)
+        #expect(
+            unknown.stderr.hasSuffix(
+                "error: --history names item 'nope', which the dataset does not have\n"))
+        let rating = try shortlist(
+            ["recommend", "--user", "newbie", "--history", "i2:five"], in: folder.path)
+        #expect(
+            rating.stderr.hasSuffix(
+                "error: --history gives item 'i2' the rating 'five', which is not a number "
+                    + "within ±1000000\n"))
+    }
+}

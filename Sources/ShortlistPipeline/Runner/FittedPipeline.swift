@@ -56,6 +56,9 @@ public struct FittedPipeline: Sendable {
     public let rankerFitSeconds: Double?
     /// The filters in the order they apply.
     public let filters: [any Filter]
+    /// The rating a request's fresh interaction without one counts as: the data's highest
+    /// rating (1 for data without ratings, as every interaction counts).
+    public let unratedRating: Float
     /// Where a bandit ranker reads its arms' states and logs its responses; without one, a
     /// bandit blends from its priors and logs nothing.
     public var banditState: (any BanditStateSource)?
@@ -77,6 +80,7 @@ public struct FittedPipeline: Sendable {
         self.stages = stages
         self.rankerType = rankerType
         self.ranker = ranker
+        unratedRating = dataset.hasRatings ? dataset.byUser.ratings.max() ?? 1 : 1
         var filters: [any Filter] = []
         if filterSpec.excludeSeen { filters.append(ExcludeSeen()) }
         if !filterSpec.excludedItems.isEmpty {
@@ -105,16 +109,19 @@ public struct FittedPipeline: Sendable {
         self.filters = filters
     }
 
-    /// The query for a user id with every filter applied to its excluded set.
-    public func query(forUserID id: String, at time: Int64? = nil) -> Query {
-        filteredQuery(forUserID: id, at: time).query
+    /// The query for a user id with every filter applied to its excluded set; `history` is
+    /// what the request reports on top of the data's (see ``run(userID:n:at:history:requestID:observer:)``).
+    public func query(
+        forUserID id: String, at time: Int64? = nil, history: [FreshInteraction] = []
+    ) -> Query {
+        filteredQuery(forUserID: id, at: time, history: history).query
     }
 
     /// The filtered query, and how many items each filter added to the excluded set.
-    private func filteredQuery(forUserID id: String, at time: Int64?)
-        -> (query: Query, steps: [Trace.FilterStep])
-    {
-        var query = dataset.query(forUserID: id)
+    private func filteredQuery(
+        forUserID id: String, at time: Int64?, history: [FreshInteraction]
+    ) -> (query: Query, steps: [Trace.FilterStep]) {
+        var query = dataset.query(forUserID: id, fresh: history, unrated: unratedRating)
         query.time = time
         var excluded = query.excluded
         var steps: [Trace.FilterStep] = []
@@ -138,13 +145,17 @@ public struct FittedPipeline: Sendable {
     /// - Parameters:
     ///   - time: when the request is made (seconds since 1970), or nil for the end of the data;
     ///     rankers compute their time features as of then.
+    ///   - history: interactions the application saw after the last fit (or of a user the data
+    ///     does not have), appended to the user's history for this request: generators that
+    ///     keep a fitted representation per user fold it in, the others read it as history, and
+    ///     exclude-seen covers it. One without a rating counts as ``unratedRating``.
     ///   - requestID: the id a bandit's response is logged under (a new one when nil).
     /// - Complexity: the sum of the stages' costs, on the calling thread.
     public func run<Observer: RequestObserver>(
-        userID: String, n: Int? = nil, at time: Int64? = nil, requestID: String? = nil,
-        observer: inout Observer
+        userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
+        requestID: String? = nil, observer: inout Observer
     ) -> [Ranked] {
-        let (query, steps) = filteredQuery(forUserID: userID, at: time)
+        let (query, steps) = filteredQuery(forUserID: userID, at: time, history: history)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
         lists.reserveCapacity(stages.count)

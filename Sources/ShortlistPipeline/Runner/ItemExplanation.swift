@@ -54,13 +54,15 @@ extension FittedPipeline {
     ///
     /// Throws for an item id the catalogue does not have.
     public func explain(
-        userID: String, itemID: String, n: Int? = nil, requestID: String? = nil
+        userID: String, itemID: String, n: Int? = nil, history: [FreshInteraction] = [],
+        requestID: String? = nil
     ) throws(DataError) -> ItemExplanation {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
-        let (list, trace) = recommendWithTrace(userID: userID, n: n, requestID: requestID)
-        let query = query(forUserID: userID)
+        let (list, trace) = recommendWithTrace(
+            userID: userID, n: n, history: history, requestID: requestID)
+        let query = trace.query
         let stageViews = stageViews(of: [item], for: query, trace: trace)[0]
         let outcome: ItemExplanation.Outcome
         let ranked = trace.ranked.firstIndex { $0.item == item }

@@ -34,6 +34,10 @@ public struct Trace: Sendable {
 
     /// Whether the user is known and has a history.
     public var user: UserStatus
+    /// The request's query, the filters folded into its excluded set: what every stage saw.
+    public var query: Query
+    /// How many interactions the request reported on top of the data's (after merging repeats).
+    public var freshInteractions: Int
     /// The filters, in the order they ran.
     public var filters: [FilterStep] = []
     /// The candidate stages, in pipeline order.
@@ -72,13 +76,17 @@ public enum UserStatus: Sendable, Equatable {
 }
 
 extension FittedPipeline {
-    /// The top `n` items and a trace of every stage, from one ``run(userID:n:at:observer:)``;
-    /// the ranker's contributions are in full detail (``RankerModel/detailed(_:in:for:)``).
+    /// The top `n` items and a trace of every stage, from one
+    /// ``run(userID:n:at:history:requestID:observer:)``; the ranker's contributions are in full
+    /// detail (``RankerModel/detailed(_:in:for:)``).
     public func recommendWithTrace(
-        userID: String, n: Int? = nil, at time: Int64? = nil, requestID: String? = nil
+        userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
+        requestID: String? = nil
     ) -> ([Ranked], Trace) {
         var recorder = TraceRecorder()
-        _ = run(userID: userID, n: n, at: time, requestID: requestID, observer: &recorder)
+        _ = run(
+            userID: userID, n: n, at: time, history: history, requestID: requestID,
+            observer: &recorder)
         let detailed = detailingArms(
             ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query),
             in: recorder.pool, for: recorder.query)
@@ -93,7 +101,9 @@ extension FittedPipeline {
             )
         }
         let trace = Trace(
-            user: UserStatus(recorder.query), filters: recorder.filters, generators: steps,
+            user: UserStatus(recorder.query), query: recorder.query,
+            freshInteractions: Set(history.map(\.item)).count, filters: recorder.filters,
+            generators: steps,
             pool: recorder.pool, ranked: detailed,
             resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9,
             bandit: recorder.bandit, banditFailure: recorder.banditFailure

@@ -106,7 +106,8 @@ extension MatrixFactorization {
             user.factors.withUnsafeBufferPointer { u in
                 itemFactors.withUnsafeBufferPointer { items in
                     for item in 0..<itemCount where !query.excluded.contains(item) {
-                        var score = Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k) + base
+                        var score =
+                            Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k) + base
                         if objective == .explicit { score += itemBias[item] }
                         if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
                     }

@@ -58,7 +58,8 @@ struct Recommend: ParsableCommand {
         }
         if detail, !explain { throw ValidationError("--detail details --explain; add --explain") }
         if users != nil, history != nil {
-            throw ValidationError("--history adds to one user's history (--user ID), not to --users")
+            throw ValidationError(
+                "--history adds to one user's history (--user ID), not to --users")
         }
         if users != nil, explain {
             throw ValidationError(

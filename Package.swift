@@ -45,6 +45,8 @@ let package = Package(
             name: "ShortlistStore",
             dependencies: ["ShortlistCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
+            name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
+        .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
         ),
@@ -56,7 +58,7 @@ let package = Package(
             name: "ShortlistCLI",
             dependencies: [
                 "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "ShortlistStore",
-                "BuiltInPlugins",
+                "ShortlistOutput", "BuiltInPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore
 

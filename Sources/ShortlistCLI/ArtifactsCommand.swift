@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShortlistOutput
 import ShortlistPipeline
 
 struct ArtifactsCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 
 struct Evaluate: ParsableCommand {

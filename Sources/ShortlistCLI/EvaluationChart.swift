@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistOutput
 import ShortlistPipeline
 
 /// `evaluate --plot`: NDCG@K and recall@K against K for each stage and the final list, and each

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore
 
@@ -170,74 +171,5 @@ struct Explain: ParsableCommand {
         case .notNominated:
             "not recommended: no candidate stage nominated it within its limit"
         }
-    }
-}
-
-/// An item explanation as JSON.
-struct ItemExplanationOutput: Encodable {
-    var user: UserOutput
-    var item: String
-    var title: String
-    var pipeline: String
-    var verdict: String
-    var rank: Int?
-    var cutoffScore: Double?
-    var filteredBy: [String]?
-    var stages: [StageOutput]
-    /// For an item that reached the ranker: why it scores as it does, in one plain sentence.
-    var summary: String?
-    var score: Double?
-    var contributions: [Contribution]?
-    /// For a bandit: the arm that placed the item, and every arm's state at decision time.
-    var placement: Placement?
-    var bandit: BanditOutput?
-    /// With `--request`: what that logged response showed of the item.
-    var served: Served?
-
-    struct Served: Encodable {
-        var request: String
-        var user: String
-        var shown: Bool
-        var position: Int?
-        var arm: String?
-        var propensity: Double?
-
-        init(_ served: ServedRequest, item: String) {
-            request = served.id
-            user = served.user
-            let impression = served.impressions.first { $0.item == item }
-            shown = impression != nil
-            position = impression?.position
-            arm = impression?.arm
-            propensity = impression?.propensity
-        }
-    }
-
-    init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
-        self.user = UserOutput(id: user, explanation.trace.user)
-        (item, title) = pipeline.describe(explanation.item)
-        self.pipeline = pipeline.name
-        switch explanation.outcome {
-        case .recommended(let rank):
-            verdict = "recommended"
-            self.rank = rank
-        case .belowCutoff(let rank, let cutoff):
-            verdict = "below-cutoff"
-            self.rank = rank
-            cutoffScore = cutoff
-        case .filtered(let filters):
-            verdict = "filtered"
-            filteredBy = filters
-        case .notNominated:
-            verdict = "not-nominated"
-        }
-        stages = explanation.stages.map { StageOutput($0, pipeline) }
-        summary = explanation.ranked.map {
-            Words.summary($0, views: explanation.stages, user: user, in: pipeline)
-        }
-        score = explanation.ranked?.score
-        contributions = explanation.ranked?.contributions
-        placement = explanation.ranked?.placement
-        bandit = explanation.trace.bandit.map(BanditOutput.init)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BuiltInPlugins
 import ShortlistConfig
 import ShortlistCore
+import ShortlistOutput
 
 struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(

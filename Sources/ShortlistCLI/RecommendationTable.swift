@@ -1,5 +1,6 @@
 import Foundation
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 
 /// One user's recommendations as a terminal table.

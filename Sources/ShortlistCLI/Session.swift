@@ -1,4 +1,3 @@
-import Foundation
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
@@ -21,16 +20,4 @@ func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = 
         pipeline.logsBanditResponses = serving
     }
     return pipeline
-}
-
-extension FittedPipeline {
-    /// The external id and display title of an item; an item without a title is named by its id.
-    func describe(_ item: ItemIndex) -> (id: String, title: String) {
-        let id = dataset.itemIDs[item]
-        var features = dataset.items[item]
-        if features.title.trimmingCharacters(in: .whitespaces).isEmpty {
-            features.title = "item \(id)"
-        }
-        return (id, features.displayTitle)
-    }
 }

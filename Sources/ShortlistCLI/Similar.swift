@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInPlugins
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 
 struct Similar: ParsableCommand {

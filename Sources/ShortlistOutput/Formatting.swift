@@ -1,10 +1,10 @@
 import Foundation
-import ShortlistCore
-import ShortlistPipeline
+public import ShortlistCore
+public import ShortlistPipeline
 
 /// Number and text formatting shared by the table outputs.
-enum Format {
-    static func number(_ value: Double) -> String {
+public enum Format {
+    public static func number(_ value: Double) -> String {
         if value.isNaN { return "–" }
         if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
         return String(format: abs(value) >= 100 ? "%.1f" : "%.4f", value)
@@ -12,7 +12,7 @@ enum Format {
 
     /// The smallest round axis maximum at least `value`: four steps of 1, 2, 2.5 or 5 times a
     /// power of ten, so that the quarter ticks are round too (0.4 for 0.3, 8000 for 6611).
-    static func axisMaximum(_ value: Double) -> Double {
+    public static func axisMaximum(_ value: Double) -> Double {
         guard value > 0, value.isFinite else { return 1 }
         let raw = value / 4
         let power = pow(10, (log10(raw)).rounded(.down))
@@ -22,26 +22,26 @@ enum Format {
     }
 
     /// An axis tick's label: as few digits as the round value needs (`0.025`, `2000`).
-    static func tick(_ value: Double) -> String { String(format: "%g", value) }
+    public static func tick(_ value: Double) -> String { String(format: "%g", value) }
 
     /// A number for a sentence: whole, or with two decimals (`290`, `3.91`).
-    static func rounded(_ value: Double) -> String {
+    public static func rounded(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
         return String(format: "%.2f", value)
     }
 
-    static func padded(_ text: String, _ width: Int) -> String {
+    public static func padded(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    static func truncated(_ text: String, _ width: Int) -> String {
+    public static func truncated(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)` in full, `popular 0.9876` in
     /// plain words; a stage's term for an item it did not nominate reads
     /// `content 0 (not nominated)`.
-    static func contribution(
+    public static func contribution(
         _ contribution: Contribution, nominated: Bool = true, detail: Detail = .full
     ) -> String {
         let name = detail == .full ? contribution.name : Words.plainName(contribution.name)
@@ -57,7 +57,7 @@ enum Format {
 
     /// A ranked item's contributions joined with `+` and their total, the `keep` largest (by
     /// size) first and the rest summed as "other terms" when `keep` is given.
-    static func ranked(
+    public static func ranked(
         _ ranked: Ranked, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
         detail: Detail = .full
     ) -> String {
@@ -78,7 +78,7 @@ enum Format {
     }
 
     /// `text` with XML's special characters escaped, for SVG text and attributes.
-    static func xmlEscaped(_ text: String) -> String {
+    public static func xmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
             of: "<", with: "&lt;"
         )
@@ -86,7 +86,7 @@ enum Format {
     }
 
     /// An item's terms inside the ranker arm that placed it, with their sum.
-    static func terms(
+    public static func terms(
         _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
         detail: Detail = .full
     ) -> String {
@@ -98,10 +98,10 @@ enum Format {
 }
 
 /// Every sentence the CLI says about users, stages and reasons, made from structured data.
-enum Words {
+public enum Words {
     /// `known user with 39 interactions`; with interactions the request reported, `unknown
     /// user with 3 interactions, all from the request and folded in`.
-    static func user(_ status: UserStatus, fresh: Int = 0) -> String {
+    public static func user(_ status: UserStatus, fresh: Int = 0) -> String {
         switch status {
         case .unknown where fresh > 0, .noHistory where fresh > 0:
             "\(status == .unknown ? "unknown" : "known") user with \(fresh) "
@@ -115,7 +115,7 @@ enum Words {
     }
 
     /// `thompson sampling`, `UCB1`, `ε-greedy`.
-    static func policy(_ policy: BanditPolicy) -> String {
+    public static func policy(_ policy: BanditPolicy) -> String {
         switch policy {
         case .thompson: "thompson"
         case .ucb1: "ucb1"
@@ -125,7 +125,7 @@ enum Words {
 
     /// Every arm's state when the bandit decided: pulls, successes, failures, posterior mean
     /// with its 95% interval, and UCB1's value under UCB1.
-    static func bandit(_ decision: BanditDecision) -> String {
+    public static func bandit(_ decision: BanditDecision) -> String {
         let arms = decision.summaries.map { arm in
             var text =
                 "\(arm.arm): pulls \(arm.state.pulls), successes "
@@ -143,7 +143,7 @@ enum Words {
     }
 
     /// Why a stage nominated nothing.
-    static func unavailable(_ reason: Unavailability) -> String {
+    public static func unavailable(_ reason: Unavailability) -> String {
         switch reason {
         case .unknownUser: "it needs a user it was fitted on and this id is unknown"
         case .noHistory: "it needs a history and this user has none"
@@ -156,11 +156,11 @@ enum Words {
     }
 
     /// Ratings at least this read as "liked", as the evaluation's default relevance threshold.
-    static let likedRating: Float = 4
+    public static let likedRating: Float = 4
 
     /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) -0.01`,
     /// `shares comedy with Being There (1979) 0.0777` (in full, `shares 'genre:comedy' …`).
-    static func reason(
+    public static func reason(
         _ reason: Reason, user: String, in pipeline: FittedPipeline, detail: Detail = .full
     ) -> String {
         let liked = reason.historyItem.map { pipeline.describe($0).title }
@@ -188,7 +188,9 @@ enum Words {
     /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995)`
     /// (rated lower), or `of Heat (1995) in your
     /// history` when the data has no ratings.
-    static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline) -> String {
+    public static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline)
+        -> String
+    {
         let title = pipeline.describe(item).title
         guard let rating = rating(of: item, user: user, in: pipeline) else {
             return "of \(title) in your history"
@@ -200,7 +202,7 @@ enum Words {
     /// add up to the stage's score (the `keep` largest, the rest folded), then the details. In
     /// plain words a popularity score reads `290 votes, mean rating 3.91 against the 3.53
     /// average (score 3.7703)`.
-    static func explanation(
+    public static func explanation(
         _ explanation: Explanation, keep: Int, user: String, in pipeline: FittedPipeline,
         detail: Detail = .full
     ) -> String {
@@ -218,14 +220,14 @@ enum Words {
 }
 
 /// A reason as JSON: its kind, value, subject and liked item by external id and title.
-struct ReasonOutput: Encodable {
-    var kind: String
-    var value: Double
-    var subject: String?
-    var historyItem: String?
-    var historyTitle: String?
+public struct ReasonOutput: Encodable {
+    public var kind: String
+    public var value: Double
+    public var subject: String?
+    public var historyItem: String?
+    public var historyTitle: String?
 
-    init(_ reason: Reason, _ pipeline: FittedPipeline) {
+    public init(_ reason: Reason, _ pipeline: FittedPipeline) {
         kind = reason.kind.rawValue
         value = reason.value
         subject = reason.subject
@@ -236,12 +238,12 @@ struct ReasonOutput: Encodable {
 
 /// A stage's explanation as JSON: at most ten terms (the rest folded into one remainder), so
 /// the terms still add up to `total`, then the details.
-struct ExplanationOutput: Encodable {
-    var total: Double
-    var terms: [ReasonOutput]
-    var details: [ReasonOutput]
+public struct ExplanationOutput: Encodable {
+    public var total: Double
+    public var terms: [ReasonOutput]
+    public var details: [ReasonOutput]
 
-    init(_ explanation: Explanation, _ pipeline: FittedPipeline) {
+    public init(_ explanation: Explanation, _ pipeline: FittedPipeline) {
         let shown = explanation.keepingTop(10)
         total = shown.total
         terms = shown.terms.map { ReasonOutput($0, pipeline) }
@@ -250,11 +252,11 @@ struct ExplanationOutput: Encodable {
 }
 
 /// Why a stage nominated nothing, as JSON: a code and, where it has one, the threshold.
-struct UnavailableOutput: Encodable {
-    var code: String
-    var threshold: Double?
+public struct UnavailableOutput: Encodable {
+    public var code: String
+    public var threshold: Double?
 
-    init(_ reason: Unavailability) {
+    public init(_ reason: Unavailability) {
         switch reason {
         case .unknownUser: code = "unknown-user"
         case .noHistory: code = "no-history"
@@ -269,12 +271,12 @@ struct UnavailableOutput: Encodable {
 }
 
 /// The user of a request as JSON.
-struct UserOutput: Encodable {
-    var id: String
-    var known: Bool
-    var interactions: Int
+public struct UserOutput: Encodable {
+    public var id: String
+    public var known: Bool
+    public var interactions: Int
 
-    init(id: String, _ status: UserStatus) {
+    public init(id: String, _ status: UserStatus) {
         self.id = id
         switch status {
         case .unknown: (known, interactions) = (false, 0)
@@ -285,17 +287,17 @@ struct UserOutput: Encodable {
 }
 
 /// One stage's view of an item as JSON.
-struct StageOutput: Encodable {
-    var stage: String
-    var type: String
-    var rank: Int?
-    var score: Double?
-    var nominated: Bool
-    var explanation: ExplanationOutput?
-    var unavailable: UnavailableOutput?
+public struct StageOutput: Encodable {
+    public var stage: String
+    public var type: String
+    public var rank: Int?
+    public var score: Double?
+    public var nominated: Bool
+    public var explanation: ExplanationOutput?
+    public var unavailable: UnavailableOutput?
 
     /// A stage's view with its rank, score and account.
-    init(_ view: ItemExplanation.StageView, _ pipeline: FittedPipeline) {
+    public init(_ view: ItemExplanation.StageView, _ pipeline: FittedPipeline) {
         stage = view.name
         type = view.type
         rank = view.rank
@@ -306,7 +308,7 @@ struct StageOutput: Encodable {
     }
 
     /// A stage's nomination of an item, without its account.
-    init(stage: String, type: String, rank: Int?, score: Double?, nominated: Bool) {
+    public init(stage: String, type: String, rank: Int?, score: Double?, nominated: Bool) {
         self.stage = stage
         self.type = type
         self.rank = rank
@@ -316,7 +318,7 @@ struct StageOutput: Encodable {
 }
 
 /// Pretty, key-sorted JSON of any encodable value.
-func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
+public func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
     let encoder = JSONEncoder()
     // Total: no number can make the output fail (scores are finite; this is the last guard).
     encoder.nonConformingFloatEncodingStrategy = .convertToString(

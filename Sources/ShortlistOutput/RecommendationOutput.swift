@@ -1,15 +1,15 @@
-import ShortlistCore
-import ShortlistPipeline
+public import ShortlistCore
+public import ShortlistPipeline
 
 /// The TSV header; a logged bandit response adds its request id and each item's arm and
 /// propensity.
-func tsvHeader(logged: Bool) -> String {
+public func tsvHeader(logged: Bool) -> String {
     "user\titem\trank\tscore" + (logged ? "\trequest\tarm\tpropensity" : "") + "\n"
 }
 
 /// One user's list as TSV rows: external ids, rank from 1, the ranker's score; for a logged
 /// bandit response, the request id and each item's arm and propensity.
-func tsvRows(
+public func tsvRows(
     _ pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil
 ) -> String {
     var rows = ""
@@ -27,20 +27,20 @@ func tsvRows(
 
 /// One user's list as a JSON line; a logged bandit response adds its request id and each
 /// item's arm and propensity.
-struct BatchLine: Encodable {
-    struct Item: Encodable {
-        var item: String
-        var rank: Int
-        var score: Double
-        var arm: String?
-        var propensity: Double?
+public struct BatchLine: Encodable {
+    public struct Item: Encodable {
+        public var item: String
+        public var rank: Int
+        public var score: Double
+        public var arm: String?
+        public var propensity: Double?
     }
 
-    var user: String
-    var requestID: String?
-    var recommendations: [Item]
+    public var user: String
+    public var requestID: String?
+    public var recommendations: [Item]
 
-    init(pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil) {
+    public init(pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil) {
         self.user = user
         self.requestID = requestID
         recommendations = items.enumerated().map {
@@ -53,42 +53,44 @@ struct BatchLine: Encodable {
 }
 
 /// One user's recommendations with their per-stage account, as JSON.
-struct RecommendationOutput: Encodable {
-    struct Item: Encodable {
-        var rank: Int
-        var item: String
-        var title: String
-        var score: Double
+public struct RecommendationOutput: Encodable {
+    public struct Item: Encodable {
+        public var rank: Int
+        public var item: String
+        public var title: String
+        public var score: Double
         /// With explanations: why, in one plain sentence.
-        var summary: String?
-        var stages: [StageOutput]
-        var contributions: [Contribution]
+        public var summary: String?
+        public var stages: [StageOutput]
+        public var contributions: [Contribution]
         /// For a bandit: the arm that placed the item and its propensity.
-        var placement: Placement?
+        public var placement: Placement?
     }
 
-    struct GeneratorSummary: Encodable {
-        var stage: String
-        var type: String
-        var limit: Int
-        var nominated: Int
-        var unavailable: UnavailableOutput?
-        var seconds: Double
+    public struct GeneratorSummary: Encodable {
+        public var stage: String
+        public var type: String
+        public var limit: Int
+        public var nominated: Int
+        public var unavailable: UnavailableOutput?
+        public var seconds: Double
     }
 
-    var user: UserOutput
-    var pipeline: String
-    var filters: [Trace.FilterStep]
-    var generators: [GeneratorSummary]
-    var poolSize: Int
-    var ranker: String
+    public var user: UserOutput
+    public var pipeline: String
+    public var filters: [Trace.FilterStep]
+    public var generators: [GeneratorSummary]
+    public var poolSize: Int
+    public var ranker: String
     /// For a bandit: the id its response was logged under (nil for a dry run).
-    var requestID: String?
+    public var requestID: String?
     /// For a bandit: every arm's state at decision time.
-    var bandit: BanditOutput?
-    var recommendations: [Item]
+    public var bandit: BanditOutput?
+    public var recommendations: [Item]
 
-    init(pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool) {
+    public init(
+        pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool
+    ) {
         self.user = UserOutput(id: user, trace.user)
         self.pipeline = pipeline.name
         filters = trace.filters
@@ -127,23 +129,23 @@ struct RecommendationOutput: Encodable {
 }
 
 /// A bandit's arms at decision time, as JSON.
-struct BanditOutput: Encodable {
-    struct Arm: Encodable {
-        var arm: String
-        var pulls: Int
-        var successes: Double
-        var failures: Double
+public struct BanditOutput: Encodable {
+    public struct Arm: Encodable {
+        public var arm: String
+        public var pulls: Int
+        public var successes: Double
+        public var failures: Double
         /// The posterior mean of the reward rate and its 95% interval.
-        var posteriorMean: Double
-        var interval: [Double]
+        public var posteriorMean: Double
+        public var interval: [Double]
         /// UCB1's value, for a UCB1 policy (nil before the arm's first pull).
-        var upperConfidenceBound: Double?
+        public var upperConfidenceBound: Double?
     }
 
-    var policy: String
-    var arms: [Arm]
+    public var policy: String
+    public var arms: [Arm]
 
-    init(_ decision: BanditDecision) {
+    public init(_ decision: BanditDecision) {
         policy = Words.policy(decision.policy)
         arms = decision.summaries.map { arm in
             Arm(

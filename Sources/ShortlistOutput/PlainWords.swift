@@ -1,8 +1,8 @@
-import ShortlistCore
-import ShortlistPipeline
+public import ShortlistCore
+public import ShortlistPipeline
 
 /// How an explanation reads: plain words for anyone, or every number under its model's name.
-enum Detail {
+public enum Detail {
     /// Words a non-expert reads; the numbers that add up stay, the formulas' inputs become words.
     case plain
     /// Every term and factor under the name its model gives it (`--detail`).
@@ -20,7 +20,7 @@ extension Words {
     /// comes first; stages the ranker gives no share follow in the order of how high they
     /// ranked the item. A stage whose share is negative lowered the score and is left out,
     /// unless every nominating stage's is.
-    static func summary(
+    public static func summary(
         _ ranked: Ranked, views: [ItemExplanation.StageView], user: String,
         in pipeline: FittedPipeline
     ) -> String {
@@ -54,7 +54,7 @@ extension Words {
 
     /// What one stage's reasons say in a few words: the liked items behind it, the terms it
     /// shares, how popular it is.
-    static func because(
+    public static func because(
         _ view: ItemExplanation.StageView, user: String, in pipeline: FittedPipeline
     ) -> String {
         let explanation = view.explanation
@@ -114,13 +114,13 @@ extension Words {
     }
 
     /// `A`, `A and B`, `A, B and C`.
-    static func list(_ words: [String]) -> String {
+    public static func list(_ words: [String]) -> String {
         guard words.count > 1 else { return words.first ?? "" }
         return words.dropLast().joined(separator: ", ") + " and " + words.last!
     }
 
     /// An explanation's statistics (its terms' and details') by subject.
-    static func statistics(of explanation: Explanation) -> [String: Double] {
+    public static func statistics(of explanation: Explanation) -> [String: Double] {
         Dictionary(
             (explanation.terms + explanation.details).filter { $0.kind == .statistic }.map {
                 ($0.subject ?? "", $0.value)
@@ -128,7 +128,7 @@ extension Words {
     }
 
     /// `290 votes, mean rating 3.91 against the 3.53 average, votes halving every 3 days`.
-    static func popularity(votes: Double, _ statistics: [String: Double]) -> String {
+    public static func popularity(votes: Double, _ statistics: [String: Double]) -> String {
         var text = "\(Format.rounded(votes)) vote\(votes == 1 ? "" : "s")"
         if let mean = statistics["mean-rating"], let average = statistics["global-mean-rating"] {
             text +=
@@ -144,7 +144,7 @@ extension Words {
 
     /// `comedy` for `genre:comedy`, `the 1990s` for `decade:1990s`, `'heat' in the title` for a
     /// title word.
-    static func plainTerm(_ term: String) -> String {
+    public static func plainTerm(_ term: String) -> String {
         if term.hasPrefix("genre:") { return String(term.dropFirst(6)) }
         if term.hasPrefix("decade:") { return "the " + term.dropFirst(7) }
         if term.hasPrefix("year:") { return "the year " + term.dropFirst(5) }
@@ -152,7 +152,7 @@ extension Words {
     }
 
     /// A term's model name in plain words, for the names that are jargon; others stay.
-    static func plainName(_ name: String) -> String {
+    public static func plainName(_ name: String) -> String {
         let words = [
             "own-mean-share": "its own mean rating's share",
             "prior-share": "the average rating's share",
@@ -183,7 +183,9 @@ extension Words {
     }
 
     /// The rating `user` gave `item`, or nil when the data has none or the user did not rate it.
-    static func rating(of item: ItemIndex, user: String, in pipeline: FittedPipeline) -> Float? {
+    public static func rating(of item: ItemIndex, user: String, in pipeline: FittedPipeline)
+        -> Float?
+    {
         let dataset = pipeline.dataset
         guard dataset.hasRatings, let index = dataset.user(user),
             let entry = dataset.byUser.range(of: index).last(where: {
@@ -195,7 +197,7 @@ extension Words {
 
     /// One stage's view of an item in the words `explain` and `recommend --explain` share:
     /// `nominated at rank 3, score 0.4104`, `ranked 236, beyond its limit: not nominated`.
-    static func stageStatus(_ view: ItemExplanation.StageView, filtered: Bool) -> String {
+    public static func stageStatus(_ view: ItemExplanation.StageView, filtered: Bool) -> String {
         if filtered { return "never offered it: the filters exclude it before any stage runs" }
         if let reason = view.unavailable { return "nominated nothing — \(unavailable(reason))" }
         guard let rank = view.rank else { return "does not score this item for this user" }

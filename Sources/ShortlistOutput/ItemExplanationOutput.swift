@@ -1,0 +1,71 @@
+public import ShortlistCore
+public import ShortlistPipeline
+
+/// An item explanation as JSON.
+public struct ItemExplanationOutput: Encodable {
+    public var user: UserOutput
+    public var item: String
+    public var title: String
+    public var pipeline: String
+    public var verdict: String
+    public var rank: Int?
+    public var cutoffScore: Double?
+    public var filteredBy: [String]?
+    public var stages: [StageOutput]
+    /// For an item that reached the ranker: why it scores as it does, in one plain sentence.
+    public var summary: String?
+    public var score: Double?
+    public var contributions: [Contribution]?
+    /// For a bandit: the arm that placed the item, and every arm's state at decision time.
+    public var placement: Placement?
+    public var bandit: BanditOutput?
+    /// With `--request`: what that logged response showed of the item.
+    public var served: Served?
+
+    public struct Served: Encodable {
+        public var request: String
+        public var user: String
+        public var shown: Bool
+        public var position: Int?
+        public var arm: String?
+        public var propensity: Double?
+
+        public init(_ served: ServedRequest, item: String) {
+            request = served.id
+            user = served.user
+            let impression = served.impressions.first { $0.item == item }
+            shown = impression != nil
+            position = impression?.position
+            arm = impression?.arm
+            propensity = impression?.propensity
+        }
+    }
+
+    public init(_ explanation: ItemExplanation, pipeline: FittedPipeline, user: String) {
+        self.user = UserOutput(id: user, explanation.trace.user)
+        (item, title) = pipeline.describe(explanation.item)
+        self.pipeline = pipeline.name
+        switch explanation.outcome {
+        case .recommended(let rank):
+            verdict = "recommended"
+            self.rank = rank
+        case .belowCutoff(let rank, let cutoff):
+            verdict = "below-cutoff"
+            self.rank = rank
+            cutoffScore = cutoff
+        case .filtered(let filters):
+            verdict = "filtered"
+            filteredBy = filters
+        case .notNominated:
+            verdict = "not-nominated"
+        }
+        stages = explanation.stages.map { StageOutput($0, pipeline) }
+        summary = explanation.ranked.map {
+            Words.summary($0, views: explanation.stages, user: user, in: pipeline)
+        }
+        score = explanation.ranked?.score
+        contributions = explanation.ranked?.contributions
+        placement = explanation.ranked?.placement
+        bandit = explanation.trace.bandit.map(BanditOutput.init)
+    }
+}

@@ -23,6 +23,9 @@ let package = Package(
     products: [
         .executable(name: "shortlist", targets: ["ShortlistCLI"]),
         .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
+        // The HTTP server: its own product, so that building `shortlist` never builds
+        // Hummingbird; `shortlist serve` hands over to it.
+        .executable(name: "shortlist-server", targets: ["ShortlistServerMain"]),
         // What a plugin outside this package builds on, and checks itself with.
         .library(name: "ShortlistCore", targets: ["ShortlistCore"]),
         .library(name: "ShortlistTestSupport", targets: ["ShortlistTestSupport"]),
@@ -30,6 +33,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +50,19 @@ let package = Package(
             dependencies: ["ShortlistCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
+        .target(
+            name: "ShortlistServer",
+            dependencies: [
+                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "ShortlistStore",
+                "ShortlistOutput", "BuiltInPlugins",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
+        .executableTarget(
+            name: "ShortlistServerMain",
+            dependencies: [
+                "ShortlistServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
@@ -77,6 +94,12 @@ let package = Package(
         .testTarget(
             name: "ShortlistCLITests",
             dependencies: ["ShortlistCLI", "ShortlistStore", "ShortlistTestSupport"]),
+        .testTarget(
+            name: "ShortlistServerTests",
+            dependencies: [
+                "ShortlistServer", "ShortlistTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "ShortlistStoreTests", dependencies: ["ShortlistStore", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each

@@ -11,7 +11,7 @@ struct Shortlist: ParsableCommand {
         subcommands: [
             Recommend.self, Explain.self, Similar.self, Evaluate.self, Validate.self, Plugins.self,
             DataCommand.self, Feedback.self, ABCommand.self, Simulate.self, ArtifactsCommand.self,
-            NewPlugin.self,
+            NewPlugin.self, Serve.self,
         ]
     )
 

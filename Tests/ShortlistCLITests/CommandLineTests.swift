@@ -487,3 +487,34 @@ import Testing
                     + "within ±1000000\n"))
     }
 }
+
+@Suite struct ServeTests {
+    @Test func serveHandsOverToTheServerOrSaysHowToBuildIt() throws {
+        let folder = try project()
+        let handed = try shortlist(["serve", "--config", "missing.yaml"], in: folder.path)
+        #expect(handed.status == 1)
+        #expect(handed.stderr.contains("missing.yaml"), "\(handed.stderr)")
+        #expect(handed.stderr.contains("does not exist"), "\(handed.stderr)")
+        let alone = "\(folder.path)/alone"
+        try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: try shortlistBinary(), toPath: "\(alone)/shortlist")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(alone)/shortlist")
+        process.arguments = ["serve"]
+        process.environment = ["PATH": "/nonexistent"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(
+            decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(
+            message
+                == "error: shortlist serve runs shortlist-server, which is not built next to this "
+                + "binary or on the PATH; build it with 'swift build -c release --product "
+                + "shortlist-server'\n")
+    }
+}

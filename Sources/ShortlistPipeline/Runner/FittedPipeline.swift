@@ -110,16 +110,17 @@ public struct FittedPipeline: Sendable {
     }
 
     /// The query for a user id with every filter applied to its excluded set; `history` is
-    /// what the request reports on top of the data's (see ``run(userID:n:at:history:requestID:observer:)``).
+    /// what the request reports on top of the data's (see ``run(userID:n:at:history:exclude:requestID:observer:)``).
     public func query(
-        forUserID id: String, at time: Int64? = nil, history: [FreshInteraction] = []
+        forUserID id: String, at time: Int64? = nil, history: [FreshInteraction] = [],
+        exclude: [ItemIndex] = []
     ) -> Query {
-        filteredQuery(forUserID: id, at: time, history: history).query
+        filteredQuery(forUserID: id, at: time, history: history, exclude: exclude).query
     }
 
     /// The filtered query, and how many items each filter added to the excluded set.
     private func filteredQuery(
-        forUserID id: String, at time: Int64?, history: [FreshInteraction]
+        forUserID id: String, at time: Int64?, history: [FreshInteraction], exclude: [ItemIndex]
     ) -> (query: Query, steps: [Trace.FilterStep]) {
         var query = dataset.query(forUserID: id, fresh: history, unrated: unratedRating)
         query.time = time
@@ -130,6 +131,12 @@ public struct FittedPipeline: Sendable {
             filter.addExclusions(to: &excluded, for: query)
             steps.append(
                 Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
+        }
+        if !exclude.isEmpty {
+            let before = excluded.count
+            for item in exclude { excluded.insert(item) }
+            steps.append(
+                Trace.FilterStep(name: "request exclude", excludedCount: excluded.count - before))
         }
         query.excluded = excluded
         return (query, steps)
@@ -149,13 +156,15 @@ public struct FittedPipeline: Sendable {
     ///     does not have), appended to the user's history for this request: generators that
     ///     keep a fitted representation per user fold it in, the others read it as history, and
     ///     exclude-seen covers it. One without a rating counts as ``unratedRating``.
+    ///   - exclude: items this request must not show, on top of the pipeline's filters.
     ///   - requestID: the id a bandit's response is logged under (a new one when nil).
     /// - Complexity: the sum of the stages' costs, on the calling thread.
     public func run<Observer: RequestObserver>(
         userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
-        requestID: String? = nil, observer: inout Observer
+        exclude: [ItemIndex] = [], requestID: String? = nil, observer: inout Observer
     ) -> [Ranked] {
-        let (query, steps) = filteredQuery(forUserID: userID, at: time, history: history)
+        let (query, steps) = filteredQuery(
+            forUserID: userID, at: time, history: history, exclude: exclude)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
         lists.reserveCapacity(stages.count)

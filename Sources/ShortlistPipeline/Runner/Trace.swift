@@ -77,16 +77,16 @@ public enum UserStatus: Sendable, Equatable {
 
 extension FittedPipeline {
     /// The top `n` items and a trace of every stage, from one
-    /// ``run(userID:n:at:history:requestID:observer:)``; the ranker's contributions are in full
-    /// detail (``RankerModel/detailed(_:in:for:)``).
+    /// ``run(userID:n:at:history:exclude:requestID:observer:)``; the ranker's contributions are
+    /// in full detail (``RankerModel/detailed(_:in:for:)``).
     public func recommendWithTrace(
         userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
-        requestID: String? = nil
+        exclude: [ItemIndex] = [], requestID: String? = nil
     ) -> ([Ranked], Trace) {
         var recorder = TraceRecorder()
         _ = run(
-            userID: userID, n: n, at: time, history: history, requestID: requestID,
-            observer: &recorder)
+            userID: userID, n: n, at: time, history: history, exclude: exclude,
+            requestID: requestID, observer: &recorder)
         let detailed = detailingArms(
             ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query),
             in: recorder.pool, for: recorder.query)

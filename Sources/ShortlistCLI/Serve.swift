@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import ShortlistPipeline
+
+/// `shortlist serve`: hands over to `shortlist-server`, a product of its own so that building
+/// `shortlist` never builds the HTTP stack (as git runs `git-foo` for `git foo`).
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Serve every pipeline over HTTP and JSON (runs shortlist-server, built apart: "
+            + "swift build -c release --product shortlist-server).")
+
+    @Argument(
+        parsing: .allUnrecognized, help: "Options for shortlist-server (--config, --host, --port).")
+    var options: [String] = []
+
+    func run() throws {
+        try Terminal.run {
+            let server = Serve.serverBinary()
+            guard let server else {
+                throw DataError(
+                    .missingFile,
+                    "shortlist serve runs shortlist-server, which is not built next to this "
+                        + "binary or on the PATH; build it with 'swift build -c release --product "
+                        + "shortlist-server'")
+            }
+            let arguments = [server] + options
+            let pointers = arguments.map { strdup($0) } + [nil]
+            execv(server, pointers)
+            throw DataError(
+                .missingFile, "cannot run \(server): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `shortlist-server` beside this executable, else the first on the PATH.
+    static func serverBinary() -> String? {
+        let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let beside = own.deletingLastPathComponent().appendingPathComponent("shortlist-server").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/shortlist-server" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// A request the server refuses: its status and a message that names the problem, sent as
+/// `{"error": {"status": 400, "message": "…"}}`.
+public struct APIError: Error, HTTPResponseError, Equatable {
+    /// The HTTP status.
+    public let status: HTTPResponse.Status
+    /// What is wrong, in one sentence.
+    public let message: String
+
+    /// An error with a status and a message.
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ErrorBody(error: .init(status: Int(status.code), message: message))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(body))))
+    }
+
+    private struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            var status: Int
+            var message: String
+        }
+
+        var error: Detail
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+import ShortlistCore
+import ShortlistOutput
+import ShortlistPipeline
+import ShortlistStore
+
+/// The server's routes over prepared pipelines: every answer comes from the same request path
+/// and the same JSON shapes as the CLI's.
+public enum Routes {
+    /// The largest request body accepted, in bytes.
+    public static let bodyLimit = 1 << 20
+    /// The most items one request may ask for.
+    public static let maxResults = 1000
+
+    /// A router serving `served`.
+    public static func router(_ served: ServedPipelines) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in
+            try json(Health(status: "ok", pipelines: served.pipelines.count))
+        }
+        router.get("v1/pipelines") { _, _ in try json(PipelineList(served)) }
+        router.post("v1/recommend") { request, _ in
+            var request = request
+            let body = try await decode(RecommendBody.self, from: &request)
+            return try json(try recommend(body, served))
+        }
+        router.get("v1/explain") { request, _ in
+            let parameters = request.uri.queryParameters
+            guard let user = parameters["user"].map(String.init), !user.isEmpty else {
+                throw APIError(.badRequest, "explain needs a user: ?user=ID&item=ID")
+            }
+            guard let item = parameters["item"].map(String.init), !item.isEmpty else {
+                throw APIError(.badRequest, "explain needs an item: ?user=ID&item=ID")
+            }
+            var pipeline = try served.pipeline(parameters["pipeline"].map(String.init))
+            pipeline.logsBanditResponses = false
+            let explanation: ItemExplanation
+            do throws(DataError) {
+                explanation = try pipeline.explain(userID: user, itemID: item)
+            } catch {
+                throw APIError(.notFound, error.message)
+            }
+            return try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user))
+        }
+        router.post("v1/feedback") { request, _ in
+            var request = request
+            let body = try await decode(FeedbackBody.self, from: &request)
+            guard let store = served.store else {
+                throw APIError(
+                    .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")
+            }
+            let outcome: FeedbackOutcome
+            do throws(StoreError) {
+                outcome = try store.recordFeedback(
+                    request: body.requestID, item: body.item, reward: body.reward)
+            } catch {
+                throw APIError(.badRequest, error.message)
+            }
+            var response = try json(FeedbackAnswer(recorded: outcome == .recorded))
+            response.status = .accepted
+            return response
+        }
+        return router
+    }
+
+    /// One recommendation through the pipeline's request path.
+    static func recommend(_ body: RecommendBody, _ served: ServedPipelines) throws
+        -> RecommendAnswer
+    {
+        let pipeline = try served.pipeline(body.pipeline)
+        if let n = body.n, !(1...maxResults).contains(n) {
+            throw APIError(.badRequest, "'n' must be between 1 and \(maxResults), found \(n)")
+        }
+        guard !body.user.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(.badRequest, "'user' needs a user id, found an empty one")
+        }
+        func item(_ id: String, _ field: String) throws -> ItemIndex {
+            guard let item = pipeline.dataset.item(id) else {
+                throw APIError(
+                    .badRequest, "'\(field)' names item '\(excerpt(id))', which the dataset lacks")
+            }
+            return item
+        }
+        let history = try (body.history ?? []).map { entry in
+            if let rating = entry.rating, !(rating.isFinite && abs(rating) <= 1_000_000) {
+                throw APIError(.badRequest, "'history' gives item '\(entry.item)' a bad rating")
+            }
+            return FreshInteraction(
+                item: try item(entry.item, "history"), rating: entry.rating.map(Float.init),
+                timestamp: entry.timestamp)
+        }
+        let exclude = try (body.exclude ?? []).map { try item($0, "exclude") }
+        let (items, trace) = pipeline.recommendWithTrace(
+            userID: body.user, n: body.n, history: history, exclude: exclude)
+        if let failure = trace.banditFailure {
+            throw APIError(.serviceUnavailable, "the feedback store failed: \(failure)")
+        }
+        let explained = body.explain ?? false
+        let views =
+            explained
+            ? pipeline.stageViews(of: items.map(\.item), for: trace.query, trace: trace) : []
+        return RecommendAnswer(
+            requestID: trace.bandit.flatMap { $0.logged ? $0.requestID : nil },
+            pipeline: pipeline.name,
+            items: items.enumerated().map { rank, ranked in
+                let (id, title) = pipeline.describe(ranked.item)
+                return RecommendAnswer.Item(
+                    item: id, title: title, score: ranked.score, rank: rank + 1,
+                    arm: ranked.placement?.arm, propensity: ranked.placement?.propensity,
+                    explanation: explained
+                        ? .init(
+                            summary: Words.summary(
+                                ranked, views: views[rank], user: body.user, in: pipeline),
+                            stages: views[rank].map { StageOutput($0, pipeline) },
+                            contributions: ranked.contributions)
+                        : nil)
+            })
+    }
+
+    /// Decodes a JSON body of at most ``bodyLimit`` bytes; what is wrong with it is a 400 (or
+    /// a 413 for its size) that says where.
+    static func decode<Body: Decodable>(_: Body.Type, from request: inout Request) async throws
+        -> Body
+    {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the request body is over \(bodyLimit) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, describe(error))
+        }
+    }
+
+    /// A decoding error in our words: what was expected where.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty
+                ? "the body"
+                : "'"
+                    + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                    .joined(separator: ".") + "'"
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) must be \(words(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(words(type)), found null"
+        case .keyNotFound(let key, let context):
+            return "missing key '\(key.stringValue)' in \(path(context.codingPath))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "the body is not valid JSON"
+                : "\(path(context.codingPath)) is not valid: \(context.debugDescription)"
+        @unknown default:
+            return "the body could not be read"
+        }
+    }
+
+    private static func words(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "\(type)".hasPrefix("Array") ? "a list" : "an object"
+        }
+    }
+
+    /// A JSON response with sorted keys.
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,59 @@
+import BuiltInPlugins
+public import Foundation
+import ShortlistCore
+public import ShortlistPipeline
+import ShortlistStore
+
+/// Every pipeline of a pipelines file, prepared (loaded or fitted) for serving, and the
+/// feedback store their bandits read and log to.
+public struct ServedPipelines: Sendable {
+    /// The pipelines, in file order; the first is the default.
+    public let pipelines: [FittedPipeline]
+    /// The file they come from.
+    public let path: String
+    /// When they were prepared.
+    public let loaded: Date
+    /// The feedback store, when a pipeline has a bandit ranker.
+    let store: FeedbackStore?
+    /// Each pipeline's artifact key per stage, as `shortlist artifacts list` shows them.
+    let artifacts: [String: [String: String]]
+
+    /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
+    /// missing; `log` receives the same lines the CLI prints.
+    public static func load(path: String, log: @escaping @Sendable (String) -> Void) throws
+        -> ServedPipelines
+    {
+        let workspace = try Workspace(path: path, registry: builtInPlugins, log: log)
+        let dataset = try workspace.loadDataset()
+        var store: FeedbackStore?
+        var pipelines: [FittedPipeline] = []
+        for spec in workspace.file.pipelines {
+            var pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
+            if pipeline.ranker is any BanditRankerModel {
+                if store == nil { store = try FeedbackStore(path: workspace.file.feedbackStore) }
+                pipeline.banditState = store
+            }
+            pipelines.append(pipeline)
+        }
+        var artifacts: [String: [String: String]] = [:]
+        for planned in try workspace.plannedArtifacts(on: dataset) {
+            artifacts[planned.pipeline, default: [:]][planned.stage] =
+                "\(planned.type)-\(planned.key)"
+        }
+        return ServedPipelines(
+            pipelines: pipelines, path: path, loaded: Date(), store: store, artifacts: artifacts)
+    }
+
+    /// The pipeline named `name` (the first when nil), or a 404 that suggests the nearest name.
+    func pipeline(_ name: String?) throws(APIError) -> FittedPipeline {
+        guard let name else { return pipelines[0] }
+        if let pipeline = pipelines.first(where: { $0.name == name }) { return pipeline }
+        var message = "no pipeline named '\(excerpt(name))'"
+        if let suggestion = closestMatch(to: name, in: pipelines.map(\.name)) {
+            message += ". Did you mean '\(suggestion)'?"
+        } else {
+            message += "; the pipelines are \(pipelines.map(\.name).joined(separator: ", "))"
+        }
+        throw APIError(.notFound, message)
+    }
+}

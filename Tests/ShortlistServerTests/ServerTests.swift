@@ -1,0 +1,215 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ShortlistCore
+import ShortlistOutput
+import ShortlistPipeline
+import ShortlistServer
+import ShortlistTestSupport
+import Testing
+
+/// Planted data with a hand-weighted pipeline and a bandit pipeline, prepared for serving.
+func served() throws -> (ServedPipelines, TemporaryDirectory) {
+    let folder = try TemporaryDirectory()
+    let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+    try folder.write(
+        "pipelines.yaml",
+        dataset + """
+
+            pipelines:
+              default:
+                n: 5
+                candidates:
+                  - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                  - {name: popular, type: weighted-rating, limit: 20}
+                ranker: {type: weighted-average, weights: {popular: 0.1}}
+              ab:
+                n: 3
+                candidates:
+                  - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                  - {name: popular, type: weighted-rating, limit: 20}
+                ranker: {type: bandit, arms: [als, popular]}
+            """)
+    return (try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }, folder)
+}
+
+/// Runs `body` against the server's router, in process.
+func withServer(
+    _ served: ServedPipelines, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    let app = Application(router: Routes.router(served))
+    try await app.test(.router) { client in try await body(client) }
+}
+
+/// A response body as JSON.
+func object(_ response: TestResponse) throws -> [String: Any] {
+    let data = Data(response.body.readableBytesView)
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async throws
+    -> TestResponse
+{
+    try await client.execute(
+        uri: uri, method: .post, headers: [.contentType: "application/json"],
+        body: ByteBuffer(string: json))
+}
+
+@Suite struct ServerTests {
+    @Test func healthAndPipelines() async throws {
+        let (served, _) = try served()
+        try await withServer(served) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            #expect(try object(health)["pipelines"] as? Int == 2)
+            let list = try await client.execute(uri: "/v1/pipelines", method: .get)
+            let pipelines = try #require(try object(list)["pipelines"] as? [[String: Any]])
+            #expect(pipelines.map { $0["name"] as? String } == ["default", "ab"])
+            let stages = try #require(pipelines[0]["stages"] as? [[String: Any]])
+            #expect(stages.map { $0["name"] as? String } == ["als", "popular"])
+            #expect((stages[0]["artifact"] as? String)?.hasPrefix("matrix-factorization-") == true)
+        }
+    }
+
+    @Test func recommendationsAreTheRequestPathsOwn() async throws {
+        let (served, _) = try served()
+        let pipeline = served.pipelines[0]
+        let expected = pipeline.recommend(userID: "u5")
+        try await withServer(served) { client in
+            let response = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "explain": true}"#)
+            #expect(response.status == .ok)
+            let answer = try object(response)
+            #expect(answer["pipeline"] as? String == "default")
+            #expect(answer["request_id"] == nil)
+            let items = try #require(answer["items"] as? [[String: Any]])
+            #expect(
+                items.map { $0["item"] as? String }
+                    == expected.map { pipeline.dataset.itemIDs[$0.item] })
+            // JSON carries the shortest text of each score; reading it back may differ in the
+            // last bit.
+            for (item, ranked) in zip(items, expected) {
+                #expect(abs((item["score"] as? Double ?? .nan) - ranked.score) < 1e-12)
+            }
+            #expect(items.map { $0["rank"] as? Int } == [1, 2, 3, 4, 5])
+            let explanation = try #require(items[0]["explanation"] as? [String: Any])
+            #expect((explanation["summary"] as? String)?.hasPrefix("Mostly because ") == true)
+            #expect((explanation["stages"] as? [Any])?.count == 2)
+            let cold = try await post(client, "/v1/recommend", #"{"user": "someone new", "n": 2}"#)
+            #expect(cold.status == .ok)
+            #expect((try object(cold)["items"] as? [Any])?.count == 2)
+        }
+    }
+
+    @Test func aNewUsersHistoryIsFoldedIn() async throws {
+        let (served, _) = try served()
+        try await withServer(served) { client in
+            let response = try await post(
+                client, "/v1/recommend",
+                #"{"user": "newbie", "n": 5, "history": [{"item": "i2", "rating": 5}, {"item": "i6"}, {"item": "i10", "timestamp": 5}, {"item": "i14", "rating": 4}]}"#
+            )
+            #expect(response.status == .ok)
+            let items = try #require(try object(response)["items"] as? [[String: Any]])
+            let indices = items.compactMap {
+                ($0["item"] as? String).flatMap { Int($0.dropFirst()) }
+            }
+            #expect(indices.filter { $0 % 4 == 2 }.count >= 4, "\(indices)")
+            #expect(indices.allSatisfy { ![2, 6, 10, 14].contains($0) })
+        }
+    }
+
+    @Test func badRequestsGetAStatusAndAMessageThatNamesTheProblem() async throws {
+        let (served, _) = try served()
+        let cases: [(String, HTTPResponse.Status, String)] = [
+            (#"{"user": "u5""#, .badRequest, "the body is not valid JSON"),
+            (#"{"user": "u5", "n": "five"}"#, .badRequest, "'n' must be an integer"),
+            (#"{"user": 5}"#, .badRequest, "'user' must be a string"),
+            (#"{"n": 3}"#, .badRequest, "missing key 'user' in the body"),
+            (
+                #"{"user": "u5", "explian": true}"#, .badRequest,
+                "unknown key 'explian' in the body. Did you mean 'explain'?"
+            ),
+            (
+                #"{"user": "u5", "pipeline": "defualt"}"#, .notFound,
+                "no pipeline named 'defualt'. Did you mean 'default'?"
+            ),
+            (#"{"user": "u5", "n": 0}"#, .badRequest, "'n' must be between 1 and 1000, found 0"),
+            (
+                #"{"user": "u5", "exclude": ["nope"]}"#, .badRequest,
+                "'exclude' names item 'nope', which the dataset lacks"
+            ),
+            (
+                #"{"user": "u5", "history": [{"item": "i1", "rating": "high"}]}"#, .badRequest,
+                "'history.[0].rating' must be a number"
+            ),
+        ]
+        try await withServer(served) { client in
+            for (body, status, message) in cases {
+                let response = try await post(client, "/v1/recommend", body)
+                #expect(response.status == status, "\(body)")
+                let error = try #require(try object(response)["error"] as? [String: Any], "\(body)")
+                #expect(error["message"] as? String == message, "\(body)")
+                #expect(error["status"] as? Int == Int(status.code))
+            }
+            let huge = try await post(
+                client, "/v1/recommend",
+                #"{"user": ""# + String(repeating: "x", count: Routes.bodyLimit) + #""}"#)
+            #expect(huge.status == .contentTooLarge)
+            #expect(
+                (try object(huge)["error"] as? [String: Any])?["message"] as? String
+                    == "the request body is over \(Routes.bodyLimit) bytes")
+            let explain = try await client.execute(uri: "/v1/explain?user=u5", method: .get)
+            #expect(explain.status == .badRequest)
+            let stillFine = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+            #expect(stillFine.status == .ok)
+        }
+    }
+
+    @Test func explainGivesTheCLIsJSON() async throws {
+        let (served, _) = try served()
+        let pipeline = served.pipelines[0]
+        let item = pipeline.dataset.itemIDs[
+            try #require(pipeline.recommend(userID: "u5").first).item]
+        let expected = try json(
+            ItemExplanationOutput(
+                try pipeline.explain(userID: "u5", itemID: item), pipeline: pipeline, user: "u5"),
+            pretty: false)
+        try await withServer(served) { client in
+            let response = try await client.execute(
+                uri: "/v1/explain?user=u5&item=\(item)", method: .get)
+            #expect(response.status == .ok)
+            let body = String(buffer: response.body)
+            #expect(body == expected)
+            let unknown = try await client.execute(
+                uri: "/v1/explain?user=u5&item=zzz", method: .get)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func acknowledgedFeedbackIsInTheStore() async throws {
+        let (served, folder) = try served()
+        try await withServer(served) { client in
+            let response = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "pipeline": "ab"}"#)
+            let answer = try object(response)
+            let request = try #require(answer["request_id"] as? String)
+            let items = try #require(answer["items"] as? [[String: Any]])
+            let item = try #require(items.first?["item"] as? String)
+            let arm = try #require(items.first?["arm"] as? String)
+            let body = #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 1}"#
+            let first = try await post(client, "/v1/feedback", body)
+            #expect(first.status == .accepted)
+            #expect(try object(first)["recorded"] as? Bool == true)
+            let again = try await post(client, "/v1/feedback", body)
+            #expect(try object(again)["recorded"] as? Bool == false)
+            let unknown = try await post(
+                client, "/v1/feedback", #"{"request_id": "nope", "item": "i1", "reward": 1}"#)
+            #expect(unknown.status == .badRequest)
+            let reread = try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }
+            let states = try #require(reread.pipelines[1].banditState).armStates(
+                pipeline: "ab", arms: ["als", "popular"])
+            #expect(states[arm == "als" ? 0 : 1].rewards == 1)
+        }
+    }
+}

@@ -136,15 +136,19 @@ struct PipelineList: Encodable {
 
     var file: String
     var loadedAt: String
+    /// Why the latest reload of the file failed (the pipelines listed are the older ones).
+    var lastReloadError: String?
     var pipelines: [Pipeline]
 
     enum CodingKeys: String, CodingKey {
         case file, pipelines
         case loadedAt = "loaded_at"
+        case lastReloadError = "last_reload_error"
     }
 
-    init(_ served: ServedPipelines) {
+    init(_ served: ServedPipelines, lastReloadError: String?) {
         file = served.path
+        self.lastReloadError = lastReloadError
         loadedAt = served.loaded.ISO8601Format()
         pipelines = served.pipelines.map { pipeline in
             let artifacts = served.artifacts[pipeline.name] ?? [:]

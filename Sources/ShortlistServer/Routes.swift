@@ -1,3 +1,4 @@
+import BuiltInPlugins
 import Foundation
 public import Hummingbird
 import NIOCore
@@ -14,19 +15,22 @@ public enum Routes {
     /// The most items one request may ask for.
     public static let maxResults = 1000
 
-    /// A router serving `served`.
-    public static func router(_ served: ServedPipelines) -> Router<BasicRequestContext> {
+    /// A router serving the pipelines `holder` holds at the time of each request.
+    public static func router(_ holder: PipelineHolder) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ in
-            try json(Health(status: "ok", pipelines: served.pipelines.count))
+            try json(Health(status: "ok", pipelines: holder.current.pipelines.count))
         }
-        router.get("v1/pipelines") { _, _ in try json(PipelineList(served)) }
+        router.get("v1/pipelines") { _, _ in
+            try json(PipelineList(holder.current, lastReloadError: holder.lastReloadError))
+        }
         router.post("v1/recommend") { request, _ in
             var request = request
             let body = try await decode(RecommendBody.self, from: &request)
-            return try json(try recommend(body, served))
+            return try json(try recommend(body, holder.current))
         }
         router.get("v1/explain") { request, _ in
+            let served = holder.current
             let parameters = request.uri.queryParameters
             guard let user = parameters["user"].map(String.init), !user.isEmpty else {
                 throw APIError(.badRequest, "explain needs a user: ?user=ID&item=ID")
@@ -44,9 +48,26 @@ public enum Routes {
             }
             return try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user))
         }
+        router.get("v1/items/:id/similar") { request, context in
+            let served = holder.current
+            let parameters = request.uri.queryParameters
+            let id = try context.parameters.require("id")
+            let pipeline = try served.pipeline(parameters["pipeline"].map(String.init))
+            let n = try count(parameters["n"].map(String.init), default: 10)
+            let lists: [SimilarList]
+            do throws(DataError) {
+                lists = try SimilarList.lists(
+                    pipeline, itemID: id, stage: parameters["stage"].map(String.init), n: n,
+                    capableTypes: builtInPlugins.generatorTypes(with: .similarItems))
+            } catch {
+                throw APIError(error.code == .unknownID ? .notFound : .badRequest, error.message)
+            }
+            return try json(lists)
+        }
         router.post("v1/feedback") { request, _ in
             var request = request
             let body = try await decode(FeedbackBody.self, from: &request)
+            let served = holder.current
             guard let store = served.store else {
                 throw APIError(
                     .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")
@@ -63,6 +84,17 @@ public enum Routes {
             return response
         }
         return router
+    }
+
+    /// A query's `n`: `fallback` when absent, else an integer from 1 to ``maxResults``.
+    static func count(_ text: String?, default fallback: Int) throws(APIError) -> Int {
+        guard let text else { return fallback }
+        guard let n = Int(text), (1...maxResults).contains(n) else {
+            throw APIError(
+                .badRequest,
+                "'n' must be an integer from 1 to \(maxResults), found '\(excerpt(text))'")
+        }
+        return n
     }
 
     /// One recommendation through the pipeline's request path.

@@ -20,18 +20,21 @@ struct ShortlistServerMain: AsyncParsableCommand {
     var port = 8080
 
     func run() async throws {
-        let served: ServedPipelines
+        let holder: PipelineHolder
         do {
-            served = try ServedPipelines.load(path: config) { line in
+            holder = try PipelineHolder(path: config) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        // SIGTERM and SIGINT shut down gracefully: no new connections, in-flight requests
+        // finish, then the watcher stops.
         let app = Application(
-            router: Routes.router(served),
-            configuration: .init(address: .hostname(host, port: port), serverName: "shortlist"))
+            router: Routes.router(holder),
+            configuration: .init(address: .hostname(host, port: port), serverName: "shortlist"),
+            services: [ReloadService(holder: holder)])
         try await app.runService()
     }
 }

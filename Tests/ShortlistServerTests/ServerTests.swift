@@ -10,7 +10,7 @@ import ShortlistTestSupport
 import Testing
 
 /// Planted data with a hand-weighted pipeline and a bandit pipeline, prepared for serving.
-func served() throws -> (ServedPipelines, TemporaryDirectory) {
+func served() throws -> (PipelineHolder, TemporaryDirectory) {
     let folder = try TemporaryDirectory()
     let dataset = try folder.writeDelimited(PlantedClusters().dataset)
     try folder.write(
@@ -31,12 +31,12 @@ func served() throws -> (ServedPipelines, TemporaryDirectory) {
                   - {name: popular, type: weighted-rating, limit: 20}
                 ranker: {type: bandit, arms: [als, popular]}
             """)
-    return (try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }, folder)
+    return (try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }, folder)
 }
 
 /// Runs `body` against the server's router, in process.
 func withServer(
-    _ served: ServedPipelines, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    _ served: PipelineHolder, _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     let app = Application(router: Routes.router(served))
     try await app.test(.router) { client in try await body(client) }
@@ -74,7 +74,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
 
     @Test func recommendationsAreTheRequestPathsOwn() async throws {
         let (served, _) = try served()
-        let pipeline = served.pipelines[0]
+        let pipeline = served.current.pipelines[0]
         let expected = pipeline.recommend(userID: "u5")
         try await withServer(served) { client in
             let response = try await post(
@@ -168,7 +168,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
 
     @Test func explainGivesTheCLIsJSON() async throws {
         let (served, _) = try served()
-        let pipeline = served.pipelines[0]
+        let pipeline = served.current.pipelines[0]
         let item = pipeline.dataset.itemIDs[
             try #require(pipeline.recommend(userID: "u5").first).item]
         let expected = try json(
@@ -185,6 +185,76 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 uri: "/v1/explain?user=u5&item=zzz", method: .get)
             #expect(unknown.status == .notFound)
         }
+    }
+
+    @Test func similarItemsPerStageAndWhyNot() async throws {
+        let (served, _) = try served()
+        try await withServer(served) { client in
+            let response = try await client.execute(uri: "/v1/items/i4/similar?n=3", method: .get)
+            #expect(response.status == .ok)
+            let lists = try #require(
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+                    as? [[String: Any]])
+            #expect(lists.map { $0["stage"] as? String } == ["als"])
+            #expect((lists.first?["similar"] as? [Any])?.count == 3)
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                (
+                    "/v1/items/i4/similar?stage=popular", .badRequest,
+                    "stage 'popular' (weighted-rating) of pipeline 'default' cannot list similar "
+                        + "items; its stages that can: als (matrix-factorization)"
+                ),
+                (
+                    "/v1/items/zzz/similar", .notFound,
+                    "unknown item 'zzz': the dataset has no such item"
+                ),
+                (
+                    "/v1/items/i4/similar?n=abc", .badRequest,
+                    "'n' must be an integer from 1 to 1000, found 'abc'"
+                ),
+            ]
+            for (uri, status, message) in cases {
+                let answer = try await client.execute(uri: uri, method: .get)
+                #expect(answer.status == status, "\(uri)")
+                #expect(
+                    (try object(answer)["error"] as? [String: Any])?["message"] as? String
+                        == message)
+            }
+        }
+    }
+
+    @Test func aValidEditIsServedAndAnInvalidOneKeepsTheOldPipelines() async throws {
+        let (holder, folder) = try served()
+        let path = "\(folder.path)/pipelines.yaml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!holder.reloadIfChanged(), "nothing changed")
+        try folder.write(
+            "pipelines.yaml", text.replacingOccurrences(of: "    n: 5\n", with: "    n: 2\n"))
+        #expect(holder.reloadIfChanged())
+        try folder.write(
+            "pipelines.yaml",
+            text.replacingOccurrences(of: "    n: 5\n", with: "    n: 5\n    nn: 3\n"))
+        #expect(!holder.reloadIfChanged())
+        try await withServer(holder) { client in
+            let response = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+            #expect((try object(response)["items"] as? [Any])?.count == 2, "the valid edit serves")
+            let list = try object(try await client.execute(uri: "/v1/pipelines", method: .get))
+            let error = try #require(list["last_reload_error"] as? String)
+            #expect(error.hasPrefix("\(path):"), "\(error)")
+            #expect(
+                error.contains(": error: unknown key 'nn' in pipeline 'default'. Did you mean 'n'?")
+            )
+        }
+        // The watcher notices a change by itself, and a valid file clears the error.
+        let watcher = Task {
+            try await ReloadService(holder: holder, interval: .milliseconds(20)).run()
+        }
+        defer { watcher.cancel() }
+        try folder.write("pipelines.yaml", text)
+        for _ in 0..<250 where holder.current.pipelines[0].resultCount != 5 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(holder.current.pipelines[0].resultCount == 5)
+        #expect(holder.lastReloadError == nil)
     }
 
     @Test func acknowledgedFeedbackIsInTheStore() async throws {

@@ -24,10 +24,18 @@ public enum Routes {
         router.get("v1/pipelines") { _, _ in
             try json(PipelineList(holder.current, lastReloadError: holder.lastReloadError))
         }
-        router.post("v1/recommend") { request, _ in
+        router.post("v1/recommend") { request, context in
             var request = request
             let body = try await decode(RecommendBody.self, from: &request)
-            return try json(try recommend(body, holder.current))
+            let answer = try recommend(body, holder.current)
+            context.logger.info(
+                "recommended",
+                metadata: [
+                    "pipeline": "\(answer.pipeline)", "user": "\(excerpt(body.user))",
+                    "items": "\(answer.items.count)",
+                    "bandit_request_id": "\(answer.requestID ?? "-")",
+                ])
+            return try json(answer)
         }
         router.get("v1/explain") { request, _ in
             let served = holder.current
@@ -64,7 +72,7 @@ public enum Routes {
             }
             return try json(lists)
         }
-        router.post("v1/feedback") { request, _ in
+        router.post("v1/feedback") { request, context in
             var request = request
             let body = try await decode(FeedbackBody.self, from: &request)
             let served = holder.current
@@ -79,6 +87,13 @@ public enum Routes {
             } catch {
                 throw APIError(.badRequest, error.message)
             }
+            context.logger.info(
+                "feedback",
+                metadata: [
+                    "bandit_request_id": "\(excerpt(body.requestID))",
+                    "item": "\(excerpt(body.item))",
+                    "reward": "\(body.reward)", "recorded": "\(outcome == .recorded)",
+                ])
             var response = try json(FeedbackAnswer(recorded: outcome == .recorded))
             response.status = .accepted
             return response

@@ -1,7 +1,10 @@
 import BuiltInPlugins
+import Dispatch
 import Foundation
 public import Hummingbird
+import Metrics
 import NIOCore
+public import Prometheus
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
@@ -15,9 +18,20 @@ public enum Routes {
     /// The most items one request may ask for.
     public static let maxResults = 1000
 
-    /// A router serving the pipelines `holder` holds at the time of each request.
-    public static func router(_ holder: PipelineHolder) -> Router<BasicRequestContext> {
+    /// A router serving the pipelines `holder` holds at the time of each request, with
+    /// `GET /metrics` rendering `registry` (where the process bootstrapped swift-metrics).
+    public static func router(
+        _ holder: PipelineHolder, metrics registry: PrometheusCollectorRegistry
+    )
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
         router.get("healthz") { _, _ in
             try json(Health(status: "ok", pipelines: holder.current.pipelines.count))
         }
@@ -27,7 +41,16 @@ public enum Routes {
         router.post("v1/recommend") { request, context in
             var request = request
             let body = try await decode(RecommendBody.self, from: &request)
-            let answer = try recommend(body, holder.current)
+            let answer: RecommendAnswer
+            do {
+                answer = try recommend(body, holder.current)
+            } catch {
+                Counter(
+                    label: "shortlist_recommend_errors_total",
+                    dimensions: [("pipeline", body.pipeline ?? holder.current.pipelines[0].name)]
+                ).increment()
+                throw error
+            }
             context.logger.info(
                 "recommended",
                 metadata: [
@@ -139,8 +162,21 @@ public enum Routes {
                 timestamp: entry.timestamp)
         }
         let exclude = try (body.exclude ?? []).map { try item($0, "exclude") }
+        let start = DispatchTime.now().uptimeNanoseconds
         let (items, trace) = pipeline.recommendWithTrace(
             userID: body.user, n: body.n, history: history, exclude: exclude)
+        Timer(label: "shortlist_recommend_seconds", dimensions: [("pipeline", pipeline.name)])
+            .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
+        for step in trace.generators {
+            Timer(
+                label: "shortlist_stage_seconds",
+                dimensions: [("pipeline", pipeline.name), ("stage", step.name)]
+            ).recordSeconds(step.seconds)
+        }
+        Timer(
+            label: "shortlist_stage_seconds",
+            dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
+        ).recordSeconds(trace.rankerSeconds)
         if let failure = trace.banditFailure {
             throw APIError(.serviceUnavailable, "the feedback store failed: \(failure)")
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Metrics
+import Prometheus
 import ShortlistServer
 
 /// `shortlist-server`: serves every pipeline of a pipelines file over HTTP and JSON.
@@ -31,8 +33,10 @@ struct ShortlistServerMain: AsyncParsableCommand {
         }
         // SIGTERM and SIGINT shut down gracefully: no new connections, in-flight requests
         // finish, then the watcher stops.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = Application(
-            router: Routes.router(holder),
+            router: Routes.router(holder, metrics: registry),
             configuration: .init(address: .hostname(host, port: port), serverName: "shortlist"),
             services: [ReloadService(holder: holder)])
         try await app.runService()

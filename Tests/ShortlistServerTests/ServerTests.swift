@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Metrics
 import NIOCore
+import Prometheus
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
@@ -34,11 +36,18 @@ func served() throws -> (PipelineHolder, TemporaryDirectory) {
     return (try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }, folder)
 }
 
+/// The registry swift-metrics reports to, bootstrapped once for the test process.
+let metrics: PrometheusCollectorRegistry = {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    return registry
+}()
+
 /// Runs `body` against the server's router, in process.
 func withServer(
     _ served: PipelineHolder, _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    let app = Application(router: Routes.router(served))
+    let app = Application(router: Routes.router(served, metrics: metrics))
     try await app.test(.router) { client in try await body(client) }
 }
 
@@ -255,6 +264,37 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
         #expect(holder.current.pipelines[0].resultCount == 5)
         #expect(holder.lastReloadError == nil)
+    }
+
+    @Test func metricsCountRequestsErrorsAndTimePerPipelineAndStage() async throws {
+        let (served, _) = try served()
+        try await withServer(served) { client in
+            _ = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+            _ = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 0}"#)
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            let text = String(buffer: response.body)
+            let lines = text.split(separator: "\n")
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(#"shortlist_recommend_seconds_count{pipeline="default"}"#)
+                })
+            for stage in ["als", "popular", "ranker"] {
+                #expect(
+                    lines.contains {
+                        $0.hasPrefix(
+                            #"shortlist_stage_seconds_count{pipeline="default",stage="\#(stage)"}"#)
+                    }, "\(stage)")
+            }
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(#"shortlist_recommend_errors_total{pipeline="default"}"#)
+                })
+            // Every endpoint's requests, errors and latency, from Hummingbird's middleware.
+            #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("v1/recommend") })
+            #expect(lines.contains { $0.hasPrefix("hb_request_errors{") && $0.contains("400") })
+            #expect(lines.contains { $0.hasPrefix("http_server_request_duration_count{") })
+        }
     }
 
     @Test func acknowledgedFeedbackIsInTheStore() async throws {

@@ -23,20 +23,19 @@ let package = Package(
     products: [
         .executable(name: "shortlist", targets: ["ShortlistCLI"]),
         .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
-        // The HTTP server: its own product, so that building `shortlist` never builds
-        // Hummingbird; `shortlist serve` hands over to it.
-        .executable(name: "shortlist-server", targets: ["ShortlistServerMain"]),
-        // What a plugin outside this package builds on, and checks itself with.
+        // What a plugin or the server (Server/, a package of its own so that this one never
+        // resolves or builds the HTTP stack) builds on, and checks itself with.
         .library(name: "ShortlistCore", targets: ["ShortlistCore"]),
+        .library(name: "ShortlistConfig", targets: ["ShortlistConfig"]),
+        .library(name: "ShortlistPipeline", targets: ["ShortlistPipeline"]),
+        .library(name: "ShortlistStore", targets: ["ShortlistStore"]),
+        .library(name: "ShortlistOutput", targets: ["ShortlistOutput"]),
+        .library(name: "BuiltInPlugins", targets: ["BuiltInPlugins"]),
         .library(name: "ShortlistTestSupport", targets: ["ShortlistTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -53,24 +52,6 @@ let package = Package(
             dependencies: ["ShortlistCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
-        .target(
-            name: "ShortlistServer",
-            dependencies: [
-                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "ShortlistStore",
-                "ShortlistOutput", "BuiltInPlugins",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
-        .executableTarget(
-            name: "ShortlistServerMain",
-            dependencies: [
-                "ShortlistServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
         .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
@@ -102,14 +83,6 @@ let package = Package(
         .testTarget(
             name: "ShortlistCLITests",
             dependencies: ["ShortlistCLI", "ShortlistStore", "ShortlistTestSupport"]),
-        .testTarget(
-            name: "ShortlistServerTests",
-            dependencies: [
-                "ShortlistServer", "ShortlistTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
         .testTarget(
             name: "ShortlistStoreTests", dependencies: ["ShortlistStore", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each

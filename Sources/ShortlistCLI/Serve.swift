@@ -7,8 +7,8 @@ import ShortlistPipeline
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Serve every pipeline over HTTP and JSON (runs shortlist-server, built apart: "
-            + "swift build -c release --product shortlist-server).")
+            "Serve every pipeline over HTTP and JSON (runs shortlist-server, a package of its "
+            + "own: swift build -c release --package-path Server).")
 
     @Argument(
         parsing: .allUnrecognized, help: "Options for shortlist-server (--config, --host, --port).")
@@ -20,9 +20,9 @@ struct Serve: ParsableCommand {
             guard let server else {
                 throw DataError(
                     .missingFile,
-                    "shortlist serve runs shortlist-server, which is not built next to this "
-                        + "binary or on the PATH; build it with 'swift build -c release --product "
-                        + "shortlist-server'")
+                    "shortlist serve runs shortlist-server, which is not built (beside this "
+                        + "binary, in Server/.build, or on the PATH); build it with 'swift build -c "
+                        + "release --package-path Server'")
             }
             let arguments = [server] + options
             let pointers = arguments.map { strdup($0) } + [nil]
@@ -32,14 +32,18 @@ struct Serve: ParsableCommand {
         }
     }
 
-    /// `shortlist-server` beside this executable, else the first on the PATH.
+    /// `shortlist-server` beside this executable, else built in `Server/` of the current
+    /// folder (release, then debug), else the first on the PATH.
     static func serverBinary() -> String? {
         let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let beside = own.deletingLastPathComponent().appendingPathComponent("shortlist-server").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        return path.split(separator: ":").map { "\($0)/shortlist-server" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
+        let places =
+            [
+                beside, "Server/.build/release/shortlist-server",
+                "Server/.build/debug/shortlist-server",
+            ]
+            + path.split(separator: ":").map { "\($0)/shortlist-server" }
+        return places.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

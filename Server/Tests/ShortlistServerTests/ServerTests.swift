@@ -323,3 +323,34 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 }
+
+@Suite struct HandOverTests {
+    /// `shortlist serve` of the package above runs this package's shortlist-server.
+    @Test func shortlistServeRunsThisServer() throws {
+        let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let server = built.appendingPathComponent("shortlist-server").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shortlist = try #require(
+            ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
+                .first { FileManager.default.isExecutableFile(atPath: $0) },
+            "build the package above first (swift test there builds .build/debug/shortlist)")
+        #expect(FileManager.default.isExecutableFile(atPath: server))
+        let folder = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shortlist)
+        process.arguments = ["serve", "--config", "missing.yaml"]
+        process.environment = ["PATH": built.path]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(
+            decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(
+            message.contains("missing.yaml") && message.contains("does not exist"), "\(message)")
+    }
+}

@@ -13,9 +13,10 @@ struct RecommendBody: Decodable {
         init(from decoder: any Decoder) throws {
             let keys = try strictKeys(
                 decoder, ["item", "rating", "timestamp"], in: "a history entry")
-            item = try keys.decode(String.self, forKey: .init("item"))
-            rating = try keys.decodeIfPresent(Double.self, forKey: .init("rating"))
-            timestamp = try keys.decodeIfPresent(Int64.self, forKey: .init("timestamp"))
+            item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
+            rating = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "rating"))
+            timestamp = try keys.decodeIfPresent(
+                Int64.self, forKey: .init(stringValue: "timestamp"))
         }
     }
 
@@ -29,12 +30,12 @@ struct RecommendBody: Decodable {
     init(from decoder: any Decoder) throws {
         let keys = try strictKeys(
             decoder, ["user", "pipeline", "n", "explain", "exclude", "history"], in: "the body")
-        user = try keys.decode(String.self, forKey: .init("user"))
-        pipeline = try keys.decodeIfPresent(String.self, forKey: .init("pipeline"))
-        n = try keys.decodeIfPresent(Int.self, forKey: .init("n"))
-        explain = try keys.decodeIfPresent(Bool.self, forKey: .init("explain"))
-        exclude = try keys.decodeIfPresent([String].self, forKey: .init("exclude"))
-        history = try keys.decodeIfPresent([Fresh].self, forKey: .init("history"))
+        user = try keys.decode(String.self, forKey: .init(stringValue: "user"))
+        pipeline = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "pipeline"))
+        n = try keys.decodeIfPresent(Int.self, forKey: .init(stringValue: "n"))
+        explain = try keys.decodeIfPresent(Bool.self, forKey: .init(stringValue: "explain"))
+        exclude = try keys.decodeIfPresent([String].self, forKey: .init(stringValue: "exclude"))
+        history = try keys.decodeIfPresent([Fresh].self, forKey: .init(stringValue: "history"))
     }
 }
 
@@ -46,26 +47,17 @@ struct FeedbackBody: Decodable {
 
     init(from decoder: any Decoder) throws {
         let keys = try strictKeys(decoder, ["request_id", "item", "reward"], in: "the body")
-        requestID = try keys.decode(String.self, forKey: .init("request_id"))
-        item = try keys.decode(String.self, forKey: .init("item"))
-        reward = try keys.decode(Double.self, forKey: .init("reward"))
+        requestID = try keys.decode(String.self, forKey: .init(stringValue: "request_id"))
+        item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
+        reward = try keys.decode(Double.self, forKey: .init(stringValue: "reward"))
     }
-}
-
-/// Any JSON key.
-struct JSONKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ name: String) { stringValue = name }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 /// The object's keys, refusing any not in `allowed` with the nearest allowed one.
 func strictKeys(_ decoder: any Decoder, _ allowed: [String], in what: String) throws
-    -> KeyedDecodingContainer<JSONKey>
+    -> KeyedDecodingContainer<ParameterKey>
 {
-    let keys = try decoder.container(keyedBy: JSONKey.self)
+    let keys = try decoder.container(keyedBy: ParameterKey.self)
     for key in keys.allKeys.map(\.stringValue).sorted() where !allowed.contains(key) {
         var message = "unknown key '\(excerpt(key))' in \(what)"
         if let suggestion = closestMatch(to: key, in: allowed) {

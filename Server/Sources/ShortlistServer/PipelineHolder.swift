@@ -1,5 +1,4 @@
 import Foundation
-import ShortlistConfig
 import ShortlistCore
 import ShortlistPipeline
 

@@ -82,7 +82,9 @@ struct Recommend: ParsableCommand {
 
     private func single(_ pipeline: FittedPipeline, user: String) throws {
         let (items, trace) = pipeline.recommendWithTrace(
-            userID: user, n: n, history: try history.map { try parseHistory($0, pipeline) } ?? [])
+            userID: user, n: n,
+            history: try history.map { try pipeline.history(parsing: $0, option: "--history") }
+                ?? [])
         if let failure = trace.banditFailure { throw failure }
         let logged = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         switch format ?? .table {
@@ -139,28 +141,5 @@ struct Recommend: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         Terminal.log("recommended for \(ids.count) users in \(String(format: "%.3f", seconds)) s")
-    }
-}
-
-/// `50:5,172,181:4` as fresh interactions in that order; an unknown item or a bad rating is
-/// an error naming it.
-func parseHistory(_ text: String, _ pipeline: FittedPipeline) throws -> [FreshInteraction] {
-    try text.split(separator: ",").map { entry in
-        let parts = entry.split(separator: ":", maxSplits: 1).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        guard let item = pipeline.dataset.item(parts[0]) else {
-            throw DataError(
-                .unknownID,
-                "--history names item '\(excerpt(parts[0]))', which the dataset does not have")
-        }
-        guard parts.count == 2 else { return FreshInteraction(item: item) }
-        guard let rating = Float(parts[1]), rating.isFinite, abs(rating) <= 1_000_000 else {
-            throw DataError(
-                .badRequest,
-                "--history gives item '\(parts[0])' the rating '\(excerpt(parts[1]))', which is "
-                    + "not a number within ±1000000")
-        }
-        return FreshInteraction(item: item, rating: rating)
     }
 }

@@ -32,6 +32,12 @@ public enum Routes {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+        router.get("/") { _, _ in
+            text(WebPage.html, type: "text/html; charset=utf-8")
+        }
+        router.get("openapi.json") { _, _ in
+            text(OpenAPIDocument.json, type: "application/json; charset=utf-8")
+        }
         router.get("healthz") { _, _ in
             try json(Health(status: "ok", pipelines: holder.current.pipelines.count))
         }
@@ -71,9 +77,18 @@ public enum Routes {
             }
             var pipeline = try served.pipeline(parameters["pipeline"].map(String.init))
             pipeline.logsBanditResponses = false
+            let n = try count(parameters["n"].map(String.init), default: pipeline.resultCount)
+            let history: [FreshInteraction]
             let explanation: ItemExplanation
             do throws(DataError) {
-                explanation = try pipeline.explain(userID: user, itemID: item)
+                history = try pipeline.history(
+                    parsing: parameters["history"].map(String.init) ?? "", option: "'history'")
+            } catch {
+                throw APIError(.badRequest, error.message)
+            }
+            do throws(DataError) {
+                explanation = try pipeline.explain(
+                    userID: user, itemID: item, n: n, history: history)
             } catch {
                 throw APIError(.notFound, error.message)
             }
@@ -253,6 +268,13 @@ public enum Routes {
         case is Bool.Type: "true or false"
         default: "\(type)".hasPrefix("Array") ? "a list" : "an object"
         }
+    }
+
+    /// A response of fixed text.
+    static func text(_ text: String, type: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: type],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// A JSON response with sorted keys.

@@ -43,12 +43,15 @@ let metrics: PrometheusCollectorRegistry = {
     return registry
 }()
 
-/// Runs `body` against the server's router, in process.
-func withServer(
-    _ served: PipelineHolder, _ body: @Sendable (any TestClientProtocol) async throws -> Void
-) async throws {
-    let app = Application(router: Routes.router(served, metrics: metrics))
-    try await app.test(.router) { client in try await body(client) }
+/// Runs `body` against the server's router: in process, or `.live` on a loopback port.
+func withServer<Value: Sendable>(
+    _ served: PipelineHolder, _ setup: TestingSetup = .router,
+    _ body: @Sendable (any TestClientProtocol) async throws -> Value
+) async throws -> Value {
+    let app = Application(
+        router: Routes.router(served, metrics: metrics),
+        configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    return try await app.test(setup) { client in try await body(client) }
 }
 
 /// A response body as JSON.

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ShortlistServer
+import ShortlistTestSupport
+import Testing
+
+/// Debian's Chromium, which `.ci/run` installs.
+let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+
+/// The page's DOM after its script has run: `chromium --headless --dump-dom`.
+func renderedPage(_ url: String) async throws -> String {
+    let profile = try TemporaryDirectory()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(chromium))
+    process.arguments = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",
+        "--virtual-time-budget=20000", "--dump-dom", url,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    let done = AsyncStream<Void> { continuation in
+        process.terminationHandler = { _ in continuation.finish() }
+    }
+    try process.run()
+    let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+    let timeout = Task {
+        try await Task.sleep(for: .seconds(90))
+        process.terminate()
+    }
+    for await _ in done {}
+    timeout.cancel()
+    return String(decoding: await reader.value, as: UTF8.self)
+}
+
+@Suite struct PageTests {
+    @Test(.enabled(if: chromium != nil, "needs Debian's chromium package"))
+    func thePageDrawsTheRecommendationsEachStagesShareAndWhyNot() async throws {
+        let (served, _) = try served()
+        try await withServer(served, .live) { client in
+            let port = try #require(client.port)
+            let answer = try object(
+                try await post(
+                    client, "/v1/recommend", #"{"user": "u5", "n": 4, "explain": true}"#))
+            let items = try #require(answer["items"] as? [[String: Any]])
+            let last =
+                try #require(
+                    try object(
+                        try await post(client, "/v1/recommend", #"{"user": "u5", "n": 30}"#)
+                    )["items"] as? [[String: Any]]
+                ).last?["item"] as? String
+            let below = try #require(last)
+            let explained = try object(
+                try await client.execute(
+                    uri: "/v1/explain?user=u5&item=\(below)&n=4", method: .get))
+
+            let dom = try await renderedPage(
+                "http://127.0.0.1:\(port)/?pipeline=default&user=u5&n=4&why=\(below)")
+            #expect(dom.contains(#"data-done="true""#), "the script did not finish: \(dom)")
+            let listed = dom.matches(of: /<li class="item" data-item="([^"]*)"/).map {
+                String($0.output.1)
+            }
+            #expect(listed == items.compactMap { $0["item"] as? String })
+            // One bar per stage (and one for terms from no stage), as long as its share.
+            let rows = dom.split(separator: #"<li class="item""#).dropFirst()
+            for (row, item) in zip(rows, items) {
+                let explanation = try #require(item["explanation"] as? [String: Any])
+                var shares: [String: Double] = ["als": 0, "popular": 0]
+                for term in try #require(explanation["contributions"] as? [[String: Any]]) {
+                    shares[term["source"] as? String ?? "other terms", default: 0] +=
+                        try #require(term["value"] as? Double)
+                }
+                let bars = row.matches(of: /data-stage="([^"]*)" data-value="([^"]*)"/)
+                var drawn: [String: Double] = [:]
+                for bar in bars { drawn[String(bar.output.1)] = Double(bar.output.2) }
+                #expect(Set(drawn.keys) == Set(shares.keys))
+                for (stage, share) in shares {
+                    #expect(abs((drawn[stage] ?? .nan) - share) < 1e-9, "\(stage)")
+                }
+                let summary = try #require(explanation["summary"] as? String)
+                #expect(row.contains(#"<div class="summary">\#(escaped(summary))</div>"#))
+            }
+            let verdict = try #require(explained["verdict"] as? String)
+            #expect(verdict == "below-cutoff")
+            #expect(dom.contains(#"data-verdict="\#(verdict)""#))
+            let stages = dom.matches(of: /<li data-stage="([^"]*)" data-nominated="([^"]*)"/)
+            let views = try #require(explained["stages"] as? [[String: Any]])
+            #expect(
+                stages.map { String($0.output.1) } == views.compactMap { $0["stage"] as? String })
+            #expect(
+                stages.map { $0.output.2 == "true" }
+                    == views.compactMap { $0["nominated"] as? Bool })
+        }
+    }
+}
+
+/// Text as the DOM serialises it.
+func escaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;")
+}

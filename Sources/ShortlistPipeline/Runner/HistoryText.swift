@@ -1,0 +1,35 @@
+import Foundation
+public import ShortlistCore
+
+extension FittedPipeline {
+    /// `50:5,172,181:4` as fresh interactions in that order, for the CLI's `--history` and the
+    /// server's `history` query parameter; an unknown item or a bad rating is an error that
+    /// names it and `option`.
+    public func history(parsing text: String, option: String) throws(DataError)
+        -> [FreshInteraction]
+    {
+        var history: [FreshInteraction] = []
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: ":", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard let item = dataset.item(parts[0]) else {
+                throw DataError(
+                    .unknownID,
+                    "\(option) names item '\(excerpt(parts[0]))', which the dataset does not have")
+            }
+            guard parts.count == 2 else {
+                history.append(FreshInteraction(item: item))
+                continue
+            }
+            guard let rating = Float(parts[1]), rating.isFinite, abs(rating) <= 1_000_000 else {
+                throw DataError(
+                    .badRequest,
+                    "\(option) gives item '\(parts[0])' the rating '\(excerpt(parts[1]))', which "
+                        + "is not a number within ±1000000")
+            }
+            history.append(FreshInteraction(item: item, rating: rating))
+        }
+        return history
+    }
+}

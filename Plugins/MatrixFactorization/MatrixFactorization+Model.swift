@@ -163,47 +163,71 @@ extension MatrixFactorization {
         /// (``Reason/fitApproximation``) is the difference, so the terms add up to the score; for
         /// a folded-in history, which is solved exactly, it is only rounding.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
-            guard let user = userVector(query), item >= 0, item < itemCount else { return .none }
-            var terms: [Reason] = []
-            var rest = score(item, user: user)
-            if objective == .explicit {
-                terms = [
-                    Reason(.modelTerm, value: Double(globalMean), subject: "global-mean"),
-                    Reason(.modelTerm, value: Double(user.bias), subject: "user-bias"),
-                    Reason(.modelTerm, value: Double(itemBias[item]), subject: "item-bias"),
-                ]
-                rest -= Double(globalMean + user.bias + itemBias[item])
-            }
-            let liked =
-                (historyTerms(item: item, userBias: user.bias, history: fittingHistory(query)) ?? [])
-                .map {
-                    Reason(.historyItem, value: $0.value, historyItem: $0.item)
-                }
-            rest -= liked.reduce(0) { $0 + $1.value }
-            return Explanation(
-                terms: terms + liked.largestFirst() + [
-                    Reason(.remainder, value: rest, subject: Reason.fitApproximation)
-                ])
+            explain(items: [item], for: query)[0]
         }
 
-        /// The least-squares system A and targets t of a user's factors over `history`.
+        /// Each item's explanation, as ``explain(item:for:)`` gives it, with the user's system
+        /// built and factored once for the whole list.
+        ///
+        /// - Complexity: O(history · factors² + factors³) once, then O(factors² + history ·
+        ///   factors) per item.
+        public func explain(items: [ItemIndex], for query: Query) -> [Explanation] {
+            guard let user = userVector(query) else { return items.map { _ in .none } }
+            let history = fittingHistory(query)
+            let (a, targets) = system(history, userBias: user.bias)
+            let factored = Cholesky(a, size: factors)
+            return items.map { item in
+                guard item >= 0, item < itemCount else { return .none }
+                var terms: [Reason] = []
+                var rest = score(item, user: user)
+                if objective == .explicit {
+                    terms = [
+                        Reason(.modelTerm, value: Double(globalMean), subject: "global-mean"),
+                        Reason(.modelTerm, value: Double(user.bias), subject: "user-bias"),
+                        Reason(.modelTerm, value: Double(itemBias[item]), subject: "item-bias"),
+                    ]
+                    rest -= Double(globalMean + user.bias + itemBias[item])
+                }
+                let liked = historyTerms(
+                    item: item, factored: factored, history: history, targets: targets
+                ).map { Reason(.historyItem, value: $0.value, historyItem: $0.item) }
+                rest -= liked.reduce(0) { $0 + $1.value }
+                return Explanation(
+                    terms: terms + liked.largestFirst() + [
+                        Reason(.remainder, value: rest, subject: Reason.fitApproximation)
+                    ])
+            }
+        }
+
+        /// The least-squares system A and targets t of a user's factors over `history`; only
+        /// A's lower triangle is kept current, which is all a Cholesky factorisation reads.
         private func system(_ history: [(item: Int, rating: Float)], userBias: Float)
             -> (a: [Double], targets: [Double])
         {
             let k = factors
-            func q(_ index: Int) -> ArraySlice<Float> { itemFactors[index * k..<(index + 1) * k] }
             var a =
                 objective == .implicit
                 ? itemGram.map(Double.init) : [Double](repeating: 0, count: k * k)
             var targets: [Double] = []
-            for (j, rating) in history {
-                let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
-                if objective == .implicit {
-                    addOuter(&a, q(j), weight: c - 1)
-                    targets.append(c)
-                } else {
-                    addOuter(&a, q(j), weight: 1)
-                    targets.append(Double(rating - globalMean - userBias - itemBias[j]))
+            targets.reserveCapacity(history.count)
+            a.withUnsafeMutableBufferPointer { a in
+                itemFactors.withUnsafeBufferPointer { q in
+                    for (j, rating) in history {
+                        let weight: Double
+                        if objective == .implicit {
+                            let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
+                            weight = c - 1
+                            targets.append(c)
+                        } else {
+                            weight = 1
+                            targets.append(Double(rating - globalMean - userBias - itemBias[j]))
+                        }
+                        let v = q.baseAddress! + j * k
+                        for r in 0..<k {
+                            let scaled = weight * Double(v[r])
+                            for c in 0...r { a[r * k + c] += scaled * Double(v[c]) }
+                        }
+                    }
                 }
             }
             let ridge =
@@ -212,27 +236,20 @@ extension MatrixFactorization {
             return (a, targets)
         }
 
+        /// Each history item's term t_j·(q_iᵀA⁻¹q_j) of item i's score; none when A could not
+        /// be factored.
         private func historyTerms(
-            item: ItemIndex, userBias: Float, history: [(item: Int, rating: Float)]
-        ) -> [(item: Int, value: Double)]? {
+            item: ItemIndex, factored: Cholesky?, history: [(item: Int, rating: Float)],
+            targets: [Double]
+        ) -> [(item: Int, value: Double)] {
+            guard let factored else { return [] }
             let k = factors
-            let (a, targets) = system(history, userBias: userBias)
-            let q = itemFactors[item * k..<(item + 1) * k].map(Double.init)
-            guard let w = solveSymmetric(a, q, size: k) else { return nil }
+            let w = factored.solve(itemFactors[item * k..<(item + 1) * k].map(Double.init))
             return zip(history, targets).map { entry, target in
                 let dot = (0..<k).reduce(0.0) {
                     $0 + w[$1] * Double(itemFactors[entry.item * k + $1])
                 }
                 return (entry.item, target * dot)
-            }
-        }
-
-        private func addOuter(_ a: inout [Double], _ v: ArraySlice<Float>, weight: Double) {
-            let k = factors
-            let values = Array(v)
-            for r in 0..<k {
-                let scaled = weight * Double(values[r])
-                for c in 0..<k { a[r * k + c] += scaled * Double(values[c]) }
             }
         }
 

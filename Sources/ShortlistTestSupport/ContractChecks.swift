@@ -7,7 +7,8 @@ public import ShortlistPipeline
 /// stores and reloads the model, and for a sample of users — plus an unknown id — checks that
 /// each list is within `limit`, best first, free of duplicates and of excluded items; that
 /// `explain` accounts for every nominated item with terms that add up to its score, the same
-/// after reloading; and that the model answers exactly the capabilities the generator declares.
+/// after reloading and the same for a whole list as item by item; and that the model answers
+/// exactly the capabilities the generator declares.
 public func checkCandidateGenerator<G: CandidateGenerator>(
     _ make: () throws -> G, on dataset: Dataset, limit: Int = 20
 ) throws -> [String] {
@@ -70,6 +71,12 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
                 != reloaded.explain(item: top.item, for: query)
         {
             problems.append("\(who): explanations differ after reloading")
+        }
+        let listed = list.map(\.item) + [dataset.itemCount / 3]
+        if first.explain(items: listed, for: query)
+            != listed.map({ first.explain(item: $0, for: query) })
+        {
+            problems.append("\(who): explaining a list differs from explaining each item")
         }
         if list.isEmpty, first.unavailability(for: query) == nil,
             query.excluded.count < dataset.itemCount

@@ -177,9 +177,11 @@ public enum Routes {
                 timestamp: entry.timestamp)
         }
         let exclude = try (body.exclude ?? []).map { try item($0, "exclude") }
+        let explained = body.explain ?? false
         let start = DispatchTime.now().uptimeNanoseconds
         let (items, trace) = pipeline.recommendWithTrace(
-            userID: body.user, n: body.n, history: history, exclude: exclude)
+            userID: body.user, n: body.n, history: history, exclude: exclude,
+            detail: explained ? body.n ?? pipeline.resultCount : 0)
         Timer(label: "shortlist_recommend_seconds", dimensions: [("pipeline", pipeline.name)])
             .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
         for step in trace.generators {
@@ -195,7 +197,6 @@ public enum Routes {
         if let failure = trace.banditFailure {
             throw APIError(.serviceUnavailable, "the feedback store failed: \(failure)")
         }
-        let explained = body.explain ?? false
         let views =
             explained
             ? pipeline.stageViews(of: items.map(\.item), for: trace.query, trace: trace) : []

@@ -6,6 +6,9 @@ public protocol CandidateModel: Sendable, ArtifactCodable {
     /// that add up to its score (checked by `checkCandidateGenerator`), or ``Explanation/none``
     /// when the model does not score the item for the query.
     func explain(item: ItemIndex, for query: Query) -> Explanation
+    /// Each of `items` explained as ``explain(item:for:)`` would, for one query: a model whose
+    /// explanations share per-query work (a user's system to solve) does it once here.
+    func explain(items: [ItemIndex], for query: Query) -> [Explanation]
     /// Why this model offers nothing for the query (e.g. it needs a history), or nil if it can
     /// offer something before filters.
     func unavailability(for query: Query) -> Unavailability?
@@ -18,6 +21,10 @@ public protocol CandidateModel: Sendable, ArtifactCodable {
 }
 
 extension CandidateModel {
+    public func explain(items: [ItemIndex], for query: Query) -> [Explanation] {
+        items.map { explain(item: $0, for: query) }
+    }
+
     public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? { nil }
     public func predictRating(of item: ItemIndex, for query: Query) -> Double? { nil }
 }

@@ -92,7 +92,8 @@ extension FittedPipeline {
         -> [[ItemExplanation.StageView]]
     {
         var full: [Int: [ItemIndex: (rank: Int, score: Double)]] = [:]
-        return items.map { item in
+        let explanations = stages.map { $0.model.explain(items: items, for: query) }
+        return items.enumerated().map { position, item in
             stages.enumerated().map { index, stage in
                 let step = trace.generators[index]
                 var rank = step.candidates.firstIndex { $0.item == item }.map { $0 + 1 }
@@ -112,7 +113,7 @@ extension FittedPipeline {
                 }
                 return ItemExplanation.StageView(
                     name: stage.name, type: stage.type, limit: stage.limit, rank: rank,
-                    score: score, explanation: stage.model.explain(item: item, for: query),
+                    score: score, explanation: explanations[index][position],
                     unavailable: step.unavailable)
             }
         }

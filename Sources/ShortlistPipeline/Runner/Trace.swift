@@ -77,19 +77,27 @@ public enum UserStatus: Sendable, Equatable {
 
 extension FittedPipeline {
     /// The top `n` items and a trace of every stage, from one
-    /// ``run(userID:n:at:history:exclude:requestID:observer:)``; the ranker's contributions are
-    /// in full detail (``RankerModel/detailed(_:in:for:)``).
+    /// ``run(userID:n:at:history:exclude:requestID:observer:)``; the ranker's contributions of
+    /// the best `detail` items of the ranked pool (all of them when nil) are in full detail
+    /// (``RankerModel/detailed(_:in:for:)``), the others' as the ranker ordered them. A request
+    /// that shows no explanation details none: for Wide & Deep, detailing the whole pool costs
+    /// more than the request.
     public func recommendWithTrace(
         userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], requestID: String? = nil
+        exclude: [ItemIndex] = [], requestID: String? = nil, detail: Int? = nil
     ) -> ([Ranked], Trace) {
         var recorder = TraceRecorder()
         _ = run(
             userID: userID, n: n, at: time, history: history, exclude: exclude,
             requestID: requestID, observer: &recorder)
-        let detailed = detailingArms(
-            ranker.detailed(recorder.ranked, in: recorder.pool, for: recorder.query),
-            in: recorder.pool, for: recorder.query)
+        let head = min(max(detail ?? recorder.ranked.count, 0), recorder.ranked.count)
+        let detailed =
+            head == 0
+            ? recorder.ranked
+            : detailingArms(
+                ranker.detailed(
+                    Array(recorder.ranked.prefix(head)), in: recorder.pool, for: recorder.query),
+                in: recorder.pool, for: recorder.query) + recorder.ranked.dropFirst(head)
         let items = Array(detailed.prefix(n ?? resultCount))
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []

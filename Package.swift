@@ -49,7 +49,9 @@ let package = Package(
         .target(name: "ShortlistPipeline", dependencies: ["ShortlistCore", "ShortlistConfig"]),
         .target(
             name: "ShortlistStore",
-            dependencies: ["ShortlistCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "ShortlistCore", "ShortlistConfig", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(
             name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
         .target(

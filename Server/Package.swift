@@ -22,11 +22,19 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
+            name: "ShortlistPostgres",
+            dependencies: [
+                core("ShortlistCore"), core("ShortlistConfig"), core("ShortlistStore"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
+        .target(
             name: "ShortlistServer",
             dependencies: [
+                "ShortlistPostgres",
                 core("ShortlistCore"), core("ShortlistConfig"), core("ShortlistPipeline"),
                 core("ShortlistStore"), core("ShortlistOutput"), core("BuiltInPlugins"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -14,26 +14,6 @@ struct ABCommand: ParsableCommand {
     )
 }
 
-/// One arm's figures in a report.
-struct ArmReport: Encodable {
-    var arm: String
-    var pulls: Int
-    var rewards: Double
-    /// rewards / pulls, nil before the first pull.
-    var rate: Double?
-    /// The 95% interval of the Beta(1 + rewards, 1 + failures) posterior.
-    var interval: [Double]
-    var probabilityBest: Double
-    /// Self-normalised inverse propensity scoring over the logged impressions.
-    var offPolicy: OffPolicy?
-
-    struct OffPolicy: Encodable {
-        var estimate: Double
-        var interval: [Double]
-        var impressions: Int
-    }
-}
-
 struct ABReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -59,17 +39,17 @@ struct ABReport: ParsableCommand {
         try Terminal.run {
             let (pipelines, store) = try openStore(file.path)
             let name = try banditPipeline(file.pipeline, in: pipelines, store: store)
-            let arms = try report(
-                name, arms: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
+            let arms = try ArmReport.report(
+                name, declared: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
             switch format {
-            case .table: print(table(name, arms, store: store.path))
+            case .table: print(table(name, arms, store: store.location))
             case .json:
                 struct Output: Encodable {
                     var pipeline: String
                     var store: String
                     var arms: [ArmReport]
                 }
-                print(try json(Output(pipeline: name, store: store.path, arms: arms)))
+                print(try json(Output(pipeline: name, store: store.location, arms: arms)))
             }
             if let chart {
                 do {
@@ -80,38 +60,6 @@ struct ABReport: ParsableCommand {
                 }
                 Terminal.log("wrote \(chart)")
             }
-        }
-    }
-
-    /// Every arm the pipeline declares (at its prior until pulled), then any other arm it
-    /// logged, with its figures.
-    func report(_ pipeline: String, arms declared: [String], store: FeedbackStore) throws
-        -> [ArmReport]
-    {
-        let logged = try store.arms(pipeline: pipeline)
-        let names = declared + logged.filter { !declared.contains($0) }
-        let states = try store.armStates(pipeline: pipeline, arms: names)
-        var random = SeededGenerator(seed: 1)
-        let best = BanditPolicy.probabilityBest(
-            states, prior: BetaPrior(), draws: 10_000, random: &random)
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let impressions = try store.impressions(pipeline: pipeline).map {
-            OffPolicyEstimate.Logged(
-                arm: index[$0.arm] ?? -1, propensity: $0.propensity, reward: $0.reward)
-        }
-        return names.enumerated().map { arm, name in
-            let state = states[arm]
-            let interval = state.posterior(prior: BetaPrior()).interval()
-            return ArmReport(
-                arm: name, pulls: state.pulls, rewards: state.rewards, rate: state.rate,
-                interval: [interval.lowerBound, interval.upperBound],
-                probabilityBest: best[arm],
-                offPolicy: OffPolicyEstimate(impressions, arm: arm).map {
-                    ArmReport.OffPolicy(
-                        estimate: $0.estimate,
-                        interval: [$0.interval.lowerBound, $0.interval.upperBound],
-                        impressions: $0.support)
-                })
         }
     }
 
@@ -167,14 +115,14 @@ struct ABReset: ParsableCommand {
             let removed = try store.reset(pipeline: name)
             print(
                 "removed \(removed) request\(removed == 1 ? "" : "s") with their feedback, and "
-                    + "the arm statistics, of pipeline '\(name)' from \(store.path)")
+                    + "the arm statistics, of pipeline '\(name)' from \(store.location)")
         }
     }
 }
 
 /// `name` if the pipelines file has it with a bandit ranker or the store logged it; when nil,
 /// the file's first pipeline with a bandit ranker, or else the first the store logged.
-func banditPipeline(_ name: String?, in file: PipelinesFile, store: FeedbackStore) throws
+func banditPipeline(_ name: String?, in file: PipelinesFile, store: any FeedbackStorage) throws
     -> String
 {
     guard let name else {
@@ -185,11 +133,11 @@ func banditPipeline(_ name: String?, in file: PipelinesFile, store: FeedbackStor
             throw DataError(
                 .badRequest,
                 "no pipeline in \(file.path) has a bandit ranker, and the feedback store "
-                    + "\(store.path) has logged none")
+                    + "\(store.location) has logged none")
         }
         Terminal.log(
             "no pipeline in \(file.path) has a bandit ranker; pipeline '\(logged)' is the first "
-                + "the feedback store \(store.path) logged")
+                + "the feedback store \(store.location) logged")
         return logged
     }
     let spec = file.pipeline(named: name)

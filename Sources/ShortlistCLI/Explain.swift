@@ -50,7 +50,7 @@ struct Explain: ParsableCommand {
             let pipeline = try preparePipeline(file, fit)
             var served: ServedRequest?
             if let request {
-                guard let store = pipeline.banditState as? FeedbackStore else {
+                guard let store = pipeline.banditState as? any FeedbackStorage else {
                     throw DataError(
                         .badRequest,
                         "pipeline '\(pipeline.name)' has no bandit ranker: --request replays a "

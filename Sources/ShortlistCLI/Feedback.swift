@@ -7,9 +7,9 @@ import ShortlistPipeline
 import ShortlistStore
 
 /// Opens the feedback store a pipelines file names (by default beside its artifacts).
-func openStore(_ path: String) throws -> (PipelinesFile, FeedbackStore) {
+func openStore(_ path: String) throws -> (PipelinesFile, any FeedbackStorage) {
     let file = try PipelinesFile.load(path: path, registry: builtInPlugins)
-    return (file, try FeedbackStore(path: file.feedbackStore))
+    return (file, try openFeedbackStore(file.feedbackStore))
 }
 
 struct Feedback: ParsableCommand {
@@ -72,7 +72,7 @@ struct Feedback: ParsableCommand {
 
     /// Records each line of `source` as it arrives, acknowledging each on standard output once
     /// it is stored (a repeated one as already recorded).
-    private func record(_ source: String, into store: FeedbackStore) throws {
+    private func record(_ source: String, into store: any FeedbackStorage) throws {
         guard let file = source == "-" ? fdopen(STDIN_FILENO, "r") : fopen(source, "r") else {
             throw DataError(.missingFile, "cannot read the feedback file", file: source)
         }

@@ -16,7 +16,7 @@ func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = 
     var pipeline = try workspace.prepare(
         pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
     if pipeline.ranker is any BanditRankerModel {
-        pipeline.banditState = try FeedbackStore(path: workspace.file.feedbackStore)
+        pipeline.banditState = try openFeedbackStore(workspace.file.feedbackStore)
         pipeline.logsBanditResponses = serving
     }
     return pipeline

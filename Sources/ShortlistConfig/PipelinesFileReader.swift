@@ -60,6 +60,16 @@ private struct FileReader {
         let keys = try top.container(keyedBy: NamedKey.self)
         let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? FileKeys.defaultSeed
         let store = try keys.decodeIfPresent(String.self, forKey: "feedback-store")
+        if let store, PostgresLocation.isURL(store) {
+            do throws(PostgresLocation.Invalid) {
+                _ = try PostgresLocation(url: store)
+            } catch {
+                throw source.error(
+                    .invalidValue,
+                    at: try top.child(forKey: "feedback-store")?.node.mark ?? root.mark,
+                    error.message)
+            }
+        }
         let datasetNode = try top.child(forKey: "dataset")?.node
         let pipelinesNode = try top.child(forKey: "pipelines")?.node
         try session.checkEveryKeyRead()
@@ -88,7 +98,9 @@ private struct FileReader {
         }
         return PipelinesFile(
             path: source.name, seed: seed,
-            feedbackStore: store.map(resolve) ?? resolve(FileKeys.defaultFeedbackStore),
+            feedbackStore: store.map {
+                PostgresLocation.isURL($0) ? $0 : resolve($0)
+            } ?? resolve(FileKeys.defaultFeedbackStore),
             dataset: dataset, pipelines: specs)
     }
 

@@ -24,6 +24,12 @@ public struct LoggedImpression: Sendable, Equatable {
     public var arm: String
     public var propensity: Double
     public var reward: Double
+
+    public init(arm: String, propensity: Double, reward: Double) {
+        self.arm = arm
+        self.propensity = propensity
+        self.reward = reward
+    }
 }
 
 /// Requests served with their propensities, feedback, and each arm's pulls and rewards, in an
@@ -33,9 +39,10 @@ public struct LoggedImpression: Sendable, Equatable {
 /// transaction, so several processes may write at once (each waits up to five seconds for the
 /// lock), and a transaction that returned is in the write-ahead log: a process killed right
 /// after loses nothing. (`synchronous = NORMAL`: a power cut may lose the last transactions.)
-public final class FeedbackStore: BanditStateSource {
+public final class FeedbackStore: FeedbackStorage {
     /// The database file.
     public let path: String
+    public var location: String { path }
     private let pool: DatabasePool
 
     /// Opens the database at `path`, creating it (and its folder) when missing.
@@ -197,11 +204,7 @@ public final class FeedbackStore: BanditStateSource {
     public func recordFeedback(request: String, item: String, reward: Double)
         throws(StoreError) -> FeedbackOutcome
     {
-        guard reward.isFinite, (0...1).contains(reward) else {
-            throw StoreError(
-                "a reward must be a number from 0 to 1 (a click is 1, a skip 0), found "
-                    + plainNumber(reward))
-        }
+        try Self.checkReward(reward)
         return try run {
             try pool.write { db -> Result<FeedbackOutcome, StoreError> in
                 guard

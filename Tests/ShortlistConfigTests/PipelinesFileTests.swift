@@ -56,6 +56,40 @@ import Testing
         #expect(absolute.feedbackStore == "/var/lib/feedback.sqlite")
     }
 
+    @Test func aPostgresFeedbackStoreIsKeptAsItsURLAndABadOneIsALocatedError() throws {
+        let text = """
+            feedback-store: postgres://app:pw@db.internal:6432/shortlist?schema=prod
+            dataset: {format: recbole, path: data/ml-100k}
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """
+        let file = try PipelinesFile.parse(
+            text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
+        #expect(file.feedbackStore == "postgres://app:pw@db.internal:6432/shortlist?schema=prod")
+        let place = try PostgresLocation(url: file.feedbackStore)
+        #expect(
+            [place.user, place.password, place.host, place.database, place.schema] == [
+                "app", "pw", "db.internal", "shortlist", "prod",
+            ])
+        #expect(place.port == 6432 && !place.requiresTLS)
+        #expect(
+            PostgresLocation.redacted(file.feedbackStore)
+                == "postgres://app:***@db.internal:6432/shortlist?schema=prod")
+        do {
+            _ = try PipelinesFile.parse(
+                text.replacingOccurrences(of: "schema=prod", with: "sslmode=on"), name: "p.yaml",
+                baseDirectory: "/srv", registry: builtInPlugins)
+            Issue.record("a bad sslmode was read")
+        } catch {
+            #expect(
+                "\(error)".hasPrefix(
+                    "p.yaml:1:17: error: the PostgreSQL URL's sslmode 'on' must be disable or "
+                        + "require"))
+        }
+    }
+
     @Test func theShippedPipelinesFileIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()

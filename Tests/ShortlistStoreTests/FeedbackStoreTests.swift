@@ -131,3 +131,20 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         }
     }
 }
+
+@Suite struct FeedbackStorageTests {
+    @Test func thisBinaryOpensAPostgresStoreWithAMessageThatNamesTheServer() throws {
+        do {
+            _ = try openFeedbackStore("postgres://app:secret@db:5432/shortlist")
+            Issue.record("a postgres:// store opened here")
+        } catch {
+            #expect(
+                error.message.hasPrefix("the feedback store is PostgreSQL (postgres://app:***@db"))
+            #expect(error.message.contains("shortlist-server"))
+            #expect(!error.message.contains("secret"))
+        }
+        let folder = try TemporaryDirectory()
+        #expect(
+            try openFeedbackStore("\(folder.path)/f.sqlite").location == "\(folder.path)/f.sqlite")
+    }
+}

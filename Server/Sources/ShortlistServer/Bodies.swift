@@ -1,6 +1,7 @@
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
+import ShortlistStore
 
 /// `POST /v1/recommend`: `{user, pipeline?, n?, explain?, exclude?, history?}`.
 struct RecommendBody: Decodable {
@@ -103,6 +104,13 @@ struct RecommendAnswer: Encodable {
 /// `{recorded: true}`, or false when the same feedback was recorded before.
 struct FeedbackAnswer: Encodable {
     var recorded: Bool
+}
+
+/// `GET /v1/ab/report`: each arm's figures, as `shortlist ab report --format json`.
+struct ArmReportAnswer: Encodable {
+    var pipeline: String
+    var store: String
+    var arms: [ArmReport]
 }
 
 /// `GET /healthz`.

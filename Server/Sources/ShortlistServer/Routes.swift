@@ -136,6 +136,32 @@ public enum Routes {
             response.status = .accepted
             return response
         }
+        router.get("v1/ab/report") { request, _ in
+            let served = holder.current
+            guard let store = served.store else {
+                throw APIError(
+                    .notFound, "no pipeline of \(served.path) has a bandit ranker to report on")
+            }
+            let name = request.uri.queryParameters["pipeline"].map(String.init)
+            let pipeline =
+                try name.map { try served.pipeline($0) }
+                ?? served.pipelines.first { $0.ranker is any BanditRankerModel }
+            guard let pipeline, let bandit = pipeline.ranker as? any BanditRankerModel else {
+                throw APIError(
+                    .badRequest,
+                    "pipeline '\(pipeline?.name ?? "")' has no bandit ranker (its ranker is "
+                        + "\(pipeline?.rankerType ?? "")), so it has no arms")
+            }
+            let arms = bandit.arms
+            do {
+                return try json(
+                    ArmReportAnswer(
+                        pipeline: pipeline.name, store: store.location,
+                        arms: try ArmReport.report(pipeline.name, declared: arms, store: store)))
+            } catch {
+                throw APIError(.serviceUnavailable, "the feedback store failed: \(error)")
+            }
+        }
         return router
     }
 

@@ -1,7 +1,9 @@
 import BuiltInPlugins
 public import Foundation
+import ShortlistConfig
 import ShortlistCore
 public import ShortlistPipeline
+import ShortlistPostgres
 import ShortlistStore
 
 /// Every pipeline of a pipelines file, prepared (loaded or fitted) for serving, and the
@@ -14,7 +16,7 @@ public struct ServedPipelines: Sendable {
     /// When they were prepared.
     public let loaded: Date
     /// The feedback store, when a pipeline has a bandit ranker.
-    let store: FeedbackStore?
+    let store: (any FeedbackStorage)?
     /// Each pipeline's artifact key per stage, as `shortlist artifacts list` shows them.
     let artifacts: [String: [String: String]]
 
@@ -25,12 +27,12 @@ public struct ServedPipelines: Sendable {
     {
         let workspace = try Workspace(path: path, registry: builtInPlugins, log: log)
         let dataset = try workspace.loadDataset()
-        var store: FeedbackStore?
+        var store: (any FeedbackStorage)?
         var pipelines: [FittedPipeline] = []
         for spec in workspace.file.pipelines {
             var pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
             if pipeline.ranker is any BanditRankerModel {
-                if store == nil { store = try FeedbackStore(path: workspace.file.feedbackStore) }
+                if store == nil { store = try openStore(workspace.file.feedbackStore) }
                 pipeline.banditState = store
             }
             pipelines.append(pipeline)
@@ -42,6 +44,13 @@ public struct ServedPipelines: Sendable {
         }
         return ServedPipelines(
             pipelines: pipelines, path: path, loaded: Date(), store: store, artifacts: artifacts)
+    }
+
+    /// The store a `feedback-store:` value names: a PostgreSQL database for a `postgres://`
+    /// URL, else a SQLite file.
+    static func openStore(_ location: String) throws(StoreError) -> any FeedbackStorage {
+        PostgresLocation.isURL(location)
+            ? try PostgresFeedbackStore(url: location) : try FeedbackStore(path: location)
     }
 
     /// The pipeline named `name` (the first when nil), or a 404 that suggests the nearest name.

@@ -1,0 +1,56 @@
+import ShortlistConfig
+public import ShortlistCore
+
+/// Where served requests, feedback and each bandit arm's pulls and rewards live: the SQLite
+/// ``FeedbackStore`` beside the artifacts, or a database that several replicas share.
+///
+/// Every write is atomic and durable when it returns; reads see every write that returned,
+/// from any process using the same store. Besides the bandit's reads and logs
+/// (``BanditStateSource``, whose errors are ``StoreError``s), it records feedback and answers
+/// what reports and replays ask.
+public protocol FeedbackStorage: BanditStateSource {
+    /// The file or the database, as messages name it (never with a password).
+    var location: String { get }
+    /// Records a reward in [0, 1] for an item of a logged response and adds it to the rewards
+    /// of the arm that placed the item. The same feedback again counts once; feedback for an
+    /// unknown request, for an item the response did not show, or a different reward for an
+    /// item already rewarded is refused.
+    func recordFeedback(request: String, item: String, reward: Double) throws(StoreError)
+        -> FeedbackOutcome
+    /// What a logged response showed, in order, or nil when no response has the id.
+    func shown(request: String) throws(StoreError) -> ServedRequest?
+    /// The names of the arms a pipeline has logged, sorted.
+    func arms(pipeline: String) throws(StoreError) -> [String]
+    /// The pipelines that logged responses, sorted.
+    func pipelines() throws(StoreError) -> [String]
+    /// Every impression a pipeline logged, with its arm, propensity and reward (0 without
+    /// feedback), oldest first.
+    func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression]
+    /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
+    /// went.
+    func reset(pipeline: String) throws(StoreError) -> Int
+}
+
+extension FeedbackStorage {
+    /// Refuses a reward outside [0, 1] (or not a number) with the reason.
+    public static func checkReward(_ reward: Double) throws(StoreError) {
+        guard reward.isFinite, (0...1).contains(reward) else {
+            throw StoreError(
+                "a reward must be a number from 0 to 1 (a click is 1, a skip 0), found "
+                    + plainNumber(reward))
+        }
+    }
+}
+
+/// The store a pipelines file names, as this binary can open it: a SQLite file. A
+/// `postgres://` store is for `shortlist-server`, which says so.
+public func openFeedbackStore(_ location: String) throws(StoreError) -> any FeedbackStorage {
+    guard !PostgresLocation.isURL(location) else {
+        throw StoreError(
+            "the feedback store is PostgreSQL (\(PostgresLocation.redacted(location))), which "
+                + "shortlist-server reads and writes (Server/): send feedback with POST "
+                + "/v1/feedback and read the arms with GET /v1/ab/report?pipeline=NAME; this "
+                + "command reads SQLite stores only")
+    }
+    return try FeedbackStore(path: location)
+}

@@ -217,6 +217,43 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/ab/report": {
+              "get": {
+                "summary": "Each arm of a bandit pipeline: pulls, rewards, reward rate with its 95% interval, the probability that it is best, and what it would have earned serving all the traffic",
+                "description": "The same JSON as `shortlist ab report --format json`, from the feedback store every replica shares.",
+                "parameters": [
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "The file's first bandit pipeline when absent."
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The arms",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ArmReport"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/v1/pipelines": {
               "get": {
                 "summary": "Each pipeline served, its stages and artifacts, and the last reload's error",
@@ -994,6 +1031,96 @@ enum OpenAPIDocument {
                   "pipelines": {
                     "type": "integer",
                     "minimum": 1
+                  }
+                }
+              },
+              "ArmReport": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "pipeline",
+                  "store",
+                  "arms"
+                ],
+                "properties": {
+                  "pipeline": {
+                    "type": "string"
+                  },
+                  "store": {
+                    "type": "string",
+                    "description": "The store's file or database URL, without its password."
+                  },
+                  "arms": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "arm",
+                        "pulls",
+                        "rewards",
+                        "interval",
+                        "probabilityBest"
+                      ],
+                      "properties": {
+                        "arm": {
+                          "type": "string"
+                        },
+                        "pulls": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "rewards": {
+                          "type": "number",
+                          "minimum": 0
+                        },
+                        "rate": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1,
+                          "description": "rewards / pulls; absent before the first pull."
+                        },
+                        "interval": {
+                          "type": "array",
+                          "items": {
+                            "type": "number"
+                          },
+                          "minItems": 2,
+                          "maxItems": 2
+                        },
+                        "probabilityBest": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 1
+                        },
+                        "offPolicy": {
+                          "type": "object",
+                          "additionalProperties": false,
+                          "required": [
+                            "estimate",
+                            "interval",
+                            "impressions"
+                          ],
+                          "properties": {
+                            "estimate": {
+                              "type": "number"
+                            },
+                            "interval": {
+                              "type": "array",
+                              "items": {
+                                "type": "number"
+                              },
+                              "minItems": 2,
+                              "maxItems": 2
+                            },
+                            "impressions": {
+                              "type": "integer",
+                              "minimum": 0
+                            }
+                          }
+                        }
+                      }
+                    }
                   }
                 }
               }

@@ -201,6 +201,9 @@ struct Exchange: Sendable {
             try await get("/v1/items/{id}/similar", "/v1/items/i4/similar?n=3")
             try await get("/v1/items/{id}/similar", "/v1/items/i4/similar?n=x")
             try await get("/v1/items/{id}/similar", "/v1/items/zzz/similar")
+            try await get("/v1/ab/report", "/v1/ab/report")
+            try await get("/v1/ab/report", "/v1/ab/report?pipeline=default")
+            try await get("/v1/ab/report", "/v1/ab/report?pipeline=nope")
             return seen
         }
         seen += try await withServer(plain) { client in
@@ -247,8 +250,11 @@ struct Exchange: Sendable {
             let problems = checker.problems(body, schema)
             #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "; "))")
         }
-        // The store failing is the one documented answer no request can bring about.
-        #expect(documented.subtracting(exercised) == ["post /v1/recommend 503"])
+        // The store failing is the documented answer no request can bring about.
+        #expect(
+            documented.subtracting(exercised) == [
+                "post /v1/recommend 503", "get /v1/ab/report 503",
+            ])
         #expect(exercised.subtracting(documented).isEmpty)
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the HTTP server: builds it in release, serves the shipped pipelines on
 # MovieLens-100K on loopback, drives it with wrk at several concurrency levels and prints
-# requests/s and p50/p99/p99.9 latency per endpoint, then the server's memory over a longer run.
+# requests/s and p50/p99/p99.9 latency per endpoint with every request computed (--cache-mb 0),
+# the server's memory over a longer run, then repeated requests answered from its cache.
 # Not run by CI. Needs wrk (Debian's package) and python3.
 #
 #   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"] [--port P]
@@ -31,20 +32,27 @@ swift build -c release --package-path Server --product shortlist-server
 
 # The shipped pipelines, reading the data in place, with a feedback store of the bench's own.
 mkdir -p "$work"
-rm -f "$work"/feedback.sqlite*
+rm -f "$work"/feedback.sqlite* "$work/server.log"
 sed -e "s|^  path: data/ml-100k|  path: $root/data/ml-100k|" pipelines.yaml > "$work/pipelines.yaml"
 printf '\nfeedback-store: feedback.sqlite\n' >> "$work/pipelines.yaml"
 
-Server/.build/release/shortlist-server --config "$work/pipelines.yaml" --port "$port" \
-    > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
 url="http://127.0.0.1:$port"
-for _ in $(seq 600); do
-    curl -sf "$url/healthz" >/dev/null 2>&1 && break
-    kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 1
-done
+server=
+start() { # cache-mb: a release server on $port
+    Server/.build/release/shortlist-server --config "$work/pipelines.yaml" --port "$port" \
+        --cache-mb "$1" >> "$work/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 600); do
+        curl -sf "$url/healthz" >/dev/null 2>&1 && return
+        kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+        sleep 1
+    done
+}
+stop() { kill "$server" && wait "$server" 2>/dev/null || true; }
+trap 'kill $server 2>/dev/null || true' EXIT
+
+# Every request computed: no answers kept.
+start 0
 
 # Feedback to send: the items of bandit responses, each (request, item) once.
 python3 - "$url" "$work/feedback.txt" <<'PY'
@@ -113,3 +121,14 @@ wait $soaker
 echo "  before $((before / 1024)); every 5 s: ${samples[*]}; after $(($(rss) / 1024))"
 read -r _ rate p50 p99 p999 errors total < <(grep '^RESULT' "$work/soak.txt")
 echo "  $total requests, $rate req/s, p99 $p99 ms, $errors errors"
+
+# Repeated requests answered from the server's cache (each of the 943 users computed once).
+stop
+start 64
+for user in $(seq 943); do
+    curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"user\": \"$user\"}" \
+        "$url/v1/recommend"
+done
+echo
+header "recommend, cached ($seconds s each)"
+for c in $connections; do run "recommend" "$c"; done

@@ -12,12 +12,17 @@ public final class PipelineHolder: @unchecked Sendable {
     private var reloadError: String?
     private var reloading = false
     private let log: @Sendable (String) -> Void
+    private let cacheBytes: Int
 
-    /// Prepares the file's pipelines; throws when the file or its data cannot serve at all.
-    public init(path: String, log: @escaping @Sendable (String) -> Void) throws {
+    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers; throws
+    /// when the file or its data cannot serve at all.
+    public init(
+        path: String, cacheBytes: Int = 0, log: @escaping @Sendable (String) -> Void
+    ) throws {
         fingerprint = Self.fingerprint(of: path)
-        served = try ServedPipelines.load(path: path, log: log)
+        served = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
         self.log = log
+        self.cacheBytes = cacheBytes
     }
 
     /// The pipelines now served.
@@ -41,7 +46,7 @@ public final class PipelineHolder: @unchecked Sendable {
         guard proceed else { return false }
         defer { lock.withLock { reloading = false } }
         do {
-            let fresh = try ServedPipelines.load(path: path, log: log)
+            let fresh = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
             lock.withLock {
                 served = fresh
                 fingerprint = now

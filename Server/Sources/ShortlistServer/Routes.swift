@@ -47,13 +47,28 @@ public enum Routes {
         router.post("v1/recommend") { request, context in
             var request = request
             let body = try await decode(RecommendBody.self, from: &request)
+            let served = holder.current
+            let key = try cacheKey(body, served)
+            if let key, let cached = served.responses.answer(for: key) {
+                Counter(
+                    label: "shortlist_recommend_cache_hits_total",
+                    dimensions: [("pipeline", body.pipeline ?? served.pipelines[0].name)]
+                ).increment()
+                context.logger.info(
+                    "recommended",
+                    metadata: [
+                        "pipeline": "\(body.pipeline ?? served.pipelines[0].name)",
+                        "user": "\(excerpt(body.user))", "cached": "true",
+                    ])
+                return json(cached)
+            }
             let answer: RecommendAnswer
             do {
-                answer = try recommend(body, holder.current)
+                answer = try recommend(body, served)
             } catch {
                 Counter(
                     label: "shortlist_recommend_errors_total",
-                    dimensions: [("pipeline", body.pipeline ?? holder.current.pipelines[0].name)]
+                    dimensions: [("pipeline", body.pipeline ?? served.pipelines[0].name)]
                 ).increment()
                 throw error
             }
@@ -64,7 +79,9 @@ public enum Routes {
                     "items": "\(answer.items.count)",
                     "bandit_request_id": "\(answer.requestID ?? "-")",
                 ])
-            return try json(answer)
+            let encoded = try encode(answer)
+            if let key { served.responses.keep(encoded, for: key) }
+            return json(encoded)
         }
         router.get("v1/explain") { request, _ in
             let served = holder.current
@@ -174,6 +191,24 @@ public enum Routes {
                 "'n' must be an integer from 1 to \(maxResults), found '\(excerpt(text))'")
         }
         return n
+    }
+
+    /// The key of a request whose answer only the request and the loaded pipelines decide (a
+    /// pipeline without a bandit, which draws and logs, and no fresh history); nil otherwise.
+    static func cacheKey(_ body: RecommendBody, _ served: ServedPipelines) throws(APIError)
+        -> String?
+    {
+        let pipeline = try served.pipeline(body.pipeline)
+        guard served.responses.capacity > 0, !(pipeline.ranker is any BanditRankerModel),
+            body.history?.isEmpty ?? true
+        else { return nil }
+        // Each part with its length, so that no two requests share a key.
+        let parts =
+            [
+                pipeline.name, body.user, String(body.n ?? pipeline.resultCount),
+                String(body.explain ?? false),
+            ] + (body.exclude ?? [])
+        return parts.map { "\($0.utf8.count):\($0)" }.joined()
     }
 
     /// One recommendation through the pipeline's request path.
@@ -306,12 +341,22 @@ public enum Routes {
 
     /// A JSON response with sorted keys.
     static func json(_ value: some Encodable) throws -> Response {
+        json(try encode(value))
+    }
+
+    /// A response of encoded JSON.
+    static func json(_ encoded: ByteBuffer) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: encoded))
+    }
+
+    /// JSON with sorted keys.
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 }

@@ -19,12 +19,15 @@ public struct ServedPipelines: Sendable {
     let store: (any FeedbackStorage)?
     /// Each pipeline's artifact key per stage, as `shortlist artifacts list` shows them.
     let artifacts: [String: [String: String]]
+    /// Answers of repeatable requests to these pipelines.
+    let responses: ResponseCache
 
     /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
-    /// missing; `log` receives the same lines the CLI prints.
-    public static func load(path: String, log: @escaping @Sendable (String) -> Void) throws
-        -> ServedPipelines
-    {
+    /// missing; `log` receives the same lines the CLI prints. Repeatable answers are kept up
+    /// to `cacheBytes`.
+    public static func load(
+        path: String, cacheBytes: Int = 0, log: @escaping @Sendable (String) -> Void
+    ) throws -> ServedPipelines {
         let workspace = try Workspace(path: path, registry: builtInPlugins, log: log)
         let dataset = try workspace.loadDataset()
         var store: (any FeedbackStorage)?
@@ -43,7 +46,8 @@ public struct ServedPipelines: Sendable {
                 "\(planned.type)-\(planned.key)"
         }
         return ServedPipelines(
-            pipelines: pipelines, path: path, loaded: Date(), store: store, artifacts: artifacts)
+            pipelines: pipelines, path: path, loaded: Date(), store: store, artifacts: artifacts,
+            responses: ResponseCache(capacity: cacheBytes))
     }
 
     /// The store a `feedback-store:` value names: a PostgreSQL database for a `postgres://`

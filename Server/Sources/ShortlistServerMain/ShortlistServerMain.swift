@@ -21,10 +21,23 @@ struct ShortlistServerMain: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Option(
+        help: ArgumentHelp(
+            "Megabytes of answers kept for repeated requests to pipelines without a bandit "
+                + "and without a history (0: none); a reload empties them.",
+            valueName: "MB"))
+    var cacheMB = 64
+
+    func validate() throws {
+        guard (0...1_000_000).contains(cacheMB) else {
+            throw ValidationError("--cache-mb must be from 0 to 1000000, found \(cacheMB)")
+        }
+    }
+
     func run() async throws {
         let holder: PipelineHolder
         do {
-            holder = try PipelineHolder(path: config) { line in
+            holder = try PipelineHolder(path: config, cacheBytes: cacheMB << 20) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         } catch {

@@ -7,12 +7,13 @@ import Prometheus
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
-import ShortlistServer
 import ShortlistTestSupport
 import Testing
 
+@testable import ShortlistServer
+
 /// Planted data with a hand-weighted pipeline and a bandit pipeline, prepared for serving.
-func served() throws -> (PipelineHolder, TemporaryDirectory) {
+func served(cacheBytes: Int = 0) throws -> (PipelineHolder, TemporaryDirectory) {
     let folder = try TemporaryDirectory()
     let dataset = try folder.writeDelimited(PlantedClusters().dataset)
     try folder.write(
@@ -33,7 +34,10 @@ func served() throws -> (PipelineHolder, TemporaryDirectory) {
                   - {name: popular, type: weighted-rating, limit: 20}
                 ranker: {type: bandit, arms: [als, popular]}
             """)
-    return (try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }, folder)
+    return (
+        try PipelineHolder(path: "\(folder.path)/pipelines.yaml", cacheBytes: cacheBytes) { _ in },
+        folder
+    )
 }
 
 /// The registry swift-metrics reports to, bootstrapped once for the test process.
@@ -300,6 +304,38 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 
+    @Test func aRepeatedRequestIsAnsweredFromTheCacheButABanditsOrAHistorysNever() async throws {
+        let (served, _) = try served(cacheBytes: 1 << 20)
+        @Sendable func hits(_ client: any TestClientProtocol) async throws -> Int {
+            let text = String(
+                buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let line = text.split(separator: "\n").first {
+                $0.hasPrefix(#"shortlist_recommend_cache_hits_total{pipeline="default"}"#)
+            }
+            return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        try await withServer(served) { client in
+            let before = try await hits(client)
+            let body = #"{"user": "u5", "n": 3, "explain": true}"#
+            let first = try await post(client, "/v1/recommend", body)
+            let second = try await post(client, "/v1/recommend", body)
+            #expect(first.status == .ok && second.status == .ok)
+            #expect(first.body == second.body)
+            #expect(try await hits(client) == before + 1)
+            let other = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 4}"#)
+            #expect((try object(other)["items"] as? [Any])?.count == 4, "n is in the key")
+            let history = #"{"user": "u5", "history": [{"item": "i2"}]}"#
+            _ = try await post(client, "/v1/recommend", history)
+            _ = try await post(client, "/v1/recommend", history)
+            #expect(try await hits(client) == before + 1, "a history is never cached")
+            let bandit = #"{"user": "u5", "pipeline": "ab"}"#
+            let ids = try await [
+                post(client, "/v1/recommend", bandit), post(client, "/v1/recommend", bandit),
+            ].map { try object($0)["request_id"] as? String }
+            #expect(ids[0] != nil && ids[0] != ids[1], "each bandit response is its own")
+        }
+    }
+
     @Test func acknowledgedFeedbackIsInTheStore() async throws {
         let (served, folder) = try served()
         try await withServer(served) { client in
@@ -355,5 +391,30 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         #expect(process.terminationStatus == 1)
         #expect(
             message.contains("missing.yaml") && message.contains("does not exist"), "\(message)")
+    }
+}
+
+@Suite struct ResponseCacheTests {
+    @Test func theCacheKeepsWhatIsAskedAgainWithinItsBudget() {
+        let cache = ResponseCache(capacity: 400)
+        func answer(_ size: Int) -> ByteBuffer { ByteBuffer(repeating: 7, count: size) }
+        cache.keep(answer(50), for: "a")
+        cache.keep(answer(50), for: "b")
+        #expect(cache.answer(for: "a") == answer(50))
+        // The young generation holds half the budget: d pushes a, b and c into the old one,
+        // where a is asked for again and comes back to the young one; f then pushes the young
+        // one out, and the old one, with b, goes.
+        cache.keep(answer(60), for: "c")
+        cache.keep(answer(60), for: "d")
+        #expect(cache.answer(for: "a") != nil)
+        cache.keep(answer(60), for: "e")
+        cache.keep(answer(60), for: "f")
+        #expect(cache.answer(for: "b") == nil)
+        #expect(cache.answer(for: "a") != nil)
+        cache.keep(answer(300), for: "huge")
+        #expect(cache.answer(for: "huge") == nil, "over half the budget is not kept")
+        let off = ResponseCache(capacity: 0)
+        off.keep(answer(1), for: "x")
+        #expect(off.answer(for: "x") == nil)
     }
 }

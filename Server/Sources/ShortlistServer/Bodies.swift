@@ -16,8 +16,11 @@ struct RecommendBody: Decodable {
                 decoder, ["item", "rating", "timestamp"], in: "a history entry")
             item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
             rating = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "rating"))
-            timestamp = try keys.decodeIfPresent(
-                Int64.self, forKey: .init(stringValue: "timestamp"))
+            // Seconds since 1970, within the years the data loaders accept (1900 to 2200).
+            timestamp = try integer(
+                keys, "timestamp", from: -2_208_988_800, to: 7_258_118_400,
+                at: decoder.codingPath
+            ).map(Int64.init)
         }
     }
 
@@ -33,7 +36,7 @@ struct RecommendBody: Decodable {
             decoder, ["user", "pipeline", "n", "explain", "exclude", "history"], in: "the body")
         user = try keys.decode(String.self, forKey: .init(stringValue: "user"))
         pipeline = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "pipeline"))
-        n = try keys.decodeIfPresent(Int.self, forKey: .init(stringValue: "n"))
+        n = try integer(keys, "n", from: 1, to: Double(Routes.maxResults), at: [])
         explain = try keys.decodeIfPresent(Bool.self, forKey: .init(stringValue: "explain"))
         exclude = try keys.decodeIfPresent([String].self, forKey: .init(stringValue: "exclude"))
         history = try keys.decodeIfPresent([Fresh].self, forKey: .init(stringValue: "history"))
@@ -52,6 +55,39 @@ struct FeedbackBody: Decodable {
         item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
         reward = try keys.decode(Double.self, forKey: .init(stringValue: "reward"))
     }
+}
+
+/// The path of a value in the body, as messages name it: `'history[0].rating'`.
+func path(_ keys: [any CodingKey]) -> String {
+    keys.isEmpty
+        ? "the body"
+        : "'"
+            + keys.enumerated().map { index, key in
+                key.intValue.map { "[\($0)]" } ?? (index == 0 ? "" : ".") + key.stringValue
+            }.joined() + "'"
+}
+
+/// An integer in `lower...upper` under `key`, read as a JSON number so that 2.5 or 1e20 is
+/// named as what it is rather than failing to decode.
+func integer(
+    _ keys: KeyedDecodingContainer<ParameterKey>, _ key: String, from lower: Double,
+    to upper: Double, at base: [any CodingKey]
+) throws -> Int? {
+    let name = path(base + [ParameterKey(stringValue: key)])
+    let value: Double?
+    do {
+        value = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: key))
+    } catch DecodingError.typeMismatch {
+        throw APIError(.badRequest, "\(name) must be an integer")
+    }
+    guard let value else { return nil }
+    guard value.rounded() == value, (lower...upper).contains(value) else {
+        throw APIError(
+            .badRequest,
+            "\(name) must be an integer from \(plainNumber(lower)) to \(plainNumber(upper)), "
+                + "found \(plainNumber(value))")
+    }
+    return Int(value)
 }
 
 /// The object's keys, refusing any not in `allowed` with the nearest allowed one.

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Shortlist",
             "version": "1",
-            "description": "Recommendations, explanations and feedback from every pipeline of a pipelines file. Every error is {\"error\": {\"status\", \"message\"}} with a message that names the problem."
+            "description": "Recommendations, explanations and feedback from every pipeline of a pipelines file. Every error is {\"error\": {\"status\", \"message\"}} with a message that names the problem; a path no endpoint serves is a 404 and a method an endpoint does not take a 405 (with Allow), in the same shape. Query parameters an endpoint does not take are refused (400)."
           },
           "paths": {
             "/v1/recommend": {

@@ -27,6 +27,7 @@ public enum Routes {
     {
         let router = Router()
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: UnmatchedRequests())
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -85,21 +86,21 @@ public enum Routes {
         }
         router.get("v1/explain") { request, _ in
             let served = holder.current
-            let parameters = request.uri.queryParameters
-            guard let user = parameters["user"].map(String.init), !user.isEmpty else {
+            let parameters = try query(request, ["user", "item", "pipeline", "n", "history"])
+            guard let user = parameters["user"], !user.isEmpty else {
                 throw APIError(.badRequest, "explain needs a user: ?user=ID&item=ID")
             }
-            guard let item = parameters["item"].map(String.init), !item.isEmpty else {
+            guard let item = parameters["item"], !item.isEmpty else {
                 throw APIError(.badRequest, "explain needs an item: ?user=ID&item=ID")
             }
-            var pipeline = try served.pipeline(parameters["pipeline"].map(String.init))
+            var pipeline = try served.pipeline(parameters["pipeline"])
             pipeline.logsBanditResponses = false
-            let n = try count(parameters["n"].map(String.init), default: pipeline.resultCount)
+            let n = try count(parameters["n"], default: pipeline.resultCount)
             let history: [FreshInteraction]
             let explanation: ItemExplanation
             do throws(DataError) {
                 history = try pipeline.history(
-                    parsing: parameters["history"].map(String.init) ?? "", option: "'history'")
+                    parsing: parameters["history"] ?? "", option: "'history'")
             } catch {
                 throw APIError(.badRequest, error.message)
             }
@@ -113,14 +114,14 @@ public enum Routes {
         }
         router.get("v1/items/:id/similar") { request, context in
             let served = holder.current
-            let parameters = request.uri.queryParameters
+            let parameters = try query(request, ["n", "stage", "pipeline"])
             let id = try context.parameters.require("id")
-            let pipeline = try served.pipeline(parameters["pipeline"].map(String.init))
-            let n = try count(parameters["n"].map(String.init), default: 10)
+            let pipeline = try served.pipeline(parameters["pipeline"])
+            let n = try count(parameters["n"], default: 10)
             let lists: [SimilarList]
             do throws(DataError) {
                 lists = try SimilarList.lists(
-                    pipeline, itemID: id, stage: parameters["stage"].map(String.init), n: n,
+                    pipeline, itemID: id, stage: parameters["stage"], n: n,
                     capableTypes: builtInPlugins.generatorTypes(with: .similarItems))
             } catch {
                 throw APIError(error.code == .unknownID ? .notFound : .badRequest, error.message)
@@ -159,7 +160,7 @@ public enum Routes {
                 throw APIError(
                     .notFound, "no pipeline of \(served.path) has a bandit ranker to report on")
             }
-            let name = request.uri.queryParameters["pipeline"].map(String.init)
+            let name = try query(request, ["pipeline"])["pipeline"]
             let pipeline =
                 try name.map { try served.pipeline($0) }
                 ?? served.pipelines.first { $0.ranker is any BanditRankerModel }
@@ -180,6 +181,29 @@ public enum Routes {
             }
         }
         return router
+    }
+
+    /// The query string's parameters, refusing one not in `allowed` (with the nearest allowed
+    /// name) or given twice.
+    static func query(_ request: Request, _ allowed: [String]) throws(APIError) -> [String: String]
+    {
+        var found: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            guard allowed.contains(name) else {
+                var message = "unknown parameter '\(excerpt(name))'"
+                if let suggestion = closestMatch(to: name, in: allowed) {
+                    message += ". Did you mean '\(suggestion)'?"
+                } else {
+                    message += "; the parameters are \(allowed.joined(separator: ", "))"
+                }
+                throw APIError(.badRequest, message)
+            }
+            guard found.updateValue(String(value), forKey: name) == nil else {
+                throw APIError(.badRequest, "the parameter '\(name)' is given twice")
+            }
+        }
+        return found
     }
 
     /// A query's `n`: `fallback` when absent, else an integer from 1 to ``maxResults``.
@@ -216,16 +240,14 @@ public enum Routes {
         -> RecommendAnswer
     {
         let pipeline = try served.pipeline(body.pipeline)
-        if let n = body.n, !(1...maxResults).contains(n) {
-            throw APIError(.badRequest, "'n' must be between 1 and \(maxResults), found \(n)")
-        }
         guard !body.user.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError(.badRequest, "'user' needs a user id, found an empty one")
         }
         func item(_ id: String, _ field: String) throws -> ItemIndex {
             guard let item = pipeline.dataset.item(id) else {
                 throw APIError(
-                    .badRequest, "'\(field)' names item '\(excerpt(id))', which the dataset lacks")
+                    .badRequest,
+                    "'\(field)' names item '\(excerpt(id))', which the dataset does not have")
             }
             return item
         }
@@ -299,13 +321,6 @@ public enum Routes {
 
     /// A decoding error in our words: what was expected where.
     static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty
-                ? "the body"
-                : "'"
-                    + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-                    .joined(separator: ".") + "'"
-        }
         switch error {
         case .typeMismatch(let type, let context):
             return "\(path(context.codingPath)) must be \(words(type))"

@@ -150,14 +150,17 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #"{"user": "u5", "pipeline": "defualt"}"#, .notFound,
                 "no pipeline named 'defualt'. Did you mean 'default'?"
             ),
-            (#"{"user": "u5", "n": 0}"#, .badRequest, "'n' must be between 1 and 1000, found 0"),
+            (
+                #"{"user": "u5", "n": 0}"#, .badRequest,
+                "'n' must be an integer from 1 to 1000, found 0"
+            ),
             (
                 #"{"user": "u5", "exclude": ["nope"]}"#, .badRequest,
-                "'exclude' names item 'nope', which the dataset lacks"
+                "'exclude' names item 'nope', which the dataset does not have"
             ),
             (
                 #"{"user": "u5", "history": [{"item": "i1", "rating": "high"}]}"#, .badRequest,
-                "'history.[0].rating' must be a number"
+                "'history[0].rating' must be a number"
             ),
         ]
         try await withServer(served) { client in
@@ -177,6 +180,35 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                     == "the request body is over \(Routes.bodyLimit) bytes")
             let explain = try await client.execute(uri: "/v1/explain?user=u5", method: .get)
             #expect(explain.status == .badRequest)
+            let queries: [(String, HTTPRequest.Method, HTTPResponse.Status, String)] = [
+                (
+                    "/v1/explain?user=u5&item=i1&histroy=i2", .get, .badRequest,
+                    "unknown parameter 'histroy'. Did you mean 'history'?"
+                ),
+                (
+                    "/v1/ab/report?pipeline=ab&pipeline=ab", .get, .badRequest,
+                    "the parameter 'pipeline' is given twice"
+                ),
+                (
+                    "/v1/nope", .get, .notFound,
+                    "no endpoint at /v1/nope; GET /openapi.json lists them"
+                ),
+                ("/v1/recommend", .get, .methodNotAllowed, "/v1/recommend takes POST, not GET"),
+                (
+                    "/v1/items/i4/similar", .delete, .methodNotAllowed,
+                    "/v1/items/i4/similar takes GET, not DELETE"
+                ),
+            ]
+            for (uri, method, status, message) in queries {
+                let answer = try await client.execute(uri: uri, method: method)
+                #expect(answer.status == status, "\(uri)")
+                let error = try #require(try object(answer)["error"] as? [String: Any], "\(uri)")
+                #expect(error["message"] as? String == message, "\(uri)")
+            }
+            let float = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 2.5}"#)
+            #expect(
+                (try object(float)["error"] as? [String: Any])?["message"] as? String
+                    == "'n' must be an integer from 1 to 1000, found 2.5")
             let stillFine = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
             #expect(stillFine.status == .ok)
         }
@@ -277,7 +309,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         let (served, _) = try served()
         try await withServer(served) { client in
             _ = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
-            _ = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 0}"#)
+            _ = try await post(client, "/v1/recommend", #"{"user": "u5", "exclude": ["nope"]}"#)
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .ok)
             let text = String(buffer: response.body)

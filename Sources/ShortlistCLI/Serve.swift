@@ -11,7 +11,10 @@ struct Serve: ParsableCommand {
             + "own: swift build -c release --package-path Server).")
 
     @Argument(
-        parsing: .allUnrecognized, help: "Options for shortlist-server (--config, --host, --port).")
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "Options for shortlist-server (--config, --host, --port, --cache-mb; see "
+                + "shortlist-server --help)."))
     var options: [String] = []
 
     func run() throws {

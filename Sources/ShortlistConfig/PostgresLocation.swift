@@ -71,9 +71,10 @@ public struct PostgresLocation: Sendable, Equatable {
         }
     }
 
-    /// Whether a `feedback-store:` value names a PostgreSQL database rather than a file.
+    /// Whether a `feedback-store:` value names a PostgreSQL database rather than a file (a
+    /// `postgres:` value without `//` is a malformed URL, not a file name).
     public static func isURL(_ location: String) -> Bool {
-        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+        location.hasPrefix("postgres:") || location.hasPrefix("postgresql:")
     }
 
     /// The URL with its password replaced by `***`, for messages and logs.

@@ -48,9 +48,9 @@ public func openFeedbackStore(_ location: String) throws(StoreError) -> any Feed
     guard !PostgresLocation.isURL(location) else {
         throw StoreError(
             "the feedback store is PostgreSQL (\(PostgresLocation.redacted(location))), which "
-                + "shortlist-server reads and writes (Server/): send feedback with POST "
-                + "/v1/feedback and read the arms with GET /v1/ab/report?pipeline=NAME; this "
-                + "command reads SQLite stores only")
+                + "only shortlist-server reads and writes (Server/): serve the file with "
+                + "'shortlist serve' and use its endpoints (POST /v1/recommend, GET /v1/explain, "
+                + "POST /v1/feedback, GET /v1/ab/report); this command reads SQLite stores only")
     }
     return try FeedbackStore(path: location)
 }

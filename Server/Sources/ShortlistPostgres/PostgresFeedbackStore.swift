@@ -296,6 +296,7 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             return "a request with that id was already logged"
         }
         if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
         return "\(error.code)"
     }
 }

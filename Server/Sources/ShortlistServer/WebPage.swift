@@ -126,6 +126,12 @@ enum WebPage {
           row.append(head);
           if (!item.explanation) return row;
           row.append(element("div", "summary", item.explanation.summary));
+          if (item.arm) {
+            // A bandit placed it: the arm's own terms decided, not a blend of the stages.
+            row.append(element("div", "summary meta", "Placed by the bandit's arm " + item.arm +
+              ", chosen for this place with probability " + number(item.propensity) + "."));
+            return row;
+          }
           const bars = element("div", "bars");
           for (const [stage, value] of shares(item)) {
             const track = element("div", "track");
@@ -219,7 +225,16 @@ enum WebPage {
             for (const stage of pipeline.stages) limits[pipeline.name + "/" + stage.name] = stage.limit;
           }
           const asked = new URLSearchParams(location.search);
-          if (asked.has("pipeline")) $("pipeline").value = asked.get("pipeline");
+          if (asked.has("pipeline")) {
+            const name = asked.get("pipeline");
+            if (!list.pipelines.some((pipeline) => pipeline.name === name)) {
+              status("No pipeline named '" + name + "'; the pipelines are " +
+                list.pipelines.map((pipeline) => pipeline.name).join(", ") + ".", true);
+              document.body.dataset.done = "true";
+              return;
+            }
+            $("pipeline").value = name;
+          }
           for (const key of ["user", "liked", "n"]) if (asked.has(key)) $(key).value = asked.get(key);
           $("ask").addEventListener("submit", (event) => { event.preventDefault(); recommend(); });
           $("why-form").addEventListener("submit", (event) => { event.preventDefault(); whyNot(); });

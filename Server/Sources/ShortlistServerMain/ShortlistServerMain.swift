@@ -35,6 +35,12 @@ struct ShortlistServerMain: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before minutes of preparing pipelines, not after.
+        if let problem = Self.cannotListen(host: host, port: port) {
+            FileHandle.standardError.write(
+                Data("error: cannot listen on \(host):\(port): \(problem)\n".utf8))
+            throw ExitCode.failure
+        }
         let holder: PipelineHolder
         do {
             holder = try PipelineHolder(path: config, cacheBytes: cacheMB << 20) { line in
@@ -53,5 +59,30 @@ struct ShortlistServerMain: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "shortlist"),
             services: [ReloadService(holder: holder)])
         try await app.runService()
+    }
+
+    /// Why a server could not listen on `host:port` (the address is in use, or not one of this
+    /// machine's), found by binding a socket there and closing it; nil when it can.
+    static func cannotListen(host: String, port: Int) -> String? {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &found)
+        guard status == 0, let address = found else {
+            return "the address does not resolve (\(String(cString: gai_strerror(status))))"
+        }
+        defer { freeaddrinfo(found) }
+        let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, 0)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var on: Int32 = 1
+        setsockopt(
+            descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 else {
+            return errno == EADDRINUSE
+                ? "the port is in use (another server?)" : String(cString: strerror(errno))
+        }
+        return nil
     }
 }

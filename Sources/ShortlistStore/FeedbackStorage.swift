@@ -35,7 +35,7 @@ extension FeedbackStorage {
     /// Refuses a reward outside [0, 1] (or not a number) with the reason.
     public static func checkReward(_ reward: Double) throws(StoreError) {
         guard reward.isFinite, (0...1).contains(reward) else {
-            throw StoreError(
+            throw .refusal(
                 "a reward must be a number from 0 to 1 (a click is 1, a skip 0), found "
                     + plainNumber(reward))
         }

@@ -13,9 +13,23 @@ public enum FeedbackOutcome: Sendable, Equatable {
 /// Why the store refused or failed: one message that names the problem.
 public struct StoreError: Error, Equatable, CustomStringConvertible {
     public var message: String
+    /// Whether the store refused what it was asked (feedback for an item no response showed,
+    /// a reward out of range) rather than failed to do it: a server answers a refusal 400 and
+    /// a failure 503.
+    public var isRefusal: Bool
     public var description: String { message }
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String) {
+        self.message = message
+        isRefusal = false
+    }
+
+    /// A refusal of what the store was asked, with its reason.
+    public static func refusal(_ message: String) -> StoreError {
+        var error = StoreError(message)
+        error.isRefusal = true
+        return error
+    }
 }
 
 /// One logged impression with the reward it earned (0 without feedback): what an off-policy
@@ -213,7 +227,7 @@ public final class FeedbackStore: FeedbackStorage {
                         arguments: [request])
                 else {
                     return .failure(
-                        StoreError("no response has the request id '\(excerpt(request))'"))
+                        .refusal("no response has the request id '\(excerpt(request))'"))
                 }
                 guard
                     let arm = try String.fetchOne(
@@ -226,7 +240,7 @@ public final class FeedbackStore: FeedbackStorage {
                         sql: "SELECT item FROM impression WHERE request = ? ORDER BY position",
                         arguments: [request])
                     return .failure(
-                        StoreError(
+                        .refusal(
                             "item '\(excerpt(item))' was not in the response to request "
                                 + "'\(excerpt(request))', which showed "
                                 + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
@@ -238,7 +252,7 @@ public final class FeedbackStore: FeedbackStorage {
                 {
                     guard earlier == reward else {
                         return .failure(
-                            StoreError(
+                            .refusal(
                                 "item '\(excerpt(item))' of request '\(excerpt(request))' already "
                                     + "has the reward \(plainNumber(earlier)); feedback is "
                                     + "recorded once"))

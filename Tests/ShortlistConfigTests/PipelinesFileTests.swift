@@ -88,6 +88,19 @@ import Testing
                     "p.yaml:1:17: error: the PostgreSQL URL's sslmode 'on' must be disable or "
                         + "require"))
         }
+        // A URL missing its // is a malformed URL, not a file named 'postgres:'.
+        do {
+            _ = try PipelinesFile.parse(
+                text.replacingOccurrences(
+                    of: "postgres://app:pw@db.internal:6432/shortlist?schema=prod",
+                    with: "postgres:/shortlist"),
+                name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
+            Issue.record("postgres:/shortlist was read as a file")
+        } catch {
+            #expect(
+                "\(error)".hasPrefix("p.yaml:1:17: error: the PostgreSQL URL names no user"),
+                "\(error)")
+        }
     }
 
     @Test func theShippedPipelinesFileIsValid() throws {

@@ -148,3 +148,30 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
             try openFeedbackStore("\(folder.path)/f.sqlite").location == "\(folder.path)/f.sqlite")
     }
 }
+
+@Suite struct StoreRefusalTests {
+    @Test func whatTheStoreRefusesIsARefusalAndWhatItCannotDoIsNot() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")
+        try store.record(served("r1"))
+        _ = try store.recordFeedback(request: "r1", item: "i1", reward: 1)
+        for (request, item, reward) in [
+            ("r9", "i1", 1.0), ("r1", "i7", 1.0), ("r1", "i1", 0.0), ("r1", "i2", 1.5),
+        ] {
+            #expect(throws: StoreError.self) {
+                try store.recordFeedback(request: request, item: item, reward: reward)
+            }
+            do {
+                _ = try store.recordFeedback(request: request, item: item, reward: reward)
+            } catch {
+                #expect(error.isRefusal, "\(request) \(item) \(reward)")
+            }
+        }
+        do {
+            try store.record(served("r1"))
+            Issue.record("a request id was logged twice")
+        } catch {
+            #expect(!error.isRefusal, "a store that cannot do what it is asked fails")
+        }
+    }
+}

@@ -159,7 +159,7 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             stored = try decode(row, as: Double.self)
         }
         guard let stored, stored == reward else {
-            throw StoreError(
+            throw .refusal(
                 "item '\(excerpt(item))' of request '\(excerpt(request))' already has the "
                     + "reward \(plainNumber(stored ?? .nan)); feedback is recorded once")
         }
@@ -169,12 +169,12 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     /// Why feedback for an item no response showed is refused, in the SQLite store's words.
     private func refusal(request: String, item: String) throws(StoreError) -> StoreError {
         guard !(try query("SELECT 1 FROM request WHERE id = \(request)")).isEmpty else {
-            return StoreError("no response has the request id '\(excerpt(request))'")
+            return .refusal("no response has the request id '\(excerpt(request))'")
         }
         let shown = try query(
             "SELECT item FROM impression WHERE request = \(request) ORDER BY position"
         ).map { row throws(StoreError) in try decode(row, as: String.self) }
-        return StoreError(
+        return .refusal(
             "item '\(excerpt(item))' was not in the response to request '\(excerpt(request))', "
                 + "which showed " + (shown.isEmpty ? "nothing" : shown.joined(separator: ", ")))
     }

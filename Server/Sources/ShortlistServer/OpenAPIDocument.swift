@@ -213,6 +213,9 @@ enum OpenAPIDocument {
                   },
                   "413": {
                     "$ref": "#/components/responses/TooLarge"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }

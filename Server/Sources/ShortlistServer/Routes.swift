@@ -141,7 +141,7 @@ public enum Routes {
                 outcome = try store.recordFeedback(
                     request: body.requestID, item: body.item, reward: body.reward)
             } catch {
-                throw APIError(.badRequest, error.message)
+                throw APIError(error.isRefusal ? .badRequest : .serviceUnavailable, error.message)
             }
             context.logger.info(
                 "feedback",

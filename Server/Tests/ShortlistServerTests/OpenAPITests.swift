@@ -253,7 +253,7 @@ struct Exchange: Sendable {
         // The store failing is the documented answer no request can bring about.
         #expect(
             documented.subtracting(exercised) == [
-                "post /v1/recommend 503", "get /v1/ab/report 503",
+                "post /v1/recommend 503", "get /v1/ab/report 503", "post /v1/feedback 503",
             ])
         #expect(exercised.subtracting(documented).isEmpty)
     }

@@ -10,30 +10,33 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
     FileManager.default.isExecutableFile(atPath: $0)
 }
 
-/// The page's DOM after its script has run: `chromium --headless --dump-dom`.
+/// The page's DOM after its script has run: `chromium --headless --dump-dom`, written to a
+/// file, so that no thread of the pool that serves the page waits on a pipe.
 func renderedPage(_ url: String) async throws -> String {
     let profile = try TemporaryDirectory()
+    let dump = "\(profile.path)/dom.html"
+    try Data().write(to: URL(fileURLWithPath: dump))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(chromium))
     process.arguments = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",
+        "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)/profile",
         "--virtual-time-budget=20000", "--dump-dom", url,
     ]
-    let output = Pipe()
-    process.standardOutput = output
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dump))
     process.standardError = FileHandle.nullDevice
     let done = AsyncStream<Void> { continuation in
         process.terminationHandler = { _ in continuation.finish() }
     }
     try process.run()
-    let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
     let timeout = Task {
         try await Task.sleep(for: .seconds(90))
-        process.terminate()
+        process.interrupt()
+        try await Task.sleep(for: .seconds(5))
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
     for await _ in done {}
     timeout.cancel()
-    return String(decoding: await reader.value, as: UTF8.self)
+    return try String(contentsOfFile: dump, encoding: .utf8)
 }
 
 @Suite struct PageTests {
@@ -93,6 +96,25 @@ func renderedPage(_ url: String) async throws -> String {
             #expect(
                 stages.map { $0.output.2 == "true" }
                     == views.compactMap { $0["nominated"] as? Bool })
+        }
+    }
+
+    @Test(.enabled(if: chromium != nil, "needs Debian's chromium package"))
+    func aBanditsItemsNameTheirArmAndAnUnknownPipelineIsNamed() async throws {
+        let (served, _) = try served()
+        try await withServer(served, .live) { client in
+            let port = try #require(client.port)
+            // A bandit's items say which arm placed them, with no stage bars.
+            let bandit = try await renderedPage(
+                "http://127.0.0.1:\(port)/?pipeline=ab&user=u5&n=3")
+            let placed = bandit.split(separator: #"<li class="item""#).dropFirst()
+            #expect(placed.count == 3)
+            for row in placed {
+                #expect(row.contains("Placed by the bandit's arm "), "\(row)")
+                #expect(!row.contains("data-stage="))
+            }
+            let unknown = try await renderedPage("http://127.0.0.1:\(port)/?pipeline=nope&user=u5")
+            #expect(unknown.contains("No pipeline named 'nope'; the pipelines are default, ab."))
         }
     }
 }

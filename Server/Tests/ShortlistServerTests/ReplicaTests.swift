@@ -9,12 +9,11 @@ import Testing
 /// A `shortlist serve` process on a loopback port of its own choosing.
 final class Replica {
     let process = Process()
-    private(set) var port = 0
-    private let output = Pipe()
+    let port: Int
 
     /// Starts `shortlist serve --config config --port 0` (which runs this package's
-    /// shortlist-server) and waits until it listens.
-    init(config: String, in folder: String) throws {
+    /// shortlist-server) with its log in a file, and waits until the log says where it listens.
+    init(config: String, in folder: String) async throws {
         let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -22,26 +21,30 @@ final class Replica {
             ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
                 .first { FileManager.default.isExecutableFile(atPath: $0) },
             "build the package above first (swift test there builds .build/debug/shortlist)")
+        let log = "\(folder)/replica-\(UInt32.random(in: 0...UInt32.max)).log"
+        try Data().write(to: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: shortlist)
         process.arguments = ["serve", "--config", config, "--port", "0"]
         process.environment = ["PATH": built.path]
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        var log = ""
-        let deadline = Date().addingTimeInterval(120)
-        while port == 0, Date() < deadline, process.isRunning {
-            let data = output.fileHandleForReading.availableData
-            log += String(decoding: data, as: UTF8.self)
-            if let match = log.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/) {
-                port = Int(match.output.1) ?? 0
+        var found = 0
+        var text = ""
+        for _ in 0..<1200 where found == 0 && process.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let match = text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/) {
+                found = Int(match.output.1) ?? 0
             }
         }
-        guard port != 0 else {
+        guard found != 0 else {
             process.terminate()
-            throw ReplicaError(log: log)
+            throw ReplicaError(log: text)
         }
+        port = found
     }
 
     struct ReplicaError: Error { var log: String }
@@ -90,8 +93,8 @@ struct ReplicaTests {
                     ranker: {type: bandit, arms: [als, popular]}
                 """)
         // The second starts once the first has fitted: it loads the same artifacts.
-        let first = try Replica(config: "pipelines.yaml", in: folder.path)
-        let second = try Replica(config: "pipelines.yaml", in: folder.path)
+        let first = try await Replica(config: "pipelines.yaml", in: folder.path)
+        let second = try await Replica(config: "pipelines.yaml", in: folder.path)
 
         let served = try await first.call("POST", "/v1/recommend", #"{"user": "u5"}"#)
         #expect(served.status == 200)

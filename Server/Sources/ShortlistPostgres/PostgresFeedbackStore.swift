@@ -254,7 +254,7 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     }
 
     /// Runs `body` on an idle connection (opening one when none is idle) and keeps the
-    /// connection unless the call failed with it closed.
+    /// connection unless the call failed.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError)
         -> T
     {
@@ -273,11 +273,9 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             idle.withLockedValue { $0.append(connection) }
             return result
         } catch {
-            if connection.isClosed {
-                Self.close(connection)
-            } else {
-                idle.withLockedValue { $0.append(connection) }
-            }
+            // A connection a call failed on is not kept: whatever it holds (the schema lock of a
+            // migration that stopped halfway) goes with its session.
+            Self.close(connection)
             throw StoreError("the feedback store \(location): \(describe(error))")
         }
     }

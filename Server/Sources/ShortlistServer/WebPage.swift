@@ -88,7 +88,7 @@ enum WebPage {
           return Math.abs(value) >= 100 ? value.toFixed(1) : value.toPrecision(3);
         }
 
-        function history() {
+        function likedItems() {
           return $("liked").value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
         }
 
@@ -152,7 +152,7 @@ enum WebPage {
           const body = { user: $("user").value.trim(), pipeline: $("pipeline").value, explain: true };
           const n = parseInt($("n").value, 10);
           if (!Number.isNaN(n)) body.n = n;
-          const liked = history();
+          const liked = likedItems();
           if (liked.length > 0) body.history = liked.map((item) => ({ item }));
           if (!body.user) body.user = liked.length > 0 ? "new user" : "";
           if (!body.user) return status("Type a user id, or the items a new user liked.", true);

@@ -100,6 +100,32 @@ func renderedPage(_ url: String) async throws -> String {
     }
 
     @Test(.enabled(if: chromium != nil, "needs Debian's chromium package"))
+    func aNewUsersLikedItemsAreSentAsTheirHistory() async throws {
+        let (served, _) = try served()
+        try await withServer(served, .live) { client in
+            let port = try #require(client.port)
+            let answer = try object(
+                try await post(
+                    client, "/v1/recommend",
+                    #"{"user": "new user", "n": 4, "history": [{"item": "i2"}, {"item": "i6"}]}"#))
+            let expected = try #require(answer["items"] as? [[String: Any]]).compactMap {
+                $0["item"] as? String
+            }
+            let cold = try object(
+                try await post(client, "/v1/recommend", #"{"user": "new user", "n": 4}"#))
+            let dom = try await renderedPage("http://127.0.0.1:\(port)/?liked=i2,%20i6&n=4")
+            let listed = dom.matches(of: /<li class="item" data-item="([^"]*)"/).map {
+                String($0.output.1)
+            }
+            #expect(listed == expected)
+            #expect(
+                listed != (cold["items"] as? [[String: Any]])?.compactMap { $0["item"] as? String },
+                "the history changes the list")
+            #expect(dom.contains("with 2 liked items folded in"))
+        }
+    }
+
+    @Test(.enabled(if: chromium != nil, "needs Debian's chromium package"))
     func aBanditsItemsNameTheirArmAndAnUnknownPipelineIsNamed() async throws {
         let (served, _) = try served()
         try await withServer(served, .live) { client in

@@ -14,13 +14,7 @@ final class Replica {
     /// Starts `shortlist serve --config config --port 0` (which runs this package's
     /// shortlist-server) with its log in a file, and waits until the log says where it listens.
     init(config: String, in folder: String) async throws {
-        let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let shortlist = try #require(
-            ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
-                .first { FileManager.default.isExecutableFile(atPath: $0) },
-            "build the package above first (swift test there builds .build/debug/shortlist)")
+        let shortlist = try builtShortlist()
         let log = "\(folder)/replica-\(UInt32.random(in: 0...UInt32.max)).log"
         try Data().write(to: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: shortlist)

@@ -395,17 +395,24 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
     }
 }
 
+/// The folder this package's products and test bundle are built in.
+let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+/// The package above's `shortlist` binary, which its own tests build.
+func builtShortlist() throws -> String {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return try #require(
+        ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) },
+        "build the package above first (swift test there builds .build/debug/shortlist)")
+}
+
 @Suite struct HandOverTests {
     /// `shortlist serve` of the package above runs this package's shortlist-server.
     @Test func shortlistServeRunsThisServer() throws {
-        let built = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let server = built.appendingPathComponent("shortlist-server").path
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let shortlist = try #require(
-            ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
-                .first { FileManager.default.isExecutableFile(atPath: $0) },
-            "build the package above first (swift test there builds .build/debug/shortlist)")
+        let shortlist = try builtShortlist()
         #expect(FileManager.default.isExecutableFile(atPath: server))
         let folder = try TemporaryDirectory()
         let process = Process()

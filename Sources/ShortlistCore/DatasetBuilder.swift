@@ -51,24 +51,14 @@ public struct DatasetBuilder {
     /// Merges interactions of one user with one item into one, keeping the latest (by
     /// timestamp, then the last added); returns how many were dropped.
     ///
-    /// - Complexity: O(interactions).
+    /// - Complexity: O(interactions + users + items).
     public mutating func mergeDuplicateInteractions() -> Int {
-        var kept: [Int64: Int] = [:]
-        kept.reserveCapacity(interactionUsers.count)
-        for position in interactionUsers.indices {
-            let key =
-                Int64(interactionUsers[position]) << 32
-                | Int64(UInt32(bitPattern: interactionItems[position]))
-            if let earlier = kept[key], timestamps[earlier] > timestamps[position] { continue }
-            kept[key] = position
-        }
-        let dropped = interactionUsers.count - kept.count
-        guard dropped > 0 else { return 0 }
-        let positions = kept.values.sorted()
-        interactionUsers = positions.map { interactionUsers[$0] }
-        interactionItems = positions.map { interactionItems[$0] }
-        ratings = positions.map { ratings[$0] }
-        timestamps = positions.map { timestamps[$0] }
+        var parts = self.parts
+        let dropped = parts.mergeDuplicateInteractions()
+        interactionUsers = parts.interactionUsers
+        interactionItems = parts.interactionItems
+        ratings = parts.ratings
+        timestamps = parts.timestamps
         return dropped
     }
 
@@ -95,19 +85,14 @@ public struct DatasetBuilder {
     /// The finished dataset.
     ///
     /// - Complexity: O(interactions · log(interactions per user)).
-    public func build() -> Dataset {
-        let byUser = InteractionMatrix(
-            rowCount: userIDs.count, rows: interactionUsers, columns: interactionItems,
-            ratings: ratings, timestamps: timestamps
-        )
-        let byItem = InteractionMatrix(
-            rowCount: itemIDs.count, rows: interactionItems, columns: interactionUsers,
-            ratings: ratings, timestamps: timestamps
-        )
-        return Dataset(
-            userIDs: userIDs.keys, itemIDs: itemIDs.keys, byUser: byUser, byItem: byItem,
-            items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
-        )
+    public func build() -> Dataset { parts.build() }
+
+    private var parts: DatasetParts {
+        DatasetParts(
+            userIDs: userIDs.keys, itemIDs: itemIDs.keys, items: items, users: users,
+            interactionUsers: interactionUsers, interactionItems: interactionItems,
+            ratings: ratings, timestamps: timestamps, hasRatings: hasRatings,
+            hasTimestamps: hasTimestamps)
     }
 
     private mutating func itemIndex(_ id: String) -> Int32 {

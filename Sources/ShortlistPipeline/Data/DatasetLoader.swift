@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import ShortlistConfig
 public import ShortlistCore
@@ -9,6 +10,12 @@ public struct LoadReport: Sendable, Equatable {
     /// Interactions dropped because the same user interacted with the same item again later:
     /// each (user, item) pair keeps its latest interaction (by timestamp, then file order).
     public var mergedDuplicates = 0
+
+    /// A report with the given counts.
+    public init(skippedRows: [String: Int] = [:], mergedDuplicates: Int = 0) {
+        self.skippedRows = skippedRows
+        self.mergedDuplicates = mergedDuplicates
+    }
 }
 
 /// Reads a dataset in any supported format into a ``Dataset``.
@@ -16,12 +23,16 @@ public enum DatasetLoader {
     /// Loads the dataset a pipelines file describes.
     ///
     /// A malformed row stops the load with an error naming its file and line, unless the spec
-    /// says `skip-malformed`, in which case it is skipped and counted in the report.
-    public static func load(_ spec: DatasetSpec, progress: ProgressReporter = .silent)
-        throws(DataError) -> (Dataset, LoadReport)
-    {
+    /// says `skip-malformed`, in which case it is skipped and counted in the report. The
+    /// interactions file is read in pieces of at least `pieceBytes` bytes on up to `threads`
+    /// threads; ids, rows and errors do not depend on either.
+    public static func load(
+        _ spec: DatasetSpec, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        pieceBytes: Int = 1 << 20, progress: ProgressReporter = .silent
+    ) throws(DataError) -> (Dataset, LoadReport) {
         var loader = Loader(
-            skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress)
+            skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress,
+            threads: max(1, threads), pieceBytes: max(1, pieceBytes))
         switch spec.format {
         case .recbole:
             try loader.loadRecBole(
@@ -29,40 +40,68 @@ public enum DatasetLoader {
         case .grouplens: try loader.loadGroupLens(folder: spec.path)
         case .delimited: try loader.loadDelimited(spec)
         }
-        guard loader.builder.interactionCount > 0 else {
+        guard loader.interactions.count > 0 else {
             throw DataError(
                 .empty, "the dataset has no interactions",
                 file: spec.interactions?.file ?? spec.path)
         }
-        loader.report.mergedDuplicates = loader.builder.mergeDuplicateInteractions()
-        return (loader.builder.build(), loader.report)
+        var parts = loader.parts()
+        loader.report.mergedDuplicates = parts.mergeDuplicateInteractions()
+        return (parts.build(threads: loader.threads), loader.report)
     }
 }
 
+/// Where an interactions file's fields are.
+private struct InteractionColumns: Sendable {
+    var user: Int
+    var item: Int
+    var rating: Int?
+    var timestamp: Int?
+    /// The fewest fields a row needs.
+    var width: Int
+}
+
+/// The users and items declared so far, with their features, and the interactions read.
 private struct Loader {
     let skipMalformed: Bool
     let unit: TimestampUnit
     let progress: ProgressReporter
-    var builder = DatasetBuilder()
+    let threads: Int
+    let pieceBytes: Int
+    var catalogue = Catalogue()
+    var interactions = Interactions()
     var report = LoadReport()
 
-    /// Runs `body` on every row, skipping and counting malformed ones when allowed.
+    /// Runs `body` on every row of a small file, skipping and counting malformed ones when
+    /// allowed.
     mutating func each(
         _ table: TextTable,
-        _ body: (inout DatasetBuilder, TextTable.Row, FieldParser) throws(DataError) -> Void
+        _ body: (inout Catalogue, TextTable.Row, FieldParser) throws(DataError) -> Void
     ) throws(DataError) {
-        for (index, row) in table.rows.enumerated() {
+        for row in table.rows {
             do {
-                try body(&builder, row, FieldParser(file: table.file, line: row.line, unit: unit))
+                try body(&catalogue, row, FieldParser(file: table.file, line: row.line, unit: unit))
             } catch  where error.code == .malformedRow && skipMalformed {
                 report.skippedRows[table.file, default: 0] += 1
             }
-            if index % 4096 == 0 || index == table.rows.count - 1 {
-                progress.report(
-                    "reading \((table.file as NSString).lastPathComponent)", done: index + 1,
-                    total: table.rows.count)
-            }
         }
+    }
+
+    /// The ids, features and interactions read.
+    func parts() -> DatasetParts {
+        let userIDs = catalogue.users.strings
+        let itemIDs = catalogue.items.strings
+        var items = catalogue.itemFeatures
+        for index in items.count..<itemIDs.count {
+            items.append(ItemFeatures(title: itemIDs[index]))
+        }
+        var users = catalogue.userFeatures
+        users += Array(repeating: UserFeatures(), count: userIDs.count - users.count)
+        return DatasetParts(
+            userIDs: userIDs, itemIDs: itemIDs, items: items, users: users,
+            interactionUsers: interactions.users, interactionItems: interactions.items,
+            ratings: interactions.ratings, timestamps: interactions.timestamps,
+            hasRatings: interactions.hasRatings, hasTimestamps: interactions.hasTimestamps)
     }
 
     // MARK: RecBole atomic files
@@ -77,11 +116,11 @@ private struct Loader {
         }
         if FileManager.default.fileExists(atPath: "\(base).item") {
             let (table, fields) = try atomic("\(base).item")
-            let item = try column(fields, ["item_id"], table)
+            let item = try column(fields, ["item_id"], table.file)
             let title = fields.firstIndex(where: { ["movie_title", "title", "name"].contains($0) })
             let year = fields.firstIndex(where: { ["release_year", "year"].contains($0) })
             let genres = fields.firstIndex(where: { ["class", "genre", "genres"].contains($0) })
-            try each(table) { builder, row, parse throws(DataError) in
+            try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: fields.count)
                 let id = try parse.id(row.fields[item], "item")
                 let features = ItemFeatures(
@@ -90,19 +129,19 @@ private struct Loader {
                     genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) }
                         ?? []
                 )
-                try parse.declareItem(into: &builder, id, features: features)
+                try parse.declareItem(into: &catalogue, id, features: features)
             }
         }
         if FileManager.default.fileExists(atPath: "\(base).user") {
             let (table, fields) = try atomic("\(base).user")
-            let user = try column(fields, ["user_id"], table)
+            let user = try column(fields, ["user_id"], table.file)
             let age = fields.firstIndex(of: "age")
             let gender = fields.firstIndex(of: "gender")
             let occupation = fields.firstIndex(of: "occupation")
-            try each(table) { builder, row, parse throws(DataError) in
+            try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: fields.count)
                 try parse.declareUser(
-                    into: &builder,
+                    into: &catalogue,
                     try parse.id(row.fields[user], "user"),
                     features: UserFeatures(
                         age: age.flatMap { Int(row.fields[$0]) },
@@ -111,22 +150,25 @@ private struct Loader {
                     ))
             }
         }
-        let (table, fields) = try atomic("\(base).inter")
-        let user = try column(fields, ["user_id"], table)
-        let item = try column(fields, ["item_id"], table)
-        let rating = fields.firstIndex(of: "rating")
-        let timestamp = fields.firstIndex(of: "timestamp")
-        try each(table) { builder, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: fields.count)
-            builder.addInteraction(
-                user: try parse.id(row.fields[user], "user"),
-                item: try parse.id(row.fields[item], "item"),
-                rating: try rating.map { i throws(DataError) in try parse.rating(row.fields[i]) },
-                timestamp: try timestamp.map { i throws(DataError) in
-                    try parse.timestamp(row.fields[i])
-                }
-            )
+        let layout = TextLayout(delimiter: "\t", quoted: false)
+        let text = try TextFile("\(base).inter", latin1: false)
+        let header = try header(
+            of: text, layout: layout, expected: "a header of name:type fields"
+        ) { fields in
+            fields.map { String($0.split(separator: ":", maxSplits: 1).first ?? "") }
         }
+        let fields = header.fields
+        let columns: InteractionColumns
+        do {
+            columns = InteractionColumns(
+                user: try column(fields, ["user_id"], text.path),
+                item: try column(fields, ["item_id"], text.path),
+                rating: fields.firstIndex(of: "rating"),
+                timestamp: fields.firstIndex(of: "timestamp"), width: fields.count)
+        } catch {
+            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+        }
+        try readInteractions(text, from: header.end, afterLine: header.line, layout, columns)
     }
 
     /// An atomic file's rows after the header, and its field names without `:type`.
@@ -143,25 +185,41 @@ private struct Loader {
         return (TextTable(file: file, rows: Array(table.rows.dropFirst())), fields)
     }
 
-    private func column(_ fields: [String], _ names: [String], _ table: TextTable) throws(DataError)
+    private func column(_ fields: [String], _ names: [String], _ file: String) throws(DataError)
         -> Int
     {
         guard let index = fields.firstIndex(where: names.contains) else {
             throw DataError(
                 .missingColumn,
                 "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
-                file: table.file, line: 1)
+                file: file, line: 1)
         }
         return index
     }
 
-    // MARK: Original GroupLens ML-100K files
+    // MARK: GroupLens MovieLens files
 
+    /// Reads a MovieLens folder as GroupLens publishes it: ML-100K's `u.data`, ML-1M's and
+    /// ML-10M's `ratings.dat` (`::` between fields), or ML-20M's and ML-25M's `ratings.csv`.
     mutating func loadGroupLens(folder: String) throws(DataError) {
-        guard FileManager.default.fileExists(atPath: "\(folder)/u.data") else {
-            throw DataError(
-                .missingFile, "no GroupLens ratings file 'u.data' in the folder", file: folder)
+        let exists = { (name: String) in FileManager.default.fileExists(atPath: "\(folder)/\(name)")
         }
+        if exists("u.data") {
+            try loadML100K(folder: folder)
+        } else if exists("ratings.dat") {
+            try loadColonSeparated(folder: folder)
+        } else if exists("ratings.csv") {
+            try loadMovieLensCSV(folder: folder)
+        } else {
+            throw DataError(
+                .missingFile,
+                "no GroupLens ratings file in the folder: expected 'u.data' (ML-100K), "
+                    + "'ratings.dat' (ML-1M, ML-10M) or 'ratings.csv' (ML-20M, ML-25M)",
+                file: folder)
+        }
+    }
+
+    private mutating func loadML100K(folder: String) throws(DataError) {
         var genreNames = [
             "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
             "Documentary",
@@ -178,12 +236,12 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(folder)/u.item") {
             let table = try TextTable(
                 file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true)
-            try each(table) { builder, row, parse throws(DataError) in
+            try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 5)
                 let flags = row.fields.dropFirst(5)
                 let genres = zip(genreNames, flags).filter { $0.1 == "1" }.map(\.0)
                 try parse.declareItem(
-                    into: &builder,
+                    into: &catalogue,
                     try parse.id(row.fields[0], "item"),
                     features: ItemFeatures(
                         title: row.fields[1],
@@ -194,59 +252,125 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
             let table = try TextTable(
                 file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
-            try each(table) { builder, row, parse throws(DataError) in
+            try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 4)
                 try parse.declareUser(
-                    into: &builder,
+                    into: &catalogue,
                     try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
                         age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
                     ))
             }
         }
-        let table = try TextTable(
-            file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true)
-        try each(table) { builder, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: 4)
-            builder.addInteraction(
-                user: try parse.id(row.fields[0], "user"),
-                item: try parse.id(row.fields[1], "item"),
-                rating: try parse.rating(row.fields[2]),
-                timestamp: try parse.timestamp(row.fields[3])
-            )
+        let text = try TextFile("\(folder)/u.data", latin1: true)
+        try readInteractions(
+            text, from: text.start, afterLine: 0,
+            TextLayout(delimiter: "\t", quoted: false, latin1: true),
+            InteractionColumns(user: 0, item: 1, rating: 2, timestamp: 3, width: 4))
+    }
+
+    /// ML-1M and ML-10M: `ratings.dat` (`UserID::MovieID::Rating::Timestamp`), `movies.dat`
+    /// (`MovieID::Title::Genres`, genres separated by `|`) and ML-1M's `users.dat`
+    /// (`UserID::Gender::Age::Occupation::Zip-code`, the occupation a code). Files are UTF-8,
+    /// or ISO-8859-1 (as ML-1M's are) where they are not valid UTF-8.
+    private mutating func loadColonSeparated(folder: String) throws(DataError) {
+        if FileManager.default.fileExists(atPath: "\(folder)/movies.dat") {
+            let table = try Self.table("\(folder)/movies.dat", delimiter: "::")
+            try each(table) { catalogue, row, parse throws(DataError) in
+                try parse.fieldCount(row, atLeast: 3)
+                try parse.declareItem(
+                    into: &catalogue, try parse.id(row.fields[0], "item"),
+                    features: Self.movieFeatures(title: row.fields[1], genres: row.fields[2]))
+            }
         }
+        if FileManager.default.fileExists(atPath: "\(folder)/users.dat") {
+            let table = try Self.table("\(folder)/users.dat", delimiter: "::")
+            try each(table) { catalogue, row, parse throws(DataError) in
+                try parse.fieldCount(row, atLeast: 4)
+                let code = Int(row.fields[3].trimmingCharacters(in: .whitespaces))
+                try parse.declareUser(
+                    into: &catalogue, try parse.id(row.fields[0], "user"),
+                    features: UserFeatures(
+                        age: Int(row.fields[2].trimmingCharacters(in: .whitespaces)),
+                        gender: row.fields[1],
+                        occupation: code.flatMap {
+                            Self.occupations.indices.contains($0) ? Self.occupations[$0] : nil
+                        }
+                            ?? row.fields[3]))
+            }
+        }
+        let columns = InteractionColumns(user: 0, item: 1, rating: 2, timestamp: 3, width: 4)
+        let file = "\(folder)/ratings.dat"
+        do {
+            let text = try TextFile(file, latin1: false)
+            try readInteractions(
+                text, from: text.start, afterLine: 0, TextLayout(delimiter: "::", quoted: false),
+                columns)
+        } catch  where error.code == .badEncoding {
+            let text = try TextFile(file, latin1: true)
+            try readInteractions(
+                text, from: text.start, afterLine: 0,
+                TextLayout(delimiter: "::", quoted: false, latin1: true), columns)
+        }
+    }
+
+    /// ML-1M's occupation codes, as its README lists them.
+    private static let occupations = [
+        "other", "academic/educator", "artist", "clerical/admin", "college/grad student",
+        "customer service", "doctor/health care", "executive/managerial", "farmer", "homemaker",
+        "K-12 student", "lawyer", "programmer", "retired", "sales/marketing", "scientist",
+        "self-employed", "technician/engineer", "tradesman/craftsman", "unemployed", "writer",
+    ]
+
+    /// A small file's rows, read as UTF-8 or, where that fails, as ISO-8859-1.
+    private static func table(_ file: String, delimiter: String) throws(DataError) -> TextTable {
+        do {
+            return try TextTable(
+                file: file, layout: TextLayout(delimiter: delimiter, quoted: false))
+        } catch  where error.code == .badEncoding {
+            return try TextTable(
+                file: file, layout: TextLayout(delimiter: delimiter, quoted: false, latin1: true))
+        }
+    }
+
+    /// ML-20M and ML-25M: `ratings.csv` (`userId,movieId,rating,timestamp`) and `movies.csv`
+    /// (`movieId,title,genres`, titles quoted where they hold a comma).
+    private mutating func loadMovieLensCSV(folder: String) throws(DataError) {
+        let comma: Character = ","
+        if FileManager.default.fileExists(atPath: "\(folder)/movies.csv") {
+            try loadDelimitedItems(
+                TableSpec(
+                    file: "\(folder)/movies.csv", delimiter: comma,
+                    columns: ["item": "movieId", "title": "title", "genres": "genres"]),
+                noGenres: "(no genres listed)")
+        }
+        try loadDelimitedInteractions(
+            TableSpec(
+                file: "\(folder)/ratings.csv", delimiter: comma,
+                columns: [
+                    "user": "userId", "item": "movieId", "rating": "rating",
+                    "timestamp": "timestamp",
+                ]))
+    }
+
+    /// A MovieLens title and `|`-separated genres (`(no genres listed)` is none).
+    private static func movieFeatures(title: String, genres: String) -> ItemFeatures {
+        let list = genres.split(separator: "|").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty && $0 != "(no genres listed)" }
+        return ItemFeatures(title: title, year: parseYear(title), genres: list)
     }
 
     // MARK: Delimited files with mapped columns
 
     mutating func loadDelimited(_ spec: DatasetSpec) throws(DataError) {
-        if let items = spec.items {
-            let (table, columns) = try mapped(items, required: ["item"])
-            try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: columns.width)
-                let id = try parse.id(row.fields[columns.required("item")], "item")
-                let title = columns["title"].map { row.fields[$0] } ?? id
-                try parse.declareItem(
-                    into: &builder,
-                    id,
-                    features: ItemFeatures(
-                        title: title,
-                        year: columns["year"].flatMap { parseYear(row.fields[$0]) }
-                            ?? parseYear(title),
-                        genres: columns["genres"].map {
-                            row.fields[$0].split(separator: items.genreSeparator).map {
-                                $0.trimmingCharacters(in: .whitespaces)
-                            }
-                        } ?? []
-                    ))
-            }
-        }
+        if let items = spec.items { try loadDelimitedItems(items) }
         if let users = spec.users {
             let (table, columns) = try mapped(users, required: ["user"])
-            try each(table) { builder, row, parse throws(DataError) in
+            try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: columns.width)
                 try parse.declareUser(
-                    into: &builder,
+                    into: &catalogue,
                     try parse.id(row.fields[columns.required("user")], "user"),
                     features: UserFeatures(
                         age: columns["age"].flatMap {
@@ -257,24 +381,54 @@ private struct Loader {
                     ))
             }
         }
-        guard let interactions = spec.interactions else { return }
-        let (table, columns) = try mapped(interactions, required: ["user", "item"])
-        try each(table) { builder, row, parse throws(DataError) in
+        if let interactions = spec.interactions { try loadDelimitedInteractions(interactions) }
+    }
+
+    /// Declares the items of an items file; a genres value of `noGenres` is none.
+    private mutating func loadDelimitedItems(_ items: TableSpec, noGenres: String? = nil)
+        throws(DataError)
+    {
+        let (table, columns) = try mapped(items, required: ["item"])
+        try each(table) { catalogue, row, parse throws(DataError) in
             try parse.fieldCount(row, atLeast: columns.width)
-            builder.addInteraction(
-                user: try parse.id(row.fields[columns.required("user")], "user"),
-                item: try parse.id(row.fields[columns.required("item")], "item"),
-                rating: try columns["rating"].map { i throws(DataError) in
-                    try parse.rating(row.fields[i])
-                },
-                timestamp: try columns["timestamp"].map { i throws(DataError) in
-                    try parse.timestamp(row.fields[i])
-                }
-            )
+            let id = try parse.id(row.fields[columns.required("item")], "item")
+            let title = columns["title"].map { row.fields[$0] } ?? id
+            var features = ItemFeatures(
+                title: title,
+                year: columns["year"].flatMap { parseYear(row.fields[$0]) } ?? parseYear(title),
+                genres: columns["genres"].map {
+                    row.fields[$0].split(separator: items.genreSeparator).map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
+                } ?? [])
+            if let noGenres { features.genres.removeAll { $0 == noGenres } }
+            try parse.declareItem(into: &catalogue, id, features: features)
         }
     }
 
-    /// A delimited file's rows after the header, and each mapped role's column position.
+    private mutating func loadDelimitedInteractions(_ spec: TableSpec) throws(DataError) {
+        let layout = TextLayout(delimiter: spec.delimiter, quoted: true)
+        for role in ["user", "item"] where spec.columns[role] == nil {
+            throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
+        }
+        let text = try TextFile(spec.file, latin1: false)
+        let header = try header(of: text, layout: layout, expected: "a header row") { fields in
+            fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let columns: ColumnMap
+        do {
+            columns = try ColumnMap(spec, header: header.fields, line: header.line)
+        } catch {
+            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+        }
+        try readInteractions(
+            text, from: header.end, afterLine: header.line, layout,
+            InteractionColumns(
+                user: columns.required("user"), item: columns.required("item"),
+                rating: columns["rating"], timestamp: columns["timestamp"], width: columns.width))
+    }
+
+    /// A small delimited file's rows after the header, and each mapped role's column position.
     private func mapped(_ spec: TableSpec, required: [String]) throws(DataError) -> (
         TextTable, ColumnMap
     ) {
@@ -287,6 +441,297 @@ private struct Loader {
                 .empty, "the file is empty; expected a header row", file: spec.file, line: 1)
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        return (
+            TextTable(file: spec.file, rows: Array(table.rows.dropFirst())),
+            try ColumnMap(spec, header: names, line: header.line)
+        )
+    }
+
+    // MARK: Interactions, read in pieces on several threads
+
+    /// A file's header row: its fields (named by `names`), its line and where the rows start.
+    private func header(
+        of text: TextFile, layout: TextLayout, expected: String, names: ([String]) -> [String]
+    ) throws(DataError) -> (fields: [String], line: Int, end: Int) {
+        let reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
+        let found: Bool
+        do {
+            found = try reader.next()
+        } catch {
+            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? text.error(error)
+        }
+        guard found else {
+            throw DataError(
+                .empty, "the file is empty; expected \(expected)", file: text.path, line: 1)
+        }
+        return (names(reader.strings), reader.line, reader.position)
+    }
+
+    /// Reads the interactions from `start` (after line `afterLine`) to the end of the file.
+    private mutating func readInteractions(
+        _ text: TextFile, from start: Int, afterLine: Int, _ layout: TextLayout,
+        _ columns: InteractionColumns
+    ) throws(DataError) {
+        let size = text.bytes.count - start
+        let wanted = min(threads * 8, max(1, size / pieceBytes))
+        let cuts = text.cuts(of: start..<text.bytes.count, pieces: wanted)
+        let name = (text.path as NSString).lastPathComponent
+        let done = Counter()
+        let totalMB = max(1, size >> 20)
+        let context = PieceContext(
+            text: text, layout: layout, columns: columns, skipMalformed: skipMalformed, unit: unit)
+        let progress = self.progress
+        let pieces = Self.map(cuts.count - 1, threads: threads) { index in
+            let piece = InteractionPiece(context, cuts[index]..<cuts[index + 1])
+            let read = done.add(cuts[index + 1] - cuts[index])
+            progress.report("reading \(name) (MB)", done: min(totalMB, read >> 20), total: totalMB)
+            return piece
+        }
+        if pieces.contains(where: {
+            $0.problem.map { if case .badEncoding = $0 { true } else { false } } ?? false
+        }) {
+            throw text.error(.badEncoding)
+        }
+        var offset = afterLine
+        for piece in pieces {
+            if let problem = piece.problem { throw text.error(problem, lineOffset: offset) }
+            offset += piece.lines
+        }
+        offset = afterLine
+        for piece in pieces {
+            if var error = piece.rowError {
+                error.line = (error.line ?? 0) + offset
+                throw error
+            }
+            offset += piece.lines
+        }
+        let skipped = pieces.reduce(0) { $0 + $1.skipped }
+        if skipped > 0 { report.skippedRows[text.path, default: 0] += skipped }
+        try interactions.append(pieces, catalogue: &catalogue, columns: columns, file: text.path)
+    }
+}
+
+extension Loader {
+    /// `transform(0 ..< count)` in order, on up to `threads` threads taking indices in turn.
+    fileprivate static func map<T: Sendable>(
+        _ count: Int, threads: Int, _ transform: @escaping @Sendable (Int) -> T
+    ) -> [T] {
+        guard threads > 1, count > 1 else { return (0..<count).map(transform) }
+        let results = Results<T>(count)
+        let workers = min(threads, count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: count, by: workers) {
+                results.set(index, transform(index))
+            }
+        }
+        return results.values
+    }
+}
+
+/// Results that several threads fill at distinct indices.
+private final class Results<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    var values: [T] { slots.map { $0! } }
+}
+
+/// What every thread reading a piece of an interactions file shares.
+private struct PieceContext: @unchecked Sendable {
+    let text: TextFile
+    let layout: TextLayout
+    let columns: InteractionColumns
+    let skipMalformed: Bool
+    let unit: TimestampUnit
+}
+
+/// What one thread read from a piece of an interactions file: ids interned in the piece's own
+/// order, rows, and the first problem (with line numbers counted from the piece's start).
+private struct InteractionPiece: Sendable {
+    var users = ByteInterner()
+    var items = ByteInterner()
+    var rowUsers: [Int32] = []
+    var rowItems: [Int32] = []
+    var ratings: [Float] = []
+    var timestamps: [Int64] = []
+    /// The lines the piece holds.
+    var lines = 0
+    var skipped = 0
+    /// The first row that does not parse (and cannot be skipped).
+    var rowError: DataError?
+    /// The first reason the piece cannot be read as rows; a bad encoding wins over a quote.
+    var problem: ScanProblem?
+
+    init(_ context: PieceContext, _ range: Range<Int>) {
+        let reader = RowReader(context.text.bytes, range: range, layout: context.layout)
+        var isReading = true
+        while true {
+            do {
+                guard try reader.next() else { break }
+            } catch .badEncoding {
+                problem = .badEncoding
+                break
+            } catch {
+                if problem == nil { problem = error }
+                isReading = false
+                continue
+            }
+            guard isReading else { continue }
+            let parse = FieldParser(file: context.text.path, line: reader.line, unit: context.unit)
+            do {
+                try add(reader, context.columns, parse)
+            } catch  where error.code == .malformedRow && context.skipMalformed {
+                skipped += 1
+            } catch {
+                rowError = error
+                isReading = false
+            }
+        }
+        lines = reader.line
+    }
+
+    /// Adds the reader's row; nothing is interned unless every field parses.
+    private mutating func add(
+        _ row: RowReader, _ columns: InteractionColumns, _ parse: FieldParser
+    ) throws(DataError) {
+        guard row.count >= columns.width else {
+            throw DataError(
+                .malformedRow, "expected \(columns.width) fields, found \(row.count)",
+                file: parse.file, line: parse.line)
+        }
+        if row.isDecoded {
+            let user = try parse.id(row.string(columns.user), "user")
+            let item = try parse.id(row.string(columns.item), "item")
+            let rating = try columns.rating.map { i throws(DataError) in
+                try parse.rating(row.string(i))
+            }
+            let timestamp = try columns.timestamp.map { i throws(DataError) in
+                try parse.timestamp(row.string(i))
+            }
+            rowUsers.append(users.id(user))
+            rowItems.append(items.id(item))
+            ratings.append(rating ?? 1)
+            timestamps.append(timestamp ?? 0)
+        } else {
+            let user = try parse.id(row.bytes(columns.user), "user")
+            let item = try parse.id(row.bytes(columns.item), "item")
+            let rating = try columns.rating.map { i throws(DataError) in
+                try parse.rating(row.bytes(i))
+            }
+            let timestamp = try columns.timestamp.map { i throws(DataError) in
+                try parse.timestamp(row.bytes(i))
+            }
+            rowUsers.append(users.id(user))
+            rowItems.append(items.id(item))
+            ratings.append(rating ?? 1)
+            timestamps.append(timestamp ?? 0)
+        }
+    }
+}
+
+/// The interactions of a dataset, in file order, with ids of the ``Catalogue``.
+private struct Interactions {
+    var users: [Int32] = []
+    var items: [Int32] = []
+    var ratings: [Float] = []
+    var timestamps: [Int64] = []
+    var hasRatings = false
+    var hasTimestamps = false
+
+    var count: Int { users.count }
+
+    /// Appends the pieces' rows in order, giving their ids the catalogue's indices (new ids in
+    /// the order a single reader of the whole file would meet them).
+    mutating func append(
+        _ pieces: [InteractionPiece], catalogue: inout Catalogue, columns: InteractionColumns,
+        file: String
+    ) throws(DataError) {
+        let added = pieces.reduce(0) { $0 + $1.rowUsers.count }
+        guard count + added <= Int(Int32.max) else {
+            throw DataError(
+                .malformedRow, "the file holds more than \(Int32.max) interactions", file: file)
+        }
+        users.reserveCapacity(count + added)
+        items.reserveCapacity(count + added)
+        ratings.reserveCapacity(count + added)
+        timestamps.reserveCapacity(count + added)
+        for piece in pieces {
+            let userIndex = catalogue.indices(of: piece.users, users: true)
+            let itemIndex = catalogue.indices(of: piece.items, users: false)
+            users.append(contentsOf: piece.rowUsers.lazy.map { userIndex[Int($0)] })
+            items.append(contentsOf: piece.rowItems.lazy.map { itemIndex[Int($0)] })
+            ratings.append(contentsOf: piece.ratings)
+            timestamps.append(contentsOf: piece.timestamps)
+        }
+        if added > 0 {
+            hasRatings = hasRatings || columns.rating != nil
+            hasTimestamps = hasTimestamps || columns.timestamp != nil
+        }
+    }
+}
+
+/// Users and items by external id, in the order first seen, with what the files declare.
+struct Catalogue {
+    var users = ByteInterner()
+    var items = ByteInterner()
+    /// Features of the items (and users) up to the last one declared.
+    var itemFeatures: [ItemFeatures] = []
+    var userFeatures: [UserFeatures] = []
+    private var declaredItems: Set<Int32> = []
+    private var declaredUsers: Set<Int32> = []
+
+    /// Declares an item with its features; false, changing nothing, when declared before.
+    mutating func declareItem(_ id: String, features: ItemFeatures) -> Bool {
+        let index = items.id(id)
+        guard declaredItems.insert(index).inserted else { return false }
+        if Int(index) == itemFeatures.count {
+            itemFeatures.append(features)
+        } else {
+            itemFeatures[Int(index)] = features
+        }
+        return true
+    }
+
+    /// Declares a user with their features; false, changing nothing, when declared before.
+    mutating func declareUser(_ id: String, features: UserFeatures) -> Bool {
+        let index = users.id(id)
+        guard declaredUsers.insert(index).inserted else { return false }
+        if Int(index) == userFeatures.count {
+            userFeatures.append(features)
+        } else {
+            userFeatures[Int(index)] = features
+        }
+        return true
+    }
+
+    /// The catalogue's index of each id of a piece, adding the ids it lacks in piece order.
+    fileprivate mutating func indices(of piece: ByteInterner, users isUsers: Bool) -> [Int32] {
+        var indices: [Int32] = []
+        indices.reserveCapacity(piece.count)
+        piece.forEachKey { key, hash, spelling in
+            indices.append(
+                isUsers
+                    ? users.id(key, hash: hash, spelling: spelling)
+                    : items.id(key, hash: hash, spelling: spelling))
+        }
+        return indices
+    }
+}
+
+/// A delimited file's mapped roles and their column positions.
+private struct ColumnMap {
+    let positions: [String: Int]
+
+    /// Finds each mapped column in the header, or names the one that is missing.
+    init(_ spec: TableSpec, header names: [String], line: Int) throws(DataError) {
         var positions: [String: Int] = [:]
         for (role, name) in spec.columns.sorted(by: { $0.key < $1.key }) {
             guard let position = names.firstIndex(of: name) else {
@@ -294,30 +739,31 @@ private struct Loader {
                     .missingColumn,
                     "no column '\(name)' (for \(role)) in the header; the columns are "
                         + "\(names.joined(separator: ", "))",
-                    file: spec.file, line: header.line
+                    file: spec.file, line: line
                 )
             }
             positions[role] = position
         }
-        return (
-            TextTable(file: spec.file, rows: Array(table.rows.dropFirst())),
-            ColumnMap(positions: positions)
-        )
+        self.positions = positions
     }
-}
 
-private struct ColumnMap {
-    let positions: [String: Int]
     /// The fewest fields a row needs to hold every mapped column.
     var width: Int { (positions.values.max() ?? 0) + 1 }
     subscript(role: String) -> Int? { positions[role] }
-    /// The column of a role that `mapped(_:required:)` checked is present.
+    /// The column of a role the initialiser checked is present.
     func required(_ role: String) -> Int { positions[role] ?? 0 }
 }
 
-extension TextTable {
-    init(file: String, rows: [Row]) {
-        self.file = file
-        self.rows = rows
+/// A running total several threads add to.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+
+    /// Adds `amount`; returns the new total.
+    func add(_ amount: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        total += amount
+        return total
     }
 }

@@ -60,11 +60,102 @@ struct FieldParser {
         return trimmed
     }
 
+    /// The id in an ASCII field's bytes, without the spaces and tabs around it.
+    func id(_ bytes: UnsafeBufferPointer<UInt8>, _ what: String) throws(DataError)
+        -> UnsafeBufferPointer<UInt8>
+    {
+        let trimmed = Self.trimmed(bytes)
+        guard !trimmed.isEmpty else {
+            throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
+        }
+        return trimmed
+    }
+
+    /// A rating from an ASCII field's bytes; a short decimal (seven digits at most) is read
+    /// without a string, exactly as `Float(String)` reads it.
+    func rating(_ bytes: UnsafeBufferPointer<UInt8>) throws(DataError) -> Float {
+        if let value = Self.shortDecimal(Self.trimmed(bytes)), abs(value) <= Self.ratingLimit {
+            return value
+        }
+        return try rating(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// A timestamp from an ASCII field's bytes; an integer of 15 digits at most is read
+    /// without a string.
+    func timestamp(_ bytes: UnsafeBufferPointer<UInt8>) throws(DataError) -> Int64 {
+        if let integer = Self.shortInteger(Self.trimmed(bytes)) {
+            let value = Double(integer)
+            let seconds = unit == .milliseconds ? value / 1000 : value
+            if Self.timestampRange.contains(seconds) { return Int64(seconds.rounded(.down)) }
+        }
+        return try timestamp(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lower = 0
+        var upper = bytes.count
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+    }
+
+    /// Powers of ten that a `Float` holds exactly.
+    private static let tens: [Float] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7]
+
+    /// `[+-]digits[.digits]` with at most seven digits, or nil. Such a value and its power of
+    /// ten are exact in a `Float`, so one division rounds it correctly, as `Float(String)` does.
+    private static func shortDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa = 0
+        var digits = 0
+        var fraction = -1
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + Int(b - UInt8(ascii: "0"))
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 7 else { return nil }
+        let value = Float(mantissa) / tens[max(fraction, 0)]
+        return negative ? -value : value
+    }
+
+    /// `[+-]digits` with at most 15 digits (exact in a `Double`), or nil.
+    private static func shortInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < bytes.count, bytes.count - i <= 15 else { return nil }
+        var value: Int64 = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(b - UInt8(ascii: "0"))
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
     /// Declares an item of an items file; an id the file declared before is a malformed row.
-    func declareItem(into builder: inout DatasetBuilder, _ id: String, features: ItemFeatures)
+    func declareItem(into catalogue: inout Catalogue, _ id: String, features: ItemFeatures)
         throws(DataError)
     {
-        guard builder.declareItem(id, features: features) else {
+        guard catalogue.declareItem(id, features: features) else {
             throw DataError(
                 .malformedRow, "item '\(excerpt(id))' appears twice in the file", file: file,
                 line: line)
@@ -72,10 +163,10 @@ struct FieldParser {
     }
 
     /// Declares a user of a users file; an id the file declared before is a malformed row.
-    func declareUser(into builder: inout DatasetBuilder, _ id: String, features: UserFeatures)
+    func declareUser(into catalogue: inout Catalogue, _ id: String, features: UserFeatures)
         throws(DataError)
     {
-        guard builder.declareUser(id, features: features) else {
+        guard catalogue.declareUser(id, features: features) else {
             throw DataError(
                 .malformedRow, "user '\(excerpt(id))' appears twice in the file", file: file,
                 line: line)

@@ -1,68 +1,267 @@
 import Foundation
 
-/// The rows of a delimited text file, split into fields, with their line numbers.
-struct TextTable {
-    /// One row: its 1-based line number and its fields.
-    struct Row {
-        var line: Int
-        var fields: [String]
+/// How a text file splits into rows and fields.
+struct TextLayout: Sendable {
+    /// The field separator: one character, or a string such as GroupLens' `::`.
+    let delimiter: String
+    /// Whether fields may be quoted with `"` (a doubled `""` is a quote).
+    let quoted: Bool
+    /// Whether the file is ISO-8859-1 rather than UTF-8.
+    let latin1: Bool
+    /// The delimiter's bytes when it is one or two ASCII characters that are not line ends
+    /// (nor the quote of a quoted layout); otherwise an ASCII line holds no delimiter.
+    let delimiterBytes: [UInt8]
+
+    init(delimiter: String, quoted: Bool, latin1: Bool = false) {
+        self.delimiter = delimiter
+        self.quoted = quoted
+        self.latin1 = latin1
+        let bytes = Array(delimiter.utf8)
+        let plain =
+            (1...2).contains(bytes.count)
+            && bytes.allSatisfy { $0 < 0x80 && !(0x0A...0x0D).contains($0) }
+            && !(quoted && bytes.contains(UInt8(ascii: "\"")))
+        delimiterBytes = plain ? bytes : []
     }
 
-    let file: String
-    let rows: [Row]
+    init(delimiter: Character, quoted: Bool, latin1: Bool = false) {
+        self.init(delimiter: String(delimiter), quoted: quoted, latin1: latin1)
+    }
+}
 
-    /// Reads `file`, decoding it as UTF-8 (or ISO-8859-1 where `latin1`), skipping blank lines.
+/// Why a file cannot be split into rows at all (as opposed to one row that does not parse).
+enum ScanProblem: Error {
+    /// The file is not valid UTF-8.
+    case badEncoding
+    /// A quoted field is not closed on the line of this local number.
+    case unclosedQuote(line: Int)
+}
+
+/// Reads the rows of a byte range of a text file, one at a time, without decoding the fields
+/// of a line that is all ASCII.
+///
+/// Lines end at `\n`, `\r\n`, `\r`, vertical tab, form feed, NEL, LS and PS (every character
+/// Swift counts as a newline), and lines of only whitespace are skipped. A line holding a
+/// non-ASCII byte is decoded and split as characters.
+final class RowReader {
+    private let bytes: UnsafePointer<UInt8>
+    private let end: Int
+    private let layout: TextLayout
+    private(set) var position: Int
+    /// The local number (1 for the range's first line) of the line of the current row.
+    private(set) var line = 0
+
+    /// Field `i` of an ASCII row is `base[starts[i] ..< ends[i]]`.
+    private var base: UnsafePointer<UInt8>
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    /// The fields of a decoded row (a line with non-ASCII bytes), or nil for an ASCII row.
+    private var decoded: [String]?
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+
+    /// A reader of `bytes[range]`, which starts at the beginning of a line.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, layout: TextLayout) {
+        // An empty file maps no memory; a one-byte buffer stands in for its address.
+        scratch = .allocate(capacity: scratchCapacity)
+        self.bytes = bytes.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch)
+        base = self.bytes
+        end = range.upperBound
+        position = range.lowerBound
+        self.layout = layout
+        starts.reserveCapacity(16)
+        ends.reserveCapacity(16)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// The number of fields of the current row.
+    var count: Int { decoded?.count ?? starts.count }
+
+    /// Whether the current row was decoded (a line with non-ASCII bytes).
+    var isDecoded: Bool { decoded != nil }
+
+    /// Field `index`'s bytes; only for a row that is not decoded.
+    func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + starts[index], count: ends[index] - starts[index])
+    }
+
+    /// Field `index` as a string.
+    func string(_ index: Int) -> String {
+        if let decoded { return decoded[index] }
+        return String(decoding: bytes(index), as: UTF8.self)
+    }
+
+    /// Every field of the current row as strings.
+    var strings: [String] { (0..<count).map(string) }
+
+    /// Moves to the next row that is not blank; false at the end of the range.
     ///
-    /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
-    init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
-        if let problem = FileSystem.problemReading(file) {
-            throw DataError(.missingFile, "the file \(problem)", file: file)
+    /// - Throws: ``ScanProblem``, after which reading can go on with the next line.
+    func next() throws(ScanProblem) -> Bool {
+        let d0 = layout.delimiterBytes.first.map(UInt16.init) ?? 0x100
+        let d1 = layout.delimiterBytes.count == 2 ? UInt16(layout.delimiterBytes[1]) : 0x100
+        let delimiterIsBlank = d0 == 0x20 || d0 == 0x09
+        let quote: UInt16 = layout.quoted ? 0x22 : 0x100
+        while position < end {
+            let lineStart = position
+            var p = position
+            var isASCII = true
+            var isBlank = true
+            var hasQuote = false
+            var terminator = 0
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            var fieldStart = p
+            while p < end {
+                let b = bytes[p]
+                if UInt16(b) == d0, d1 == 0x100 || (p + 1 < end && UInt16(bytes[p + 1]) == d1) {
+                    starts.append(fieldStart)
+                    ends.append(p)
+                    if !delimiterIsBlank { isBlank = false }
+                    p += d1 == 0x100 ? 1 : 2
+                    fieldStart = p
+                    continue
+                }
+                if b < 0x0E {
+                    if b >= 0x0A {
+                        terminator = b == 0x0D && p + 1 < end && bytes[p + 1] == 0x0A ? 2 : 1
+                        break
+                    }
+                    if b != 0x09 { isBlank = false }
+                } else if b >= 0x80 {
+                    isASCII = false
+                    if let length = unicodeNewline(at: p) {
+                        terminator = length
+                        break
+                    }
+                } else if b != 0x20 {
+                    isBlank = false
+                    if UInt16(b) == quote { hasQuote = true }
+                }
+                p += 1
+            }
+            position = p + terminator
+            line += 1
+            if !isASCII {
+                if try decode(lineStart..<p) { return true }
+                continue
+            }
+            if isBlank { continue }
+            decoded = nil
+            if hasQuote {
+                try splitQuoted(lineStart..<p)
+            } else {
+                base = bytes
+                starts.append(fieldStart)
+                ends.append(p)
+            }
+            return true
         }
-        guard let data = FileSystem.contents(of: file) else {
-            throw DataError(.missingFile, "the file cannot be read", file: file)
+        return false
+    }
+
+    /// The length of the NEL, LS or PS at `p`, or nil.
+    private func unicodeNewline(at p: Int) -> Int? {
+        let b = bytes[p]
+        if layout.latin1 { return b == 0x85 ? 1 : nil }
+        if b == 0xC2, p + 1 < end, bytes[p + 1] == 0x85 { return 2 }
+        if b == 0xE2, p + 2 < end, bytes[p + 1] == 0x80,
+            bytes[p + 2] == 0xA8 || bytes[p + 2] == 0xA9
+        {
+            return 3
         }
-        var text: String
-        if latin1 {
-            text = String(decoding: data.map { UInt16($0) }, as: UTF16.self)
-        } else if let utf8 = String(data: data, encoding: .utf8) {
+        return nil
+    }
+
+    /// Splits an ASCII line with quotes into unquoted fields in the scratch buffer.
+    private func splitQuoted(_ range: Range<Int>) throws(ScanProblem) {
+        if range.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(range.count, scratchCapacity * 2)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        let delimiter = layout.delimiterBytes.count == 1 ? UInt16(layout.delimiterBytes[0]) : 0x100
+        var written = 0
+        var fieldStart = 0
+        var inQuotes = false
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = bytes[i]
+            i += 1
+            if inQuotes {
+                if c == UInt8(ascii: "\"") {
+                    if i < range.upperBound, bytes[i] == UInt8(ascii: "\"") {
+                        scratch[written] = c
+                        written += 1
+                        i += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    scratch[written] = c
+                    written += 1
+                }
+            } else if c == UInt8(ascii: "\"") {
+                inQuotes = true
+            } else if UInt16(c) == delimiter {
+                starts.append(fieldStart)
+                ends.append(written)
+                fieldStart = written
+            } else {
+                scratch[written] = c
+                written += 1
+            }
+        }
+        if inQuotes { throw .unclosedQuote(line: line) }
+        starts.append(fieldStart)
+        ends.append(written)
+        base = UnsafePointer(scratch)
+    }
+
+    /// Decodes a line with non-ASCII bytes and splits it as characters; false when it is blank.
+    private func decode(_ range: Range<Int>) throws(ScanProblem) -> Bool {
+        let raw = UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count)
+        let text: String
+        if layout.latin1 {
+            text = String(decoding: raw.map { UInt16($0) }, as: UTF16.self)
+        } else if let utf8 = String(validating: raw, as: UTF8.self) {
             text = utf8
         } else {
-            throw DataError(.badEncoding, "the file is not UTF-8 text", file: file)
+            throw .badEncoding
         }
-        // A UTF-8 byte-order mark (some spreadsheet exports write one) is not part of the header.
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var rows: [Row] = []
-        var number = 0
-        // A Windows line end "\r\n" is one Character, so lines split on any newline character.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let fields =
-                quoted && line.contains("\"")
-                ? try Self.splitQuoted(line, delimiter: delimiter, file: file, line: number)
-                : line.split(separator: delimiter, omittingEmptySubsequences: false).map(
-                    String.init)
-            rows.append(Row(line: number, fields: fields))
+        if text.allSatisfy(\.isWhitespace) { return false }
+        if layout.quoted, text.contains("\""), let delimiter = layout.delimiter.first,
+            layout.delimiter.count == 1
+        {
+            decoded = try splitQuoted(text[...], delimiter: delimiter)
+        } else if layout.delimiter.count == 1, let delimiter = layout.delimiter.first {
+            decoded = text.split(separator: delimiter, omittingEmptySubsequences: false).map(
+                String.init)
+        } else {
+            decoded = text.split(separator: layout.delimiter, omittingEmptySubsequences: false)
+                .map(String.init)
         }
-        self.file = file
-        self.rows = rows
+        return true
     }
 
-    private static func splitQuoted(
-        _ line: Substring, delimiter: Character, file: String, line number: Int
-    ) throws(DataError) -> [String] {
+    private func splitQuoted(_ text: Substring, delimiter: Character) throws(ScanProblem)
+        -> [String]
+    {
         var fields: [String] = []
         var field = ""
         var inQuotes = false
-        var index = line.startIndex
-        while index < line.endIndex {
-            let character = line[index]
-            index = line.index(after: index)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            index = text.index(after: index)
             if inQuotes {
                 if character == "\"" {
-                    if index < line.endIndex, line[index] == "\"" {
+                    if index < text.endIndex, text[index] == "\"" {
                         field.append("\"")
-                        index = line.index(after: index)
+                        index = text.index(after: index)
                     } else {
                         inQuotes = false
                     }
@@ -78,11 +277,124 @@ struct TextTable {
                 field.append(character)
             }
         }
-        if inQuotes {
-            throw DataError(
-                .malformedRow, "a quoted field is not closed on its line", file: file, line: number)
-        }
+        if inQuotes { throw .unclosedQuote(line: line) }
         fields.append(field)
         return fields
+    }
+}
+
+/// A text file mapped into memory, ready to be read as rows.
+struct TextFile {
+    let path: String
+    let mapped: MappedFile
+    /// Where the text starts: after a UTF-8 byte-order mark, if any.
+    let start: Int
+
+    /// Maps `path`, or throws the error that says why it cannot be read.
+    init(_ path: String, latin1: Bool) throws(DataError) {
+        if let problem = FileSystem.problemReading(path) {
+            throw DataError(.missingFile, "the file \(problem)", file: path)
+        }
+        guard let mapped = MappedFile(path: path) else {
+            throw DataError(.missingFile, "the file cannot be read", file: path)
+        }
+        self.path = path
+        self.mapped = mapped
+        // A UTF-8 byte-order mark (some spreadsheet exports write one, and re-saving such a
+        // file may add another) is not part of the header.
+        var start = 0
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        while !latin1, start < 6, mapped.bytes.count >= start + 3,
+            Array(mapped.bytes[start..<start + 3]) == mark
+        {
+            start += 3
+        }
+        self.start = start
+    }
+
+    var bytes: UnsafeBufferPointer<UInt8> { mapped.bytes }
+
+    /// The error a scan problem is, at its line (`lineOffset` lines before the range read).
+    func error(_ problem: ScanProblem, lineOffset: Int = 0) -> DataError {
+        switch problem {
+        case .badEncoding:
+            DataError(.badEncoding, "the file is not UTF-8 text", file: path)
+        case .unclosedQuote(let line):
+            DataError(
+                .malformedRow, "a quoted field is not closed on its line", file: path,
+                line: line + lineOffset)
+        }
+    }
+
+    /// The first problem that stops the file being read as rows from `position` on (a bad
+    /// encoding anywhere before a quote left open), or nil.
+    func problem(from position: Int, layout: TextLayout, lineOffset: Int) -> DataError? {
+        let reader = RowReader(bytes, range: position..<bytes.count, layout: layout)
+        var unclosed: ScanProblem?
+        while true {
+            do {
+                guard try reader.next() else { break }
+            } catch .badEncoding {
+                return error(.badEncoding)
+            } catch {
+                if unclosed == nil { unclosed = error }
+            }
+        }
+        return unclosed.map { error($0, lineOffset: lineOffset) }
+    }
+
+    /// Offsets that cut `range` into about `pieces` parts, each starting a line.
+    func cuts(of range: Range<Int>, pieces: Int) -> [Int] {
+        var cuts = [range.lowerBound]
+        guard pieces > 1 else { return cuts + [range.upperBound] }
+        for piece in 1..<pieces {
+            var cut = range.lowerBound + range.count / pieces * piece
+            guard let last = cuts.last, cut > last else { continue }
+            while cut < range.upperBound, bytes[cut - 1] != 0x0A { cut += 1 }
+            if cut < range.upperBound { cuts.append(cut) }
+        }
+        return cuts + [range.upperBound]
+    }
+}
+
+/// The rows of a delimited text file, split into string fields, with their line numbers.
+struct TextTable {
+    /// One row: its 1-based line number and its fields.
+    struct Row {
+        var line: Int
+        var fields: [String]
+    }
+
+    let file: String
+    let rows: [Row]
+
+    /// Reads `file`, decoding it as UTF-8 (or ISO-8859-1 where `latin1`), skipping blank lines.
+    ///
+    /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
+    init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
+        try self.init(
+            file: file, layout: TextLayout(delimiter: delimiter, quoted: quoted, latin1: latin1))
+    }
+
+    init(file: String, layout: TextLayout) throws(DataError) {
+        let text = try TextFile(file, latin1: layout.latin1)
+        let reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
+        var rows: [Row] = []
+        while true {
+            do {
+                guard try reader.next() else { break }
+            } catch {
+                throw text.problem(from: text.start, layout: layout, lineOffset: 0)
+                    ?? text.error(error)
+            }
+            rows.append(Row(line: reader.line, fields: reader.strings))
+        }
+        self.file = file
+        self.rows = rows
+    }
+
+    init(file: String, rows: [Row]) {
+        self.file = file
+        self.rows = rows
     }
 }

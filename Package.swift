@@ -100,7 +100,8 @@ let package = Package(
             name: "FuzzConfig", dependencies: ["FuzzSupport", "ShortlistConfig", "BuiltInPlugins"],
             path: "fuzz/FuzzConfig"),
         .executableTarget(
-            name: "FuzzLoader", dependencies: ["FuzzSupport", "ShortlistPipeline"],
+            name: "FuzzLoader",
+            dependencies: ["FuzzSupport", "ShortlistPipeline", "ShortlistTestSupport"],
             path: "fuzz/FuzzLoader"),
         .executableTarget(
             name: "FuzzArtifact",

@@ -2,6 +2,7 @@ import Foundation
 import FuzzSupport
 import ShortlistConfig
 import ShortlistPipeline
+import ShortlistTestSupport
 
 /// Where each input is written for the loaders to read: one folder per process.
 let folder =
@@ -9,7 +10,9 @@ let folder =
 
 /// libFuzzer target: the first byte picks a format (RecBole, GroupLens, delimited, each with or
 /// without `skip-malformed`); the rest is the interactions file. Every outcome must be a
-/// dataset or a `DataError`; a trap, a hang or a leak is a finding.
+/// dataset or a `DataError`, and the same as the first loader's (``ReferenceLoader``) on one
+/// thread and on two reading pieces of a few bytes; a trap, a hang, a leak or a difference is
+/// a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -36,11 +39,21 @@ public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 file: file, delimiter: selector & 16 != 0 ? "\t" : ",", columns: columns))
     }
     guard (try? contents.write(to: URL(fileURLWithPath: file))) != nil else { return 0 }
-    do {
-        let (dataset, _) = try DatasetLoader.load(spec)
-        _ = dataset.fingerprint
-    } catch {
-        _ = error.description.count
+    let expected = Result { () throws(DataError) in try ReferenceLoader.load(spec) }
+    for (threads, pieceBytes) in [(1, 1 << 20), (2, 1 + Int(selector >> 5))] {
+        let actual = Result { () throws(DataError) in
+            let (dataset, report) = try DatasetLoader.load(
+                spec, threads: threads, pieceBytes: pieceBytes)
+            return (ReferenceDataset(dataset), report)
+        }
+        switch (expected, actual) {
+        case (.success(let want), .success(let got)):
+            precondition(want.0 == got.0 && want.1 == got.1, "the loaders' datasets differ")
+        case (.failure(let want), .failure(let got)):
+            precondition(want == got, "the loaders' errors differ: \(want) and \(got)")
+        default:
+            preconditionFailure("one loader failed and the other did not: \(expected), \(actual)")
+        }
     }
     try? FileManager.default.removeItem(atPath: file)
     return 0

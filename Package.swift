@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .executable(name: "shortlist", targets: ["ShortlistCLI"]),
         .executable(name: "shortlist-latency", targets: ["ShortlistLatency"]),
+        .executable(name: "shortlist-scale", targets: ["ShortlistScale"]),
         // What a plugin or the server (Server/, a package of its own so that this one never
         // resolves or builds the HTTP stack) builds on, and checks itself with.
         .library(name: "ShortlistCore", targets: ["ShortlistCore"]),
@@ -95,6 +96,10 @@ let package = Package(
                 "ShortlistConfig", "ShortlistPipeline", "ShortlistStore", "BuiltInPlugins",
             ],
             path: "bench/Latency", swiftSettings: numeric),
+        .executableTarget(
+            name: "ShortlistScale",
+            dependencies: ["ShortlistConfig", "ShortlistPipeline", "BuiltInPlugins"],
+            path: "bench/Scale", swiftSettings: numeric),
         .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(
             name: "FuzzConfig", dependencies: ["FuzzSupport", "ShortlistConfig", "BuiltInPlugins"],

@@ -287,11 +287,11 @@ private struct Loader {
             let table = try Self.table("\(folder)/users.dat", delimiter: "::")
             try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, atLeast: 4)
-                let code = Int(row.fields[3].trimmingCharacters(in: .whitespaces))
+                let code = Int(row.fields[3].trimmingSpaces)
                 try parse.declareUser(
                     into: &catalogue, try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
-                        age: Int(row.fields[2].trimmingCharacters(in: .whitespaces)),
+                        age: Int(row.fields[2].trimmingSpaces),
                         gender: row.fields[1],
                         occupation: code.flatMap {
                             Self.occupations.indices.contains($0) ? Self.occupations[$0] : nil
@@ -356,7 +356,7 @@ private struct Loader {
     /// A MovieLens title and `|`-separated genres (`(no genres listed)` is none).
     private static func movieFeatures(title: String, genres: String) -> ItemFeatures {
         let list = genres.split(separator: "|").map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingSpaces
         }.filter { !$0.isEmpty && $0 != "(no genres listed)" }
         return ItemFeatures(title: title, year: parseYear(title), genres: list)
     }
@@ -374,7 +374,7 @@ private struct Loader {
                     try parse.id(row.fields[columns.required("user")], "user"),
                     features: UserFeatures(
                         age: columns["age"].flatMap {
-                            Int(row.fields[$0].trimmingCharacters(in: .whitespaces))
+                            Int(row.fields[$0].trimmingSpaces)
                         },
                         gender: columns["gender"].map { row.fields[$0] },
                         occupation: columns["occupation"].map { row.fields[$0] }
@@ -398,7 +398,7 @@ private struct Loader {
                 year: columns["year"].flatMap { parseYear(row.fields[$0]) } ?? parseYear(title),
                 genres: columns["genres"].map {
                     row.fields[$0].split(separator: items.genreSeparator).map {
-                        $0.trimmingCharacters(in: .whitespaces)
+                        $0.trimmingSpaces
                     }
                 } ?? [])
             if let noGenres { features.genres.removeAll { $0 == noGenres } }
@@ -413,7 +413,7 @@ private struct Loader {
         }
         let text = try TextFile(spec.file, latin1: false)
         let header = try header(of: text, layout: layout, expected: "a header row") { fields in
-            fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            fields.map { $0.trimmingSpaces }
         }
         let columns: ColumnMap
         do {
@@ -440,7 +440,7 @@ private struct Loader {
             throw DataError(
                 .empty, "the file is empty; expected a header row", file: spec.file, line: 1)
         }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.fields.map { $0.trimmingSpaces }
         return (
             TextTable(file: spec.file, rows: Array(table.rows.dropFirst())),
             try ColumnMap(spec, header: names, line: header.line)
@@ -453,7 +453,7 @@ private struct Loader {
     private func header(
         of text: TextFile, layout: TextLayout, expected: String, names: ([String]) -> [String]
     ) throws(DataError) -> (fields: [String], line: Int, end: Int) {
-        let reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
+        var reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
         let found: Bool
         do {
             found = try reader.next()
@@ -571,7 +571,8 @@ private struct InteractionPiece: Sendable {
     var problem: ScanProblem?
 
     init(_ context: PieceContext, _ range: Range<Int>) {
-        let reader = RowReader(context.text.bytes, range: range, layout: context.layout)
+        var reader = RowReader(context.text.bytes, range: range, layout: context.layout)
+        var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
         var isReading = true
         while true {
             do {
@@ -585,7 +586,7 @@ private struct InteractionPiece: Sendable {
                 continue
             }
             guard isReading else { continue }
-            let parse = FieldParser(file: context.text.path, line: reader.line, unit: context.unit)
+            parse.line = reader.line
             do {
                 try add(reader, context.columns, parse)
             } catch  where error.code == .malformedRow && context.skipMalformed {

@@ -5,7 +5,7 @@ import ShortlistCore
 /// Parses fields of a row, throwing errors that name the file and line.
 struct FieldParser {
     let file: String
-    let line: Int
+    var line: Int
     /// What the file's timestamps count.
     var unit = TimestampUnit.seconds
 
@@ -13,7 +13,7 @@ struct FieldParser {
     static let ratingLimit: Float = 1_000_000
 
     func rating(_ text: String) throws(DataError) -> Float {
-        guard let value = Float(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        guard let value = Float(text.trimmingSpaces), value.isFinite else {
             throw DataError(
                 .malformedRow, "rating '\(excerpt(text))' is not a number", file: file, line: line)
         }
@@ -30,7 +30,7 @@ struct FieldParser {
 
     /// A timestamp in seconds since 1970, from a number of `unit`s within the years 1900–2200.
     func timestamp(_ text: String) throws(DataError) -> Int64 {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         guard let value = Double(trimmed), value.isFinite else {
             throw DataError(
                 .malformedRow, "timestamp '\(excerpt(text))' is not a number of \(unit.rawValue)",
@@ -53,7 +53,7 @@ struct FieldParser {
     }
 
     func id(_ text: String, _ what: String) throws(DataError) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else {
             throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
         }
@@ -184,7 +184,7 @@ struct FieldParser {
 
 /// A year taken from a value such as `1995`, `01-Jan-1995` or a title ending in `(1995)`.
 func parseYear(_ text: String) -> Int? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmingSpaces
     if let year = Int(trimmed), (1000...9999).contains(year) { return year }
     if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
         let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
@@ -194,4 +194,18 @@ func parseYear(_ text: String) -> Int? {
         return year
     }
     return nil
+}
+
+extension StringProtocol {
+    /// The text without the spaces and tabs (`CharacterSet.whitespaces`) around it; text that
+    /// starts and ends with a visible ASCII character is returned as it is, without Foundation.
+    var trimmingSpaces: String {
+        let text = String(self)
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21..<0x80).contains(first),
+            (0x21..<0x80).contains(last)
+        {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
 }

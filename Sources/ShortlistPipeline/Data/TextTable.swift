@@ -43,7 +43,7 @@ enum ScanProblem: Error {
 /// Lines end at `\n`, `\r\n`, `\r`, vertical tab, form feed, NEL, LS and PS (every character
 /// Swift counts as a newline), and lines of only whitespace are skipped. A line holding a
 /// non-ASCII byte is decoded and split as characters.
-final class RowReader {
+struct RowReader {
     private let bytes: UnsafePointer<UInt8>
     private let end: Int
     private let layout: TextLayout
@@ -57,14 +57,13 @@ final class RowReader {
     private var ends: [Int] = []
     /// The fields of a decoded row (a line with non-ASCII bytes), or nil for an ASCII row.
     private var decoded: [String]?
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity = 256
+    /// Where the fields of an ASCII line with quotes are written without their quotes.
+    private let scratch = Scratch()
 
     /// A reader of `bytes[range]`, which starts at the beginning of a line.
     init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, layout: TextLayout) {
-        // An empty file maps no memory; a one-byte buffer stands in for its address.
-        scratch = .allocate(capacity: scratchCapacity)
-        self.bytes = bytes.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch)
+        // An empty file maps no memory; the scratch buffer stands in for its address.
+        self.bytes = bytes.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch.start)
         base = self.bytes
         end = range.upperBound
         position = range.lowerBound
@@ -72,8 +71,6 @@ final class RowReader {
         starts.reserveCapacity(16)
         ends.reserveCapacity(16)
     }
-
-    deinit { scratch.deallocate() }
 
     /// The number of fields of the current row.
     var count: Int { decoded?.count ?? starts.count }
@@ -98,7 +95,7 @@ final class RowReader {
     /// Moves to the next row that is not blank; false at the end of the range.
     ///
     /// - Throws: ``ScanProblem``, after which reading can go on with the next line.
-    func next() throws(ScanProblem) -> Bool {
+    mutating func next() throws(ScanProblem) -> Bool {
         let d0 = layout.delimiterBytes.first.map(UInt16.init) ?? 0x100
         let d1 = layout.delimiterBytes.count == 2 ? UInt16(layout.delimiterBytes[1]) : 0x100
         let delimiterIsBlank = d0 == 0x20 || d0 == 0x09
@@ -175,12 +172,8 @@ final class RowReader {
     }
 
     /// Splits an ASCII line with quotes into unquoted fields in the scratch buffer.
-    private func splitQuoted(_ range: Range<Int>) throws(ScanProblem) {
-        if range.count > scratchCapacity {
-            scratch.deallocate()
-            scratchCapacity = max(range.count, scratchCapacity * 2)
-            scratch = .allocate(capacity: scratchCapacity)
-        }
+    private mutating func splitQuoted(_ range: Range<Int>) throws(ScanProblem) {
+        let scratch = self.scratch.reserve(range.count)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         let delimiter = layout.delimiterBytes.count == 1 ? UInt16(layout.delimiterBytes[0]) : 0x100
@@ -222,7 +215,7 @@ final class RowReader {
     }
 
     /// Decodes a line with non-ASCII bytes and splits it as characters; false when it is blank.
-    private func decode(_ range: Range<Int>) throws(ScanProblem) -> Bool {
+    private mutating func decode(_ range: Range<Int>) throws(ScanProblem) -> Bool {
         let raw = UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count)
         let text: String
         if layout.latin1 {
@@ -283,6 +276,24 @@ final class RowReader {
     }
 }
 
+/// A buffer that grows, freed with its last reference.
+private final class Scratch {
+    private(set) var start = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var capacity = 256
+
+    /// The buffer, holding at least `count` bytes.
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            start.deallocate()
+            capacity = max(count, capacity * 2)
+            start = .allocate(capacity: capacity)
+        }
+        return start
+    }
+
+    deinit { start.deallocate() }
+}
+
 /// A text file mapped into memory, ready to be read as rows.
 struct TextFile {
     let path: String
@@ -329,7 +340,7 @@ struct TextFile {
     /// The first problem that stops the file being read as rows from `position` on (a bad
     /// encoding anywhere before a quote left open), or nil.
     func problem(from position: Int, layout: TextLayout, lineOffset: Int) -> DataError? {
-        let reader = RowReader(bytes, range: position..<bytes.count, layout: layout)
+        var reader = RowReader(bytes, range: position..<bytes.count, layout: layout)
         var unclosed: ScanProblem?
         while true {
             do {
@@ -378,7 +389,7 @@ struct TextTable {
 
     init(file: String, layout: TextLayout) throws(DataError) {
         let text = try TextFile(file, latin1: layout.latin1)
-        let reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
+        var reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
         var rows: [Row] = []
         while true {
             do {

@@ -105,13 +105,12 @@ public struct DatasetParts: Sendable {
         let byUser = InteractionMatrix(
             rowCount: userIDs.count, rows: interactionUsers, columns: interactionItems,
             ratings: ratings, timestamps: timestamps, threads: threads)
-        let byItem = InteractionMatrix(
-            rowCount: itemIDs.count, rows: interactionItems, columns: interactionUsers,
-            ratings: ratings, timestamps: timestamps, threads: threads)
         interactionUsers = []
         interactionItems = []
         ratings = []
         timestamps = []
+        // By item from by user: its rows hold the input's entries in input order among ties.
+        let byItem = byUser.transposed(columnCount: itemIDs.count, threads: threads)
         return Dataset(
             userIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byItem, items: items,
             users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps)

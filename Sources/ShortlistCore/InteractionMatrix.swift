@@ -38,39 +38,105 @@ public struct InteractionMatrix: Sendable, Equatable {
         rowCount: Int, rows: [Int32], columns: [Int32], ratings: [Float], timestamps: [Int64],
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
-        let count = rows.count
         var counts = [Int](repeating: 0, count: rowCount + 1)
         for row in rows { counts[Int(row) + 1] += 1 }
         for r in 0..<rowCount { counts[r + 1] += counts[r] }
         let offsets = counts
         counts = []
-        // Positions grouped by row, ascending within each row (a stable counting sort).
-        var order = [Int32](repeating: 0, count: count)
+        // A stable counting sort: each row's entries in input order, then sorted in place.
         var next = Array(offsets.dropLast())
-        for (position, row) in rows.enumerated() {
-            order[next[Int(row)]] = Int32(truncatingIfNeeded: position)
-            next[Int(row)] += 1
-        }
-        next = []
-        let blocks = Self.blocks(offsets, threads: threads)
-        order.withUnsafeMutableBufferPointer { order in
-            let shared = SharedBuffer(order)
-            timestamps.withUnsafeBufferPointer { timestamps in
-                columns.withUnsafeBufferPointer { columns in
-                    let time = SharedBuffer(timestamps)
-                    let column = SharedBuffer(columns)
-                    DispatchQueue.concurrentPerform(iterations: blocks.count - 1) { block in
-                        Self.sortRows(
-                            offsets[blocks[block]...blocks[block + 1]], order: shared,
-                            timestamps: time, columns: column)
+        let count = rows.count
+        var outColumns = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
+        var outRatings = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+        var outTimestamps = [Int64](unsafeUninitializedCapacity: count) { _, n in n = count }
+        outColumns.withUnsafeMutableBufferPointer { outColumns in
+            outRatings.withUnsafeMutableBufferPointer { outRatings in
+                outTimestamps.withUnsafeMutableBufferPointer { outTimestamps in
+                    for position in 0..<count {
+                        let row = Int(rows[position])
+                        let slot = next[row]
+                        next[row] = slot &+ 1
+                        outColumns[slot] = columns[position]
+                        outRatings[slot] = ratings[position]
+                        outTimestamps[slot] = timestamps[position]
                     }
                 }
             }
         }
+        next = []
+        Self.sortRows(offsets, &outColumns, &outRatings, &outTimestamps, threads: threads)
         self.offsets = offsets
-        self.columns = Self.gather(columns, order)
-        self.ratings = Self.gather(ratings, order)
-        self.timestamps = Self.gather(timestamps, order)
+        self.columns = outColumns
+        self.ratings = outRatings
+        self.timestamps = outTimestamps
+    }
+
+    /// The same entries grouped by the other side: row `c` of the result holds every entry
+    /// whose column is `c`, with the row it came from as its column, ordered by timestamp, then
+    /// column, then position in `self` (so, for rows built from input, in the input).
+    ///
+    /// - Complexity: O(entries · log(entries per row)).
+    func transposed(
+        columnCount: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> InteractionMatrix {
+        var counts = [Int](repeating: 0, count: columnCount + 1)
+        for column in columns { counts[Int(column) + 1] += 1 }
+        for c in 0..<columnCount { counts[c + 1] += counts[c] }
+        let columnOffsets = counts
+        counts = []
+        var next = Array(columnOffsets.dropLast())
+        let count = entryCount
+        var outColumns = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
+        var outRatings = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+        var outTimestamps = [Int64](unsafeUninitializedCapacity: count) { _, n in n = count }
+        outColumns.withUnsafeMutableBufferPointer { outColumns in
+            outRatings.withUnsafeMutableBufferPointer { outRatings in
+                outTimestamps.withUnsafeMutableBufferPointer { outTimestamps in
+                    for row in 0..<rowCount {
+                        for entry in self.offsets[row]..<self.offsets[row + 1] {
+                            let column = Int(columns[entry])
+                            let slot = next[column]
+                            next[column] = slot &+ 1
+                            outColumns[slot] = Int32(row)
+                            outRatings[slot] = ratings[entry]
+                            outTimestamps[slot] = timestamps[entry]
+                        }
+                    }
+                }
+            }
+        }
+        next = []
+        Self.sortRows(columnOffsets, &outColumns, &outRatings, &outTimestamps, threads: threads)
+        return InteractionMatrix(
+            offsets: columnOffsets, columns: outColumns, ratings: outRatings,
+            timestamps: outTimestamps)
+    }
+
+    private init(offsets: [Int], columns: [Int32], ratings: [Float], timestamps: [Int64]) {
+        self.offsets = offsets
+        self.columns = columns
+        self.ratings = ratings
+        self.timestamps = timestamps
+    }
+
+    /// Sorts each row's entries, which are in input order, by timestamp, then column, keeping
+    /// input order among ties; rows are spread over up to `threads` threads.
+    private static func sortRows(
+        _ offsets: [Int], _ columns: inout [Int32], _ ratings: inout [Float],
+        _ timestamps: inout [Int64], threads: Int
+    ) {
+        let blocks = Self.blocks(offsets, threads: threads)
+        columns.withUnsafeMutableBufferPointer { columns in
+            ratings.withUnsafeMutableBufferPointer { ratings in
+                timestamps.withUnsafeMutableBufferPointer { timestamps in
+                    let entries = Entries(
+                        columns: columns, ratings: ratings, timestamps: timestamps)
+                    DispatchQueue.concurrentPerform(iterations: blocks.count - 1) { block in
+                        entries.sortRows(offsets[blocks[block]...blocks[block + 1]])
+                    }
+                }
+            }
+        }
     }
 
     /// Row boundaries that split the entries into about `threads · 8` blocks.
@@ -80,7 +146,7 @@ public struct InteractionMatrix: Sendable, Equatable {
         var blocks = [0]
         let total = offsets[rowCount]
         var row = 0
-        for piece in 1..<max(pieces, 1) {
+        for piece in 1..<pieces {
             let target = total / pieces * piece
             while row < rowCount, offsets[row] < target { row += 1 }
             if row > blocks[blocks.count - 1] { blocks.append(row) }
@@ -88,59 +154,41 @@ public struct InteractionMatrix: Sendable, Equatable {
         if rowCount > blocks[blocks.count - 1] { blocks.append(rowCount) }
         return blocks
     }
+}
 
-    /// Sorts each row's positions (ascending on entry) by timestamp, then column.
-    private static func sortRows(
-        _ offsets: ArraySlice<Int>, order: SharedBuffer<Int32>, timestamps: SharedBuffer<Int64>,
-        columns: SharedBuffer<Int32>
-    ) {
+/// The three entry arrays of rows being sorted, shared by the threads that sort disjoint rows.
+private struct Entries: @unchecked Sendable {
+    let columns: UnsafeMutableBufferPointer<Int32>
+    let ratings: UnsafeMutableBufferPointer<Float>
+    let timestamps: UnsafeMutableBufferPointer<Int64>
+
+    /// Sorts each row of `offsets` by timestamp, then column, then present position.
+    func sortRows(_ offsets: ArraySlice<Int>) {
         var keys: [(Int64, Int32, Int32)] = []
+        var floats: [Float] = []
         for r in offsets.startIndex..<offsets.endIndex - 1 {
             let range = offsets[r]..<offsets[r + 1]
             guard range.count > 1 else { continue }
             var isSorted = true
-            for i in range.dropFirst() {
-                let a = Int(order[i - 1])
-                let b = Int(order[i])
-                if (timestamps[a], columns[a]) > (timestamps[b], columns[b]) {
-                    isSorted = false
-                    break
-                }
+            for i in range.dropFirst()
+            where (timestamps[i - 1], columns[i - 1]) > (timestamps[i], columns[i]) {
+                isSorted = false
+                break
             }
             guard !isSorted else { continue }
             keys.removeAll(keepingCapacity: true)
+            floats.removeAll(keepingCapacity: true)
             for i in range {
-                let p = Int(order[i])
-                keys.append((timestamps[p], columns[p], order[i]))
+                keys.append(
+                    (timestamps[i], columns[i], Int32(truncatingIfNeeded: i - range.lowerBound)))
+                floats.append(ratings[i])
             }
             keys.sort { $0 < $1 }
-            for (i, key) in zip(range, keys) { order[i] = key.2 }
-        }
-    }
-
-    private static func gather<T: BitwiseCopyable>(_ values: [T], _ order: [Int32]) -> [T] {
-        [T](unsafeUninitializedCapacity: order.count) { output, initialized in
-            values.withUnsafeBufferPointer { values in
-                order.withUnsafeBufferPointer { order in
-                    for i in 0..<order.count { output[i] = values[Int(order[i])] }
-                }
+            for (i, key) in zip(range, keys) {
+                timestamps[i] = key.0
+                columns[i] = key.1
+                ratings[i] = floats[Int(key.2)]
             }
-            initialized = order.count
         }
-    }
-}
-
-/// A buffer that several threads read, or write at disjoint positions.
-struct SharedBuffer<Element>: @unchecked Sendable {
-    private let start: UnsafeMutablePointer<Element>?
-
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { start = buffer.baseAddress }
-    init(_ buffer: UnsafeBufferPointer<Element>) {
-        start = buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
-    }
-
-    subscript(position: Int) -> Element {
-        get { start.unsafelyUnwrapped[position] }
-        nonmutating set { start.unsafelyUnwrapped[position] = newValue }
     }
 }

@@ -42,7 +42,9 @@ enum Scale {
         }
         guard arguments.isEmpty else { fail("unexpected argument '\(arguments[0])'") }
         if command == "generate" {
-            guard let out = options.removeValue(forKey: "--out") else { fail("generate needs --out FILE") }
+            guard let out = options.removeValue(forKey: "--out") else {
+                fail("generate needs --out FILE")
+            }
             let settings = Synthetic(
                 users: number(&options, "--users", 162_000),
                 items: number(&options, "--items", 62_000),
@@ -54,7 +56,8 @@ enum Scale {
         } else {
             let config = options.removeValue(forKey: "--config") ?? "pipelines.yaml"
             let repeats = number(&options, "--repeat", 5)
-            let threads = number(&options, "--threads", ProcessInfo.processInfo.activeProcessorCount)
+            let threads = number(
+                &options, "--threads", ProcessInfo.processInfo.activeProcessorCount)
             guard options.isEmpty else { fail("unknown option '\(options.keys.sorted()[0])'") }
             let file = try PipelinesFile.load(path: config, registry: builtInPlugins)
             var seconds: [Double] = []
@@ -67,7 +70,9 @@ enum Scale {
                         format: "load %.4f s: %d users, %d items, %d interactions", seconds.last!,
                         dataset.userCount, dataset.itemCount, dataset.interactionCount))
             }
-            print(String(format: "median %.4f s over %d loads", seconds.sorted()[repeats / 2], repeats))
+            print(
+                String(
+                    format: "median %.4f s over %d loads", seconds.sorted()[repeats / 2], repeats))
         }
     }
 

@@ -481,7 +481,7 @@ private struct Loader {
         let context = PieceContext(
             text: text, layout: layout, columns: columns, skipMalformed: skipMalformed, unit: unit)
         let progress = self.progress
-        let pieces = Self.map(cuts.count - 1, threads: threads) { index in
+        var pieces = Self.map(cuts.count - 1, threads: threads) { index in
             let piece = InteractionPiece(context, cuts[index]..<cuts[index + 1])
             let read = done.add(cuts[index + 1] - cuts[index])
             progress.report("reading \(name) (MB)", done: min(totalMB, read >> 20), total: totalMB)
@@ -507,7 +507,8 @@ private struct Loader {
         }
         let skipped = pieces.reduce(0) { $0 + $1.skipped }
         if skipped > 0 { report.skippedRows[text.path, default: 0] += skipped }
-        try interactions.append(pieces, catalogue: &catalogue, columns: columns, file: text.path)
+        try interactions.append(
+            &pieces, catalogue: &catalogue, columns: columns, file: text.path, threads: threads)
     }
 }
 
@@ -573,6 +574,15 @@ private struct InteractionPiece: Sendable {
     init(_ context: PieceContext, _ range: Range<Int>) {
         var reader = RowReader(context.text.bytes, range: range, layout: context.layout)
         var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
+        // Room for the rows a sample of the piece's lines promises, so the arrays never regrow.
+        let sample = context.text.bytes[
+            range.lowerBound..<min(range.upperBound, range.lowerBound + 8192)]
+        let lineEnds = max(1, sample.lazy.filter { $0 == 0x0A }.count)
+        let expected = range.count / max(1, sample.count / lineEnds) + 64
+        rowUsers.reserveCapacity(expected)
+        rowItems.reserveCapacity(expected)
+        ratings.reserveCapacity(expected)
+        timestamps.reserveCapacity(expected)
         var isReading = true
         while true {
             do {
@@ -597,6 +607,7 @@ private struct InteractionPiece: Sendable {
             }
         }
         lines = reader.line
+        context.text.mapped.release(range)
     }
 
     /// Adds the reader's row; nothing is interned unless every field parses.
@@ -650,33 +661,86 @@ private struct Interactions {
     var count: Int { users.count }
 
     /// Appends the pieces' rows in order, giving their ids the catalogue's indices (new ids in
-    /// the order a single reader of the whole file would meet them).
+    /// the order a single reader of the whole file would meet them); empties the pieces.
     mutating func append(
-        _ pieces: [InteractionPiece], catalogue: inout Catalogue, columns: InteractionColumns,
-        file: String
+        _ pieces: inout [InteractionPiece], catalogue: inout Catalogue,
+        columns: InteractionColumns, file: String, threads: Int
     ) throws(DataError) {
         let added = pieces.reduce(0) { $0 + $1.rowUsers.count }
         guard count + added <= Int(Int32.max) else {
             throw DataError(
                 .malformedRow, "the file holds more than \(Int32.max) interactions", file: file)
         }
-        users.reserveCapacity(count + added)
-        items.reserveCapacity(count + added)
-        ratings.reserveCapacity(count + added)
-        timestamps.reserveCapacity(count + added)
-        for piece in pieces {
-            let userIndex = catalogue.indices(of: piece.users, users: true)
-            let itemIndex = catalogue.indices(of: piece.items, users: false)
-            users.append(contentsOf: piece.rowUsers.lazy.map { userIndex[Int($0)] })
-            items.append(contentsOf: piece.rowItems.lazy.map { itemIndex[Int($0)] })
-            ratings.append(contentsOf: piece.ratings)
-            timestamps.append(contentsOf: piece.timestamps)
+        var userIndices: [[Int32]] = []
+        var itemIndices: [[Int32]] = []
+        for index in pieces.indices {
+            userIndices.append(catalogue.indices(of: pieces[index].users, users: true))
+            itemIndices.append(catalogue.indices(of: pieces[index].items, users: false))
+            pieces[index].users = ByteInterner()
+            pieces[index].items = ByteInterner()
         }
+        // One column at a time, each piece's part emptied once copied, so that at most one
+        // column is held twice.
+        users = Self.joined(users, pieces.map(\.rowUsers), through: userIndices, threads: threads)
+        for index in pieces.indices { pieces[index].rowUsers = [] }
+        items = Self.joined(items, pieces.map(\.rowItems), through: itemIndices, threads: threads)
+        for index in pieces.indices { pieces[index].rowItems = [] }
+        ratings = Self.joined(ratings, pieces.map(\.ratings), threads: threads)
+        for index in pieces.indices { pieces[index].ratings = [] }
+        timestamps = Self.joined(timestamps, pieces.map(\.timestamps), threads: threads)
+        for index in pieces.indices { pieces[index].timestamps = [] }
         if added > 0 {
             hasRatings = hasRatings || columns.rating != nil
             hasTimestamps = hasTimestamps || columns.timestamp != nil
         }
     }
+
+    /// `head` followed by every part, copied on up to `threads` threads.
+    private static func joined<T: BitwiseCopyable & Sendable>(
+        _ head: [T], _ parts: [[T]], threads: Int
+    )
+        -> [T]
+    {
+        joined(head, parts, threads: threads) { _, value in value }
+    }
+
+    /// `head` followed by every part, each id `v` of part `p` written as `indices[p][v]`.
+    private static func joined(
+        _ head: [Int32], _ parts: [[Int32]], through indices: [[Int32]], threads: Int
+    ) -> [Int32] {
+        joined(head, parts, threads: threads) { part, value in indices[part][Int(value)] }
+    }
+
+    private static func joined<T: BitwiseCopyable & Sendable>(
+        _ head: [T], _ parts: [[T]], threads: Int, _ transform: @Sendable (Int, T) -> T
+    ) -> [T] {
+        var offsets = [head.count]
+        for part in parts { offsets.append(offsets[offsets.count - 1] + part.count) }
+        let starts = offsets
+        let total = starts[starts.count - 1]
+        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let output = Output(buffer.baseAddress)
+            for (i, value) in head.enumerated() { output.write(i, value) }
+            let workers = max(1, min(threads, parts.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for p in stride(from: worker, to: parts.count, by: workers) {
+                    parts[p].withUnsafeBufferPointer { part in
+                        for i in part.indices { output.write(starts[p] + i, transform(p, part[i])) }
+                    }
+                }
+            }
+            initialized = total
+        }
+    }
+}
+
+/// An array's storage that several threads write at distinct positions.
+private struct Output<T>: @unchecked Sendable {
+    let start: UnsafeMutablePointer<T>?
+
+    init(_ start: UnsafeMutablePointer<T>?) { self.start = start }
+
+    func write(_ position: Int, _ value: T) { start.unsafelyUnwrapped[position] = value }
 }
 
 /// Users and items by external id, in the order first seen, with what the files declare.

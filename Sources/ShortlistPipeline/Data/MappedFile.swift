@@ -27,6 +27,17 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
     }
 
+    /// Gives back the memory of the whole pages inside `range`, which is read no more: they
+    /// would be read from the file again if it were.
+    func release(_ range: Range<Int>) {
+        guard let start = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lower = (range.lowerBound + page - 1) / page * page
+        let upper = range.upperBound / page * page
+        guard upper > lower else { return }
+        madvise(UnsafeMutableRawPointer(mutating: start + lower), upper - lower, MADV_DONTNEED)
+    }
+
     deinit {
         if let start = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: start), bytes.count)

@@ -58,6 +58,44 @@ public struct Dataset: Sendable {
         self.fingerprint = hasher.value
     }
 
+    /// A dataset restored from a cache, with the fingerprint computed when it was first built;
+    /// nil when the parts do not fit together (ids repeated, rows of the wrong shape).
+    ///
+    /// - Complexity: O(users + items + interactions).
+    public init?(
+        restoringUserIDs userIDs: [String], itemIDs: [String], byUser: InteractionMatrix,
+        byItem: InteractionMatrix, items: [ItemFeatures], users: [UserFeatures],
+        hasRatings: Bool, hasTimestamps: Bool, fingerprint: UInt64
+    ) {
+        guard byUser.rowCount == userIDs.count, byItem.rowCount == itemIDs.count,
+            byUser.entryCount == byItem.entryCount, items.count == itemIDs.count,
+            users.count == userIDs.count,
+            byUser.columns.allSatisfy({ $0 >= 0 && Int($0) < itemIDs.count }),
+            byItem.columns.allSatisfy({ $0 >= 0 && Int($0) < userIDs.count })
+        else { return nil }
+        var userLookup: [String: UserIndex] = [:]
+        userLookup.reserveCapacity(userIDs.count)
+        for (index, id) in userIDs.enumerated() {
+            guard userLookup.updateValue(index, forKey: id) == nil else { return nil }
+        }
+        var itemLookup: [String: ItemIndex] = [:]
+        itemLookup.reserveCapacity(itemIDs.count)
+        for (index, id) in itemIDs.enumerated() {
+            guard itemLookup.updateValue(index, forKey: id) == nil else { return nil }
+        }
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.byUser = byUser
+        self.byItem = byItem
+        self.items = items
+        self.users = users
+        self.hasRatings = hasRatings
+        self.hasTimestamps = hasTimestamps
+        self.userLookup = userLookup
+        self.itemLookup = itemLookup
+        self.fingerprint = fingerprint
+    }
+
     /// The number of users.
     public var userCount: Int { userIDs.count }
     /// The number of items in the catalogue.

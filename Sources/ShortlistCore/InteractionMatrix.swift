@@ -112,6 +112,19 @@ public struct InteractionMatrix: Sendable, Equatable {
             timestamps: outTimestamps)
     }
 
+    /// Rows as they were stored; nil unless the offsets start at 0, never decrease and end at
+    /// the entry count, and the arrays are equally long. (Whether rows are sorted and columns
+    /// in range is for the caller, which knows the other side.)
+    public init?(
+        storedOffsets offsets: [Int], columns: [Int32], ratings: [Float], timestamps: [Int64]
+    ) {
+        guard offsets.first == 0, offsets.last == columns.count, ratings.count == columns.count,
+            timestamps.count == columns.count,
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
+        else { return nil }
+        self.init(offsets: offsets, columns: columns, ratings: ratings, timestamps: timestamps)
+    }
+
     private init(offsets: [Int], columns: [Int32], ratings: [Float], timestamps: [Int64]) {
         self.offsets = offsets
         self.columns = columns

@@ -9,6 +9,8 @@ public struct Workspace: Sendable {
     public let file: PipelinesFile
     /// Where fitted stages are stored (`.shortlist/artifacts` beside the pipelines file).
     public let artifacts: ArtifactStore
+    /// Where the loaded dataset is stored for later runs (`.shortlist/datasets` beside it).
+    public let datasets: DatasetCache
     let log: @Sendable (String) -> Void
     private let progress: @Sendable (String) -> ProgressReporter
     private let willFit: @Sendable (String) -> Void
@@ -28,6 +30,7 @@ public struct Workspace: Sendable {
         file = try PipelinesFile.load(path: path, registry: registry)
         let folder = (path as NSString).deletingLastPathComponent
         artifacts = ArtifactStore(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/artifacts")
+        datasets = DatasetCache(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/datasets")
         self.log = log
         self.progress = progress
         self.willFit = willFit
@@ -43,6 +46,9 @@ public struct Workspace: Sendable {
     }
 
     /// Loads the dataset, fetching it first when it is missing and the file names a `fetch:`.
+    ///
+    /// The built dataset is kept in ``datasets``: a later run whose source files are unchanged
+    /// reads it from there and parses nothing.
     public func loadDataset() throws(DataError) -> Dataset {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
@@ -50,7 +56,22 @@ public struct Workspace: Sendable {
             try DatasetFetcher.fetch(
                 fetch, into: spec.path, progress: progress("fetching \(fetch)"))
         }
-        let (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
+        let key = datasets.key(for: spec)
+        let dataset: Dataset
+        let report: LoadReport
+        if let (cached, cachedReport) = datasets.load(key, warn: { log("warning: \($0)") }) {
+            (dataset, report) = (cached, cachedReport)
+        } else {
+            (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
+            // Only what was read from the sources as the key saw them is stored under it.
+            if datasets.key(for: spec) == key {
+                do {
+                    try datasets.store(dataset, report: report, under: key)
+                } catch {
+                    log("warning: the dataset is not cached: \(error.description)")
+                }
+            }
+        }
         if report.mergedDuplicates > 0 {
             log(
                 "dataset: merged \(report.mergedDuplicates) repeated (user, item) interaction"

@@ -198,7 +198,7 @@ final class Fixture: @unchecked Sendable {
         ) {
             try workspace.prepare(pipeline: nil, dataset: try workspace.loadDataset())
         }
-        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/.shortlist"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/.shortlist/artifacts"))
     }
 
     @Test func corruptOrTruncatedArtifactsAreRefittedWithAWarning() throws {

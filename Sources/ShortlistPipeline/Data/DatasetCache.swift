@@ -1,0 +1,424 @@
+import Dispatch
+import Foundation
+public import ShortlistConfig
+public import ShortlistCore
+
+/// Built datasets, stored so that a later run reads them instead of parsing the source files.
+///
+/// A file is `SPEC-CONTENT.bin`: `SPEC` hashes the dataset section, `CONTENT` also the format
+/// version and every source file's identity (its path, size, modification time and a hash of
+/// its bytes; a file the loader looks for but does not find counts as absent), so a changed
+/// source is a different file and the old one is removed when the new one is written. A file
+/// holds a header (magic, format version, key, lengths and a checksum of everything after it),
+/// the ids, features and load report, then the rows by user and by item as raw arrays, and is
+/// memory-mapped when read. It is written to a temporary name and renamed, like an artifact.
+public struct DatasetCache: Sendable {
+    /// The version of the file layout (and of what the loader builds); part of every key.
+    public static let currentFormatVersion = 1
+
+    /// The folder, created on first write.
+    public let folder: String
+    /// The format version this cache writes and accepts.
+    public let formatVersion: Int
+
+    static let magic = Array("SLDS".utf8)
+    static let headerSize = 48
+    static let alignment = 64
+
+    /// A cache in `folder` (by default `.shortlist/datasets` beside the pipelines file).
+    public init(folder: String, formatVersion: Int = DatasetCache.currentFormatVersion) {
+        self.folder = folder
+        self.formatVersion = formatVersion
+    }
+
+    /// What a dataset is stored under: its section's key and the key of its sources as they are.
+    public struct Key: Sendable, Equatable {
+        /// Hashes the dataset section.
+        public var spec: String
+        /// Hashes the section, the format version and the sources' identities.
+        public var content: String
+        /// The file.
+        public var path: String
+    }
+
+    /// The key of the dataset of `spec` as its sources are now.
+    ///
+    /// - Complexity: O(bytes of the source files), hashed on every core.
+    public func key(for spec: DatasetSpec) -> Key {
+        let (specKey, contentKey) = keys(for: spec)
+        return Key(
+            spec: specKey, content: contentKey, path: "\(folder)/\(specKey)-\(contentKey).bin")
+    }
+
+    /// The dataset stored under `key` and its load report; nil when there is none. A file that
+    /// is truncated, corrupt or inconsistent is removed and reported through `warn`, never
+    /// trusted.
+    public func load(_ key: Key, warn: (String) -> Void) -> (Dataset, LoadReport)? {
+        let path = key.path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let mapped = MappedFile(path: path) else {
+            warn("dataset cache \(path) cannot be read; loading the dataset from its files")
+            return nil
+        }
+        do throws(ArtifactError) {
+            return try read(mapped, key: UInt64(key.content, radix: 16) ?? 0)
+        } catch {
+            warn("dataset cache \(path) \(error.message); loading the dataset from its files")
+            try? FileManager.default.removeItem(atPath: path)
+            return nil
+        }
+    }
+
+    /// Stores a dataset under `key` (removing what was stored for earlier versions of its
+    /// sources).
+    public func store(_ dataset: Dataset, report: LoadReport, under key: Key) throws(DataError) {
+        let path = key.path
+        FileSystem.removeStale(in: folder, marker: ".tmp-")
+        if let problem = FileSystem.problemCreatingInside(folder) {
+            throw DataError(
+                .unwritable, "cannot create the dataset cache folder: \(problem)", file: folder)
+        }
+        let temporary =
+            "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
+            try write(
+                dataset, report: report, key: UInt64(key.content, radix: 16) ?? 0, to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw DataError(
+                .unwritable, "cannot write the dataset cache: \(error)", file: temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw DataError(.unwritable, "cannot rename the dataset cache into place", file: path)
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names
+        where name.hasPrefix("\(key.spec)-") && name.hasSuffix(".bin")
+            && "\(folder)/\(name)" != path
+        {
+            try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
+        }
+    }
+
+    // MARK: Keys
+
+    /// The key of the dataset section, and of it with the format version and the sources.
+    private func keys(for spec: DatasetSpec) -> (spec: String, content: String) {
+        var section = FNV1a()
+        section.combine("shortlist-dataset")
+        for part in Self.describe(spec) { section.combine(part) }
+        var content = section
+        content.combine(formatVersion)
+        for file in Self.sources(of: spec) {
+            content.combine(file)
+            var status = stat()
+            guard stat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+                let mapped = MappedFile(path: file)
+            else {
+                content.combine("absent")
+                continue
+            }
+            content.combine(Int(status.st_size))
+            content.combine(Int(status.st_mtim.tv_sec))
+            content.combine(Int(status.st_mtim.tv_nsec))
+            let digest = BlockHash.hash(
+                UnsafeRawBufferPointer(mapped.bytes),
+                threads: ProcessInfo.processInfo.activeProcessorCount)
+            content.combine(Int(bitPattern: UInt(digest)))
+            mapped.release(0..<mapped.bytes.count)
+        }
+        return (section.hex, content.hex)
+    }
+
+    /// Everything in the dataset section that changes what is loaded, as text.
+    private static func describe(_ spec: DatasetSpec) -> [String] {
+        var parts = [
+            spec.format.rawValue, spec.path, spec.name ?? "", spec.fetch ?? "",
+            "\(spec.skipMalformed)", spec.timestampUnit.rawValue,
+        ]
+        for table in [spec.interactions, spec.items, spec.users] {
+            guard let table else {
+                parts.append("none")
+                continue
+            }
+            parts += [table.file, String(table.delimiter), String(table.genreSeparator)]
+            for (role, column) in table.columns.sorted(by: { $0.key < $1.key }) {
+                parts += [role, column]
+            }
+        }
+        return parts
+    }
+
+    /// Every file the loader reads or looks for.
+    static func sources(of spec: DatasetSpec) -> [String] {
+        switch spec.format {
+        case .recbole:
+            let stem =
+                spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem)
+                ?? (spec.path as NSString).lastPathComponent
+            return ["inter", "item", "user"].map { "\(spec.path)/\(stem).\($0)" }
+        case .grouplens:
+            return [
+                "u.data", "u.item", "u.user", "u.genre", "ratings.dat", "movies.dat", "users.dat",
+                "ratings.csv", "movies.csv",
+            ].map { "\(spec.path)/\($0)" }
+        case .delimited:
+            return [spec.interactions, spec.items, spec.users].compactMap { $0?.file }
+        }
+    }
+
+    // MARK: Layout
+
+    /// Writes the file: header, metadata, then the eight row arrays, each 64-byte aligned.
+    private func write(_ dataset: Dataset, report: LoadReport, key: UInt64, to path: String)
+        throws
+    {
+        var metadata = ArtifactWriter()
+        metadata.write(dataset.userIDs)
+        metadata.write(dataset.itemIDs)
+        for item in dataset.items {
+            metadata.write(item.title)
+            metadata.write(item.year ?? Int.min)
+            metadata.write(item.genres)
+        }
+        for user in dataset.users {
+            metadata.write(user.age ?? Int.min)
+            for text in [user.gender, user.occupation] {
+                metadata.write(text == nil ? 0 : 1)
+                metadata.write(text ?? "")
+            }
+        }
+        metadata.write(dataset.hasRatings ? 1 : 0)
+        metadata.write(dataset.hasTimestamps ? 1 : 0)
+        metadata.write(Int(bitPattern: UInt(dataset.fingerprint)))
+        metadata.write(report.mergedDuplicates)
+        let skipped = report.skippedRows.sorted { $0.key < $1.key }
+        metadata.write(skipped.map(\.key))
+        metadata.write(skipped.map(\.value))
+        try Self.withArrays(of: dataset) { arrays in
+            try write(metadata, arrays, key: key, to: path)
+        }
+    }
+
+    private func write(
+        _ metadata: ArtifactWriter, _ arrays: [UnsafeRawBufferPointer], key: UInt64,
+        to path: String
+    ) throws {
+        var offset = Self.aligned(Self.headerSize + metadata.bytes.count + 8 * 2 * arrays.count)
+        var directory = ArtifactWriter()
+        for array in arrays {
+            directory.write(offset)
+            directory.write(array.count)
+            offset = Self.aligned(offset + array.count)
+        }
+        let head = metadata.bytes + directory.bytes
+        var checksum = head.withUnsafeBytes { BlockHash.hash($0, threads: 1) }
+        for array in arrays {
+            checksum ^= BlockHash.hash(array, threads: ProcessInfo.processInfo.activeProcessorCount)
+            checksum = checksum &* 0x0000_0100_0000_01B3
+        }
+        var header = ArtifactWriter()
+        header.write(formatVersion)
+        header.write(Int(bitPattern: UInt(key)))
+        header.write(metadata.bytes.count)
+        header.write(offset)
+        header.write(Int(bitPattern: UInt(checksum)))
+        let file = try Output(path)
+        defer { file.finish() }
+        try file.append(Self.magic + [0, 0, 0, 0] + header.bytes)
+        try file.append(head)
+        for array in arrays {
+            try file.pad(to: Self.aligned(file.written))
+            try file.append(array)
+        }
+        try file.pad(to: offset)
+    }
+
+    /// Reads a mapped file written by ``write(_:report:key:to:)``.
+    private func read(_ mapped: MappedFile, key: UInt64) throws(ArtifactError) -> (
+        Dataset, LoadReport
+    ) {
+        let bytes = mapped.bytes
+        guard bytes.count >= Self.headerSize else {
+            throw ArtifactError(.truncated, "is truncated")
+        }
+        guard Array(bytes[0..<4]) == Self.magic else {
+            throw ArtifactError(.mismatched, "is not a Shortlist dataset cache")
+        }
+        var header = ArtifactReader(bytes: Array(bytes[8..<Self.headerSize]))
+        let version = try header.readInt()
+        let storedKey = UInt64(bitPattern: Int64(try header.readInt()))
+        let metadataLength = try header.readInt()
+        let length = try header.readInt()
+        let checksum = UInt64(bitPattern: Int64(try header.readInt()))
+        guard version == formatVersion, storedKey == key else {
+            throw ArtifactError(.mismatched, "was written for other sources or another version")
+        }
+        guard length == bytes.count, metadataLength >= 0,
+            metadataLength <= length - Self.headerSize - 8 * 2 * 8
+        else {
+            throw ArtifactError(
+                .truncated, "is truncated (\(bytes.count) bytes, its header says \(length))")
+        }
+        let headEnd = Self.headerSize + metadataLength + 8 * 2 * 8
+        var directory = ArtifactReader(
+            bytes: Array(bytes[Self.headerSize + metadataLength..<headEnd]))
+        var ranges: [Range<Int>] = []
+        for _ in 0..<8 {
+            let offset = try directory.readInt()
+            let count = try directory.readInt()
+            guard offset >= headEnd, count >= 0, offset <= length - count else {
+                throw ArtifactError(.corrupt, "holds an array outside the file")
+            }
+            ranges.append(offset..<offset + count)
+        }
+        let raw = UnsafeRawBufferPointer(bytes)
+        var expected = BlockHash.hash(
+            UnsafeRawBufferPointer(rebasing: raw[Self.headerSize..<headEnd]), threads: 1)
+        // Each array is copied out and hashed in one pass, and its pages are given back.
+        func array<T: BitwiseCopyable>(_ index: Int, _: T.Type) throws(ArtifactError) -> [T] {
+            let range = ranges[index]
+            guard range.count % MemoryLayout<T>.stride == 0 else {
+                throw ArtifactError(.corrupt, "holds an array of a partial element")
+            }
+            let count = range.count / MemoryLayout<T>.stride
+            var digest: UInt64 = 0
+            let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                digest = BlockHash.hash(
+                    UnsafeRawBufferPointer(rebasing: raw[range]),
+                    into: UnsafeMutableRawPointer(buffer.baseAddress),
+                    threads: ProcessInfo.processInfo.activeProcessorCount)
+                initialized = count
+            }
+            mapped.release(range)
+            expected ^= digest
+            expected = expected &* 0x0000_0100_0000_01B3
+            return values
+        }
+        let userOffsets = try array(0, Int.self)
+        let userColumns = try array(1, Int32.self)
+        let userRatings = try array(2, Float.self)
+        let userTimestamps = try array(3, Int64.self)
+        let itemOffsets = try array(4, Int.self)
+        let itemColumns = try array(5, Int32.self)
+        let itemRatings = try array(6, Float.self)
+        let itemTimestamps = try array(7, Int64.self)
+        guard expected == checksum else { throw ArtifactError(.corrupt, "fails its checksum") }
+        var metadata = ArtifactReader(
+            bytes: Array(bytes[Self.headerSize..<Self.headerSize + metadataLength]))
+        let userIDs = try metadata.readStrings()
+        let itemIDs = try metadata.readStrings()
+        var items: [ItemFeatures] = []
+        items.reserveCapacity(itemIDs.count)
+        for _ in itemIDs {
+            let title = try metadata.readString()
+            let year = try metadata.readInt()
+            items.append(
+                ItemFeatures(
+                    title: title, year: year == Int.min ? nil : year,
+                    genres: try metadata.readStrings()))
+        }
+        var users: [UserFeatures] = []
+        users.reserveCapacity(userIDs.count)
+        for _ in userIDs {
+            let age = try metadata.readInt()
+            var texts: [String?] = []
+            for _ in 0..<2 {
+                let present = try metadata.readInt()
+                let text = try metadata.readString()
+                texts.append(present == 1 ? text : nil)
+            }
+            users.append(
+                UserFeatures(
+                    age: age == Int.min ? nil : age, gender: texts[0], occupation: texts[1]))
+        }
+        let hasRatings = try metadata.readInt() == 1
+        let hasTimestamps = try metadata.readInt() == 1
+        let fingerprint = UInt64(bitPattern: Int64(try metadata.readInt()))
+        let merged = try metadata.readInt()
+        let skippedFiles = try metadata.readStrings()
+        let skippedCounts = try metadata.readArray(of: Int.self)
+        guard skippedFiles.count == skippedCounts.count, metadata.isAtEnd else {
+            throw ArtifactError(.corrupt, "holds a malformed load report")
+        }
+        guard
+            let byUser = InteractionMatrix(
+                storedOffsets: userOffsets, columns: userColumns, ratings: userRatings,
+                timestamps: userTimestamps),
+            let byItem = InteractionMatrix(
+                storedOffsets: itemOffsets, columns: itemColumns, ratings: itemRatings,
+                timestamps: itemTimestamps),
+            let dataset = Dataset(
+                restoringUserIDs: userIDs, itemIDs: itemIDs, byUser: byUser, byItem: byItem,
+                items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps,
+                fingerprint: fingerprint)
+        else {
+            throw ArtifactError(.corrupt, "holds rows that do not fit its ids")
+        }
+        return (
+            dataset,
+            LoadReport(
+                skippedRows: Dictionary(zip(skippedFiles, skippedCounts), uniquingKeysWith: +),
+                mergedDuplicates: merged)
+        )
+    }
+
+    /// Calls `body` with the bytes of the eight row arrays, in file order.
+    private static func withArrays(
+        of dataset: Dataset, _ body: ([UnsafeRawBufferPointer]) throws -> Void
+    ) throws {
+        typealias Bytes = ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        let arrays: [Bytes] = [dataset.byUser, dataset.byItem].flatMap { matrix -> [Bytes] in
+            [
+                { try matrix.offsets.withUnsafeBytes($0) },
+                { try matrix.columns.withUnsafeBytes($0) },
+                { try matrix.ratings.withUnsafeBytes($0) },
+                { try matrix.timestamps.withUnsafeBytes($0) },
+            ]
+        }
+        func nest(_ index: Int, _ collected: [UnsafeRawBufferPointer]) throws {
+            guard index < arrays.count else { return try body(collected) }
+            let provide = arrays[index]
+            try provide { try nest(index + 1, collected + [$0]) }
+        }
+        try nest(0, [])
+    }
+
+    private static func aligned(_ offset: Int) -> Int {
+        (offset + alignment - 1) / alignment * alignment
+    }
+}
+
+/// A file being written with `write(2)`, straight from the arrays' memory.
+private final class Output {
+    let descriptor: Int32
+    private(set) var written = 0
+
+    init(_ path: String) throws {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count, let start = bytes.baseAddress {
+            let count = write(descriptor, start + done, bytes.count - done)
+            guard count > 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            done += count
+        }
+        written += bytes.count
+    }
+
+    func pad(to offset: Int) throws {
+        if offset > written { try append([UInt8](repeating: 0, count: offset - written)) }
+    }
+
+    func finish() { close(descriptor) }
+}

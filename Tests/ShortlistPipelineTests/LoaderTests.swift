@@ -171,3 +171,90 @@ import Testing
         }
     }
 }
+
+/// The MovieLens layouts GroupLens publishes besides ML-100K, read with `format: grouplens`.
+@Suite struct MovieLensFormatTests {
+    func load(_ folder: TemporaryDirectory) throws -> Dataset {
+        try DatasetLoader.load(DatasetSpec(format: .grouplens, path: folder.path)).0
+    }
+
+    @Test func movieLens1MFilesWithDoubleColonsInLatin1() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(
+            "ratings.dat", "1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n")
+        let movies =
+            Array("1193::One Flew Over the Cuckoo's Nest (1975)::Drama\n".utf8)
+            + Array("661::Caf".utf8) + [0xE9]
+            + Array(" (1996)::Animation|Children's|Musical\n".utf8)
+        try Data(movies).write(to: URL(fileURLWithPath: "\(folder.path)/movies.dat"))
+        try folder.write("users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n")
+        let dataset = try load(folder)
+        #expect(dataset.itemIDs == ["1193", "661"] && dataset.userIDs == ["1", "2"])
+        #expect(
+            dataset.items[1]
+                == ItemFeatures(
+                    title: "Café (1996)", year: 1996,
+                    genres: ["Animation", "Children's", "Musical"]))
+        #expect(dataset.users[0] == UserFeatures(age: 1, gender: "F", occupation: "K-12 student"))
+        #expect(dataset.users[1].occupation == "self-employed")
+        #expect(dataset.byUser.ratings[dataset.byUser.range(of: 0)] == [5, 3])
+        #expect(
+            dataset.byUser.timestamps[dataset.byUser.range(of: 0)] == [978_300_760, 978_302_109])
+    }
+
+    @Test func movieLens10MFilesWithHalfStarsInUTF8() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("ratings.dat", "1::122::5::838985046\n1::185::4.5::838983525\n")
+        try folder.write(
+            "movies.dat",
+            "122::Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)::Comedy|Romance\n")
+        let dataset = try load(folder)
+        #expect(dataset.items[0].title == "Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)")
+        #expect(dataset.items[0].year == 2001 && dataset.items[0].genres == ["Comedy", "Romance"])
+        #expect(dataset.byUser.ratings == [4.5, 5])
+        #expect(dataset.items[1].title == "185")
+    }
+
+    @Test func movieLens25MCSVFiles() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(
+            "ratings.csv",
+            "userId,movieId,rating,timestamp\n1,296,5.0,1147880044\n1,307,5.0,1147868828\n"
+                + "2,296,3.5,1141415820\n")
+        try folder.write(
+            "movies.csv",
+            "movieId,title,genres\n296,Pulp Fiction (1994),Comedy|Crime|Drama|Thriller\n"
+                + "307,\"Three Colors: Blue (Trois couleurs: Bleu), 1993 (1993)\",(no genres listed)\n"
+        )
+        let dataset = try load(folder)
+        #expect(
+            dataset.items[0]
+                == ItemFeatures(
+                    title: "Pulp Fiction (1994)", year: 1994,
+                    genres: ["Comedy", "Crime", "Drama", "Thriller"]))
+        #expect(
+            dataset.items[1]
+                == ItemFeatures(
+                    title: "Three Colors: Blue (Trois couleurs: Bleu), 1993 (1993)", year: 1993))
+        #expect(dataset.byItem.ratings[dataset.byItem.range(of: 0)] == [3.5, 5])
+        #expect(dataset.hasTimestamps && dataset.hasRatings)
+    }
+
+    @Test func aMalformedRowOrAFolderWithoutRatingsIsNamed() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("ratings.dat", "1::122::5::838985046\n1::185\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "expected 4 fields, found 2", file: "\(folder.path)/ratings.dat",
+                line: 2)
+        ) { try load(folder) }
+        let empty = try TemporaryDirectory()
+        #expect(
+            throws: DataError(
+                .missingFile,
+                "no GroupLens ratings file in the folder: expected 'u.data' (ML-100K), "
+                    + "'ratings.dat' (ML-1M, ML-10M) or 'ratings.csv' (ML-20M, ML-25M)",
+                file: empty.path)
+        ) { try load(empty) }
+    }
+}

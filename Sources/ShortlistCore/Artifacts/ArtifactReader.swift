@@ -86,6 +86,7 @@ public struct ArtifactReader: Sendable {
 
     /// Reads an array of floating-point values that must all be finite and, when `magnitude`
     /// is given, at most that in size (so that sums and products of them stay finite).
+    @inlinable
     public mutating func readFiniteArray<T: BinaryFloatingPoint & BitwiseCopyable>(
         of type: T.Type, _ what: String, magnitude: T? = nil
     ) throws(ArtifactError) -> [T] {

@@ -20,6 +20,7 @@ extension MatrixFactorization {
         var order = (0..<ratings.count).map { Int32($0) }
         let rate = Float(params.learningRate)
         let lambda = Float(regularization)
+        var clock = StepClock()
         for epoch in 0..<epochs {
             if params.order == .shuffled { order.shuffle(using: &random) }
             var squaredError: Float = 0
@@ -54,7 +55,8 @@ extension MatrixFactorization {
                         + "\(plainNumber(params.learningRate)))")
             }
             progress.report(
-                "epoch, training RMSE \(String(format: "%.4f", rmse))", done: epoch + 1,
+                "epoch, training RMSE \(String(format: "%.4f", rmse)), "
+                    + "\(clock.rate(dataset.interactionCount)) ratings", done: epoch + 1,
                 total: epochs)
         }
         return Model(
@@ -80,6 +82,7 @@ extension MatrixFactorization {
         let solver = ConjugateGradient(
             factors: k, regularization: Float(regularization), steps: params.cgSteps,
             threads: params.threads)
+        var clock = StepClock()
         for sweep in 0..<epochs {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
             solver.solve(&itemFactors, given: userFactors, rows: byItem)
@@ -94,7 +97,8 @@ extension MatrixFactorization {
                         + "'alpha' or raise 'regularization'")
             }
             progress.report(
-                "ALS sweep, loss per interaction \(String(format: "%.4f", loss))", done: sweep + 1,
+                "ALS sweep, loss per interaction \(String(format: "%.4f", loss)), "
+                    + "\(clock.rate(dataset.interactionCount)) interactions", done: sweep + 1,
                 total: epochs)
         }
         var trained = [UInt8](repeating: 0, count: dataset.userCount)

@@ -7,6 +7,8 @@ extension TripletEmbedding {
         let params: Params
         let towers: Towers
         var tables: [EmbeddingTable]
+        /// The triplets the last epoch trained on.
+        private(set) var lastTriplets = 0
         /// Each user's positive items, sorted, as compressed rows.
         let offsets: [Int]
         let positives: [Int32]
@@ -122,6 +124,7 @@ extension TripletEmbedding {
                     apply(userGradient, to: userParts, scratch: scratch)
                 }
             }
+            lastTriplets = triplets
             return triplets > 0 ? totalLoss / Double(triplets) : 0
         }
 

@@ -92,6 +92,7 @@ public struct TripletEmbedding: CandidateGenerator {
 
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         var trainer = Trainer(params: params, dataset: data.dataset, seed: seed)
+        var clock = StepClock()
         for epoch in 0..<params.epochs {
             let loss = trainer.epoch()
             guard loss.isFinite, trainer.tables.allSatisfy({ $0.values.allSatisfy(\.isFinite) })
@@ -104,7 +105,8 @@ public struct TripletEmbedding: CandidateGenerator {
                         + "\(plainNumber(params.learningRate)))")
             }
             progress.report(
-                "epoch, mean loss \(String(format: "%.4f", loss))", done: epoch + 1,
+                "epoch, mean loss \(String(format: "%.4f", loss)), "
+                    + "\(clock.rate(trainer.lastTriplets)) triplets", done: epoch + 1,
                 total: params.epochs)
         }
         return trainer.model()

@@ -124,22 +124,24 @@ struct Recommend: ParsableCommand {
             }.filter { !$0.isEmpty }
         }
         let start = Date()
-        let results = pipeline.recommendAll(ids, n: n)
-        let seconds = Date().timeIntervalSince(start)
-        var output = ""
-        if (format ?? .tsv) == .tsv {
-            output = tsvHeader(logged: false)
-            for (user, items) in zip(ids, results) {
-                output += tsvRows(pipeline, user: user, items: items)
-            }
-        } else {
-            for (user, items) in zip(ids, results) {
+        let progress = Terminal.progress("recommend")
+        let isTSV = (format ?? .tsv) == .tsv
+        if isTSV { FileHandle.standardOutput.write(Data(tsvHeader(logged: false).utf8)) }
+        // Written batch by batch: the lists of every user are never held at once.
+        try pipeline.recommendInBatches(ids, n: n) { users, lists in
+            var output = ""
+            for (user, items) in zip(ids[users], lists) {
                 output +=
-                    try json(BatchLine(pipeline: pipeline, user: user, items: items), pretty: false)
-                    + "\n"
+                    isTSV
+                    ? tsvRows(pipeline, user: user, items: items)
+                    : try json(
+                        BatchLine(pipeline: pipeline, user: user, items: items), pretty: false)
+                        + "\n"
             }
+            FileHandle.standardOutput.write(Data(output.utf8))
+            progress.report("users", done: users.upperBound, total: ids.count)
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        let seconds = Date().timeIntervalSince(start)
         Terminal.log("recommended for \(ids.count) users in \(String(format: "%.3f", seconds)) s")
     }
 }

@@ -77,6 +77,10 @@ private final class ProgressLine: @unchecked Sendable {
                 "\(title): \(step) "
                 + "[\(String(repeating: "=", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)"
         }
+        let seconds = now.timeIntervalSince(start)
+        if seconds >= 1, done > 0 {
+            line += String(format: " (%.1f/s)", Double(done) / seconds)
+        }
         FileHandle.standardError.write(
             Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
     }

@@ -17,8 +17,11 @@ public final class ProgressLog: @unchecked Sendable {
     /// The step texts reported so far.
     public var steps: [String] { lock.withLock { stored } }
 
-    /// The last number in each step text, e.g. the losses of `epoch, loss 0.1234`.
+    /// The first number in each step text, e.g. the loss of `epoch, loss 0.1234, 2.1 M/s`.
     public var numbers: [Double] {
-        steps.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        steps.compactMap { step in
+            step.split(separator: " ").lazy.compactMap { Double($0.trimmingCharacters(in: [","])) }
+                .first
+        }
     }
 }

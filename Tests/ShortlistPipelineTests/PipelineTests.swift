@@ -310,6 +310,22 @@ final class Fixture: @unchecked Sendable {
             pipeline.recommendAll(ids, n: 3) == ids.map { pipeline.recommend(userID: $0, n: 3) })
     }
 
+    @Test func batchesHandOverConsecutiveUsersInOrderWithTheirSingleRequestLists() throws {
+        let pipeline = try Fixture().prepare()
+        let ids = pipeline.dataset.userIDs + ["stranger"]
+        var seen: [Range<Int>] = []
+        var lists: [[Ranked]] = []
+        pipeline.recommendInBatches(ids, n: 3, batchSize: 7) { users, batch in
+            seen.append(users)
+            #expect(batch.count == users.count)
+            lists += batch
+        }
+        #expect(seen.first?.lowerBound == 0 && seen.last?.upperBound == ids.count)
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(seen.dropLast().allSatisfy { $0.count == 7 })
+        #expect(lists == ids.map { pipeline.recommend(userID: $0, n: 3) })
+    }
+
     @Test func coldUsersStillGetRecommendationsAndTheTraceSaysWhy() throws {
         let pipeline = try Fixture().prepare()
         let (items, trace) = pipeline.recommendWithTrace(userID: "never-seen")

@@ -258,4 +258,23 @@ public struct FittedPipeline: Sendable {
     public func recommendAll(_ userIDs: [String], n: Int? = nil) -> [[Ranked]] {
         concurrentMap(userIDs.count) { recommend(userID: userIDs[$0], n: n) }
     }
+
+    /// Recommends to every user of `userIDs`, `batchSize` users at a time spread over the
+    /// cores, handing each batch's lists (in order) to `body` before computing the next: only
+    /// one batch is held, however many users there are.
+    public func recommendInBatches(
+        _ userIDs: [String], n: Int? = nil, batchSize: Int = 2048,
+        _ body: (_ users: Range<Int>, _ lists: [[Ranked]]) throws -> Void
+    ) rethrows {
+        var start = 0
+        while start < userIDs.count {
+            let users = start..<min(userIDs.count, start + max(1, batchSize))
+            try body(
+                users,
+                concurrentMap(users.count) {
+                    recommend(userID: userIDs[users.lowerBound + $0], n: n)
+                })
+            start = users.upperBound
+        }
+    }
 }

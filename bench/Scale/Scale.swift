@@ -7,8 +7,8 @@ import ShortlistPipeline
 /// The scale benchmark's tool (release builds only): writes synthetic interaction logs of a
 /// given size, and times loading a pipelines file's dataset.
 ///
-///     shortlist-scale generate --out FILE [--users U] [--items I] [--interactions N]
-///                              [--clusters C] [--seed S]
+///     shortlist-scale generate --out FILE [--items-out FILE] [--users U] [--items I]
+///                              [--interactions N] [--clusters C] [--seed S]
 ///     shortlist-scale load [--config FILE] [--repeat R] [--threads T] [--cache on]
 ///
 /// `generate` writes `user item rating timestamp` rows (tab-separated, with that header), users
@@ -16,7 +16,9 @@ import ShortlistPipeline
 /// item popularity is Zipf (exponent 1) over a random ranking; three of a user's four
 /// interactions are drawn from their cluster's items, and those are rated higher, so a model
 /// that learns the clusters beats popularity. Users have at least 20 interactions and a
-/// log-normal share of the rest. The same seed writes the same bytes.
+/// log-normal share of the rest. With `--items-out`, an items file (`item title genres`) gives
+/// each item two genres, the first one of its cluster's three. The same seed writes the same
+/// bytes.
 ///
 /// `load` loads the dataset R times in this process and prints each time and the median: from
 /// the source files, or with `--cache on` as the commands do (through the dataset cache beside
@@ -47,6 +49,7 @@ enum Scale {
             guard let out = options.removeValue(forKey: "--out") else {
                 fail("generate needs --out FILE")
             }
+            let itemsOut = options.removeValue(forKey: "--items-out")
             let settings = Synthetic(
                 users: number(&options, "--users", 162_000),
                 items: number(&options, "--items", 62_000),
@@ -54,7 +57,7 @@ enum Scale {
                 clusters: number(&options, "--clusters", 20),
                 seed: UInt64(number(&options, "--seed", 1)))
             guard options.isEmpty else { fail("unknown option '\(options.keys.sorted()[0])'") }
-            try settings.write(to: out)
+            try settings.write(to: out, items: itemsOut)
         } else {
             let config = options.removeValue(forKey: "--config") ?? "pipelines.yaml"
             let repeats = number(&options, "--repeat", 5)
@@ -103,7 +106,7 @@ struct Synthetic {
     var clusters: Int
     var seed: UInt64
 
-    func write(to path: String) throws {
+    func write(to path: String, items itemsPath: String?) throws {
         guard clusters <= items, interactions >= users * 20 else {
             Scale.fail("needs clusters <= items and at least 20 interactions per user")
         }
@@ -116,6 +119,11 @@ struct Synthetic {
         let byCluster = (0..<clusters).map { c in
             let members = (0..<items).filter { itemCluster[$0] == c }
             return Sampler(members, members.map { weight[$0] })
+        }
+        if let itemsPath {
+            // A generator of its own, so the log is the same with or without the items file.
+            var itemRandom = SeededGenerator(seed: seed ^ 0x5EED_17E5)
+            try writeItems(itemCluster, to: itemsPath, random: &itemRandom)
         }
         // Interactions per user: 20 each, the rest shared in log-normal proportions.
         let shares = (0..<users).map { _ in exp(normal(&random)) }
@@ -173,6 +181,24 @@ struct Synthetic {
         }
         output.write(Data(buffer))
         print("wrote \(written) interactions of \(users) users and \(items) items to \(path)")
+    }
+
+    /// `item title genres`: a title with a year, and two of the `3 · clusters` genres.
+    private func writeItems(_ itemCluster: [Int], to path: String, random: inout SeededGenerator)
+        throws
+    {
+        var text = "item\ttitle\tgenres\n"
+        for (item, cluster) in itemCluster.enumerated() {
+            let own = "g\(cluster)\(["a", "b", "c"][Int.random(in: 0..<3, using: &random)])"
+            let other =
+                "g\(Int.random(in: 0..<clusters, using: &random))"
+                + ["a", "b", "c"][Int.random(in: 0..<3, using: &random)]
+            let year = Int.random(in: 1950...2019, using: &random)
+            text += "\(item + 1)\tItem \(item + 1) (\(year))\t\(own)|\(other)\n"
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            Scale.fail("cannot write \(path)")
+        }
     }
 
     private func create(_ path: String) -> FileHandle? {

@@ -19,8 +19,15 @@ struct ConjugateGradient: Sendable {
         let k = factors
         let gram = self.gram(fixed)
         let rowCount = rows.offsets.count - 1
+        // The fixed side's rows, each starting on a cache line: an array's elements start 32
+        // bytes into their allocation, so every row of 64 floats would span five lines.
+        let y = UnsafeMutableRawPointer.allocate(
+            byteCount: max(fixed.count, 1) * MemoryLayout<Float>.stride, alignment: 64
+        ).bindMemory(to: Float.self, capacity: max(fixed.count, 1))
+        defer { y.deallocate() }
+        fixed.withUnsafeBufferPointer { y.update(from: $0.baseAddress!, count: fixed.count) }
         target.withUnsafeMutableBufferPointer { x in
-            let shared = Shared(x: x.baseAddress!, y: fixed, gram: gram, rows: rows)
+            let shared = Shared(x: x.baseAddress!, y: y, gram: gram, rows: rows)
             let chunk = 32
             let chunks = (rowCount + chunk - 1) / chunk
             let workers = min(
@@ -52,24 +59,31 @@ struct ConjugateGradient: Sendable {
     func loss(users x: [Float], items y: [Float], rows: ConfidenceRows) -> Double {
         let k = factors
         let gram = MatrixFactorizationPlugin.gram(y, factors: k)
-        var total = 0.0
+        let rowCount = rows.offsets.count - 1
+        let chunk = 512
+        let chunks = (rowCount + chunk - 1) / chunk
+        // Each chunk's sum, added in chunk order: the total does not depend on the threads.
+        var partials = [Double](repeating: 0, count: chunks)
+        partials.withUnsafeMutableBufferPointer { partials in
+            let shared = LossInputs(
+                x: x, y: y, gram: gram, rows: rows, partials: partials.baseAddress!)
+            let workers = min(
+                chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+            let work: @Sendable (Int) -> Void = { worker in
+                for index in stride(from: worker, to: chunks, by: workers) {
+                    shared.partials[index] = shared.sum(
+                        index * chunk..<min(rowCount, (index + 1) * chunk), k)
+                }
+            }
+            if workers > 1 {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            } else if workers == 1 {
+                work(0)
+            }
+        }
+        var total = partials.reduce(0, +)
         x.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in
-                gram.withUnsafeBufferPointer { g in
-                    var gx = [Float](repeating: 0, count: k)
-                    for row in 0..<rows.offsets.count - 1 {
-                        let xu = xs.baseAddress! + row * k
-                        for a in 0..<k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
-                        total += Double(
-                            gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
-                        for entry in rows.offsets[row]..<rows.offsets[row + 1] {
-                            let s = Double(
-                                Vector.dot(ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
-                            let c = Double(rows.confidences[entry])
-                            total += c * (1 - s) * (1 - s) - s * s
-                        }
-                    }
-                }
                 let norms =
                     Vector.dot(xs.baseAddress!, xs.baseAddress!, xs.count)
                     + Vector.dot(ys.baseAddress!, ys.baseAddress!, ys.count)
@@ -79,9 +93,44 @@ struct ConjugateGradient: Sendable {
         return total
     }
 
+    /// What the threads summing the loss share.
+    private struct LossInputs: @unchecked Sendable {
+        let x: [Float]
+        let y: [Float]
+        let gram: [Float]
+        let rows: ConfidenceRows
+        let partials: UnsafeMutablePointer<Double>
+
+        /// Σ over the rows of x_uᵀ(YᵀY)x_u plus, for observed pairs, c(1 − s)² − s².
+        func sum(_ range: Range<Int>, _ k: Int) -> Double {
+            var total = 0.0
+            x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in
+                    gram.withUnsafeBufferPointer { g in
+                        var gx = [Float](repeating: 0, count: k)
+                        for row in range {
+                            let xu = xs.baseAddress! + row * k
+                            for a in 0..<k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
+                            total += Double(
+                                gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
+                            for entry in rows.offsets[row]..<rows.offsets[row + 1] {
+                                let s = Double(
+                                    Vector.dot(
+                                        ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
+                                let c = Double(rows.confidences[entry])
+                                total += c * (1 - s) * (1 - s) - s * s
+                            }
+                        }
+                    }
+                }
+            }
+            return total
+        }
+    }
+
     private struct Shared: @unchecked Sendable {
         let x: UnsafeMutablePointer<Float>
-        let y: [Float]
+        let y: UnsafeMutablePointer<Float>
         let gram: [Float]
         let rows: ConfidenceRows
     }
@@ -101,39 +150,37 @@ struct ConjugateGradient: Sendable {
         let p = scratch + k
         let ap = scratch + 2 * k
         let range = shared.rows.offsets[row]..<shared.rows.offsets[row + 1]
-        shared.y.withUnsafeBufferPointer { yBuffer in
-            shared.gram.withUnsafeBufferPointer { gBuffer in
-                shared.rows.columns.withUnsafeBufferPointer { columns in
-                    shared.rows.confidences.withUnsafeBufferPointer { confidences in
-                        let y = yBuffer.baseAddress!
-                        let g = gBuffer.baseAddress!
-                        // r = b − A·x
-                        for a in 0..<k { r[a] = -Vector.dot(g + a * k, x, k) }
+        let y = UnsafePointer(shared.y)
+        shared.gram.withUnsafeBufferPointer { gBuffer in
+            shared.rows.columns.withUnsafeBufferPointer { columns in
+                shared.rows.confidences.withUnsafeBufferPointer { confidences in
+                    let g = gBuffer.baseAddress!
+                    // r = b − A·x
+                    for a in 0..<k { r[a] = -Vector.dot(g + a * k, x, k) }
+                    for entry in range {
+                        let yi = y + Int(columns[entry]) * k
+                        let c = confidences[entry]
+                        Vector.axpy(c - (c - 1) * Vector.dot(yi, x, k), yi, r, k)
+                    }
+                    p.update(from: r, count: k)
+                    var rsOld = Vector.dot(r, r, k)
+                    for _ in 0..<steps {
+                        if rsOld < 1e-20 { break }
+                        for a in 0..<k { ap[a] = Vector.dot(g + a * k, p, k) }
                         for entry in range {
                             let yi = y + Int(columns[entry]) * k
-                            let c = confidences[entry]
-                            Vector.axpy(c - (c - 1) * Vector.dot(yi, x, k), yi, r, k)
+                            Vector.axpy(
+                                (confidences[entry] - 1) * Vector.dot(yi, p, k), yi, ap, k)
                         }
-                        p.update(from: r, count: k)
-                        var rsOld = Vector.dot(r, r, k)
-                        for _ in 0..<steps {
-                            if rsOld < 1e-20 { break }
-                            for a in 0..<k { ap[a] = Vector.dot(g + a * k, p, k) }
-                            for entry in range {
-                                let yi = y + Int(columns[entry]) * k
-                                Vector.axpy(
-                                    (confidences[entry] - 1) * Vector.dot(yi, p, k), yi, ap, k)
-                            }
-                            let pAp = Vector.dot(p, ap, k)
-                            if !(pAp > 0) { break }
-                            let step = rsOld / pAp
-                            Vector.axpy(step, p, x, k)
-                            Vector.axpy(-step, ap, r, k)
-                            let rsNew = Vector.dot(r, r, k)
-                            let beta = rsNew / rsOld
-                            for a in 0..<k { p[a] = r[a] + beta * p[a] }
-                            rsOld = rsNew
-                        }
+                        let pAp = Vector.dot(p, ap, k)
+                        if !(pAp > 0) { break }
+                        let step = rsOld / pAp
+                        Vector.axpy(step, p, x, k)
+                        Vector.axpy(-step, ap, r, k)
+                        let rsNew = Vector.dot(r, r, k)
+                        let beta = rsNew / rsOld
+                        for a in 0..<k { p[a] = r[a] + beta * p[a] }
+                        rsOld = rsNew
                     }
                 }
             }

@@ -28,7 +28,7 @@ public enum DatasetLoader {
     /// threads; ids, rows and errors do not depend on either.
     public static func load(
         _ spec: DatasetSpec, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        pieceBytes: Int = 1 << 20, progress: ProgressReporter = .silent
+        pieceBytes: Int = 1 << 18, progress: ProgressReporter = .silent
     ) throws(DataError) -> (Dataset, LoadReport) {
         var loader = Loader(
             skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress,

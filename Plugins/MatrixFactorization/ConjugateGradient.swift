@@ -12,120 +12,77 @@ struct ConjugateGradient: Sendable {
     /// result does not depend on it.
     let threads: Int
 
-    /// Updates every row of `target` (rows × factors) given the fixed side's factors.
+    /// Updates every row of `target` (rows × factors) given the fixed side's factors, and
+    /// returns the updated rows' part of the weighted squared error: Σ over rows of
+    /// xᵀ(YᵀY)x plus, for each observed pair, c(1 − s)² − s² (Σ over all pairs of s² is
+    /// Σ xᵀ(YᵀY)x, so only observed pairs need their own terms). After the second half of a
+    /// sweep that is the whole error but the λ(‖X‖² + ‖Y‖²) term; it is summed while each
+    /// row's entries are still in cache, in chunks added in a fixed order (so it does not
+    /// depend on the thread count either).
     ///
     /// - Complexity: O(fixed rows · factors² + entries · factors · steps + rows · factors² · steps).
-    func solve(_ target: inout [Float], given fixed: [Float], rows: ConfidenceRows) {
+    @discardableResult
+    func solve(_ target: inout [Float], given fixed: [Float], rows: ConfidenceRows) -> Double {
         let k = factors
         let gram = self.gram(fixed)
         let rowCount = rows.offsets.count - 1
-        // The fixed side's rows, each starting on a cache line: an array's elements start 32
-        // bytes into their allocation, so every row of 64 floats would span five lines.
-        let y = UnsafeMutableRawPointer.allocate(
-            byteCount: max(fixed.count, 1) * MemoryLayout<Float>.stride, alignment: 64
-        ).bindMemory(to: Float.self, capacity: max(fixed.count, 1))
+        // The fixed side's rows, each starting on a cache line (an array's elements start 32
+        // bytes into their allocation, so every row of 64 floats would span five lines), in
+        // huge pages where the system offers them: rows are read in random order, and with
+        // 4 KiB pages most reads of a large side also miss the TLB.
+        let hugePage = 2 << 20
+        let bytes =
+            (max(fixed.count, 1) * MemoryLayout<Float>.stride + hugePage - 1) / hugePage
+            * hugePage
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
+        #if os(Linux)
+            madvise(raw, bytes, MADV_HUGEPAGE)
+        #endif
+        let y = raw.bindMemory(to: Float.self, capacity: max(fixed.count, 1))
         defer { y.deallocate() }
         fixed.withUnsafeBufferPointer { y.update(from: $0.baseAddress!, count: fixed.count) }
-        target.withUnsafeMutableBufferPointer { x in
-            let shared = Shared(x: x.baseAddress!, y: y, gram: gram, rows: rows)
-            let chunk = 32
-            let chunks = (rowCount + chunk - 1) / chunk
-            let workers = min(
-                chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
-            let work: @Sendable (Int) -> Void = { worker in
-                var scratch = [Float](repeating: 0, count: 3 * k)
-                scratch.withUnsafeMutableBufferPointer { buffer in
-                    for index in stride(from: worker, to: chunks, by: workers) {
-                        for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
-                            solveRow(row, shared, scratch: buffer.baseAddress!)
-                        }
-                    }
-                }
-            }
-            if workers > 1 {
-                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-            } else if workers == 1 {
-                work(0)
-            }
-        }
-    }
-
-    /// The weighted squared error over every user–item pair plus λ(‖X‖² + ‖Y‖²).
-    ///
-    /// Σ over all pairs of s² is Σ_u x_uᵀ(YᵀY)x_u, so only observed pairs need their own terms:
-    /// c(1 − s)² replaces s² there.
-    ///
-    /// - Complexity: O(users · factors² + interactions · factors).
-    func loss(users x: [Float], items y: [Float], rows: ConfidenceRows) -> Double {
-        let k = factors
-        let gram = MatrixFactorizationPlugin.gram(y, factors: k)
-        let rowCount = rows.offsets.count - 1
-        let chunk = 512
+        let chunk = 32
         let chunks = (rowCount + chunk - 1) / chunk
-        // Each chunk's sum, added in chunk order: the total does not depend on the threads.
         var partials = [Double](repeating: 0, count: chunks)
-        partials.withUnsafeMutableBufferPointer { partials in
-            let shared = LossInputs(
-                x: x, y: y, gram: gram, rows: rows, partials: partials.baseAddress!)
-            let workers = min(
-                chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
-            let work: @Sendable (Int) -> Void = { worker in
-                for index in stride(from: worker, to: chunks, by: workers) {
-                    shared.partials[index] = shared.sum(
-                        index * chunk..<min(rowCount, (index + 1) * chunk), k)
-                }
-            }
-            if workers > 1 {
-                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-            } else if workers == 1 {
-                work(0)
-            }
-        }
-        var total = partials.reduce(0, +)
-        x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                let norms =
-                    Vector.dot(xs.baseAddress!, xs.baseAddress!, xs.count)
-                    + Vector.dot(ys.baseAddress!, ys.baseAddress!, ys.count)
-                total += Double(regularization) * Double(norms)
-            }
-        }
-        return total
-    }
-
-    /// What the threads summing the loss share.
-    private struct LossInputs: @unchecked Sendable {
-        let x: [Float]
-        let y: [Float]
-        let gram: [Float]
-        let rows: ConfidenceRows
-        let partials: UnsafeMutablePointer<Double>
-
-        /// Σ over the rows of x_uᵀ(YᵀY)x_u plus, for observed pairs, c(1 − s)² − s².
-        func sum(_ range: Range<Int>, _ k: Int) -> Double {
-            var total = 0.0
-            x.withUnsafeBufferPointer { xs in
-                y.withUnsafeBufferPointer { ys in
-                    gram.withUnsafeBufferPointer { g in
-                        var gx = [Float](repeating: 0, count: k)
-                        for row in range {
-                            let xu = xs.baseAddress! + row * k
-                            for a in 0..<k { gx[a] = Vector.dot(g.baseAddress! + a * k, xu, k) }
-                            total += Double(
-                                gx.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, xu, k) })
-                            for entry in rows.offsets[row]..<rows.offsets[row + 1] {
-                                let s = Double(
-                                    Vector.dot(
-                                        ys.baseAddress! + Int(rows.columns[entry]) * k, xu, k))
-                                let c = Double(rows.confidences[entry])
-                                total += c * (1 - s) * (1 - s) - s * s
+        target.withUnsafeMutableBufferPointer { x in
+            partials.withUnsafeMutableBufferPointer { partials in
+                let shared = Shared(
+                    x: x.baseAddress!, y: y, gram: gram, rows: rows, partials: partials.baseAddress!
+                )
+                let workers = min(
+                    chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+                // Chunks are handed out one at a time: rows differ in length by orders of
+                // magnitude (a popular item's against a rare one's), so a fixed share per
+                // thread would leave one thread waiting on the other.
+                let next = ChunkCounter()
+                let work: @Sendable (Int) -> Void = { _ in
+                    var scratch = [Float](repeating: 0, count: 3 * k)
+                    scratch.withUnsafeMutableBufferPointer { buffer in
+                        while let index = next.take(below: chunks) {
+                            var error = 0.0
+                            for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
+                                error += solveRow(row, shared, scratch: buffer.baseAddress!)
                             }
+                            shared.partials[index] = error
                         }
                     }
                 }
+                if workers > 1 {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+                } else if workers == 1 {
+                    work(0)
+                }
             }
-            return total
         }
+        return partials.reduce(0, +)
+    }
+
+    /// λ(‖X‖² + ‖Y‖²), the rest of the weighted squared error.
+    func penalty(_ x: [Float], _ y: [Float]) -> Double {
+        let norms =
+            x.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, $0.baseAddress!, x.count) }
+            + y.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, $0.baseAddress!, y.count) }
+        return Double(regularization) * Double(norms)
     }
 
     private struct Shared: @unchecked Sendable {
@@ -133,6 +90,7 @@ struct ConjugateGradient: Sendable {
         let y: UnsafeMutablePointer<Float>
         let gram: [Float]
         let rows: ConfidenceRows
+        let partials: UnsafeMutablePointer<Double>
     }
 
     /// YᵀY + λI.
@@ -143,7 +101,9 @@ struct ConjugateGradient: Sendable {
     }
 
     @inline(__always)
-    private func solveRow(_ row: Int, _ shared: Shared, scratch: UnsafeMutablePointer<Float>) {
+    private func solveRow(_ row: Int, _ shared: Shared, scratch: UnsafeMutablePointer<Float>)
+        -> Double
+    {
         let k = factors
         let x = shared.x + row * k
         let r = scratch
@@ -151,6 +111,7 @@ struct ConjugateGradient: Sendable {
         let ap = scratch + 2 * k
         let range = shared.rows.offsets[row]..<shared.rows.offsets[row + 1]
         let y = UnsafePointer(shared.y)
+        var error = 0.0
         shared.gram.withUnsafeBufferPointer { gBuffer in
             shared.rows.columns.withUnsafeBufferPointer { columns in
                 shared.rows.confidences.withUnsafeBufferPointer { confidences in
@@ -182,9 +143,35 @@ struct ConjugateGradient: Sendable {
                         for a in 0..<k { p[a] = r[a] + beta * p[a] }
                         rsOld = rsNew
                     }
+                    // The row's error terms: xᵀ(YᵀY)x = xᵀ(YᵀY + λI)x − λ‖x‖².
+                    for a in 0..<k { ap[a] = Vector.dot(g + a * k, x, k) }
+                    error =
+                        Double(Vector.dot(ap, x, k))
+                        - Double(regularization) * Double(Vector.dot(x, x, k))
+                    for entry in range {
+                        let s = Double(Vector.dot(y + Int(columns[entry]) * k, x, k))
+                        let c = Double(confidences[entry])
+                        error += c * (1 - s) * (1 - s) - s * s
+                    }
                 }
             }
         }
+        return error
+    }
+}
+
+/// Hands out the indices 0, 1, 2, … to whichever thread asks next.
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    /// The next index, or nil once `count` have been handed out.
+    func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
     }
 }
 

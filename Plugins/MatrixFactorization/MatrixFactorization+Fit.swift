@@ -85,9 +85,9 @@ extension MatrixFactorization {
         var clock = StepClock()
         for sweep in 0..<epochs {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
-            solver.solve(&itemFactors, given: userFactors, rows: byItem)
+            let error = solver.solve(&itemFactors, given: userFactors, rows: byItem)
             let loss =
-                solver.loss(users: userFactors, items: itemFactors, rows: byUser)
+                (error + solver.penalty(userFactors, itemFactors))
                 / Double(max(byUser.columns.count, 1))
             guard loss.isFinite, isFinite(userFactors, itemFactors) else {
                 throw ParameterError(

@@ -38,11 +38,7 @@ public struct InteractionMatrix: Sendable, Equatable {
         rowCount: Int, rows: [Int32], columns: [Int32], ratings: [Float], timestamps: [Int64],
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
-        var counts = [Int](repeating: 0, count: rowCount + 1)
-        for row in rows { counts[Int(row) + 1] += 1 }
-        for r in 0..<rowCount { counts[r + 1] += counts[r] }
-        let offsets = counts
-        counts = []
+        let offsets = Self.offsets(of: rows, rowCount: rowCount)
         // A stable counting sort: each row's entries in input order, then sorted in place.
         var next = Array(offsets.dropLast())
         let count = rows.count
@@ -79,11 +75,7 @@ public struct InteractionMatrix: Sendable, Equatable {
     func transposed(
         columnCount: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> InteractionMatrix {
-        var counts = [Int](repeating: 0, count: columnCount + 1)
-        for column in columns { counts[Int(column) + 1] += 1 }
-        for c in 0..<columnCount { counts[c + 1] += counts[c] }
-        let columnOffsets = counts
-        counts = []
+        let columnOffsets = Self.offsets(of: columns, rowCount: columnCount)
         var next = Array(columnOffsets.dropLast())
         let count = entryCount
         var outColumns = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
@@ -150,6 +142,14 @@ public struct InteractionMatrix: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// Where each row starts when entries are grouped by `rows` (each in `0 ..< rowCount`).
+    private static func offsets(of rows: [Int32], rowCount: Int) -> [Int] {
+        var offsets = [Int](repeating: 0, count: rowCount + 1)
+        for row in rows { offsets[Int(row) + 1] += 1 }
+        for r in 0..<rowCount { offsets[r + 1] += offsets[r] }
+        return offsets
     }
 
     /// Row boundaries that split the entries into about `threads · 8` blocks.

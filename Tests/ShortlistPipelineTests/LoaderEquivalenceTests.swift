@@ -5,6 +5,15 @@ import ShortlistPipeline
 import ShortlistTestSupport
 import Testing
 
+/// Loads `spec` as ``DatasetLoader`` does, after checking that the first loader gives the same
+/// dataset, report or error, and the byte loader the same on one thread and on several.
+func loadComparingWithReference(
+    _ spec: DatasetSpec, sourceLocation: SourceLocation = #_sourceLocation
+) throws(DataError) -> (Dataset, LoadReport) {
+    LoaderEquivalenceTests.expectSameAsReference(spec, "fixture", sourceLocation: sourceLocation)
+    return try DatasetLoader.load(spec)
+}
+
 /// The byte loader against the first loader (``ReferenceLoader``): the same dataset, report
 /// and error for every file, on one thread and on two with the file cut into small pieces.
 @Suite struct LoaderEquivalenceTests {

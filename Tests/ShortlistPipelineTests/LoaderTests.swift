@@ -23,7 +23,7 @@ import Testing
         let spec = DatasetSpec(
             format: .recbole, path: "\(folder.path)/ml", name: nil, fetch: nil, skipMalformed: false
         )
-        let (dataset, _) = try DatasetLoader.load(spec)
+        let (dataset, _) = try loadComparingWithReference(spec)
         #expect(dataset.itemIDs == ["10", "20", "30"])
         #expect(
             dataset.items[0]
@@ -49,7 +49,7 @@ import Testing
         try folder.write("u.user", "196|49|M|writer|55105\n186|39|F|executive|00000\n")
         let spec = DatasetSpec(
             format: .grouplens, path: folder.path, name: nil, fetch: nil, skipMalformed: false)
-        let (dataset, _) = try DatasetLoader.load(spec)
+        let (dataset, _) = try loadComparingWithReference(spec)
         #expect(
             dataset.items[0]
                 == ItemFeatures(
@@ -87,7 +87,7 @@ import Testing
                 file: "\(folder.path)/users.tsv", delimiter: "\t",
                 columns: ["user": "id", "age": "age"], genreSeparator: "|")
         )
-        let (dataset, _) = try DatasetLoader.load(spec)
+        let (dataset, _) = try loadComparingWithReference(spec)
         #expect(
             dataset.items[0]
                 == ItemFeatures(
@@ -113,10 +113,10 @@ import Testing
                 .malformedRow, "rating 'x' is not a number", file: "\(folder.path)/ratings.csv",
                 line: 3)
         ) {
-            try DatasetLoader.load(spec)
+            try loadComparingWithReference(spec)
         }
         try folder.write("ratings.csv", "u,i,r\r\n1,a,4\r\n2,b,5\r\n")
-        let (dataset, _) = try DatasetLoader.load(spec)
+        let (dataset, _) = try loadComparingWithReference(spec)
         #expect(dataset.itemIDs == ["a", "b"] && dataset.byUser.ratings == [4, 5])
     }
 
@@ -140,9 +140,9 @@ import Testing
                 .malformedRow, "rating 'four' is not a number", file: "\(folder.path)/r.tsv",
                 line: 3)
         ) {
-            try DatasetLoader.load(ratingsSpec(folder, skip: false))
+            try loadComparingWithReference(ratingsSpec(folder, skip: false))
         }
-        let (dataset, report) = try DatasetLoader.load(ratingsSpec(folder, skip: true))
+        let (dataset, report) = try loadComparingWithReference(ratingsSpec(folder, skip: true))
         #expect(dataset.interactionCount == 1)
         #expect(report.skippedRows == ["\(folder.path)/r.tsv": 2])
     }
@@ -156,7 +156,7 @@ import Testing
                 "no column 'u' (for user) in the header; the columns are user, item",
                 file: "\(folder.path)/r.tsv", line: 1)
         ) {
-            try DatasetLoader.load(
+            try loadComparingWithReference(
                 ratingsSpec(folder, skip: false, columns: ["user": "u", "item": "item"]))
         }
         let missing = DatasetSpec(
@@ -167,7 +167,7 @@ import Testing
                 .missingFile, "no RecBole interactions file 'nowhere.inter' in the folder",
                 file: "\(folder.path)/nowhere")
         ) {
-            try DatasetLoader.load(missing)
+            try loadComparingWithReference(missing)
         }
     }
 }

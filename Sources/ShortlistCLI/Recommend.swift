@@ -123,6 +123,12 @@ struct Recommend: ParsableCommand {
                 $0.trimmingCharacters(in: .whitespaces)
             }.filter { !$0.isEmpty }
         }
+        let unknown = ids.filter { pipeline.dataset.user($0) == nil }
+        if let first = unknown.first {
+            Terminal.log(
+                "note: \(unknown.count) of the \(ids.count) users (the first '\(excerpt(first))') are "
+                    + "not in the dataset: they get the lists of a user with no history")
+        }
         let start = Date()
         let progress = Terminal.progress("recommend")
         let isTSV = (format ?? .tsv) == .tsv

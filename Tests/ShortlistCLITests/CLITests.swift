@@ -188,6 +188,11 @@ func project(
         #expect(lines.count == 2)
         #expect(lines[1].hasPrefix("{\"recommendations\":[{\"item\":"))
         #expect(lines[1].hasSuffix("\"user\":\"stranger\"}"))
+        #expect(
+            jsonl.stderr.contains(
+                "note: 1 of the 2 users (the first 'stranger') are not in the dataset: they get "
+                    + "the lists of a user with no history"))
+        #expect(!tsv.stderr.contains("not in the dataset"))
     }
 
     @Test func explainAnItemInTheListAndOneThatIsNot() throws {

@@ -124,6 +124,21 @@ import Testing
         #expect(setup.cacheFiles == [(next.key(for: spec).path as NSString).lastPathComponent])
     }
 
+    @Test func aCacheThatCannotBeWrittenIsOneWarningAndTheLoadGoesOn() throws {
+        let setup = try Setup()
+        // A file where the cache folder would be: nothing can be written inside it.
+        try setup.folder.write(".shortlist/datasets", "not a folder")
+        let run = try setup.load()
+        #expect(run.parsed && run.dataset.userCount == 3)
+        #expect(
+            run.log.filter { $0.hasPrefix("warning: the dataset is not cached: ") }
+                == [
+                    "warning: the dataset is not cached: \(setup.folder.path)/.shortlist/datasets: "
+                        + "cannot create the dataset cache folder: \(setup.folder.path)/.shortlist/"
+                        + "datasets is a file, so nothing can be inside it"
+                ], "\(run.log)")
+    }
+
     @Test(arguments: ["truncated", "flipped", "foreign"])
     func aDamagedCacheIsRebuiltWithAWarningAndNeverTrusted(damage: String) throws {
         let setup = try Setup()

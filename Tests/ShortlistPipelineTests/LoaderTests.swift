@@ -258,3 +258,20 @@ import Testing
         ) { try load(empty) }
     }
 }
+
+extension MovieLensFormatTests {
+    @Test func aGroupLensPathThatIsNotAFolderIsNamed() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("ratings.dat", "1::1::5::978300760\n")
+        #expect(
+            throws: DataError(
+                .missingFile, "the folder does not exist", file: "\(folder.path)/nowhere")
+        ) {
+            try DatasetLoader.load(DatasetSpec(format: .grouplens, path: "\(folder.path)/nowhere"))
+        }
+        #expect(
+            throws: DataError(
+                .missingFile, "is a file; a GroupLens dataset is a folder", file: file)
+        ) { try DatasetLoader.load(DatasetSpec(format: .grouplens, path: file)) }
+    }
+}

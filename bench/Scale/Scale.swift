@@ -35,16 +35,23 @@ enum Scale {
 
     static func run() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty || arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            exit(arguments.isEmpty ? 2 : 0)
+        }
         guard let command = arguments.first, ["generate", "load"].contains(command) else {
-            fail("usage: shortlist-scale generate --out FILE [options] | load [options]")
+            fail("unknown command '\(arguments[0])'\n\(usage)")
         }
         arguments.removeFirst()
         var options: [String: String] = [:]
-        while arguments.count >= 2, arguments[0].hasPrefix("--") {
-            options[arguments[0]] = arguments[1]
+        while let flag = arguments.first {
+            guard flag.hasPrefix("--") else { fail("unexpected argument '\(flag)'") }
+            guard arguments.count >= 2, !arguments[1].hasPrefix("--") else {
+                fail("\(flag) needs a value")
+            }
+            options[flag] = arguments[1]
             arguments.removeFirst(2)
         }
-        guard arguments.isEmpty else { fail("unexpected argument '\(arguments[0])'") }
         if command == "generate" {
             guard let out = options.removeValue(forKey: "--out") else {
                 fail("generate needs --out FILE")
@@ -63,7 +70,11 @@ enum Scale {
             let repeats = number(&options, "--repeat", 5)
             let threads = number(
                 &options, "--threads", ProcessInfo.processInfo.activeProcessorCount)
-            let cached = options.removeValue(forKey: "--cache") == "on"
+            let cache = options.removeValue(forKey: "--cache") ?? "off"
+            guard ["on", "off"].contains(cache) else {
+                fail("--cache takes on or off, found '\(cache)'")
+            }
+            let cached = cache == "on"
             guard options.isEmpty else { fail("unknown option '\(options.keys.sorted()[0])'") }
             let workspace = try Workspace(
                 path: config, registry: builtInPlugins, log: { print($0) })
@@ -82,8 +93,28 @@ enum Scale {
             }
             print(
                 String(
-                    format: "median %.4f s over %d loads", seconds.sorted()[repeats / 2], repeats))
+                    format: "median %.4f s over %d loads", median(seconds), repeats))
         }
+    }
+
+    static let usage = """
+        usage: shortlist-scale generate --out FILE [--items-out FILE] [--users U] [--items I]
+                                        [--interactions N] [--clusters C] [--seed S]
+               shortlist-scale load [--config FILE] [--repeat R] [--threads T] [--cache on|off]
+
+        generate  writes a synthetic log (user, item, rating, timestamp; tab-separated with a
+                  header): 162000 users, 62000 items, 25000000 interactions, 20 clusters and
+                  seed 1 by default; each user has at most max(20, items / 20) interactions
+        load      loads the pipelines file's dataset R times (5) on T threads (one per core) and
+                  prints each time and the median; --cache on loads as the commands do, through
+                  the dataset cache (the first load writes it when it is missing)
+        """
+
+    /// The middle of the values, or the mean of the two middle ones.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     static func number(_ options: inout [String: String], _ key: String, _ fallback: Int) -> Int {
@@ -181,6 +212,11 @@ struct Synthetic {
         }
         output.write(Data(buffer))
         print("wrote \(written) interactions of \(users) users and \(items) items to \(path)")
+        if written < interactions * 99 / 100 {
+            print(
+                "note: \(interactions) were asked; a user has at most \(cap) (max(20, items / 20)), "
+                    + "so ask for more items or fewer interactions per user")
+        }
     }
 
     /// `item title genres`: a title with a year, and two of the `3 · clusters` genres.

@@ -4,14 +4,15 @@
 #
 #   bash bench/scale/run.sh [--users U] [--items I] [--interactions N] [--clusters C]
 #
-# Defaults: 162,000 users, 62,000 items, 25,000,000 interactions (the generator caps heavy
-# users, so slightly fewer are written), 20 clusters. Needs python3 with venv and pip, the Swift
+# Defaults: 162,000 users, 62,000 items, 25,000,000 interactions, 20 clusters. A user has at
+# most max(20, items / 20) interactions, so slightly fewer are written at these sizes (24.9M),
+# and the generator says so when a smaller catalogue makes it many fewer. Needs python3 with venv and pip, the Swift
 # toolchain, GNU time (/usr/bin/time) and about 6 GB of disk in bench/scale/work.
 #
 # Rows: loading the dataset from the TSV (no cache, median of 3 in one process) and from the
 # dataset cache (median of 5), the whole `shortlist recommend --user` process on a warm cache
-# (median of 5), each generator's fit (its own pipeline, refitted; the process's peak memory;
-# ALS's run loads the TSV cold, so its peak covers load and fit), recommending to every user
+# (median of 5), each generator's fit (its own pipeline, refitted: the stage's fit time and the
+# process's peak memory; ALS's process loads the TSV cold, so its peak covers load and fit), recommending to every user
 # from the ALS pipeline, and implicit's ALS with the same factors, sweeps, regularisation,
 # confidence, conjugate-gradient steps and threads (its pandas read and CSR build apart).
 set -euo pipefail
@@ -138,7 +139,7 @@ BEGIN {
     printf "%-52s %10.2f %10d\n", "load from the TSV (no cache)", cold, coldpeak
     printf "%-52s %10.2f %10d\n", "load from the dataset cache", warm, warmpeak
     printf "%-52s %10.2f %10s\n", "recommend --user, whole process, warm cache", single, ""
-    printf "%-52s %10.2f %10d\n", sprintf("fit ALS (%d factors, %d sweeps; cold load + fit)", k, s), alsfit, alspeak
+    printf "%-52s %10.2f %10d\n", sprintf("fit ALS (%d factors, %d sweeps; peak with cold load)", k, s), alsfit, alspeak
     printf "%-52s %10.2f %10d\n", sprintf("fit explicit MF (%d factors, %d epochs)", k, s), mffit, mfpeak
     printf "%-52s %10.2f %10d\n", "fit TF-IDF (genres)", tfidffit, tfidfpeak
     printf "%-52s %10.2f %10d\n", "fit triplet embeddings (2 epochs)", tripletfit, tripletpeak

@@ -83,12 +83,20 @@ public struct DatasetCache: Sendable {
         do {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(
+                .unwritable,
+                "cannot create the dataset cache folder: \(Self.reason(error, folder))",
+                file: folder)
+        }
+        do {
             try write(
                 dataset, report: report, key: UInt64(key.content, radix: 16) ?? 0, to: temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw DataError(
-                .unwritable, "cannot write the dataset cache: \(error)", file: temporary)
+                .unwritable, "cannot write the dataset cache there: \(Self.reason(error, folder))",
+                file: folder)
         }
         guard rename(temporary, path) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -101,6 +109,22 @@ public struct DatasetCache: Sendable {
         {
             try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
         }
+    }
+
+    /// Why writing failed, in a few words (the system's, or "permission denied" for a
+    /// folder that cannot be written).
+    private static func reason(_ error: any Error, _ folder: String) -> String {
+        if let error = error as? POSIXError {
+            return String(cString: strerror(error.code.rawValue))
+        }
+        var parent = folder
+        while !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+        if !FileManager.default.isWritableFile(atPath: parent.isEmpty ? "." : parent) {
+            return "\(parent.isEmpty ? "." : parent) is not writable (permission denied)"
+        }
+        return (error as NSError).localizedDescription
     }
 
     // MARK: Keys

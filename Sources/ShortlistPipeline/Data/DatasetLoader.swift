@@ -202,6 +202,16 @@ private struct Loader {
     /// Reads a MovieLens folder as GroupLens publishes it: ML-100K's `u.data`, ML-1M's and
     /// ML-10M's `ratings.dat` (`::` between fields), or ML-20M's and ML-25M's `ratings.csv`.
     mutating func loadGroupLens(folder: String) throws(DataError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder),
+            isFolder.boolValue
+        else {
+            throw DataError(
+                .missingFile,
+                FileManager.default.fileExists(atPath: folder)
+                    ? "is a file; a GroupLens dataset is a folder" : "the folder does not exist",
+                file: folder)
+        }
         let exists = { (name: String) in FileManager.default.fileExists(atPath: "\(folder)/\(name)")
         }
         if exists("u.data") {

@@ -123,13 +123,14 @@ func loadComparingWithReference(
         }
     }
 
-    /// MovieLens-100K as the fetch leaves it (RecBole files), when it has been fetched.
-    @Test func movieLens100KLoadsAsTheFirstLoaderLoadedIt() throws {
-        let folder = "data/ml-100k"
-        try #require(
-            FileManager.default.fileExists(atPath: "\(folder)/ml-100k.inter"),
-            "run 'shortlist data fetch movielens-100k' first")
-        Self.expectSameAsReference(DatasetSpec(format: .recbole, path: folder), "ml-100k")
+    /// MovieLens-100K as the fetch leaves it (RecBole files); skipped until it has been fetched
+    /// (`shortlist data fetch movielens-100k`, which CI runs before the tests).
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "data/ml-100k/ml-100k.inter"),
+            "MovieLens-100K is not in data/ml-100k (shortlist data fetch movielens-100k)"))
+    func movieLens100KLoadsAsTheFirstLoaderLoadedIt() throws {
+        Self.expectSameAsReference(DatasetSpec(format: .recbole, path: "data/ml-100k"), "ml-100k")
     }
 }
 

@@ -18,14 +18,12 @@ extension Dataset {
                 timestamps.append(byUser.timestamps[entry])
             }
         }
+        let kept = InteractionMatrix(
+            rowCount: userCount, rows: rows, columns: columns, ratings: ratings,
+            timestamps: timestamps)
         return Dataset(
-            userIDs: userIDs, itemIDs: itemIDs,
-            byUser: InteractionMatrix(
-                rowCount: userCount, rows: rows, columns: columns, ratings: ratings,
-                timestamps: timestamps),
-            byItem: InteractionMatrix(
-                rowCount: itemCount, rows: columns, columns: rows, ratings: ratings,
-                timestamps: timestamps),
+            userIDs: userIDs, itemIDs: itemIDs, byUser: kept,
+            byItem: kept.transposed(columnCount: itemCount),
             items: items, users: users, hasRatings: hasRatings, hasTimestamps: hasTimestamps
         )
     }

@@ -48,9 +48,7 @@ public struct DatasetParts: Sendable {
         let count = interactionUsers.count
         // Each user's positions in input order (a counting sort), then per user the best
         // position of each item, stamped with the user so the table is never cleared.
-        var starts = [Int](repeating: 0, count: userIDs.count + 1)
-        for user in interactionUsers { starts[Int(user) + 1] += 1 }
-        for u in 0..<userIDs.count { starts[u + 1] += starts[u] }
+        let starts = InteractionMatrix.offsets(of: interactionUsers, rowCount: userIDs.count)
         var order = [Int32](repeating: 0, count: count)
         var next = Array(starts.dropLast())
         for (position, user) in interactionUsers.enumerated() {

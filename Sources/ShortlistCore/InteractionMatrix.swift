@@ -145,7 +145,7 @@ public struct InteractionMatrix: Sendable, Equatable {
     }
 
     /// Where each row starts when entries are grouped by `rows` (each in `0 ..< rowCount`).
-    private static func offsets(of rows: [Int32], rowCount: Int) -> [Int] {
+    static func offsets(of rows: [Int32], rowCount: Int) -> [Int] {
         var offsets = [Int](repeating: 0, count: rowCount + 1)
         for row in rows { offsets[Int(row) + 1] += 1 }
         for r in 0..<rowCount { offsets[r + 1] += offsets[r] }

@@ -59,8 +59,8 @@ public struct Workspace: Sendable {
         let key = datasets.key(for: spec)
         let dataset: Dataset
         let report: LoadReport
-        if let (cached, cachedReport) = datasets.load(key, warn: { log("warning: \($0)") }) {
-            (dataset, report) = (cached, cachedReport)
+        if let cached = datasets.load(key, warn: { log("warning: \($0)") }) {
+            (dataset, report) = cached
         } else {
             (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
             // Only what was read from the sources as the key saw them is stored under it.

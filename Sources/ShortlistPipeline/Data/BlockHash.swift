@@ -1,4 +1,4 @@
-import Dispatch
+import ShortlistCore
 
 /// A fast 64-bit hash of many bytes, for checksums and file identities: 4 MiB blocks hashed on
 /// several threads (four lanes of xxHash64's round each), their digests combined in order, so
@@ -22,25 +22,18 @@ enum BlockHash {
         _ bytes: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, threads: Int
     ) -> UInt64 {
         let blocks = (bytes.count + blockSize - 1) / blockSize
-        var digests = [UInt64](repeating: 0, count: blocks)
         let input = Input(bytes: bytes, destination: destination)
-        digests.withUnsafeMutableBufferPointer { digests in
-            let output = Digests(start: digests.baseAddress)
-            let workers = max(1, min(threads, blocks))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for block in stride(from: worker, to: blocks, by: workers) {
-                    let lower = block * blockSize
-                    let upper = min(input.bytes.count, lower + blockSize)
-                    var part = UnsafeRawBufferPointer(rebasing: input.bytes[lower..<upper])
-                    if let destination = input.destination {
-                        let copy = UnsafeMutableRawBufferPointer(
-                            start: destination + lower, count: upper - lower)
-                        copy.copyMemory(from: part)
-                        part = UnsafeRawBufferPointer(copy)
-                    }
-                    output.set(block, digest(part))
-                }
+        let digests = concurrentMap(blocks, threads: threads, chunk: 1) { block in
+            let lower = block * blockSize
+            let upper = min(input.bytes.count, lower + blockSize)
+            var part = UnsafeRawBufferPointer(rebasing: input.bytes[lower..<upper])
+            if let destination = input.destination {
+                let copy = UnsafeMutableRawBufferPointer(
+                    start: destination + lower, count: upper - lower)
+                copy.copyMemory(from: part)
+                part = UnsafeRawBufferPointer(copy)
             }
+            return digest(part)
         }
         var h = prime1 ^ UInt64(bytes.count)
         for digest in digests { h = round(h, digest) }
@@ -98,11 +91,4 @@ enum BlockHash {
 private struct Input: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     let destination: UnsafeMutableRawPointer?
-}
-
-/// Digest slots that several threads fill at distinct indices.
-private struct Digests: @unchecked Sendable {
-    let start: UnsafeMutablePointer<UInt64>?
-
-    func set(_ index: Int, _ value: UInt64) { start.unsafelyUnwrapped[index] = value }
 }

@@ -180,9 +180,7 @@ public struct DatasetCache: Sendable {
     static func sources(of spec: DatasetSpec) -> [String] {
         switch spec.format {
         case .recbole:
-            let stem =
-                spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem)
-                ?? (spec.path as NSString).lastPathComponent
+            let stem = DatasetLoader.recBoleStem(of: spec)
             return ["inter", "item", "user"].map { "\(spec.path)/\(stem).\($0)" }
         case .grouplens:
             return [

@@ -35,8 +35,7 @@ public enum DatasetLoader {
             threads: max(1, threads), pieceBytes: max(1, pieceBytes))
         switch spec.format {
         case .recbole:
-            try loader.loadRecBole(
-                folder: spec.path, name: spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem))
+            try loader.loadRecBole(folder: spec.path, stem: recBoleStem(of: spec))
         case .grouplens: try loader.loadGroupLens(folder: spec.path)
         case .delimited: try loader.loadDelimited(spec)
         }
@@ -48,6 +47,15 @@ public enum DatasetLoader {
         var parts = loader.parts()
         loader.report.mergedDuplicates = parts.mergeDuplicateInteractions()
         return (parts.build(threads: loader.threads), loader.report)
+    }
+}
+
+extension DatasetLoader {
+    /// The stem of a RecBole dataset's files (`ml-100k` for `ml-100k.inter`): `name:`, else
+    /// what the fetch writes, else the folder's name.
+    static func recBoleStem(of spec: DatasetSpec) -> String {
+        spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem)
+            ?? (spec.path as NSString).lastPathComponent
     }
 }
 
@@ -106,8 +114,7 @@ private struct Loader {
 
     // MARK: RecBole atomic files
 
-    mutating func loadRecBole(folder: String, name: String?) throws(DataError) {
-        let stem = name ?? (folder as NSString).lastPathComponent
+    mutating func loadRecBole(folder: String, stem: String) throws(DataError) {
         let base = "\(folder)/\(stem)"
         guard FileManager.default.fileExists(atPath: "\(base).inter") else {
             throw DataError(
@@ -491,7 +498,7 @@ private struct Loader {
         let context = PieceContext(
             text: text, layout: layout, columns: columns, skipMalformed: skipMalformed, unit: unit)
         let progress = self.progress
-        var pieces = Self.map(cuts.count - 1, threads: threads) { index in
+        var pieces = concurrentMap(cuts.count - 1, threads: threads, chunk: 1) { index in
             let piece = InteractionPiece(context, cuts[index]..<cuts[index + 1])
             let read = done.add(cuts[index + 1] - cuts[index])
             progress.report("reading \(name) (MB)", done: min(totalMB, read >> 20), total: totalMB)
@@ -520,39 +527,6 @@ private struct Loader {
         try interactions.append(
             &pieces, catalogue: &catalogue, columns: columns, file: text.path, threads: threads)
     }
-}
-
-extension Loader {
-    /// `transform(0 ..< count)` in order, on up to `threads` threads taking indices in turn.
-    fileprivate static func map<T: Sendable>(
-        _ count: Int, threads: Int, _ transform: @escaping @Sendable (Int) -> T
-    ) -> [T] {
-        guard threads > 1, count > 1 else { return (0..<count).map(transform) }
-        let results = Results<T>(count)
-        let workers = min(threads, count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: count, by: workers) {
-                results.set(index, transform(index))
-            }
-        }
-        return results.values
-    }
-}
-
-/// Results that several threads fill at distinct indices.
-private final class Results<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-
-    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    var values: [T] { slots.map { $0! } }
 }
 
 /// What every thread reading a piece of an interactions file shares.

@@ -42,22 +42,18 @@ struct ABReport: ParsableCommand {
             let arms = try ArmReport.report(
                 name, declared: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
             switch format {
-            case .table: print(table(name, arms, store: store.location))
+            case .table: try Console.line(table(name, arms, store: store.location))
             case .json:
                 struct Output: Encodable {
                     var pipeline: String
                     var store: String
                     var arms: [ArmReport]
                 }
-                print(try json(Output(pipeline: name, store: store.location, arms: arms)))
+                try Console.line(
+                    try json(Output(pipeline: name, store: store.location, arms: arms)))
             }
             if let chart {
-                do {
-                    try Data(svg(name, arms).utf8).write(
-                        to: URL(fileURLWithPath: chart), options: .atomic)
-                } catch {
-                    throw DataError(.missingFile, "cannot write the chart", file: chart)
-                }
+                try OutputFile.write(svg(name, arms), to: chart, what: "the chart")
                 Terminal.log("wrote \(chart)")
             }
         }
@@ -113,7 +109,7 @@ struct ABReset: ParsableCommand {
                         + "'\(name)'; add --yes to confirm")
             }
             let removed = try store.reset(pipeline: name)
-            print(
+            try Console.line(
                 "removed \(removed) request\(removed == 1 ? "" : "s") with their feedback, and "
                     + "the arm statistics, of pipeline '\(name)' from \(store.location)")
         }

@@ -71,7 +71,7 @@ struct ArtifactsCommand: ParsableCommand {
                 } else if let why = workspace.missingDataset {
                     summary += "; which are used is unknown: \(why)"
                 }
-                print((lines + ["", summary]).joined(separator: "\n"))
+                try Console.line((lines + ["", summary]).joined(separator: "\n"))
             }
         }
     }
@@ -110,7 +110,7 @@ struct ArtifactsCommand: ParsableCommand {
                         throw DataError(.unwritable, "cannot remove the artifact", file: file.path)
                     }
                 }
-                print(
+                try Console.line(
                     "removed \(removing.count) artifact\(removing.count == 1 ? "" : "s") "
                         + "(\(bytes(removed))) from \(workspace.artifacts.folder); kept "
                         + "\(files.count - removing.count)")

@@ -84,26 +84,16 @@ struct Evaluate: ParsableCommand {
                 }
             }
             if let path = saveRecommendations {
-                do {
-                    try saved.write(toFile: path, atomically: true, encoding: .utf8)
-                } catch {
-                    throw DataError(
-                        .unwritable,
-                        "cannot write the recommendations: \(error.localizedDescription)",
-                        file: path)
-                }
+                try OutputFile.write(saved, to: path, what: "the recommendations")
             }
             if let plot, let curves = report.curves {
-                do {
-                    try Data(EvaluationChart(report: report, curves: curves).render().utf8).write(
-                        to: URL(fileURLWithPath: plot), options: .atomic)
-                } catch {
-                    throw DataError(.unwritable, "cannot write the chart", file: plot)
-                }
+                try OutputFile.write(
+                    EvaluationChart(report: report, curves: curves).render(), to: plot,
+                    what: "the chart")
             }
             switch format {
-            case .table: print(render(report))
-            case .json: print(try json(report))
+            case .table: try Console.line(render(report))
+            case .json: try Console.line(try json(report))
             }
         }
     }

@@ -68,13 +68,13 @@ struct Explain: ParsableCommand {
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
                 requestID: request)
             switch format {
-            case .table: print(render(explanation, pipeline, served: served))
+            case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:
                 var output = ItemExplanationOutput(explanation, pipeline: pipeline, user: user)
                 output.served = served.map {
                     ItemExplanationOutput.Served($0, item: pipeline.describe(explanation.item).id)
                 }
-                print(try json(output))
+                try Console.line(try json(output))
             }
         }
     }

@@ -58,11 +58,11 @@ struct Feedback: ParsableCommand {
             } else if let request, let item, let reward {
                 switch try store.recordFeedback(request: request, item: item, reward: reward) {
                 case .recorded:
-                    print(
+                    try Console.line(
                         "recorded reward \(plainNumber(reward)) for item \(item) of request \(request)"
                     )
                 case .repeated:
-                    print(
+                    try Console.line(
                         "already recorded: reward \(plainNumber(reward)) for item \(item) of "
                             + "request \(request) counts once")
                 }
@@ -100,10 +100,8 @@ struct Feedback: ParsableCommand {
             }
             // Written at once, not buffered: a reader of the acknowledgements sees each as soon
             // as its feedback is stored.
-            FileHandle.standardOutput.write(
-                Data(
-                    "\(outcome == .recorded ? "" : "already ")recorded \(fields[0]) \(fields[1])\n"
-                        .utf8))
+            try Console.line(
+                "\(outcome == .recorded ? "" : "already ")recorded \(fields[0]) \(fields[1])")
         }
     }
 }

@@ -110,7 +110,7 @@ struct NewPlugin: ParsableCommand {
             }
             let formatted = format(written)
             let entry = kind == .generator ? ".generator" : ".ranker"
-            print(
+            try Console.line(
                 (files.map { "wrote \($0.path)" } + [
                     "",
                     "Register it in two files:",

@@ -27,7 +27,7 @@ struct Plugins: ParsableCommand {
                     })
                 entries = entries.filter { used.contains($0.type) }
             }
-            print(render(entries), terminator: "")
+            try Console.write(render(entries))
         }
     }
 

@@ -89,22 +89,21 @@ struct Recommend: ParsableCommand {
         let logged = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         switch format ?? .table {
         case .table:
-            print(
+            try Console.line(
                 RecommendationTable(pipeline: pipeline, user: user, items: items, trace: trace)
                     .render(explain: explain, detail: detail ? .full : .plain))
         case .json:
-            print(
+            try Console.line(
                 try json(
                     RecommendationOutput(
                         pipeline: pipeline, user: user, items: items, trace: trace, explain: explain
                     )))
         case .tsv:
-            print(
+            try Console.write(
                 tsvHeader(logged: logged != nil)
-                    + tsvRows(pipeline, user: user, items: items, requestID: logged),
-                terminator: "")
+                    + tsvRows(pipeline, user: user, items: items, requestID: logged))
         case .jsonl:
-            print(
+            try Console.line(
                 try json(
                     BatchLine(pipeline: pipeline, user: user, items: items, requestID: logged),
                     pretty: false))
@@ -132,7 +131,7 @@ struct Recommend: ParsableCommand {
         let start = Date()
         let progress = Terminal.progress("recommend")
         let isTSV = (format ?? .tsv) == .tsv
-        if isTSV { FileHandle.standardOutput.write(Data(tsvHeader(logged: false).utf8)) }
+        if isTSV { try Console.write(tsvHeader(logged: false)) }
         // Written batch by batch: the lists of every user are never held at once.
         try pipeline.recommendInBatches(ids, n: n) { users, lists in
             var output = ""
@@ -144,7 +143,7 @@ struct Recommend: ParsableCommand {
                         BatchLine(pipeline: pipeline, user: user, items: items), pretty: false)
                         + "\n"
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            try Console.write(output)
             progress.report("users", done: users.upperBound, total: ids.count)
         }
         let seconds = Date().timeIntervalSince(start)

@@ -18,16 +18,28 @@ struct Shortlist: ParsableCommand {
     /// Runs the command; a malformed command line prints `error: …` (as every other error
     /// does) with the usage, and exits 64.
     static func main() {
+        // A reader that closes the pipe ends the process quietly at its next write, whatever
+        // the parent process left the signal set to.
+        signal(SIGPIPE, SIG_DFL)
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            // Help and version go to standard output; a command's own errors are printed.
-            guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+            if let error = error as? ExitCode { exit(withError: error) }
             var message = fullMessage(for: error)
+            // Help and version go to standard output; a command's own errors are printed.
+            if code == .success {
+                do throws(OutputError) {
+                    try Console.line(message)
+                } catch {
+                    Terminal.log("error: \(error)")
+                    exit(withError: ExitCode.failure)
+                }
+                exit(withError: ExitCode.success)
+            }
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst(7) }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Terminal.log(message)
             exit(withError: ExitCode(code.rawValue))
         }
     }

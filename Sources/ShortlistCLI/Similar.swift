@@ -41,7 +41,7 @@ struct Similar: ParsableCommand {
             let title = pipeline.dataset.item(item).map { pipeline.describe($0).title } ?? item
             switch format {
             case .json:
-                print(try json(lists))
+                try Console.line(try json(lists))
             case .table:
                 var lines = ["Items like \(item) \"\(title)\""]
                 for list in lists {
@@ -54,7 +54,7 @@ struct Similar: ParsableCommand {
                                 + Format.number(entry.similarity))
                     }
                 }
-                print(lines.joined(separator: "\n"))
+                try Console.line(lines.joined(separator: "\n"))
             }
         }
     }

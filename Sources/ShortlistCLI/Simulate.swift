@@ -87,16 +87,11 @@ struct Simulate: ParsableCommand {
                 pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
                 threshold: threshold)
             switch format {
-            case .table: print(table(report))
-            case .json: print(try json(report))
+            case .table: try Console.line(table(report))
+            case .json: try Console.line(try json(report))
             }
             if let plot {
-                do {
-                    try Data(chart(report).utf8).write(
-                        to: URL(fileURLWithPath: plot), options: .atomic)
-                } catch {
-                    throw DataError(.unwritable, "cannot write the chart", file: plot)
-                }
+                try OutputFile.write(chart(report), to: plot, what: "the chart")
                 Terminal.log("wrote \(plot)")
             }
         }

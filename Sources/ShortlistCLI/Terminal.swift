@@ -9,7 +9,7 @@ enum Terminal {
     static let isInteractive = isatty(STDERR_FILENO) == 1
 
     static func log(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.error(line + "\n")
     }
 
     /// Says once per process, before the first fit of a debug build, that fitting is much
@@ -81,8 +81,7 @@ private final class ProgressLine: @unchecked Sendable {
         if seconds >= 1, done > 0 {
             line += String(format: " (%.1f/s)", Double(done) / seconds)
         }
-        FileHandle.standardError.write(
-            Data("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")".utf8))
+        Console.error("\r\u{1B}[2K\(line) \(elapsed)\(finished ? "\n" : "")")
     }
 }
 

@@ -47,7 +47,8 @@ struct Validate: ParsableCommand {
                 "'\($0.name)' (\($0.generators.count) candidate "
                     + "stage\($0.generators.count == 1 ? "" : "s"))"
             }
-            print("\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)")
+            try Console.line(
+                "\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)")
         }
     }
 }

@@ -5,6 +5,7 @@ import Testing
 
 /// The result of running the `shortlist` binary.
 struct Run {
+    /// The exit status, or minus the signal that ended the process.
     var status: Int32
     var stdout: String
     var stderr: String
@@ -24,8 +25,9 @@ func shortlistBinary() throws -> String {
         "the shortlist binary is not built")
 }
 
-/// Runs the built `shortlist` binary in `folder` with `arguments`.
-func shortlist(_ arguments: [String], in folder: String) throws -> Run {
+/// Runs the built `shortlist` binary in `folder` with `arguments`; its standard output is read
+/// unless `output` gives it somewhere else to go (a device, a pipe nobody reads).
+func shortlist(_ arguments: [String], in folder: String, output: FileHandle? = nil) throws -> Run {
     let path = try shortlistBinary()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -33,14 +35,16 @@ func shortlist(_ arguments: [String], in folder: String) throws -> Run {
     process.currentDirectoryURL = URL(fileURLWithPath: folder)
     let out = Pipe()
     let err = Pipe()
-    process.standardOutput = out
+    process.standardOutput = output ?? out
     process.standardError = err
     try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stdout = output == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Run(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        status: process.terminationReason == .uncaughtSignal
+            ? -process.terminationStatus : process.terminationStatus,
+        stdout: String(decoding: stdout, as: UTF8.self),
         stderr: String(decoding: stderr, as: UTF8.self))
 }
 

@@ -170,12 +170,12 @@ public struct Split: Sendable {
         do {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true)
-            try trainText.write(toFile: "\(folder)/train.tsv", atomically: true, encoding: .utf8)
-            try testText.write(toFile: "\(folder)/test.tsv", atomically: true, encoding: .utf8)
         } catch {
             throw DataError(
                 .unwritable, "cannot write the split: \(error.localizedDescription)", file: folder)
         }
+        try OutputFile.write(trainText, to: "\(folder)/train.tsv", what: "the split")
+        try OutputFile.write(testText, to: "\(folder)/test.tsv", what: "the split")
     }
 
     private static func fromFiles(_ dataset: Dataset, train: String, test: String) throws(DataError)

@@ -168,3 +168,24 @@ import Testing
         #expect(!again.parsed && again.log == cold.log)
     }
 }
+
+extension DatasetCacheTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aCacheFileThatIsAFIFOIsRebuiltWithAWarningWithoutWaiting() throws {
+        let setup = try Setup()
+        let cold = try setup.load()
+        let path = "\(setup.folder.path)/.shortlist/datasets/\(setup.cacheFiles[0])"
+        unlink(path)
+        #expect(mkfifo(path, 0o600) == 0)
+        let rebuilt = try setup.load()
+        #expect(
+            rebuilt.log == [
+                "warning: dataset cache \(path) is not a regular file; loading the dataset from "
+                    + "its files"
+            ])
+        #expect(rebuilt.parsed)
+        #expect(ReferenceDataset(rebuilt.dataset) == ReferenceDataset(cold.dataset))
+        var status = stat()
+        #expect(lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG)
+    }
+}

@@ -72,9 +72,14 @@ public struct ArtifactStore: Sendable {
         type: String, key: String, formatVersion: Int, shape: ArtifactReader.Shape? = nil
     ) throws(ArtifactError) -> ArtifactReader? {
         let path = path(type: type, key: key)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileSystem.contents(of: path) else {
-            throw ArtifactError(.io, "cannot read \(path)")
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        let data: [UInt8]
+        do {
+            // A FIFO in its place is refused at once (InputFile never waits for a writer).
+            data = try InputFile(path).bytes().withBuffer { Array($0) }
+        } catch {
+            throw ArtifactError(.io, "cannot read \(path): \(error.message)")
         }
         guard data.starts(with: Self.magic) else {
             throw ArtifactError(.mismatched, "\(path) is not a Shortlist artifact")

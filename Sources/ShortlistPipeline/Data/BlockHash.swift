@@ -13,29 +13,48 @@ enum BlockHash {
     ///
     /// - Complexity: O(bytes), spread over up to `threads` threads.
     static func hash(_ bytes: UnsafeRawBufferPointer, threads: Int) -> UInt64 {
-        hash(bytes, into: nil, threads: threads)
-    }
-
-    /// The hash of `bytes`, copying them to `destination` (as long) block by block on the way,
-    /// so the bytes are read from memory once.
-    static func hash(
-        _ bytes: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer?, threads: Int
-    ) -> UInt64 {
-        let blocks = (bytes.count + blockSize - 1) / blockSize
-        let input = Input(bytes: bytes, destination: destination)
-        let digests = concurrentMap(blocks, threads: threads, chunk: 1) { block in
+        let input = Input(bytes: bytes)
+        let digests = concurrentMap(blocks(bytes.count), threads: threads, chunk: 1) { block in
             let lower = block * blockSize
             let upper = min(input.bytes.count, lower + blockSize)
-            var part = UnsafeRawBufferPointer(rebasing: input.bytes[lower..<upper])
-            if let destination = input.destination {
-                let copy = UnsafeMutableRawBufferPointer(
-                    start: destination + lower, count: upper - lower)
-                copy.copyMemory(from: part)
-                part = UnsafeRawBufferPointer(copy)
-            }
-            return digest(part)
+            return digest(UnsafeRawBufferPointer(rebasing: input.bytes[lower..<upper]))
         }
-        var h = prime1 ^ UInt64(bytes.count)
+        return combine(digests, count: bytes.count)
+    }
+
+    /// The hash of the bytes of `range` of `file`, read block by block with `pread(2)`: into
+    /// `destination` (as long as the range) when it is given, else into memory of each block's
+    /// own, so the bytes are read from the file once and never mapped.
+    ///
+    /// - Complexity: O(bytes), spread over up to `threads` threads.
+    static func hash(
+        _ file: InputFile, _ range: Range<Int>, into destination: UnsafeMutableRawPointer?,
+        threads: Int
+    ) throws(DataError) -> UInt64 {
+        let output = Output(destination: destination)
+        let digests = concurrentMap(blocks(range.count), threads: threads, chunk: 1) {
+            block -> Result<UInt64, DataError> in
+            let lower = block * blockSize
+            let upper = min(range.count, lower + blockSize)
+            let part = range.lowerBound + lower..<range.lowerBound + upper
+            return Result { () throws(DataError) in
+                if let destination = output.destination {
+                    try file.read(part, into: destination + lower)
+                    return digest(
+                        UnsafeRawBufferPointer(start: destination + lower, count: part.count))
+                }
+                return try file.bytes(part).withBuffer { digest(UnsafeRawBufferPointer($0)) }
+            }
+        }
+        return combine(
+            try digests.map { result throws(DataError) in try result.get() }, count: range.count)
+    }
+
+    private static func blocks(_ count: Int) -> Int { (count + blockSize - 1) / blockSize }
+
+    /// The blocks' digests combined in order.
+    private static func combine(_ digests: [UInt64], count: Int) -> UInt64 {
+        var h = prime1 ^ UInt64(count)
         for digest in digests { h = round(h, digest) }
         return avalanche(h)
     }
@@ -90,5 +109,9 @@ enum BlockHash {
 /// Bytes that several threads read.
 private struct Input: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+}
+
+/// Memory that several threads write, each its own blocks.
+private struct Output: @unchecked Sendable {
     let destination: UnsafeMutableRawPointer?
 }

@@ -20,6 +20,8 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case fetchFailed
         /// A request that cannot be answered as asked.
         case badRequest
+        /// A file changed while it was being read.
+        case changed
     }
 
     /// What went wrong.
@@ -30,18 +32,26 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String?
     /// The 1-based line in ``file``, if any.
     public var line: Int?
+    /// The 1-based column (in characters) on ``line``, if any.
+    public var column: Int?
 
     /// An error.
-    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil) {
+    public init(
+        _ code: Code, _ message: String, file: String? = nil, line: Int? = nil,
+        column: Int? = nil
+    ) {
         self.code = code
         self.message = message
         self.file = file
         self.line = line
+        self.column = column
     }
 
-    /// `FILE:LINE: MESSAGE`, or just the message when there is no file.
+    /// `FILE:LINE:COLUMN: MESSAGE`, as far as each is known, or just the message when there is
+    /// no file.
     public var description: String {
         guard let file else { return message }
-        return line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
+        let place = [line, line == nil ? nil : column].compactMap { $0 }.map { ":\($0)" }
+        return "\(file)\(place.joined()): \(message)"
     }
 }

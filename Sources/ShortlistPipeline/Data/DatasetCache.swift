@@ -11,7 +11,7 @@ public import ShortlistCore
 /// source is a different file and the old one is removed when the new one is written. A file
 /// holds a header (magic, format version, key, lengths and a checksum of everything after it),
 /// the ids, features and load report, then the rows by user and by item as raw arrays, and is
-/// memory-mapped when read. It is written to a temporary name and renamed, like an artifact.
+/// read with `pread(2)` straight into its arrays. It is written to a temporary name and renamed, like an artifact.
 public struct DatasetCache: Sendable {
     /// The version of the file layout (and of what the loader builds); part of every key.
     public static let currentFormatVersion = 1
@@ -55,13 +55,28 @@ public struct DatasetCache: Sendable {
     /// trusted.
     public func load(_ key: Key, warn: (String) -> Void) -> (Dataset, LoadReport)? {
         let path = key.path
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let mapped = MappedFile(path: path) else {
-            warn("dataset cache \(path) cannot be read; loading the dataset from its files")
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        // A FIFO, a device or a dangling link in its place is a corrupt cache, removed; a
+        // folder is the user's, left alone.
+        let kind = status.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFLNK else {
+            warn("dataset cache \(path) is not a regular file; loading the dataset from its files")
+            if kind != S_IFDIR { unlink(path) }
+            return nil
+        }
+        let file: InputFile
+        do {
+            file = try InputFile(path)
+        } catch {
+            warn(
+                "dataset cache \(path) cannot be read (\(error.message)); loading the dataset "
+                    + "from its files")
+            unlink(path)
             return nil
         }
         do throws(ArtifactError) {
-            return try read(mapped, key: UInt64(key.content, radix: 16) ?? 0)
+            return try read(file, key: UInt64(key.content, radix: 16) ?? 0)
         } catch {
             warn("dataset cache \(path) \(error.message); loading the dataset from its files")
             try? FileManager.default.removeItem(atPath: path)
@@ -140,7 +155,10 @@ public struct DatasetCache: Sendable {
             content.combine(file)
             var status = stat()
             guard stat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-                let mapped = MappedFile(path: file)
+                let input = try? InputFile(file),
+                let digest = try? BlockHash.hash(
+                    input, 0..<input.size, into: nil,
+                    threads: ProcessInfo.processInfo.activeProcessorCount)
             else {
                 content.combine("absent")
                 continue
@@ -148,11 +166,7 @@ public struct DatasetCache: Sendable {
             content.combine(Int(status.st_size))
             content.combine(Int(status.st_mtim.tv_sec))
             content.combine(Int(status.st_mtim.tv_nsec))
-            let digest = BlockHash.hash(
-                UnsafeRawBufferPointer(mapped.bytes),
-                threads: ProcessInfo.processInfo.activeProcessorCount)
             content.combine(Int(bitPattern: UInt(digest)))
-            mapped.release(0..<mapped.bytes.count)
         }
         return (section.hex, content.hex)
     }
@@ -259,18 +273,25 @@ public struct DatasetCache: Sendable {
         try file.pad(to: offset)
     }
 
-    /// Reads a mapped file written by ``write(_:report:key:to:)``.
-    private func read(_ mapped: MappedFile, key: UInt64) throws(ArtifactError) -> (
+    /// Reads a file written by ``write(_:report:key:to:)``, each array straight into its memory.
+    private func read(_ file: InputFile, key: UInt64) throws(ArtifactError) -> (
         Dataset, LoadReport
     ) {
-        let bytes = mapped.bytes
-        guard bytes.count >= Self.headerSize else {
+        func bytes(_ range: Range<Int>) throws(ArtifactError) -> [UInt8] {
+            do {
+                return try file.bytes(range).withBuffer { Array($0) }
+            } catch {
+                throw ArtifactError(.truncated, "cannot be read whole (\(error.message))")
+            }
+        }
+        guard file.size >= Self.headerSize else {
             throw ArtifactError(.truncated, "is truncated")
         }
-        guard Array(bytes[0..<4]) == Self.magic else {
+        let head = try bytes(0..<Self.headerSize)
+        guard Array(head[0..<4]) == Self.magic else {
             throw ArtifactError(.mismatched, "is not a Shortlist dataset cache")
         }
-        var header = ArtifactReader(bytes: Array(bytes[8..<Self.headerSize]))
+        var header = ArtifactReader(bytes: Array(head[8..<Self.headerSize]))
         let version = try header.readInt()
         let storedKey = UInt64(bitPattern: Int64(try header.readInt()))
         let metadataLength = try header.readInt()
@@ -279,15 +300,15 @@ public struct DatasetCache: Sendable {
         guard version == formatVersion, storedKey == key else {
             throw ArtifactError(.mismatched, "was written for other sources or another version")
         }
-        guard length == bytes.count, metadataLength >= 0,
+        guard length == file.size, metadataLength >= 0,
             metadataLength <= length - Self.headerSize - 8 * 2 * 8
         else {
             throw ArtifactError(
-                .truncated, "is truncated (\(bytes.count) bytes, its header says \(length))")
+                .truncated, "is truncated (\(file.size) bytes, its header says \(length))")
         }
         let headEnd = Self.headerSize + metadataLength + 8 * 2 * 8
-        var directory = ArtifactReader(
-            bytes: Array(bytes[Self.headerSize + metadataLength..<headEnd]))
+        let meta = try bytes(Self.headerSize..<headEnd)
+        var directory = ArtifactReader(bytes: Array(meta[metadataLength...]))
         var ranges: [Range<Int>] = []
         for _ in 0..<8 {
             let offset = try directory.readInt()
@@ -297,28 +318,31 @@ public struct DatasetCache: Sendable {
             }
             ranges.append(offset..<offset + count)
         }
-        let raw = UnsafeRawBufferPointer(bytes)
-        var expected = BlockHash.hash(
-            UnsafeRawBufferPointer(rebasing: raw[Self.headerSize..<headEnd]), threads: 1)
-        // Each array is copied out and hashed in one pass, and its pages are given back.
+        var expected = meta.withUnsafeBytes { BlockHash.hash($0, threads: 1) }
+        // Each array is read from the file into its own memory and hashed in one pass.
         func array<T: BitwiseCopyable>(_ index: Int, _: T.Type) throws(ArtifactError) -> [T] {
             let range = ranges[index]
             guard range.count % MemoryLayout<T>.stride == 0 else {
                 throw ArtifactError(.corrupt, "holds an array of a partial element")
             }
             let count = range.count / MemoryLayout<T>.stride
-            var digest: UInt64 = 0
+            var digest: Result<UInt64, DataError> = .success(0)
             let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                digest = BlockHash.hash(
-                    UnsafeRawBufferPointer(rebasing: raw[range]),
-                    into: UnsafeMutableRawPointer(buffer.baseAddress),
-                    threads: ProcessInfo.processInfo.activeProcessorCount)
-                initialized = count
+                digest = Result { () throws(DataError) in
+                    try BlockHash.hash(
+                        file, range, into: UnsafeMutableRawPointer(buffer.baseAddress),
+                        threads: ProcessInfo.processInfo.activeProcessorCount)
+                }
+                initialized = (try? digest.get()) == nil ? 0 : count
             }
-            mapped.release(range)
-            expected ^= digest
-            expected = expected &* 0x0000_0100_0000_01B3
-            return values
+            switch digest {
+            case .success(let value):
+                expected ^= value
+                expected = expected &* 0x0000_0100_0000_01B3
+                return values
+            case .failure(let error):
+                throw ArtifactError(.truncated, "cannot be read whole (\(error.message))")
+            }
         }
         let userOffsets = try array(0, Int.self)
         let userColumns = try array(1, Int32.self)
@@ -329,8 +353,7 @@ public struct DatasetCache: Sendable {
         let itemRatings = try array(6, Float.self)
         let itemTimestamps = try array(7, Int64.self)
         guard expected == checksum else { throw ArtifactError(.corrupt, "fails its checksum") }
-        var metadata = ArtifactReader(
-            bytes: Array(bytes[Self.headerSize..<Self.headerSize + metadataLength]))
+        var metadata = ArtifactReader(bytes: Array(meta[..<metadataLength]))
         let userIDs = try metadata.readStrings()
         let itemIDs = try metadata.readStrings()
         var items: [ItemFeatures] = []

@@ -173,7 +173,7 @@ private struct Loader {
                 rating: fields.firstIndex(of: "rating"),
                 timestamp: fields.firstIndex(of: "timestamp"), width: fields.count)
         } catch {
-            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+            throw try text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
         }
         try readInteractions(text, from: header.end, afterLine: header.line, layout, columns)
     }
@@ -436,7 +436,7 @@ private struct Loader {
         do {
             columns = try ColumnMap(spec, header: header.fields, line: header.line)
         } catch {
-            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+            throw try text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
         }
         try readInteractions(
             text, from: header.end, afterLine: header.line, layout,
@@ -470,18 +470,27 @@ private struct Loader {
     private func header(
         of text: TextFile, layout: TextLayout, expected: String, names: ([String]) -> [String]
     ) throws(DataError) -> (fields: [String], line: Int, end: Int) {
-        var reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
-        let found: Bool
-        do {
-            found = try reader.next()
-        } catch {
-            throw text.problem(from: text.start, layout: layout, lineOffset: 0) ?? text.error(error)
+        var offset = text.start
+        var lines = 0
+        // Blank lines may come first; each window ends after a `\n`, so no line end is split.
+        while offset < text.size {
+            let end = try text.lineStart(
+                atOrAfter: min(text.size, offset + RowReader.maximumLineBytes + 4),
+                before: text.size)
+            var reader = RowReader(try text.file.bytes(offset..<end), layout: layout)
+            do {
+                if try reader.next() {
+                    return (names(reader.strings), lines + reader.line, offset + reader.position)
+                }
+            } catch {
+                try text.file.checkUnchanged()
+                throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
+                    ?? text.error(error, lineOffset: lines)
+            }
+            lines += reader.line
+            offset = end
         }
-        guard found else {
-            throw DataError(
-                .empty, "the file is empty; expected \(expected)", file: text.path, line: 1)
-        }
-        return (names(reader.strings), reader.line, reader.position)
+        throw DataError(.empty, "the file is empty; expected \(expected)", file: text.path, line: 1)
     }
 
     /// Reads the interactions from `start` (after line `afterLine`) to the end of the file.
@@ -489,9 +498,10 @@ private struct Loader {
         _ text: TextFile, from start: Int, afterLine: Int, _ layout: TextLayout,
         _ columns: InteractionColumns
     ) throws(DataError) {
-        let size = text.bytes.count - start
-        let wanted = min(threads * 8, max(1, size / pieceBytes))
-        let cuts = text.cuts(of: start..<text.bytes.count, pieces: wanted)
+        let size = text.size - start
+        let wanted = max(
+            1, min(size / pieceBytes, max(threads * 8, size / TextFile.largestPiece + 1)))
+        let cuts = try text.cuts(of: start..<text.size, pieces: wanted)
         let name = (text.path as NSString).lastPathComponent
         let done = Counter()
         let totalMB = max(1, size >> 20)
@@ -504,12 +514,16 @@ private struct Loader {
             progress.report("reading \(name) (MB)", done: min(totalMB, read >> 20), total: totalMB)
             return piece
         }
-        if pieces.contains(where: {
-            $0.problem.map { if case .badEncoding = $0 { true } else { false } } ?? false
-        }) {
-            throw text.error(.badEncoding)
-        }
+        if let failure = pieces.lazy.compactMap(\.readError).first { throw failure }
+        try text.file.checkUnchanged()
         var offset = afterLine
+        for piece in pieces {
+            if let problem = piece.problem, case .badEncoding = problem {
+                throw text.error(problem, lineOffset: offset)
+            }
+            offset += piece.lines
+        }
+        offset = afterLine
         for piece in pieces {
             if let problem = piece.problem { throw text.error(problem, lineOffset: offset) }
             offset += piece.lines
@@ -552,17 +566,27 @@ private struct InteractionPiece: Sendable {
     var skipped = 0
     /// The first row that does not parse (and cannot be skipped).
     var rowError: DataError?
-    /// The first reason the piece cannot be read as rows; a bad encoding wins over a quote.
+    /// The first reason the piece cannot be read as rows; a bad encoding wins over a quote
+    /// or a line too long.
     var problem: ScanProblem?
+    /// Why the piece could not be read from the file at all.
+    var readError: DataError?
 
     init(_ context: PieceContext, _ range: Range<Int>) {
-        var reader = RowReader(context.text.bytes, range: range, layout: context.layout)
+        let bytes: FileBytes
+        do {
+            bytes = try context.text.file.bytes(range)
+        } catch {
+            readError = error
+            return
+        }
+        var reader = RowReader(bytes, layout: context.layout)
         var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
         // Room for the rows a sample of the piece's lines promises, so the arrays never regrow.
-        let sample = context.text.bytes[
-            range.lowerBound..<min(range.upperBound, range.lowerBound + 8192)]
-        let lineEnds = max(1, sample.lazy.filter { $0 == 0x0A }.count)
-        let expected = range.count / max(1, sample.count / lineEnds) + 64
+        let lineEnds = bytes.withBuffer {
+            max(1, $0[0..<min(range.count, 8192)].lazy.filter { $0 == 0x0A }.count)
+        }
+        let expected = range.count / max(1, min(range.count, 8192) / lineEnds) + 64
         rowUsers.reserveCapacity(expected)
         rowItems.reserveCapacity(expected)
         ratings.reserveCapacity(expected)
@@ -571,8 +595,8 @@ private struct InteractionPiece: Sendable {
         while true {
             do {
                 guard try reader.next() else { break }
-            } catch .badEncoding {
-                problem = .badEncoding
+            } catch .badEncoding(let line, let column) {
+                problem = .badEncoding(line: line, column: column)
                 break
             } catch {
                 if problem == nil { problem = error }
@@ -591,7 +615,6 @@ private struct InteractionPiece: Sendable {
             }
         }
         lines = reader.line
-        context.text.mapped.release(range)
     }
 
     /// Adds the reader's row; nothing is interned unless every field parses.

@@ -16,14 +16,6 @@ enum FileSystem {
         return problemCreatingInside(folder).map { "cannot exist: \($0)" } ?? "does not exist"
     }
 
-    /// The bytes of the file at `path`, or nil when it cannot be read. An empty file is read
-    /// without `FileManager.contents(atPath:)`, which leaks a 4 KB buffer on empty files.
-    static func contents(of path: String) -> Data? {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
-        if size == 0 { return Data() }
-        return FileManager.default.contents(atPath: path)
-    }
-
     /// Why nothing can be created inside `folder` because it or a folder above it is a file,
     /// or nil.
     static func problemCreatingInside(_ folder: String) -> String? {

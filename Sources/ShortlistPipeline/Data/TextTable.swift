@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistCore
 
 /// How a text file splits into rows and fields.
 struct TextLayout: Sendable {
@@ -31,10 +32,12 @@ struct TextLayout: Sendable {
 
 /// Why a file cannot be split into rows at all (as opposed to one row that does not parse).
 enum ScanProblem: Error {
-    /// The file is not valid UTF-8.
-    case badEncoding
+    /// The line of this local number holds a byte that is not UTF-8 at this column.
+    case badEncoding(line: Int, column: Int)
     /// A quoted field is not closed on the line of this local number.
     case unclosedQuote(line: Int)
+    /// The line of this local number is longer than ``RowReader/maximumLineBytes``.
+    case lineTooLong(line: Int)
 }
 
 /// Reads the rows of a byte range of a text file, one at a time, without decoding the fields
@@ -60,10 +63,22 @@ struct RowReader {
     /// Where the fields of an ASCII line with quotes are written without their quotes.
     private let scratch = Scratch()
 
-    /// A reader of `bytes[range]`, which starts at the beginning of a line.
-    init(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, layout: TextLayout) {
-        // An empty file maps no memory; the scratch buffer stands in for its address.
-        self.bytes = bytes.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch.start)
+    /// The longest line read, without its line end: longer lines are errors, so that a reader
+    /// of lines holds a bounded number of bytes.
+    static let maximumLineBytes = 1 << 20
+    /// ``maximumLineBytes`` in words.
+    static let maximumLineDescription = "1 MiB"
+
+    /// Keeps the bytes read alive as long as the reader.
+    private let owner: FileBytes
+
+    /// A reader of all of `bytes`, which start at the beginning of a line.
+    init(_ bytes: FileBytes, layout: TextLayout) {
+        owner = bytes
+        // No bytes have no memory; the scratch buffer stands in for their address.
+        self.bytes =
+            bytes.buffer.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch.start)
+        let range = 0..<bytes.buffer.count
         base = self.bytes
         end = range.upperBound
         position = range.lowerBound
@@ -140,6 +155,7 @@ struct RowReader {
             }
             position = p + terminator
             line += 1
+            if p - lineStart > Self.maximumLineBytes { throw .lineTooLong(line: line) }
             if !isASCII {
                 if try decode(lineStart..<p) { return true }
                 continue
@@ -223,7 +239,7 @@ struct RowReader {
         } else if let utf8 = String(validating: raw, as: UTF8.self) {
             text = utf8
         } else {
-            throw .badEncoding
+            throw .badEncoding(line: line, column: firstInvalidUTF8(in: raw)?.column ?? 1)
         }
         if text.allSatisfy(\.isWhitespace) { return false }
         if layout.quoted, text.contains("\""), let delimiter = layout.delimiter.first,
@@ -294,77 +310,101 @@ private final class Scratch {
     deinit { start.deallocate() }
 }
 
-/// A text file mapped into memory, ready to be read as rows.
+/// A text file ready to be read as rows, piece by piece (see ``InputFile``).
 struct TextFile {
     let path: String
-    let mapped: MappedFile
+    let file: InputFile
     /// Where the text starts: after a UTF-8 byte-order mark, if any.
     let start: Int
 
-    /// Maps `path`, or throws the error that says why it cannot be read.
+    /// Opens `path`, or throws the error that says why it cannot be read.
     init(_ path: String, latin1: Bool) throws(DataError) {
-        if let problem = FileSystem.problemReading(path) {
-            throw DataError(.missingFile, "the file \(problem)", file: path)
-        }
-        guard let mapped = MappedFile(path: path) else {
-            throw DataError(.missingFile, "the file cannot be read", file: path)
-        }
+        file = try InputFile(path)
         self.path = path
-        self.mapped = mapped
         // A UTF-8 byte-order mark (some spreadsheet exports write one, and re-saving such a
         // file may add another) is not part of the header.
         var start = 0
         let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
-        while !latin1, start < 6, mapped.bytes.count >= start + 3,
-            Array(mapped.bytes[start..<start + 3]) == mark
-        {
-            start += 3
-        }
+        let head = try file.bytes(0..<(latin1 ? 0 : min(file.size, 6))).withBuffer { Array($0) }
+        while start + 3 <= head.count, Array(head[start..<start + 3]) == mark { start += 3 }
         self.start = start
     }
 
-    var bytes: UnsafeBufferPointer<UInt8> { mapped.bytes }
+    /// The file's size when it was opened.
+    var size: Int { file.size }
 
     /// The error a scan problem is, at its line (`lineOffset` lines before the range read).
     func error(_ problem: ScanProblem, lineOffset: Int = 0) -> DataError {
         switch problem {
-        case .badEncoding:
-            DataError(.badEncoding, "the file is not UTF-8 text", file: path)
+        case .badEncoding(let line, let column):
+            DataError(
+                .badEncoding, "the file is not UTF-8 text", file: path, line: line + lineOffset,
+                column: column)
         case .unclosedQuote(let line):
             DataError(
                 .malformedRow, "a quoted field is not closed on its line", file: path,
                 line: line + lineOffset)
+        case .lineTooLong(let line):
+            DataError(
+                .malformedRow, "the line is longer than \(RowReader.maximumLineDescription)",
+                file: path, line: line + lineOffset)
         }
     }
 
     /// The first problem that stops the file being read as rows from `position` on (a bad
-    /// encoding anywhere before a quote left open), or nil.
-    func problem(from position: Int, layout: TextLayout, lineOffset: Int) -> DataError? {
-        var reader = RowReader(bytes, range: position..<bytes.count, layout: layout)
-        var unclosed: ScanProblem?
-        while true {
-            do {
-                guard try reader.next() else { break }
-            } catch .badEncoding {
-                return error(.badEncoding)
-            } catch {
-                if unclosed == nil { unclosed = error }
+    /// encoding anywhere before a quote left open or a line too long), or nil.
+    ///
+    /// - Complexity: O(bytes from `position`), read a piece of at most 16 MiB at a time.
+    func problem(from position: Int, layout: TextLayout, lineOffset: Int) throws(DataError)
+        -> DataError?
+    {
+        let cuts = try cuts(of: position..<size, pieces: (size - position) / Self.largestPiece + 1)
+        var first: DataError?
+        var lines = lineOffset
+        for index in cuts.indices.dropLast() {
+            let bytes = try file.bytes(cuts[index]..<cuts[index + 1])
+            var reader = RowReader(bytes, layout: layout)
+            while true {
+                do {
+                    guard try reader.next() else { break }
+                } catch {
+                    if case .badEncoding = error { return self.error(error, lineOffset: lines) }
+                    if first == nil { first = self.error(error, lineOffset: lines) }
+                }
             }
+            lines += reader.line
         }
-        return unclosed.map { error($0, lineOffset: lineOffset) }
+        return first
     }
 
-    /// Offsets that cut `range` into about `pieces` parts, each starting a line.
-    func cuts(of range: Range<Int>, pieces: Int) -> [Int] {
+    /// The largest piece read at once, so that reading a file takes memory for a few pieces,
+    /// not the whole file (and the allocator reuses the memory of one piece for the next).
+    static let largestPiece = 16 << 20
+
+    /// Offsets that cut `range` into about `pieces` parts, each starting a line (after `\n`).
+    func cuts(of range: Range<Int>, pieces: Int) throws(DataError) -> [Int] {
         var cuts = [range.lowerBound]
         guard pieces > 1 else { return cuts + [range.upperBound] }
         for piece in 1..<pieces {
-            var cut = range.lowerBound + range.count / pieces * piece
+            let cut = range.lowerBound + range.count / pieces * piece
             guard let last = cuts.last, cut > last else { continue }
-            while cut < range.upperBound, bytes[cut - 1] != 0x0A { cut += 1 }
-            if cut < range.upperBound { cuts.append(cut) }
+            let start = try lineStart(atOrAfter: cut, before: range.upperBound)
+            if start < range.upperBound { cuts.append(start) }
         }
         return cuts + [range.upperBound]
+    }
+
+    /// The first offset from `offset` on that follows a `\n`, or `end`.
+    func lineStart(atOrAfter offset: Int, before end: Int) throws(DataError) -> Int {
+        var position = offset - 1
+        while position < end {
+            let window = try file.bytes(position..<min(end, position + (1 << 16)))
+            if let newline = window.withBuffer({ $0.firstIndex(of: 0x0A) }) {
+                return position + newline + 1
+            }
+            position += window.buffer.count
+        }
+        return end
     }
 }
 
@@ -389,13 +429,15 @@ struct TextTable {
 
     init(file: String, layout: TextLayout) throws(DataError) {
         let text = try TextFile(file, latin1: layout.latin1)
-        var reader = RowReader(text.bytes, range: text.start..<text.bytes.count, layout: layout)
+        let bytes = try text.file.bytes(text.start..<text.size)
+        try text.file.checkUnchanged()
+        var reader = RowReader(bytes, layout: layout)
         var rows: [Row] = []
         while true {
             do {
                 guard try reader.next() else { break }
             } catch {
-                throw text.problem(from: text.start, layout: layout, lineOffset: 0)
+                throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
                     ?? text.error(error)
             }
             rows.append(Row(line: reader.line, fields: reader.strings))

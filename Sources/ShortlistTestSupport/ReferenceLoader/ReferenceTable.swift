@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistCore
 import ShortlistPipeline
 
 /// The rows of a delimited text file, split into fields, with their line numbers.
@@ -28,7 +29,14 @@ struct ReferenceTable {
         } else if let utf8 = String(data: data, encoding: .utf8) {
             text = utf8
         } else {
-            throw DataError(.badEncoding, "the file is not UTF-8 text", file: file)
+            // The line and column of the first byte that is not UTF-8, from the text before it.
+            let offset = firstInvalidUTF8(in: data)?.offset ?? 0
+            var before = String(decoding: data.prefix(offset), as: UTF8.self)
+            while before.hasPrefix("\u{FEFF}") { before.removeFirst() }
+            let lines = before.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            throw DataError(
+                .badEncoding, "the file is not UTF-8 text", file: file, line: lines.count,
+                column: (lines.last?.unicodeScalars.count ?? 0) + 1)
         }
         // A UTF-8 byte-order mark (some spreadsheet exports write one) is not part of the header.
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -37,6 +45,10 @@ struct ReferenceTable {
         // A Windows line end "\r\n" is one Character, so lines split on any newline character.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
+            if line.utf8.count > 1 << 20 {
+                throw DataError(
+                    .malformedRow, "the line is longer than 1 MiB", file: file, line: number)
+            }
             if line.allSatisfy(\.isWhitespace) { continue }
             let fields =
                 quoted && line.contains("\"")

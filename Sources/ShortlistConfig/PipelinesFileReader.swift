@@ -11,15 +11,28 @@ extension PipelinesFile {
     public static func load(path: String, registry: PluginRegistry) throws(ConfigurationError)
         -> PipelinesFile
     {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw ConfigurationError(
+                .unreadable, file: path,
+                message: status.st_mode & S_IFMT == S_IFDIR
+                    ? "the pipelines file is a folder, not a file"
+                    : "the pipelines file is not a regular file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason =
-                FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+                !FileManager.default.fileExists(atPath: path)
+                ? "does not exist"
+                : FileManager.default.isReadableFile(atPath: path)
+                    ? "cannot be read" : "cannot be read (no permission)"
             throw ConfigurationError(
                 .unreadable, file: path, message: "the pipelines file \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
+            let place = firstInvalidUTF8(in: data)
             throw ConfigurationError(
-                .unreadable, file: path, message: "the pipelines file is not UTF-8 text")
+                .unreadable, file: path, line: place?.line, column: place?.column,
+                message: "the pipelines file is not UTF-8 text")
         }
         let folder = (path as NSString).deletingLastPathComponent
         return try parse(
@@ -83,12 +96,17 @@ private struct FileReader {
             )
         }
         let dataset = try readDataset(datasetNode)
-        guard case .mapping(let pipelines) = pipelinesNode, !pipelines.entries.isEmpty else {
+        guard case .mapping(let pipelines) = pipelinesNode else {
             throw source.error(
                 .typeMismatch, at: pipelinesNode.mark,
                 "'pipelines' expects a mapping of pipeline names to pipelines, found "
                     + "\(pipelinesNode.foundDescription)"
             )
+        }
+        guard !pipelines.entries.isEmpty else {
+            throw source.error(
+                .missingKey, at: pipelinesNode.mark,
+                "'pipelines' is empty; it needs at least one pipeline")
         }
         session.visit(pipelines, context: "'pipelines'")
         session.markAllRead(in: pipelines)
@@ -208,14 +226,27 @@ private struct FileReader {
             optional.contains("genres")
             ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
         for (key, value) in [("delimiter", delimiter), ("genre-separator", separator)] {
-            if let value, value.count != 1 || value == "\"" {
+            if let value, value.count != 1 || value == "\"" || value.first?.isNewline == true {
                 let mark = try decoder.child(forKey: key)?.node.mark
                 throw source.error(
                     .invalidValue, at: mark,
-                    "'\(key)' in \(decoder.context) must be one character other than '\"', "
-                        + "found '\(excerpt(value))'"
+                    "'\(key)' in \(decoder.context) must be one character other than '\"' "
+                        + "or a line end, found '\(excerpt(value.debugDescription.dropFirst().dropLast().description))'"
                 )
             }
+        }
+        // Each role reads a column of its own: one column for two roles (users recommended
+        // as items) is a mistake in the file, not in the data.
+        for role in required + optional {
+            guard let column = columns[role],
+                let first = (required + optional).first(where: { columns[$0] == column }),
+                first != role
+            else { continue }
+            let mark = try decoder.child(forKey: role)?.node.mark
+            throw source.error(
+                .invalidValue, at: mark,
+                "'\(role)' in \(decoder.context) names column '\(excerpt(column))', which "
+                    + "'\(first)' names too; each role needs a column of its own")
         }
         let defaultDelimiter: Character =
             file.hasSuffix(".tsv") || file.hasSuffix(".tab") ? "\t" : ","

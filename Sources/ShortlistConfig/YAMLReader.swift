@@ -11,6 +11,8 @@ struct YAMLReader {
     /// The deepest nesting of lists and mappings accepted. It also bounds the recursion that
     /// frees the node tree, so no input can exhaust the stack.
     static let maximumDepth = 64
+    /// The longest plain key libyaml reads as a key.
+    static let maximumKeyLength = 1024
     private var nextMappingID = 0
 
     init(source: SourceFile) { self.source = source }
@@ -185,6 +187,16 @@ struct YAMLReader {
         // libyaml names a tab only as a character that cannot start a token.
         if let line = source.line(mark.line), line.prefix(mark.column).last == "\t" {
             message += "; it is a tab, and YAML indents with spaces only"
+        }
+        // A plain key longer than YAML's limit is not seen as a key, so its colon is "not
+        // allowed"; say what is wrong instead.
+        if problem.hasPrefix("mapping values are not allowed"), let line = source.line(mark.line) {
+            let key = line.prefix(mark.column - 1).drop { $0 == " " || $0 == "-" }
+            if key.count > Self.maximumKeyLength {
+                message =
+                    "the key is \(key.count) characters long; YAML allows a key of at most "
+                    + "\(Self.maximumKeyLength)"
+            }
         }
         return source.error(.syntax, at: mark, message)
     }

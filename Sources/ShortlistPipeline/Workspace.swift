@@ -80,6 +80,23 @@ public struct Workspace: Sendable {
         for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
             log("dataset: skipped \(count) malformed row\(count == 1 ? "" : "s") in \(file)")
         }
+        let missing = report.missing
+        for (count, noun, field) in [
+            (missing.itemYears, "item", "year"), (missing.userAges, "user", "age"),
+            (missing.userGenders, "user", "gender"),
+            (missing.userOccupations, "user", "occupation"),
+        ] where count > 0 {
+            log(
+                "dataset: \(count) \(noun)\(count == 1 ? "" : "s") of the \(noun)s file "
+                    + "\(count == 1 ? "has" : "have") no \(field)")
+        }
+        for (count, noun) in [(report.unlistedItems, "item"), (report.unlistedUsers, "user")]
+        where count > 0 {
+            log(
+                "dataset: \(count) interaction\(count == 1 ? "" : "s") name\(count == 1 ? "s" : "") "
+                    + "\(noun)s the \(noun)s file lacks"
+                    + (noun == "item" ? " (they are titled by their ids)" : ""))
+        }
         if !dataset.hasRatings {
             log(
                 "dataset: the interactions have no ratings, so every interaction counts as liked "

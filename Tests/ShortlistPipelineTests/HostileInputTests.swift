@@ -3,6 +3,7 @@ import ShortlistConfig
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistTestSupport
+import Synchronization
 import Testing
 
 /// Inputs a user can write that once crashed, hung or poisoned the program.
@@ -282,5 +283,173 @@ import Testing
         DatasetSpec(
             format: .delimited, path: (file as NSString).deletingLastPathComponent,
             interactions: TableSpec(file: file, delimiter: ",", columns: columns))
+    }
+}
+
+/// Values in data files that cannot be used, and what the load summary counts.
+@Suite struct DataValueTests {
+    func delimited(
+        _ folder: TemporaryDirectory, _ interactions: String, items: String? = nil,
+        users: String? = nil, skip: Bool = false
+    ) throws -> DatasetSpec {
+        let path = try folder.write("r.csv", interactions)
+        var spec = DatasetSpec(
+            format: .delimited, path: folder.path, skipMalformed: skip,
+            interactions: TableSpec(
+                file: path, delimiter: ",",
+                columns: ["user": "u", "item": "i", "rating": "r", "timestamp": "t"]))
+        if let items {
+            spec.items = TableSpec(
+                file: try folder.write("items.csv", items), delimiter: ",",
+                columns: ["item": "i", "title": "title", "year": "year"])
+        }
+        if let users {
+            spec.users = TableSpec(
+                file: try folder.write("users.csv", users), delimiter: ",",
+                columns: ["user": "u", "age": "age", "gender": "gender", "occupation": "job"])
+        }
+        return spec
+    }
+
+    @Test func aRowWithMoreFieldsThanTheHeaderIsAMalformedRow() throws {
+        let folder = try TemporaryDirectory()
+        let spec = try delimited(folder, "u,i,r,t\n1,a,4,100\n1,b,5,17031,c,4,200\n2,a,3,100\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "expected 4 fields, found 7", file: "\(folder.path)/r.csv", line: 3)
+        ) { try loadComparingWithReference(spec) }
+        let skipped = try delimited(
+            folder, "u,i,r,t\n1,a,4,100\n1,b,5,17031,c,4,200\n2,a,3,100\n", skip: true)
+        let (dataset, report) = try loadComparingWithReference(skipped)
+        #expect(dataset.interactionCount == 2)
+        #expect(report.skippedRows == ["\(folder.path)/r.csv": 1])
+        let items = try delimited(
+            folder, "u,i,r,t\n1,a,4,100\n", items: "i,title,year\na,Alpha,1990,extra\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "expected 3 fields, found 4", file: "\(folder.path)/items.csv",
+                line: 2)
+        ) { try loadComparingWithReference(items) }
+    }
+
+    @Test func numbersInDataFilesAreDecimalOnly() throws {
+        let folder = try TemporaryDirectory()
+        let file = "\(folder.path)/r.csv"
+        for (row, message) in [
+            ("1,a,0x10,100", "rating '0x10' is not a number"),
+            ("1,a,inf,100", "rating 'inf' is not a number"),
+            ("1,a,1e300,100", "rating '1e300' is outside ±1000000"),
+            ("1,a,4,0x10", "timestamp '0x10' is not a number of seconds"),
+        ] {
+            let spec = try delimited(folder, "u,i,r,t\n\(row)\n")
+            #expect(throws: DataError(.malformedRow, message, file: file, line: 2)) {
+                try loadComparingWithReference(spec)
+            }
+        }
+        let decimal = try delimited(folder, "u,i,r,t\n1,a,+4.5e0,100\n2,a,.5,100\n")
+        #expect(try loadComparingWithReference(decimal).0.byUser.ratings == [4.5, 0.5])
+    }
+
+    @Test func itemAndUserValuesThatCannotBeUsedAreMalformedRows() throws {
+        let folder = try TemporaryDirectory()
+        let items = "\(folder.path)/items.csv"
+        let users = "\(folder.path)/users.csv"
+        for (itemRow, userRow, file, message) in [
+            (
+                "a,Alpha,99999", "1,30,F,writer", items,
+                "year '99999' is not a year from 1000 to 9999 (or a date that ends in one)"
+            ),
+            (
+                "a,Alpha,-5", "1,30,F,writer", items,
+                "year '-5' is not a year from 1000 to 9999 (or a date that ends in one)"
+            ),
+            (
+                "a,Alpha,1990", "1,abc,F,writer", users,
+                "age 'abc' is not a whole number of years from 0 to 150"
+            ),
+            (
+                "a,Alpha,1990", "1,-1,F,writer", users,
+                "age '-1' is not a whole number of years from 0 to 150"
+            ),
+            (
+                "a,Alpha,1990", "1,30,Q,writer", users,
+                "gender 'Q' is not one of F, M, O, U, X or a word such as 'female'"
+            ),
+        ] {
+            let spec = try delimited(
+                folder, "u,i,r,t\n1,a,4,100\n", items: "i,title,year\n\(itemRow)\n",
+                users: "u,age,gender,job\n\(userRow)\n")
+            #expect(throws: DataError(.malformedRow, message, file: file, line: 2)) {
+                try loadComparingWithReference(spec)
+            }
+        }
+    }
+
+    @Test func missingValuesAndUnlistedIdsAreCountedInTheLoadSummary() throws {
+        let folder = try TemporaryDirectory()
+        let spec = try delimited(
+            folder, "u,i,r,t\n1,a,4,100\n2,b,5,100\n3,c,4,100\n3,d,2,100\n",
+            items: "i,title,year\na,Alpha,01-Jan-1995\nb,Beta,\n",
+            users: "u,age,gender,job\n1,,female,\n2,40,,writer\n")
+        let (dataset, report) = try loadComparingWithReference(spec)
+        #expect(dataset.items.map(\.year) == [1995, nil, nil, nil])
+        #expect(
+            report.missing
+                == LoadReport.MissingValues(
+                    itemYears: 1, userAges: 1, userGenders: 1, userOccupations: 1))
+        #expect(report.unlistedItems == 2 && report.unlistedUsers == 2)
+        try folder.write(
+            "pipelines.yaml",
+            """
+            dataset:
+              format: delimited
+              interactions: {file: r.csv, user: u, item: i, rating: r, timestamp: t}
+              items: {file: items.csv, item: i, title: title, year: year}
+              users: {file: users.csv, user: u, age: age, gender: gender, occupation: job}
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """)
+        var lines: [String] = []
+        for _ in 0..<2 {
+            let log = Mutex<[String]>([])
+            _ = try Workspace(
+                path: "\(folder.path)/pipelines.yaml", registry: registry,
+                log: { line in log.withLock { $0.append(line) } }
+            ).loadDataset()
+            lines = log.withLock { $0 }
+            // The second load reads the dataset cache, which keeps the counts.
+            #expect(
+                lines == [
+                    "dataset: 1 item of the items file has no year",
+                    "dataset: 1 user of the users file has no age",
+                    "dataset: 1 user of the users file has no gender",
+                    "dataset: 1 user of the users file has no occupation",
+                    "dataset: 2 interactions name items the items file lacks (they are titled by "
+                        + "their ids)",
+                    "dataset: 2 interactions name users the users file lacks",
+                ])
+        }
+    }
+
+    @Test func aHeaderNamingAMappedColumnTwiceIsAnErrorNamingBothPositions() throws {
+        let folder = try TemporaryDirectory()
+        let spec = try delimited(folder, "u,i,r,t,i\n1,a,4,100,b\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "the header names column 'i' (for item) twice, as columns 2 and 5",
+                file: "\(folder.path)/r.csv", line: 1)
+        ) { try loadComparingWithReference(spec) }
+    }
+
+    @Test func aRecBolePathThatIsAFileSaysSo() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("ml-100k", "not a folder")
+        #expect(
+            throws: DataError(
+                .missingFile, "is a file; a RecBole dataset is a folder of atomic files",
+                file: file)
+        ) { try DatasetLoader.load(DatasetSpec(format: .recbole, path: file)) }
     }
 }

@@ -14,7 +14,7 @@ public import ShortlistCore
 /// read with `pread(2)` straight into its arrays. It is written to a temporary name and renamed, like an artifact.
 public struct DatasetCache: Sendable {
     /// The version of the file layout (and of what the loader builds); part of every key.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     /// The folder, created on first write.
     public let folder: String
@@ -234,6 +234,11 @@ public struct DatasetCache: Sendable {
         let skipped = report.skippedRows.sorted { $0.key < $1.key }
         metadata.write(skipped.map(\.key))
         metadata.write(skipped.map(\.value))
+        let missing = report.missing
+        metadata.write([
+            missing.itemYears, missing.userAges, missing.userGenders, missing.userOccupations,
+            report.unlistedItems, report.unlistedUsers,
+        ])
         try Self.withArrays(of: dataset) { arrays in
             try write(metadata, arrays, key: key, to: path)
         }
@@ -386,7 +391,9 @@ public struct DatasetCache: Sendable {
         let merged = try metadata.readInt()
         let skippedFiles = try metadata.readStrings()
         let skippedCounts = try metadata.readArray(of: Int.self)
-        guard skippedFiles.count == skippedCounts.count, metadata.isAtEnd else {
+        let counts = try metadata.readArray(of: Int.self)
+        guard skippedFiles.count == skippedCounts.count, counts.count == 6, metadata.isAtEnd
+        else {
             throw ArtifactError(.corrupt, "holds a malformed load report")
         }
         guard
@@ -407,7 +414,11 @@ public struct DatasetCache: Sendable {
             dataset,
             LoadReport(
                 skippedRows: Dictionary(zip(skippedFiles, skippedCounts), uniquingKeysWith: +),
-                mergedDuplicates: merged)
+                mergedDuplicates: merged,
+                missing: LoadReport.MissingValues(
+                    itemYears: counts[0], userAges: counts[1], userGenders: counts[2],
+                    userOccupations: counts[3]),
+                unlistedItems: counts[4], unlistedUsers: counts[5])
         )
     }
 

@@ -10,11 +10,58 @@ public struct LoadReport: Sendable, Equatable {
     /// Interactions dropped because the same user interacted with the same item again later:
     /// each (user, item) pair keeps its latest interaction (by timestamp, then file order).
     public var mergedDuplicates = 0
+    /// Values that are missing (empty) in the items and users files, where the file has their
+    /// column: a missing value is normal, so it is counted rather than refused.
+    public var missing = MissingValues()
+    /// Interactions naming an item that the items file lacks, when the dataset has one (such
+    /// items are titled by their ids).
+    public var unlistedItems = 0
+    /// Interactions naming a user that the users file lacks, when the dataset has one.
+    public var unlistedUsers = 0
+
+    /// Counts of missing values in the items and users files.
+    public struct MissingValues: Sendable, Equatable {
+        public var itemYears = 0
+        public var userAges = 0
+        public var userGenders = 0
+        public var userOccupations = 0
+
+        /// Counts of each kind of missing value.
+        public init(
+            itemYears: Int = 0, userAges: Int = 0, userGenders: Int = 0, userOccupations: Int = 0
+        ) {
+            self.itemYears = itemYears
+            self.userAges = userAges
+            self.userGenders = userGenders
+            self.userOccupations = userOccupations
+        }
+
+        /// The items' years missing, counted over `items` when `hasColumn`.
+        public mutating func countYears(_ items: [ItemFeatures], hasColumn: Bool) {
+            if hasColumn { itemYears = items.count { $0.year == nil } }
+        }
+
+        /// The users' ages, genders and occupations missing, counted over `users` where the
+        /// file has the column.
+        public mutating func countUsers(
+            _ users: [UserFeatures], age: Bool, gender: Bool, occupation: Bool
+        ) {
+            if age { userAges = users.count { $0.age == nil } }
+            if gender { userGenders = users.count { $0.gender == nil } }
+            if occupation { userOccupations = users.count { $0.occupation == nil } }
+        }
+    }
 
     /// A report with the given counts.
-    public init(skippedRows: [String: Int] = [:], mergedDuplicates: Int = 0) {
+    public init(
+        skippedRows: [String: Int] = [:], mergedDuplicates: Int = 0,
+        missing: MissingValues = MissingValues(), unlistedItems: Int = 0, unlistedUsers: Int = 0
+    ) {
         self.skippedRows = skippedRows
         self.mergedDuplicates = mergedDuplicates
+        self.missing = missing
+        self.unlistedItems = unlistedItems
+        self.unlistedUsers = unlistedUsers
     }
 }
 
@@ -44,6 +91,7 @@ public enum DatasetLoader {
                 .empty, "the dataset has no interactions",
                 file: spec.interactions?.file ?? spec.path)
         }
+        loader.countUnlisted()
         var parts = loader.parts()
         loader.report.mergedDuplicates = parts.mergeDuplicateInteractions()
         return (parts.build(threads: loader.threads), loader.report)
@@ -65,7 +113,7 @@ private struct InteractionColumns: Sendable {
     var item: Int
     var rating: Int?
     var timestamp: Int?
-    /// The fewest fields a row needs.
+    /// The fields a row holds: the header's, or the format's.
     var width: Int
 }
 
@@ -79,6 +127,22 @@ private struct Loader {
     var catalogue = Catalogue()
     var interactions = Interactions()
     var report = LoadReport()
+    /// Whether an items file, or a users file, listed the catalogue's items or users.
+    var listsItems = false
+    var listsUsers = false
+
+    /// Counts the interactions naming items or users that the items or users file lacks (the
+    /// ones it lists are the first ids declared).
+    mutating func countUnlisted() {
+        if listsItems {
+            let listed = catalogue.itemFeatures.count
+            report.unlistedItems = interactions.items.count { Int($0) >= listed }
+        }
+        if listsUsers {
+            let listed = catalogue.userFeatures.count
+            report.unlistedUsers = interactions.users.count { Int($0) >= listed }
+        }
+    }
 
     /// Runs `body` on every row of a small file, skipping and counting malformed ones when
     /// allowed.
@@ -116,6 +180,14 @@ private struct Loader {
 
     mutating func loadRecBole(folder: String, stem: String) throws(DataError) {
         let base = "\(folder)/\(stem)"
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder),
+            !isFolder.boolValue
+        {
+            throw DataError(
+                .missingFile, "is a file; a RecBole dataset is a folder of atomic files",
+                file: folder)
+        }
         guard FileManager.default.fileExists(atPath: "\(base).inter") else {
             throw DataError(
                 .missingFile, "no RecBole interactions file '\(stem).inter' in the folder",
@@ -128,16 +200,18 @@ private struct Loader {
             let year = fields.firstIndex(where: { ["release_year", "year"].contains($0) })
             let genres = fields.firstIndex(where: { ["class", "genre", "genres"].contains($0) })
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: fields.count)
+                try parse.fieldCount(row, exactly: fields.count)
                 let id = try parse.id(row.fields[item], "item")
                 let features = ItemFeatures(
                     title: title.map { row.fields[$0] } ?? id,
-                    year: year.flatMap { parseYear(row.fields[$0]) },
+                    year: try year.flatMap { i throws(DataError) in try parse.year(row.fields[i]) },
                     genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) }
                         ?? []
                 )
                 try parse.declareItem(into: &catalogue, id, features: features)
             }
+            report.missing.countYears(catalogue.itemFeatures, hasColumn: year != nil)
+            listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(base).user") {
             let (table, fields) = try atomic("\(base).user")
@@ -146,16 +220,23 @@ private struct Loader {
             let gender = fields.firstIndex(of: "gender")
             let occupation = fields.firstIndex(of: "occupation")
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: fields.count)
+                try parse.fieldCount(row, exactly: fields.count)
                 try parse.declareUser(
                     into: &catalogue,
                     try parse.id(row.fields[user], "user"),
                     features: UserFeatures(
-                        age: age.flatMap { Int(row.fields[$0]) },
-                        gender: gender.map { row.fields[$0] },
-                        occupation: occupation.map { row.fields[$0] }
+                        age: try age.flatMap { i throws(DataError) in try parse.age(row.fields[i])
+                        },
+                        gender: try gender.flatMap { i throws(DataError) in
+                            try parse.gender(row.fields[i])
+                        },
+                        occupation: occupation.flatMap { FeatureField.occupation(row.fields[$0]) }
                     ))
             }
+            report.missing.countUsers(
+                catalogue.userFeatures, age: age != nil, gender: gender != nil,
+                occupation: occupation != nil)
+            listsUsers = true
         }
         let layout = TextLayout(delimiter: "\t", quoted: false)
         let text = try TextFile("\(base).inter", latin1: false)
@@ -262,9 +343,12 @@ private struct Loader {
                     try parse.id(row.fields[0], "item"),
                     features: ItemFeatures(
                         title: row.fields[1],
-                        year: parseYear(row.fields[2]) ?? parseYear(row.fields[1]), genres: genres
+                        year: try parse.year(row.fields[2]) ?? parseYear(row.fields[1]),
+                        genres: genres
                     ))
             }
+            report.missing.countYears(catalogue.itemFeatures, hasColumn: true)
+            listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
             let table = try TextTable(
@@ -275,9 +359,13 @@ private struct Loader {
                     into: &catalogue,
                     try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
-                        age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
+                        age: try parse.age(row.fields[1]), gender: try parse.gender(row.fields[2]),
+                        occupation: FeatureField.occupation(row.fields[3])
                     ))
             }
+            report.missing.countUsers(
+                catalogue.userFeatures, age: true, gender: true, occupation: true)
+            listsUsers = true
         }
         let text = try TextFile("\(folder)/u.data", latin1: true)
         try readInteractions(
@@ -299,6 +387,7 @@ private struct Loader {
                     into: &catalogue, try parse.id(row.fields[0], "item"),
                     features: Self.movieFeatures(title: row.fields[1], genres: row.fields[2]))
             }
+            listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(folder)/users.dat") {
             let table = try Self.table("\(folder)/users.dat", delimiter: "::")
@@ -308,13 +397,16 @@ private struct Loader {
                 try parse.declareUser(
                     into: &catalogue, try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
-                        age: Int(row.fields[2].trimmingSpaces),
-                        gender: row.fields[1],
+                        age: try parse.age(row.fields[2]),
+                        gender: try parse.gender(row.fields[1]),
                         occupation: code.flatMap {
                             Self.occupations.indices.contains($0) ? Self.occupations[$0] : nil
                         }
-                            ?? row.fields[3]))
+                            ?? FeatureField.occupation(row.fields[3])))
             }
+            report.missing.countUsers(
+                catalogue.userFeatures, age: true, gender: true, occupation: true)
+            listsUsers = true
         }
         let columns = InteractionColumns(user: 0, item: 1, rating: 2, timestamp: 3, width: 4)
         let file = "\(folder)/ratings.dat"
@@ -385,18 +477,26 @@ private struct Loader {
         if let users = spec.users {
             let (table, columns) = try mapped(users, required: ["user"])
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: columns.width)
+                try parse.fieldCount(row, exactly: columns.width)
                 try parse.declareUser(
                     into: &catalogue,
                     try parse.id(row.fields[columns.required("user")], "user"),
                     features: UserFeatures(
-                        age: columns["age"].flatMap {
-                            Int(row.fields[$0].trimmingSpaces)
+                        age: try columns["age"].flatMap { i throws(DataError) in
+                            try parse.age(row.fields[i])
                         },
-                        gender: columns["gender"].map { row.fields[$0] },
-                        occupation: columns["occupation"].map { row.fields[$0] }
+                        gender: try columns["gender"].flatMap { i throws(DataError) in
+                            try parse.gender(row.fields[i])
+                        },
+                        occupation: columns["occupation"].flatMap {
+                            FeatureField.occupation(row.fields[$0])
+                        }
                     ))
             }
+            report.missing.countUsers(
+                catalogue.userFeatures, age: columns["age"] != nil,
+                gender: columns["gender"] != nil, occupation: columns["occupation"] != nil)
+            listsUsers = true
         }
         if let interactions = spec.interactions { try loadDelimitedInteractions(interactions) }
     }
@@ -407,12 +507,14 @@ private struct Loader {
     {
         let (table, columns) = try mapped(items, required: ["item"])
         try each(table) { catalogue, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: columns.width)
+            try parse.fieldCount(row, exactly: columns.width)
             let id = try parse.id(row.fields[columns.required("item")], "item")
             let title = columns["title"].map { row.fields[$0] } ?? id
             var features = ItemFeatures(
                 title: title,
-                year: columns["year"].flatMap { parseYear(row.fields[$0]) } ?? parseYear(title),
+                year: try columns["year"].flatMap { i throws(DataError) in
+                    try parse.year(row.fields[i])
+                } ?? parseYear(title),
                 genres: columns["genres"].map {
                     row.fields[$0].split(separator: items.genreSeparator).map {
                         $0.trimmingSpaces
@@ -421,6 +523,8 @@ private struct Loader {
             if let noGenres { features.genres.removeAll { $0 == noGenres } }
             try parse.declareItem(into: &catalogue, id, features: features)
         }
+        report.missing.countYears(catalogue.itemFeatures, hasColumn: columns["year"] != nil)
+        listsItems = true
     }
 
     private mutating func loadDelimitedInteractions(_ spec: TableSpec) throws(DataError) {
@@ -621,7 +725,7 @@ private struct InteractionPiece: Sendable {
     private mutating func add(
         _ row: RowReader, _ columns: InteractionColumns, _ parse: FieldParser
     ) throws(DataError) {
-        guard row.count >= columns.width else {
+        guard row.count == columns.width else {
             throw DataError(
                 .malformedRow, "expected \(columns.width) fields, found \(row.count)",
                 file: parse.file, line: parse.line)
@@ -802,11 +906,13 @@ struct Catalogue {
 private struct ColumnMap {
     let positions: [String: Int]
 
-    /// Finds each mapped column in the header, or names the one that is missing.
+    /// Finds each mapped column in the header, or names the one that is missing or that the
+    /// header names twice.
     init(_ spec: TableSpec, header names: [String], line: Int) throws(DataError) {
         var positions: [String: Int] = [:]
         for (role, name) in spec.columns.sorted(by: { $0.key < $1.key }) {
-            guard let position = names.firstIndex(of: name) else {
+            let found = names.indices.filter { names[$0] == name }
+            guard let position = found.first else {
                 throw DataError(
                     .missingColumn,
                     "no column '\(name)' (for \(role)) in the header; the columns are "
@@ -814,13 +920,21 @@ private struct ColumnMap {
                     file: spec.file, line: line
                 )
             }
+            guard found.count == 1 else {
+                throw DataError(
+                    .malformedRow,
+                    "the header names column '\(name)' (for \(role)) twice, as columns "
+                        + "\(found[0] + 1) and \(found[1] + 1)",
+                    file: spec.file, line: line)
+            }
             positions[role] = position
         }
         self.positions = positions
+        width = names.count
     }
 
-    /// The fewest fields a row needs to hold every mapped column.
-    var width: Int { (positions.values.max() ?? 0) + 1 }
+    /// The fields a row holds: as many as the header names.
+    let width: Int
     subscript(role: String) -> Int? { positions[role] }
     /// The column of a role the initialiser checked is present.
     func required(_ role: String) -> Int { positions[role] ?? 0 }

@@ -13,11 +13,12 @@ struct FieldParser {
     static let ratingLimit: Float = 1_000_000
 
     func rating(_ text: String) throws(DataError) -> Float {
-        guard let value = Float(text.trimmingSpaces), value.isFinite else {
+        let trimmed = text.trimmingSpaces
+        guard isDecimalNumber(trimmed), let value = Float(trimmed) else {
             throw DataError(
                 .malformedRow, "rating '\(excerpt(text))' is not a number", file: file, line: line)
         }
-        guard abs(value) <= Self.ratingLimit else {
+        guard value.isFinite, abs(value) <= Self.ratingLimit else {
             throw DataError(
                 .malformedRow, "rating '\(excerpt(text))' is outside ±1000000", file: file,
                 line: line)
@@ -31,7 +32,7 @@ struct FieldParser {
     /// A timestamp in seconds since 1970, from a number of `unit`s within the years 1900–2200.
     func timestamp(_ text: String) throws(DataError) -> Int64 {
         let trimmed = text.trimmingSpaces
-        guard let value = Double(trimmed), value.isFinite else {
+        guard isDecimalNumber(trimmed), let value = Double(trimmed) else {
             throw DataError(
                 .malformedRow, "timestamp '\(excerpt(text))' is not a number of \(unit.rawValue)",
                 file: file,
@@ -151,6 +152,21 @@ struct FieldParser {
         return negative ? -value : value
     }
 
+    /// A year field (``FeatureField/year(_:file:line:)``).
+    func year(_ text: String) throws(DataError) -> Int? {
+        try FeatureField.year(text, file: file, line: line)
+    }
+
+    /// An age field (``FeatureField/age(_:file:line:)``).
+    func age(_ text: String) throws(DataError) -> Int? {
+        try FeatureField.age(text, file: file, line: line)
+    }
+
+    /// A gender field (``FeatureField/gender(_:file:line:)``).
+    func gender(_ text: String) throws(DataError) -> String? {
+        try FeatureField.gender(text, file: file, line: line)
+    }
+
     /// Declares an item of an items file; an id the file declared before is a malformed row.
     func declareItem(into catalogue: inout Catalogue, _ id: String, features: ItemFeatures)
         throws(DataError)
@@ -173,6 +189,16 @@ struct FieldParser {
         }
     }
 
+    /// Throws unless a row of a file with a header holds as many fields as the header.
+    func fieldCount(_ row: TextTable.Row, exactly count: Int) throws(DataError) {
+        guard row.fields.count == count else {
+            throw DataError(
+                .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
+                line: line)
+        }
+    }
+
+    /// Throws unless a row of a file without a header holds the fields its format needs.
     func fieldCount(_ row: TextTable.Row, atLeast count: Int) throws(DataError) {
         guard row.fields.count >= count else {
             throw DataError(

@@ -92,6 +92,16 @@ struct ReferenceBuilder {
     private var hasTimestamps = false
 
     var interactionCount: Int { interactionUsers.count }
+    var itemFeatures: [ItemFeatures] { items }
+    var userFeatures: [UserFeatures] { users }
+
+    /// The interactions whose item, and whose user, was never declared.
+    func unlisted() -> (items: Int, users: Int) {
+        (
+            interactionItems.count { !declaredItems.contains($0) },
+            interactionUsers.count { !declaredUsers.contains($0) }
+        )
+    }
 
     mutating func declareItem(_ id: String, features: ItemFeatures) -> Bool {
         let index = itemIndex(id)

@@ -14,11 +14,12 @@ struct ReferenceFieldParser {
     static let ratingLimit: Float = 1_000_000
 
     func rating(_ text: String) throws(DataError) -> Float {
-        guard let value = Float(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard isDecimalNumber(trimmed), let value = Float(trimmed) else {
             throw DataError(
                 .malformedRow, "rating '\(excerpt(text))' is not a number", file: file, line: line)
         }
-        guard abs(value) <= Self.ratingLimit else {
+        guard value.isFinite, abs(value) <= Self.ratingLimit else {
             throw DataError(
                 .malformedRow, "rating '\(excerpt(text))' is outside ±1000000", file: file,
                 line: line)
@@ -32,7 +33,7 @@ struct ReferenceFieldParser {
     /// A timestamp in seconds since 1970, from a number of `unit`s within the years 1900–2200.
     func timestamp(_ text: String) throws(DataError) -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(trimmed), value.isFinite else {
+        guard isDecimalNumber(trimmed), let value = Double(trimmed) else {
             throw DataError(
                 .malformedRow, "timestamp '\(excerpt(text))' is not a number of \(unit.rawValue)",
                 file: file,
@@ -83,8 +84,28 @@ struct ReferenceFieldParser {
         }
     }
 
+    func year(_ text: String) throws(DataError) -> Int? {
+        try FeatureField.year(text, file: file, line: line)
+    }
+
+    func age(_ text: String) throws(DataError) -> Int? {
+        try FeatureField.age(text, file: file, line: line)
+    }
+
+    func gender(_ text: String) throws(DataError) -> String? {
+        try FeatureField.gender(text, file: file, line: line)
+    }
+
     func fieldCount(_ row: ReferenceTable.Row, atLeast count: Int) throws(DataError) {
         guard row.fields.count >= count else {
+            throw DataError(
+                .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
+                line: line)
+        }
+    }
+
+    func fieldCount(_ row: ReferenceTable.Row, exactly count: Int) throws(DataError) {
+        guard row.fields.count == count else {
             throw DataError(
                 .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
                 line: line)

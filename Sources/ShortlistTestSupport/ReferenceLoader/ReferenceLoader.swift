@@ -23,9 +23,12 @@ public enum ReferenceLoader {
                 .empty, "the dataset has no interactions",
                 file: spec.interactions?.file ?? spec.path)
         }
+        let unlisted = loader.builder.unlisted()
         let report = LoadReport(
             skippedRows: loader.skippedRows,
-            mergedDuplicates: loader.builder.mergeDuplicateInteractions())
+            mergedDuplicates: loader.builder.mergeDuplicateInteractions(),
+            missing: loader.missing, unlistedItems: loader.listsItems ? unlisted.items : 0,
+            unlistedUsers: loader.listsUsers ? unlisted.users : 0)
         return (loader.builder.build(), report)
     }
 }
@@ -35,6 +38,9 @@ private struct Loader {
     let unit: TimestampUnit
     var builder = ReferenceBuilder()
     var skippedRows: [String: Int] = [:]
+    var missing = LoadReport.MissingValues()
+    var listsItems = false
+    var listsUsers = false
 
     /// Runs `body` on every row, skipping and counting malformed ones when allowed.
     mutating func each(
@@ -70,16 +76,18 @@ private struct Loader {
             let year = fields.firstIndex(where: { ["release_year", "year"].contains($0) })
             let genres = fields.firstIndex(where: { ["class", "genre", "genres"].contains($0) })
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: fields.count)
+                try parse.fieldCount(row, exactly: fields.count)
                 let id = try parse.id(row.fields[item], "item")
                 let features = ItemFeatures(
                     title: title.map { row.fields[$0] } ?? id,
-                    year: year.flatMap { referenceYear(row.fields[$0]) },
+                    year: try year.flatMap { i throws(DataError) in try parse.year(row.fields[i]) },
                     genres: genres.map { row.fields[$0].split(separator: " ").map(String.init) }
                         ?? []
                 )
                 try parse.declareItem(into: &builder, id, features: features)
             }
+            missing.countYears(builder.itemFeatures, hasColumn: year != nil)
+            listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(base).user") {
             let (table, fields) = try atomic("\(base).user")
@@ -88,16 +96,23 @@ private struct Loader {
             let gender = fields.firstIndex(of: "gender")
             let occupation = fields.firstIndex(of: "occupation")
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: fields.count)
+                try parse.fieldCount(row, exactly: fields.count)
                 try parse.declareUser(
                     into: &builder,
                     try parse.id(row.fields[user], "user"),
                     features: UserFeatures(
-                        age: age.flatMap { Int(row.fields[$0]) },
-                        gender: gender.map { row.fields[$0] },
-                        occupation: occupation.map { row.fields[$0] }
+                        age: try age.flatMap { i throws(DataError) in try parse.age(row.fields[i])
+                        },
+                        gender: try gender.flatMap { i throws(DataError) in
+                            try parse.gender(row.fields[i])
+                        },
+                        occupation: occupation.flatMap { FeatureField.occupation(row.fields[$0]) }
                     ))
             }
+            missing.countUsers(
+                builder.userFeatures, age: age != nil, gender: gender != nil,
+                occupation: occupation != nil)
+            listsUsers = true
         }
         let (table, fields) = try atomic("\(base).inter")
         let user = try column(fields, ["user_id"], table)
@@ -105,7 +120,7 @@ private struct Loader {
         let rating = fields.firstIndex(of: "rating")
         let timestamp = fields.firstIndex(of: "timestamp")
         try each(table) { builder, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: fields.count)
+            try parse.fieldCount(row, exactly: fields.count)
             builder.addInteraction(
                 user: try parse.id(row.fields[user], "user"),
                 item: try parse.id(row.fields[item], "item"),
@@ -176,10 +191,12 @@ private struct Loader {
                     try parse.id(row.fields[0], "item"),
                     features: ItemFeatures(
                         title: row.fields[1],
-                        year: referenceYear(row.fields[2]) ?? referenceYear(row.fields[1]),
+                        year: try parse.year(row.fields[2]) ?? referenceYear(row.fields[1]),
                         genres: genres
                     ))
             }
+            missing.countYears(builder.itemFeatures, hasColumn: true)
+            listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
             let table = try ReferenceTable(
@@ -190,14 +207,17 @@ private struct Loader {
                     into: &builder,
                     try parse.id(row.fields[0], "user"),
                     features: UserFeatures(
-                        age: Int(row.fields[1]), gender: row.fields[2], occupation: row.fields[3]
+                        age: try parse.age(row.fields[1]), gender: try parse.gender(row.fields[2]),
+                        occupation: FeatureField.occupation(row.fields[3])
                     ))
             }
+            missing.countUsers(builder.userFeatures, age: true, gender: true, occupation: true)
+            listsUsers = true
         }
         let table = try ReferenceTable(
             file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true)
         try each(table) { builder, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: 4)
+            try parse.fieldCount(row, exactly: 4)
             builder.addInteraction(
                 user: try parse.id(row.fields[0], "user"),
                 item: try parse.id(row.fields[1], "item"),
@@ -213,7 +233,7 @@ private struct Loader {
         if let items = spec.items {
             let (table, columns) = try mapped(items, required: ["item"])
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: columns.width)
+                try parse.fieldCount(row, exactly: columns.width)
                 let id = try parse.id(row.fields[columns.required("item")], "item")
                 let title = columns["title"].map { row.fields[$0] } ?? id
                 try parse.declareItem(
@@ -221,8 +241,9 @@ private struct Loader {
                     id,
                     features: ItemFeatures(
                         title: title,
-                        year: columns["year"].flatMap { referenceYear(row.fields[$0]) }
-                            ?? referenceYear(title),
+                        year: try columns["year"].flatMap { i throws(DataError) in
+                            try parse.year(row.fields[i])
+                        } ?? referenceYear(title),
                         genres: columns["genres"].map {
                             row.fields[$0].split(separator: items.genreSeparator).map {
                                 $0.trimmingCharacters(in: .whitespaces)
@@ -230,27 +251,37 @@ private struct Loader {
                         } ?? []
                     ))
             }
+            missing.countYears(builder.itemFeatures, hasColumn: columns["year"] != nil)
+            listsItems = true
         }
         if let users = spec.users {
             let (table, columns) = try mapped(users, required: ["user"])
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: columns.width)
+                try parse.fieldCount(row, exactly: columns.width)
                 try parse.declareUser(
                     into: &builder,
                     try parse.id(row.fields[columns.required("user")], "user"),
                     features: UserFeatures(
-                        age: columns["age"].flatMap {
-                            Int(row.fields[$0].trimmingCharacters(in: .whitespaces))
+                        age: try columns["age"].flatMap { i throws(DataError) in
+                            try parse.age(row.fields[i])
                         },
-                        gender: columns["gender"].map { row.fields[$0] },
-                        occupation: columns["occupation"].map { row.fields[$0] }
+                        gender: try columns["gender"].flatMap { i throws(DataError) in
+                            try parse.gender(row.fields[i])
+                        },
+                        occupation: columns["occupation"].flatMap {
+                            FeatureField.occupation(row.fields[$0])
+                        }
                     ))
             }
+            missing.countUsers(
+                builder.userFeatures, age: columns["age"] != nil,
+                gender: columns["gender"] != nil, occupation: columns["occupation"] != nil)
+            listsUsers = true
         }
         guard let interactions = spec.interactions else { return }
         let (table, columns) = try mapped(interactions, required: ["user", "item"])
         try each(table) { builder, row, parse throws(DataError) in
-            try parse.fieldCount(row, atLeast: columns.width)
+            try parse.fieldCount(row, exactly: columns.width)
             builder.addInteraction(
                 user: try parse.id(row.fields[columns.required("user")], "user"),
                 item: try parse.id(row.fields[columns.required("item")], "item"),
@@ -287,19 +318,26 @@ private struct Loader {
                     file: spec.file, line: header.line
                 )
             }
+            if let second = names[(position + 1)...].firstIndex(of: name) {
+                throw DataError(
+                    .malformedRow,
+                    "the header names column '\(name)' (for \(role)) twice, as columns "
+                        + "\(position + 1) and \(second + 1)",
+                    file: spec.file, line: header.line)
+            }
             positions[role] = position
         }
         return (
             ReferenceTable(file: spec.file, rows: Array(table.rows.dropFirst())),
-            ColumnMap(positions: positions)
+            ColumnMap(positions: positions, width: names.count)
         )
     }
 }
 
 private struct ColumnMap {
     let positions: [String: Int]
-    /// The fewest fields a row needs to hold every mapped column.
-    var width: Int { (positions.values.max() ?? 0) + 1 }
+    /// The fields a row holds: as many as the header names.
+    let width: Int
     subscript(role: String) -> Int? { positions[role] }
     /// The column of a role that `mapped(_:required:)` checked is present.
     func required(_ role: String) -> Int { positions[role] ?? 0 }

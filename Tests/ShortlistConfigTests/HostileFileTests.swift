@@ -1,0 +1,86 @@
+import BuiltInPlugins
+import Foundation
+import ShortlistConfig
+import ShortlistTestSupport
+import Testing
+
+/// Pipelines files written to break the reader, and the one clear error each gets.
+@Suite struct HostileFileTests {
+    let delimited = """
+        dataset:
+          format: delimited
+          interactions: {file: r.csv, user: u, item: i%@}
+        pipelines:
+          default:
+            candidates: [{name: popular, type: weighted-rating}]
+            ranker: {type: weighted-average}
+        """
+
+    @Test func aLineEndAsADelimiterIsRefusedWhereItIsWritten() {
+        #expect(
+            configurationError(
+                delimited.replacingOccurrences(of: "%@", with: #", delimiter: "\n""#))
+                    == """
+                    pipelines.yaml:3:60: error: 'delimiter' in 'interactions' in 'dataset' must be one character other than '"' or a line end, found '\\n'
+                      interactions: {file: r.csv, user: u, item: i, delimiter: "\\n"}
+                                                                               ^
+                    """)
+    }
+
+    @Test func oneColumnForTwoRolesIsALocatedError() {
+        #expect(
+            configurationError(
+                delimited.replacingOccurrences(of: "item: i%@", with: "item: u"))
+                    == """
+                    pipelines.yaml:3:46: error: 'item' in 'interactions' in 'dataset' names column 'u', which 'user' names too; each role needs a column of its own
+                      interactions: {file: r.csv, user: u, item: u}
+                                                                 ^
+                    """)
+    }
+
+    @Test func emptyPipelinesSayTheyAreEmpty() {
+        #expect(
+            configurationError(dataset + "pipelines: {}\n") == """
+                pipelines.yaml:4:12: error: 'pipelines' is empty; it needs at least one pipeline
+                pipelines: {}
+                           ^
+                """)
+    }
+
+    @Test func aKeyTooLongForYAMLSaysSo() {
+        let key = String(repeating: "k", count: 10_000)
+        let error = configurationError(dataset + "pipelines:\n  \(key): 1\n")
+        #expect(
+            error?.hasPrefix(
+                "pipelines.yaml:5:10003: error: the key is 10000 characters long; YAML allows a "
+                    + "key of at most 1024\n") == true, "\(error ?? "")")
+    }
+
+    @Test func aFileThatIsNotUTF8IsNamedByLineAndColumn() throws {
+        let folder = try TemporaryDirectory()
+        let path = "\(folder.path)/pipelines.yaml"
+        try Data(Array((dataset + "pipelines:\n  dé").utf8) + [0xFF] + Array(": 1\n".utf8)).write(
+            to: URL(fileURLWithPath: path))
+        #expect(
+            throws: ConfigurationError(
+                .unreadable, file: path, line: 5, column: 5,
+                message: "the pipelines file is not UTF-8 text")
+        ) { try PipelinesFile.load(path: path, registry: builtInPlugins) }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFolderOrAFIFOAsThePipelinesFileSaysWhatItIs() throws {
+        let folder = try TemporaryDirectory()
+        #expect(
+            throws: ConfigurationError(
+                .unreadable, file: folder.path,
+                message: "the pipelines file is a folder, not a file")
+        ) { try PipelinesFile.load(path: folder.path, registry: builtInPlugins) }
+        let fifo = "\(folder.path)/pipelines.yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(
+            throws: ConfigurationError(
+                .unreadable, file: fifo, message: "the pipelines file is not a regular file")
+        ) { try PipelinesFile.load(path: fifo, registry: builtInPlugins) }
+    }
+}

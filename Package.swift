@@ -109,6 +109,10 @@ let package = Package(
             dependencies: ["FuzzSupport", "ShortlistPipeline", "ShortlistTestSupport"],
             path: "fuzz/FuzzLoader"),
         .executableTarget(
+            name: "FuzzFeedbackBatch",
+            dependencies: ["FuzzSupport", "ShortlistCore", "ShortlistPipeline", "ShortlistStore"],
+            path: "fuzz/FuzzFeedbackBatch"),
+        .executableTarget(
             name: "FuzzArtifact",
             dependencies: ["FuzzSupport", "ShortlistTestSupport"]
                 + plugins.map { .target(name: "\($0)Plugin") },

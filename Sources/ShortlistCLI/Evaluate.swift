@@ -21,12 +21,15 @@ struct Evaluate: ParsableCommand {
     @Option(help: "temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST.")
     var split = "temporal:0.2"
 
-    @Option(name: .short, help: "The cut-off K of the top-K metrics.")
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: "The cut-off K of the top-K metrics, at most 10000.")
     var k = 10
 
     @Option(
-        help: "Held-out ratings at least this are relevant (without ratings, all are)."
-    )
+        parsing: .unconditional,
+        help: "Held-out ratings at least this are relevant (without ratings, all are).",
+        transform: decimalArgument)
     var threshold = 4.0
 
     @Option(help: "Output format.")
@@ -47,10 +50,7 @@ struct Evaluate: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        guard k > 0 else { throw ValidationError("-k must be positive, found \(k)") }
-        guard threshold.isFinite else {
-            throw ValidationError("--threshold must be a number, found \(threshold)")
-        }
+        try checkCount(k, "-k", maximum: Limits.listLength)
         for (flag, value) in [("--save-recommendations", saveRecommendations), ("--plot", plot)]
         where exportSplit != nil && value != nil {
             throw ValidationError(

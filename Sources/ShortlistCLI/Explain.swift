@@ -22,7 +22,9 @@ struct Explain: ParsableCommand {
     @Option(help: "The external id of the item.")
     var item: String
 
-    @Option(name: .short, help: "The list size to explain against (default: the pipeline's n).")
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: "The list size to explain against, at most 10000 (default: the pipeline's n).")
     var n: Int?
 
     @Option(
@@ -39,7 +41,7 @@ struct Explain: ParsableCommand {
     var detail = false
 
     func validate() throws {
-        if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
+        if let n { try checkCount(n, "-n", maximum: Limits.listLength) }
         if user.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--user needs a user id, found an empty one")
         }

@@ -28,7 +28,7 @@ struct Feedback: ParsableCommand {
     @Option(help: "The item's id.")
     var item: String?
 
-    @Option(parsing: .unconditional, help: "The reward, from 0 to 1.")
+    @Option(parsing: .unconditional, help: "The reward, from 0 to 1.", transform: decimalArgument)
     var reward: Double?
 
     @Option(
@@ -73,35 +73,24 @@ struct Feedback: ParsableCommand {
     /// Records each line of `source` as it arrives, acknowledging each on standard output once
     /// it is stored (a repeated one as already recorded).
     private func record(_ source: String, into store: any FeedbackStorage) throws {
-        guard let file = source == "-" ? fdopen(STDIN_FILENO, "r") : fopen(source, "r") else {
-            throw DataError(.missingFile, "cannot read the feedback file", file: source)
-        }
-        defer { fclose(file) }
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(buffer) }
-        var number = 0
-        while getline(&buffer, &capacity, file) >= 0, let buffer {
-            number += 1
-            let line = String(cString: buffer).trimmingCharacters(in: .newlines)
-            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
-            if fields.isEmpty { continue }
-            guard fields.count == 3, let reward = Double(fields[2]) else {
-                throw DataError(
-                    .malformedRow, "expected 'REQUEST ITEM REWARD', found '\(excerpt(line))'",
-                    file: source, line: number)
-            }
+        let reader = try LineReader(path: source)
+        while let text = try reader.next() {
             let outcome: FeedbackOutcome
+            let line: FeedbackLine
             do {
+                guard let parsed = try FeedbackLine(parsing: text) else { continue }
+                line = parsed
                 outcome = try store.recordFeedback(
-                    request: fields[0], item: fields[1], reward: reward)
+                    request: line.request, item: line.item, reward: line.reward)
             } catch {
-                throw DataError(.badRequest, error.message, file: source, line: number)
+                throw DataError(
+                    error.isRefusal ? .badRequest : .unwritable, error.message, file: source,
+                    line: reader.line)
             }
             // Written at once, not buffered: a reader of the acknowledgements sees each as soon
             // as its feedback is stored.
             try Console.line(
-                "\(outcome == .recorded ? "" : "already ")recorded \(fields[0]) \(fields[1])")
+                "\(outcome == .recorded ? "" : "already ")recorded \(line.request) \(line.item)")
         }
     }
 }

@@ -24,7 +24,9 @@ struct Recommend: ParsableCommand {
             "Batch mode: 'all' for every user in the dataset, or a file with one user id per line.")
     var users: String?
 
-    @Option(name: .short, help: "How many items to return (default: the pipeline's n).")
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: "How many items to return, at most 10000 (default: the pipeline's n).")
     var n: Int?
 
     @Flag(help: "Show, per item, every stage's rank and score and the ranker's contributions.")
@@ -50,7 +52,7 @@ struct Recommend: ParsableCommand {
         guard (user == nil) != (users == nil) else {
             throw ValidationError("give exactly one of --user ID or --users all|FILE")
         }
-        if let n, n <= 0 { throw ValidationError("-n must be positive, found \(n)") }
+        if let n { try checkCount(n, "-n", maximum: Limits.listLength) }
         if let user, user.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--user needs a user id, found an empty one")
         }
@@ -71,13 +73,26 @@ struct Recommend: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
+            // A list of users is read before anything is fitted, so a bad one fails at once.
+            let listed = try users.flatMap { $0 == "all" ? nil : try Self.userList($0) }
             let pipeline = try preparePipeline(file, fit, serving: users == nil)
-            if let users {
-                try batch(pipeline, users: users)
+            if users != nil {
+                try batch(pipeline, users: listed ?? pipeline.dataset.userIDs)
             } else if let user {
                 try single(pipeline, user: user)
             }
         }
+    }
+
+    /// The user ids of a file, one per line (blank lines skipped).
+    private static func userList(_ path: String) throws -> [String] {
+        let reader = try LineReader(path: path)
+        var ids: [String] = []
+        while let line = try reader.next() {
+            let id = line.trimmingCharacters(in: .whitespaces)
+            if !id.isEmpty { ids.append(id) }
+        }
+        return ids
     }
 
     private func single(_ pipeline: FittedPipeline, user: String) throws {
@@ -110,18 +125,7 @@ struct Recommend: ParsableCommand {
         }
     }
 
-    private func batch(_ pipeline: FittedPipeline, users: String) throws {
-        let ids: [String]
-        if users == "all" {
-            ids = pipeline.dataset.userIDs
-        } else {
-            guard let text = try? String(contentsOfFile: users, encoding: .utf8) else {
-                throw DataError(.missingFile, "cannot read the user list", file: users)
-            }
-            ids = text.split(whereSeparator: \.isNewline).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }.filter { !$0.isEmpty }
-        }
+    private func batch(_ pipeline: FittedPipeline, users ids: [String]) throws {
         let unknown = ids.filter { pipeline.dataset.user($0) == nil }
         if let first = unknown.first {
             Terminal.log(

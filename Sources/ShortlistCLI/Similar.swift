@@ -22,14 +22,16 @@ struct Similar: ParsableCommand {
     @Option(help: "Only this candidate stage (default: every stage that can answer).")
     var stage: String?
 
-    @Option(name: .short, help: "How many similar items per stage.")
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: "How many similar items per stage, at most 10000.")
     var n = 10
 
     @Option(help: "Output format.")
     var format: OutputFormat = .table
 
     func validate() throws {
-        guard n > 0 else { throw ValidationError("-n must be positive, found \(n)") }
+        try checkCount(n, "-n", maximum: Limits.listLength)
     }
 
     func run() throws {

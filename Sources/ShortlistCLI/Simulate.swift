@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
 
-    @Option(help: "Rounds (requests) to simulate.")
+    @Option(parsing: .unconditional, help: "Rounds (requests) to simulate, at most 1000000.")
     var rounds = 2000
 
     @Option(help: "The seed of the users drawn, the clicks and the bandit's draws.")
@@ -29,7 +29,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "temporal:FRACTION or leave-last:N: the held-out part is the world.")
     var split = "temporal:0.2"
 
-    @Option(help: "Held-out ratings at least this are liked (without ratings, all are).")
+    @Option(
+        parsing: .unconditional,
+        help: "Held-out ratings at least this are liked (without ratings, all are).",
+        transform: decimalArgument)
     var threshold = 4.0
 
     @Flag(help: "Click a liked item at position p (from 1) with probability 1 / log2(p + 1).")
@@ -70,10 +73,7 @@ struct Simulate: ParsableCommand {
     }
 
     func validate() throws {
-        guard rounds > 0 else {
-            throw ValidationError("--rounds must be positive, found \(rounds)")
-        }
-        guard threshold.isFinite else { throw ValidationError("--threshold must be a number") }
+        try checkCount(rounds, "--rounds", maximum: Limits.rounds)
     }
 
     func run() throws {
@@ -85,7 +85,7 @@ struct Simulate: ParsableCommand {
                 pipeline: name, dataset: split.train, reuseArtifacts: !fit.refit)
             let report = try Simulator.run(
                 pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
-                threshold: threshold)
+                threshold: threshold, progress: Terminal.progress("simulate"))
             switch format {
             case .table: try Console.line(table(report))
             case .json: try Console.line(try json(report))

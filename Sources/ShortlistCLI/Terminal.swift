@@ -20,13 +20,19 @@ enum Terminal {
         #endif
     }
 
-    /// A progress reporter that redraws one line on a terminal, at most ten times a second,
-    /// and reports nothing when standard error is not a terminal.
+    /// A progress reporter that redraws one line on a terminal, at most ten times a second;
+    /// when standard error is not a terminal (a log, a pipe), it writes a plain line every
+    /// ``plainInterval`` seconds of a long step instead, so a long run is never silent.
     static func progress(_ title: String) -> ProgressReporter {
-        guard isInteractive else { return .silent }
-        let bar = ProgressLine(title: title)
+        let bar = ProgressLine(title: title, plain: !isInteractive)
         return ProgressReporter { step, done, total in bar.update(step, done, total) }
     }
+
+    /// Seconds between plain progress lines: `SHORTLIST_PROGRESS_SECONDS`, else 10.
+    static let plainInterval =
+        ProcessInfo.processInfo.environment["SHORTLIST_PROGRESS_SECONDS"].flatMap {
+            decimalNumber($0)
+        } ?? 10
 
     /// Runs a command body, printing any error as one message on standard error and exiting 1.
     static func run(_ body: () throws -> Void) throws {
@@ -57,14 +63,30 @@ private final class ProgressLine: @unchecked Sendable {
     private let title: String
     private let lock = NSLock()
     private let start = Date()
-    private var lastDraw = Date.distantPast
+    private let plain: Bool
+    private var lastDraw: Date
 
-    init(title: String) { self.title = title }
+    /// A line that redraws itself on a terminal, or writes a plain line now and then when
+    /// `plain`.
+    init(title: String, plain: Bool) {
+        self.title = title
+        self.plain = plain
+        lastDraw = plain ? start : .distantPast
+    }
 
     func update(_ step: String, _ done: Int, _ total: Int?) {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
+        if plain {
+            guard now.timeIntervalSince(lastDraw) >= Terminal.plainInterval else { return }
+            lastDraw = now
+            let of = total.map { "/\($0)" } ?? ""
+            Terminal.log(
+                "\(title): \(step) \(done)\(of) after "
+                    + String(format: "%.0f s", now.timeIntervalSince(start)))
+            return
+        }
         let finished = total.map { done >= $0 } ?? false
         guard finished || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now

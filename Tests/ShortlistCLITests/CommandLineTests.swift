@@ -516,3 +516,72 @@ import Testing
                 + "release --package-path Server'\n")
     }
 }
+
+/// Counts with documented maxima, numbers in decimal, and progress a log can see.
+@Suite struct CommandLineLimitTests {
+    @Test func countsHaveMaximaAndNegativeOnesSaySo() throws {
+        let folder = try projectWithBandit()
+        for (arguments, message) in [
+            (
+                ["recommend", "--user", "u1", "-n", "-1"],
+                "error: -n must be from 1 to 10000, found -1"
+            ),
+            (
+                ["similar", "--item", "i1", "-n", "10001"],
+                "error: -n must be from 1 to 10000, found 10001"
+            ),
+            (["evaluate", "-k", "0"], "error: -k must be from 1 to 10000, found 0"),
+            (
+                ["simulate", "--config", "ab.yaml", "--rounds", "9223372036854775807"],
+                "error: --rounds must be from 1 to 1000000, found 9223372036854775807"
+            ),
+        ] {
+            let run = try shortlist(arguments, in: folder.path)
+            #expect(run.status == 64, "\(arguments)")
+            #expect(run.stderr.hasPrefix(message + "\n"), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    @Test func numbersOnTheCommandLineAreDecimalOnly() throws {
+        let folder = try projectWithBandit()
+        for (arguments, message) in [
+            (
+                ["feedback", "--request", "r1", "--item", "i1", "--reward", "0x1"],
+                "error: The value '0x1' is invalid for '--reward <reward>': '0x1' is not a decimal number\n"
+            ),
+            (
+                ["evaluate", "--threshold", "1e999"],
+                "error: The value '1e999' is invalid for '--threshold <threshold>': '1e999' is not a decimal number\n"
+            ),
+        ] {
+            let run = try shortlist(arguments, in: folder.path)
+            #expect(run.status == 64, "\(arguments)")
+            #expect(run.stderr.hasPrefix(message), "\(arguments): \(run.stderr)")
+        }
+        for (arguments, message) in [
+            (
+                ["recommend", "--user", "u1", "--history", "i1:0x10"],
+                "error: --history gives item 'i1' the rating '0x10', which is not a number within ±1000000\n"
+            ),
+            (
+                ["evaluate", "--split", "temporal:0x0.2"],
+                "error: split 'temporal:0x0.2': the fraction must be between 0 and 1, found '0x0.2'\n"
+            ),
+        ] {
+            let run = try shortlist(arguments, in: folder.path)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.hasSuffix(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    @Test func aLongRunWritesPlainProgressLinesWhenStandardErrorIsNotATerminal() throws {
+        let folder = try projectWithBandit()
+        let run = try shortlist(
+            ["simulate", "--config", "ab.yaml", "--rounds", "3"], in: folder.path,
+            environment: ["SHORTLIST_PROGRESS_SECONDS": "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("simulate: rounds ") }
+        #expect(
+            lines.map { $0.split(separator: " ")[2] } == ["1/3", "2/3", "3/3"], "\(run.stderr)")
+    }
+}

@@ -79,7 +79,7 @@ func projectWithBandit(
         #expect(batch.status == 1)
         #expect(batch.stdout == "recorded r1 i0\nrecorded r1 i2\n")
         #expect(
-            batch.stderr.contains("batch.tsv:3") && batch.stderr.contains("'r1\ti2\tlots'"))
+            batch.stderr == "error: batch.tsv:3: the reward 'lots' is not a decimal number\n")
     }
 
     /// Each line written to `feedback --batch -` is acknowledged before the next is sent, and
@@ -369,5 +369,31 @@ func projectWithBandit(
         #expect(try store.arms(pipeline: "default").isEmpty)
         let unknown = try shortlist(["ab", "report", "--pipeline", "defualt"], in: folder.path)
         #expect(unknown.status == 1 && unknown.stderr.contains("Did you mean 'default'?"))
+    }
+}
+
+extension FeedbackCommandTests {
+    /// `feedback --batch -` reading endless bytes without a line end stops at the first 1 MiB
+    /// with one error (it once grew until the system killed it); a device is refused at once.
+    @Test(.timeLimit(.minutes(2)))
+    func endlessInputWithoutLineEndsIsOneErrorInBoundedMemory() throws {
+        let (folder, _) = try projectWithServedRequest()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try shortlistBinary())
+        process.arguments = ["feedback", "--batch", "-"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/zero"))
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(
+            decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(stderr == "error: standard input:1: the line is longer than 1 MiB\n")
+        let device = try shortlist(["feedback", "--batch", "/dev/zero"], in: folder.path)
+        #expect(device.status == 1)
+        #expect(device.stderr == "error: /dev/zero: the file is not a regular file\n")
     }
 }

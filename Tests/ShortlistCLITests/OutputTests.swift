@@ -6,7 +6,7 @@ import Testing
 /// Standard output that cannot be written, and output files at paths that are not plain files.
 @Suite struct OutputTests {
     func full() throws -> FileHandle {
-        try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
     }
 
     @Test func outputThatCannotBeWrittenIsOneErrorAndAFailure() throws {

@@ -5,11 +5,12 @@ import ShortlistCore
 /// (nil, which the load report counts); a value that cannot be used is a malformed row.
 public enum FeatureField {
     /// A year: the one four-digit number of the value (`1995`, `01-Jan-1995`, `(1995)`), which
-    /// must hold no longer number; nil when the value is empty.
+    /// must hold no longer number; nil when the value holds no digit at all (empty, or a word
+    /// such as `unknown` standing for a missing year).
     public static func year(_ text: String, file: String, line: Int) throws(DataError) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return nil }
         let numbers = trimmed.split { !$0.isASCII || !$0.isNumber }
+        if numbers.isEmpty { return nil }
         let years = numbers.filter { $0.count == 4 }
         guard years.count == 1, numbers.allSatisfy({ $0.count <= 4 }),
             let year = Int(years[0]), year >= 1000

@@ -58,7 +58,7 @@ private final class SimulatedState: BanditStateSource, @unchecked Sendable {
 public enum Simulator {
     public static func run(
         _ pipeline: FittedPipeline, split: Split, rounds: Int, seed: UInt64, positionBias: Bool,
-        threshold: Double
+        threshold: Double, progress: ProgressReporter = .silent
     ) throws(DataError) -> SimulationReport {
         guard let bandit = pipeline.ranker as? any BanditRankerModel else {
             throw DataError(
@@ -119,6 +119,7 @@ public enum Simulator {
                 alone[arm] += expected(Array(orders[arm].prefix(n)), liked)
                 aloneCurves[arm].append(alone[arm])
             }
+            progress.report("rounds", done: round + 1, total: rounds)
         }
         let best = alone.indices.max { alone[$0] < alone[$1] } ?? 0
         return SimulationReport(

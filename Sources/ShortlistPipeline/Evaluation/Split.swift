@@ -21,7 +21,7 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
             throw DataError(.badRequest, "unknown split '\(text)'; \(usage)")
         }
         func fraction(_ value: String) throws(DataError) -> Double {
-            guard let f = Double(value), f > 0, f < 1 else {
+            guard let f = decimalNumber(value), f > 0, f < 1 else {
                 throw DataError(
                     .badRequest,
                     "split '\(text)': the fraction must be between 0 and 1, found '\(value)'")
@@ -32,8 +32,9 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
         case "temporal":
             self = .temporal(try fraction(parts[1]))
         case "leave-last":
-            guard let n = Int(parts[1]), n > 0 else {
-                throw DataError(.badRequest, "split '\(text)': N must be a positive integer")
+            guard let n = Int(parts[1]), (1...1_000_000).contains(n) else {
+                throw DataError(
+                    .badRequest, "split '\(text)': N must be a whole number from 1 to 1000000")
             }
             self = .leaveLast(n)
         case "random":

@@ -22,7 +22,9 @@ extension FittedPipeline {
                 history.append(FreshInteraction(item: item))
                 continue
             }
-            guard let rating = Float(parts[1]), rating.isFinite, abs(rating) <= 1_000_000 else {
+            guard isDecimalNumber(parts[1]), let rating = Float(parts[1]), rating.isFinite,
+                abs(rating) <= 1_000_000
+            else {
                 throw DataError(
                     .badRequest,
                     "\(option) gives item '\(parts[0])' the rating '\(excerpt(parts[1]))', which "

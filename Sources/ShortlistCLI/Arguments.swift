@@ -1,0 +1,24 @@
+import ArgumentParser
+import ShortlistCore
+
+/// The largest counts the command line takes: a list of `-n` items or a cut-off `-k`, and the
+/// rounds of a simulation (each round's curves are kept, so rounds cost memory).
+enum Limits {
+    static let listLength = 10_000
+    static let rounds = 1_000_000
+}
+
+/// Throws unless `value` of `option` lies from 1 to `maximum`.
+func checkCount(_ value: Int, _ option: String, maximum: Int) throws {
+    guard (1...maximum).contains(value) else {
+        throw ValidationError("\(option) must be from 1 to \(maximum), found \(value)")
+    }
+}
+
+/// A number given on the command line, in decimal: `0x10`, `inf` and `nan` are refused.
+func decimalArgument(_ text: String) throws -> Double {
+    guard let value = decimalNumber(text), value.isFinite else {
+        throw ValidationError("'\(text)' is not a decimal number")
+    }
+    return value
+}

@@ -1,0 +1,126 @@
+import Foundation
+import ShortlistCore
+
+/// The lines of a file, or of standard input, read as they arrive in bounded memory.
+///
+/// Lines end at `\n` (a `\r` before it is dropped). A line longer than
+/// ``maximumLineBytes`` is an error as soon as that many bytes have arrived without a line
+/// end, so neither `/dev/zero`-like input nor a file without line ends is ever held whole; a
+/// line that is not UTF-8 is an error naming its line and column. A named file must be a
+/// regular file (a FIFO or device is refused at once); `-` reads standard input, whatever it is.
+public final class LineReader {
+    /// The longest line, without its line end.
+    public static let maximumLineBytes = RowReader.maximumLineBytes
+    /// ``maximumLineBytes`` in words.
+    public static let maximumLineDescription = RowReader.maximumLineDescription
+
+    /// The path the reader was opened with (`standard input` for `-`), for errors.
+    public let name: String
+    /// The 1-based number of the line last returned.
+    public private(set) var line = 0
+
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    /// Where the unread bytes of ``buffer`` start.
+    private var start = 0
+    private var isAtEnd = false
+    private static let chunk = 1 << 16
+
+    /// Opens `path`, or standard input for `-`.
+    ///
+    /// - Throws: ``DataError`` `.missingFile` when the file cannot be read or is not a regular
+    ///   file.
+    public init(path: String) throws(DataError) {
+        name = path == "-" ? "standard input" : path
+        if path == "-" {
+            descriptor = STDIN_FILENO
+            ownsDescriptor = false
+            return
+        }
+        if let problem = FileSystem.problemReading(path) {
+            throw DataError(.missingFile, "the file \(problem)", file: path)
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw DataError(
+                .missingFile, "the file cannot be read: \(OutputFile.systemReason())", file: path)
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw DataError(.missingFile, "the file is not a regular file", file: path)
+        }
+        self.descriptor = descriptor
+        ownsDescriptor = true
+    }
+
+    deinit { if ownsDescriptor { close(descriptor) } }
+
+    /// The next line without its line end, or nil at the end of the input.
+    ///
+    /// - Throws: ``DataError`` naming `FILE:LINE` for a line that is too long or not UTF-8, or
+    ///   the system's error for input that cannot be read.
+    public func next() throws(DataError) -> String? {
+        // How many of the unread bytes were searched for a line end (filling moves them).
+        var searched = 0
+        while true {
+            if let newline = buffer[(start + searched)...].firstIndex(of: 0x0A) {
+                return try take(upTo: newline, skipping: 1)
+            }
+            searched = buffer.count - start
+            guard searched <= Self.maximumLineBytes else {
+                throw DataError(
+                    .malformedRow, "the line is longer than \(Self.maximumLineDescription)",
+                    file: name, line: line + 1)
+            }
+            if isAtEnd {
+                return start < buffer.count ? try take(upTo: buffer.count, skipping: 0) : nil
+            }
+            try fill()
+        }
+    }
+
+    /// Reads one more chunk into the buffer, dropping the bytes already returned.
+    private func fill() throws(DataError) {
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        let count = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
+        var read: Int
+        repeat {
+            read = buffer.withUnsafeMutableBytes {
+                Foundation.read(descriptor, $0.baseAddress! + count, Self.chunk)
+            }
+        } while read < 0 && errno == EINTR
+        guard read >= 0 else {
+            buffer.removeLast(Self.chunk)
+            throw DataError(
+                .missingFile, "the input cannot be read: \(OutputFile.systemReason())", file: name)
+        }
+        buffer.removeLast(Self.chunk - read)
+        if read == 0 { isAtEnd = true }
+    }
+
+    /// The line in `buffer[start..<end]`, after which `skipping` bytes end it.
+    private func take(upTo end: Int, skipping: Int) throws(DataError) -> String {
+        line += 1
+        var last = end
+        if last > start, buffer[last - 1] == 0x0D { last -= 1 }
+        guard last - start <= Self.maximumLineBytes else {
+            throw DataError(
+                .malformedRow, "the line is longer than \(Self.maximumLineDescription)",
+                file: name, line: line)
+        }
+        let bytes = buffer[start..<last]
+        start = end + skipping
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DataError(
+                .badEncoding, "the line is not UTF-8 text", file: name, line: line,
+                column: firstInvalidUTF8(in: bytes)?.column)
+        }
+        return text
+    }
+}

@@ -75,7 +75,7 @@ struct Evaluate: ParsableCommand {
             let pipeline = try workspace.prepare(
                 pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
             var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
-            let report = Evaluator.evaluate(
+            let report = try Evaluator.evaluate(
                 pipeline, split: split, splitName: spec.description, k: k, threshold: threshold,
                 curveDepth: plot == nil ? nil : 50
             ) { user, items in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInPlugins
 import Foundation
+import ShortlistCore
 import ShortlistPipeline
 
 struct NewPlugin: ParsableCommand {
@@ -25,10 +26,20 @@ struct NewPlugin: ParsableCommand {
     var package = "."
 
     func validate() throws {
-        guard NewPlugin.names(name) != nil else {
+        guard name.count <= PluginTemplates.maximumNameLength else {
             throw ValidationError(
-                "'\(name)' is not a plugin name: use letters and digits starting with a letter, "
-                    + "as RecentPopular or recent-popular")
+                "the plugin name is \(name.count) characters long; use at most "
+                    + "\(PluginTemplates.maximumNameLength)")
+        }
+        guard let (swiftName, _) = NewPlugin.names(name) else {
+            throw ValidationError(
+                "'\(excerpt(name))' is not a plugin name: use letters and digits starting with a "
+                    + "letter, as RecentPopular or recent-popular")
+        }
+        if PluginTemplates.reservedNames.contains(swiftName) {
+            throw ValidationError(
+                "'\(name)' would name the plugin's type \(swiftName), which Swift reserves or the "
+                    + "plugin's code uses; choose another name")
         }
     }
 

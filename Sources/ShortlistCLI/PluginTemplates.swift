@@ -7,10 +7,26 @@
 enum PluginTemplates {
     /// ShortlistCore's types the templates name: a plugin of one of these names would hide it.
     static let coreNames: Set<String> = [
-        "Candidate", "CandidatePool", "Contribution", "Dataset", "DatasetBuilder", "Explanation",
-        "Factor", "ItemSet", "LabelledPool", "Model", "Params", "Query", "Ranked", "Reason",
-        "RankerTrainingData", "TrainingData", "BuildContext", "Nomination",
+        "ArtifactError", "ArtifactReader", "ArtifactWriter", "BuildContext", "Candidate",
+        "CandidateGenerator", "CandidateModel", "CandidatePool", "Contribution", "Dataset",
+        "DatasetBuilder", "Explanation", "Factor", "FieldRequirement", "ItemIndex", "ItemSet",
+        "LabelledPool", "Model", "Nomination", "ParameterDeclaration", "Params",
+        "PluginParameters", "ProgressReporter", "Query", "Ranked", "Ranker", "RankerModel",
+        "RankerTrainingData", "Reason", "TrainingData", "TwoStageTraining", "Unavailability",
     ]
+
+    /// Names a plugin's type cannot take: Swift's keywords that start with a capital (`self`
+    /// becomes `Self`), and the names of the standard library, test library and modules the
+    /// templates use, which the plugin's type would hide.
+    static let reservedNames: Set<String> = [
+        "Any", "Self", "Type", "Protocol", "Bool", "Double", "Float", "Int", "String", "Set",
+        "Array", "Dictionary", "Optional", "Result", "Error", "Never", "Void", "Sendable",
+        "Swift", "Foundation", "Testing", "Test", "Suite", "ShortlistCore", "ShortlistTestSupport",
+    ]
+
+    /// The longest plugin name: its folder, module and file names stay well within a file
+    /// system's 255 bytes.
+    static let maximumNameLength = 64
 
     /// Path (under the package) and text of each file for `kind`.
     static func files(kind: NewPlugin.Kind) -> [(path: String, text: String)] {

@@ -133,6 +133,7 @@ public struct Workspace: Sendable {
             throw DataError(.badRequest, message)
         }
         try check(spec, against: dataset)
+        artifacts.removeStaleTemporaryFiles()
         var stages: [FittedPipeline.Stage] = []
         var keys: [String] = []
         for stage in spec.generators {
@@ -155,13 +156,14 @@ public struct Workspace: Sendable {
         for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
             let (model, _, key) = try fitRanker(
                 arm, label: "ranker of arm \(spec.ranker.arms[index])", spec: spec,
-                dataset: dataset,
-                upstream: keys, reuse: reuseArtifacts)
+                dataset: dataset, upstream: Self.rankerUpstream(spec, generatorKeys: keys),
+                reuse: reuseArtifacts)
             armRankers[index] = model
             armKeys.append(key)
         }
         let (model, seconds, _) = try fitRanker(
-            spec.ranker, label: "ranker", spec: spec, dataset: dataset, upstream: keys + armKeys,
+            spec.ranker, label: "ranker", spec: spec, dataset: dataset,
+            upstream: Self.rankerUpstream(spec, generatorKeys: keys) + armKeys,
             reuse: reuseArtifacts)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
@@ -208,6 +210,17 @@ public struct Workspace: Sendable {
             formatVersion: stage.formatVersion, dataset: dataset.fingerprint, upstream: upstream)
     }
 
+    /// What a ranker's fit depends on besides its own settings and the data: each candidate
+    /// stage's name, key and limit, and the filters, which together shape the pools a learned
+    /// ranker trains on.
+    static func rankerUpstream(_ spec: PipelineSpec, generatorKeys: [String]) -> [String] {
+        let filters = spec.filters
+        return zip(spec.generators, generatorKeys).map { "\($0.name) \($1) \($0.limit)" } + [
+            "exclude-seen \(filters.excludeSeen)", "exclude \(filters.excludedItems)",
+            "min-interactions \(filters.minInteractions)",
+        ]
+    }
+
     /// Every artifact that preparing each pipeline of the file on `dataset` loads or fits:
     /// each candidate stage, each ranker arm and ranker, and for a ranker that learns the
     /// two-stage way, its candidate stages fitted before the holdout.
@@ -240,13 +253,14 @@ public struct Workspace: Sendable {
                         pipeline: spec.name, stage: label, type: stage.ranker.type, key: key))
                 return key
             }
+            let upstream = Self.rankerUpstream(spec, generatorKeys: keys)
             var armKeys: [String] = []
             for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
                 armKeys.append(
                     try ranker(
-                        arm, label: "ranker of arm \(spec.ranker.arms[index])", upstream: keys))
+                        arm, label: "ranker of arm \(spec.ranker.arms[index])", upstream: upstream))
             }
-            _ = try ranker(spec.ranker, label: "ranker", upstream: keys + armKeys)
+            _ = try ranker(spec.ranker, label: "ranker", upstream: upstream + armKeys)
         }
         return planned
     }

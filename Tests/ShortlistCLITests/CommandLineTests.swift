@@ -347,6 +347,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/Plugins"))
     }
 
+    @Test func newPluginRefusesSwiftsReservedNamesAndNamesTooLong() throws {
+        let folder = try project()
+        try folder.write("Package.swift", "// a package\n")
+        for (name, swiftName) in [("self", "Self"), ("any", "Any"), ("String", "String")] {
+            let run = try shortlist(["new-plugin", name, "--kind", "ranker"], in: folder.path)
+            #expect(run.status == 64)
+            #expect(
+                run.stderr.hasPrefix(
+                    "error: '\(name)' would name the plugin's type \(swiftName), which Swift "
+                        + "reserves or the plugin's code uses; choose another name\n"),
+                "\(run.stderr)")
+        }
+        let long = try shortlist(
+            ["new-plugin", String(repeating: "a", count: 300), "--kind", "ranker"], in: folder.path)
+        #expect(long.status == 64)
+        #expect(
+            long.stderr.hasPrefix(
+                "error: the plugin name is 300 characters long; use at most 64\n"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/Plugins"))
+    }
+
     @Test func theSentenceNamesTheStagesEvenWhenEveryShareIsNegative() throws {
         let folder = try project(
             """
@@ -583,5 +604,24 @@ import Testing
         let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("simulate: rounds ") }
         #expect(
             lines.map { $0.split(separator: " ")[2] } == ["1/3", "2/3", "3/3"], "\(run.stderr)")
+    }
+}
+
+extension CommandLineLimitTests {
+    @Test func evaluatingNobodyIsAnErrorThatSaysWhy() throws {
+        let folder = try project()
+        let all = try shortlist(["evaluate", "--split", "leave-last:100000"], in: folder.path)
+        #expect(all.status == 1)
+        #expect(
+            all.stderr.hasSuffix(
+                "error: split 'leave-last:100000' holds out no interaction: no user has more than "
+                    + "100000 interactions, so nothing can be evaluated\n"), "\(all.stderr)")
+        let high = try shortlist(["evaluate", "--threshold", "1e9"], in: folder.path)
+        #expect(high.status == 1)
+        #expect(
+            high.stderr.hasSuffix(
+                "error: no user can be evaluated: no held-out interaction is rated 1000000000 or "
+                    + "more (the highest held-out rating is 5); lower --threshold\n"),
+            "\(high.stderr)")
     }
 }

@@ -111,3 +111,54 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
+
+/// A learned ranker's artifact is keyed on everything that shapes the pools it learns from.
+@Suite struct RankerKeyTests {
+    func pipelines(limit: Int = 30, filters: String = "", holdout: Double = 0.2) -> String {
+        """
+        pipelines:
+          learned:
+            candidates:
+              - {name: popular, type: weighted-rating, limit: \(limit)}
+              - {name: together, type: item-cooccurrence, limit: 30}
+            \(filters.isEmpty ? "" : "filters: {\(filters)}")
+            ranker: {type: weighted-average, learn: true, holdout: \(holdout)}
+        """
+    }
+
+    /// The ranker's planned key for `pipelines`.
+    func rankerKey(_ pipelines: String) throws -> String {
+        let fixture = try Fixture(pipelines: pipelines)
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
+        let planned = try workspace.plannedArtifacts(on: try workspace.loadDataset())
+        return try #require(planned.first { $0.stage == "ranker" }).key
+    }
+
+    @Test func aLearnedRankersKeyChangesWithEachLimitFilterAndTheHoldout() throws {
+        let base = try rankerKey(pipelines())
+        #expect(try rankerKey(pipelines()) == base)
+        let variants = [
+            pipelines(limit: 45), pipelines(filters: "min-interactions: 5"),
+            pipelines(filters: "exclude: [i3]"), pipelines(filters: "exclude-seen: false"),
+            pipelines(holdout: 0.3),
+        ]
+        let keys = try variants.map(rankerKey)
+        #expect(Set(keys + [base]).count == variants.count + 1, "\(keys)")
+    }
+
+    @Test func changingAGeneratorsLimitRefitsTheLearnedRanker() throws {
+        let fixture = try Fixture(pipelines: pipelines())
+        _ = try fixture.prepare()
+        _ = fixture.log()
+        try fixture.folder.write(
+            "pipelines.yaml",
+            try fixture.folder.writeDelimited(fixture.planted.dataset) + "\n"
+                + pipelines(limit: 45))
+        _ = try fixture.prepare()
+        let log = fixture.log()
+        #expect(
+            log.contains { $0.hasPrefix("stage 'ranker' (weighted-average): fitted in") }, "\(log)")
+        #expect(log.contains { $0.hasPrefix("stage 'popular' (weighted-rating): reused artifact") })
+    }
+}

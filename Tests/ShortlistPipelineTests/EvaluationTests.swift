@@ -225,7 +225,7 @@ private struct SumRanker: RankerModel {
             rankerType: "sum", ranker: SumRanker(), filterSpec: FilterSpec()
         )
         var saved: [String: [ItemIndex]] = [:]
-        let report = Evaluator.evaluate(
+        let report = try Evaluator.evaluate(
             pipeline, split: split, splitName: "leave-last:1", k: 2, threshold: 4
         ) { user, items in
             saved[split.train.userIDs[user]] = items.map(\.item)
@@ -270,7 +270,7 @@ private struct SumRanker: RankerModel {
             stages: [.init(name: "only", type: "scripted", limit: 1, model: model)],
             rankerType: "sum", ranker: SumRanker(), filterSpec: FilterSpec()
         )
-        let report = Evaluator.evaluate(
+        let report = try Evaluator.evaluate(
             pipeline, split: split, splitName: "leave-last:1", k: 1, threshold: 4)
         #expect(report.relevanceThreshold == nil)
         #expect(

@@ -191,6 +191,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: alive))
     }
 
+    @Test func aRunThatReusesEveryArtifactRemovesTheTemporaryFilesOfDeadProcesses() throws {
+        let fixture = try Fixture()
+        _ = try fixture.prepare()
+        let artifacts = "\(fixture.folder.path)/.shortlist/artifacts"
+        let datasets = "\(fixture.folder.path)/.shortlist/datasets"
+        // A process id that no running process has: the highest the kernel can hand out, plus one.
+        let dead = [
+            "\(artifacts)/weighted-rating-0.bin.tmp-4194305-7", "\(datasets)/x.bin.tmp-4194305-7",
+        ]
+        let before = fixture.artifacts
+        for path in dead { try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path)) }
+        _ = fixture.log()
+        _ = try fixture.prepare()
+        #expect(fixture.artifacts == before)
+        #expect(!fixture.log().contains { $0.contains(": fitted in") })
+        for path in dead { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
+    }
+
     @Test func pathsThatCannotWorkSayWhy() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("plain.txt", "x")

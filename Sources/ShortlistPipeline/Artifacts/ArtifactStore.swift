@@ -61,6 +61,12 @@ public struct ArtifactStore: Sendable {
         }
     }
 
+    /// Removes the temporary files that processes no longer running left in the folder (a fit
+    /// killed while it wrote); every run that reads or writes artifacts calls it.
+    public func removeStaleTemporaryFiles() {
+        FileSystem.removeStale(in: folder, marker: ".tmp-")
+    }
+
     /// The path of the artifact for `type` and `key`.
     public func path(type: String, key: String) -> String { "\(folder)/\(type)-\(key).bin" }
 
@@ -143,7 +149,7 @@ public struct ArtifactStore: Sendable {
         writer.write(Int(bitPattern: UInt(hash.value)))
         writer.write(payload)
         let path = path(type: type, key: key)
-        FileSystem.removeStale(in: folder, marker: ".tmp-")
+        removeStaleTemporaryFiles()
         if let problem = FileSystem.problemCreatingInside(folder) {
             throw ArtifactError(.io, "cannot create the artifact folder \(folder): \(problem)")
         }

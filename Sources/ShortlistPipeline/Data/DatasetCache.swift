@@ -55,6 +55,7 @@ public struct DatasetCache: Sendable {
     /// trusted.
     public func load(_ key: Key, warn: (String) -> Void) -> (Dataset, LoadReport)? {
         let path = key.path
+        FileSystem.removeStale(in: folder, marker: ".tmp-")
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
         // A FIFO, a device or a dangling link in its place is a corrupt cache, removed; a

@@ -96,9 +96,17 @@ public enum Evaluator {
     public static func evaluate(
         _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
         curveDepth: Int? = nil, recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
-    ) -> EvaluationReport {
+    ) throws(DataError) -> EvaluationReport {
         let train = split.train
         let ratedData = train.hasRatings
+        let highest = split.test.lazy.flatMap { $0 }.map { Double($0.rating) }.max()
+        if ratedData, let highest, highest < threshold {
+            throw DataError(
+                .badRequest,
+                "no user can be evaluated: no held-out interaction is rated \(plainNumber(threshold)) "
+                    + "or more (the highest held-out rating is \(plainNumber(highest))); lower "
+                    + "--threshold")
+        }
         var popularityRank = [Int](repeating: 0, count: train.itemCount)
         for (rank, item) in (0..<train.itemCount).sorted(by: {
             (train.byItem.count(of: $0), -$0) > (train.byItem.count(of: $1), -$1)

@@ -106,6 +106,12 @@ public struct Split: Sendable {
         case .files(let trainFile, let testFile):
             (train, self.test) = try Self.fromFiles(dataset, train: trainFile, test: testFile)
             let (train, test) = (train, self.test)
+            guard test.contains(where: { !$0.isEmpty }) else {
+                throw DataError(
+                    .badRequest,
+                    "split '\(spec)' holds out no interaction: no row of \(testFile) names a user "
+                        + "and an item the data has, so nothing can be evaluated")
+            }
             isByTime = (0..<train.userCount).allSatisfy { user in
                 let times = train.byUser.timestamps[train.byUser.range(of: user)]
                 return test[user].allSatisfy { $0.timestamp >= times.max() ?? .min }
@@ -138,6 +144,16 @@ public struct Split: Sendable {
                         rating: dataset.byUser.ratings[entry],
                         timestamp: dataset.byUser.timestamps[entry]))
             }
+        }
+        if heldOut.isEmpty {
+            var reason = ""
+            if case .leaveLast(let n) = spec {
+                reason = ": no user has more than \(n) interaction\(n == 1 ? "" : "s")"
+            }
+            throw DataError(
+                .badRequest,
+                "split '\(spec)' holds out no interaction\(reason), so nothing can be "
+                    + "evaluated")
         }
         train = dataset.keeping { _, entry in !heldOut.contains(entry) }
         self.test = test

@@ -17,7 +17,8 @@ public struct BanditBlend: Ranker {
     /// The parameters under a `bandit` ranker. Each is declared, with its key, range and
     /// documentation, in `declarations`; the property holds its default.
     public struct Params: PluginParameters {
-        public var policy = Policy.thompson
+        /// Unset is Thompson sampling; a sticky bandit takes none.
+        public var policy: Policy?
         public var mode = BanditMode.perSlot
         public var sticky = false
         public var priorAlpha = 1.0
@@ -30,7 +31,10 @@ public struct BanditBlend: Ranker {
 
         public static var declarations: [ParameterDeclaration<Self>] {
             [
-                .init("policy", \.policy, "how an arm is chosen from the feedback so far"),
+                .init(
+                    "policy", \.policy,
+                    "how an arm is chosen from the feedback so far (unset: thompson; not with "
+                        + "sticky)"),
                 .init(
                     "mode", \.mode,
                     "one arm per response, or one per place filled with its best item not yet "
@@ -72,8 +76,16 @@ public struct BanditBlend: Ranker {
                 keyPath: ["arms"],
                 message: "a bandit needs at least two arms, found \(context.arms.count)")
         }
+        if params.sticky, let policy = params.policy {
+            throw ParameterError(
+                keyPath: ["policy"],
+                message:
+                    "'policy: \(policy.rawValue)' has no effect with 'sticky: true', which assigns "
+                    + "each user to one arm by a stable hash of their id whatever the feedback; "
+                    + "remove one of them")
+        }
         let policy: BanditPolicy =
-            switch params.policy {
+            switch params.policy ?? .thompson {
             case .thompson:
                 .thompson(
                     prior: BetaPrior(alpha: params.priorAlpha, beta: params.priorBeta),

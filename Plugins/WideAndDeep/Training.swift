@@ -134,6 +134,8 @@ struct Trainer {
             space.inputs(pools[$0].pool, for: pools[$0].query)
         }
         let labels = pools.map(\.labels)
+        // Validation ranks epochs only if some validation pool holds a positive.
+        let canValidate = validation.contains { labels[$0].contains(true) }
         let scaling = standardisation(inputs, trainingPools)
 
         let e = params.embeddingSize
@@ -227,21 +229,34 @@ struct Trainer {
                 space: space, wide: ftrl.weights, embeddings: embeddings.values, embeddingSize: e,
                 hasDeepPart: params.deep, network: network, scaling: scaling,
                 reference: [])
+            let training =
+                "epoch \(epoch)/\(params.epochs): training loss "
+                + "\(String(format: "%.4f", lossSum / Double(max(kept.count, 1)))) on "
+                + "\(kept.count) examples kept"
+            progress.report("training", done: epoch, total: params.epochs)
+            guard canValidate else {
+                log(training)
+                best = (0, epoch, model)
+                continue
+            }
             let (validationLoss, ndcg) = Self.validate(model, validation, pools, inputs)
             log(
-                "epoch \(epoch)/\(params.epochs): training loss "
-                    + "\(String(format: "%.4f", lossSum / Double(max(kept.count, 1)))) on "
-                    + "\(kept.count) examples kept, "
-                    + "validation loss \(String(format: "%.4f", validationLoss)), "
+                training + ", validation loss \(String(format: "%.4f", validationLoss)), "
                     + "validation NDCG@10 \(String(format: "%.4f", ndcg))")
-            progress.report("training", done: epoch, total: params.epochs)
             if best == nil || ndcg > best!.ndcg { best = (ndcg, epoch, model) }
         }
         let chosen = best!
-        if params.epochs > 1 {
+        if params.epochs > 1, canValidate {
             log(
                 "kept epoch \(chosen.epoch), the best validation NDCG@10 "
                     + String(format: "%.4f", chosen.ndcg))
+        } else if params.epochs > 1 {
+            log(
+                (validation.isEmpty
+                    ? "there is no validation set (\(pools.count) user's pool in all)"
+                    : "the \(validation.count) users' pools kept for validation hold no positive")
+                    + ", so no epoch can be chosen by validation: kept the last, epoch "
+                    + "\(chosen.epoch)")
         }
         let model = chosen.model
         guard

@@ -27,6 +27,12 @@ struct Serve: ParsableCommand {
                         + "binary, in Server/.build, or on the PATH); build it with 'swift build -c "
                         + "release --package-path Server'")
             }
+            if server == Self.debugBuild {
+                Terminal.log(
+                    "warning: running the debug build of shortlist-server (\(server)), which fits "
+                        + "and serves many times slower; build the release one with 'swift build "
+                        + "-c release --package-path Server'")
+            }
             let arguments = [server] + options
             let pointers = arguments.map { strdup($0) } + [nil]
             execv(server, pointers)
@@ -35,18 +41,18 @@ struct Serve: ParsableCommand {
         }
     }
 
-    /// `shortlist-server` beside this executable, else built in `Server/` of the current
-    /// folder (release, then debug), else the first on the PATH.
+    /// The debug build in `Server/` of the current folder, run only when no other is found.
+    static let debugBuild = "Server/.build/debug/shortlist-server"
+
+    /// `shortlist-server` beside this executable, else the release build in `Server/` of the
+    /// current folder, else the first on the PATH, else the debug build in `Server/`.
     static func serverBinary() -> String? {
         let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let beside = own.deletingLastPathComponent().appendingPathComponent("shortlist-server").path
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let places =
-            [
-                beside, "Server/.build/release/shortlist-server",
-                "Server/.build/debug/shortlist-server",
-            ]
-            + path.split(separator: ":").map { "\($0)/shortlist-server" }
+            [beside, "Server/.build/release/shortlist-server"]
+            + path.split(separator: ":").map { "\($0)/shortlist-server" } + [debugBuild]
         return places.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

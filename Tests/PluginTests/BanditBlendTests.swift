@@ -32,7 +32,8 @@ import Testing
 
     @Test(arguments: [
         (#"{}"#, ["a", "b"]), (#"{"policy": "ucb1", "mode": "per-request"}"#, ["b", "a"]),
-        (#"{"policy": "epsilon-greedy", "sticky": true}"#, ["a", "b", "c"]),
+        (#"{"policy": "epsilon-greedy"}"#, ["a", "b", "c"]),
+        (#"{"sticky": true}"#, ["a", "b", "c"]),
     ])
     func passesTheContractCheckForEveryPolicy(json: String, arms: [String]) throws {
         let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 6))
@@ -50,6 +51,20 @@ import Testing
         let orders = try model("{}", arms: ["b", "a"]).orders(pool, for: query, rankers: [:])
         #expect(orders.map { $0.map(\.item) } == [[3, 4], [1, 2, 3]])
         #expect(orders[1].map(\.score) == [10, 6, 2])
+    }
+
+    @Test func aPolicyWithStickyAssignmentIsRefusedAtThePolicy() throws {
+        #expect {
+            try BanditBlend.make(
+                try parameters(json: #"{"policy": "ucb1", "sticky": true}"#),
+                context: context(["a", "b"]))
+        } throws: { error in
+            let error = error as? ParameterError
+            return error?.keyPath == ["policy"]
+                && error?.message
+                    == "'policy: ucb1' has no effect with 'sticky: true', which assigns each user to "
+                    + "one arm by a stable hash of their id whatever the feedback; remove one of them"
+        }
     }
 
     @Test func needsTwoArms() throws {

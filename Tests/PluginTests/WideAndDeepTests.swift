@@ -1,6 +1,7 @@
 import Foundation
 import ShortlistCore
 import ShortlistTestSupport
+import Synchronization
 import Testing
 
 @testable import WeightedAveragePlugin
@@ -88,6 +89,39 @@ struct PlantedCross {
             context: BuildContext(stageName: "p", sourceNames: ["s"], seed: 3)
         ).fit(RankerTrainingData(dataset: planted.dataset, sources: ["s"]), progress: .silent)
         #expect(planted.heldOutNDCG { blind.rank($0, for: $1) } < 0.75)
+    }
+
+    /// Fits on `pools`, returning the training log.
+    func trainingLog(_ pools: [LabelledPool], _ cross: PlantedCross) throws -> [String] {
+        let lines = Mutex<[String]>([])
+        let ranker = try WideAndDeep.make(
+            try parameters(json: #"{"epochs": 3}"#),
+            context: BuildContext(stageName: "p", sourceNames: ["s"], seed: 3))
+        _ = try ranker.fit(
+            RankerTrainingData(
+                dataset: cross.dataset, sources: ["s"], pools: pools,
+                log: { line in lines.withLock { $0.append(line) } }),
+            progress: .silent)
+        return lines.withLock { $0 }
+    }
+
+    @Test func withoutAValidationSetTheLastEpochIsKeptAndTheLogSaysSo() throws {
+        let cross = PlantedCross()
+        let alone = try trainingLog([cross.pools[0]], cross)
+        #expect(!alone.contains { $0.contains("validation NDCG") }, "\(alone)")
+        #expect(
+            alone.last
+                == "there is no validation set (1 user's pool in all), so no epoch can be chosen "
+                + "by validation: kept the last, epoch 3")
+        // Validation pools without a positive cannot rank epochs either.
+        let withoutPositives = cross.pools.prefix(10).map {
+            LabelledPool(query: $0.query, pool: $0.pool, positives: [], asOf: $0.asOf)
+        }
+        let blind = try trainingLog([cross.pools[0]] + withoutPositives, cross)
+        #expect(!blind.contains { $0.contains("validation NDCG") }, "\(blind)")
+        #expect(
+            blind.last?.hasSuffix("so no epoch can be chosen by validation: kept the last, epoch 3")
+                == true)
     }
 
     @Test func passesTheContractCheckWithAndWithoutItsDeepPart() throws {

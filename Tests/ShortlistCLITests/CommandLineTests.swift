@@ -536,6 +536,50 @@ import Testing
                 + "binary, in Server/.build, or on the PATH); build it with 'swift build -c "
                 + "release --package-path Server'\n")
     }
+
+    @Test func serveRunsTheReleaseServerAndADebugOneOnlyWithAWarning() throws {
+        let folder = try project()
+        let alone = "\(folder.path)/alone"
+        try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: try shortlistBinary(), toPath: "\(alone)/shortlist")
+        /// Writes a stand-in server that says which build it is.
+        func server(_ build: String) throws {
+            let path = try folder.write(
+                "Server/.build/\(build)/shortlist-server", "#!/bin/sh\necho \(build) server\n")
+            chmod(path, 0o755)
+        }
+        func serve() throws -> Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "\(alone)/shortlist")
+            process.arguments = ["serve"]
+            process.environment = ["PATH": "/nonexistent"]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Run(
+                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                stderr: String(decoding: stderr, as: UTF8.self))
+        }
+        try server("debug")
+        let debug = try serve()
+        #expect(debug.stdout == "debug server\n")
+        #expect(
+            debug.stderr
+                == "warning: running the debug build of shortlist-server "
+                + "(Server/.build/debug/shortlist-server), which fits and serves many times "
+                + "slower; build the release one with 'swift build -c release --package-path "
+                + "Server'\n")
+        try server("release")
+        let release = try serve()
+        #expect(release.stdout == "release server\n" && release.stderr.isEmpty)
+    }
 }
 
 /// Counts with documented maxima, numbers in decimal, and progress a log can see.

@@ -209,6 +209,25 @@ import Testing
         for path in dead { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
     }
 
+    @Test func aSymbolicLinkLoopWhereTheArtifactsGoIsNamed() throws {
+        let fixture = try Fixture()
+        let shortlist = "\(fixture.folder.path)/.shortlist"
+        try FileManager.default.createSymbolicLink(
+            atPath: shortlist, withDestinationPath: ".shortlist")
+        _ = try fixture.prepare()
+        let warnings = fixture.log().filter { $0.hasPrefix("warning: ") }
+        #expect(!warnings.isEmpty)
+        #expect(
+            warnings.allSatisfy {
+                $0.hasSuffix(
+                    "cannot create the artifact folder \(shortlist)/artifacts: \(shortlist) is a "
+                        + "symbolic link that loops")
+                    || $0.hasSuffix(
+                        "cannot create the dataset cache folder: \(shortlist) is a symbolic link "
+                            + "that loops")
+            }, "\(warnings)")
+    }
+
     @Test func pathsThatCannotWorkSayWhy() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("plain.txt", "x")

@@ -16,14 +16,20 @@ enum FileSystem {
         return problemCreatingInside(folder).map { "cannot exist: \($0)" } ?? "does not exist"
     }
 
-    /// Why nothing can be created inside `folder` because it or a folder above it is a file,
-    /// or nil.
+    /// Why nothing can be created inside `folder` because it or a folder above it is a file, or
+    /// a symbolic link that loops or leads nowhere; nil otherwise.
     static func problemCreatingInside(_ folder: String) -> String? {
         var ancestor = folder
         while !ancestor.isEmpty, ancestor != "/" {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {
-                return isFolder.boolValue
+            var entry = stat()
+            if lstat(ancestor, &entry) == 0 {
+                var target = stat()
+                guard stat(ancestor, &target) == 0 else {
+                    return errno == ELOOP
+                        ? "\(ancestor) is a symbolic link that loops"
+                        : "\(ancestor) is a symbolic link to nothing (\(OutputFile.systemReason()))"
+                }
+                return target.st_mode & S_IFMT == S_IFDIR
                     ? nil : "\(ancestor) is a file, so nothing can be inside it"
             }
             ancestor = (ancestor as NSString).deletingLastPathComponent

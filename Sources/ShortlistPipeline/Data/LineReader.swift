@@ -19,8 +19,15 @@ public final class LineReader {
     /// The 1-based number of the line last returned.
     public private(set) var line = 0
 
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    /// Where the bytes come from: a regular file read from its start, or standard input.
+    private enum Source {
+        case file(InputFile)
+        case standardInput
+    }
+
+    private let source: Source
+    /// How far into a file the reader has read.
+    private var offset = 0
     private var buffer: [UInt8] = []
     /// Where the unread bytes of ``buffer`` start.
     private var start = 0
@@ -33,29 +40,8 @@ public final class LineReader {
     ///   file.
     public init(path: String) throws(DataError) {
         name = path == "-" ? "standard input" : path
-        if path == "-" {
-            descriptor = STDIN_FILENO
-            ownsDescriptor = false
-            return
-        }
-        if let problem = FileSystem.problemReading(path) {
-            throw DataError(.missingFile, "the file \(problem)", file: path)
-        }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw DataError(
-                .missingFile, "the file cannot be read: \(OutputFile.systemReason())", file: path)
-        }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw DataError(.missingFile, "the file is not a regular file", file: path)
-        }
-        self.descriptor = descriptor
-        ownsDescriptor = true
+        source = path == "-" ? .standardInput : .file(try InputFile(path))
     }
-
-    deinit { if ownsDescriptor { close(descriptor) } }
 
     /// The next line without its line end, or nil at the end of the input.
     ///
@@ -89,16 +75,32 @@ public final class LineReader {
         }
         let count = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
-        var read: Int
-        repeat {
-            read = buffer.withUnsafeMutableBytes {
-                Foundation.read(descriptor, $0.baseAddress! + count, Self.chunk)
+        var read = 0
+        switch source {
+        case .file(let file):
+            read = min(Self.chunk, file.size - offset)
+            let range = offset..<offset + read
+            var failure: DataError?
+            buffer.withUnsafeMutableBytes {
+                do throws(DataError) {
+                    try file.read(range, into: $0.baseAddress! + count)
+                } catch {
+                    failure = error
+                }
             }
-        } while read < 0 && errno == EINTR
-        guard read >= 0 else {
-            buffer.removeLast(Self.chunk)
-            throw DataError(
-                .missingFile, "the input cannot be read: \(OutputFile.systemReason())", file: name)
+            if let failure { throw failure }
+            offset += read
+        case .standardInput:
+            repeat {
+                read = buffer.withUnsafeMutableBytes {
+                    Foundation.read(STDIN_FILENO, $0.baseAddress! + count, Self.chunk)
+                }
+            } while read < 0 && errno == EINTR
+            guard read >= 0 else {
+                throw DataError(
+                    .missingFile, "the input cannot be read: \(OutputFile.systemReason())",
+                    file: name)
+            }
         }
         buffer.removeLast(Self.chunk - read)
         if read == 0 { isAtEnd = true }

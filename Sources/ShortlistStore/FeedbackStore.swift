@@ -77,6 +77,12 @@ public final class FeedbackStore: FeedbackStorage {
                     "cannot create the folder \(folder) for the feedback store \(path)")
             }
         }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw StoreError(
+                "cannot open the feedback store \(path): it is "
+                    + (status.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file"))
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)

@@ -130,6 +130,20 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
             try FeedbackStore(path: inside)
         }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStoreThatIsAFIFOOrAFolderSaysSo() throws {
+        let folder = try TemporaryDirectory()
+        let fifo = "\(folder.path)/feedback.sqlite"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(
+            throws: StoreError(
+                "cannot open the feedback store \(fifo): it is not a regular file")
+        ) { try FeedbackStore(path: fifo) }
+        #expect(
+            throws: StoreError("cannot open the feedback store \(folder.path): it is a folder")
+        ) { try FeedbackStore(path: folder.path) }
+    }
 }
 
 @Suite struct FeedbackStorageTests {

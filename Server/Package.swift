@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "ShortlistServerMain",
             dependencies: [
-                "ShortlistServer",
+                "ShortlistServer", core("ShortlistCore"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -13,16 +13,21 @@ public final class PipelineHolder: @unchecked Sendable {
     private var reloading = false
     private let log: @Sendable (String) -> Void
     private let cacheBytes: Int
+    private let storeTimeout: Duration
 
-    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers; throws
-    /// when the file or its data cannot serve at all.
+    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers, with
+    /// calls to a PostgreSQL feedback store waiting at most `storeTimeout`; throws when the file
+    /// or its data cannot serve at all.
     public init(
-        path: String, cacheBytes: Int = 0, log: @escaping @Sendable (String) -> Void
+        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
+        log: @escaping @Sendable (String) -> Void
     ) throws {
         fingerprint = Self.fingerprint(of: path)
-        served = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
+        served = try ServedPipelines.load(
+            path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
         self.log = log
         self.cacheBytes = cacheBytes
+        self.storeTimeout = storeTimeout
     }
 
     /// The pipelines now served.
@@ -46,7 +51,8 @@ public final class PipelineHolder: @unchecked Sendable {
         guard proceed else { return false }
         defer { lock.withLock { reloading = false } }
         do {
-            let fresh = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
+            let fresh = try ServedPipelines.load(
+                path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
             lock.withLock {
                 served = fresh
                 fingerprint = now

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
+import ShortlistCore
 import ShortlistServer
 
 /// `shortlist-server`: serves every pipeline of a pipelines file over HTTP and JSON.
@@ -28,9 +29,32 @@ struct ShortlistServerMain: AsyncParsableCommand {
             valueName: "MB"))
     var cacheMB = 64
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a call to a PostgreSQL feedback store waits for the database (to connect, "
+                + "and for each statement); past it, and while the database stays out of reach, "
+                + "the bandit endpoints answer 503 at once.",
+            valueName: "SECONDS"))
+    var storeTimeout = 5.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the server exits "
+                + "anyway.",
+            valueName: "SECONDS"))
+    var shutdownTimeout = 30.0
+
     func validate() throws {
         guard (0...1_000_000).contains(cacheMB) else {
             throw ValidationError("--cache-mb must be from 0 to 1000000, found \(cacheMB)")
+        }
+        for (name, value) in [
+            ("store-timeout", storeTimeout), ("shutdown-timeout", shutdownTimeout),
+        ]
+        where !(value > 0 && value <= 3600) {
+            throw ValidationError(
+                "--\(name) must be a number of seconds above 0 and at most 3600, found "
+                    + plainNumber(value))
         }
     }
 
@@ -43,7 +67,9 @@ struct ShortlistServerMain: AsyncParsableCommand {
         }
         let holder: PipelineHolder
         do {
-            holder = try PipelineHolder(path: config, cacheBytes: cacheMB << 20) { line in
+            holder = try PipelineHolder(
+                path: config, cacheBytes: cacheMB << 20, storeTimeout: .seconds(storeTimeout)
+            ) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
         } catch {
@@ -51,7 +77,9 @@ struct ShortlistServerMain: AsyncParsableCommand {
             throw ExitCode.failure
         }
         // SIGTERM and SIGINT shut down gracefully: no new connections, in-flight requests
-        // finish, then the watcher stops.
+        // finish, then the watcher stops; if that takes too long, the process exits anyway.
+        let deadline = Self.exitAfterSignal(within: shutdownTimeout)
+        defer { deadline.forEach { $0.cancel() } }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = Application(
@@ -59,6 +87,27 @@ struct ShortlistServerMain: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "shortlist"),
             services: [ReloadService(holder: holder)])
         try await app.runService()
+    }
+
+    /// Exits the process `seconds` after the first SIGTERM or SIGINT, from a thread of its own,
+    /// whatever the graceful shutdown is still waiting for; the sources live until cancelled.
+    static func exitAfterSignal(within seconds: Double) -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "shortlist.shutdown-deadline")
+        return [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                queue.asyncAfter(deadline: .now() + seconds) {
+                    FileHandle.standardError.write(
+                        Data(
+                            ("error: the graceful shutdown took over \(plainNumber(seconds)) s; "
+                                + "exiting\n").utf8))
+                    Foundation.exit(EXIT_FAILURE)
+                }
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// Why a server could not listen on `host:port` (the address is in use, or not one of this

@@ -115,6 +115,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }
@@ -376,7 +379,7 @@ enum OpenAPIDocument {
                 }
               },
               "Unavailable": {
-                "description": "The feedback store failed",
+                "description": "The feedback store failed, did not answer in time, or is out of reach",
                 "content": {
                   "application/json": {
                     "schema": {

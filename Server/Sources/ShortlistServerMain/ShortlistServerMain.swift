@@ -79,7 +79,7 @@ struct ShortlistServerMain: AsyncParsableCommand {
         // SIGTERM and SIGINT shut down gracefully: no new connections, in-flight requests
         // finish, then the watcher stops; if that takes too long, the process exits anyway.
         let deadline = Self.exitAfterSignal(within: shutdownTimeout)
-        defer { deadline.forEach { $0.cancel() } }
+        defer { for source in deadline { source.cancel() } }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = Application(

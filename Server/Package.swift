@@ -54,7 +54,7 @@ let package = Package(
             name: "ShortlistServerTests",
             dependencies: [
                 "ShortlistServer", core("ShortlistTestSupport"), core("ShortlistCore"),
-                core("ShortlistPipeline"), core("ShortlistOutput"),
+                core("ShortlistPipeline"), core("ShortlistOutput"), core("ShortlistStore"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

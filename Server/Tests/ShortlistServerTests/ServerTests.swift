@@ -7,6 +7,7 @@ import Prometheus
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
+import ShortlistStore
 import ShortlistTestSupport
 import Testing
 
@@ -365,6 +366,56 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 post(client, "/v1/recommend", bandit), post(client, "/v1/recommend", bandit),
             ].map { try object($0)["request_id"] as? String }
             #expect(ids[0] != nil && ids[0] != ids[1], "each bandit response is its own")
+        }
+    }
+
+    /// With ALS rewarded far above popularity, a new user (for whom ALS has nothing) gets the
+    /// popular arm's items, each with its arm and propensity, all logged under the request id,
+    /// so feedback on any of them is accepted: for twenty new users, one arm per response.
+    @Test func feedbackOnAnyItemANewUsersBanditResponseShowedIsAccepted() async throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "pipelines.yaml",
+            dataset + """
+
+                pipelines:
+                  ab:
+                    n: 10
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: bandit, arms: [als, popular], mode: per-request}
+                """)
+        let holder = try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }
+        let store = try #require(holder.current.store)
+        for request in 0..<50 {
+            try store.record(
+                ServedRequest(
+                    id: "earlier-\(request)", pipeline: "ab", user: "u\(request % 20)",
+                    impressions: [Impression(item: "i1", position: 1, arm: "als", propensity: 1)]))
+            _ = try store.recordFeedback(request: "earlier-\(request)", item: "i1", reward: 1)
+        }
+        try await withServer(holder) { client in
+            for user in 0..<20 {
+                let response = try await post(
+                    client, "/v1/recommend",
+                    #"{"user": "newcold-\#(user)", "pipeline": "ab", "n": 10}"#)
+                #expect(response.status == .ok)
+                let answer = try object(response)
+                let request = try #require(answer["request_id"] as? String)
+                let items = try #require(answer["items"] as? [[String: Any]])
+                #expect(items.count == 10)
+                #expect(items.allSatisfy { $0["arm"] as? String == "popular" })
+                #expect(items.allSatisfy { $0["propensity"] as? Double == 1 })
+                for item in [items[0], items[9]] {
+                    let id = try #require(item["item"] as? String)
+                    let feedback = try await post(
+                        client, "/v1/feedback",
+                        #"{"request_id": "\#(request)", "item": "\#(id)", "reward": 1}"#)
+                    #expect(feedback.status == .accepted, "\(String(buffer: feedback.body))")
+                }
+            }
         }
     }
 

@@ -122,7 +122,7 @@ public enum Routes {
         router.get("v1/items/:id/similar") { request, context in
             let served = holder.current
             let parameters = try query(request, ["n", "stage", "pipeline"])
-            let id = try context.parameters.require("id")
+            let id = try pathParameter("id", context)
             let pipeline = try served.pipeline(parameters["pipeline"])
             let n = try count(parameters["n"], default: 10)
             let lists: [SimilarList]
@@ -215,6 +215,20 @@ public enum Routes {
             }
         }
         return found
+    }
+
+    /// The path segment that the route's `:name` matched, percent-decoded (`%2F` is a `/` in
+    /// an id, `%C3%A9` an `é`); a segment that is not valid percent-encoding of UTF-8 is a 400
+    /// that names it.
+    static func pathParameter(_ name: String, _ context: some RequestContext) throws -> String {
+        let segment = try context.parameters.require(name)
+        guard let decoded = segment.removingPercentEncoding else {
+            throw APIError(
+                .badRequest,
+                "the path segment '\(excerpt(segment))' is not valid percent-encoding: each '%' "
+                    + "must start a '%XX' of two hexadecimal digits, and the bytes must be UTF-8")
+        }
+        return decoded
     }
 
     /// A query's `n`: `fallback` when absent, else an integer from 1 to ``maxResults``.

@@ -271,6 +271,47 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 
+    /// An item id with a space, a slash, a percent sign and a non-ASCII letter is reached
+    /// through its percent-encoding, as is any id spelt with escapes; an escape that is not
+    /// valid is a 400 naming the segment.
+    @Test func pathSegmentsArePercentDecoded() async throws {
+        let (holder, folder) = try served()
+        let odd = "a b/c%dé"
+        for file in ["data/interactions.tsv", "data/items.tsv"] {
+            let path = "\(folder.path)/\(file)"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try folder.write(
+                file,
+                text.replacingOccurrences(of: "\ti4\t", with: "\t\(odd)\t")
+                    .replacingOccurrences(of: "\ni4\t", with: "\n\(odd)\t"))
+        }
+        #expect(holder.reloadIfChanged(force: true))
+        let pipeline = holder.current.pipelines[0]
+        #expect(pipeline.dataset.item(odd) != nil)
+        try await withServer(holder) { client in
+            let similar = try await client.execute(
+                uri: "/v1/items/a%20b%2Fc%25d%C3%A9/similar?n=3", method: .get)
+            #expect(similar.status == .ok, "\(String(buffer: similar.body))")
+            let lists = try #require(
+                try JSONSerialization.jsonObject(with: Data(similar.body.readableBytesView))
+                    as? [[String: Any]])
+            #expect((lists.first?["similar"] as? [Any])?.count == 3)
+            let escaped = try await client.execute(uri: "/v1/items/%69%35/similar", method: .get)
+            let plain = try await client.execute(uri: "/v1/items/i5/similar", method: .get)
+            #expect(escaped.status == .ok && escaped.body == plain.body)
+            for segment in ["%zz", "%FF", "i%5"] {
+                let answer = try await client.execute(
+                    uri: "/v1/items/\(segment)/similar", method: .get)
+                #expect(answer.status == .badRequest, "\(segment)")
+                #expect(
+                    (try object(answer)["error"] as? [String: Any])?["message"] as? String
+                        == "the path segment '\(segment)' is not valid percent-encoding: each '%' "
+                        + "must start a '%XX' of two hexadecimal digits, and the bytes must be "
+                        + "UTF-8")
+            }
+        }
+    }
+
     @Test func aValidEditIsServedAndAnInvalidOneKeepsTheOldPipelines() async throws {
         let (holder, folder) = try served()
         let path = "\(folder.path)/pipelines.yaml"

@@ -163,6 +163,12 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #"{"user": "u5", "history": [{"item": "i1", "rating": "high"}]}"#, .badRequest,
                 "'history[0].rating' must be a number"
             ),
+            // Numbers are decimal only.
+            (#"{"user": "u5", "n": 0x10}"#, .badRequest, "the body is not valid JSON"),
+            (
+                #"{"user": "u5", "history": [{"item": "i1", "rating": 0x4}]}"#, .badRequest,
+                "the body is not valid JSON"
+            ),
         ]
         try await withServer(served) { client in
             for (body, status, message) in cases {
@@ -479,6 +485,13 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             let unknown = try await post(
                 client, "/v1/feedback", #"{"request_id": "nope", "item": "i1", "reward": 1}"#)
             #expect(unknown.status == .badRequest)
+            let hexadecimal = try await post(
+                client, "/v1/feedback",
+                #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)
+            #expect(hexadecimal.status == .badRequest)
+            #expect(
+                (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String
+                    == "the body is not valid JSON")
             let reread = try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }
             let states = try #require(reread.pipelines[1].banditState).armStates(
                 pipeline: "ab", arms: ["als", "popular"])

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import Prometheus
 import ShortlistCore
@@ -351,6 +352,39 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
         #expect(holder.current.pipelines[0].resultCount == 5)
         #expect(holder.lastReloadError == nil)
+    }
+
+    /// A pipelines file that cannot be read is not reloaded: the watcher logs the system's
+    /// reason once per reason and keeps serving, and once the same bytes are back it does not
+    /// reload for nothing.
+    @Test func anUnreadableFileIsNotReloadedAndTheSystemsReasonIsLoggedOnce() throws {
+        let (_, folder) = try served()
+        let lines = NIOLockedValueBox<[String]>([])
+        let path = "\(folder.path)/pipelines.yaml"
+        let holder = try PipelineHolder(path: path) { line in
+            lines.withLockedValue { $0.append(line) }
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        lines.withLockedValue { $0 = [] }
+        let loaded = holder.current.loaded
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(!holder.reloadIfChanged())
+        #expect(!holder.reloadIfChanged(force: true))
+        try FileManager.default.removeItem(atPath: path)
+        #expect(!holder.reloadIfChanged())
+        #expect(!holder.reloadIfChanged())
+        try folder.write("pipelines.yaml", text)
+        #expect(!holder.reloadIfChanged())
+        #expect(
+            lines.withLockedValue { $0 } == [
+                "cannot read \(path) to look for changes (Is a directory); still serving the "
+                    + "pipelines loaded before",
+                "cannot read \(path) to look for changes (No such file or directory); still "
+                    + "serving the pipelines loaded before",
+            ])
+        #expect(holder.lastReloadError == nil)
+        #expect(holder.current.loaded == loaded)
     }
 
     @Test func metricsCountRequestsErrorsAndTimePerPipelineAndStage() async throws {

@@ -179,4 +179,50 @@ let healthCheck = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
             #expect(try await waiting.response()?.hasPrefix("HTTP/1.1 200") == true)
         }
     }
+
+    /// Two hundred silent clients against a server that may open 160 files at once. Keeping 64
+    /// descriptors in reserve, it holds 96 of them and still reads its files: an edit of the
+    /// pipelines file is reloaded. With no reserve, the clients take every descriptor, and the
+    /// watcher says so (`Too many open files`) and reloads nothing until they are gone.
+    @Test func aServerFullOfIdleClientsStillReadsItsOwnFiles() async throws {
+        for reserve in [64, 0] {
+            let folder = try TemporaryDirectory()
+            let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+            let pipelines = { (n: Int) in
+                dataset + """
+
+                    pipelines:
+                      plain:
+                        n: \(n)
+                        candidates:
+                          - {name: popular, type: weighted-rating, limit: 20}
+                        ranker: {type: weighted-average, weights: {popular: 1}}
+                    """
+            }
+            try folder.write("pipelines.yaml", pipelines(3))
+            let server = try await Replica(
+                config: "pipelines.yaml", in: folder.path,
+                options: ["--descriptor-reserve", "\(reserve)"], descriptorLimit: 160)
+            #expect(server.output.contains("holding at most \(160 - reserve) connections at once"))
+            var clients = try (0..<200).map { _ in try RawConnection(port: server.port) }
+            try await Task.sleep(for: .milliseconds(500))
+            try folder.write("pipelines.yaml", pipelines(4))
+            let path = "pipelines.yaml"
+            if reserve > 0 {
+                #expect(
+                    try await server.says("reloaded \(path): serving plain", within: .seconds(60)),
+                    "\(server.output)")
+            } else {
+                #expect(
+                    try await server.says(
+                        "cannot read \(path) to look for changes (Too many open files)",
+                        within: .seconds(60)), "\(server.output)")
+                #expect(!server.output.contains("reload"))
+            }
+            clients.removeAll()
+            #expect(try await server.says("reloaded \(path)", within: .seconds(60)))
+            let list = try await answer(server.port, "GET", "/v1/pipelines")
+            #expect(list.status == 200 && list.message.isEmpty)
+        }
+    }
 }

@@ -10,16 +10,28 @@ import Testing
 final class Replica {
     let process = Process()
     let port: Int
+    /// The file its output goes to.
+    let log: String
 
     /// Starts `shortlist serve --config config --port 0` with `options` (which runs this
     /// package's shortlist-server) with its log in a file, and waits until the log says where
-    /// it listens.
-    init(config: String, in folder: String, options: [String] = []) async throws {
+    /// it listens. With `descriptorLimit`, it may open that many files at once (`ulimit -n`).
+    init(
+        config: String, in folder: String, options: [String] = [], descriptorLimit: Int? = nil
+    ) async throws {
         let shortlist = try builtShortlist()
         let log = "\(folder)/replica-\(UInt32.random(in: 0...UInt32.max)).log"
+        self.log = log
         try Data().write(to: URL(fileURLWithPath: log))
-        process.executableURL = URL(fileURLWithPath: shortlist)
-        process.arguments = ["serve", "--config", config, "--port", "0"] + options
+        let arguments = ["serve", "--config", config, "--port", "0"] + options
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", shortlist] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: shortlist)
+            process.arguments = arguments
+        }
         process.environment = ["PATH": built.path]
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -43,6 +55,19 @@ final class Replica {
     }
 
     struct ReplicaError: Error { var log: String }
+
+    /// What it has written so far.
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Whether a line of its output contains `text` within `limit` (a bound that detects a
+    /// hang).
+    func says(_ text: String, within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while !output.contains(text), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return output.contains(text)
+    }
 
     /// Ends the process: SIGTERM, then SIGKILL if it is still running half a minute later.
     deinit {

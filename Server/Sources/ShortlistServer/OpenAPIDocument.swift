@@ -130,6 +130,7 @@ enum OpenAPIDocument {
                     "name": "id",
                     "in": "path",
                     "required": true,
+                    "description": "The item id, percent-encoded (a%20b%2Fc is the id a b/c); invalid percent-encoding is a 400.",
                     "schema": {
                       "type": "string"
                     }

@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "ShortlistServerMain",
             dependencies: [
-                "ShortlistServer",
+                "ShortlistServer", core("ShortlistCore"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -54,7 +54,7 @@ let package = Package(
             name: "ShortlistServerTests",
             dependencies: [
                 "ShortlistServer", core("ShortlistTestSupport"), core("ShortlistCore"),
-                core("ShortlistPipeline"), core("ShortlistOutput"),
+                core("ShortlistPipeline"), core("ShortlistOutput"), core("ShortlistStore"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

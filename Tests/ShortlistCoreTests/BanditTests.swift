@@ -169,6 +169,24 @@ struct BernoulliWorld {
     ]
     let states = [ArmState(pulls: 10, rewards: 1), ArmState(pulls: 10, rewards: 5)]
 
+    /// A blend of `orders`, each arm serving when its order holds an item.
+    func blend(
+        _ blend: ArmBlend, _ orders: [[Ranked]], states: [ArmState], user: String = "u",
+        random: inout SeededGenerator, asked: ((Int) -> Void)? = nil
+    ) -> [ArmBlend.Placed] {
+        blend.blend(
+            states: states, user: user, random: &random, serves: { !orders[$0].isEmpty },
+            order: {
+                asked?($0)
+                return orders[$0]
+            })
+    }
+
+    /// Items `items` in their own order, as one arm's order.
+    func order(_ items: [Int]) -> [Ranked] {
+        items.map { Ranked(item: $0, score: 0, contributions: []) }
+    }
+
     @Test func perRequestServesOneArmsOrderWithItsPropensity() {
         let blend = ArmBlend(
             policy: .epsilonGreedy(epsilon: 0.2, decay: 0), mode: .perRequest, sticky: false)
@@ -176,10 +194,8 @@ struct BernoulliWorld {
         var seen = Set<Int>()
         for _ in 0..<50 {
             var asked: [Int] = []
-            let response = blend.blend(states: states, user: "u", random: &random) {
-                asked.append($0)
-                return orders[$0]
-            }
+            let response = self.blend(
+                blend, orders, states: states, random: &random, asked: { asked.append($0) })
             let arm = response[0].arm
             seen.insert(arm)
             #expect(asked == [arm])
@@ -195,9 +211,8 @@ struct BernoulliWorld {
             policy: .thompson(prior: BetaPrior(), draws: 200), mode: .perSlot, sticky: false)
         var random = SeededGenerator(seed: 5)
         for _ in 0..<20 {
-            let response = blend.blend(
-                states: [ArmState(), ArmState()], user: "u", random: &random
-            ) { orders[$0] }
+            let response = self.blend(
+                blend, orders, states: [ArmState(), ArmState()], random: &random)
             #expect(Set(response.map(\.ranked.item)).count == 6 && response.count == 6)
             for arm in orders.indices {
                 let placed = response.filter { $0.arm == arm }.map(\.ranked.item)
@@ -208,18 +223,84 @@ struct BernoulliWorld {
         }
     }
 
+    /// The favoured arm (by far the best rewards) has nothing for this user: every policy in
+    /// either mode places only the other arms' items, with the policy's propensities over those
+    /// arms alone, which add up to 1.
+    @Test(arguments: [BanditMode.perRequest, .perSlot])
+    func anArmWithNothingForTheUserTakesNoPartAndTheOthersShareItsChoice(mode: BanditMode) {
+        let arms = [order([]), order([0, 1, 2]), order([3, 4, 5])]
+        let states = [
+            ArmState(pulls: 1000, rewards: 900), ArmState(pulls: 100, rewards: 5),
+            ArmState(pulls: 100, rewards: 30),
+        ]
+        let policies: [(BanditPolicy, [Double])] = [
+            (.epsilonGreedy(epsilon: 0.2, decay: 0), [0, 0.1, 0.9]),
+            (.ucb1, [0, 0, 1]),
+        ]
+        for (policy, expected) in policies {
+            let blend = ArmBlend(policy: policy, mode: mode, sticky: false)
+            var random = SeededGenerator(seed: 11)
+            var placedBy = [0, 0, 0]
+            for _ in 0..<200 {
+                let response = self.blend(blend, arms, states: states, random: &random)
+                #expect(!response.isEmpty, "\(policy)")
+                for placed in response {
+                    placedBy[placed.arm] += 1
+                    // Per slot, once one arm has placed all its items the other fills the rest.
+                    let othersLeft = arms.indices.contains { arm in
+                        arm != placed.arm && expected[arm] > 0
+                            && arms[arm].contains { item in
+                                !response.prefix { $0 != placed }.map(\.ranked.item).contains(
+                                    item.item)
+                            }
+                    }
+                    #expect(
+                        placed.propensity == (othersLeft ? expected[placed.arm] : 1),
+                        "\(policy) \(mode)")
+                }
+            }
+            #expect(placedBy[0] == 0)
+            #expect(placedBy[2] > 0)
+        }
+        let thompson = ArmBlend(
+            policy: .thompson(prior: BetaPrior(), draws: 200), mode: mode, sticky: false)
+        var random = SeededGenerator(seed: 12)
+        let response = self.blend(thompson, arms, states: states, random: &random)
+        #expect(response.count == (mode == .perRequest ? 3 : 6))
+        #expect(response.allSatisfy { $0.arm != 0 && $0.propensity > 0 })
+    }
+
+    /// Per slot, an arm that never placed an item may still have run out (the other arms
+    /// placed all its items): from then on the arms left share every place.
+    @Test func perSlotPropensitiesCountOnlyTheArmsWithAnItemLeft() {
+        let arms = [order([0, 1]), order([1, 0, 2, 3, 4])]
+        let blend = ArmBlend(
+            policy: .epsilonGreedy(epsilon: 0.2, decay: 0), mode: .perSlot, sticky: false)
+        var random = SeededGenerator(seed: 7)
+        var checked = 0
+        for _ in 0..<200 {
+            let response = self.blend(blend, arms, states: states, random: &random)
+            #expect(response.map(\.ranked.item).sorted() == [0, 1, 2, 3, 4])
+            for (place, placed) in response.enumerated() {
+                let before = Set(response.prefix(place).map(\.ranked.item))
+                let firstLeft = arms[0].contains { !before.contains($0.item) }
+                let expected = firstLeft ? (placed.arm == 0 ? 0.1 : 0.9) : 1
+                #expect(placed.propensity == expected, "place \(place)")
+                let ownPlaced = response.prefix(place).filter { $0.arm == 0 }.count
+                if !firstLeft && ownPlaced < 2 { checked += 1 }
+            }
+        }
+        #expect(checked > 0, "in some responses arm b places arm a's items before a does")
+    }
+
     @Test func stickyAssignmentIsStableAcrossRunsAndSplitsUsersEvenly() {
         let blend = ArmBlend(policy: .ucb1, mode: .perRequest, sticky: true)
         var counts = [0, 0]
         for user in 0..<2000 {
             var first = SeededGenerator(seed: 1)
             var second = SeededGenerator(seed: 99)
-            let one = blend.blend(states: states, user: "u\(user)", random: &first) {
-                orders[$0]
-            }
-            let two = blend.blend(states: states, user: "u\(user)", random: &second) {
-                orders[$0]
-            }
+            let one = self.blend(blend, orders, states: states, user: "u\(user)", random: &first)
+            let two = self.blend(blend, orders, states: states, user: "u\(user)", random: &second)
             #expect(one[0].arm == two[0].arm)
             #expect(one[0].propensity == 0.5)
             counts[one[0].arm] += 1
@@ -227,5 +308,27 @@ struct BernoulliWorld {
         #expect(abs(counts[0] - 1000) < 100)
         #expect(
             ArmBlend.stickyArm(user: "u7", count: 3) == ArmBlend.stickyArm(user: "u7", count: 3))
+    }
+
+    /// Per slot, a sticky user's arm places all it can before another arm places anything; a
+    /// user whose arm has nothing for them gets another arm's items.
+    @Test func stickyPerSlotPlacesTheUsersArmFirst() {
+        let arms = [order([0, 1, 2]), order([2, 3, 4, 5])]
+        let blend = ArmBlend(policy: .ucb1, mode: .perSlot, sticky: true)
+        for user in 0..<50 {
+            var random = SeededGenerator(seed: 1)
+            let own = ArmBlend.stickyArm(user: "u\(user)", count: 2)
+            let response = self.blend(
+                blend, arms, states: states, user: "u\(user)", random: &random)
+            let count = arms[own].count
+            #expect(response.prefix(count).allSatisfy { $0.arm == own })
+            #expect(response.dropFirst(count).allSatisfy { $0.arm != own })
+            #expect(response.map(\.ranked.item).sorted() == [0, 1, 2, 3, 4, 5])
+            let alone = self.blend(
+                blend, own == 0 ? [order([]), arms[1]] : [arms[0], order([])], states: states,
+                user: "u\(user)", random: &random)
+            #expect(alone.allSatisfy { $0.arm != own && $0.propensity == 1 })
+            #expect(!alone.isEmpty)
+        }
     }
 }

@@ -74,6 +74,56 @@ struct Served: RequestObserver {
         #expect(repeated == shown)
     }
 
+    /// ALS has nothing for a user the data does not have. With ALS far ahead in the feedback,
+    /// a new user's response is the popular arm's alone, every shown item logged with that arm
+    /// and its true propensity (1, as ALS cannot take part), while a known user still gets ALS.
+    @Test(arguments: ["per-request", "per-slot"])
+    func anArmWithNothingForANewUserLeavesItsPlacesToTheOthersAndEveryShownItemIsLogged(
+        mode: String
+    ) throws {
+        let fixture = try Fixture(
+            pipelines: """
+                pipelines:
+                  ab:
+                    n: 10
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: bandit, arms: [als, popular], mode: \(mode)}
+                """)
+        var pipeline = try fixture.prepare()
+        let state = MemoryState([
+            "als": ArmState(pulls: 1000, rewards: 900),
+            "popular": ArmState(pulls: 1000, rewards: 10),
+        ])
+        pipeline.banditState = state
+        for user in 0..<20 {
+            var observer = Served()
+            let shown = pipeline.run(
+                userID: "newcold-\(user)", requestID: "r\(user)", observer: &observer)
+            #expect(observer.logged && observer.failure == nil)
+            #expect(shown.count == 10)
+            #expect(
+                shown.allSatisfy { $0.placement?.arm == "popular" && $0.placement?.propensity == 1 }
+            )
+            let logged = try #require(state.requests.last)
+            #expect(logged.id == "r\(user)")
+            #expect(
+                logged.impressions
+                    == shown.enumerated().map { position, item in
+                        Impression(
+                            item: pipeline.dataset.itemIDs[item.item], position: position + 1,
+                            arm: "popular", propensity: 1)
+                    })
+        }
+        var observer = Served()
+        let known = pipeline.run(userID: "u3", requestID: "known", observer: &observer)
+        #expect(known.count == 10 && known.allSatisfy { $0.placement?.arm == "als" })
+        let (listed, trace) = pipeline.recommendWithTrace(userID: "newcold-0", requestID: "r0")
+        #expect(listed.map(\.item) == trace.ranked.prefix(10).map(\.item))
+        #expect(listed.allSatisfy { $0.placement?.arm == "popular" })
+    }
+
     @Test func feedbackInTheStateShiftsThePlacesToTheBetterArm() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
         var pipeline = try fixture.prepare()

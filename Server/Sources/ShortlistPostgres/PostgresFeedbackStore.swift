@@ -18,17 +18,46 @@ public import ShortlistStore
 /// record at once counts once: the feedback table's key decides, and the arm's rewards grow
 /// only in the statement that inserted the row. Calls block their thread on the database's
 /// answer (the request path is synchronous); connections are opened as calls need them and kept.
+///
+/// No call waits longer than ``timeout`` for the database, to connect or for a statement's
+/// answer. A call that fails for want of the database (refused, closed, unanswered) marks it
+/// out of reach: calls then fail at once, and one call a second tries it again, until one
+/// succeeds. A database that answers with an error is within reach.
 public final class PostgresFeedbackStore: FeedbackStorage {
     public let location: String
+    /// How long a call waits for the database: to connect, and for each statement's answer.
+    public let timeout: Duration
     private let configuration: PostgresConnection.Configuration
     private let idle = NIOLockedValueBox<[PostgresConnection]>([])
+    private let outage = NIOLockedValueBox<Outage?>(nil)
     private let logger = Logger(label: "shortlist.postgres")
     private static let group = MultiThreadedEventLoopGroup.singleton
+    /// How long after a call found the database out of reach the next call tries it again.
+    static let retryInterval = Duration.seconds(1)
+
+    /// The database out of reach: why, when a call may try it again, and whether one is.
+    private struct Outage {
+        var reason: String
+        var retry: ContinuousClock.Instant
+        var isTrying = false
+    }
+
+    /// A statement the database did not answer in time.
+    private struct Unanswered: Error, CustomStringConvertible {
+        var timeout: Duration
+        var description: String {
+            let seconds =
+                Double(timeout.components.seconds)
+                + Double(timeout.components.attoseconds) / 1e18
+            return "no answer within \(plainNumber(seconds)) s"
+        }
+    }
 
     /// Connects to the database `url` names and creates the store's schema and tables when
-    /// missing.
-    public init(url: String) throws(StoreError) {
+    /// missing; no call waits more than `timeout` for the database.
+    public init(url: String, timeout: Duration = .seconds(5)) throws(StoreError) {
         location = PostgresLocation.redacted(url)
+        self.timeout = timeout
         let place: PostgresLocation
         do throws(PostgresLocation.Invalid) {
             place = try PostgresLocation(url: url)
@@ -47,6 +76,7 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             }
         }
         configuration.options.additionalStartupParameters = [("search_path", place.schema)]
+        configuration.options.connectTimeout = TimeAmount(timeout)
         self.configuration = configuration
         try migrate(schema: place.schema)
     }
@@ -88,7 +118,7 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         ]
         try withConnection { connection in
             for statement in statements {
-                _ = try connection.query(statement, logger: logger).wait()
+                _ = try answer(connection.query(statement, logger: logger))
             }
         }
     }
@@ -239,8 +269,19 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     /// Runs one statement on a connection of the pool and collects its rows.
     private func query(_ statement: PostgresQuery) throws(StoreError) -> [PostgresRow] {
         try withConnection { connection in
-            try connection.query(statement, logger: logger).wait().rows
+            try answer(connection.query(statement, logger: logger)).rows
         }
+    }
+
+    /// The value of `future`, waiting at most ``timeout`` for it.
+    private func answer<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
+        let promise = future.eventLoop.makePromise(of: Value.self)
+        let timer = future.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [timeout] in
+            promise.fail(Unanswered(timeout: timeout))
+        }
+        defer { timer.cancel() }
+        future.cascade(to: promise)
+        return try promise.futureResult.wait()
     }
 
     private func decode<each Column: PostgresDecodable>(
@@ -254,29 +295,76 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     }
 
     /// Runs `body` on an idle connection (opening one when none is idle) and keeps the
-    /// connection unless the call failed.
+    /// connection unless the call failed; fails at once while the database is out of reach and
+    /// this call is not the one that tries it again.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError)
         -> T
     {
+        try admit()
         let connection: PostgresConnection
         do {
+            // The connection's own timeout bounds the wait (set to ``timeout``).
             connection =
-                try idle.withLockedValue { $0.popLast() }
+                try idleConnection()
                 ?? PostgresConnection.connect(
                     on: Self.group.any(), configuration: configuration, id: 0, logger: logger
                 ).wait()
         } catch {
-            throw StoreError("cannot connect to the feedback store \(location): \(describe(error))")
+            let reason = describe(error)
+            lost(reason)
+            throw StoreError("cannot connect to the feedback store \(location): \(reason)")
         }
         do {
             let result = try body(connection)
             idle.withLockedValue { $0.append(connection) }
+            reached()
             return result
         } catch {
             // A connection a call failed on is not kept: whatever it holds (the schema lock of a
             // migration that stopped halfway) goes with its session.
             Self.close(connection)
-            throw StoreError("the feedback store \(location): \(describe(error))")
+            let reason = describe(error)
+            if (error as? PSQLError)?.serverInfo != nil { reached() } else { lost(reason) }
+            throw StoreError("the feedback store \(location): \(reason)")
+        }
+    }
+
+    /// An idle connection that is still open; those the database closed meanwhile (as it does
+    /// when it stops) are closed here, since a statement sent on one is never answered.
+    private func idleConnection() -> PostgresConnection? {
+        while let connection = idle.withLockedValue({ $0.popLast() }) {
+            if !connection.isClosed { return connection }
+            Self.close(connection)
+        }
+        return nil
+    }
+
+    /// Lets a call through, unless the database is out of reach and either another call is
+    /// trying it again or the time to try has not come: then the call fails at once.
+    private func admit() throws(StoreError) {
+        let reason = outage.withLockedValue { outage -> String? in
+            guard var found = outage else { return nil }
+            guard !found.isTrying, ContinuousClock.now >= found.retry else { return found.reason }
+            found.isTrying = true
+            outage = found
+            return nil
+        }
+        if let reason {
+            throw StoreError(
+                "the feedback store \(location) is out of reach (\(reason)); it is tried again "
+                    + "once a second")
+        }
+    }
+
+    /// The database answered: calls go through again.
+    private func reached() {
+        outage.withLockedValue { $0 = nil }
+    }
+
+    /// The database is out of reach for `reason`: calls fail at once until the next try.
+    private func lost(_ reason: String) {
+        outage.withLockedValue {
+            $0 = Outage(reason: reason, retry: .now + Self.retryInterval)
         }
     }
 
@@ -294,6 +382,11 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             return "a request with that id was already logged"
         }
         if let message = error.serverInfo?[.message] { return message }
+        if let failed = error.underlying as? NIOConnectionError,
+            let cause = failed.connectionErrors.first?.error as? IOError
+        {
+            return String(cString: strerror(cause.errnoCode))
+        }
         if let underlying = error.underlying { return "\(underlying)" }
         return "\(error.code)"
     }

@@ -2,6 +2,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
+import ShortlistStore
 
 /// A request the server refuses: its status and a message that names the problem, sent as
 /// `{"error": {"status": 400, "message": "…"}}`.
@@ -39,5 +40,18 @@ public struct APIError: Error, HTTPResponseError, Equatable {
         }
 
         var error: Detail
+    }
+}
+
+extension APIError {
+    /// A feedback store's error as an answer: a refusal of what the store was asked (feedback
+    /// for an item no response showed) is a 400, anything else a 503, as the store failed or
+    /// is out of reach.
+    init(storeFailure error: any Error) {
+        guard let error = error as? StoreError else {
+            self.init(.serviceUnavailable, "the feedback store failed: \(error)")
+            return
+        }
+        self.init(error.isRefusal ? .badRequest : .serviceUnavailable, error.message)
     }
 }

@@ -4,9 +4,9 @@ import ShortlistPipeline
 import ShortlistStore
 
 /// `POST /v1/recommend`: `{user, pipeline?, n?, explain?, exclude?, history?}`.
-struct RecommendBody: Decodable {
+struct RecommendBody: Decodable, Sendable {
     /// An interaction the application saw after the last fit: `{item, rating?, timestamp?}`.
-    struct Fresh: Decodable {
+    struct Fresh: Decodable, Sendable {
         var item: String
         var rating: Double?
         var timestamp: Int64?
@@ -44,7 +44,7 @@ struct RecommendBody: Decodable {
 }
 
 /// `POST /v1/feedback`: `{request_id, item, reward}`.
-struct FeedbackBody: Decodable {
+struct FeedbackBody: Decodable, Sendable {
     var requestID: String
     var item: String
     var reward: Double

@@ -115,6 +115,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }
@@ -127,6 +130,7 @@ enum OpenAPIDocument {
                     "name": "id",
                     "in": "path",
                     "required": true,
+                    "description": "The item id, percent-encoded (a%20b%2Fc is the id a b/c); invalid percent-encoding is a 400.",
                     "schema": {
                       "type": "string"
                     }
@@ -376,7 +380,7 @@ enum OpenAPIDocument {
                 }
               },
               "Unavailable": {
-                "description": "The feedback store failed",
+                "description": "The feedback store failed, did not answer in time, or is out of reach",
                 "content": {
                   "application/json": {
                     "schema": {

@@ -10,19 +10,26 @@ public final class PipelineHolder: @unchecked Sendable {
     private var served: ServedPipelines
     private var fingerprint: UInt64
     private var reloadError: String?
+    /// Why the file could not be read at the latest look, said once until it changes.
+    private var readError: String?
     private var reloading = false
     private let log: @Sendable (String) -> Void
     private let cacheBytes: Int
+    private let storeTimeout: Duration
 
-    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers; throws
-    /// when the file or its data cannot serve at all.
+    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers, with
+    /// calls to a PostgreSQL feedback store waiting at most `storeTimeout`; throws when the file
+    /// or its data cannot serve at all.
     public init(
-        path: String, cacheBytes: Int = 0, log: @escaping @Sendable (String) -> Void
+        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
+        log: @escaping @Sendable (String) -> Void
     ) throws {
-        fingerprint = Self.fingerprint(of: path)
-        served = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
+        fingerprint = (try? Self.fingerprint(of: path).get()) ?? 0
+        served = try ServedPipelines.load(
+            path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
         self.log = log
         self.cacheBytes = cacheBytes
+        self.storeTimeout = storeTimeout
     }
 
     /// The pipelines now served.
@@ -33,11 +40,29 @@ public final class PipelineHolder: @unchecked Sendable {
 
     /// Reloads when the file's bytes changed since the pipelines were loaded (or always, when
     /// `force`, as on SIGHUP); returns whether new pipelines are served. Preparing them runs on
-    /// the calling thread; requests meanwhile keep the old ones.
+    /// the calling thread; requests meanwhile keep the old ones. A file that cannot be read
+    /// (the process out of file descriptors, say) is not reloaded: why is logged once, and the
+    /// file is compared with the loaded one again once it can be read.
     @discardableResult
     public func reloadIfChanged(force: Bool = false) -> Bool {
         let path = current.path
-        let now = Self.fingerprint(of: path)
+        let now: UInt64
+        switch Self.fingerprint(of: path) {
+        case .success(let value):
+            now = value
+            lock.withLock { readError = nil }
+        case .failure(let error):
+            let isNew = lock.withLock {
+                defer { readError = error.reason }
+                return readError != error.reason
+            }
+            if isNew {
+                log(
+                    "cannot read \(path) to look for changes (\(error.reason)); still serving the "
+                        + "pipelines loaded before")
+            }
+            return false
+        }
         let proceed = lock.withLock { () -> Bool in
             guard !reloading, force || now != fingerprint else { return false }
             reloading = true
@@ -46,7 +71,8 @@ public final class PipelineHolder: @unchecked Sendable {
         guard proceed else { return false }
         defer { lock.withLock { reloading = false } }
         do {
-            let fresh = try ServedPipelines.load(path: path, cacheBytes: cacheBytes, log: log)
+            let fresh = try ServedPipelines.load(
+                path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
             lock.withLock {
                 served = fresh
                 fingerprint = now
@@ -65,11 +91,33 @@ public final class PipelineHolder: @unchecked Sendable {
         }
     }
 
-    /// FNV-1a of the file's bytes (0 when it cannot be read).
-    static func fingerprint(of path: String) -> UInt64 {
-        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
+    /// Why a file could not be read: the system's words for the error (`Too many open files`).
+    struct Unreadable: Error {
+        var reason: String
+    }
+
+    /// FNV-1a of the file's bytes, or why they cannot be read.
+    static func fingerprint(of path: String) -> Result<UInt64, Unreadable> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(Unreadable(reason: Self.systemError())) }
+        defer { close(descriptor) }
         var hash = FNV1a()
-        data.withUnsafeBytes { hash.combine(bytes: $0) }
-        return hash.value
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return .success(hash.value) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Unreadable(reason: Self.systemError()))
+            }
+            buffer.withUnsafeBytes {
+                hash.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[..<count]))
+            }
+        }
+    }
+
+    /// The system's words for the latest error (`errno`).
+    private static func systemError() -> String {
+        String(cString: strerror(errno))
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 public import Hummingbird
 import Metrics
 import NIOCore
+import NIOPosix
 public import Prometheus
 import ShortlistCore
 import ShortlistOutput
@@ -65,7 +66,7 @@ public enum Routes {
             }
             let answer: RecommendAnswer
             do {
-                answer = try recommend(body, served)
+                answer = try await recommend(body, served)
             } catch {
                 Counter(
                     label: "shortlist_recommend_errors_total",
@@ -93,8 +94,9 @@ public enum Routes {
             guard let item = parameters["item"], !item.isEmpty else {
                 throw APIError(.badRequest, "explain needs an item: ?user=ID&item=ID")
             }
-            var pipeline = try served.pipeline(parameters["pipeline"])
-            pipeline.logsBanditResponses = false
+            var dryRun = try served.pipeline(parameters["pipeline"])
+            dryRun.logsBanditResponses = false
+            let pipeline = dryRun
             let n = try count(parameters["n"], default: pipeline.resultCount)
             let history: [FreshInteraction]
             let explanation: ItemExplanation
@@ -104,18 +106,23 @@ public enum Routes {
             } catch {
                 throw APIError(.badRequest, error.message)
             }
-            do throws(DataError) {
-                explanation = try pipeline.explain(
-                    userID: user, itemID: item, n: n, history: history)
-            } catch {
+            do {
+                explanation = try await waitingOnStore(if: pipeline.ranker is any BanditRankerModel)
+                {
+                    try pipeline.explain(userID: user, itemID: item, n: n, history: history)
+                }
+            } catch let error as DataError {
                 throw APIError(.notFound, error.message)
+            }
+            if let failure = explanation.trace.banditFailure {
+                throw APIError(storeFailure: failure)
             }
             return try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user))
         }
         router.get("v1/items/:id/similar") { request, context in
             let served = holder.current
             let parameters = try query(request, ["n", "stage", "pipeline"])
-            let id = try context.parameters.require("id")
+            let id = try pathParameter("id", context)
             let pipeline = try served.pipeline(parameters["pipeline"])
             let n = try count(parameters["n"], default: 10)
             let lists: [SimilarList]
@@ -137,11 +144,13 @@ public enum Routes {
                     .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")
             }
             let outcome: FeedbackOutcome
-            do throws(StoreError) {
-                outcome = try store.recordFeedback(
-                    request: body.requestID, item: body.item, reward: body.reward)
+            do {
+                outcome = try await waitingOnStore {
+                    try store.recordFeedback(
+                        request: body.requestID, item: body.item, reward: body.reward)
+                }
             } catch {
-                throw APIError(error.isRefusal ? .badRequest : .serviceUnavailable, error.message)
+                throw APIError(storeFailure: error)
             }
             context.logger.info(
                 "feedback",
@@ -170,15 +179,17 @@ public enum Routes {
                     "pipeline '\(pipeline?.name ?? "")' has no bandit ranker (its ranker is "
                         + "\(pipeline?.rankerType ?? "")), so it has no arms")
             }
-            let arms = bandit.arms
+            let (reported, arms) = (pipeline.name, bandit.arms)
+            let report: [ArmReport]
             do {
-                return try json(
-                    ArmReportAnswer(
-                        pipeline: pipeline.name, store: store.location,
-                        arms: try ArmReport.report(pipeline.name, declared: arms, store: store)))
+                report = try await waitingOnStore {
+                    try ArmReport.report(reported, declared: arms, store: store)
+                }
             } catch {
-                throw APIError(.serviceUnavailable, "the feedback store failed: \(error)")
+                throw APIError(storeFailure: error)
             }
+            return try json(
+                ArmReportAnswer(pipeline: reported, store: store.location, arms: report))
         }
         return router
     }
@@ -204,6 +215,20 @@ public enum Routes {
             }
         }
         return found
+    }
+
+    /// The path segment that the route's `:name` matched, percent-decoded (`%2F` is a `/` in
+    /// an id, `%C3%A9` an `é`); a segment that is not valid percent-encoding of UTF-8 is a 400
+    /// that names it.
+    static func pathParameter(_ name: String, _ context: some RequestContext) throws -> String {
+        let segment = try context.parameters.require(name)
+        guard let decoded = segment.removingPercentEncoding else {
+            throw APIError(
+                .badRequest,
+                "the path segment '\(excerpt(segment))' is not valid percent-encoding: each '%' "
+                    + "must start a '%XX' of two hexadecimal digits, and the bytes must be UTF-8")
+        }
+        return decoded
     }
 
     /// A query's `n`: `fallback` when absent, else an integer from 1 to ``maxResults``.
@@ -236,7 +261,7 @@ public enum Routes {
     }
 
     /// One recommendation through the pipeline's request path.
-    static func recommend(_ body: RecommendBody, _ served: ServedPipelines) throws
+    static func recommend(_ body: RecommendBody, _ served: ServedPipelines) async throws
         -> RecommendAnswer
     {
         let pipeline = try served.pipeline(body.pipeline)
@@ -262,9 +287,14 @@ public enum Routes {
         let exclude = try (body.exclude ?? []).map { try item($0, "exclude") }
         let explained = body.explain ?? false
         let start = DispatchTime.now().uptimeNanoseconds
-        let (items, trace) = pipeline.recommendWithTrace(
-            userID: body.user, n: body.n, history: history, exclude: exclude,
-            detail: explained ? body.n ?? pipeline.resultCount : 0)
+        let (user, n) = (body.user, body.n)
+        let (items, trace) = try await waitingOnStore(
+            if: pipeline.ranker is any BanditRankerModel
+        ) {
+            pipeline.recommendWithTrace(
+                userID: user, n: n, history: history, exclude: exclude,
+                detail: explained ? n ?? pipeline.resultCount : 0)
+        }
         Timer(label: "shortlist_recommend_seconds", dimensions: [("pipeline", pipeline.name)])
             .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
         for step in trace.generators {
@@ -277,9 +307,7 @@ public enum Routes {
             label: "shortlist_stage_seconds",
             dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
         ).recordSeconds(trace.rankerSeconds)
-        if let failure = trace.banditFailure {
-            throw APIError(.serviceUnavailable, "the feedback store failed: \(failure)")
-        }
+        if let failure = trace.banditFailure { throw APIError(storeFailure: failure) }
         let views =
             explained
             ? pipeline.stageViews(of: items.map(\.item), for: trace.query, trace: trace) : []
@@ -299,6 +327,16 @@ public enum Routes {
                             contributions: ranked.contributions)
                         : nil)
             })
+    }
+
+    /// Runs `body`, which waits on the feedback store when `waits`, on a thread for blocking
+    /// work: a slow or unreachable store then holds none of the threads that every other
+    /// request runs on, and the server still answers them and its signals.
+    static func waitingOnStore<Value: Sendable>(
+        if waits: Bool = true, _ body: @escaping @Sendable () throws -> Value
+    ) async throws -> Value {
+        guard waits else { return try body() }
+        return try await NIOThreadPool.singleton.runIfActive(body)
     }
 
     /// Decodes a JSON body of at most ``bodyLimit`` bytes; what is wrong with it is a 400 (or

@@ -24,9 +24,10 @@ public struct ServedPipelines: Sendable {
 
     /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
     /// missing; `log` receives the same lines the CLI prints. Repeatable answers are kept up
-    /// to `cacheBytes`.
+    /// to `cacheBytes`; a call to a PostgreSQL feedback store waits at most `storeTimeout`.
     public static func load(
-        path: String, cacheBytes: Int = 0, log: @escaping @Sendable (String) -> Void
+        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
+        log: @escaping @Sendable (String) -> Void
     ) throws -> ServedPipelines {
         let workspace = try Workspace(path: path, registry: builtInPlugins, log: log)
         let dataset = try workspace.loadDataset()
@@ -35,7 +36,9 @@ public struct ServedPipelines: Sendable {
         for spec in workspace.file.pipelines {
             var pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
             if pipeline.ranker is any BanditRankerModel {
-                if store == nil { store = try openStore(workspace.file.feedbackStore) }
+                if store == nil {
+                    store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
+                }
                 pipeline.banditState = store
             }
             pipelines.append(pipeline)
@@ -51,10 +54,13 @@ public struct ServedPipelines: Sendable {
     }
 
     /// The store a `feedback-store:` value names: a PostgreSQL database for a `postgres://`
-    /// URL, else a SQLite file.
-    static func openStore(_ location: String) throws(StoreError) -> any FeedbackStorage {
+    /// URL (whose calls wait at most `timeout`), else a SQLite file.
+    static func openStore(_ location: String, timeout: Duration) throws(StoreError)
+        -> any FeedbackStorage
+    {
         PostgresLocation.isURL(location)
-            ? try PostgresFeedbackStore(url: location) : try FeedbackStore(path: location)
+            ? try PostgresFeedbackStore(url: location, timeout: timeout)
+            : try FeedbackStore(path: location)
     }
 
     /// The pipeline named `name` (the first when nil), or a 404 that suggests the nearest name.

@@ -10,15 +10,28 @@ import Testing
 final class Replica {
     let process = Process()
     let port: Int
+    /// The file its output goes to.
+    let log: String
 
-    /// Starts `shortlist serve --config config --port 0` (which runs this package's
-    /// shortlist-server) with its log in a file, and waits until the log says where it listens.
-    init(config: String, in folder: String) async throws {
+    /// Starts `shortlist serve --config config --port 0` with `options` (which runs this
+    /// package's shortlist-server) with its log in a file, and waits until the log says where
+    /// it listens. With `descriptorLimit`, it may open that many files at once (`ulimit -n`).
+    init(
+        config: String, in folder: String, options: [String] = [], descriptorLimit: Int? = nil
+    ) async throws {
         let shortlist = try builtShortlist()
         let log = "\(folder)/replica-\(UInt32.random(in: 0...UInt32.max)).log"
+        self.log = log
         try Data().write(to: URL(fileURLWithPath: log))
-        process.executableURL = URL(fileURLWithPath: shortlist)
-        process.arguments = ["serve", "--config", config, "--port", "0"]
+        let arguments = ["serve", "--config", config, "--port", "0"] + options
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", shortlist] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: shortlist)
+            process.arguments = arguments
+        }
         process.environment = ["PATH": built.path]
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -43,9 +56,35 @@ final class Replica {
 
     struct ReplicaError: Error { var log: String }
 
+    /// What it has written so far.
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Whether a line of its output contains `text` within `limit` (a bound that detects a
+    /// hang).
+    func says(_ text: String, within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while !output.contains(text), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return output.contains(text)
+    }
+
+    /// Ends the process: SIGTERM, then SIGKILL if it is still running half a minute later.
     deinit {
-        process.terminate()
+        if process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// Whether the process ends within `limit` (a bound that detects a hang).
+    func exits(within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return !process.isRunning
     }
 
     /// One request and its JSON answer.
@@ -58,6 +97,8 @@ final class Replica {
             request.httpBody = Data(body.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        // A request no answer comes to within a minute is a hang.
+        request.timeoutInterval = 60
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -68,8 +109,120 @@ final class Replica {
     }
 }
 
+/// The error message of an answer.
+func message(_ answer: (status: Int, json: [String: Any])) -> String {
+    (answer.json["error"] as? [String: Any])?["message"] as? String ?? ""
+}
+
+/// The status and error message (empty for none) of one request to a loopback port.
+func answer(_ port: Int, _ method: String, _ path: String, _ body: String? = nil) async throws
+    -> (status: Int, message: String)
+{
+    var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
+    request.httpMethod = method
+    request.httpBody = body.map { Data($0.utf8) }
+    // A request no answer comes to within a minute is a hang.
+    request.timeoutInterval = 60
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, message((0, json)))
+}
+
 @Suite(.enabled(if: postgresURL != nil, "needs SHORTLIST_TEST_POSTGRES (.ci/run starts one)"))
 struct ReplicaTests {
+    /// The database goes away (stopped: connections closed and refused; then deaf: nothing
+    /// answered) under a replica with a bandit pipeline and one without. Each time, the bandit
+    /// endpoints answer 503 naming the store, every other endpoint keeps answering meanwhile,
+    /// and the replica serves the bandit again by itself once the database is back. SIGTERM
+    /// ends it gracefully while a call waits on a deaf database.
+    @Test func aDatabaseThatGoesAwayTakesOnlyTheBanditEndpointsDownUntilItIsBack() async throws {
+        let url = try #require(postgresURL)
+        let database = try #require(URLComponents(string: url))
+        let proxy = try await TCPProxy(
+            to: try #require(database.host), port: database.port ?? 5432)
+        var store = database
+        store.port = proxy.port
+        store.query = "schema=o\(UInt32.random(in: 0...UInt32.max))"
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "pipelines.yaml",
+            "feedback-store: \(try #require(store.string))\n" + dataset + """
+
+                pipelines:
+                  plain:
+                    n: 3
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: weighted-average, weights: {popular: 1}}
+                  ab:
+                    n: 3
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: bandit, arms: [als, popular]}
+                """)
+        let replica = try await Replica(
+            config: "pipelines.yaml", in: folder.path, options: ["--store-timeout", "2"])
+        let bandit = #"{"user": "u5", "pipeline": "ab"}"#
+        let served = try await replica.call("POST", "/v1/recommend", bandit)
+        #expect(served.status == 200)
+        let request = try #require(served.json["request_id"] as? String)
+        let item = try #require(
+            (served.json["items"] as? [[String: Any]])?.first?["item"] as? String)
+        let feedback = #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 1}"#
+
+        let port = replica.port
+        for outage in ["stopped", "deaf"] {
+            if outage == "stopped" { await proxy.goDown() } else { try await proxy.becomeDeaf() }
+            // Two bandit calls wait on the store at once, while the rest is asked for.
+            let recommended = Task { try await answer(port, "POST", "/v1/recommend", bandit) }
+            let rewarded = Task { try await answer(port, "POST", "/v1/feedback", feedback) }
+            for path in ["/healthz", "/v1/pipelines", "/v1/items/i4/similar?pipeline=ab"] {
+                #expect(try await answer(port, "GET", path).status == 200, "\(outage): \(path)")
+            }
+            let plain = try await replica.call(
+                "POST", "/v1/recommend", #"{"user": "u5", "pipeline": "plain"}"#)
+            #expect(plain.status == 200, "\(outage)")
+            for call in [recommended, rewarded] {
+                let (status, message) = try await call.value
+                #expect(status == 503, "\(outage)")
+                #expect(message.contains("feedback store"), "\(outage): \(message)")
+            }
+            // Every bandit endpoint says so (at once, now that the store knows it is out of reach).
+            for (method, path, body) in [
+                ("POST", "/v1/recommend", bandit), ("POST", "/v1/feedback", feedback),
+                ("GET", "/v1/ab/report?pipeline=ab", nil),
+                ("GET", "/v1/explain?user=u5&item=\(item)&pipeline=ab", nil),
+            ] {
+                let answer = try await replica.call(method, path, body)
+                #expect(answer.status == 503, "\(outage): \(path)")
+                #expect(message(answer).contains("feedback store"), "\(outage): \(message(answer))")
+            }
+            #expect(
+                try await replica.call("GET", "/v1/explain?user=u5&item=\(item)&pipeline=plain")
+                    .status == 200)
+            try await proxy.restore()
+            var back = (status: 0, json: [String: Any]())
+            for _ in 0..<300 where back.status != 200 {
+                try await Task.sleep(for: .milliseconds(100))
+                back = try await replica.call("POST", "/v1/recommend", bandit)
+            }
+            #expect(back.status == 200, "\(outage): the replica serves the bandit again")
+        }
+        let late = try await replica.call("POST", "/v1/feedback", feedback)
+        #expect(late.status == 202, "feedback for a response served before the outages")
+
+        try await proxy.becomeDeaf()
+        let waiting = Task { try? await answer(port, "POST", "/v1/recommend", bandit) }
+        try await Task.sleep(for: .milliseconds(300))
+        replica.process.terminate()
+        #expect(try await replica.exits(within: .seconds(60)), "SIGTERM ends the replica")
+        #expect(replica.process.terminationStatus == 0, "gracefully")
+        _ = await waiting.value
+        await proxy.goDown()
+    }
+
     @Test func feedbackSentToOneReplicaIsSeenByTheOthersBanditAndReport() async throws {
         let folder = try TemporaryDirectory()
         let dataset = try folder.writeDelimited(PlantedClusters().dataset)

@@ -2,11 +2,13 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import Prometheus
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
+import ShortlistStore
 import ShortlistTestSupport
 import Testing
 
@@ -162,6 +164,12 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #"{"user": "u5", "history": [{"item": "i1", "rating": "high"}]}"#, .badRequest,
                 "'history[0].rating' must be a number"
             ),
+            // Numbers are decimal only.
+            (#"{"user": "u5", "n": 0x10}"#, .badRequest, "the body is not valid JSON"),
+            (
+                #"{"user": "u5", "history": [{"item": "i1", "rating": 0x4}]}"#, .badRequest,
+                "the body is not valid JSON"
+            ),
         ]
         try await withServer(served) { client in
             for (body, status, message) in cases {
@@ -270,6 +278,47 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 
+    /// An item id with a space, a slash, a percent sign and a non-ASCII letter is reached
+    /// through its percent-encoding, as is any id spelt with escapes; an escape that is not
+    /// valid is a 400 naming the segment.
+    @Test func pathSegmentsArePercentDecoded() async throws {
+        let (holder, folder) = try served()
+        let odd = "a b/c%dé"
+        for file in ["data/interactions.tsv", "data/items.tsv"] {
+            let path = "\(folder.path)/\(file)"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try folder.write(
+                file,
+                text.replacingOccurrences(of: "\ti4\t", with: "\t\(odd)\t")
+                    .replacingOccurrences(of: "\ni4\t", with: "\n\(odd)\t"))
+        }
+        #expect(holder.reloadIfChanged(force: true))
+        let pipeline = holder.current.pipelines[0]
+        #expect(pipeline.dataset.item(odd) != nil)
+        try await withServer(holder) { client in
+            let similar = try await client.execute(
+                uri: "/v1/items/a%20b%2Fc%25d%C3%A9/similar?n=3", method: .get)
+            #expect(similar.status == .ok, "\(String(buffer: similar.body))")
+            let lists = try #require(
+                try JSONSerialization.jsonObject(with: Data(similar.body.readableBytesView))
+                    as? [[String: Any]])
+            #expect((lists.first?["similar"] as? [Any])?.count == 3)
+            let escaped = try await client.execute(uri: "/v1/items/%69%35/similar", method: .get)
+            let plain = try await client.execute(uri: "/v1/items/i5/similar", method: .get)
+            #expect(escaped.status == .ok && escaped.body == plain.body)
+            for segment in ["%zz", "%FF", "i%5"] {
+                let answer = try await client.execute(
+                    uri: "/v1/items/\(segment)/similar", method: .get)
+                #expect(answer.status == .badRequest, "\(segment)")
+                #expect(
+                    (try object(answer)["error"] as? [String: Any])?["message"] as? String
+                        == "the path segment '\(segment)' is not valid percent-encoding: each '%' "
+                        + "must start a '%XX' of two hexadecimal digits, and the bytes must be "
+                        + "UTF-8")
+            }
+        }
+    }
+
     @Test func aValidEditIsServedAndAnInvalidOneKeepsTheOldPipelines() async throws {
         let (holder, folder) = try served()
         let path = "\(folder.path)/pipelines.yaml"
@@ -303,6 +352,39 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
         #expect(holder.current.pipelines[0].resultCount == 5)
         #expect(holder.lastReloadError == nil)
+    }
+
+    /// A pipelines file that cannot be read is not reloaded: the watcher logs the system's
+    /// reason once per reason and keeps serving, and once the same bytes are back it does not
+    /// reload for nothing.
+    @Test func anUnreadableFileIsNotReloadedAndTheSystemsReasonIsLoggedOnce() throws {
+        let (_, folder) = try served()
+        let lines = NIOLockedValueBox<[String]>([])
+        let path = "\(folder.path)/pipelines.yaml"
+        let holder = try PipelineHolder(path: path) { line in
+            lines.withLockedValue { $0.append(line) }
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        lines.withLockedValue { $0 = [] }
+        let loaded = holder.current.loaded
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(!holder.reloadIfChanged())
+        #expect(!holder.reloadIfChanged(force: true))
+        try FileManager.default.removeItem(atPath: path)
+        #expect(!holder.reloadIfChanged())
+        #expect(!holder.reloadIfChanged())
+        try folder.write("pipelines.yaml", text)
+        #expect(!holder.reloadIfChanged())
+        #expect(
+            lines.withLockedValue { $0 } == [
+                "cannot read \(path) to look for changes (Is a directory); still serving the "
+                    + "pipelines loaded before",
+                "cannot read \(path) to look for changes (No such file or directory); still "
+                    + "serving the pipelines loaded before",
+            ])
+        #expect(holder.lastReloadError == nil)
+        #expect(holder.current.loaded == loaded)
     }
 
     @Test func metricsCountRequestsErrorsAndTimePerPipelineAndStage() async throws {
@@ -368,6 +450,56 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 
+    /// With ALS rewarded far above popularity, a new user (for whom ALS has nothing) gets the
+    /// popular arm's items, each with its arm and propensity, all logged under the request id,
+    /// so feedback on any of them is accepted: for twenty new users, one arm per response.
+    @Test func feedbackOnAnyItemANewUsersBanditResponseShowedIsAccepted() async throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "pipelines.yaml",
+            dataset + """
+
+                pipelines:
+                  ab:
+                    n: 10
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: bandit, arms: [als, popular], mode: per-request}
+                """)
+        let holder = try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }
+        let store = try #require(holder.current.store)
+        for request in 0..<50 {
+            try store.record(
+                ServedRequest(
+                    id: "earlier-\(request)", pipeline: "ab", user: "u\(request % 20)",
+                    impressions: [Impression(item: "i1", position: 1, arm: "als", propensity: 1)]))
+            _ = try store.recordFeedback(request: "earlier-\(request)", item: "i1", reward: 1)
+        }
+        try await withServer(holder) { client in
+            for user in 0..<20 {
+                let response = try await post(
+                    client, "/v1/recommend",
+                    #"{"user": "newcold-\#(user)", "pipeline": "ab", "n": 10}"#)
+                #expect(response.status == .ok)
+                let answer = try object(response)
+                let request = try #require(answer["request_id"] as? String)
+                let items = try #require(answer["items"] as? [[String: Any]])
+                #expect(items.count == 10)
+                #expect(items.allSatisfy { $0["arm"] as? String == "popular" })
+                #expect(items.allSatisfy { $0["propensity"] as? Double == 1 })
+                for item in [items[0], items[9]] {
+                    let id = try #require(item["item"] as? String)
+                    let feedback = try await post(
+                        client, "/v1/feedback",
+                        #"{"request_id": "\#(request)", "item": "\#(id)", "reward": 1}"#)
+                    #expect(feedback.status == .accepted, "\(String(buffer: feedback.body))")
+                }
+            }
+        }
+    }
+
     @Test func acknowledgedFeedbackIsInTheStore() async throws {
         let (served, folder) = try served()
         try await withServer(served) { client in
@@ -387,6 +519,13 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             let unknown = try await post(
                 client, "/v1/feedback", #"{"request_id": "nope", "item": "i1", "reward": 1}"#)
             #expect(unknown.status == .badRequest)
+            let hexadecimal = try await post(
+                client, "/v1/feedback",
+                #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)
+            #expect(hexadecimal.status == .badRequest)
+            #expect(
+                (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String
+                    == "the body is not valid JSON")
             let reread = try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }
             let states = try #require(reread.pipelines[1].banditState).armStates(
                 pipeline: "ab", arms: ["als", "popular"])

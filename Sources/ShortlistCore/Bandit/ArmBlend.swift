@@ -45,6 +45,16 @@ public struct ArmBlend: Sendable, Equatable {
         return Int(hasher.value % UInt64(count))
     }
 
+    /// The arm a sticky assignment gives `user` among the arms marked in `eligible`: its own
+    /// arm (``stickyArm(user:count:)``) when eligible, else one of the eligible arms by the same
+    /// hash.
+    static func stickyArm(user: String, among eligible: [Bool]) -> Int {
+        let own = stickyArm(user: user, count: eligible.count)
+        if eligible[own] { return own }
+        let arms = eligible.indices.filter { eligible[$0] }
+        return arms[stickyArm(user: user, count: arms.count)]
+    }
+
     /// One item of a blended response: the arm that placed it (by index) and the probability
     /// with which that arm was chosen for its place.
     public struct Placed: Sendable, Equatable {
@@ -55,60 +65,81 @@ public struct ArmBlend: Sendable, Equatable {
 
     /// Every item of the arms' orders that the blend places, once, in the blended order.
     ///
-    /// Per request, only the chosen arm's order is asked for; per slot, each arm's order once,
-    /// when the arm is first drawn.
+    /// Only arms that can serve the request take part: one whose order is empty (a stage with
+    /// nothing for a new user) has propensity 0, and the policy shares the choice among the
+    /// others, so each placed item's propensity is the probability with which its arm was
+    /// chosen for its place. Per request, only the chosen arm's order is asked for. Per slot,
+    /// every arm that can serve is asked for its order once, and at each place the arms with an
+    /// item left to place share it; when one runs out, the policy shares the places among the
+    /// rest. With `sticky`, the user's arm places what it can, then another by the same hash.
     ///
     /// - Parameters:
     ///   - states: each arm's state, read at decision time.
     ///   - random: draws the arms; a seeded generator makes the response reproducible.
+    ///   - serves: whether an arm's order holds an item (cheaper than asking for the order).
     ///   - order: an arm's order of the pool, best first (an arm may hold fewer items).
-    /// - Complexity: O(placed items + arms), plus the policy's cost once.
+    /// - Complexity: O(placed items + arms × places), plus the policy's cost once, and again
+    ///   each time an arm runs out per slot.
     public func blend(
         states: [ArmState], user: String, random: inout SeededGenerator,
-        order: (Int) -> [Ranked]
+        serves: (Int) -> Bool, order: (Int) -> [Ranked]
     ) -> [Placed] {
         precondition(!states.isEmpty, "a bandit needs an arm")
-        let propensities =
-            sticky
-            ? [Double](repeating: 1 / Double(states.count), count: states.count)
-            : policy.propensities(states, random: &random)
-        let chosen =
-            sticky
-            ? Self.stickyArm(user: user, count: states.count)
-            : BanditPolicy.draw(propensities, random: &random)
+        var open = states.indices.map(serves)
+        guard open.contains(true) else { return [] }
+        var propensities = shares(states, among: open, random: &random)
         if mode == .perRequest {
+            let chosen =
+                sticky
+                ? Self.stickyArm(user: user, among: open)
+                : BanditPolicy.draw(propensities, random: &random)
             return order(chosen).map {
                 Placed(ranked: $0, arm: chosen, propensity: propensities[chosen])
             }
         }
-        var orders = [[Ranked]?](repeating: nil, count: states.count)
+        let orders = states.indices.map { open[$0] ? order($0) : [] }
         var next = [Int](repeating: 0, count: states.count)
-        var placed = Set<ItemIndex>()
+        var placed = Set<ItemIndex>(minimumCapacity: orders.map(\.count).max() ?? 0)
         var result: [Placed] = []
-        /// The arm's best item not yet placed, advancing past placed ones.
-        func take(_ arm: Int) -> Ranked? {
-            if orders[arm] == nil {
-                orders[arm] = order(arm)
-                placed.reserveCapacity(orders[arm]!.count)
-            }
-            while next[arm] < orders[arm]!.count {
-                let candidate = orders[arm]![next[arm]]
-                next[arm] += 1
-                if placed.insert(candidate.item).inserted { return candidate }
-            }
-            return nil
-        }
-        var open = propensities
-        var arm = chosen
         while true {
-            if let item = take(arm) {
-                let total = open.reduce(0, +)
-                result.append(Placed(ranked: item, arm: arm, propensity: open[arm] / total))
-            } else {
-                open[arm] = 0
+            // An arm whose items are all placed cannot fill this place.
+            var ranOut = false
+            for arm in open.indices where open[arm] {
+                while next[arm] < orders[arm].count,
+                    placed.contains(orders[arm][next[arm]].item)
+                {
+                    next[arm] += 1
+                }
+                if next[arm] == orders[arm].count {
+                    open[arm] = false
+                    ranOut = true
+                }
             }
-            guard open.contains(where: { $0 > 0 }) else { return result }
-            arm = sticky ? open.firstIndex { $0 > 0 }! : BanditPolicy.draw(open, random: &random)
+            guard open.contains(true) else { return result }
+            if ranOut { propensities = shares(states, among: open, random: &random) }
+            let arm =
+                sticky
+                ? Self.stickyArm(user: user, among: open)
+                : BanditPolicy.draw(propensities, random: &random)
+            let item = orders[arm][next[arm]]
+            next[arm] += 1
+            placed.insert(item.item)
+            result.append(Placed(ranked: item, arm: arm, propensity: propensities[arm]))
         }
+    }
+
+    /// Each arm's probability of being chosen when only the arms marked in `eligible` may be:
+    /// the policy's over those arms (equal shares when sticky), 0 for the others.
+    func shares(_ states: [ArmState], among eligible: [Bool], random: inout SeededGenerator)
+        -> [Double]
+    {
+        let arms = states.indices.filter { eligible[$0] }
+        let own =
+            sticky
+            ? [Double](repeating: 1 / Double(arms.count), count: arms.count)
+            : policy.propensities(arms.map { states[$0] }, random: &random)
+        var result = [Double](repeating: 0, count: states.count)
+        for (arm, share) in zip(arms, own) { result[arm] = share }
+        return result
     }
 }

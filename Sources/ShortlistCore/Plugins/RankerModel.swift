@@ -46,6 +46,19 @@ extension BanditRankerModel {
         }
     }
 
+    /// Whether an arm's order of the pool holds an item: a stage arm's when the stage
+    /// nominated one, a ranker arm's when `rankers` has it and the pool is not empty.
+    ///
+    /// - Complexity: O(pool) for a stage arm, O(1) for a ranker arm.
+    public func serves(
+        arm: Int, _ pool: CandidatePool, rankers: [Int: any RankerModel]
+    ) -> Bool {
+        guard let source = armSources[arm] else {
+            return rankers[arm] != nil && !pool.entries.isEmpty
+        }
+        return pool.entries.contains { $0.nomination(by: source) != nil }
+    }
+
     /// Every arm's order of the pool (``order(ofArm:_:for:rankers:)``), in arm order.
     public func orders(
         _ pool: CandidatePool, for query: Query, rankers: [Int: any RankerModel]
@@ -55,14 +68,18 @@ extension BanditRankerModel {
 
     /// The whole pool in the blended order, scored by place (the first of k items scores k)
     /// with one contribution naming the arm that placed it, and a placement that keeps the
-    /// propensity and the item's terms inside the arm; items no arm holds follow in pool
-    /// order. Only the arms the blend draws are asked for their order.
+    /// propensity and the item's terms inside the arm; items no arm placed follow in pool
+    /// order, without a placement (a pipeline does not show them). An arm with nothing for this request
+    /// takes no part in it (``ArmBlend/blend(states:user:random:serves:order:)``); ranker arms
+    /// come from `rankers`.
     public func blended(
         _ pool: CandidatePool, for query: Query, states: [ArmState],
-        random: inout SeededGenerator, order: (Int) -> [Ranked]
+        random: inout SeededGenerator, rankers: [Int: any RankerModel]
     ) -> [Ranked] {
         let placed = blend.blend(
-            states: states, user: query.userID, random: &random, order: order)
+            states: states, user: query.userID, random: &random,
+            serves: { serves(arm: $0, pool, rankers: rankers) },
+            order: { order(ofArm: $0, pool, for: query, rankers: rankers) })
         var unplaced: [ItemIndex] = []
         if placed.count < pool.count {
             var isPlaced = [Bool](repeating: false, count: pool.count)
@@ -104,7 +121,6 @@ extension BanditRankerModel {
         hasher.combine(query.userID)
         var random = SeededGenerator(seed: hasher.value)
         return blended(
-            pool, for: query, states: arms.map { _ in ArmState() }, random: &random
-        ) { order(ofArm: $0, pool, for: query, rankers: [:]) }
+            pool, for: query, states: arms.map { _ in ArmState() }, random: &random, rankers: [:])
     }
 }

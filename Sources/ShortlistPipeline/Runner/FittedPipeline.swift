@@ -148,6 +148,8 @@ public struct FittedPipeline: Sendable {
     ///
     /// A bandit ranker blends its arms from their states in ``banditState`` with draws seeded
     /// by the request id, and the response is logged there with each item's arm and propensity.
+    /// It shows only items an arm placed (fewer than `n` when the arms that can serve the user
+    /// hold fewer), so feedback on any shown item finds its arm.
     ///
     /// - Parameters:
     ///   - time: when the request is made (seconds since 1970), or nil for the end of the data;
@@ -196,11 +198,11 @@ public struct FittedPipeline: Sendable {
         var hasher = FNV1a()
         hasher.combine(id)
         var random = SeededGenerator(seed: hasher.value)
-        let ranked = bandit.blended(pool, for: query, states: states, random: &random) {
-            bandit.order(ofArm: $0, pool, for: query, rankers: armRankers)
-        }
+        let ranked = bandit.blended(
+            pool, for: query, states: states, random: &random, rankers: armRankers)
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
-        let shown = Array(ranked.prefix(n ?? resultCount))
+        // Only what an arm placed is shown: every shown item is logged with its arm.
+        let shown = Array(ranked.prefix { $0.placement != nil }.prefix(n ?? resultCount))
         if let banditState, failure == nil, logsBanditResponses {
             do {
                 try banditState.record(

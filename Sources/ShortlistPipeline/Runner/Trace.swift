@@ -87,7 +87,7 @@ extension FittedPipeline {
         exclude: [ItemIndex] = [], requestID: String? = nil, detail: Int? = nil
     ) -> ([Ranked], Trace) {
         var recorder = TraceRecorder()
-        _ = run(
+        let shown = run(
             userID: userID, n: n, at: time, history: history, exclude: exclude,
             requestID: requestID, observer: &recorder)
         let head = min(max(detail ?? recorder.ranked.count, 0), recorder.ranked.count)
@@ -98,7 +98,7 @@ extension FittedPipeline {
                 ranker.detailed(
                     Array(recorder.ranked.prefix(head)), in: recorder.pool, for: recorder.query),
                 in: recorder.pool, for: recorder.query) + recorder.ranked.dropFirst(head)
-        let items = Array(detailed.prefix(n ?? resultCount))
+        let items = Array(detailed.prefix(shown.count))
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []
             return Trace.GeneratorStep(

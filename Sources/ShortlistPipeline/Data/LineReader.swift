@@ -33,6 +33,8 @@ public final class LineReader {
     private var start = 0
     private var isAtEnd = false
     private static let chunk = 1 << 16
+    /// A chunk's room, appended to the buffer to read into (an array copies in one move).
+    private static let room = [UInt8](repeating: 0, count: chunk)
 
     /// Opens `path`, or standard input for `-`.
     ///
@@ -74,7 +76,7 @@ public final class LineReader {
             start = 0
         }
         let count = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
+        buffer.append(contentsOf: Self.room)
         var read = 0
         switch source {
         case .file(let file):

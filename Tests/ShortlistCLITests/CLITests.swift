@@ -53,6 +53,26 @@ func shortlist(
         stderr: String(decoding: stderr, as: UTF8.self))
 }
 
+/// Runs the built `shortlist` binary through `/bin/sh -c script` (the binary as `$0`, then
+/// `arguments`), so that the script can set limits before it execs the binary.
+func shortlistInShell(_ script: String, arguments: [String], in folder: String) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script, try shortlistBinary()] + arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
+}
+
 /// A temporary folder holding planted data as delimited files and a pipelines file whose
 /// `pipelines:` section is `pipelines`.
 func project(

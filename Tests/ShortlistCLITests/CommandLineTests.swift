@@ -639,6 +639,19 @@ import Testing
         }
     }
 
+    @Test func aHistoryEntryWithoutAnItemIsAnError() throws {
+        let folder = try project()
+        for entry in [":", ":5", " : 4"] {
+            let run = try shortlist(
+                ["recommend", "--user", "newbie", "--history", entry], in: folder.path)
+            #expect(run.status == 1, "\(entry): \(run.stderr)")
+            #expect(
+                run.stderr.hasSuffix(
+                    "error: --history has an entry '\(entry)' without an item id; write ITEM or "
+                        + "ITEM:RATING\n"), "\(entry): \(run.stderr)")
+        }
+    }
+
     @Test func aLongRunWritesPlainProgressLinesWhenStandardErrorIsNotATerminal() throws {
         let folder = try projectWithBandit()
         let run = try shortlist(
@@ -667,5 +680,60 @@ extension CommandLineLimitTests {
                 "error: no user can be evaluated: no held-out interaction is rated 1000000000 or "
                     + "more (the highest held-out rating is 5); lower --threshold\n"),
             "\(high.stderr)")
+    }
+}
+
+/// Reading a line that never ends takes memory for a block of it, not for the whole line.
+@Suite struct BoundedReadingTests {
+    /// Runs `shortlist arguments` in `folder` with at most 600 MB of address space.
+    func limited(_ arguments: [String], in folder: String) throws -> Run {
+        try shortlistInShell(
+            "ulimit -v 600000; exec \"$0\" \"$@\"", arguments: arguments, in: folder)
+    }
+
+    /// A 1 GiB file of `head` then NUL bytes without a line end (sparse: no disk is written).
+    func endless(_ folder: TemporaryDirectory, _ name: String, head: String) throws -> String {
+        let path = try folder.write(name, head)
+        #expect(truncate(path, 1 << 30) == 0)
+        return path
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aLineWithoutAnEndIsRefusedInBoundedMemoryByEveryReader() throws {
+        let folder = try TemporaryDirectory()
+        _ = try endless(folder, "r.csv", head: "u,i\n1,a\n")
+        _ = try folder.write("small.csv", "u,i\n1,a\n2,b\n")
+        _ = try endless(folder, "items.csv", head: "i,title\na,A\n")
+        _ = try endless(folder, "test.csv", head: "user,item\n1,a\n")
+        _ = try folder.write("train.csv", "user,item\n1,a\n2,b\n")
+        func pipelines(_ interactions: String, items: Bool) -> String {
+            """
+            dataset:
+              format: delimited
+              interactions: {file: \(interactions), user: u, item: i}
+              \(items ? "items: {file: items.csv, item: i, title: title}" : "")
+            pipelines:
+              default:
+                candidates: [{name: popular, type: weighted-rating}]
+                ranker: {type: weighted-average}
+            """
+        }
+        try folder.write("interactions.yaml", pipelines("r.csv", items: false))
+        try folder.write("items.yaml", pipelines("small.csv", items: true))
+        try folder.write("split.yaml", pipelines("small.csv", items: false))
+        for (arguments, message) in [
+            (["validate", "--config", "interactions.yaml"], "r.csv:3"),
+            (["validate", "--config", "items.yaml"], "items.csv:3"),
+            (
+                ["evaluate", "--config", "split.yaml", "--split", "file:train.csv,test.csv"],
+                "test.csv:3"
+            ),
+        ] {
+            let run = try limited(arguments, in: folder.path)
+            #expect(run.status == 1, "\(arguments): \(run.stderr)")
+            #expect(
+                run.stderr.hasSuffix("error: \(message): the line is longer than 1 MiB\n"),
+                "\(arguments): \(run.stderr)")
+        }
     }
 }

@@ -490,3 +490,86 @@ import Testing
         ) { try DatasetLoader.load(DatasetSpec(format: .recbole, path: file)) }
     }
 }
+
+/// What a newcomer's hostile trial found the loaders still accepting.
+@Suite struct LoaderTrialTests {
+    @Test func skipMalformedSkipsAQuoteLeftOpenButNotInTheHeader() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("r.csv", "u,i\n1,a\n2,\"b\n3,c\n")
+        var spec = DatasetSpec(
+            format: .delimited, path: folder.path, skipMalformed: true,
+            interactions: TableSpec(
+                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+        let (dataset, report) = try loadComparingWithReference(spec)
+        #expect(dataset.userIDs == ["1", "3"])
+        #expect(report.skippedRows == [path: 1])
+        try folder.write("r.csv", "u,\"i\n1,a\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "a quoted field is not closed on its line", file: path, line: 1)
+        ) { try loadComparingWithReference(spec) }
+        spec.skipMalformed = false
+        try folder.write("r.csv", "u,i\n1,a\n2,\"b\n3,c\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "a quoted field is not closed on its line", file: path, line: 3)
+        ) { try loadComparingWithReference(spec) }
+    }
+
+    @Test func groupLensRowsHoldExactlyTheirFormatsFields() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("u.data", "1\t10\t4\t881250949\n")
+        let flags = Array(repeating: "0", count: 19).joined(separator: "|")
+        try folder.write("u.item", "10|Heat (1995)|01-Jan-1995||url|\(flags)|extra\n")
+        let spec = DatasetSpec(format: .grouplens, path: folder.path)
+        #expect(
+            throws: DataError(
+                .malformedRow, "expected 24 fields, found 25", file: "\(folder.path)/u.item",
+                line: 1)
+        ) { try loadComparingWithReference(spec) }
+        try folder.write("u.item", "10|Heat (1995)|01-Jan-1995||url|\(flags)\n")
+        try folder.write("u.user", "1|24|M|technician|85711|extra\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "expected 5 fields, found 6", file: "\(folder.path)/u.user",
+                line: 1)
+        ) { try loadComparingWithReference(spec) }
+    }
+
+    @Test func aRecBoleHeaderNamingAnIdFieldTwiceIsAnError() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write(
+            "d/d.inter", "user_id:token\titem_id:token\titem_id:token\n1\ta\tb\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "the header names 'item_id' twice, as fields 2 and 3",
+                file: "\(folder.path)/d/d.inter", line: 1)
+        ) {
+            try loadComparingWithReference(DatasetSpec(format: .recbole, path: "\(folder.path)/d"))
+        }
+    }
+
+    @Test func aTrainingFileMustHoldInteractionsAndRowsTheirHeadersFields() throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try loadComparingWithReference(
+            DatasetSpec(
+                format: .delimited, path: folder.path,
+                interactions: TableSpec(
+                    file: try folder.write("r.csv", "u,i\n1,a\n2,b\n"), delimiter: ",",
+                    columns: ["user": "u", "item": "i"]))
+        ).0
+        let train = try folder.write("train.csv", "user,item\n")
+        let test = try folder.write("test.csv", "user,item\n1,b\n")
+        #expect(
+            throws: DataError(
+                .empty, "the training file holds no interactions, so nothing can be fitted",
+                file: train)
+        ) { try Split(dataset, .files(train: train, test: test)) }
+        try folder.write("train.csv", "user,item\n1,a,5,100,x\n")
+        #expect(
+            throws: DataError(.malformedRow, "expected 2 fields, found 5", file: train, line: 2)
+        ) {
+            try Split(dataset, .files(train: train, test: test))
+        }
+    }
+}

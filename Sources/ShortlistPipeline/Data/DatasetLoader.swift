@@ -150,6 +150,7 @@ private struct Loader {
         _ table: TextTable,
         _ body: (inout Catalogue, TextTable.Row, FieldParser) throws(DataError) -> Void
     ) throws(DataError) {
+        if table.skipped > 0 { report.skippedRows[table.file, default: 0] += table.skipped }
         for row in table.rows {
             do {
                 try body(&catalogue, row, FieldParser(file: table.file, line: row.line, unit: unit))
@@ -261,7 +262,8 @@ private struct Loader {
 
     /// An atomic file's rows after the header, and its field names without `:type`.
     private func atomic(_ file: String) throws(DataError) -> (TextTable, [String]) {
-        let table = try TextTable(file: file, delimiter: "\t", quoted: false)
+        let table = try TextTable(
+            file: file, delimiter: "\t", quoted: false, skipMalformed: skipMalformed)
         guard let header = table.rows.first else {
             throw DataError(
                 .empty, "the file is empty; expected a header of name:type fields", file: file,
@@ -270,17 +272,27 @@ private struct Loader {
         let fields = header.fields.map {
             String($0.split(separator: ":", maxSplits: 1).first ?? "")
         }
-        return (TextTable(file: file, rows: Array(table.rows.dropFirst())), fields)
+        return (
+            TextTable(file: file, rows: Array(table.rows.dropFirst()), skipped: table.skipped),
+            fields
+        )
     }
 
     private func column(_ fields: [String], _ names: [String], _ file: String) throws(DataError)
         -> Int
     {
-        guard let index = fields.firstIndex(where: names.contains) else {
+        let found = fields.indices.filter { names.contains(fields[$0]) }
+        guard let index = found.first else {
             throw DataError(
                 .missingColumn,
                 "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
                 file: file, line: 1)
+        }
+        guard found.count == 1 else {
+            throw DataError(
+                .malformedRow,
+                "the header names '\(fields[index])' twice, as fields \(index + 1) and "
+                    + "\(found[1] + 1)", file: file, line: 1)
         }
         return index
     }
@@ -333,9 +345,10 @@ private struct Loader {
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.item") {
             let table = try TextTable(
-                file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true)
+                file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true,
+                skipMalformed: skipMalformed)
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 5)
+                try parse.fieldCount(row, exactly: 5 + genreNames.count)
                 let flags = row.fields.dropFirst(5)
                 let genres = zip(genreNames, flags).filter { $0.1 == "1" }.map(\.0)
                 try parse.declareItem(
@@ -352,9 +365,10 @@ private struct Loader {
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
             let table = try TextTable(
-                file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
+                file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true,
+                skipMalformed: skipMalformed)
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 4)
+                try parse.fieldCount(row, exactly: 5)
                 try parse.declareUser(
                     into: &catalogue,
                     try parse.id(row.fields[0], "user"),
@@ -380,9 +394,9 @@ private struct Loader {
     /// or ISO-8859-1 (as ML-1M's are) where they are not valid UTF-8.
     private mutating func loadColonSeparated(folder: String) throws(DataError) {
         if FileManager.default.fileExists(atPath: "\(folder)/movies.dat") {
-            let table = try Self.table("\(folder)/movies.dat", delimiter: "::")
+            let table = try table("\(folder)/movies.dat", delimiter: "::")
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 3)
+                try parse.fieldCount(row, exactly: 3)
                 try parse.declareItem(
                     into: &catalogue, try parse.id(row.fields[0], "item"),
                     features: Self.movieFeatures(title: row.fields[1], genres: row.fields[2]))
@@ -390,9 +404,9 @@ private struct Loader {
             listsItems = true
         }
         if FileManager.default.fileExists(atPath: "\(folder)/users.dat") {
-            let table = try Self.table("\(folder)/users.dat", delimiter: "::")
+            let table = try table("\(folder)/users.dat", delimiter: "::")
             try each(table) { catalogue, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 4)
+                try parse.fieldCount(row, exactly: 5)
                 let code = Int(row.fields[3].trimmingSpaces)
                 try parse.declareUser(
                     into: &catalogue, try parse.id(row.fields[0], "user"),
@@ -432,13 +446,15 @@ private struct Loader {
     ]
 
     /// A small file's rows, read as UTF-8 or, where that fails, as ISO-8859-1.
-    private static func table(_ file: String, delimiter: String) throws(DataError) -> TextTable {
+    private func table(_ file: String, delimiter: String) throws(DataError) -> TextTable {
         do {
             return try TextTable(
-                file: file, layout: TextLayout(delimiter: delimiter, quoted: false))
+                file: file, layout: TextLayout(delimiter: delimiter, quoted: false),
+                skipMalformed: skipMalformed)
         } catch  where error.code == .badEncoding {
             return try TextTable(
-                file: file, layout: TextLayout(delimiter: delimiter, quoted: false, latin1: true))
+                file: file, layout: TextLayout(delimiter: delimiter, quoted: false, latin1: true),
+                skipMalformed: skipMalformed)
         }
     }
 
@@ -556,14 +572,15 @@ private struct Loader {
         for role in required where spec.columns[role] == nil {
             throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
         }
-        let table = try TextTable(file: spec.file, delimiter: spec.delimiter, quoted: true)
+        let table = try TextTable(
+            file: spec.file, delimiter: spec.delimiter, quoted: true, skipMalformed: skipMalformed)
         guard let header = table.rows.first else {
             throw DataError(
                 .empty, "the file is empty; expected a header row", file: spec.file, line: 1)
         }
         let names = header.fields.map { $0.trimmingSpaces }
         return (
-            TextTable(file: spec.file, rows: Array(table.rows.dropFirst())),
+            TextTable(file: spec.file, rows: Array(table.rows.dropFirst()), skipped: table.skipped),
             try ColumnMap(spec, header: names, line: header.line)
         )
     }
@@ -574,27 +591,34 @@ private struct Loader {
     private func header(
         of text: TextFile, layout: TextLayout, expected: String, names: ([String]) -> [String]
     ) throws(DataError) -> (fields: [String], line: Int, end: Int) {
+        var found: (fields: [String], line: Int, end: Int)?
+        var problem: ScanProblem?
         var offset = text.start
-        var lines = 0
-        // Blank lines may come first; each window ends after a `\n`, so no line end is split.
-        while offset < text.size {
-            let end = try text.lineStart(
-                atOrAfter: min(text.size, offset + RowReader.maximumLineBytes + 4),
-                before: text.size)
-            var reader = RowReader(try text.file.bytes(offset..<end), layout: layout)
-            do {
+        // Blank lines may come first; the first row ends the reading.
+        try text.forEachBlock(of: text.start..<text.size) { bytes, count, before in
+            var reader = RowReader(bytes, count: count, layout: layout)
+            do throws(ScanProblem) {
                 if try reader.next() {
-                    return (names(reader.strings), lines + reader.line, offset + reader.position)
+                    found = (names(reader.strings), before + reader.line, offset + reader.position)
+                    return nil
                 }
             } catch {
-                try text.file.checkUnchanged()
-                throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
-                    ?? text.error(error, lineOffset: lines)
+                problem = error.offset(by: before)
+                return nil
             }
-            lines += reader.line
-            offset = end
+            offset += count
+            return reader.line
         }
-        throw DataError(.empty, "the file is empty; expected \(expected)", file: text.path, line: 1)
+        if let problem {
+            try text.file.checkUnchanged()
+            throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
+                ?? text.error(problem)
+        }
+        guard let found else {
+            throw DataError(
+                .empty, "the file is empty; expected \(expected)", file: text.path, line: 1)
+        }
+        return found
     }
 
     /// Reads the interactions from `start` (after line `afterLine`) to the end of the file.
@@ -677,48 +701,58 @@ private struct InteractionPiece: Sendable {
     var readError: DataError?
 
     init(_ context: PieceContext, _ range: Range<Int>) {
-        let bytes: FileBytes
-        do {
-            bytes = try context.text.file.bytes(range)
+        var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
+        var isReading = true
+        do throws(DataError) {
+            try context.text.forEachBlock(of: range) { bytes, count, before in
+                if before == 0 { reserve(for: bytes, count) }
+                var reader = RowReader(bytes, count: count, layout: context.layout)
+                while true {
+                    do throws(ScanProblem) {
+                        guard try reader.next() else { break }
+                    } catch {
+                        if case .badEncoding = error {
+                            problem = error.offset(by: before)
+                            return nil
+                        }
+                        // A quote left open or a line too long is a malformed row.
+                        if context.skipMalformed {
+                            if isReading { skipped += 1 }
+                        } else if problem == nil {
+                            problem = error.offset(by: before)
+                            isReading = false
+                        }
+                        continue
+                    }
+                    guard isReading else { continue }
+                    parse.line = before + reader.line
+                    do throws(DataError) {
+                        try add(reader, context.columns, parse)
+                    } catch  where error.code == .malformedRow && context.skipMalformed {
+                        skipped += 1
+                    } catch {
+                        rowError = error
+                        isReading = false
+                    }
+                }
+                lines = before + reader.line
+                return reader.line
+            }
         } catch {
             readError = error
-            return
         }
-        var reader = RowReader(bytes, layout: context.layout)
-        var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
-        // Room for the rows a sample of the piece's lines promises, so the arrays never regrow.
-        let lineEnds = bytes.withBuffer {
-            max(1, $0[0..<min(range.count, 8192)].lazy.filter { $0 == 0x0A }.count)
-        }
-        let expected = range.count / max(1, min(range.count, 8192) / lineEnds) + 64
+    }
+
+    /// Reserves room for the rows a sample of the piece's first block promises, so the arrays
+    /// rarely regrow.
+    private mutating func reserve(for bytes: FileBytes, _ count: Int) {
+        let sample = min(count, 8192)
+        let lineEnds = bytes.withBuffer { max(1, $0[0..<sample].lazy.filter { $0 == 0x0A }.count) }
+        let expected = count / max(1, sample / lineEnds) + 64
         rowUsers.reserveCapacity(expected)
         rowItems.reserveCapacity(expected)
         ratings.reserveCapacity(expected)
         timestamps.reserveCapacity(expected)
-        var isReading = true
-        while true {
-            do {
-                guard try reader.next() else { break }
-            } catch .badEncoding(let line, let column) {
-                problem = .badEncoding(line: line, column: column)
-                break
-            } catch {
-                if problem == nil { problem = error }
-                isReading = false
-                continue
-            }
-            guard isReading else { continue }
-            parse.line = reader.line
-            do {
-                try add(reader, context.columns, parse)
-            } catch  where error.code == .malformedRow && context.skipMalformed {
-                skipped += 1
-            } catch {
-                rowError = error
-                isReading = false
-            }
-        }
-        lines = reader.line
     }
 
     /// Adds the reader's row; nothing is interned unless every field parses.

@@ -189,7 +189,7 @@ struct FieldParser {
         }
     }
 
-    /// Throws unless a row of a file with a header holds as many fields as the header.
+    /// Throws unless a row holds as many fields as its file's header (or format) says.
     func fieldCount(_ row: TextTable.Row, exactly count: Int) throws(DataError) {
         guard row.fields.count == count else {
             throw DataError(
@@ -198,14 +198,6 @@ struct FieldParser {
         }
     }
 
-    /// Throws unless a row of a file without a header holds the fields its format needs.
-    func fieldCount(_ row: TextTable.Row, atLeast count: Int) throws(DataError) {
-        guard row.fields.count >= count else {
-            throw DataError(
-                .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
-                line: line)
-        }
-    }
 }
 
 /// A year taken from a value such as `1995`, `01-Jan-1995` or a title ending in `(1995)`.

@@ -38,6 +38,15 @@ enum ScanProblem: Error {
     case unclosedQuote(line: Int)
     /// The line of this local number is longer than ``RowReader/maximumLineBytes``.
     case lineTooLong(line: Int)
+
+    /// The same problem `lines` lines further on.
+    func offset(by lines: Int) -> ScanProblem {
+        switch self {
+        case .badEncoding(let line, let column): .badEncoding(line: line + lines, column: column)
+        case .unclosedQuote(let line): .unclosedQuote(line: line + lines)
+        case .lineTooLong(let line): .lineTooLong(line: line + lines)
+        }
+    }
 }
 
 /// Reads the rows of a byte range of a text file, one at a time, without decoding the fields
@@ -72,13 +81,14 @@ struct RowReader {
     /// Keeps the bytes read alive as long as the reader.
     private let owner: FileBytes
 
-    /// A reader of all of `bytes`, which start at the beginning of a line.
-    init(_ bytes: FileBytes, layout: TextLayout) {
+    /// A reader of the first `count` of `bytes` (all of them by default), which start at the
+    /// beginning of a line.
+    init(_ bytes: FileBytes, count: Int? = nil, layout: TextLayout) {
         owner = bytes
         // No bytes have no memory; the scratch buffer stands in for their address.
         self.bytes =
             bytes.buffer.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(scratch.start)
-        let range = 0..<bytes.buffer.count
+        let range = 0..<(count ?? bytes.buffer.count)
         base = self.bytes
         end = range.upperBound
         position = range.lowerBound
@@ -354,32 +364,80 @@ struct TextFile {
     /// The first problem that stops the file being read as rows from `position` on (a bad
     /// encoding anywhere before a quote left open or a line too long), or nil.
     ///
-    /// - Complexity: O(bytes from `position`), read a piece of at most 16 MiB at a time.
+    /// - Complexity: O(bytes from `position`), read a block of at most 16 MiB at a time.
     func problem(from position: Int, layout: TextLayout, lineOffset: Int) throws(DataError)
         -> DataError?
     {
-        let cuts = try cuts(of: position..<size, pieces: (size - position) / Self.largestPiece + 1)
         var first: DataError?
-        var lines = lineOffset
-        for index in cuts.indices.dropLast() {
-            let bytes = try file.bytes(cuts[index]..<cuts[index + 1])
-            var reader = RowReader(bytes, layout: layout)
+        var encoding: DataError?
+        try forEachBlock(of: position..<size) { bytes, count, before in
+            var reader = RowReader(bytes, count: count, layout: layout)
             while true {
-                do {
+                do throws(ScanProblem) {
                     guard try reader.next() else { break }
                 } catch {
-                    if case .badEncoding = error { return self.error(error, lineOffset: lines) }
-                    if first == nil { first = self.error(error, lineOffset: lines) }
+                    if case .badEncoding = error {
+                        encoding = self.error(error, lineOffset: lineOffset + before)
+                        return nil
+                    }
+                    if first == nil { first = self.error(error, lineOffset: lineOffset + before) }
                 }
             }
-            lines += reader.line
+            return reader.line
         }
-        return first
+        return encoding ?? first
     }
 
     /// The largest piece read at once, so that reading a file takes memory for a few pieces,
     /// not the whole file (and the allocator reuses the memory of one piece for the next).
     static let largestPiece = 16 << 20
+
+    /// Reads `range`, which starts a line, one block of at most `blockSize` bytes at a time, and
+    /// calls `body` with each block's bytes, how many of them to read and how many lines came
+    /// before; `body` returns how many lines the block held, or nil to stop.
+    ///
+    /// A block ends after a line end (`\n`, or a `\r`, vertical tab or form feed where the
+    /// block holds no `\n`), or at the range's end. A line longer than a block is passed cut
+    /// short, as one line a reader finds too long, and the rest of it is skipped: reading takes
+    /// memory for one block, whatever the file holds.
+    func forEachBlock(
+        of range: Range<Int>, blockSize: Int = largestPiece,
+        _ body: (FileBytes, Int, Int) throws(DataError) -> Int?
+    ) throws(DataError) {
+        var position = range.lowerBound
+        var lines = 0
+        while position < range.upperBound {
+            let end = min(range.upperBound, position + blockSize)
+            let block = try file.bytes(position..<end)
+            let cut: Int? =
+                end == range.upperBound ? block.buffer.count : block.withBuffer(Self.lastLineEnd)
+            guard let held = try body(block, cut ?? block.buffer.count, lines) else { return }
+            lines += held
+            if let cut {
+                position += cut
+            } else {
+                position = try lineStart(atOrAfter: end, before: range.upperBound)
+            }
+        }
+    }
+
+    /// The offset after the last line end of `bytes` that can end a block, or nil when there is
+    /// none: a `\n`; else a `\r` not at the end (where a `\n` may follow), a vertical tab or a
+    /// form feed.
+    private static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if let start = bytes.baseAddress {
+            // memchr forward, which the C library does a word at a time, to the last `\n`.
+            var last: Int?
+            var from = 0
+            while from < bytes.count, let found = memchr(start + from, 0x0A, bytes.count - from) {
+                let offset = UnsafeRawPointer(found) - UnsafeRawPointer(start)
+                last = offset + 1
+                from = offset + 1
+            }
+            if let last { return last }
+        }
+        return bytes.dropLast().lastIndex { $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }.map { $0 + 1 }
+    }
 
     /// Offsets that cut `range` into about `pieces` parts, each starting a line (after `\n`).
     func cuts(of range: Range<Int>, pieces: Int) throws(DataError) -> [Int] {
@@ -389,7 +447,9 @@ struct TextFile {
             let cut = range.lowerBound + range.count / pieces * piece
             guard let last = cuts.last, cut > last else { continue }
             let start = try lineStart(atOrAfter: cut, before: range.upperBound)
-            if start < range.upperBound { cuts.append(start) }
+            // No line starts after this cut: the later cuts would scan to the end again.
+            guard start < range.upperBound else { break }
+            cuts.append(start)
         }
         return cuts + [range.upperBound]
     }
@@ -399,7 +459,11 @@ struct TextFile {
         var position = offset - 1
         while position < end {
             let window = try file.bytes(position..<min(end, position + (1 << 16)))
-            if let newline = window.withBuffer({ $0.firstIndex(of: 0x0A) }) {
+            if let newline = window.withBuffer({ bytes in
+                bytes.baseAddress.flatMap { memchr($0, 0x0A, bytes.count) }.map {
+                    UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!)
+                }
+            }) {
                 return position + newline + 1
             }
             position += window.buffer.count
@@ -422,32 +486,63 @@ struct TextTable {
     /// Reads `file`, decoding it as UTF-8 (or ISO-8859-1 where `latin1`), skipping blank lines.
     ///
     /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
-    init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
+    init(
+        file: String, delimiter: Character, quoted: Bool, latin1: Bool = false,
+        skipMalformed: Bool = false
+    ) throws(DataError) {
         try self.init(
-            file: file, layout: TextLayout(delimiter: delimiter, quoted: quoted, latin1: latin1))
+            file: file, layout: TextLayout(delimiter: delimiter, quoted: quoted, latin1: latin1),
+            skipMalformed: skipMalformed)
     }
 
-    init(file: String, layout: TextLayout) throws(DataError) {
+    /// Rows skipped because they could not be split (a quote left open, a line too long), which
+    /// `skipMalformed` allows.
+    let skipped: Int
+
+    /// Reads `file` a block at a time; with `skipMalformed`, a line with a quote left open or
+    /// too long is skipped and counted rather than an error, but for the first row (a header,
+    /// where the file has one).
+    init(file: String, layout: TextLayout, skipMalformed: Bool = false) throws(DataError) {
         let text = try TextFile(file, latin1: layout.latin1)
-        let bytes = try text.file.bytes(text.start..<text.size)
-        try text.file.checkUnchanged()
-        var reader = RowReader(bytes, layout: layout)
         var rows: [Row] = []
-        while true {
-            do {
-                guard try reader.next() else { break }
-            } catch {
-                throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
-                    ?? text.error(error)
+        var skipped = 0
+        var problem: ScanProblem?
+        var problemLines = 0
+        try text.forEachBlock(of: text.start..<text.size) { bytes, count, before in
+            var reader = RowReader(bytes, count: count, layout: layout)
+            while true {
+                do throws(ScanProblem) {
+                    guard try reader.next() else { break }
+                } catch {
+                    if case .badEncoding = error {
+                        problem = error
+                        problemLines = before
+                        return nil
+                    }
+                    if skipMalformed, !rows.isEmpty {
+                        skipped += 1
+                    } else if problem == nil {
+                        problem = error
+                        problemLines = before
+                    }
+                    continue
+                }
+                if problem == nil {
+                    rows.append(Row(line: before + reader.line, fields: reader.strings))
+                }
             }
-            rows.append(Row(line: reader.line, fields: reader.strings))
+            return reader.line
         }
+        try text.file.checkUnchanged()
+        if let problem { throw text.error(problem, lineOffset: problemLines) }
         self.file = file
         self.rows = rows
+        self.skipped = skipped
     }
 
-    init(file: String, rows: [Row]) {
+    init(file: String, rows: [Row], skipped: Int = 0) {
         self.file = file
         self.rows = rows
+        self.skipped = skipped
     }
 }

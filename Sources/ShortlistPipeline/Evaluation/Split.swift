@@ -201,6 +201,11 @@ public struct Split: Sendable {
         var builder = DatasetBuilder(catalogueOf: dataset)
         let trainRows = try interactions(train)
         let testRows = try interactions(test)
+        guard !trainRows.isEmpty else {
+            throw DataError(
+                .empty, "the training file holds no interactions, so nothing can be fitted",
+                file: train)
+        }
         for row in testRows {
             builder.addUser(row.user)
             builder.addItem(row.item)
@@ -243,7 +248,7 @@ public struct Split: Sendable {
         var rows: [(String, String, Float?, Int64?)] = []
         for row in table.rows.dropFirst() {
             let parse = FieldParser(file: file, line: row.line)
-            try parse.fieldCount(row, atLeast: names.count)
+            try parse.fieldCount(row, exactly: names.count)
             rows.append(
                 (
                     try parse.id(row.fields[user], "user"), try parse.id(row.fields[item], "item"),

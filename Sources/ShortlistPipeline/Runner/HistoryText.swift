@@ -10,8 +10,13 @@ extension FittedPipeline {
     {
         var history: [FreshInteraction] = []
         for entry in text.split(separator: ",") {
-            let parts = entry.split(separator: ":", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces)
+            let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !parts[0].isEmpty else {
+                throw DataError(
+                    .badRequest,
+                    "\(option) has an entry '\(excerpt(String(entry)))' without an item id; write "
+                        + "ITEM or ITEM:RATING")
             }
             guard let item = dataset.item(parts[0]) else {
                 throw DataError(

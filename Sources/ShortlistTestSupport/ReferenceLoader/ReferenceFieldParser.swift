@@ -96,14 +96,6 @@ struct ReferenceFieldParser {
         try FeatureField.gender(text, file: file, line: line)
     }
 
-    func fieldCount(_ row: ReferenceTable.Row, atLeast count: Int) throws(DataError) {
-        guard row.fields.count >= count else {
-            throw DataError(
-                .malformedRow, "expected \(count) fields, found \(row.fields.count)", file: file,
-                line: line)
-        }
-    }
-
     func fieldCount(_ row: ReferenceTable.Row, exactly count: Int) throws(DataError) {
         guard row.fields.count == count else {
             throw DataError(

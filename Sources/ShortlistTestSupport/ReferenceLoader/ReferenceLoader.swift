@@ -48,6 +48,7 @@ private struct Loader {
         _ body: (inout ReferenceBuilder, ReferenceTable.Row, ReferenceFieldParser) throws(DataError)
             -> Void
     ) throws(DataError) {
+        if table.skipped > 0 { skippedRows[table.file, default: 0] += table.skipped }
         for row in table.rows {
             do {
                 try body(
@@ -134,7 +135,8 @@ private struct Loader {
 
     /// An atomic file's rows after the header, and its field names without `:type`.
     private func atomic(_ file: String) throws(DataError) -> (ReferenceTable, [String]) {
-        let table = try ReferenceTable(file: file, delimiter: "\t", quoted: false)
+        let table = try ReferenceTable(
+            file: file, delimiter: "\t", quoted: false, skipMalformed: skipMalformed)
         guard let header = table.rows.first else {
             throw DataError(
                 .empty, "the file is empty; expected a header of name:type fields", file: file,
@@ -143,18 +145,28 @@ private struct Loader {
         let fields = header.fields.map {
             String($0.split(separator: ":", maxSplits: 1).first ?? "")
         }
-        return (ReferenceTable(file: file, rows: Array(table.rows.dropFirst())), fields)
+        return (
+            ReferenceTable(file: file, rows: Array(table.rows.dropFirst()), skipped: table.skipped),
+            fields
+        )
     }
 
     private func column(_ fields: [String], _ names: [String], _ table: ReferenceTable)
         throws(DataError)
         -> Int
     {
-        guard let index = fields.firstIndex(where: names.contains) else {
+        let found = fields.indices.filter { names.contains(fields[$0]) }
+        guard let index = found.first else {
             throw DataError(
                 .missingColumn,
                 "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
                 file: table.file, line: 1)
+        }
+        guard found.count == 1 else {
+            throw DataError(
+                .malformedRow,
+                "the header names '\(fields[index])' twice, as fields \(index + 1) and "
+                    + "\(found[1] + 1)", file: table.file, line: 1)
         }
         return index
     }
@@ -181,9 +193,10 @@ private struct Loader {
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.item") {
             let table = try ReferenceTable(
-                file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true)
+                file: "\(folder)/u.item", delimiter: "|", quoted: false, latin1: true,
+                skipMalformed: skipMalformed)
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 5)
+                try parse.fieldCount(row, exactly: 5 + genreNames.count)
                 let flags = row.fields.dropFirst(5)
                 let genres = zip(genreNames, flags).filter { $0.1 == "1" }.map(\.0)
                 try parse.declareItem(
@@ -200,9 +213,10 @@ private struct Loader {
         }
         if FileManager.default.fileExists(atPath: "\(folder)/u.user") {
             let table = try ReferenceTable(
-                file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true)
+                file: "\(folder)/u.user", delimiter: "|", quoted: false, latin1: true,
+                skipMalformed: skipMalformed)
             try each(table) { builder, row, parse throws(DataError) in
-                try parse.fieldCount(row, atLeast: 4)
+                try parse.fieldCount(row, exactly: 5)
                 try parse.declareUser(
                     into: &builder,
                     try parse.id(row.fields[0], "user"),
@@ -215,7 +229,8 @@ private struct Loader {
             listsUsers = true
         }
         let table = try ReferenceTable(
-            file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true)
+            file: "\(folder)/u.data", delimiter: "\t", quoted: false, latin1: true,
+            skipMalformed: skipMalformed)
         try each(table) { builder, row, parse throws(DataError) in
             try parse.fieldCount(row, exactly: 4)
             builder.addInteraction(
@@ -302,7 +317,8 @@ private struct Loader {
         for role in required where spec.columns[role] == nil {
             throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
         }
-        let table = try ReferenceTable(file: spec.file, delimiter: spec.delimiter, quoted: true)
+        let table = try ReferenceTable(
+            file: spec.file, delimiter: spec.delimiter, quoted: true, skipMalformed: skipMalformed)
         guard let header = table.rows.first else {
             throw DataError(
                 .empty, "the file is empty; expected a header row", file: spec.file, line: 1)
@@ -328,7 +344,8 @@ private struct Loader {
             positions[role] = position
         }
         return (
-            ReferenceTable(file: spec.file, rows: Array(table.rows.dropFirst())),
+            ReferenceTable(
+                file: spec.file, rows: Array(table.rows.dropFirst()), skipped: table.skipped),
             ColumnMap(positions: positions, width: names.count)
         )
     }
@@ -344,8 +361,9 @@ private struct ColumnMap {
 }
 
 extension ReferenceTable {
-    init(file: String, rows: [Row]) {
+    init(file: String, rows: [Row], skipped: Int = 0) {
         self.file = file
         self.rows = rows
+        self.skipped = skipped
     }
 }

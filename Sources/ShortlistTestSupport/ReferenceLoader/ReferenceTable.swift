@@ -12,11 +12,18 @@ struct ReferenceTable {
 
     let file: String
     let rows: [Row]
+    /// Rows skipped because they could not be split, which `skipMalformed` allows.
+    var skipped = 0
 
     /// Reads `file`, decoding it as UTF-8 (or ISO-8859-1 where `latin1`), skipping blank lines.
     ///
     /// Fields may be quoted with `"` (a doubled `""` is a quote) when `quoted` is set.
-    init(file: String, delimiter: Character, quoted: Bool, latin1: Bool = false) throws(DataError) {
+    /// With `skipMalformed`, a line with a quote left open or too long is skipped and counted,
+    /// but for the first row.
+    init(
+        file: String, delimiter: Character, quoted: Bool, latin1: Bool = false,
+        skipMalformed: Bool = false
+    ) throws(DataError) {
         if let problem = referenceProblemReading(file) {
             throw DataError(.missingFile, "the file \(problem)", file: file)
         }
@@ -45,16 +52,23 @@ struct ReferenceTable {
         // A Windows line end "\r\n" is one Character, so lines split on any newline character.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
-            if line.utf8.count > 1 << 20 {
-                throw DataError(
-                    .malformedRow, "the line is longer than 1 MiB", file: file, line: number)
+            let fields: [String]
+            do throws(DataError) {
+                if line.utf8.count > 1 << 20 {
+                    throw DataError(
+                        .malformedRow, "the line is longer than 1 MiB", file: file, line: number)
+                }
+                if line.allSatisfy(\.isWhitespace) { continue }
+                fields =
+                    quoted && line.contains("\"")
+                    ? try Self.splitQuoted(line, delimiter: delimiter, file: file, line: number)
+                    : line.split(separator: delimiter, omittingEmptySubsequences: false).map(
+                        String.init)
+            } catch {
+                guard skipMalformed, !rows.isEmpty else { throw error }
+                skipped += 1
+                continue
             }
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let fields =
-                quoted && line.contains("\"")
-                ? try Self.splitQuoted(line, delimiter: delimiter, file: file, line: number)
-                : line.split(separator: delimiter, omittingEmptySubsequences: false).map(
-                    String.init)
             rows.append(Row(line: number, fields: fields))
         }
         self.file = file

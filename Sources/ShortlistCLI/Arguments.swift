@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShortlistCore
+import ShortlistPipeline
 
 /// The largest counts the command line takes: a list of `-n` items or a cut-off `-k`, and the
 /// rounds of a simulation (each round's curves are kept, so rounds cost memory).
@@ -12,6 +13,15 @@ enum Limits {
 func checkCount(_ value: Int, _ option: String, maximum: Int) throws {
     guard (1...maximum).contains(value) else {
         throw ValidationError("\(option) must be from 1 to \(maximum), found \(value)")
+    }
+}
+
+/// Throws when an id given as `option` holds a control character, which no output could carry.
+func checkID(_ id: String?, _ option: String) throws {
+    if let id, let control = firstControlCharacter(in: id) {
+        throw ValidationError(
+            "\(option) holds a control character (\(control.codePoint)); an id is text without "
+                + "tabs or line ends")
     }
 }
 

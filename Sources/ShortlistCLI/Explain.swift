@@ -42,6 +42,8 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         if let n { try checkCount(n, "-n", maximum: Limits.listLength) }
+        try checkID(user, "--user")
+        try checkID(item, "--item")
         if user.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--user needs a user id, found an empty one")
         }

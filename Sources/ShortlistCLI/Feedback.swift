@@ -40,6 +40,8 @@ struct Feedback: ParsableCommand {
     var batch: String?
 
     func validate() throws {
+        try checkID(request, "--request")
+        try checkID(item, "--item")
         let single = [request == nil, item == nil, reward == nil]
         if batch != nil {
             guard single.allSatisfy({ $0 }) else {

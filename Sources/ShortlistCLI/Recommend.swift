@@ -53,6 +53,7 @@ struct Recommend: ParsableCommand {
             throw ValidationError("give exactly one of --user ID or --users all|FILE")
         }
         if let n { try checkCount(n, "-n", maximum: Limits.listLength) }
+        try checkID(user, "--user")
         if let user, user.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--user needs a user id, found an empty one")
         }
@@ -90,7 +91,13 @@ struct Recommend: ParsableCommand {
         var ids: [String] = []
         while let line = try reader.next() {
             let id = line.trimmingCharacters(in: .whitespaces)
-            if !id.isEmpty { ids.append(id) }
+            if id.isEmpty { continue }
+            if let control = firstControlCharacter(in: id) {
+                throw DataError(
+                    .badRequest, FeatureField.controlCharacterMessage("user", control),
+                    file: reader.name, line: reader.line)
+            }
+            ids.append(id)
         }
         return ids
     }

@@ -32,6 +32,7 @@ struct Similar: ParsableCommand {
 
     func validate() throws {
         try checkCount(n, "-n", maximum: Limits.listLength)
+        try checkID(item, "--item")
     }
 
     func run() throws {

@@ -14,7 +14,9 @@ public func tsvRows(
 ) -> String {
     var rows = ""
     for (rank, item) in items.enumerated() {
-        rows += "\(user)\t\(pipeline.dataset.itemIDs[item.item])\t\(rank + 1)\t\(item.score)"
+        rows +=
+            "\(tsvField(user))\t\(tsvField(pipeline.dataset.itemIDs[item.item]))\t\(rank + 1)\t"
+            + "\(item.score)"
         if let requestID {
             rows +=
                 "\t\(requestID)\t\(item.placement?.arm ?? "")\t"

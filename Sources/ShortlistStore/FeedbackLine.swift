@@ -21,6 +21,11 @@ public struct FeedbackLine: Sendable, Equatable {
     public init?(parsing line: String) throws(StoreError) {
         let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
         if fields.isEmpty { return nil }
+        if let control = fields.lazy.compactMap({ firstControlCharacter(in: $0) }).first {
+            throw .refusal(
+                "the line holds a control character (\(control.codePoint)); an id is text "
+                    + "without tabs or line ends")
+        }
         guard fields.count == 3 else {
             throw .refusal("expected 'REQUEST ITEM REWARD', found '\(excerpt(line))'")
         }

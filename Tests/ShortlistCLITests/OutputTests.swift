@@ -91,4 +91,25 @@ import Testing
             full.stderr.hasSuffix(
                 "error: /dev/full: cannot write the recommendations: No space left on device\n"))
     }
+
+    @Test func outputFilesNamingStandardOutputOrErrorWriteAfterWhatTheCommandWroteThere() throws {
+        let folder = try project()
+        let piped = try shortlist(
+            ["evaluate", "--save-recommendations", "/dev/stdout", "--plot", "/dev/stderr"],
+            in: folder.path)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.hasPrefix("user\titem\trank\tscore\n"))
+        #expect(piped.stdout.contains("\nEvaluation of pipeline 'default'"))
+        #expect(piped.stderr.contains("<svg"))
+        let path = "\(folder.path)/out.txt"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let redirected = try shortlist(
+            ["evaluate", "--save-recommendations", "/dev/stdout"], in: folder.path, output: file)
+        try file.close()
+        #expect(redirected.status == 0, "\(redirected.stderr)")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.hasPrefix("user\titem\trank\tscore\n"))
+        #expect(written.contains("\nEvaluation of pipeline 'default'"))
+    }
 }

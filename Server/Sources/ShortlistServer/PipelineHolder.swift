@@ -96,11 +96,22 @@ public final class PipelineHolder: @unchecked Sendable {
         var reason: String
     }
 
-    /// FNV-1a of the file's bytes, or why they cannot be read.
+    /// FNV-1a of the file's bytes, or why they cannot be read. A FIFO or a device is refused
+    /// at once (opened without waiting for a writer), never read.
     static func fingerprint(of path: String) -> Result<UInt64, Unreadable> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(Unreadable(reason: Self.systemError())) }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            return .failure(Unreadable(reason: Self.systemError()))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(
+                Unreadable(
+                    reason: status.st_mode & S_IFMT == S_IFDIR
+                        ? "it is a folder, not a file" : "it is not a regular file"))
+        }
         var hash = FNV1a()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -350,11 +350,16 @@ public enum Routes {
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "the request body is over \(bodyLimit) bytes")
         }
+        let body: Body
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+            body = try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw APIError(.badRequest, describe(error))
         }
+        if let (key, place) = RepeatedKeys.first(in: Array(buffer.readableBytesView)) {
+            throw APIError(.badRequest, "the key '\(excerpt(key))' is given twice in \(place)")
+        }
+        return body
     }
 
     /// A decoding error in our words: what was expected where.

@@ -161,6 +161,14 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 "'exclude' names item 'nope', which the dataset does not have"
             ),
             (
+                #"{"user": "u5", "user": "u6"}"#, .badRequest,
+                "the key 'user' is given twice in the body"
+            ),
+            (
+                #"{"user": "u5", "history": [{"item": "i1"}, {"item": "i2", "\u0069tem": "i3"}]}"#,
+                .badRequest, "the key 'item' is given twice in 'history[1]'"
+            ),
+            (
                 #"{"user": "u5", "history": [{"item": "i1", "rating": "high"}]}"#, .badRequest,
                 "'history[0].rating' must be a number"
             ),
@@ -196,6 +204,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 (
                     "/v1/ab/report?pipeline=ab&pipeline=ab", .get, .badRequest,
                     "the parameter 'pipeline' is given twice"
+                ),
+                (
+                    "/v1/explain?user=u5&item=i1&history=:", .get, .badRequest,
+                    "'history' has an entry ':' without an item id; write ITEM or ITEM:RATING"
                 ),
                 (
                     "/v1/nope", .get, .notFound,
@@ -374,17 +386,38 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         try FileManager.default.removeItem(atPath: path)
         #expect(!holder.reloadIfChanged())
         #expect(!holder.reloadIfChanged())
+        // A FIFO is refused at once (opening it for reading would wait for a writer).
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(!holder.reloadIfChanged())
+        try FileManager.default.removeItem(atPath: path)
         try folder.write("pipelines.yaml", text)
         #expect(!holder.reloadIfChanged())
         #expect(
             lines.withLockedValue { $0 } == [
-                "cannot read \(path) to look for changes (Is a directory); still serving the "
-                    + "pipelines loaded before",
+                "cannot read \(path) to look for changes (it is a folder, not a file); still "
+                    + "serving the pipelines loaded before",
                 "cannot read \(path) to look for changes (No such file or directory); still "
+                    + "serving the pipelines loaded before",
+                "cannot read \(path) to look for changes (it is not a regular file); still "
                     + "serving the pipelines loaded before",
             ])
         #expect(holder.lastReloadError == nil)
         #expect(holder.current.loaded == loaded)
+        // The watcher goes on: an edit is reloaded.
+        try folder.write("pipelines.yaml", text + "\n# edited\n")
+        #expect(holder.reloadIfChanged())
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aServerStartedOnAFIFOSaysSoAtOnce() throws {
+        let folder = try TemporaryDirectory()
+        let path = "\(folder.path)/pipelines.yaml"
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect {
+            try PipelineHolder(path: path) { _ in }
+        } throws: { error in
+            "\(error)".contains("the pipelines file is not a regular file")
+        }
     }
 
     @Test func metricsCountRequestsErrorsAndTimePerPipelineAndStage() async throws {

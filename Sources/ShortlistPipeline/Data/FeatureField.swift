@@ -58,6 +58,14 @@ public enum FeatureField {
         return trimmed
     }
 
+    /// Why an id holding `control` is refused; `what` names the id (`item`).
+    public static func controlCharacterMessage(_ what: String, _ control: Unicode.Scalar)
+        -> String
+    {
+        "the \(what) id holds a control character (\(control.codePoint)); an id is text without "
+            + "tabs or line ends"
+    }
+
     /// An occupation, as written; nil when the value is empty.
     public static func occupation(_ text: String) -> String? {
         text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : text

@@ -58,6 +58,11 @@ struct FieldParser {
         guard !trimmed.isEmpty else {
             throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
         }
+        if let control = firstControlCharacter(in: trimmed) {
+            throw DataError(
+                .malformedRow, FeatureField.controlCharacterMessage(what, control), file: file,
+                line: line)
+        }
         return trimmed
     }
 
@@ -68,6 +73,12 @@ struct FieldParser {
         let trimmed = Self.trimmed(bytes)
         guard !trimmed.isEmpty else {
             throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
+        }
+        if let control = trimmed.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw DataError(
+                .malformedRow,
+                FeatureField.controlCharacterMessage(what, Unicode.Scalar(control)), file: file,
+                line: line)
         }
         return trimmed
     }

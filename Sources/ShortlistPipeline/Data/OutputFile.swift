@@ -5,8 +5,9 @@ import Foundation
 ///
 /// A regular file (or a path that does not exist yet) is written to a temporary file in its
 /// folder and renamed over it, so a failed write leaves the old file whole; a device or a FIFO
-/// is written in place (`/dev/null`, `/dev/stdout`, a pipe someone reads); a symbolic link is
-/// followed and its target written the same way, in the target's folder.
+/// is written in place (`/dev/null`, a pipe someone reads); a symbolic link is followed and its
+/// target written the same way, in the target's folder. `/dev/stdout`, `/dev/stderr` and
+/// `/dev/fd/N` are written through the process's own descriptor, after what it wrote there.
 public enum OutputFile {
     /// Writes `text` to `path`; `what` names the output in errors ("the chart").
     ///
@@ -31,7 +32,12 @@ public enum OutputFile {
         func failure(_ reason: String) -> DataError {
             DataError(.unwritable, "cannot write \(what): \(reason)", file: path)
         }
-        let target = try resolvedTarget(of: path, failure)
+        let resolved = try resolvedTarget(of: path, failure)
+        if let descriptor = Self.openDescriptor(resolved) {
+            if let error = writeAll(descriptor, bytes) { throw failure(systemReason(error)) }
+            return
+        }
+        let target = resolved
         var status = stat()
         if stat(target, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             guard status.st_mode & S_IFMT != S_IFDIR else { throw failure("it is a folder") }
@@ -84,8 +90,24 @@ public enum OutputFile {
         String(cString: strerror(number))
     }
 
+    /// The descriptor of this process that `path` names (`/dev/stdout`, `/dev/fd/2`,
+    /// `/proc/self/fd/1`), or nil.
+    private static func openDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for folder in ["/dev/fd/", "/proc/self/fd/", "/proc/\(getpid())/fd/"]
+            where path.hasPrefix(folder) {
+                return Int32(path.dropFirst(folder.count))
+            }
+            return nil
+        }
+    }
+
     /// The path that `path` names once every symbolic link on the way is followed (the link's
-    /// target need not exist yet).
+    /// target need not exist yet), stopping at a descriptor of this process (whose link leads
+    /// to a file, a pipe or a socket it has open).
     private static func resolvedTarget(of path: String, _ failure: (String) -> DataError)
         throws(DataError) -> String
     {
@@ -93,7 +115,9 @@ public enum OutputFile {
         // The kernel's own limit on links followed in one lookup.
         for _ in 0..<40 {
             var status = stat()
-            guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else {
+            guard openDescriptor(current) == nil, lstat(current, &status) == 0,
+                status.st_mode & S_IFMT == S_IFLNK
+            else {
                 return current
             }
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

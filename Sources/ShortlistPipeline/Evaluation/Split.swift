@@ -174,14 +174,14 @@ public struct Split: Sendable {
         var trainText = "user\titem\trating\ttimestamp\n"
         var testText = trainText
         for user in 0..<train.userCount {
-            let id = train.userIDs[user]
+            let id = tsvField(train.userIDs[user])
             for entry in train.byUser.range(of: user) {
                 trainText +=
-                    "\(id)\t\(train.itemIDs[Int(train.byUser.columns[entry])])\t\(plainNumber(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
+                    "\(id)\t\(tsvField(train.itemIDs[Int(train.byUser.columns[entry])]))\t\(plainNumber(train.byUser.ratings[entry]))\t\(train.byUser.timestamps[entry])\n"
             }
             for held in test[user] {
                 testText +=
-                    "\(id)\t\(train.itemIDs[held.item])\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
+                    "\(id)\t\(tsvField(train.itemIDs[held.item]))\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
             }
         }
         do {

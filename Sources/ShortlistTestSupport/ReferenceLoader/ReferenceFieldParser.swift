@@ -59,6 +59,11 @@ struct ReferenceFieldParser {
         guard !trimmed.isEmpty else {
             throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
         }
+        if let control = firstControlCharacter(in: trimmed) {
+            throw DataError(
+                .malformedRow, FeatureField.controlCharacterMessage(what, control), file: file,
+                line: line)
+        }
         return trimmed
     }
 

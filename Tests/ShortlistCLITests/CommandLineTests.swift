@@ -639,6 +639,17 @@ import Testing
         }
     }
 
+    @Test func anIdOnTheCommandLineHoldingAControlCharacterIsRefused() throws {
+        let folder = try project()
+        let run = try shortlist(
+            ["recommend", "--user", "a\nb", "--format", "tsv"], in: folder.path)
+        #expect(run.status == 64)
+        #expect(
+            run.stderr.hasPrefix(
+                "error: --user holds a control character (U+000A); an id is text without tabs or "
+                    + "line ends\n"), "\(run.stderr)")
+    }
+
     @Test func aHistoryEntryWithoutAnItemIsAnError() throws {
         let folder = try project()
         for entry in [":", ":5", " : 4"] {

@@ -573,3 +573,40 @@ import Testing
         }
     }
 }
+
+extension LoaderTrialTests {
+    @Test func anIdHoldingAControlCharacterIsAMalformedRow() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("r.csv", "u,i\n1,a\n2,\"x\ty\"\n")
+        let spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+        #expect(
+            throws: DataError(
+                .malformedRow,
+                "the item id holds a control character (U+0009); an id is text without tabs or "
+                    + "line ends", file: path, line: 3)
+        ) { try loadComparingWithReference(spec) }
+    }
+
+    @Test func anExportedSplitWithQuotesInItsIdsReadsBackAsItWas() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write(
+            "r.csv", "u,i,t\n1,\"q\"\"z\",1\n1,b,2\n2,\"q\"\"z\",1\n2,c,2\n")
+        let (dataset, _) = try loadComparingWithReference(
+            DatasetSpec(
+                format: .delimited, path: folder.path,
+                interactions: TableSpec(
+                    file: path, delimiter: ",",
+                    columns: ["user": "u", "item": "i", "timestamp": "t"])))
+        #expect(dataset.itemIDs.contains("q\"z"))
+        let split = try Split(dataset, .leaveLast(1))
+        try split.export(to: "\(folder.path)/split")
+        let again = try Split(
+            dataset,
+            .files(train: "\(folder.path)/split/train.tsv", test: "\(folder.path)/split/test.tsv"))
+        #expect(again.train.interactionCount == split.train.interactionCount)
+        #expect(again.testCount == split.testCount)
+    }
+}

@@ -189,3 +189,23 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         }
     }
 }
+
+@Suite struct FeedbackLineTests {
+    @Test func aLineIsThreeFieldsWithADecimalRewardAndNoControlCharacter() throws {
+        #expect(
+            try FeedbackLine(parsing: "r1\ti2 0.5")
+                == FeedbackLine(request: "r1", item: "i2", reward: 0.5))
+        #expect(try FeedbackLine(parsing: " \t ") == nil)
+        #expect(throws: StoreError.refusal("expected 'REQUEST ITEM REWARD', found 'r1 i2'")) {
+            try FeedbackLine(parsing: "r1 i2")
+        }
+        #expect(throws: StoreError.refusal("the reward '0x1' is not a decimal number")) {
+            try FeedbackLine(parsing: "r1 i2 0x1")
+        }
+        #expect(
+            throws: StoreError.refusal(
+                "the line holds a control character (U+0000); an id is text without tabs or line "
+                    + "ends")
+        ) { try FeedbackLine(parsing: "r1 i2\u{0} 1") }
+    }
+}

@@ -58,7 +58,6 @@ public struct WeightedAverage: Ranker {
     public static let type = "weighted-average"
     public static let summary = "Weighted sum of each stage's normalised score: Σ w · norm(score)."
 
-    let learn: Bool
     public let twoStage: TwoStageTraining?
     let model: Model
 
@@ -85,7 +84,6 @@ public struct WeightedAverage: Ranker {
             }
         }
         return WeightedAverage(
-            learn: params.learn,
             twoStage: params.learn
                 ? TwoStageTraining(holdout: params.holdout, positiveRating: params.positiveRating)
                 : nil,
@@ -101,7 +99,13 @@ public struct WeightedAverage: Ranker {
     ///
     /// - Complexity: O(passes · sources · grid · pools · pool · log pool).
     public func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model {
-        guard learn, !data.pools.isEmpty else { return model }
+        guard let twoStage else { return model }
+        guard !data.pools.isEmpty else {
+            throw ParameterError(
+                keyPath: ["positive-rating"],
+                message: "no user has a held-out interaction rated at least "
+                    + "\(plainNumber(twoStage.positiveRating)), so there is nothing to learn from")
+        }
         let grid: [Double] = [0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3]
         let pools = ScoredPools(data.pools, model: model)
         var best = model

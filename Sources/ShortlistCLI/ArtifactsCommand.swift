@@ -16,6 +16,7 @@ struct ArtifactsCommand: ParsableCommand {
         workspace: Workspace, files: [ArtifactStore.StoredFile], uses: [String: [String]]?
     ) {
         let workspace = try openWorkspace(path)
+        workspace.artifacts.removeStaleTemporaryFiles()
         let files = workspace.artifacts.files()
         guard workspace.missingDataset == nil else { return (workspace, files, nil) }
         var uses: [String: [String]] = [:]

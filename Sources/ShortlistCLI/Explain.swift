@@ -61,9 +61,15 @@ struct Explain: ParsableCommand {
                             + "bandit's response")
                 }
                 served = try store.shown(request: request)
-                guard served != nil else {
+                guard let served else {
                     throw DataError(
                         .unknownID, "no response has the request id '\(excerpt(request))'")
+                }
+                guard served.pipeline == pipeline.name else {
+                    throw DataError(
+                        .badRequest,
+                        "request '\(excerpt(request))' was served by pipeline '\(served.pipeline)', "
+                            + "not '\(pipeline.name)'; add --pipeline \(served.pipeline)")
                 }
             }
             // A replay explains against the list that response showed.

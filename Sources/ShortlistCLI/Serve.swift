@@ -27,7 +27,7 @@ struct Serve: ParsableCommand {
                         + "binary, in Server/.build, or on the PATH); build it with 'swift build -c "
                         + "release --package-path Server'")
             }
-            if server == Self.debugBuild {
+            if Self.isDebugBuild(server) {
                 Terminal.log(
                     "warning: running the debug build of shortlist-server (\(server)), which fits "
                         + "and serves many times slower; build the release one with 'swift build "
@@ -41,18 +41,29 @@ struct Serve: ParsableCommand {
         }
     }
 
-    /// The debug build in `Server/` of the current folder, run only when no other is found.
-    static let debugBuild = "Server/.build/debug/shortlist-server"
-
-    /// `shortlist-server` beside this executable, else the release build in `Server/` of the
-    /// current folder, else the first on the PATH, else the debug build in `Server/`.
+    /// `shortlist-server` beside this executable, else a release build in `Server/` of the
+    /// current folder or of the package this executable was built in, else the first on the
+    /// PATH, else a debug build in one of those `Server/` folders (``isDebugBuild(_:)``).
     static func serverBinary() -> String? {
         let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let beside = own.deletingLastPathComponent().appendingPathComponent("shortlist-server").path
+        // This executable's package: the folder above its `.build` folder.
+        let package = own.pathComponents.firstIndex(of: ".build").map {
+            NSString.path(withComponents: Array(own.pathComponents[..<$0]))
+        }
+        let prefixes = [""] + (package.map { ["\($0)/"] } ?? [])
+        let builds = { (configuration: String) in
+            prefixes.map { "\($0)Server/.build/\(configuration)/shortlist-server" }
+        }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let places =
-            [beside, "Server/.build/release/shortlist-server"]
-            + path.split(separator: ":").map { "\($0)/shortlist-server" } + [debugBuild]
+            [beside] + builds("release")
+            + path.split(separator: ":").map { "\($0)/shortlist-server" } + builds("debug")
         return places.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether `binary` is a debug build in a `Server/.build` folder.
+    static func isDebugBuild(_ binary: String) -> Bool {
+        binary.hasSuffix("Server/.build/debug/shortlist-server")
     }
 }

@@ -28,11 +28,20 @@ enum Terminal {
         return ProgressReporter { step, done, total in bar.update(step, done, total) }
     }
 
-    /// Seconds between plain progress lines: `SHORTLIST_PROGRESS_SECONDS`, else 10.
-    static let plainInterval =
-        ProcessInfo.processInfo.environment["SHORTLIST_PROGRESS_SECONDS"].flatMap {
-            decimalNumber($0)
-        } ?? 10
+    /// Seconds between plain progress lines: `SHORTLIST_PROGRESS_SECONDS`, else 10; a value that
+    /// is not a number of seconds is said once, and 10 used.
+    static let plainInterval: Double = {
+        guard let text = ProcessInfo.processInfo.environment["SHORTLIST_PROGRESS_SECONDS"] else {
+            return 10
+        }
+        guard let seconds = decimalNumber(text), seconds.isFinite, seconds >= 0 else {
+            log(
+                "warning: SHORTLIST_PROGRESS_SECONDS='\(excerpt(text))' is not a number of seconds; "
+                    + "progress lines come every 10 s")
+            return 10
+        }
+        return seconds
+    }()
 
     /// Runs a command body, printing any error as one message on standard error and exiting 1.
     static func run(_ body: () throws -> Void) throws {

@@ -73,6 +73,18 @@ private struct FileReader {
         let keys = try top.container(keyedBy: NamedKey.self)
         let seed = try keys.decodeIfPresent(UInt64.self, forKey: "seed") ?? FileKeys.defaultSeed
         let store = try keys.decodeIfPresent(String.self, forKey: "feedback-store")
+        if let store, !PostgresLocation.isURL(store) {
+            let mark = try top.child(forKey: "feedback-store")?.node.mark ?? root.mark
+            if store.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw source.error(.invalidValue, at: mark, "'feedback-store' is empty")
+            }
+            if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }) {
+                throw source.error(
+                    .invalidValue, at: mark,
+                    "'feedback-store' names a '\(excerpt(String(scheme)))' URL; a feedback store is "
+                        + "a SQLite file's path or a postgres:// URL")
+            }
+        }
         if let store, PostgresLocation.isURL(store) {
             do throws(PostgresLocation.Invalid) {
                 _ = try PostgresLocation(url: store)
@@ -111,6 +123,13 @@ private struct FileReader {
         session.visit(pipelines, context: "'pipelines'")
         session.markAllRead(in: pipelines)
         try session.checkNoDuplicates(in: pipelines, noun: "pipeline name", context: "'pipelines'")
+        for entry in pipelines.entries
+        where entry.key.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw source.error(
+                .invalidValue, at: entry.keyMark,
+                "a pipeline needs a name that is not empty (--pipeline NAME and the server "
+                    + "choose it by its name)")
+        }
         let specs = try pipelines.entries.map {
             try readPipeline(name: $0.key, $0.value, seed: seed)
         }
@@ -190,6 +209,12 @@ private struct FileReader {
                 format: format, path: resolve(path), name: name, fetch: fetch,
                 skipMalformed: skipMalformed, timestampUnit: unit)
         case .delimited:
+            if path != nil {
+                throw source.error(
+                    .invalidValue, at: mapping.entry("path")?.keyMark,
+                    "'path' applies to the recbole and grouplens formats; a delimited dataset "
+                        + "names its files in 'interactions', 'items' and 'users'")
+            }
             guard let interactions = read["interactions"] else {
                 throw source.error(
                     .missingKey, at: mapping.mark,
@@ -198,7 +223,7 @@ private struct FileReader {
                 )
             }
             return DatasetSpec(
-                format: format, path: resolve(path ?? "."), name: name, fetch: fetch,
+                format: format, path: resolve("."), name: name, fetch: fetch,
                 skipMalformed: skipMalformed, timestampUnit: unit,
                 interactions: interactions, items: read["items"], users: read["users"]
             )

@@ -24,6 +24,12 @@ struct YAMLReader {
             throw source.error(.unreadable, at: nil, "cannot start the YAML parser (out of memory)")
         }
         defer { yaml_parser_delete(&parser) }
+        if let (scalar, mark) = Self.firstForbiddenCharacter(source.text) {
+            throw source.error(
+                .syntax, at: mark,
+                "the file holds a control character (\(scalar.codePoint)), which YAML does not "
+                    + "allow")
+        }
         let bytes = Array(source.text.utf8)
         return try bytes.withUnsafeBufferPointer { (buffer) throws(ConfigurationError) -> Node? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
@@ -176,6 +182,35 @@ struct YAMLReader {
         return Mapping(id: nextMappingID, entries: result, mark: mark)
     }
 
+    /// The first character YAML does not allow in a file (a C0 control other than a tab or a
+    /// line end, DEL, or a C1 control other than NEL) and where it is; libyaml reports such a
+    /// character at the start of the file.
+    private static func firstForbiddenCharacter(_ text: String) -> (Unicode.Scalar, Mark)? {
+        var line = 1
+        var column = 1
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let allowed =
+                value == 0x09 || value == 0x0A || value == 0x0D || value == 0x85
+                || (value >= 0x20 && value != 0x7F && !(0x80...0x9F).contains(value))
+            if !allowed { return (scalar, Mark(line: line, column: column)) }
+            // Lines as the source file counts them: LF, CR, CRLF (one) and NEL.
+            if value == 0x0A && afterCarriageReturn {
+                afterCarriageReturn = false
+                continue
+            }
+            afterCarriageReturn = value == 0x0D
+            if value == 0x0A || value == 0x0D || value == 0x85 {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return nil
+    }
+
     private func syntaxError(_ parser: yaml_parser_t) -> ConfigurationError {
         let problem = optionalString(parser.problem) ?? "unreadable YAML"
         let mark = Mark(
@@ -188,10 +223,15 @@ struct YAMLReader {
         if let line = source.line(mark.line), line.prefix(mark.column).last == "\t" {
             message += "; it is a tab, and YAML indents with spaces only"
         }
-        // A plain key longer than YAML's limit is not seen as a key, so its colon is "not
-        // allowed"; say what is wrong instead.
-        if problem.hasPrefix("mapping values are not allowed"), let line = source.line(mark.line) {
-            let key = line.prefix(mark.column - 1).drop { $0 == " " || $0 == "-" }
+        // A plain key longer than YAML's limit is not seen as a key: its colon is "not allowed",
+        // or no colon is "found" after it; say what is wrong instead.
+        let keyLine =
+            problem.hasPrefix("mapping values are not allowed")
+            ? mark.line
+            : problem.hasPrefix("could not find expected ':'")
+                ? Int(parser.context_mark.line) + 1 : nil
+        if let keyLine, let line = source.line(keyLine), let colon = line.firstIndex(of: ":") {
+            let key = line[..<colon].drop { $0 == " " || $0 == "-" }
             if key.count > Self.maximumKeyLength {
                 message =
                     "the key is \(key.count) characters long; YAML allows a key of at most "

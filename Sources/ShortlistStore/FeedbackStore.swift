@@ -78,6 +78,10 @@ public final class FeedbackStore: FeedbackStorage {
             }
         }
         var status = stat()
+        if stat(path, &status) != 0, errno == ELOOP {
+            throw StoreError(
+                "cannot open the feedback store \(path): its symbolic links form a loop")
+        }
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             throw StoreError(
                 "cannot open the feedback store \(path): it is "

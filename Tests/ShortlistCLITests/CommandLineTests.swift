@@ -427,6 +427,39 @@ import Testing
                 + "compares a bandit's arms\n")
     }
 
+    @Test func explainRefusesToReplayARequestOfAnotherPipeline() throws {
+        let folder = try projectWithBandit(
+            before: """
+                  first:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 20}
+                      - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
+                    ranker: {type: bandit, arms: [popular, recent]}
+
+                """)
+        let served = try shortlist(
+            [
+                "recommend", "--config", "ab.yaml", "--pipeline", "first", "--user", "u5",
+                "--format", "json",
+            ],
+            in: folder.path)
+        #expect(served.status == 0, "\(served.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(served.stdout.utf8)) as? [String: Any])
+        let request = try #require(object["requestID"] as? String)
+        let replay = try shortlist(
+            [
+                "explain", "--config", "ab.yaml", "--pipeline", "ab", "--user", "u5", "--item",
+                "i1",
+                "--request", request,
+            ], in: folder.path)
+        #expect(replay.status == 1)
+        #expect(
+            replay.stderr.hasSuffix(
+                "error: request '\(request)' was served by pipeline 'first', not 'ab'; add "
+                    + "--pipeline first\n"), "\(replay.stderr)")
+    }
+
     @Test func explainOfAServedResponseUsesTheListItShowed() throws {
         let folder = try projectWithBandit(n: 3)
         let served = try shortlist(
@@ -535,6 +568,28 @@ import Testing
                 == "error: shortlist serve runs shortlist-server, which is not built (beside this "
                 + "binary, in Server/.build, or on the PATH); build it with 'swift build -c "
                 + "release --package-path Server'\n")
+    }
+
+    @Test func serveFindsTheServerOfItsOwnPackageFromAnyFolder() throws {
+        let folder = try project()
+        let bin = "\(folder.path)/package/.build/release"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try shortlistBinary(), toPath: "\(bin)/shortlist")
+        let server = try folder.write(
+            "package/Server/.build/release/shortlist-server", "#!/bin/sh\necho package server\n")
+        chmod(server, 0o755)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(bin)/shortlist")
+        process.arguments = ["serve"]
+        process.environment = ["PATH": "/nonexistent"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stdout == "package server\n")
     }
 
     @Test func serveRunsTheReleaseServerAndADebugOneOnlyWithAWarning() throws {
@@ -661,6 +716,31 @@ import Testing
                     "error: --history has an entry '\(entry)' without an item id; write ITEM or "
                         + "ITEM:RATING\n"), "\(entry): \(run.stderr)")
         }
+    }
+
+    @Test func aProgressIntervalThatIsNotANumberIsSaidOnce() throws {
+        let folder = try projectWithBandit()
+        let run = try shortlist(
+            ["simulate", "--config", "ab.yaml", "--rounds", "3"], in: folder.path,
+            environment: ["SHORTLIST_PROGRESS_SECONDS": "0x10"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let warnings = run.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("warning: SHORTLIST_PROGRESS_SECONDS")
+        }
+        #expect(
+            warnings == [
+                "warning: SHORTLIST_PROGRESS_SECONDS='0x10' is not a number of seconds; progress "
+                    + "lines come every 10 s"
+            ], "\(run.stderr)")
+    }
+
+    @Test func artifactsListRemovesTheTemporaryFilesOfDeadProcesses() throws {
+        let folder = try project()
+        #expect(try shortlist(["recommend", "--user", "u5"], in: folder.path).status == 0)
+        let dead = try folder.write(".shortlist/artifacts/x.bin.tmp-4194305-7", "partial")
+        let list = try shortlist(["artifacts", "list"], in: folder.path)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dead))
     }
 
     @Test func aLongRunWritesPlainProgressLinesWhenStandardErrorIsNotATerminal() throws {

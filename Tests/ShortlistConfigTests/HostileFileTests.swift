@@ -84,3 +84,50 @@ import Testing
         ) { try PipelinesFile.load(path: fifo, registry: builtInPlugins) }
     }
 }
+
+extension HostileFileTests {
+    func firstLine(_ text: String) -> String? {
+        configurationError(text).map { String($0.split(separator: "\n")[0]) }
+    }
+
+    @Test func aFeedbackStoreThatIsEmptyOrAnotherKindOfURLIsRefusedWhereItIsWritten() {
+        #expect(
+            firstLine("feedback-store: \"\"\n" + dataset + "pipelines: {p: {}}\n")
+                == "pipelines.yaml:1:17: error: 'feedback-store' is empty")
+        #expect(
+            firstLine("feedback-store: mysql://x\n" + dataset + "pipelines: {p: {}}\n")
+                == "pipelines.yaml:1:17: error: 'feedback-store' names a 'mysql' URL; a feedback "
+                + "store is a SQLite file's path or a postgres:// URL")
+    }
+
+    @Test func aPathUnderTheDelimitedFormatIsRefused() {
+        let text = delimited.replacingOccurrences(of: "%@", with: "")
+            .replacingOccurrences(
+                of: "  format: delimited\n", with: "  format: delimited\n  path: data\n")
+        #expect(
+            firstLine(text)
+                == "pipelines.yaml:3:3: error: 'path' applies to the recbole and grouplens formats; a "
+                + "delimited dataset names its files in 'interactions', 'items' and 'users'")
+    }
+
+    @Test func aPipelineNamedNothingIsRefused() {
+        #expect(
+            firstLine(
+                dataset + "pipelines:\n  '':\n    candidates: [{name: p, type: weighted-rating}]\n"
+                    + "    ranker: {type: weighted-average}\n")
+                == "pipelines.yaml:5:3: error: a pipeline needs a name that is not empty "
+                + "(--pipeline NAME and the server choose it by its name)")
+    }
+
+    @Test func aControlCharacterAndATopLevelKeyTooLongAreNamedWhereTheyAre() {
+        #expect(
+            firstLine(dataset + "pipelines:\n  p:\n    n: 5\u{0}\n")
+                == "pipelines.yaml:6:9: error: the file holds a control character (U+0000), which "
+                + "YAML does not allow")
+        let key = String(repeating: "k", count: 5_000)
+        #expect(
+            firstLine(dataset + "\(key): 1\npipelines: {}\n")
+                == "pipelines.yaml:4:5001: error: the key is 5000 characters long; YAML allows a key "
+                + "of at most 1024")
+    }
+}

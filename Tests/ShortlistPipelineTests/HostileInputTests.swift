@@ -610,3 +610,85 @@ extension LoaderTrialTests {
         #expect(again.testCount == split.testCount)
     }
 }
+
+extension LoaderTrialTests {
+    @Test func pathsThatAreNotWhatTheyMustBeSaySo() throws {
+        let folder = try TemporaryDirectory()
+        #expect(
+            throws: DataError(
+                .missingFile, "the folder does not exist", file: "\(folder.path)/nope")
+        ) {
+            try loadComparingWithReference(
+                DatasetSpec(format: .recbole, path: "\(folder.path)/nope"))
+        }
+        #expect(throws: DataError(.fetchFailed, "the folder to fetch into has an empty path")) {
+            try DatasetFetcher.fetch("movielens-100k", into: "")
+        }
+        let dataset = try loadComparingWithReference(
+            DatasetSpec(
+                format: .delimited, path: folder.path,
+                interactions: TableSpec(
+                    file: try folder.write("r.csv", "u,i,t\n1,a,1\n1,b,2\n"), delimiter: ",",
+                    columns: ["user": "u", "item": "i", "timestamp": "t"]))
+        ).0
+        let file = try folder.write("afile", "x")
+        #expect(
+            throws: DataError(
+                .unwritable,
+                "is not a folder; the split is written as train.tsv and test.tsv inside a folder",
+                file: file)
+        ) { try Split(dataset, .leaveLast(1)).export(to: file) }
+    }
+
+    @Test func aHeaderReadAsOneColumnNamesTheDelimiterItSeemsToHave() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("r.csv", "userId,movieId\n1,a\n")
+        let spec = DatasetSpec(
+            format: .delimited, path: folder.path,
+            interactions: TableSpec(
+                file: path, delimiter: "\t", columns: ["user": "userId", "item": "movieId"]))
+        #expect(
+            throws: DataError(
+                .missingColumn,
+                "no column 'movieId' (for item) in the header; the columns are userId,movieId; the "
+                    + "header is one column, so the delimiter looks like ',', not a tab: set "
+                    + "'delimiter:'", file: path, line: 1)
+        ) { try loadComparingWithReference(spec) }
+    }
+}
+
+extension LoaderTrialTests {
+    @Test func anArtifactWithBytesAfterItsPayloadIsRefittedSayingSo() throws {
+        let fixture = try Fixture()
+        _ = try fixture.prepare()
+        let path = try #require(fixture.artifacts.first)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 7, count: 100))
+        try handle.close()
+        _ = fixture.log()
+        _ = try fixture.prepare()
+        #expect(
+            fixture.log().contains {
+                $0.hasSuffix("\(path) holds bytes after its payload; refitting")
+            })
+    }
+
+    @Test func aLearnedWeightedAverageWithNoPositiveToLearnFromIsALocatedError() throws {
+        let fixture = try Fixture(
+            pipelines: """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 30}
+                    ranker: {type: weighted-average, learn: true, positive-rating: 1000}
+                """)
+        #expect {
+            try fixture.prepare()
+        } throws: { error in
+            "\(error)".contains(
+                "no user has a held-out interaction rated at least 1000, so there is nothing to "
+                    + "learn from")
+        }
+    }
+}

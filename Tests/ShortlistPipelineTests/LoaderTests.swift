@@ -164,6 +164,14 @@ import Testing
             skipMalformed: false)
         #expect(
             throws: DataError(
+                .missingFile, "the folder does not exist", file: "\(folder.path)/nowhere")
+        ) {
+            try loadComparingWithReference(missing)
+        }
+        try FileManager.default.createDirectory(
+            atPath: "\(folder.path)/nowhere", withIntermediateDirectories: true)
+        #expect(
+            throws: DataError(
                 .missingFile, "no RecBole interactions file 'nowhere.inter' in the folder",
                 file: "\(folder.path)/nowhere")
         ) {

@@ -132,7 +132,7 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func aStoreThatIsAFIFOOrAFolderSaysSo() throws {
+    func aStoreThatIsAFIFOAFolderOrALinkLoopSaysSo() throws {
         let folder = try TemporaryDirectory()
         let fifo = "\(folder.path)/feedback.sqlite"
         #expect(mkfifo(fifo, 0o600) == 0)
@@ -143,6 +143,12 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         #expect(
             throws: StoreError("cannot open the feedback store \(folder.path): it is a folder")
         ) { try FeedbackStore(path: folder.path) }
+        let loop = "\(folder.path)/loop.sqlite"
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: "loop.sqlite")
+        #expect(
+            throws: StoreError(
+                "cannot open the feedback store \(loop): its symbolic links form a loop")
+        ) { try FeedbackStore(path: loop) }
     }
 }
 

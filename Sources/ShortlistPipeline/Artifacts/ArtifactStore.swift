@@ -121,10 +121,13 @@ public struct ArtifactStore: Sendable {
         let length = try header.readInt()
         let checksum = try header.readInt()
         let payload = try header.readArray(of: UInt8.self)
-        guard payload.count == length, header.isAtEnd else {
+        guard payload.count == length else {
             throw ArtifactError(
                 .truncated,
                 "\(path) holds \(payload.count) payload bytes, its header says \(length)")
+        }
+        guard header.isAtEnd else {
+            throw ArtifactError(.corrupt, "\(path) holds bytes after its payload")
         }
         var hash = FNV1a()
         payload.withUnsafeBytes { hash.combine(bytes: $0) }

@@ -32,6 +32,9 @@ public enum DatasetFetcher {
         guard name == "movielens-100k" else {
             throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
         }
+        guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DataError(.fetchFailed, "the folder to fetch into has an empty path")
+        }
         if isPresent(name, in: folder) { return false }
         if let problem = FileSystem.problemCreatingInside(folder) {
             throw DataError(.fetchFailed, "cannot fetch into \(folder): \(problem)")

@@ -182,9 +182,10 @@ private struct Loader {
     mutating func loadRecBole(folder: String, stem: String) throws(DataError) {
         let base = "\(folder)/\(stem)"
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder),
-            !isFolder.boolValue
-        {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw DataError(.missingFile, "the folder does not exist", file: folder)
+        }
+        guard isFolder.boolValue else {
             throw DataError(
                 .missingFile, "is a file; a RecBole dataset is a folder of atomic files",
                 file: folder)
@@ -950,7 +951,8 @@ private struct ColumnMap {
                 throw DataError(
                     .missingColumn,
                     "no column '\(name)' (for \(role)) in the header; the columns are "
-                        + "\(names.joined(separator: ", "))",
+                        + "\(names.joined(separator: ", "))"
+                        + FeatureField.delimiterHint(header: names, delimiter: spec.delimiter),
                     file: spec.file, line: line
                 )
             }

@@ -66,6 +66,21 @@ public enum FeatureField {
             + "tabs or line ends"
     }
 
+    /// When a header read as one column holds another common delimiter, the words that say so
+    /// (to end a missing-column message); otherwise nothing.
+    public static func delimiterHint(header: [String], delimiter: Character) -> String {
+        func name(_ character: Character) -> String {
+            character == "\t" ? "a tab" : "'\(character)'"
+        }
+        guard header.count == 1,
+            let other = [Character(","), "\t", ";", "|"].first(where: {
+                $0 != delimiter && header[0].contains($0)
+            })
+        else { return "" }
+        return "; the header is one column, so the delimiter looks like \(name(other)), not "
+            + "\(name(delimiter)): set 'delimiter:'"
+    }
+
     /// An occupation, as written; nil when the value is empty.
     public static func occupation(_ text: String) -> String? {
         text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : text

@@ -184,6 +184,18 @@ public struct Split: Sendable {
                     "\(id)\t\(tsvField(train.itemIDs[held.item]))\t\(plainNumber(held.rating))\t\(held.timestamp)\n"
             }
         }
+        var isFolder: ObjCBool = false
+        guard !folder.isEmpty else {
+            throw DataError(.unwritable, "the folder to write the split into has an empty path")
+        }
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder),
+            !isFolder.boolValue
+        {
+            throw DataError(
+                .unwritable,
+                "is not a folder; the split is written as train.tsv and test.tsv "
+                    + "inside a folder", file: folder)
+        }
         do {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: true)

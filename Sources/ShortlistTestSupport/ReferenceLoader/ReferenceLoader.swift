@@ -65,6 +65,15 @@ private struct Loader {
     mutating func loadRecBole(folder: String, name: String?) throws(DataError) {
         let stem = name ?? (folder as NSString).lastPathComponent
         let base = "\(folder)/\(stem)"
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw DataError(.missingFile, "the folder does not exist", file: folder)
+        }
+        guard isFolder.boolValue else {
+            throw DataError(
+                .missingFile, "is a file; a RecBole dataset is a folder of atomic files",
+                file: folder)
+        }
         guard FileManager.default.fileExists(atPath: "\(base).inter") else {
             throw DataError(
                 .missingFile, "no RecBole interactions file '\(stem).inter' in the folder",
@@ -330,7 +339,8 @@ private struct Loader {
                 throw DataError(
                     .missingColumn,
                     "no column '\(name)' (for \(role)) in the header; the columns are "
-                        + "\(names.joined(separator: ", "))",
+                        + "\(names.joined(separator: ", "))"
+                        + FeatureField.delimiterHint(header: names, delimiter: spec.delimiter),
                     file: spec.file, line: header.line
                 )
             }

@@ -80,6 +80,7 @@ public enum DatasetLoader {
         var loader = Loader(
             skipMalformed: spec.skipMalformed, unit: spec.timestampUnit, progress: progress,
             threads: max(1, threads), pieceBytes: max(1, pieceBytes))
+        defer { FileBytes.freeSpare() }
         switch spec.format {
         case .recbole:
             try loader.loadRecBole(folder: spec.path, stem: recBoleStem(of: spec))
@@ -628,8 +629,7 @@ private struct Loader {
         _ columns: InteractionColumns
     ) throws(DataError) {
         let size = text.size - start
-        let wanted = max(
-            1, min(size / pieceBytes, max(threads * 8, size / TextFile.largestPiece + 1)))
+        let wanted = min(threads * 8, max(1, size / pieceBytes))
         let cuts = try text.cuts(of: start..<text.size, pieces: wanted)
         let name = (text.path as NSString).lastPathComponent
         let done = Counter()
@@ -704,56 +704,72 @@ private struct InteractionPiece: Sendable {
     init(_ context: PieceContext, _ range: Range<Int>) {
         var parse = FieldParser(file: context.text.path, line: 0, unit: context.unit)
         var isReading = true
-        do throws(DataError) {
-            try context.text.forEachBlock(of: range) { bytes, count, before in
-                if before == 0 { reserve(for: bytes, count) }
-                var reader = RowReader(bytes, count: count, layout: context.layout)
-                while true {
-                    do throws(ScanProblem) {
-                        guard try reader.next() else { break }
-                    } catch {
-                        if case .badEncoding = error {
-                            problem = error.offset(by: before)
-                            return nil
-                        }
-                        // A quote left open or a line too long is a malformed row.
-                        if context.skipMalformed {
-                            if isReading { skipped += 1 }
-                        } else if problem == nil {
-                            problem = error.offset(by: before)
-                            isReading = false
-                        }
-                        continue
+        var blocks = TextBlocks(context.text, range)
+        var held = 0
+        // A plain loop, not a closure over `self`: the rows are appended here, once per row.
+        reading: while true {
+            let block: (bytes: FileBytes, count: Int)
+            do {
+                guard let next = try blocks.next(afterHolding: held) else { break }
+                block = next
+            } catch {
+                readError = error
+                return
+            }
+            let before = blocks.linesBefore
+            reserve(for: block.bytes, block.count, piece: range.count)
+            var reader = RowReader(block.bytes, count: block.count, layout: context.layout)
+            while true {
+                do throws(ScanProblem) {
+                    guard try reader.next() else { break }
+                } catch {
+                    if case .badEncoding = error {
+                        problem = error.offset(by: before)
+                        lines = before + reader.line
+                        break reading
                     }
-                    guard isReading else { continue }
-                    parse.line = before + reader.line
-                    do throws(DataError) {
-                        try add(reader, context.columns, parse)
-                    } catch  where error.code == .malformedRow && context.skipMalformed {
-                        skipped += 1
-                    } catch {
-                        rowError = error
+                    // A quote left open or a line too long is a malformed row.
+                    if context.skipMalformed {
+                        if isReading { skipped += 1 }
+                    } else if problem == nil {
+                        problem = error.offset(by: before)
                         isReading = false
                     }
+                    continue
                 }
-                lines = before + reader.line
-                return reader.line
+                guard isReading else { continue }
+                parse.line = before + reader.line
+                do throws(DataError) {
+                    try add(reader, context.columns, parse)
+                } catch  where error.code == .malformedRow && context.skipMalformed {
+                    skipped += 1
+                } catch {
+                    rowError = error
+                    isReading = false
+                }
             }
-        } catch {
-            readError = error
+            held = reader.line
+            lines = before + held
         }
     }
 
-    /// Reserves room for the rows a sample of the piece's first block promises, so the arrays
-    /// rarely regrow.
-    private mutating func reserve(for bytes: FileBytes, _ count: Int) {
+    /// Reserves room for the rows a sample of a block (`count` bytes) promises: at the first
+    /// block, for a piece of `piece` bytes as dense as the sample, at most four blocks' worth
+    /// (a line that never ends can follow a few short ones); at a later block, when the rows so
+    /// far and the block's would not fit, twice the room, so the arrays rarely regrow.
+    private mutating func reserve(for bytes: FileBytes, _ count: Int, piece: Int) {
         let sample = min(count, 8192)
         let lineEnds = bytes.withBuffer { max(1, $0[0..<sample].lazy.filter { $0 == 0x0A }.count) }
-        let expected = count / max(1, sample / lineEnds) + 64
-        rowUsers.reserveCapacity(expected)
-        rowItems.reserveCapacity(expected)
-        ratings.reserveCapacity(expected)
-        timestamps.reserveCapacity(expected)
+        let perRow = max(1, sample / lineEnds)
+        let inBlock = count / perRow + 64
+        let needed =
+            rowUsers.isEmpty ? min(piece / perRow + 64, 4 * inBlock) : rowUsers.count + inBlock
+        guard needed > rowUsers.capacity else { return }
+        let capacity = rowUsers.isEmpty ? needed : max(needed, rowUsers.capacity * 2)
+        rowUsers.reserveCapacity(capacity)
+        rowItems.reserveCapacity(capacity)
+        ratings.reserveCapacity(capacity)
+        timestamps.reserveCapacity(capacity)
     }
 
     /// Adds the reader's row; nothing is interned unless every field parses.

@@ -67,20 +67,25 @@ struct FieldParser {
     }
 
     /// The id in an ASCII field's bytes, without the spaces and tabs around it.
+    @inline(__always)
     func id(_ bytes: UnsafeBufferPointer<UInt8>, _ what: String) throws(DataError)
         -> UnsafeBufferPointer<UInt8>
     {
         let trimmed = Self.trimmed(bytes)
-        guard !trimmed.isEmpty else {
-            throw DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
-        }
-        if let control = trimmed.first(where: { $0 < 0x20 || $0 == 0x7F }) {
-            throw DataError(
-                .malformedRow,
-                FeatureField.controlCharacterMessage(what, Unicode.Scalar(control)), file: file,
-                line: line)
-        }
+        var isClean = !trimmed.isEmpty
+        for byte in trimmed { isClean = isClean && byte >= 0x20 && byte != 0x7F }
+        guard isClean else { throw refusal(trimmed, what) }
         return trimmed
+    }
+
+    /// Why an id's bytes (empty, or holding a control character) are refused.
+    private func refusal(_ id: UnsafeBufferPointer<UInt8>, _ what: String) -> DataError {
+        guard let control = id.first(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            return DataError(.malformedRow, "the \(what) id is empty", file: file, line: line)
+        }
+        return DataError(
+            .malformedRow, FeatureField.controlCharacterMessage(what, Unicode.Scalar(control)),
+            file: file, line: line)
     }
 
     /// A rating from an ASCII field's bytes; a short decimal (seven digits at most) is read

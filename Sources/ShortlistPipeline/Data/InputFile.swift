@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A regular file opened for reading with `pread(2)`, which notices when it changes while it
 /// is read.
@@ -75,9 +76,7 @@ final class InputFile: @unchecked Sendable {
     /// The bytes of `range` of the file.
     func bytes(_ range: Range<Int>) throws(DataError) -> FileBytes {
         let bytes = FileBytes(count: range.count)
-        if let start = bytes.buffer.baseAddress {
-            try read(range, into: UnsafeMutableRawPointer(mutating: start))
-        }
+        try bytes.read(range, of: self)
         return bytes
     }
 
@@ -98,9 +97,21 @@ final class InputFile: @unchecked Sendable {
 }
 
 /// Bytes read from a file, in memory of their own that is freed with the last reference.
+///
+/// Memory of ``mappedSize`` or more is mapped for the bytes alone and given back to the system
+/// with them, so a load's blocks never linger in the allocator's free lists.
 final class FileBytes: @unchecked Sendable {
+    private let start: UnsafeMutableRawPointer?
+    /// How many bytes the memory holds at most.
+    let capacity: Int
+    private let isMapped: Bool
+    /// How many bytes were read into it.
+    private(set) var count: Int
+
     /// The bytes, never written once read; valid while this object lives.
-    let buffer: UnsafeBufferPointer<UInt8>
+    var buffer: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: start?.assumingMemoryBound(to: UInt8.self), count: count)
+    }
 
     /// Calls `body` with the bytes, which stay valid until it returns.
     func withBuffer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E)
@@ -109,12 +120,60 @@ final class FileBytes: @unchecked Sendable {
         try withExtendedLifetime(self) { () throws(E) -> R in try body(buffer) }
     }
 
+    static let mappedSize = 1 << 20
+
     /// Room for `count` bytes, to be read into.
     init(count: Int) {
-        buffer = UnsafeBufferPointer(
-            start: count > 0 ? UnsafeMutablePointer<UInt8>.allocate(capacity: count) : nil,
-            count: count)
+        var start: UnsafeMutableRawPointer?
+        if count >= Self.mappedSize {
+            let address = mmap(
+                nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            if let address, address != MAP_FAILED { start = address }
+        }
+        isMapped = start != nil
+        if start == nil, count > 0 {
+            start = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 16)
+        }
+        self.start = start
+        capacity = count
+        self.count = count
     }
 
-    deinit { buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() } }
+    /// Large memory that blocks no one holds any more left behind, for the next blocks of a load:
+    /// a few, as many threads read at once, and emptied when the load ends.
+    private static let spare = Mutex<[FileBytes]>([])
+
+    /// Room for at least `count` bytes: spare memory when some is large enough, else new.
+    static func room(for count: Int) -> FileBytes {
+        let found = spare.withLock { spare in
+            spare.firstIndex { $0.capacity >= count }.map { spare.remove(at: $0) }
+        }
+        return found ?? FileBytes(count: count)
+    }
+
+    /// Keeps `bytes`, which no one else holds, as spare memory when it is large.
+    static func giveBack(_ bytes: FileBytes) {
+        guard bytes.capacity >= mappedSize else { return }
+        spare.withLock { if $0.count < 4 { $0.append(bytes) } }
+    }
+
+    /// Frees the spare memory.
+    static func freeSpare() { spare.withLock { $0.removeAll() } }
+
+    /// `range` of `file` read into this memory, which must hold it; for reusing the memory of
+    /// bytes no one else holds.
+    func read(_ range: Range<Int>, of file: InputFile) throws(DataError) {
+        precondition(range.count <= capacity, "the bytes' memory is too small")
+        count = range.count
+        if let start { try file.read(range, into: start) }
+    }
+
+    deinit {
+        guard let start else { return }
+        if isMapped {
+            munmap(start, capacity)
+        } else {
+            start.deallocate()
+        }
+    }
 }

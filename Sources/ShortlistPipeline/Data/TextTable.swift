@@ -392,39 +392,24 @@ struct TextFile {
     /// not the whole file (and the allocator reuses the memory of one piece for the next).
     static let largestPiece = 16 << 20
 
-    /// Reads `range`, which starts a line, one block of at most `blockSize` bytes at a time, and
-    /// calls `body` with each block's bytes, how many of them to read and how many lines came
-    /// before; `body` returns how many lines the block held, or nil to stop.
-    ///
-    /// A block ends after a line end (`\n`, or a `\r`, vertical tab or form feed where the
-    /// block holds no `\n`), or at the range's end. A line longer than a block is passed cut
-    /// short, as one line a reader finds too long, and the rest of it is skipped: reading takes
-    /// memory for one block, whatever the file holds.
+    /// Reads `range`, which starts a line, one block at a time (``TextBlocks``), and calls
+    /// `body` with each block's bytes, how many of them to read and how many lines came before;
+    /// `body` returns how many lines the block held, or nil to stop.
     func forEachBlock(
-        of range: Range<Int>, blockSize: Int = largestPiece,
-        _ body: (FileBytes, Int, Int) throws(DataError) -> Int?
+        of range: Range<Int>, _ body: (FileBytes, Int, Int) throws(DataError) -> Int?
     ) throws(DataError) {
-        var position = range.lowerBound
-        var lines = 0
-        while position < range.upperBound {
-            let end = min(range.upperBound, position + blockSize)
-            let block = try file.bytes(position..<end)
-            let cut: Int? =
-                end == range.upperBound ? block.buffer.count : block.withBuffer(Self.lastLineEnd)
-            guard let held = try body(block, cut ?? block.buffer.count, lines) else { return }
-            lines += held
-            if let cut {
-                position += cut
-            } else {
-                position = try lineStart(atOrAfter: end, before: range.upperBound)
-            }
+        var blocks = TextBlocks(self, range)
+        var held = 0
+        while let (bytes, count) = try blocks.next(afterHolding: held) {
+            guard let lines = try body(bytes, count, blocks.linesBefore) else { return }
+            held = lines
         }
     }
 
     /// The offset after the last line end of `bytes` that can end a block, or nil when there is
     /// none: a `\n`; else a `\r` not at the end (where a `\n` may follow), a vertical tab or a
     /// form feed.
-    private static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if let start = bytes.baseAddress {
             // memchr forward, which the C library does a word at a time, to the last `\n`.
             var last: Int?
@@ -469,6 +454,69 @@ struct TextFile {
             position += window.buffer.count
         }
         return end
+    }
+}
+
+/// The blocks of a range of a text file, which starts a line, read one at a time.
+///
+/// A block holds at most `blockSize` bytes and ends after a line end (`\n`, or a `\r`, vertical
+/// tab or form feed where the block holds no `\n`), or at the range's end. A line longer than a
+/// block is returned cut short, as one line a reader finds too long, and the rest of it is
+/// skipped: reading takes memory for one block, whatever the file holds.
+struct TextBlocks {
+    private let text: TextFile
+    private let end: Int
+    private let blockSize: Int
+    private var position: Int
+    /// The end of a block returned cut short, from which the rest of its line is skipped.
+    private var skipFrom: Int?
+    /// How many lines came before the block last returned.
+    private(set) var linesBefore = 0
+    /// The block last returned.
+    private var last: FileBytes?
+
+    init(_ text: TextFile, _ range: Range<Int>, blockSize: Int = TextFile.largestPiece) {
+        self.text = text
+        end = range.upperBound
+        self.blockSize = blockSize
+        position = range.lowerBound
+    }
+
+    /// The next block and how many of its bytes to read, once the block before held `held`
+    /// lines (0 for the first); nil at the end of the range.
+    mutating func next(afterHolding held: Int) throws(DataError) -> (FileBytes, Int)? {
+        linesBefore += held
+        if let from = skipFrom {
+            position = try text.lineStart(atOrAfter: from, before: end)
+            skipFrom = nil
+        }
+        guard position < end else {
+            if isKnownUniquelyReferenced(&last), let last { FileBytes.giveBack(last) }
+            last = nil
+            return nil
+        }
+        let blockEnd = min(end, position + blockSize)
+        // The memory of the block before is read into again when no one holds it any more:
+        // a large file costs one block's fresh pages, not the whole file's.
+        let block: FileBytes
+        if let capacity = last?.capacity, capacity >= blockEnd - position,
+            isKnownUniquelyReferenced(&last), let reused = last
+        {
+            try reused.read(position..<blockEnd, of: text.file)
+            block = reused
+        } else {
+            block = FileBytes.room(for: blockEnd - position)
+            try block.read(position..<blockEnd, of: text.file)
+        }
+        last = block
+        let cut: Int? =
+            blockEnd == end ? block.buffer.count : block.withBuffer(TextFile.lastLineEnd)
+        if let cut {
+            position += cut
+        } else {
+            skipFrom = blockEnd
+        }
+        return (block, cut ?? block.buffer.count)
     }
 }
 

@@ -43,7 +43,12 @@ enum BlockHash {
                     return digest(
                         UnsafeRawBufferPointer(start: destination + lower, count: part.count))
                 }
-                return try file.bytes(part).withBuffer { digest(UnsafeRawBufferPointer($0)) }
+                // Memory another block left behind: hashing a file faults in a few blocks' pages,
+                // not the whole file's.
+                let bytes = FileBytes.room(for: part.count)
+                try bytes.read(part, of: file)
+                defer { FileBytes.giveBack(bytes) }
+                return bytes.withBuffer { digest(UnsafeRawBufferPointer($0)) }
             }
         }
         return combine(

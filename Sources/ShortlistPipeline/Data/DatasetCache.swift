@@ -45,6 +45,7 @@ public struct DatasetCache: Sendable {
     ///
     /// - Complexity: O(bytes of the source files), hashed on every core.
     public func key(for spec: DatasetSpec) -> Key {
+        defer { FileBytes.freeSpare() }
         let (specKey, contentKey) = keys(for: spec)
         return Key(
             spec: specKey, content: contentKey, path: "\(folder)/\(specKey)-\(contentKey).bin")

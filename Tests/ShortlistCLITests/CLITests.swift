@@ -25,18 +25,18 @@ func shortlistBinary() throws -> String {
         "the shortlist binary is not built")
 }
 
-/// Runs the built `shortlist` binary in `folder` with `arguments` and `environment` added to
-/// this process's; its standard output is read unless `output` gives it somewhere else to go
-/// (a device, a pipe nobody reads).
-func shortlist(
-    _ arguments: [String], in folder: String, output: FileHandle? = nil,
-    environment: [String: String] = [:]
+/// Runs `executable` in `folder` with `arguments`; with `environment`, in that environment only
+/// (else this process's, with `adding` added). Its standard output is read unless `output`
+/// gives it somewhere else to go (a device, a pipe nobody reads).
+func run(
+    _ executable: String, _ arguments: [String], in folder: String, output: FileHandle? = nil,
+    environment: [String: String]? = nil, adding: [String: String] = [:]
 ) throws -> Run {
-    let path = try shortlistBinary()
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment =
+        environment ?? ProcessInfo.processInfo.environment.merging(adding) { $1 }
     process.currentDirectoryURL = URL(fileURLWithPath: folder)
     let out = Pipe()
     let err = Pipe()
@@ -53,24 +53,20 @@ func shortlist(
         stderr: String(decoding: stderr, as: UTF8.self))
 }
 
+/// Runs the built `shortlist` binary in `folder` with `arguments` and `environment` added to
+/// this process's; its standard output is read unless `output` gives it somewhere else to go.
+func shortlist(
+    _ arguments: [String], in folder: String, output: FileHandle? = nil,
+    environment: [String: String] = [:]
+) throws -> Run {
+    try run(
+        try shortlistBinary(), arguments, in: folder, output: output, adding: environment)
+}
+
 /// Runs the built `shortlist` binary through `/bin/sh -c script` (the binary as `$0`, then
 /// `arguments`), so that the script can set limits before it execs the binary.
 func shortlistInShell(_ script: String, arguments: [String], in folder: String) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script, try shortlistBinary()] + arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+    try run("/bin/sh", ["-c", script, try shortlistBinary()] + arguments, in: folder)
 }
 
 /// A temporary folder holding planted data as delimited files and a pipelines file whose

@@ -578,18 +578,9 @@ import Testing
         let server = try folder.write(
             "package/Server/.build/release/shortlist-server", "#!/bin/sh\necho package server\n")
         chmod(server, 0o755)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(bin)/shortlist")
-        process.arguments = ["serve"]
-        process.environment = ["PATH": "/nonexistent"]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(stdout == "package server\n")
+        let served = try run(
+            "\(bin)/shortlist", ["serve"], in: folder.path, environment: ["PATH": "/nonexistent"])
+        #expect(served.stdout == "package server\n")
     }
 
     @Test func serveRunsTheReleaseServerAndADebugOneOnlyWithAWarning() throws {
@@ -605,22 +596,9 @@ import Testing
             chmod(path, 0o755)
         }
         func serve() throws -> Run {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "\(alone)/shortlist")
-            process.arguments = ["serve"]
-            process.environment = ["PATH": "/nonexistent"]
-            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Run(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
+            try run(
+                "\(alone)/shortlist", ["serve"], in: folder.path,
+                environment: ["PATH": "/nonexistent"])
         }
         try server("debug")
         let debug = try serve()

@@ -65,6 +65,12 @@ struct Explain: ParsableCommand {
                     throw DataError(
                         .unknownID, "no response has the request id '\(excerpt(request))'")
                 }
+                guard served.user == user else {
+                    throw DataError(
+                        .badRequest,
+                        "request '\(excerpt(request))' was served to user '\(excerpt(served.user))', "
+                            + "not '\(excerpt(user))'; a replay explains that user's list")
+                }
                 guard served.pipeline == pipeline.name else {
                     throw DataError(
                         .badRequest,

@@ -59,7 +59,11 @@ struct Serve: ParsableCommand {
         let places =
             [beside] + builds("release")
             + path.split(separator: ":").map { "\($0)/shortlist-server" } + builds("debug")
-        return places.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return places.first { place in
+            var status = stat()
+            return stat(place, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+                && FileManager.default.isExecutableFile(atPath: place)
+        }
     }
 
     /// Whether `binary` is a debug build in a `Server/.build` folder.

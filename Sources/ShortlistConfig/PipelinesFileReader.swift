@@ -235,6 +235,11 @@ private struct FileReader {
     {
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let file = try keys.decode(String.self, forKey: "file")
+        if file.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw source.error(
+                .invalidValue, at: try decoder.child(forKey: "file")?.node.mark,
+                "'file' in \(decoder.context) is empty")
+        }
         var columns: [String: String] = [:]
         for role in required {
             columns[role] = try keys.decode(String.self, forKey: NamedKey(stringValue: role))
@@ -492,6 +497,12 @@ private struct FileReader {
                     node: item, session: session, context: "an arm of \(context)")
                 let keys = try decoder.container(keyedBy: NamedKey.self)
                 let name = try keys.decode(String.self, forKey: "name")
+                if name.trimmingCharacters(in: .whitespaces).isEmpty || name == "ranker" {
+                    throw source.error(
+                        .invalidValue, at: try decoder.child(forKey: "name")?.node.mark,
+                        "an arm needs a name other than '\(name)' (it names the arm in reports "
+                            + "and explanations, and 'ranker' is the ranking stage's)")
+                }
                 guard let rankerNode = try decoder.child(forKey: "ranker")?.node else {
                     throw source.error(
                         .missingKey, at: item.mark,

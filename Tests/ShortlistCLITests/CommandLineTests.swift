@@ -427,7 +427,7 @@ import Testing
                 + "compares a bandit's arms\n")
     }
 
-    @Test func explainRefusesToReplayARequestOfAnotherPipeline() throws {
+    @Test func explainRefusesToReplayARequestOfAnotherPipelineOrUser() throws {
         let folder = try projectWithBandit(
             before: """
                   first:
@@ -458,6 +458,16 @@ import Testing
             replay.stderr.hasSuffix(
                 "error: request '\(request)' was served by pipeline 'first', not 'ab'; add "
                     + "--pipeline first\n"), "\(replay.stderr)")
+        let otherUser = try shortlist(
+            [
+                "explain", "--config", "ab.yaml", "--pipeline", "first", "--user", "u6", "--item",
+                "i1", "--request", request,
+            ], in: folder.path)
+        #expect(otherUser.status == 1)
+        #expect(
+            otherUser.stderr.hasSuffix(
+                "error: request '\(request)' was served to user 'u5', not 'u6'; a replay explains "
+                    + "that user's list\n"), "\(otherUser.stderr)")
     }
 
     @Test func explainOfAServedResponseUsesTheListItShowed() throws {
@@ -600,6 +610,10 @@ import Testing
                 "\(alone)/shortlist", ["serve"], in: folder.path,
                 environment: ["PATH": "/nonexistent"])
         }
+        // A folder named like the server is not the server.
+        try FileManager.default.createDirectory(
+            atPath: "\(folder.path)/Server/.build/release/shortlist-server",
+            withIntermediateDirectories: true)
         try server("debug")
         let debug = try serve()
         #expect(debug.stdout == "debug server\n")
@@ -609,6 +623,8 @@ import Testing
                 + "(Server/.build/debug/shortlist-server), which fits and serves many times "
                 + "slower; build the release one with 'swift build -c release --package-path "
                 + "Server'\n")
+        try FileManager.default.removeItem(
+            atPath: "\(folder.path)/Server/.build/release/shortlist-server")
         try server("release")
         let release = try serve()
         #expect(release.stdout == "release server\n" && release.stderr.isEmpty)

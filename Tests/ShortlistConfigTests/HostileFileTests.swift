@@ -131,3 +131,27 @@ extension HostileFileTests {
                 + "of at most 1024")
     }
 }
+
+extension HostileFileTests {
+    @Test func anEmptyFileAndAnArmNamedRankerAreRefusedWhereTheyAreWritten() {
+        #expect(
+            firstLine(
+                delimited.replacingOccurrences(of: "file: r.csv", with: "file: ''")
+                    .replacingOccurrences(of: "%@", with: ""))
+                == "pipelines.yaml:3:24: error: 'file' in 'interactions' in 'dataset' is empty")
+        let text =
+            dataset + """
+                pipelines:
+                  ab:
+                    candidates: [{name: p, type: weighted-rating}]
+                    ranker:
+                      type: bandit
+                      arms: [p, {name: ranker, ranker: {type: weighted-average}}]
+
+                """
+        #expect(
+            firstLine(text)
+                == "pipelines.yaml:9:24: error: an arm needs a name other than 'ranker' (it names "
+                + "the arm in reports and explanations, and 'ranker' is the ranking stage's)")
+    }
+}

@@ -631,6 +631,17 @@ extension LoaderTrialTests {
                     file: try folder.write("r.csv", "u,i,t\n1,a,1\n1,b,2\n"), delimiter: ",",
                     columns: ["user": "u", "item": "i", "timestamp": "t"]))
         ).0
+        let loop = "\(folder.path)/loop.csv"
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: "loop.csv")
+        #expect(
+            throws: DataError(.missingFile, "the file is a symbolic link that loops", file: loop)
+        ) {
+            try DatasetLoader.load(
+                DatasetSpec(
+                    format: .delimited, path: folder.path,
+                    interactions: TableSpec(
+                        file: loop, delimiter: ",", columns: ["user": "u", "item": "i"])))
+        }
         let file = try folder.write("afile", "x")
         #expect(
             throws: DataError(

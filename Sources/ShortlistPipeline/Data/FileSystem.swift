@@ -6,6 +6,8 @@ enum FileSystem {
     /// `is a folder, not a file`, …), or nil when it can be read.
     static func problemReading(_ path: String) -> String? {
         if path.isEmpty { return "has an empty path" }
+        var status = stat()
+        if stat(path, &status) != 0, errno == ELOOP { return "is a symbolic link that loops" }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             if isFolder.boolValue { return "is a folder, not a file" }

@@ -516,6 +516,25 @@ import Testing
         ) { try loadComparingWithReference(spec) }
     }
 
+    @Test func skipMalformedNamesAHeaderWithoutAMappedColumnBeforeAQuoteLeftOpenBelowIt() throws {
+        let folder = try TemporaryDirectory()
+        let path = try folder.write("r.csv", "u,x\n1,a\n2,\"b\n")
+        var spec = DatasetSpec(
+            format: .delimited, path: folder.path, skipMalformed: true,
+            interactions: TableSpec(
+                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+        #expect(
+            throws: DataError(
+                .missingColumn, "no column 'i' (for item) in the header; the columns are u, x",
+                file: path, line: 1)
+        ) { try loadComparingWithReference(spec) }
+        spec.skipMalformed = false
+        #expect(
+            throws: DataError(
+                .malformedRow, "a quoted field is not closed on its line", file: path, line: 3)
+        ) { try loadComparingWithReference(spec) }
+    }
+
     @Test func groupLensRowsHoldExactlyTheirFormatsFields() throws {
         let folder = try TemporaryDirectory()
         try folder.write("u.data", "1\t10\t4\t881250949\n")

@@ -257,7 +257,9 @@ private struct Loader {
                 rating: fields.firstIndex(of: "rating"),
                 timestamp: fields.firstIndex(of: "timestamp"), width: fields.count)
         } catch {
-            throw try text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+            throw try text.problem(
+                from: text.start, layout: layout, lineOffset: 0, skipMalformed: skipMalformed)
+                ?? error
         }
         try readInteractions(text, from: header.end, afterLine: header.line, layout, columns)
     }
@@ -558,7 +560,9 @@ private struct Loader {
         do {
             columns = try ColumnMap(spec, header: header.fields, line: header.line)
         } catch {
-            throw try text.problem(from: text.start, layout: layout, lineOffset: 0) ?? error
+            throw try text.problem(
+                from: text.start, layout: layout, lineOffset: 0, skipMalformed: skipMalformed)
+                ?? error
         }
         try readInteractions(
             text, from: header.end, afterLine: header.line, layout,
@@ -613,7 +617,8 @@ private struct Loader {
         }
         if let problem {
             try text.file.checkUnchanged()
-            throw try text.problem(from: text.start, layout: layout, lineOffset: 0)
+            throw try text.problem(
+                from: text.start, layout: layout, lineOffset: 0, skipMalformed: skipMalformed)
                 ?? text.error(problem)
         }
         guard let found else {

@@ -362,25 +362,31 @@ struct TextFile {
     }
 
     /// The first problem that stops the file being read as rows from `position` on (a bad
-    /// encoding anywhere before a quote left open or a line too long), or nil.
+    /// encoding anywhere before a quote left open or a line too long), or nil. With
+    /// `skipMalformed`, a quote left open or a line too long after the first row is skipped, as
+    /// ``TextTable`` skips it, and is no problem.
     ///
     /// - Complexity: O(bytes from `position`), read a block of at most 16 MiB at a time.
-    func problem(from position: Int, layout: TextLayout, lineOffset: Int) throws(DataError)
-        -> DataError?
-    {
+    func problem(
+        from position: Int, layout: TextLayout, lineOffset: Int, skipMalformed: Bool
+    ) throws(DataError) -> DataError? {
         var first: DataError?
         var encoding: DataError?
+        var readARow = false
         try forEachBlock(of: position..<size) { bytes, count, before in
             var reader = RowReader(bytes, count: count, layout: layout)
             while true {
                 do throws(ScanProblem) {
                     guard try reader.next() else { break }
+                    readARow = true
                 } catch {
                     if case .badEncoding = error {
                         encoding = self.error(error, lineOffset: lineOffset + before)
                         return nil
                     }
-                    if first == nil { first = self.error(error, lineOffset: lineOffset + before) }
+                    if first == nil, !(skipMalformed && readARow) {
+                        first = self.error(error, lineOffset: lineOffset + before)
+                    }
                 }
             }
             return reader.line

@@ -387,6 +387,21 @@ import Testing
         #expect(try loadComparingWithReference(decimal).0.byUser.ratings == [4.5, 0.5])
     }
 
+    @Test func ratingsWithMoreDigitsThanAnIntegerHoldsAreReadNotTrapped() throws {
+        let folder = try TemporaryDirectory()
+        let many = String(repeating: "7", count: 40)
+        let spec = try delimited(folder, "u,i,r,t\n1,a,\(many),100\n")
+        #expect(
+            throws: DataError(
+                .malformedRow, "rating '\(many)' is outside ±1000000", file: "\(folder.path)/r.csv",
+                line: 2)
+        ) { try loadComparingWithReference(spec) }
+        let small = "0.\(String(repeating: "0", count: 30))5"
+        let fine = try delimited(
+            folder, "u,i,r,t\n1,a,\(small),100\n2,a,00000000000000000004,100\n")
+        #expect(try loadComparingWithReference(fine).0.byUser.ratings == [5e-31, 4])
+    }
+
     @Test func itemAndUserValuesThatCannotBeUsedAreMalformedRows() throws {
         let folder = try TemporaryDirectory()
         let items = "\(folder.path)/items.csv"

@@ -135,7 +135,7 @@ struct FieldParser {
             let b = bytes[i]
             if b == UInt8(ascii: "."), fraction < 0 {
                 fraction = 0
-            } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+            } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), digits < 7 {
                 mantissa = mantissa * 10 + Int(b - UInt8(ascii: "0"))
                 digits += 1
                 if fraction >= 0 { fraction += 1 }
@@ -144,7 +144,7 @@ struct FieldParser {
             }
             i += 1
         }
-        guard digits > 0, digits <= 7 else { return nil }
+        guard digits > 0 else { return nil }
         let value = Float(mantissa) / tens[max(fraction, 0)]
         return negative ? -value : value
     }

@@ -32,3 +32,12 @@ func decimalArgument(_ text: String) throws -> Double {
     }
     return value
 }
+
+/// A seed given on the command line: a decimal whole number from 0 to 2^64 - 1.
+func seedArgument(_ text: String) throws -> UInt64 {
+    guard text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber), let seed = UInt64(text) else {
+        throw ValidationError(
+            "'\(text)' is not a seed; a seed is a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
+}

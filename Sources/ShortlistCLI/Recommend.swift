@@ -61,6 +61,11 @@ struct Recommend: ParsableCommand {
             throw ValidationError("--users writes tsv or jsonl, not \(format.rawValue)")
         }
         if detail, !explain { throw ValidationError("--detail details --explain; add --explain") }
+        if explain, let format, format == .tsv || format == .jsonl {
+            throw ValidationError(
+                "--explain shows in the table or json format; \(format.rawValue) writes lists "
+                    + "without explanations")
+        }
         if users != nil, history != nil {
             throw ValidationError(
                 "--history adds to one user's history (--user ID), not to --users")

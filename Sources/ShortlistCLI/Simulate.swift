@@ -23,7 +23,10 @@ struct Simulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Rounds (requests) to simulate, at most 1000000.")
     var rounds = 2000
 
-    @Option(help: "The seed of the users drawn, the clicks and the bandit's draws.")
+    @Option(
+        parsing: .unconditional,
+        help: "The seed of the users drawn, the clicks and the bandit's draws.",
+        transform: seedArgument)
     var seed: UInt64 = 1
 
     @Option(help: "temporal:FRACTION or leave-last:N: the held-out part is the world.")

@@ -12,7 +12,16 @@ extension PipelinesFile {
         -> PipelinesFile
     {
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+        if stat(path, &status) != 0 {
+            let loops = errno == ELOOP
+            if lstat(path, &status) == 0 {
+                throw ConfigurationError(
+                    .unreadable, file: path,
+                    message: loops
+                        ? "the pipelines file is a symbolic link that loops"
+                        : "the pipelines file is a symbolic link to nothing")
+            }
+        } else if status.st_mode & S_IFMT != S_IFREG {
             throw ConfigurationError(
                 .unreadable, file: path,
                 message: status.st_mode & S_IFMT == S_IFDIR

@@ -667,6 +667,10 @@ import Testing
                 ["evaluate", "--threshold", "1e999"],
                 "error: The value '1e999' is invalid for '--threshold <threshold>': '1e999' is not a decimal number\n"
             ),
+            (
+                ["simulate", "--config", "ab.yaml", "--seed", "-1"],
+                "error: The value '-1' is invalid for '--seed <seed>': '-1' is not a seed; a seed is a whole number from 0 to 18446744073709551615\n"
+            ),
         ] {
             let run = try shortlist(arguments, in: folder.path)
             #expect(run.status == 64, "\(arguments)")
@@ -709,6 +713,20 @@ import Testing
                 run.stderr.hasSuffix(
                     "error: --history has an entry '\(entry)' without an item id; write ITEM or "
                         + "ITEM:RATING\n"), "\(entry): \(run.stderr)")
+        }
+    }
+
+    @Test func aHistoryWithAnEmptyEntryIsAnError() throws {
+        let folder = try project()
+        for text in [",,", ",", " , "] {
+            let run = try shortlist(
+                ["recommend", "--user", "newbie", "--history", text], in: folder.path)
+            #expect(run.status == 1, "\(text): \(run.stderr)")
+            #expect(
+                run.stderr.hasSuffix(
+                    "error: --history has an empty entry (two commas together, or one at an end) "
+                        + "in '\(text)'; write ITEM or ITEM:RATING separated by commas\n"),
+                "\(text): \(run.stderr)")
         }
     }
 

@@ -80,6 +80,22 @@ import Testing
         #expect(refused.stderr.hasPrefix("error: --detail details --explain; add --explain\n"))
     }
 
+    @Test func explainWithAFormatThatHasNoExplanationsIsRefused() throws {
+        let folder = try project()
+        for format in ["tsv", "jsonl"] {
+            let run = try shortlist(
+                ["recommend", "--user", "u5", "--explain", "--format", format], in: folder.path)
+            #expect(run.status == 64, "\(format)")
+            #expect(
+                run.stderr.hasPrefix(
+                    "error: --explain shows in the table or json format; \(format) writes lists "
+                        + "without explanations\n"), "\(run.stderr)")
+        }
+        let json = try shortlist(
+            ["recommend", "--user", "u5", "--explain", "--format", "json"], in: folder.path)
+        #expect(json.status == 0, "\(json.stderr)")
+    }
+
     @Test func aStageThatDidNotNominateAnItemReadsAsInExplain() throws {
         let folder = try blended(als: 1, popular: 0.1, popularLimit: 10)
         let table = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)

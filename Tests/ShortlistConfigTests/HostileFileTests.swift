@@ -83,6 +83,25 @@ import Testing
                 .unreadable, file: fifo, message: "the pipelines file is not a regular file")
         ) { try PipelinesFile.load(path: fifo, registry: builtInPlugins) }
     }
+
+    @Test func aPipelinesFileThatIsALinkThatLoopsOrLeadsNowhereSaysSo() throws {
+        let folder = try TemporaryDirectory()
+        let loop = "\(folder.path)/loop.yaml"
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        #expect(
+            throws: ConfigurationError(
+                .unreadable, file: loop, message: "the pipelines file is a symbolic link that loops"
+            )
+        ) { try PipelinesFile.load(path: loop, registry: builtInPlugins) }
+        let dangling = "\(folder.path)/dangling.yaml"
+        try FileManager.default.createSymbolicLink(
+            atPath: dangling, withDestinationPath: "\(folder.path)/gone.yaml")
+        #expect(
+            throws: ConfigurationError(
+                .unreadable, file: dangling,
+                message: "the pipelines file is a symbolic link to nothing")
+        ) { try PipelinesFile.load(path: dangling, registry: builtInPlugins) }
+    }
 }
 
 extension HostileFileTests {

@@ -583,6 +583,35 @@ import Testing
         }
     }
 
+    @Test func aRecBoleHeaderNamingAValueFieldTwiceIsAnError() throws {
+        let folder = try TemporaryDirectory()
+        let spec = DatasetSpec(format: .recbole, path: "\(folder.path)/d")
+        for (file, header, row, message) in [
+            (
+                "d.inter", "user_id:token\titem_id:token\trating:float\trating:float", "1\ta\t4\t5",
+                "the header names 'rating' twice, as fields 3 and 4"
+            ),
+            (
+                "d.item", "item_id:token\ttitle:token_seq\tname:token_seq", "a\tHeat\tHeat",
+                "the header names both 'title' and 'name', as fields 2 and 3"
+            ),
+            (
+                "d.user", "user_id:token\tage:float\tage:float", "1\t24\t25",
+                "the header names 'age' twice, as fields 2 and 3"
+            ),
+        ] {
+            try folder.write("d/d.inter", "user_id:token\titem_id:token\n1\ta\n")
+            try folder.write("d/\(file)", "\(header)\n\(row)\n")
+            #expect(
+                throws: DataError(
+                    .malformedRow, message, file: "\(folder.path)/d/\(file)", line: 1)
+            ) { try loadComparingWithReference(spec) }
+            if file != "d.inter" {
+                try FileManager.default.removeItem(atPath: "\(folder.path)/d/\(file)")
+            }
+        }
+    }
+
     @Test func aTrainingFileMustHoldInteractionsAndRowsTheirHeadersFields() throws {
         let folder = try TemporaryDirectory()
         let dataset = try loadComparingWithReference(
@@ -604,6 +633,25 @@ import Testing
             throws: DataError(.malformedRow, "expected 2 fields, found 5", file: train, line: 2)
         ) {
             try Split(dataset, .files(train: train, test: test))
+        }
+    }
+
+    @Test func aSplitThatHoldsOutEveryInteractionIsAnError() throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try loadComparingWithReference(
+            DatasetSpec(
+                format: .delimited, path: folder.path,
+                interactions: TableSpec(
+                    file: try folder.write("r.csv", "u,i,t\n1,a,10\n2,b,20\n3,a,30\n"),
+                    delimiter: ",", columns: ["user": "u", "item": "i", "timestamp": "t"]))
+        ).0
+        for spec in [SplitSpec.temporal(0.2), .random(0.2, seed: 1)] {
+            #expect(
+                throws: DataError(
+                    .badRequest,
+                    "split '\(spec)' holds out every interaction (each user's share rounds up to "
+                        + "all of their interactions), so nothing is left to fit")
+            ) { try Split(dataset, spec) }
         }
     }
 }

@@ -20,6 +20,13 @@ import Testing
         #expect(reader.line == 4)
     }
 
+    @Test func aByteOrderMarkStartingTheFirstLineIsDroppedAndNowhereElse() throws {
+        let mark = "\u{FEFF}"
+        let (reader, _) = try lines(Array("\(mark)u1\n\(mark)u2\n".utf8))
+        #expect(try reader.next() == "u1")
+        #expect(try reader.next() == "\(mark)u2")
+    }
+
     @Test func aLineLongerThanOneMiBIsALocatedErrorEvenWithoutALineEnd() throws {
         let (reader, path) = try lines(Array("ok\n".utf8) + [UInt8](repeating: 0, count: 3 << 20))
         #expect(try reader.next() == "ok")

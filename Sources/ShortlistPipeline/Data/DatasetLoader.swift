@@ -199,9 +199,9 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(base).item") {
             let (table, fields) = try atomic("\(base).item")
             let item = try column(fields, ["item_id"], table.file)
-            let title = fields.firstIndex(where: { ["movie_title", "title", "name"].contains($0) })
-            let year = fields.firstIndex(where: { ["release_year", "year"].contains($0) })
-            let genres = fields.firstIndex(where: { ["class", "genre", "genres"].contains($0) })
+            let title = try optionalColumn(fields, ["movie_title", "title", "name"], table.file)
+            let year = try optionalColumn(fields, ["release_year", "year"], table.file)
+            let genres = try optionalColumn(fields, ["class", "genre", "genres"], table.file)
             try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, exactly: fields.count)
                 let id = try parse.id(row.fields[item], "item")
@@ -219,9 +219,9 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(base).user") {
             let (table, fields) = try atomic("\(base).user")
             let user = try column(fields, ["user_id"], table.file)
-            let age = fields.firstIndex(of: "age")
-            let gender = fields.firstIndex(of: "gender")
-            let occupation = fields.firstIndex(of: "occupation")
+            let age = try optionalColumn(fields, ["age"], table.file)
+            let gender = try optionalColumn(fields, ["gender"], table.file)
+            let occupation = try optionalColumn(fields, ["occupation"], table.file)
             try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, exactly: fields.count)
                 try parse.declareUser(
@@ -254,8 +254,9 @@ private struct Loader {
             columns = InteractionColumns(
                 user: try column(fields, ["user_id"], text.path),
                 item: try column(fields, ["item_id"], text.path),
-                rating: fields.firstIndex(of: "rating"),
-                timestamp: fields.firstIndex(of: "timestamp"), width: fields.count)
+                rating: try optionalColumn(fields, ["rating"], text.path),
+                timestamp: try optionalColumn(fields, ["timestamp"], text.path),
+                width: fields.count)
         } catch {
             throw try text.problem(
                 from: text.start, layout: layout, lineOffset: 0, skipMalformed: skipMalformed)
@@ -285,18 +286,31 @@ private struct Loader {
     private func column(_ fields: [String], _ names: [String], _ file: String) throws(DataError)
         -> Int
     {
-        let found = fields.indices.filter { names.contains(fields[$0]) }
-        guard let index = found.first else {
+        guard let index = try optionalColumn(fields, names, file) else {
             throw DataError(
                 .missingColumn,
                 "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
                 file: file, line: 1)
         }
+        return index
+    }
+
+    /// The position of the one field named by any of `names`, nil when there is none; two such
+    /// fields are an error naming both.
+    private func optionalColumn(_ fields: [String], _ names: [String], _ file: String)
+        throws(DataError)
+        -> Int?
+    {
+        let found = fields.indices.filter { names.contains(fields[$0]) }
+        guard let index = found.first else { return nil }
         guard found.count == 1 else {
+            let names =
+                fields[index] == fields[found[1]]
+                ? "'\(fields[index])' twice" : "both '\(fields[index])' and '\(fields[found[1]])'"
             throw DataError(
                 .malformedRow,
-                "the header names '\(fields[index])' twice, as fields \(index + 1) and "
-                    + "\(found[1] + 1)", file: file, line: 1)
+                "the header names \(names), as fields \(index + 1) and \(found[1] + 1)",
+                file: file, line: 1)
         }
         return index
     }

@@ -3,9 +3,9 @@ import ShortlistCore
 
 /// The lines of a file, or of standard input, read as they arrive in bounded memory.
 ///
-/// Lines end at `\n` (a `\r` before it is dropped). A line longer than
-/// ``maximumLineBytes`` is an error as soon as that many bytes have arrived without a line
-/// end, so neither `/dev/zero`-like input nor a file without line ends is ever held whole; a
+/// Lines end at `\n` (a `\r` before it is dropped); a UTF-8 byte-order mark that starts the first
+/// line is dropped. A line longer than ``maximumLineBytes`` is an error as soon as that many
+/// bytes have arrived without a line end, so neither `/dev/zero`-like input nor a file without line ends is ever held whole; a
 /// line that is not UTF-8 is an error naming its line and column. A named file must be a
 /// regular file (a FIFO or device is refused at once); `-` reads standard input, whatever it is.
 public final class LineReader {
@@ -118,7 +118,14 @@ public final class LineReader {
                 .malformedRow, "the line is longer than \(Self.maximumLineDescription)",
                 file: name, line: line)
         }
-        let bytes = buffer[start..<last]
+        var first = start
+        // A UTF-8 byte-order mark (some editors and spreadsheet exports write one) is not text.
+        if line == 1, last - first >= 3, buffer[first] == 0xEF, buffer[first + 1] == 0xBB,
+            buffer[first + 2] == 0xBF
+        {
+            first += 3
+        }
+        let bytes = buffer[first..<last]
         start = end + skipping
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DataError(

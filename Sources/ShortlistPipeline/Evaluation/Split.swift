@@ -155,6 +155,12 @@ public struct Split: Sendable {
                 "split '\(spec)' holds out no interaction\(reason), so nothing can be "
                     + "evaluated")
         }
+        if heldOut.count == dataset.interactionCount {
+            throw DataError(
+                .badRequest,
+                "split '\(spec)' holds out every interaction (each user's share rounds up to all "
+                    + "of their interactions), so nothing is left to fit")
+        }
         train = dataset.keeping { _, entry in !heldOut.contains(entry) }
         self.test = test
         if case .random = spec { isByTime = false } else { isByTime = true }

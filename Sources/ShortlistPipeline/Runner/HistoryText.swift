@@ -3,13 +3,20 @@ public import ShortlistCore
 
 extension FittedPipeline {
     /// `50:5,172,181:4` as fresh interactions in that order, for the CLI's `--history` and the
-    /// server's `history` query parameter; an unknown item or a bad rating is an error that
-    /// names it and `option`.
+    /// server's `history` query parameter (empty text is no history); an unknown item, a bad
+    /// rating or an empty entry is an error that names it and `option`.
     public func history(parsing text: String, option: String) throws(DataError)
         -> [FreshInteraction]
     {
         var history: [FreshInteraction] = []
-        for entry in text.split(separator: ",") {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw DataError(
+                    .badRequest,
+                    "\(option) has an empty entry (two commas together, or one at an end) in "
+                        + "'\(excerpt(text))'; write ITEM or ITEM:RATING separated by commas")
+            }
             let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard !parts[0].isEmpty else {

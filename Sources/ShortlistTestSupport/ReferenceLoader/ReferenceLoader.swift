@@ -82,9 +82,9 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(base).item") {
             let (table, fields) = try atomic("\(base).item")
             let item = try column(fields, ["item_id"], table)
-            let title = fields.firstIndex(where: { ["movie_title", "title", "name"].contains($0) })
-            let year = fields.firstIndex(where: { ["release_year", "year"].contains($0) })
-            let genres = fields.firstIndex(where: { ["class", "genre", "genres"].contains($0) })
+            let title = try optionalColumn(fields, ["movie_title", "title", "name"], table)
+            let year = try optionalColumn(fields, ["release_year", "year"], table)
+            let genres = try optionalColumn(fields, ["class", "genre", "genres"], table)
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, exactly: fields.count)
                 let id = try parse.id(row.fields[item], "item")
@@ -102,9 +102,9 @@ private struct Loader {
         if FileManager.default.fileExists(atPath: "\(base).user") {
             let (table, fields) = try atomic("\(base).user")
             let user = try column(fields, ["user_id"], table)
-            let age = fields.firstIndex(of: "age")
-            let gender = fields.firstIndex(of: "gender")
-            let occupation = fields.firstIndex(of: "occupation")
+            let age = try optionalColumn(fields, ["age"], table)
+            let gender = try optionalColumn(fields, ["gender"], table)
+            let occupation = try optionalColumn(fields, ["occupation"], table)
             try each(table) { builder, row, parse throws(DataError) in
                 try parse.fieldCount(row, exactly: fields.count)
                 try parse.declareUser(
@@ -127,8 +127,8 @@ private struct Loader {
         let (table, fields) = try atomic("\(base).inter")
         let user = try column(fields, ["user_id"], table)
         let item = try column(fields, ["item_id"], table)
-        let rating = fields.firstIndex(of: "rating")
-        let timestamp = fields.firstIndex(of: "timestamp")
+        let rating = try optionalColumn(fields, ["rating"], table)
+        let timestamp = try optionalColumn(fields, ["timestamp"], table)
         try each(table) { builder, row, parse throws(DataError) in
             try parse.fieldCount(row, exactly: fields.count)
             builder.addInteraction(
@@ -164,18 +164,31 @@ private struct Loader {
         throws(DataError)
         -> Int
     {
-        let found = fields.indices.filter { names.contains(fields[$0]) }
-        guard let index = found.first else {
+        guard let index = try optionalColumn(fields, names, table) else {
             throw DataError(
                 .missingColumn,
                 "no '\(names[0])' field in the header (fields: \(fields.joined(separator: ", ")))",
                 file: table.file, line: 1)
         }
+        return index
+    }
+
+    /// The position of the one field named by any of `names`, nil when there is none; two such
+    /// fields are an error naming both.
+    private func optionalColumn(_ fields: [String], _ names: [String], _ table: ReferenceTable)
+        throws(DataError)
+        -> Int?
+    {
+        let found = fields.indices.filter { names.contains(fields[$0]) }
+        guard let index = found.first else { return nil }
         guard found.count == 1 else {
+            let names =
+                fields[index] == fields[found[1]]
+                ? "'\(fields[index])' twice" : "both '\(fields[index])' and '\(fields[found[1]])'"
             throw DataError(
                 .malformedRow,
-                "the header names '\(fields[index])' twice, as fields \(index + 1) and "
-                    + "\(found[1] + 1)", file: table.file, line: 1)
+                "the header names \(names), as fields \(index + 1) and \(found[1] + 1)",
+                file: table.file, line: 1)
         }
         return index
     }

@@ -139,7 +139,7 @@ import Testing
                 ], "\(run.log)")
     }
 
-    @Test(arguments: ["truncated", "flipped", "foreign"])
+    @Test(arguments: ["truncated", "lengthened", "flipped", "foreign"])
     func aDamagedCacheIsRebuiltWithAWarningAndNeverTrusted(damage: String) throws {
         let setup = try Setup()
         let cold = try setup.load()
@@ -147,6 +147,7 @@ import Testing
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         switch damage {
         case "truncated": bytes.removeLast(bytes.count / 2)
+        case "lengthened": bytes += [1, 2, 3, 4, 5]
         case "flipped": bytes[60] ^= 0x10
         default: bytes.replaceSubrange(0..<4, with: Array("JUNK".utf8))
         }
@@ -154,7 +155,8 @@ import Testing
         let rebuilt = try setup.load()
         let expected =
             [
-                "truncated": "is truncated", "flipped": "fails its checksum",
+                "truncated": "is truncated", "lengthened": "has bytes after its end",
+                "flipped": "fails its checksum",
                 "foreign": "is not a Shortlist dataset cache",
             ][damage] ?? ""
         #expect(

@@ -387,6 +387,17 @@ import Testing
         #expect(try loadComparingWithReference(decimal).0.byUser.ratings == [4.5, 0.5])
     }
 
+    @Test func onlyLineFeedsAndCarriageReturnsEndLines() throws {
+        let folder = try TemporaryDirectory()
+        let spec = try delimited(
+            folder, "u,i,r,t\n1,a,4,100\r\n2,b,3,200\r3,a,5,300\n\u{0B}\u{0C} \n",
+            items: "i,title,year\na,Alpha\u{2028}Beta,1995\nb,Gamma\u{85}Delta\u{0B}\u{0C},1996\n")
+        let dataset = try loadComparingWithReference(spec).0
+        #expect(dataset.userIDs == ["1", "2", "3"])
+        #expect(
+            dataset.items.map(\.title) == ["Alpha\u{2028}Beta", "Gamma\u{85}Delta\u{0B}\u{0C}"])
+    }
+
     @Test func ratingsWithMoreDigitsThanAnIntegerHoldsAreReadNotTrapped() throws {
         let folder = try TemporaryDirectory()
         let many = String(repeating: "7", count: 40)

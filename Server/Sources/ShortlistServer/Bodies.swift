@@ -14,7 +14,7 @@ struct RecommendBody: Decodable, Sendable {
         init(from decoder: any Decoder) throws {
             let keys = try strictKeys(
                 decoder, ["item", "rating", "timestamp"], in: "a history entry")
-            item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
+            item = try id(keys, "item", at: decoder.codingPath)
             rating = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "rating"))
             // Seconds since 1970, within the years the data loaders accept (1900 to 2200).
             timestamp = try integer(
@@ -34,11 +34,15 @@ struct RecommendBody: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         let keys = try strictKeys(
             decoder, ["user", "pipeline", "n", "explain", "exclude", "history"], in: "the body")
-        user = try keys.decode(String.self, forKey: .init(stringValue: "user"))
+        user = try id(keys, "user", at: [])
         pipeline = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "pipeline"))
+        if let pipeline { try checkID(pipeline, "'pipeline'") }
         n = try integer(keys, "n", from: 1, to: Double(Routes.maxResults), at: [])
         explain = try keys.decodeIfPresent(Bool.self, forKey: .init(stringValue: "explain"))
         exclude = try keys.decodeIfPresent([String].self, forKey: .init(stringValue: "exclude"))
+        for (index, item) in (exclude ?? []).enumerated() {
+            try checkID(item, "'exclude[\(index)]'")
+        }
         history = try keys.decodeIfPresent([Fresh].self, forKey: .init(stringValue: "history"))
     }
 }
@@ -51,8 +55,8 @@ struct FeedbackBody: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let keys = try strictKeys(decoder, ["request_id", "item", "reward"], in: "the body")
-        requestID = try keys.decode(String.self, forKey: .init(stringValue: "request_id"))
-        item = try keys.decode(String.self, forKey: .init(stringValue: "item"))
+        requestID = try id(keys, "request_id", at: [])
+        item = try id(keys, "item", at: [])
         reward = try keys.decode(Double.self, forKey: .init(stringValue: "reward"))
     }
 }
@@ -65,6 +69,26 @@ func path(_ keys: [any CodingKey]) -> String {
             + keys.enumerated().map { index, key in
                 key.intValue.map { "[\($0)]" } ?? (index == 0 ? "" : ".") + key.stringValue
             }.joined() + "'"
+}
+
+/// The id under `key`; one holding a control character (a line end, a tab, a NUL), which no
+/// log line or output could carry as it is, is a 400.
+func id(_ keys: KeyedDecodingContainer<ParameterKey>, _ key: String, at base: [any CodingKey])
+    throws -> String
+{
+    let text = try keys.decode(String.self, forKey: .init(stringValue: key))
+    try checkID(text, path(base + [ParameterKey(stringValue: key)]))
+    return text
+}
+
+/// Throws a 400 when `text`, named `name` in messages, holds a control character.
+func checkID(_ text: String, _ name: String) throws(APIError) {
+    if let control = firstControlCharacter(in: text) {
+        throw APIError(
+            .badRequest,
+            "\(name) holds a control character (\(control.codePoint)); an id is text without "
+                + "tabs or line ends")
+    }
 }
 
 /// An integer in `lower...upper` under `key`, read as a JSON number so that 2.5 or 1e20 is

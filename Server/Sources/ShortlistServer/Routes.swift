@@ -213,6 +213,7 @@ public enum Routes {
             guard found.updateValue(String(value), forKey: name) == nil else {
                 throw APIError(.badRequest, "the parameter '\(name)' is given twice")
             }
+            try checkID(String(value), "the parameter '\(name)'")
         }
         return found
     }
@@ -228,6 +229,7 @@ public enum Routes {
                 "the path segment '\(excerpt(segment))' is not valid percent-encoding: each '%' "
                     + "must start a '%XX' of two hexadecimal digits, and the bytes must be UTF-8")
         }
+        try checkID(decoded, "the path segment '\(excerpt(segment))'")
         return decoded
     }
 

@@ -234,6 +234,48 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
     }
 
+    @Test func anIdHoldingAControlCharacterIsABadRequestWhereverItComes() async throws {
+        let (served, _) = try served()
+        let rest = "holds a control character (U+000A); an id is text without tabs or line ends"
+        let bodies: [(String, String, String)] = [
+            ("/v1/recommend", #"{"user": "zz\nerror: forged"}"#, "'user' \(rest)"),
+            (
+                "/v1/recommend", #"{"user": "u5", "exclude": ["i1", "i2\n"]}"#,
+                "'exclude[1]' \(rest)"
+            ),
+            (
+                "/v1/recommend", #"{"user": "u5", "history": [{"item": "i1\n"}]}"#,
+                "'history[0].item' \(rest)"
+            ),
+            ("/v1/recommend", #"{"user": "u5", "pipeline": "a\nb"}"#, "'pipeline' \(rest)"),
+            (
+                "/v1/feedback", #"{"request_id": "r\n", "item": "i1", "reward": 1}"#,
+                "'request_id' \(rest)"
+            ),
+            (
+                "/v1/feedback", #"{"request_id": "r", "item": "i1\n", "reward": 1}"#,
+                "'item' \(rest)"
+            ),
+        ]
+        try await withServer(served) { client in
+            for (uri, body, message) in bodies {
+                let response = try await post(client, uri, body)
+                #expect(response.status == .badRequest, "\(body)")
+                let error = try #require(try object(response)["error"] as? [String: Any], "\(body)")
+                #expect(error["message"] as? String == message, "\(body)")
+            }
+            for (uri, message) in [
+                ("/v1/explain?user=u%0A5&item=i1", "the parameter 'user' \(rest)"),
+                ("/v1/items/i%0A4/similar", "the path segment 'i%0A4' \(rest)"),
+            ] {
+                let answer = try await client.execute(uri: uri, method: .get)
+                #expect(answer.status == .badRequest, "\(uri)")
+                let error = try #require(try object(answer)["error"] as? [String: Any], "\(uri)")
+                #expect(error["message"] as? String == message, "\(uri)")
+            }
+        }
+    }
+
     @Test func explainGivesTheCLIsJSON() async throws {
         let (served, _) = try served()
         let pipeline = served.current.pipelines[0]

@@ -14,7 +14,7 @@ public import ShortlistCore
 /// read with `pread(2)` straight into its arrays. It is written to a temporary name and renamed, like an artifact.
 public struct DatasetCache: Sendable {
     /// The version of the file layout (and of what the loader builds); part of every key.
-    public static let currentFormatVersion = 2
+    public static let currentFormatVersion = 3
 
     /// The folder, created on first write.
     public let folder: String
@@ -307,11 +307,18 @@ public struct DatasetCache: Sendable {
         guard version == formatVersion, storedKey == key else {
             throw ArtifactError(.mismatched, "was written for other sources or another version")
         }
+        guard length <= file.size else {
+            throw ArtifactError(
+                .truncated, "is truncated (\(file.size) bytes, its header says \(length))")
+        }
         guard length == file.size, metadataLength >= 0,
             metadataLength <= length - Self.headerSize - 8 * 2 * 8
         else {
             throw ArtifactError(
-                .truncated, "is truncated (\(file.size) bytes, its header says \(length))")
+                .corrupt,
+                length < file.size
+                    ? "has bytes after its end (\(file.size) bytes, its header says \(length))"
+                    : "has a header that does not add up")
         }
         let headEnd = Self.headerSize + metadataLength + 8 * 2 * 8
         let meta = try bytes(Self.headerSize..<headEnd)

@@ -20,7 +20,7 @@ struct TextLayout: Sendable {
         let bytes = Array(delimiter.utf8)
         let plain =
             (1...2).contains(bytes.count)
-            && bytes.allSatisfy { $0 < 0x80 && !(0x0A...0x0D).contains($0) }
+            && bytes.allSatisfy { $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }
             && !(quoted && bytes.contains(UInt8(ascii: "\"")))
         delimiterBytes = plain ? bytes : []
     }
@@ -52,9 +52,9 @@ enum ScanProblem: Error {
 /// Reads the rows of a byte range of a text file, one at a time, without decoding the fields
 /// of a line that is all ASCII.
 ///
-/// Lines end at `\n`, `\r\n`, `\r`, vertical tab, form feed, NEL, LS and PS (every character
-/// Swift counts as a newline), and lines of only whitespace are skipped. A line holding a
-/// non-ASCII byte is decoded and split as characters.
+/// Lines end at `\n`, `\r\n` or `\r` (a vertical tab, a form feed, NEL, LS or PS is text in a
+/// field), and lines of only white space are skipped. A line holding a non-ASCII byte is
+/// decoded and split as characters.
 struct RowReader {
     private let bytes: UnsafePointer<UInt8>
     private let end: Int
@@ -123,7 +123,7 @@ struct RowReader {
     mutating func next() throws(ScanProblem) -> Bool {
         let d0 = layout.delimiterBytes.first.map(UInt16.init) ?? 0x100
         let d1 = layout.delimiterBytes.count == 2 ? UInt16(layout.delimiterBytes[1]) : 0x100
-        let delimiterIsBlank = d0 == 0x20 || d0 == 0x09
+        let delimiterIsBlank = d0 == 0x20 || (0x09...0x0C).contains(d0)
         let quote: UInt16 = layout.quoted ? 0x22 : 0x100
         while position < end {
             let lineStart = position
@@ -146,17 +146,14 @@ struct RowReader {
                     continue
                 }
                 if b < 0x0E {
-                    if b >= 0x0A {
+                    if b == 0x0A || b == 0x0D {
                         terminator = b == 0x0D && p + 1 < end && bytes[p + 1] == 0x0A ? 2 : 1
                         break
                     }
-                    if b != 0x09 { isBlank = false }
+                    // A tab, vertical tab or form feed is white space, as in a decoded line.
+                    if b < 0x09 { isBlank = false }
                 } else if b >= 0x80 {
                     isASCII = false
-                    if let length = unicodeNewline(at: p) {
-                        terminator = length
-                        break
-                    }
                 } else if b != 0x20 {
                     isBlank = false
                     if UInt16(b) == quote { hasQuote = true }
@@ -182,19 +179,6 @@ struct RowReader {
             return true
         }
         return false
-    }
-
-    /// The length of the NEL, LS or PS at `p`, or nil.
-    private func unicodeNewline(at p: Int) -> Int? {
-        let b = bytes[p]
-        if layout.latin1 { return b == 0x85 ? 1 : nil }
-        if b == 0xC2, p + 1 < end, bytes[p + 1] == 0x85 { return 2 }
-        if b == 0xE2, p + 2 < end, bytes[p + 1] == 0x80,
-            bytes[p + 2] == 0xA8 || bytes[p + 2] == 0xA9
-        {
-            return 3
-        }
-        return nil
     }
 
     /// Splits an ASCII line with quotes into unquoted fields in the scratch buffer.
@@ -413,8 +397,7 @@ struct TextFile {
     }
 
     /// The offset after the last line end of `bytes` that can end a block, or nil when there is
-    /// none: a `\n`; else a `\r` not at the end (where a `\n` may follow), a vertical tab or a
-    /// form feed.
+    /// none: a `\n`; else a `\r` not at the end (where a `\n` may follow).
     static func lastLineEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if let start = bytes.baseAddress {
             // memchr forward, which the C library does a word at a time, to the last `\n`.
@@ -427,7 +410,7 @@ struct TextFile {
             }
             if let last { return last }
         }
-        return bytes.dropLast().lastIndex { $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }.map { $0 + 1 }
+        return bytes.dropLast().lastIndex { $0 == 0x0D }.map { $0 + 1 }
     }
 
     /// Offsets that cut `range` into about `pieces` parts, each starting a line (after `\n`).
@@ -465,8 +448,8 @@ struct TextFile {
 
 /// The blocks of a range of a text file, which starts a line, read one at a time.
 ///
-/// A block holds at most `blockSize` bytes and ends after a line end (`\n`, or a `\r`, vertical
-/// tab or form feed where the block holds no `\n`), or at the range's end. A line longer than a
+/// A block holds at most `blockSize` bytes and ends after a line end (`\n`, or a `\r` where the
+/// block holds no `\n`), or at the range's end. A line longer than a
 /// block is returned cut short, as one line a reader finds too long, and the rest of it is
 /// skipped: reading takes memory for one block, whatever the file holds.
 struct TextBlocks {

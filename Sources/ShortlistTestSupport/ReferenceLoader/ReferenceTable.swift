@@ -40,7 +40,7 @@ struct ReferenceTable {
             let offset = firstInvalidUTF8(in: data)?.offset ?? 0
             var before = String(decoding: data.prefix(offset), as: UTF8.self)
             while before.hasPrefix("\u{FEFF}") { before.removeFirst() }
-            let lines = before.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            let lines = before.split(omittingEmptySubsequences: false, whereSeparator: isLineEnd)
             throw DataError(
                 .badEncoding, "the file is not UTF-8 text", file: file, line: lines.count,
                 column: (lines.last?.unicodeScalars.count ?? 0) + 1)
@@ -49,8 +49,8 @@ struct ReferenceTable {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var rows: [Row] = []
         var number = 0
-        // A Windows line end "\r\n" is one Character, so lines split on any newline character.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        // A Windows line end "\r\n" is one Character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: isLineEnd) {
             number += 1
             let fields: [String]
             do throws(DataError) {
@@ -141,4 +141,10 @@ private func referenceContents(of path: String) -> Data? {
     let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
     if size == 0 { return Data() }
     return FileManager.default.contents(atPath: path)
+}
+
+/// Whether a character ends a line: `\n`, `\r\n` or `\r`; other newline characters (vertical
+/// tab, form feed, NEL, LS, PS) are text.
+private func isLineEnd(_ character: Character) -> Bool {
+    character == "\n" || character == "\r\n" || character == "\r"
 }

@@ -1,4 +1,5 @@
 internal import CYAML
+import ShortlistCore
 
 /// Builds a ``Node`` tree from libyaml's event stream, keeping every node's line and column.
 ///
@@ -63,6 +64,19 @@ struct YAMLReader {
                     .syntax, at: mark,
                     "the YAML nests more than \(Self.maximumDepth) lists and mappings deep; a "
                         + "pipelines file needs a few")
+            }
+            let tag: UnsafeMutablePointer<yaml_char_t>? =
+                switch event.type {
+                case YAML_SCALAR_EVENT: event.data.scalar.tag
+                case YAML_SEQUENCE_START_EVENT: event.data.sequence_start.tag
+                case YAML_MAPPING_START_EVENT: event.data.mapping_start.tag
+                default: nil
+                }
+            if let tag = optionalString(tag) {
+                throw source.error(
+                    .syntax, at: mark,
+                    "a YAML tag ('\(excerpt(tag))'); a pipelines file reads each value by its key, so "
+                        + "write the value without a tag")
             }
             switch event.type {
             case YAML_STREAM_END_EVENT:

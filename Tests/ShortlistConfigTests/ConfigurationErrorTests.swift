@@ -353,6 +353,24 @@ let dataset = """
                 """)
     }
 
+    @Test func aYAMLTagIsALocatedError() {
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    candidates:
+                      - {name: pop, type: weighted-rating, limit: !foo 20}
+                """
+        #expect(
+            configurationError(text)?.hasPrefix(
+                "pipelines.yaml:7:51: error: a YAML tag ('!foo'); a pipelines file reads each value by "
+                    + "its key, so write the value without a tag") == true,
+            "\(configurationError(text) ?? "")")
+        #expect(
+            configurationError(dataset + "pipelines: !!map {}\n")?.contains(
+                "error: a YAML tag ('tag:yaml.org,2002:map')") == true)
+    }
+
     @Test func emptyFile() {
         #expect(
             configurationError("# nothing\n")

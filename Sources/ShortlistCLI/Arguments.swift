@@ -27,9 +27,10 @@ func checkID(_ id: String?, _ option: String) throws {
 
 /// A number given on the command line, in decimal: `0x10`, `inf` and `nan` are refused.
 func decimalArgument(_ text: String) throws -> Double {
-    guard let value = decimalNumber(text), value.isFinite else {
+    guard let value = decimalNumber(text) else {
         throw ValidationError("'\(text)' is not a decimal number")
     }
+    guard value.isFinite else { throw ValidationError("'\(text)' is out of range") }
     return value
 }
 

@@ -32,6 +32,11 @@ public struct FeedbackLine: Sendable, Equatable {
         guard let reward = decimalNumber(fields[2]) else {
             throw .refusal("the reward '\(excerpt(String(fields[2])))' is not a decimal number")
         }
+        guard reward.isFinite else {
+            throw .refusal(
+                "the reward '\(excerpt(String(fields[2])))' is out of range; a reward is a number "
+                    + "from 0 to 1")
+        }
         self.init(request: String(fields[0]), item: String(fields[1]), reward: reward)
     }
 }

@@ -665,7 +665,7 @@ import Testing
             ),
             (
                 ["evaluate", "--threshold", "1e999"],
-                "error: The value '1e999' is invalid for '--threshold <threshold>': '1e999' is not a decimal number\n"
+                "error: The value '1e999' is invalid for '--threshold <threshold>': '1e999' is out of range\n"
             ),
             (
                 ["simulate", "--config", "ab.yaml", "--seed", "-1"],

@@ -210,6 +210,10 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         }
         #expect(
             throws: StoreError.refusal(
+                "the reward '1e400' is out of range; a reward is a number from 0 to 1")
+        ) { try FeedbackLine(parsing: "r1 i2 1e400") }
+        #expect(
+            throws: StoreError.refusal(
                 "the line holds a control character (U+0000); an id is text without tabs or line "
                     + "ends")
         ) { try FeedbackLine(parsing: "r1 i2\u{0} 1") }

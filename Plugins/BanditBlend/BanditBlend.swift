@@ -67,8 +67,6 @@ public struct BanditBlend: Ranker {
 
     let model: Model
 
-    public static let takesArms = true
-
     /// The arms come checked from the pipelines file (``BuildContext/arms``).
     public static func make(_ params: Params, context: BuildContext) throws -> BanditBlend {
         guard context.arms.count >= 2 else {

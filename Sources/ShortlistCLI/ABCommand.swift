@@ -122,7 +122,7 @@ func banditPipeline(_ name: String?, in file: PipelinesFile, store: any Feedback
     -> String
 {
     guard let name else {
-        if let first = file.pipelines.first(where: { !$0.ranker.arms.isEmpty }) {
+        if let first = file.pipelines.first(where: { $0.ranker.ranker.isBandit }) {
             return first.name
         }
         guard let logged = try store.pipelines().first else {
@@ -138,7 +138,7 @@ func banditPipeline(_ name: String?, in file: PipelinesFile, store: any Feedback
     }
     let spec = file.pipeline(named: name)
     let logged = try store.arms(pipeline: name)
-    if !(spec?.ranker.arms.isEmpty ?? true) || !logged.isEmpty { return name }
+    if spec?.ranker.ranker.isBandit ?? false || !logged.isEmpty { return name }
     if let spec {
         throw DataError(
             .badRequest,

@@ -15,7 +15,7 @@ func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = 
     let dataset = try workspace.loadDataset()
     var pipeline = try workspace.prepare(
         pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
-    if pipeline.ranker is any BanditRankerModel {
+    if pipeline.bandit != nil {
         pipeline.banditState = try openFeedbackStore(workspace.file.feedbackStore)
         pipeline.logsBanditResponses = serving
     }

@@ -56,9 +56,7 @@ struct Simulate: ParsableCommand {
     {
         guard
             let spec = name.map(file.pipeline(named:))
-                ?? file.pipelines.first(where: {
-                    !$0.ranker.arms.isEmpty
-                })
+                ?? file.pipelines.first(where: { $0.ranker.ranker.isBandit })
         else {
             if name != nil { return name }
             throw DataError(
@@ -66,7 +64,7 @@ struct Simulate: ParsableCommand {
                 "no pipeline in \(file.path) has a bandit ranker; simulate compares a bandit's arms"
             )
         }
-        guard !spec.ranker.arms.isEmpty else {
+        guard spec.ranker.ranker.isBandit else {
             throw DataError(
                 .badRequest,
                 "pipeline '\(spec.name)' ranks with \(spec.ranker.ranker.type), not a bandit; "

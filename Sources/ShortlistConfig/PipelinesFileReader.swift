@@ -433,12 +433,12 @@ private struct FileReader {
         }
         var arms: [ArmReference] = []
         var armNodes: [Int: Node] = [:]
-        if entry.takesArms {
+        if entry.isBandit {
             (arms, armNodes) = try readArms(mapping, of: node, pipeline: pipeline, sources: sources)
         }
         let paramsDecoder = NodeDecoder(
             node: node, session: session, context: "'\(type)'",
-            reservedKeys: entry.takesArms ? ["type", "arms"] : ["type"])
+            reservedKeys: entry.isBandit ? ["type", "arms"] : ["type"])
         let ranker = try building(node) {
             try build(
                 paramsDecoder,
@@ -448,7 +448,7 @@ private struct FileReader {
         var armRankers: [Int: RankerStage] = [:]
         for (index, armNode) in armNodes.sorted(by: { $0.key < $1.key }) {
             let stage = try readRanker(armNode, pipeline: pipeline, sources: sources, seed: seed)
-            guard !(registry[stage.ranker.type]?.takesArms ?? false) else {
+            guard !(registry[stage.ranker.type]?.isBandit ?? false) else {
                 throw source.error(
                     .invalidValue, at: armNode.mark,
                     "arm '\(excerpt(arms[index].name))' of the ranker of pipeline '\(pipeline)' "

@@ -167,7 +167,8 @@ public struct Workspace: Sendable {
             reuse: reuseArtifacts)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
-            rankerType: spec.ranker.ranker.type, ranker: model, armRankers: armRankers,
+            rankerType: spec.ranker.ranker.type, ranker: model,
+            bandit: spec.ranker.ranker.bandit(model), armRankers: armRankers,
             rankerFitSeconds: seconds, filterSpec: spec.filters
         )
     }

@@ -1,3 +1,4 @@
+import BuiltInPlugins
 import Foundation
 import ShortlistCore
 import ShortlistPipeline
@@ -53,6 +54,20 @@ struct Served: RequestObserver {
               - {name: recent, type: weighted-rating, limit: 20, half-life-days: 1}
             ranker: {type: bandit, arms: [popular, recent], policy: epsilon-greedy, epsilon: 0.2, decay: 0}
         """
+
+    @Test func aPipelineIsABanditWhenItsRankersPluginDeclaresOneThroughItsModel() throws {
+        for entry in builtInPlugins.entries {
+            #expect(entry.isBandit == (entry.type == "bandit"), "\(entry.type)")
+        }
+        let bandit = try Fixture(pipelines: Self.pipelines).prepare()
+        #expect(bandit.bandit?.arms == ["popular", "recent"])
+        let plain = try Fixture(
+            pipelines: Self.pipelines.replacing(
+                "{type: bandit, arms: [popular, recent], policy: epsilon-greedy, epsilon: 0.2, decay: 0}",
+                with: "{type: weighted-average}")
+        ).prepare()
+        #expect(plain.bandit == nil && plain.rankerType == "weighted-average")
+    }
 
     @Test func responsesAreLoggedWithTheirArmsAndPropensities() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)

@@ -60,11 +60,10 @@ enum Latency {
                 try? FileManager.default.removeItem(atPath: scratch + suffix)
             }
         }
-        let isBandit = pipeline.ranker is any BanditRankerModel
         let store = TimedStore(try FeedbackStore(path: scratch))
-        if isBandit { pipeline.banditState = store }
+        if pipeline.bandit != nil { pipeline.banditState = store }
         let ids = Array(dataset.userIDs.prefix(users))
-        let bandit = pipeline.ranker as? any BanditRankerModel
+        let bandit = pipeline.bandit
         var requests: [Double] = []
         var rankers: [Double] = []
         var poolSizes: [Double] = []

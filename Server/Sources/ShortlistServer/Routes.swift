@@ -107,8 +107,7 @@ public enum Routes {
                 throw APIError(.badRequest, error.message)
             }
             do {
-                explanation = try await waitingOnStore(if: pipeline.ranker is any BanditRankerModel)
-                {
+                explanation = try await waitingOnStore(if: pipeline.bandit != nil) {
                     try pipeline.explain(userID: user, itemID: item, n: n, history: history)
                 }
             } catch let error as DataError {
@@ -172,8 +171,8 @@ public enum Routes {
             let name = try query(request, ["pipeline"])["pipeline"]
             let pipeline =
                 try name.map { try served.pipeline($0) }
-                ?? served.pipelines.first { $0.ranker is any BanditRankerModel }
-            guard let pipeline, let bandit = pipeline.ranker as? any BanditRankerModel else {
+                ?? served.pipelines.first { $0.bandit != nil }
+            guard let pipeline, let bandit = pipeline.bandit else {
                 throw APIError(
                     .badRequest,
                     "pipeline '\(pipeline?.name ?? "")' has no bandit ranker (its ranker is "
@@ -250,7 +249,7 @@ public enum Routes {
         -> String?
     {
         let pipeline = try served.pipeline(body.pipeline)
-        guard served.responses.capacity > 0, !(pipeline.ranker is any BanditRankerModel),
+        guard served.responses.capacity > 0, pipeline.bandit == nil,
             body.history?.isEmpty ?? true
         else { return nil }
         // Each part with its length, so that no two requests share a key.
@@ -291,7 +290,7 @@ public enum Routes {
         let start = DispatchTime.now().uptimeNanoseconds
         let (user, n) = (body.user, body.n)
         let (items, trace) = try await waitingOnStore(
-            if: pipeline.ranker is any BanditRankerModel
+            if: pipeline.bandit != nil
         ) {
             pipeline.recommendWithTrace(
                 userID: user, n: n, history: history, exclude: exclude,

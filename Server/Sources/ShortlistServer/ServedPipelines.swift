@@ -35,7 +35,7 @@ public struct ServedPipelines: Sendable {
         var pipelines: [FittedPipeline] = []
         for spec in workspace.file.pipelines {
             var pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
-            if pipeline.ranker is any BanditRankerModel {
+            if pipeline.bandit != nil {
                 if store == nil {
                     store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
                 }

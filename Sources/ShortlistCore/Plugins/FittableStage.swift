@@ -14,6 +14,9 @@ public struct FittableStage<Input, Model>: Sendable {
     public let requiredFields: [FieldRequirement]
     /// For a learned ranker, how its labelled pools are made; nil otherwise.
     public let twoStage: TwoStageTraining?
+    /// For a bandit ranker (a plugin whose model is a ``BanditRankerModel``), its model as a
+    /// bandit; nil for every other stage and model.
+    private let banditModel: @Sendable (Model) -> (any BanditRankerModel)?
     private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
     private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
     private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
@@ -24,8 +27,12 @@ public struct FittableStage<Input, Model>: Sendable {
         requiredFields: [FieldRequirement], twoStage: TwoStageTraining? = nil,
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
         read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
-        write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void
+        write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void,
+        isBandit: Bool = false,
+        bandit: @escaping @Sendable (Model) -> (any BanditRankerModel)? = { _ in nil }
     ) {
+        self.isBandit = isBandit
+        self.banditModel = bandit
         self.type = type
         self.configuration = configuration
         self.formatVersion = formatVersion
@@ -45,6 +52,14 @@ public struct FittableStage<Input, Model>: Sendable {
     /// Reads a stored model.
     public func read(_ reader: inout ArtifactReader) throws(ArtifactError) -> Model {
         try readModel(&reader)
+    }
+
+    /// Whether the stage is a bandit ranker: its plugin's model is a ``BanditRankerModel``.
+    public let isBandit: Bool
+
+    /// A model this stage fitted or read, as a bandit; nil unless ``isBandit``.
+    public func bandit(_ model: Model) -> (any BanditRankerModel)? {
+        banditModel(model)
     }
 
     /// Writes a model this stage fitted or read.

@@ -16,8 +16,9 @@ public struct PluginEntry: Sendable {
     public let parameters: [ParameterDoc]
     /// What a generator's models can do besides nominating in some configuration (empty for rankers).
     public let capabilities: GeneratorCapabilities
-    /// Whether it is a ranker that blends arms listed under `arms:`.
-    public let takesArms: Bool
+    /// Whether it is a bandit: a ranker whose model is a ``BanditRankerModel``, which blends
+    /// arms listed under `arms:`.
+    public let isBandit: Bool
     /// How to build it.
     public let builder: Builder
     /// For every declared parameter: whether decoding its documented default gives the
@@ -37,7 +38,7 @@ public struct PluginEntry: Sendable {
     public static func generator<G: CandidateGenerator>(_: G.Type) -> PluginEntry {
         PluginEntry(
             type: G.type, summary: G.summary, parameters: G.Params.documentation,
-            capabilities: G.capabilities, takesArms: false,
+            capabilities: G.capabilities, isBandit: false,
             builder: .generator { decoder, context in
                 let params = try G.Params(decoding: decoder)
                 let generator = try G.make(params, context: context)
@@ -58,9 +59,22 @@ public struct PluginEntry: Sendable {
 
     /// The entry of a ranker.
     public static func ranker<R: Ranker>(_: R.Type) -> PluginEntry {
+        rankerEntry(R.self, bandit: nil)
+    }
+
+    /// The entry of a bandit: a ranker whose model blends arms (``BanditRankerModel``).
+    public static func ranker<R: Ranker>(_: R.Type) -> PluginEntry
+    where R.Model: BanditRankerModel {
+        rankerEntry(R.self) { $0 as? R.Model }
+    }
+
+    /// A ranker's entry; `bandit` gives its model as a bandit when the plugin is one.
+    private static func rankerEntry<R: Ranker>(
+        _: R.Type, bandit: (@Sendable (any RankerModel) -> (any BanditRankerModel)?)?
+    ) -> PluginEntry {
         PluginEntry(
             type: R.type, summary: R.summary,
-            parameters: (R.takesArms
+            parameters: (bandit != nil
                 ? [
                     ParameterDoc(
                         "arms", "list of stage names or {name, ranker}", default: "required",
@@ -68,7 +82,7 @@ public struct PluginEntry: Sendable {
                             + "own ({name: NAME, ranker: {type: …}}); at least two",
                         isValue: false)
                 ] : []) + R.Params.documentation,
-            capabilities: [], takesArms: R.takesArms,
+            capabilities: [], isBandit: bandit != nil,
             builder: .ranker { decoder, context in
                 let params = try R.Params(decoding: decoder)
                 let ranker = try R.make(params, context: context)
@@ -87,7 +101,8 @@ public struct PluginEntry: Sendable {
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in
                         try R.Model(reading: &reader)
                     },
-                    write: { $0.write(to: &$1) }
+                    write: { $0.write(to: &$1) },
+                    isBandit: bandit != nil, bandit: bandit ?? { _ in nil }
                 )
             },
             documentedDefaultDecodes: defaultCheck(R.Params.self)

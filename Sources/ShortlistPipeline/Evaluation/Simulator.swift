@@ -60,7 +60,7 @@ public enum Simulator {
         _ pipeline: FittedPipeline, split: Split, rounds: Int, seed: UInt64, positionBias: Bool,
         threshold: Double, progress: ProgressReporter = .silent
     ) throws(DataError) -> SimulationReport {
-        guard let bandit = pipeline.ranker as? any BanditRankerModel else {
+        guard let bandit = pipeline.bandit else {
             throw DataError(
                 .badRequest,
                 "pipeline '\(pipeline.name)' ranks with \(pipeline.rankerType), not a bandit; "

@@ -50,6 +50,9 @@ public struct FittedPipeline: Sendable {
     public let rankerType: String
     /// The fitted ranker.
     public let ranker: any RankerModel
+    /// The ranker as a bandit, when it is one (its plugin declares it through its model):
+    /// the one place the pipeline, the CLI and the server learn that a pipeline blends arms.
+    public let bandit: (any BanditRankerModel)?
     /// For a bandit ranker, its arms that are rankers of their own, fitted, by arm position.
     public let armRankers: [Int: any RankerModel]
     /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
@@ -69,9 +72,11 @@ public struct FittedPipeline: Sendable {
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
-        ranker: any RankerModel, armRankers: [Int: any RankerModel] = [:],
-        rankerFitSeconds: Double? = nil, filterSpec: FilterSpec
+        ranker: any RankerModel, bandit: (any BanditRankerModel)? = nil,
+        armRankers: [Int: any RankerModel] = [:], rankerFitSeconds: Double? = nil,
+        filterSpec: FilterSpec
     ) throws(DataError) {
+        self.bandit = bandit
         self.armRankers = armRankers
         self.rankerFitSeconds = rankerFitSeconds
         self.name = name
@@ -180,7 +185,7 @@ public struct FittedPipeline: Sendable {
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let bandit = ranker as? any BanditRankerModel else {
+        guard let bandit else {
             let ranked = ranker.rank(pool, for: query)
             observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             return Array(ranked.prefix(n ?? resultCount))

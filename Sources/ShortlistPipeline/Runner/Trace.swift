@@ -126,7 +126,7 @@ extension FittedPipeline {
     fileprivate func detailingArms(_ ranked: [Ranked], in pool: CandidatePool, for query: Query)
         -> [Ranked]
     {
-        guard let bandit = ranker as? any BanditRankerModel else { return ranked }
+        guard let bandit else { return ranked }
         var result = ranked
         for (arm, armRanker) in armRankers {
             let positions = result.indices.filter { result[$0].placement?.arm == bandit.arms[arm] }

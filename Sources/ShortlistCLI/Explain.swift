@@ -51,10 +51,11 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file, fit)
+            let session = try prepareSession(file, fit)
+            let pipeline = session.pipeline
             var served: ServedRequest?
             if let request {
-                guard let store = pipeline.banditState as? any FeedbackStorage else {
+                guard let store = session.store else {
                     throw DataError(
                         .badRequest,
                         "pipeline '\(pipeline.name)' has no bandit ranker: --request replays a "
@@ -82,7 +83,7 @@ struct Explain: ParsableCommand {
             let explanation = try pipeline.explain(
                 userID: user, itemID: item,
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
-                requestID: request)
+                requestID: request, context: try session.context())
             switch format {
             case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:

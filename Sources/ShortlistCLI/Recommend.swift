@@ -81,11 +81,11 @@ struct Recommend: ParsableCommand {
         try Terminal.run {
             // A list of users is read before anything is fitted, so a bad one fails at once.
             let listed = try users.flatMap { $0 == "all" ? nil : try Self.userList($0) }
-            let pipeline = try preparePipeline(file, fit, serving: users == nil)
+            let session = try prepareSession(file, fit)
             if users != nil {
-                try batch(pipeline, users: listed ?? pipeline.dataset.userIDs)
+                try batch(session, users: listed ?? session.pipeline.dataset.userIDs)
             } else if let user {
-                try single(pipeline, user: user)
+                try single(session, user: user)
             }
         }
     }
@@ -107,12 +107,18 @@ struct Recommend: ParsableCommand {
         return ids
     }
 
-    private func single(_ pipeline: FittedPipeline, user: String) throws {
-        let (items, trace) = pipeline.recommendWithTrace(
+    /// One user's list, a served response: a bandit's decision is logged before it is shown.
+    private func single(_ session: Session, user: String) throws {
+        let pipeline = session.pipeline
+        let request = Request(
             userID: user, n: n,
             history: try history.map { try pipeline.history(parsing: $0, option: "--history") }
                 ?? [])
-        if let failure = trace.banditFailure { throw failure }
+        let (response, traced) = pipeline.recommendWithTrace(
+            request, context: try session.context())
+        var trace = traced
+        if try session.log(response.decision) { trace.bandit?.logged = true }
+        let items = response.items
         let logged = trace.bandit.flatMap { $0.logged ? $0.requestID : nil }
         switch format ?? .table {
         case .table:
@@ -137,7 +143,10 @@ struct Recommend: ParsableCommand {
         }
     }
 
-    private func batch(_ pipeline: FittedPipeline, users ids: [String]) throws {
+    /// Many users' lists, which are not served responses: a bandit reads its arms' states before
+    /// each batch and logs nothing.
+    private func batch(_ session: Session, users ids: [String]) throws {
+        let pipeline = session.pipeline
         let unknown = ids.filter { pipeline.dataset.user($0) == nil }
         if let first = unknown.first {
             Terminal.log(
@@ -149,7 +158,7 @@ struct Recommend: ParsableCommand {
         let isTSV = (format ?? .tsv) == .tsv
         if isTSV { try Console.write(tsvHeader(logged: false)) }
         // Written batch by batch: the lists of every user are never held at once.
-        try pipeline.recommendInBatches(ids, n: n) { users, lists in
+        try pipeline.recommendInBatches(ids, n: n, context: session.context) { users, lists in
             var output = ""
             for (user, items) in zip(ids[users], lists) {
                 output +=

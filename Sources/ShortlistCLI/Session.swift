@@ -2,22 +2,41 @@ import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
 
-/// Opens the pipelines file, loads the data and prepares a pipeline, logging to standard error.
-///
-/// A bandit ranker reads its arms' states from the feedback store.
-///
-/// - Parameter serving: whether a bandit's responses are logged there (served responses);
-///   otherwise they are dry runs.
-func preparePipeline(_ options: FileOptions, _ fit: FitOptions, serving: Bool = false) throws
-    -> FittedPipeline
-{
+/// A prepared pipeline and, for a bandit pipeline, the feedback store its arms' states are
+/// read from and its served responses logged to: the I/O around the request path, which does
+/// none itself.
+struct Session {
+    /// The pipeline, loaded or fitted.
+    let pipeline: FittedPipeline
+    /// The feedback store, for a bandit pipeline only.
+    let store: (any FeedbackStorage)?
+
+    /// What a request decides from: a bandit's arms' states as the store has them now.
+    ///
+    /// - Throws: the store's error when it cannot be read.
+    func context() throws -> RankingContext {
+        guard let store else { return .priors }
+        return try pipeline.rankingContext(from: store)
+    }
+
+    /// Logs a served response's decision in the store; false when there is none to log.
+    ///
+    /// - Throws: the store's error when it cannot be written.
+    func log(_ decision: Decision?) throws -> Bool {
+        guard let decision, let store else { return false }
+        try store.record(decision.served)
+        return true
+    }
+}
+
+/// Opens the pipelines file, loads the data and prepares a pipeline, logging to standard
+/// error; a bandit pipeline's feedback store is opened too.
+func prepareSession(_ options: FileOptions, _ fit: FitOptions) throws -> Session {
     let workspace = try openWorkspace(options.path)
     let dataset = try workspace.loadDataset()
-    var pipeline = try workspace.prepare(
+    let pipeline = try workspace.prepare(
         pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
-    if pipeline.bandit != nil {
-        pipeline.banditState = try openFeedbackStore(workspace.file.feedbackStore)
-        pipeline.logsBanditResponses = serving
-    }
-    return pipeline
+    return Session(
+        pipeline: pipeline,
+        store: pipeline.bandit != nil ? try openFeedbackStore(workspace.file.feedbackStore) : nil)
 }

@@ -37,7 +37,7 @@ struct Similar: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
-            let pipeline = try preparePipeline(file, fit)
+            let pipeline = try prepareSession(file, fit).pipeline
             let lists = try SimilarList.lists(
                 pipeline, itemID: item, stage: stage, n: n,
                 capableTypes: builtInPlugins.generatorTypes(with: .similarItems))

@@ -46,7 +46,8 @@ extension Workspace {
         let pools = concurrentMap(labelled.count) { index -> LabelledPool in
             let (user, positives, boundary) = labelled[index]
             var observer = PoolObserver()
-            _ = pipeline.run(userID: inner.userIDs[user], n: 1, at: boundary, observer: &observer)
+            _ = pipeline.run(
+                Request(userID: inner.userIDs[user], n: 1, time: boundary), observer: &observer)
             return LabelledPool(
                 query: observer.query, pool: observer.pool, positives: positives, asOf: boundary)
         }

@@ -31,16 +31,14 @@ final class MemoryState: BanditStateSource, @unchecked Sendable {
     var requests: [ServedRequest] { lock.withLock { served } }
 }
 
-/// Keeps what a bandit's request reported.
-struct Served: RequestObserver {
-    var requestID: String?
-    var logged = false
-    var failure: (any Error)?
-
-    mutating func served(_ decision: BanditDecision, failure: (any Error)?) {
-        requestID = decision.requestID
-        logged = decision.logged
-        self.failure = failure
+extension FittedPipeline {
+    /// Serves one request as the CLI does: the arms' states read from `state` before it, the
+    /// decision logged there after it; the shown items.
+    func serve(_ request: Request, from state: MemoryState) throws -> [Ranked] {
+        var observer = NoObserver()
+        let response = run(request, context: try rankingContext(from: state), observer: &observer)
+        if let decision = response.decision { try state.record(decision.served) }
+        return response.items
     }
 }
 
@@ -71,12 +69,9 @@ struct Served: RequestObserver {
 
     @Test func responsesAreLoggedWithTheirArmsAndPropensities() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
-        var pipeline = try fixture.prepare()
+        let pipeline = try fixture.prepare()
         let state = MemoryState()
-        pipeline.banditState = state
-        var observer = Served()
-        let shown = pipeline.run(userID: "u3", requestID: "r1", observer: &observer)
-        #expect(observer.requestID == "r1" && observer.logged && observer.failure == nil)
+        let shown = try pipeline.serve(Request(userID: "u3", requestID: "r1"), from: state)
         let logged = try #require(state.requests.first)
         #expect(logged.id == "r1" && logged.pipeline == "default" && logged.user == "u3")
         #expect(logged.impressions.map(\.item) == shown.map { pipeline.dataset.itemIDs[$0.item] })
@@ -84,9 +79,7 @@ struct Served: RequestObserver {
         #expect(logged.impressions.map(\.position) == Array(1...shown.count))
         #expect(shown.count == 6 && shown.allSatisfy { ($0.placement?.propensity ?? 0) > 0 })
         // The same request id gives the same response; another id may not.
-        var again = Served()
-        let repeated = pipeline.run(userID: "u3", requestID: "r1", observer: &again)
-        #expect(repeated == shown)
+        #expect(try pipeline.serve(Request(userID: "u3", requestID: "r1"), from: state) == shown)
     }
 
     /// ALS has nothing for a user the data does not have. With ALS far ahead in the feedback,
@@ -106,17 +99,14 @@ struct Served: RequestObserver {
                       - {name: popular, type: weighted-rating, limit: 20}
                     ranker: {type: bandit, arms: [als, popular], mode: \(mode)}
                 """)
-        var pipeline = try fixture.prepare()
+        let pipeline = try fixture.prepare()
         let state = MemoryState([
             "als": ArmState(pulls: 1000, rewards: 900),
             "popular": ArmState(pulls: 1000, rewards: 10),
         ])
-        pipeline.banditState = state
         for user in 0..<20 {
-            var observer = Served()
-            let shown = pipeline.run(
-                userID: "newcold-\(user)", requestID: "r\(user)", observer: &observer)
-            #expect(observer.logged && observer.failure == nil)
+            let shown = try pipeline.serve(
+                Request(userID: "newcold-\(user)", requestID: "r\(user)"), from: state)
             #expect(shown.count == 10)
             #expect(
                 shown.allSatisfy { $0.placement?.arm == "popular" && $0.placement?.propensity == 1 }
@@ -131,32 +121,52 @@ struct Served: RequestObserver {
                             arm: "popular", propensity: 1)
                     })
         }
-        var observer = Served()
-        let known = pipeline.run(userID: "u3", requestID: "known", observer: &observer)
+        let known = try pipeline.serve(Request(userID: "u3", requestID: "known"), from: state)
         #expect(known.count == 10 && known.allSatisfy { $0.placement?.arm == "als" })
-        let (listed, trace) = pipeline.recommendWithTrace(userID: "newcold-0", requestID: "r0")
+        let (response, trace) = pipeline.recommendWithTrace(
+            Request(userID: "newcold-0", requestID: "r0"),
+            context: try pipeline.rankingContext(from: state))
+        let listed = response.items
         #expect(listed.map(\.item) == trace.ranked.prefix(10).map(\.item))
         #expect(listed.allSatisfy { $0.placement?.arm == "popular" })
     }
 
     @Test func feedbackInTheStateShiftsThePlacesToTheBetterArm() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
-        var pipeline = try fixture.prepare()
-        pipeline.banditState = MemoryState([
-            "popular": ArmState(pulls: 1000, rewards: 10),
-            "recent": ArmState(pulls: 1000, rewards: 300),
+        let pipeline = try fixture.prepare()
+        let context = RankingContext(armStates: [
+            ArmState(pulls: 1000, rewards: 10), ArmState(pulls: 1000, rewards: 300),
         ])
         var places = ["popular": 0, "recent": 0]
         for request in 0..<100 {
-            var observer = Served()
+            var observer = NoObserver()
             for item in pipeline.run(
-                userID: "u\(request % 20)", requestID: "r\(request)", observer: &observer)
-            {
-                places[item.placement!.arm, default: 0] += 1
+                Request(userID: "u\(request % 20)", requestID: "r\(request)"), context: context,
+                observer: &observer
+            ).items {
+                places[item.placement?.arm ?? "", default: 0] += 1
             }
         }
         // ε = 0.2 over two arms: recent holds each place with probability 0.9.
         #expect(Double(places["recent"]!) / 600 > 0.8)
+    }
+
+    @Test func aContextThatCannotBeReadEndsTheBatchesInsteadOfServingFromThePriors() throws {
+        struct Gone: Error {}
+        let pipeline = try Fixture(pipelines: Self.pipelines).prepare()
+        var reads = 0
+        var handed: [Range<Int>] = []
+        #expect(throws: Gone.self) {
+            let context = { () throws -> RankingContext in
+                reads += 1
+                if reads == 2 { throw Gone() }
+                return try pipeline.rankingContext(from: MemoryState())
+            }
+            try pipeline.recommendInBatches(
+                pipeline.dataset.userIDs, batchSize: 3, context: context
+            ) { users, _ in handed.append(users) }
+        }
+        #expect(reads == 2 && handed == [0..<3])
     }
 
     @Test func requestIDsAreVersion7UUIDsThatSortByTime() {
@@ -176,14 +186,32 @@ struct Served: RequestObserver {
                 "018bcfe5-6800-7"))
     }
 
-    @Test func aFailingStateIsReportedAndTheResponseStillServed() throws {
-        let fixture = try Fixture(pipelines: Self.pipelines)
-        var pipeline = try fixture.prepare()
-        pipeline.banditState = MemoryState(failing: true)
-        var observer = Served()
-        let shown = pipeline.run(userID: "u3", observer: &observer)
-        #expect(observer.failure != nil && shown.count == 6)
-        #expect(observer.requestID?.isEmpty == false)
+    @Test func aRequestDecidesFromItsContextAndHandsTheDecisionToTheCaller() throws {
+        let pipeline = try Fixture(pipelines: Self.pipelines).prepare()
+        #expect(throws: MemoryState.Failure.self) {
+            try pipeline.rankingContext(from: MemoryState(failing: true))
+        }
+        let states = [ArmState(pulls: 40, rewards: 3), ArmState(pulls: 9, rewards: 7)]
+        var observer = NoObserver()
+        let response = pipeline.run(
+            Request(userID: "u3", requestID: "r9"), context: RankingContext(armStates: states),
+            observer: &observer)
+        let decision = try #require(response.decision)
+        var hasher = FNV1a()
+        hasher.combine("r9")
+        #expect(decision.states == states && decision.seed == hasher.value)
+        #expect(decision.requestID == "r9" && decision.served.user == "u3")
+        #expect(
+            decision.served.impressions.map(\.item)
+                == response.items.map {
+                    pipeline.dataset.itemIDs[$0.item]
+                })
+        let plain = try Fixture(
+            pipelines: Self.pipelines.replacing(
+                "{type: bandit, arms: [popular, recent], policy: epsilon-greedy, epsilon: 0.2, decay: 0}",
+                with: "{type: weighted-average}")
+        ).prepare()
+        #expect(plain.run(Request(userID: "u3"), observer: &observer).decision == nil)
     }
 
     @Test func armsMustBeCandidateStages() throws {
@@ -226,7 +254,7 @@ struct Served: RequestObserver {
 
     @Test func aRankerArmIsFittedCachedAndServed() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
-        var pipeline = try fixture.prepare()
+        let pipeline = try fixture.prepare()
         #expect(
             fixture.log().contains {
                 $0.hasPrefix("stage 'ranker of arm blend' (weighted-average): fitted")
@@ -235,13 +263,11 @@ struct Served: RequestObserver {
         let state = MemoryState([
             "blend": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
         ])
-        pipeline.banditState = state
-        var observer = Served()
-        let shown = pipeline.run(userID: "u2", requestID: "r", observer: &observer)
+        let shown = try pipeline.serve(Request(userID: "u2", requestID: "r"), from: state)
         // UCB1 with these states puts the ranker arm in every place.
         #expect(shown.allSatisfy { $0.placement?.arm == "blend" })
         var recorder = PoolObserver()
-        _ = pipeline.run(userID: "u2", requestID: "r", observer: &recorder)
+        _ = pipeline.run(Request(userID: "u2", requestID: "r"), observer: &recorder)
         let own = pipeline.armRankers[1]!.rank(recorder.pool, for: recorder.query).prefix(5).map(
             \.item)
         #expect(shown.map(\.item) == Array(own))
@@ -262,11 +288,13 @@ struct Served: RequestObserver {
 
     @Test func itemsPlacedByARankerArmKeepTheirTermsInsideIt() throws {
         let fixture = try Fixture(pipelines: Self.pipelines)
-        var pipeline = try fixture.prepare()
-        pipeline.banditState = MemoryState([
+        let pipeline = try fixture.prepare()
+        let state = MemoryState([
             "blend": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
         ])
-        let (shown, trace) = pipeline.recommendWithTrace(userID: "u2")
+        let (response, trace) = pipeline.recommendWithTrace(
+            Request(userID: "u2"), context: try pipeline.rankingContext(from: state))
+        let shown = response.items
         let own = pipeline.armRankers[1]!.rank(trace.pool, for: pipeline.query(forUserID: "u2"))
         #expect(!shown.isEmpty)
         for item in shown {
@@ -281,16 +309,17 @@ struct Served: RequestObserver {
         _ = try fixture.prepare()
         try fixture.rewrite(
             Self.pipelines.replacingOccurrences(of: "name: blend", with: "name: mix"))
-        var pipeline = try fixture.prepare()
+        let pipeline = try fixture.prepare()
         var log = fixture.log()
         #expect(log.contains { $0.hasPrefix("stage 'ranker' (bandit): fitted") })
         #expect(
             log.contains { $0.hasPrefix("stage 'ranker of arm mix' (weighted-average): reused") })
-        pipeline.banditState = MemoryState([
-            "mix": ArmState(pulls: 100, rewards: 60), "popular": ArmState(pulls: 100, rewards: 1),
-        ])
-        var observer = Served()
-        let shown = pipeline.run(userID: "u2", requestID: "r", observer: &observer)
+        let shown = try pipeline.serve(
+            Request(userID: "u2", requestID: "r"),
+            from: MemoryState([
+                "mix": ArmState(pulls: 100, rewards: 60),
+                "popular": ArmState(pulls: 100, rewards: 1),
+            ]))
         #expect(Set(shown.compactMap(\.placement?.arm)) == ["mix"])
         try fixture.rewrite(
             Self.pipelines.replacingOccurrences(of: "name: together", with: "name: pairs")

@@ -31,8 +31,10 @@ import Testing
         let fixture = try Fixture(pipelines: Self.pipelines)
         let pipeline = try fixture.prepare()
         let history = try clusterTwo(pipeline)
-        let (_, cold) = pipeline.recommendWithTrace(userID: "newbie")
-        let (items, trace) = pipeline.recommendWithTrace(userID: "newbie", history: history)
+        let (_, cold) = pipeline.recommendWithTrace(Request(userID: "newbie"))
+        let (response, trace) = pipeline.recommendWithTrace(
+            Request(userID: "newbie", history: history))
+        let items = response.items
         #expect(trace.freshInteractions == 6)
         #expect(trace.query.foldsIn)
         let clusters = fixture.planted.itemCluster

@@ -286,14 +286,15 @@ final class Fixture: @unchecked Sendable {
             return items.contains { seen.contains($0.item) }
         }
         #expect(seenInList.count > dataset.userCount / 2)
-        let (_, trace) = pipeline.recommendWithTrace(userID: "u1")
+        let (_, trace) = pipeline.recommendWithTrace(Request(userID: "u1"))
         #expect(trace.filters.isEmpty)
     }
 
     @Test func traceRecordsWithoutChangingTheResult() throws {
         let pipeline = try Fixture().prepare()
         for user in ["u0", "u17", "u42"] {
-            let (items, trace) = pipeline.recommendWithTrace(userID: user)
+            let (response, trace) = pipeline.recommendWithTrace(Request(userID: user))
+            let items = response.items
             #expect(items == pipeline.recommend(userID: user))
             #expect(trace.generators.map(\.name) == ["popular", "together"])
             #expect(trace.generators.allSatisfy { $0.candidates.count <= 30 })
@@ -315,7 +316,7 @@ final class Fixture: @unchecked Sendable {
         let ids = pipeline.dataset.userIDs + ["stranger"]
         var seen: [Range<Int>] = []
         var lists: [[Ranked]] = []
-        pipeline.recommendInBatches(ids, n: 3, batchSize: 7) { users, batch in
+        try pipeline.recommendInBatches(ids, n: 3, batchSize: 7) { users, batch in
             seen.append(users)
             #expect(batch.count == users.count)
             lists += batch
@@ -328,7 +329,8 @@ final class Fixture: @unchecked Sendable {
 
     @Test func coldUsersStillGetRecommendationsAndTheTraceSaysWhy() throws {
         let pipeline = try Fixture().prepare()
-        let (items, trace) = pipeline.recommendWithTrace(userID: "never-seen")
+        let (response, trace) = pipeline.recommendWithTrace(Request(userID: "never-seen"))
+        let items = response.items
         #expect(items.count == 5)
         #expect(trace.user == .unknown)
         #expect(trace.generators[0].unavailable == nil)
@@ -351,7 +353,8 @@ final class Fixture: @unchecked Sendable {
     @Test func explainCoversEveryOutcome() throws {
         let pipeline = try Fixture().prepare()
         let user = "u5"
-        let (items, trace) = pipeline.recommendWithTrace(userID: user)
+        let (response, trace) = pipeline.recommendWithTrace(Request(userID: user))
+        let items = response.items
         let top = pipeline.dataset.itemIDs[items[1].item]
         #expect(try pipeline.explain(userID: user, itemID: top).outcome == .recommended(rank: 2))
 

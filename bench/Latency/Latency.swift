@@ -52,8 +52,9 @@ enum Latency {
         let workspace = try Workspace(
             path: options["--config"] ?? "pipelines.yaml", registry: builtInPlugins)
         let dataset = try workspace.loadDataset()
-        var pipeline = try workspace.prepare(pipeline: options["--pipeline"], dataset: dataset)
-        // A bandit reads its arms' states and logs each response: in a scratch store here.
+        let pipeline = try workspace.prepare(pipeline: options["--pipeline"], dataset: dataset)
+        // A bandit's arms' states are read before each request and its response logged after
+        // it, as the CLI does: in a scratch store here, timed as part of the whole request.
         let scratch = "\(workspace.artifacts.folder)/latency-\(getpid()).sqlite"
         defer {
             for suffix in ["", "-wal", "-shm"] {
@@ -61,7 +62,6 @@ enum Latency {
             }
         }
         let store = TimedStore(try FeedbackStore(path: scratch))
-        if pipeline.bandit != nil { pipeline.banditState = store }
         let ids = Array(dataset.userIDs.prefix(users))
         let bandit = pipeline.bandit
         var requests: [Double] = []
@@ -79,7 +79,10 @@ enum Latency {
             store.reset()
             for _ in 0..<repeats {
                 observer.begin = threadTime()
-                _ = pipeline.run(userID: id, observer: &observer)
+                let response = pipeline.run(
+                    Request(userID: id), context: try pipeline.rankingContext(from: store),
+                    observer: &observer)
+                if let decision = response.decision { try store.record(decision.served) }
                 samples.append(threadTime() - observer.begin)
                 guard let bandit else { continue }
                 // The same request served by the arm alone, interleaved so that both meet the

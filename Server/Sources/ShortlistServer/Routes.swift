@@ -94,9 +94,7 @@ public enum Routes {
             guard let item = parameters["item"], !item.isEmpty else {
                 throw APIError(.badRequest, "explain needs an item: ?user=ID&item=ID")
             }
-            var dryRun = try served.pipeline(parameters["pipeline"])
-            dryRun.logsBanditResponses = false
-            let pipeline = dryRun
+            let pipeline = try served.pipeline(parameters["pipeline"])
             let n = try count(parameters["n"], default: pipeline.resultCount)
             let history: [FreshInteraction]
             let explanation: ItemExplanation
@@ -106,15 +104,12 @@ public enum Routes {
             } catch {
                 throw APIError(.badRequest, error.message)
             }
-            do {
-                explanation = try await waitingOnStore(if: pipeline.bandit != nil) {
-                    try pipeline.explain(userID: user, itemID: item, n: n, history: history)
-                }
-            } catch let error as DataError {
+            let context = try await context(for: pipeline, served)
+            do throws(DataError) {
+                explanation = try pipeline.explain(
+                    userID: user, itemID: item, n: n, history: history, context: context)
+            } catch {
                 throw APIError(.notFound, error.message)
-            }
-            if let failure = explanation.trace.banditFailure {
-                throw APIError(storeFailure: failure)
             }
             return try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user))
         }
@@ -288,14 +283,12 @@ public enum Routes {
         let exclude = try (body.exclude ?? []).map { try item($0, "exclude") }
         let explained = body.explain ?? false
         let start = DispatchTime.now().uptimeNanoseconds
-        let (user, n) = (body.user, body.n)
-        let (items, trace) = try await waitingOnStore(
-            if: pipeline.bandit != nil
-        ) {
-            pipeline.recommendWithTrace(
-                userID: user, n: n, history: history, exclude: exclude,
-                detail: explained ? n ?? pipeline.resultCount : 0)
-        }
+        let (response, traced) = pipeline.recommendWithTrace(
+            ShortlistPipeline.Request(
+                userID: body.user, n: body.n, history: history, exclude: exclude),
+            context: try await context(for: pipeline, served),
+            detail: explained ? body.n ?? pipeline.resultCount : 0)
+        var trace = traced
         Timer(label: "shortlist_recommend_seconds", dimensions: [("pipeline", pipeline.name)])
             .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
         for step in trace.generators {
@@ -308,7 +301,15 @@ public enum Routes {
             label: "shortlist_stage_seconds",
             dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
         ).recordSeconds(trace.rankerSeconds)
-        if let failure = trace.banditFailure { throw APIError(storeFailure: failure) }
+        if let decision = response.decision, let store = served.store {
+            do {
+                try await waitingOnStore { try store.record(decision.served) }
+            } catch {
+                throw APIError(storeFailure: error)
+            }
+            trace.bandit?.logged = true
+        }
+        let items = response.items
         let views =
             explained
             ? pipeline.stageViews(of: items.map(\.item), for: trace.query, trace: trace) : []
@@ -330,14 +331,27 @@ public enum Routes {
             })
     }
 
-    /// Runs `body`, which waits on the feedback store when `waits`, on a thread for blocking
-    /// work: a slow or unreachable store then holds none of the threads that every other
-    /// request runs on, and the server still answers them and its signals.
+    /// What a request of `pipeline` decides from: a bandit's arms' states, read from the
+    /// store off the threads other requests need (a store that fails or is out of reach is a
+    /// 503); ``RankingContext/priors`` for any other ranker.
+    static func context(for pipeline: FittedPipeline, _ served: ServedPipelines) async throws
+        -> RankingContext
+    {
+        guard pipeline.bandit != nil, let store = served.store else { return .priors }
+        do {
+            return try await waitingOnStore { try pipeline.rankingContext(from: store) }
+        } catch {
+            throw APIError(storeFailure: error)
+        }
+    }
+
+    /// Runs `body`, which waits on the feedback store, on a thread for blocking work: a slow
+    /// or unreachable store then holds none of the threads that every other request runs on,
+    /// and the server still answers them and its signals.
     static func waitingOnStore<Value: Sendable>(
-        if waits: Bool = true, _ body: @escaping @Sendable () throws -> Value
+        _ body: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
-        guard waits else { return try body() }
-        return try await NIOThreadPool.singleton.runIfActive(body)
+        try await NIOThreadPool.singleton.runIfActive(body)
     }
 
     /// Decodes a JSON body of at most ``bodyLimit`` bytes; what is wrong with it is a 400 (or

@@ -34,12 +34,9 @@ public struct ServedPipelines: Sendable {
         var store: (any FeedbackStorage)?
         var pipelines: [FittedPipeline] = []
         for spec in workspace.file.pipelines {
-            var pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
-            if pipeline.bandit != nil {
-                if store == nil {
-                    store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
-                }
-                pipeline.banditState = store
+            let pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
+            if pipeline.bandit != nil, store == nil {
+                store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
             }
             pipelines.append(pipeline)
         }

@@ -600,7 +600,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String
                     == "the body is not valid JSON")
             let reread = try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }
-            let states = try #require(reread.pipelines[1].banditState).armStates(
+            let states = try #require(reread.store).armStates(
                 pipeline: "ab", arms: ["als", "popular"])
             #expect(states[arm == "als" ? 0 : 1].rewards == 1)
         }

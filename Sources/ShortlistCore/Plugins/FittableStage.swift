@@ -15,8 +15,8 @@ public struct FittableStage<Input, Model>: Sendable {
     /// For a learned ranker, how its labelled pools are made; nil otherwise.
     public let twoStage: TwoStageTraining?
     /// For a bandit ranker (a plugin whose model is a ``BanditRankerModel``), its model as a
-    /// bandit; nil for every other stage and model.
-    private let banditModel: @Sendable (Model) -> (any BanditRankerModel)?
+    /// bandit; nil for every other stage.
+    private let banditModel: (@Sendable (Model) -> (any BanditRankerModel)?)?
     private let fitModel: @Sendable (Input, ProgressReporter) throws -> Model
     private let readModel: @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model
     private let writeModel: @Sendable (Model, inout ArtifactWriter) -> Void
@@ -28,10 +28,8 @@ public struct FittableStage<Input, Model>: Sendable {
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
         read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
         write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void,
-        isBandit: Bool = false,
-        bandit: @escaping @Sendable (Model) -> (any BanditRankerModel)? = { _ in nil }
+        bandit: (@Sendable (Model) -> (any BanditRankerModel)?)? = nil
     ) {
-        self.isBandit = isBandit
         self.banditModel = bandit
         self.type = type
         self.configuration = configuration
@@ -55,11 +53,11 @@ public struct FittableStage<Input, Model>: Sendable {
     }
 
     /// Whether the stage is a bandit ranker: its plugin's model is a ``BanditRankerModel``.
-    public let isBandit: Bool
+    public var isBandit: Bool { banditModel != nil }
 
     /// A model this stage fitted or read, as a bandit; nil unless ``isBandit``.
     public func bandit(_ model: Model) -> (any BanditRankerModel)? {
-        banditModel(model)
+        banditModel?(model)
     }
 
     /// Writes a model this stage fitted or read.

@@ -102,7 +102,7 @@ public struct PluginEntry: Sendable {
                         try R.Model(reading: &reader)
                     },
                     write: { $0.write(to: &$1) },
-                    isBandit: bandit != nil, bandit: bandit ?? { _ in nil }
+                    bandit: bandit
                 )
             },
             documentedDefaultDecodes: defaultCheck(R.Params.self)

@@ -120,8 +120,9 @@ public enum Evaluator {
             guard !relevant.isEmpty else { return nil }
             var observer = EvaluationObserver(stageCount: pipeline.stages.count)
             let ranked = pipeline.run(
-                userID: train.userIDs[user], n: k, at: split.requestTime(of: user),
-                observer: &observer)
+                Request(userID: train.userIDs[user], n: k, time: split.requestTime(of: user)),
+                observer: &observer
+            ).items
             let curves = curveDepth.map { depth in
                 observer.lists.map {
                     RankingCurve(recommended: $0.map(\.item), relevant: relevant, depth: depth)

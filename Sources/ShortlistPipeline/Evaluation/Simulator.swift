@@ -27,25 +27,26 @@ public struct SimulationReport: Sendable, Encodable {
     public var regretCurve: [Double]
 }
 
-/// Arm states and rewards kept in memory for one simulation.
-private final class SimulatedState: BanditStateSource, @unchecked Sendable {
-    private let lock = NSLock()
+/// Arm states kept in memory for one simulation: the decisions it logs count pulls, its clicks
+/// count rewards.
+private struct SimulatedState {
     private var states: [String: ArmState] = [:]
 
-    func armStates(pipeline: String, arms: [String]) throws -> [ArmState] {
-        lock.withLock { arms.map { states[$0] ?? ArmState() } }
+    /// Each arm's state, in the order given.
+    func armStates(arms: [String]) -> [ArmState] {
+        arms.map { states[$0] ?? ArmState() }
     }
 
-    func record(_ request: ServedRequest) throws {
-        lock.withLock {
-            for impression in request.impressions {
-                states[impression.arm, default: ArmState()].pulls += 1
-            }
+    /// Logs a response: one pull for the arm of each impression.
+    mutating func record(_ request: ServedRequest) {
+        for impression in request.impressions {
+            states[impression.arm, default: ArmState()].pulls += 1
         }
     }
 
-    func reward(_ arm: String, _ value: Double) {
-        lock.withLock { states[arm, default: ArmState()].rewards += value }
+    /// A click on an item the arm placed.
+    mutating func reward(_ arm: String, _ value: Double) {
+        states[arm, default: ArmState()].rewards += value
     }
 }
 
@@ -76,9 +77,7 @@ public enum Simulator {
         guard !users.isEmpty else {
             throw DataError(.badRequest, "no user has a held-out positive to simulate with")
         }
-        let state = SimulatedState()
-        var serving = pipeline
-        serving.banditState = state
+        var state = SimulatedState()
         var random = SeededGenerator(seed: seed)
         let n = pipeline.resultCount
         let click = { (position: Int) in positionBias ? 1 / log2(Double(position) + 2) : 1 }
@@ -96,9 +95,14 @@ public enum Simulator {
         for round in 0..<rounds {
             let user = users[Int.random(in: 0..<users.count, using: &random)]
             var observer = PoolObserver()
-            let shown = serving.run(
-                userID: train.userIDs[user], n: n, at: split.requestTime(of: user),
-                requestID: "simulation-\(seed)-\(round)", observer: &observer)
+            let response = pipeline.run(
+                Request(
+                    userID: train.userIDs[user], n: n, time: split.requestTime(of: user),
+                    requestID: "simulation-\(seed)-\(round)"),
+                context: RankingContext(armStates: state.armStates(arms: bandit.arms)),
+                observer: &observer)
+            if let decision = response.decision { state.record(decision.served) }
+            let shown = response.items
             let liked = positives[user]
             for (position, item) in shown.enumerated() {
                 guard let arm = item.placement?.arm else { continue }

@@ -5,8 +5,8 @@ public import ShortlistCore
 
 /// A pipeline with every stage fitted: answers recommendation requests.
 ///
-/// ``run(userID:n:observer:)`` is the one request path: the CLI, the evaluator and the server
-/// call it. The stages of one request run on the calling thread; ``recommendAll(_:n:)``
+/// ``run(_:context:observer:)`` is the one request path: the CLI, the evaluator, the
+/// simulator, two-stage training and the server call it, and it does no I/O. The stages of one request run on the calling thread; ``recommendAll(_:n:)``
 /// spreads users over the cores.
 public struct FittedPipeline: Sendable {
     /// One fitted candidate stage.
@@ -62,12 +62,6 @@ public struct FittedPipeline: Sendable {
     /// The rating a request's fresh interaction without one counts as: the data's highest
     /// rating (1 for data without ratings, as every interaction counts).
     public let unratedRating: Float
-    /// Where a bandit ranker reads its arms' states and logs its responses; without one, a
-    /// bandit blends from its priors and logs nothing.
-    public var banditState: (any BanditStateSource)?
-    /// Whether a bandit's responses are logged in ``banditState`` (false for dry runs such as
-    /// explanations, which still read the states).
-    public var logsBanditResponses = true
 
     /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
     public init(
@@ -115,7 +109,7 @@ public struct FittedPipeline: Sendable {
     }
 
     /// The query for a user id with every filter applied to its excluded set; `history` is
-    /// what the request reports on top of the data's (see ``run(userID:n:at:history:exclude:requestID:observer:)``).
+    /// what the request reports on top of the data's (see ``Request/history``).
     public func query(
         forUserID id: String, at time: Int64? = nil, history: [FreshInteraction] = [],
         exclude: [ItemIndex] = []
@@ -150,28 +144,25 @@ public struct FittedPipeline: Sendable {
     /// Answers one request: the top `n` items for a user (the pipeline's `n` when nil); unknown
     /// ids get a cold answer. This is the one function that runs the stages: filters fold into
     /// the query, every candidate stage nominates up to its limit, the ranker orders the pool.
+    /// It reads and writes nothing: what a stateful ranker needs comes in `context`, what must
+    /// be logged leaves in the response's ``Response/decision``.
     ///
-    /// A bandit ranker blends its arms from their states in ``banditState`` with draws seeded
-    /// by the request id, and the response is logged there with each item's arm and propensity.
-    /// It shows only items an arm placed (fewer than `n` when the arms that can serve the user
-    /// hold fewer), so feedback on any shown item finds its arm.
+    /// A bandit ranker blends its arms from the states in `context` with draws seeded by the
+    /// request id. It shows only items an arm placed (fewer than `n` when the arms that can
+    /// serve the user hold fewer), each with its arm and propensity in the decision, so
+    /// feedback on any shown item finds its arm once the caller logs it.
     ///
-    /// - Parameters:
-    ///   - time: when the request is made (seconds since 1970), or nil for the end of the data;
-    ///     rankers compute their time features as of then.
-    ///   - history: interactions the application saw after the last fit (or of a user the data
-    ///     does not have), appended to the user's history for this request: generators that
-    ///     keep a fitted representation per user fold it in, the others read it as history, and
-    ///     exclude-seen covers it. One without a rating counts as ``unratedRating``.
-    ///   - exclude: items this request must not show, on top of the pipeline's filters.
-    ///   - requestID: the id a bandit's response is logged under (a new one when nil).
+    /// The request's fresh history is folded in by generators that keep a fitted
+    /// representation per user; the others read it as history, and exclude-seen covers it. One
+    /// without a rating counts as ``unratedRating``.
+    ///
     /// - Complexity: the sum of the stages' costs, on the calling thread.
     public func run<Observer: RequestObserver>(
-        userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], requestID: String? = nil, observer: inout Observer
-    ) -> [Ranked] {
+        _ request: Request, context: RankingContext = .priors, observer: inout Observer
+    ) -> Response {
         let (query, steps) = filteredQuery(
-            forUserID: userID, at: time, history: history, exclude: exclude)
+            forUserID: request.userID, at: request.time, history: request.history,
+            exclude: request.exclude)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
         lists.reserveCapacity(stages.count)
@@ -185,51 +176,39 @@ public struct FittedPipeline: Sendable {
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
         let start = DispatchTime.now().uptimeNanoseconds
+        let n = request.n ?? resultCount
         guard let bandit else {
             let ranked = ranker.rank(pool, for: query)
             observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
-            return Array(ranked.prefix(n ?? resultCount))
+            return Response(items: Array(ranked.prefix(n)))
         }
-        let id = requestID ?? Self.newRequestID()
-        var failure: (any Error)?
-        var states = bandit.arms.map { _ in ArmState() }
-        if let banditState {
-            do {
-                states = try banditState.armStates(pipeline: name, arms: bandit.arms)
-            } catch {
-                failure = error
-            }
-        }
+        let id = request.requestID ?? Self.newRequestID()
+        let states = context.armStates ?? bandit.arms.map { _ in ArmState() }
+        precondition(states.count == bandit.arms.count, "one state per arm")
         var hasher = FNV1a()
         hasher.combine(id)
-        var random = SeededGenerator(seed: hasher.value)
+        let seed = hasher.value
+        var random = SeededGenerator(seed: seed)
         let ranked = bandit.blended(
             pool, for: query, states: states, random: &random, rankers: armRankers)
         observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         // Only what an arm placed is shown: every shown item is logged with its arm.
-        let shown = Array(ranked.prefix { $0.placement != nil }.prefix(n ?? resultCount))
-        if let banditState, failure == nil, logsBanditResponses {
-            do {
-                try banditState.record(
-                    ServedRequest(
-                        id: id, pipeline: name, user: userID,
-                        impressions: shown.enumerated().compactMap { position, item in
-                            item.placement.map {
-                                Impression(
-                                    item: dataset.itemIDs[item.item], position: position + 1,
-                                    arm: $0.arm, propensity: $0.propensity)
-                            }
-                        }))
-            } catch {
-                failure = error
-            }
-        }
+        let shown = Array(ranked.prefix { $0.placement != nil }.prefix(n))
+        let served = ServedRequest(
+            id: id, pipeline: name, user: request.userID,
+            impressions: shown.enumerated().compactMap { position, item in
+                item.placement.map {
+                    Impression(
+                        item: dataset.itemIDs[item.item], position: position + 1, arm: $0.arm,
+                        propensity: $0.propensity)
+                }
+            })
         observer.served(
             BanditDecision(
                 requestID: id, arms: bandit.arms, states: states, policy: bandit.blend.policy,
-                logged: banditState != nil && logsBanditResponses && failure == nil),
-            failure: failure)
-        return shown
+                logged: false))
+        return Response(
+            items: shown, decision: Decision(served: served, seed: seed, states: states))
     }
 
     /// A new request id: a version-7 UUID (the time in milliseconds, then random bits), so
@@ -253,10 +232,10 @@ public struct FittedPipeline: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The top `n` items for a user, with no observer.
+    /// The top `n` items for a user, with no observer, a bandit's arms at their priors.
     public func recommend(userID: String, n: Int? = nil) -> [Ranked] {
         var observer = NoObserver()
-        return run(userID: userID, n: n, observer: &observer)
+        return run(Request(userID: userID, n: n), observer: &observer).items
     }
 
     /// Recommendations for many users, in the order given, spread over the cores.
@@ -268,18 +247,26 @@ public struct FittedPipeline: Sendable {
 
     /// Recommends to every user of `userIDs`, `batchSize` users at a time spread over the
     /// cores, handing each batch's lists (in order) to `body` before computing the next: only
-    /// one batch is held, however many users there are.
+    /// one batch is held, however many users there are. Each batch decides from the context
+    /// `context` gives before it (a bandit's arms' states as they are then); what it throws
+    /// ends the run. Nothing is logged: the lists are not served responses.
     public func recommendInBatches(
         _ userIDs: [String], n: Int? = nil, batchSize: Int = 2048,
+        context: () throws -> RankingContext = { .priors },
         _ body: (_ users: Range<Int>, _ lists: [[Ranked]]) throws -> Void
-    ) rethrows {
+    ) throws {
         var start = 0
         while start < userIDs.count {
             let users = start..<min(userIDs.count, start + max(1, batchSize))
+            let batchContext = try context()
             try body(
                 users,
                 concurrentMap(users.count) {
-                    recommend(userID: userIDs[users.lowerBound + $0], n: n)
+                    var observer = NoObserver()
+                    return run(
+                        Request(userID: userIDs[users.lowerBound + $0], n: n),
+                        context: batchContext, observer: &observer
+                    ).items
                 })
             start = users.upperBound
         }

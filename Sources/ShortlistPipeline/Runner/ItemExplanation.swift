@@ -50,18 +50,20 @@ public struct ItemExplanation: Sendable {
 extension FittedPipeline {
     /// Explains the item `itemID` for `userID`: its rank, or which stage or filter stopped it.
     /// A bandit draws its arms from `requestID` (a served response's id replays its draws), or
-    /// from a new id.
+    /// from a new id, with the arms' states in `context`; nothing is logged.
     ///
     /// Throws for an item id the catalogue does not have.
     public func explain(
         userID: String, itemID: String, n: Int? = nil, history: [FreshInteraction] = [],
-        requestID: String? = nil
+        requestID: String? = nil, context: RankingContext = .priors
     ) throws(DataError) -> ItemExplanation {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
-        let (list, trace) = recommendWithTrace(
-            userID: userID, n: n, history: history, requestID: requestID)
+        let (response, trace) = recommendWithTrace(
+            Request(userID: userID, n: n, history: history, requestID: requestID),
+            context: context)
+        let list = response.items
         let query = trace.query
         let stageViews = stageViews(of: [item], for: query, trace: trace)[0]
         let outcome: ItemExplanation.Outcome

@@ -1,6 +1,6 @@
 public import ShortlistCore
 
-/// Watches one request as ``FittedPipeline/run(userID:n:observer:)`` answers it, receiving
+/// Watches one request as ``FittedPipeline/run(_:context:observer:)`` answers it, receiving
 /// the very values that produce the answer: the filtered query, each stage's candidates, the
 /// pool and the ranker's order. Traces, evaluation and ranker training are observers; none of
 /// them runs a stage itself.
@@ -13,16 +13,16 @@ public protocol RequestObserver {
     mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64)
     /// The merged pool, the ranker's full order of it, and the ranker's wall time.
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64)
-    /// For a bandit ranker: what it decided from (request id, arms, their states, policy,
-    /// whether the response was logged), and why reading or logging its state failed, if it did.
-    mutating func served(_ decision: BanditDecision, failure: (any Error)?)
+    /// For a bandit ranker: what it decided from (request id, arms, their states, policy); not
+    /// yet logged, which is the caller's part.
+    mutating func served(_ decision: BanditDecision)
 }
 
 extension RequestObserver {
     public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {}
     public mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {}
     public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {}
-    public mutating func served(_ decision: BanditDecision, failure: (any Error)?) {}
+    public mutating func served(_ decision: BanditDecision) {}
 }
 
 /// An observer that keeps nothing: a plain request.

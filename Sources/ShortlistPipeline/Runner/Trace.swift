@@ -50,10 +50,9 @@ public struct Trace: Sendable {
     public var resultCount: Int
     /// Wall time of the ranker, in seconds.
     public var rankerSeconds: Double = 0
-    /// What a bandit ranker decided from, with the request id its response was logged under.
+    /// What a bandit ranker decided from, with the request id of its response; the caller sets
+    /// ``BanditDecision/logged`` once it has logged the response.
     public var bandit: BanditDecision?
-    /// Why a bandit could not read its arms' states or log its response.
-    public var banditFailure: (any Error)?
 }
 
 /// What the pipeline knows about the user of a request.
@@ -76,20 +75,16 @@ public enum UserStatus: Sendable, Equatable {
 }
 
 extension FittedPipeline {
-    /// The top `n` items and a trace of every stage, from one
-    /// ``run(userID:n:at:history:exclude:requestID:observer:)``; the ranker's contributions of
-    /// the best `detail` items of the ranked pool (all of them when nil) are in full detail
-    /// (``RankerModel/detailed(_:in:for:)``), the others' as the ranker ordered them. A request
-    /// that shows no explanation details none: for Wide & Deep, detailing the whole pool costs
-    /// more than the request.
+    /// The response and a trace of every stage, from one ``run(_:context:observer:)``; the
+    /// ranker's contributions of the best `detail` items of the ranked pool (all of them when
+    /// nil) are in full detail (``RankerModel/detailed(_:in:for:)``), the others' as the ranker
+    /// ordered them. A request that shows no explanation details none: for Wide & Deep,
+    /// detailing the whole pool costs more than the request.
     public func recommendWithTrace(
-        userID: String, n: Int? = nil, at time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], requestID: String? = nil, detail: Int? = nil
-    ) -> ([Ranked], Trace) {
+        _ request: Request, context: RankingContext = .priors, detail: Int? = nil
+    ) -> (Response, Trace) {
         var recorder = TraceRecorder()
-        let shown = run(
-            userID: userID, n: n, at: time, history: history, exclude: exclude,
-            requestID: requestID, observer: &recorder)
+        var response = run(request, context: context, observer: &recorder)
         let head = min(max(detail ?? recorder.ranked.count, 0), recorder.ranked.count)
         let detailed =
             head == 0
@@ -98,7 +93,7 @@ extension FittedPipeline {
                 ranker.detailed(
                     Array(recorder.ranked.prefix(head)), in: recorder.pool, for: recorder.query),
                 in: recorder.pool, for: recorder.query) + recorder.ranked.dropFirst(head)
-        let items = Array(detailed.prefix(shown.count))
+        response.items = Array(detailed.prefix(response.items.count))
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []
             return Trace.GeneratorStep(
@@ -110,13 +105,13 @@ extension FittedPipeline {
         }
         let trace = Trace(
             user: UserStatus(recorder.query), query: recorder.query,
-            freshInteractions: Set(history.map(\.item)).count, filters: recorder.filters,
+            freshInteractions: Set(request.history.map(\.item)).count, filters: recorder.filters,
             generators: steps,
             pool: recorder.pool, ranked: detailed,
-            resultCount: n ?? resultCount, rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9,
-            bandit: recorder.bandit, banditFailure: recorder.banditFailure
+            resultCount: request.n ?? resultCount,
+            rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9, bandit: recorder.bandit
         )
-        return (items, trace)
+        return (response, trace)
     }
 }
 
@@ -155,7 +150,6 @@ private struct TraceRecorder: RequestObserver {
     var ranked: [Ranked] = []
     var rankerNanoseconds: UInt64 = 0
     var bandit: BanditDecision?
-    var banditFailure: (any Error)?
 
     mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {
         self.query = query
@@ -173,8 +167,7 @@ private struct TraceRecorder: RequestObserver {
         rankerNanoseconds = nanoseconds
     }
 
-    mutating func served(_ decision: BanditDecision, failure: (any Error)?) {
+    mutating func served(_ decision: BanditDecision) {
         bandit = decision
-        banditFailure = failure
     }
 }

@@ -38,7 +38,8 @@ struct ABReport: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let (pipelines, store) = try openStore(file.path)
-            let name = try banditPipeline(file.pipeline, in: pipelines, store: store)
+            let name = try banditPipeline(
+                file.pipeline, in: pipelines, store: store, purpose: "so it has no arms")
             let arms = try ArmReport.report(
                 name, declared: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
             switch format {
@@ -102,7 +103,8 @@ struct ABReset: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let (pipelines, store) = try openStore(path)
-            let name = try banditPipeline(pipeline, in: pipelines, store: store)
+            let name = try banditPipeline(
+                pipeline, in: pipelines, store: store, purpose: "so it has no arms")
             guard yes else {
                 throw ValidationError(
                     "ab reset forgets every request, feedback and arm statistic of pipeline "
@@ -116,14 +118,20 @@ struct ABReset: ParsableCommand {
     }
 }
 
-/// `name` if the pipelines file has it with a bandit ranker or the store logged it; when nil,
-/// the file's first pipeline with a bandit ranker, or else the first the store logged.
-func banditPipeline(_ name: String?, in file: PipelinesFile, store: any FeedbackStorage) throws
-    -> String
-{
+/// The bandit pipeline a command works on: `name` when the pipelines file has it with a bandit
+/// ranker, or when `store` logged it; when nil, the file's first pipeline with a bandit ranker,
+/// or else the first `store` logged. Without a store, a name the file lacks is left to
+/// `prepare` to refuse. `purpose` ends the message for a pipeline that is no bandit ("so it
+/// has no arms").
+func banditPipeline(
+    _ name: String?, in file: PipelinesFile, store: (any FeedbackStorage)?, purpose: String
+) throws -> String {
     guard let name else {
         if let first = file.pipelines.first(where: { $0.ranker.ranker.isBandit }) {
             return first.name
+        }
+        guard let store else {
+            throw DataError(.badRequest, "no pipeline in \(file.path) has a bandit ranker")
         }
         guard let logged = try store.pipelines().first else {
             throw DataError(
@@ -137,14 +145,15 @@ func banditPipeline(_ name: String?, in file: PipelinesFile, store: any Feedback
         return logged
     }
     let spec = file.pipeline(named: name)
-    let logged = try store.arms(pipeline: name)
-    if spec?.ranker.ranker.isBandit ?? false || !logged.isEmpty { return name }
+    if spec?.ranker.ranker.isBandit ?? false { return name }
+    if let store, !(try store.arms(pipeline: name)).isEmpty { return name }
     if let spec {
         throw DataError(
             .badRequest,
             "pipeline '\(name)' has no bandit ranker (its ranker is \(spec.ranker.ranker.type)), "
-                + "so it has no arms")
+                + purpose)
     }
+    guard store != nil else { return name }
     var message = "no pipeline '\(name)' in \(file.path) or in the feedback store"
     if let suggestion = closestMatch(to: name, in: file.pipelines.map(\.name)) {
         message += ". Did you mean '\(suggestion)'?"

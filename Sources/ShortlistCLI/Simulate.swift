@@ -48,31 +48,6 @@ struct Simulate: ParsableCommand {
         help: ArgumentHelp("Draw the cumulative rewards and regret as SVG.", valueName: "file.svg"))
     var plot: String?
 
-    /// `name` when the file's pipeline of that name has a bandit ranker (any name the file
-    /// lacks is left to `prepare` to refuse); when nil, the file's first with one. Checked
-    /// before anything is fitted.
-    private func banditPipeline(_ name: String?, in file: PipelinesFile) throws(DataError)
-        -> String?
-    {
-        guard
-            let spec = name.map(file.pipeline(named:))
-                ?? file.pipelines.first(where: { $0.ranker.ranker.isBandit })
-        else {
-            if name != nil { return name }
-            throw DataError(
-                .badRequest,
-                "no pipeline in \(file.path) has a bandit ranker; simulate compares a bandit's arms"
-            )
-        }
-        guard spec.ranker.ranker.isBandit else {
-            throw DataError(
-                .badRequest,
-                "pipeline '\(spec.name)' ranks with \(spec.ranker.ranker.type), not a bandit; "
-                    + "simulate compares a bandit's arms")
-        }
-        return spec.name
-    }
-
     func validate() throws {
         try checkCount(rounds, "--rounds", maximum: Limits.rounds)
     }
@@ -80,7 +55,9 @@ struct Simulate: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let workspace = try openWorkspace(file.path)
-            let name = try banditPipeline(file.pipeline, in: workspace.file)
+            let name = try banditPipeline(
+                file.pipeline, in: workspace.file, store: nil,
+                purpose: "so it has no arms to simulate")
             let split = try Split(try workspace.loadDataset(), try SplitSpec(parsing: split))
             let pipeline = try workspace.prepare(
                 pipeline: name, dataset: split.train, reuseArtifacts: !fit.refit)

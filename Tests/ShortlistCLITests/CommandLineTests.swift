@@ -423,8 +423,8 @@ import Testing
         #expect(plain.status == 1)
         #expect(
             plain.stderr
-                == "error: pipeline 'plain' ranks with weighted-average, not a bandit; simulate "
-                + "compares a bandit's arms\n")
+                == "error: pipeline 'plain' has no bandit ranker (its ranker is weighted-average), "
+                + "so it has no arms to simulate\n")
     }
 
     @Test func explainRefusesToReplayARequestOfAnotherPipelineOrUser() throws {

@@ -29,8 +29,8 @@ struct Explain: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "For a bandit pipeline: replay the arm draws of this served response (with the arms' "
-                + "states as they are now); without it, a dry run draws its own.",
+            "For a bandit pipeline: replay the arm draws of this served response, from the arms' "
+                + "states it was decided from; without it, a dry run draws its own.",
             valueName: "id"))
     var request: String?
 
@@ -80,10 +80,17 @@ struct Explain: ParsableCommand {
                 }
             }
             // A replay explains against the list that response showed.
+            // A replay decides from the states the response was decided from, when it was
+            // logged with them.
+            let context =
+                try served.flatMap { served in
+                    served.armStates.count == pipeline.bandit?.arms.count
+                        ? RankingContext(armStates: served.armStates) : nil
+                } ?? session.context()
             let explanation = try pipeline.explain(
                 userID: user, itemID: item,
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
-                requestID: request, context: try session.context())
+                requestID: request, context: context)
             switch format {
             case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:
@@ -115,7 +122,12 @@ struct Explain: ParsableCommand {
             } else {
                 line += "did not show it"
             }
-            lines.append(line + "; below, the same draws with the arms' states as they are now")
+            lines.append(
+                line
+                    + (served.replaysExactly
+                        ? "; below, the same draws from the same arms' states"
+                        : "; below, the same draws with the arms' states as they are now (the "
+                            + "response was logged without them)"))
         }
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
         if let ranked = explanation.ranked {

@@ -29,6 +29,9 @@ public struct ItemExplanationOutput: Encodable {
         public var position: Int?
         public var arm: String?
         public var propensity: Double?
+        /// Whether the response was logged with the arms' states it was decided from, so that
+        /// the replay draws exactly what it drew.
+        public var replaysExactly: Bool
 
         public init(_ served: ServedRequest, item: String) {
             request = served.id
@@ -38,6 +41,7 @@ public struct ItemExplanationOutput: Encodable {
             position = impression?.position
             arm = impression?.arm
             propensity = impression?.propensity
+            replaysExactly = !served.armStates.isEmpty
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ShortlistConfig
 public import ShortlistCore
 
@@ -29,6 +30,28 @@ public protocol FeedbackStorage: BanditStateSource {
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     func reset(pipeline: String) throws(StoreError) -> Int
+}
+
+/// The arms' states of a logged response as the stores keep them: JSON text,
+/// `[{"pulls":3,"rewards":1}]`.
+public enum LoggedArmStates {
+    /// `states` as stored.
+    public static func text(_ states: [ArmState]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(states)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// The states stored as `text`.
+    ///
+    /// - Throws: a ``StoreError`` naming the request when the text is not such a list.
+    public static func states(_ text: String, request: String) throws(StoreError) -> [ArmState] {
+        guard let states = try? JSONDecoder().decode([ArmState].self, from: Data(text.utf8)) else {
+            throw StoreError(
+                "the arms' states logged with request '\(excerpt(request))' cannot be read")
+        }
+        return states
+    }
 }
 
 extension FeedbackStorage {

@@ -119,6 +119,10 @@ public final class FeedbackStore: FeedbackStorage {
                         PRIMARY KEY (pipeline, name)) WITHOUT ROWID;
                     """)
         }
+        // The arms' states each response was decided from, for an exact replay.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN states TEXT NOT NULL DEFAULT '[]'")
+        }
         return migrator
     }
 
@@ -158,7 +162,7 @@ public final class FeedbackStore: FeedbackStorage {
             try pool.read { db -> ServedRequest? in
                 guard
                     let row = try Row.fetchOne(
-                        db, sql: "SELECT pipeline, user FROM request WHERE id = ?",
+                        db, sql: "SELECT pipeline, user, states FROM request WHERE id = ?",
                         arguments: [request])
                 else { return nil }
                 let impressions = try Row.fetchAll(
@@ -173,7 +177,8 @@ public final class FeedbackStore: FeedbackStorage {
                 }
                 return ServedRequest(
                     id: request, pipeline: row["pipeline"], user: row["user"],
-                    impressions: impressions)
+                    impressions: impressions,
+                    armStates: try LoggedArmStates.states(row["states"], request: request))
             }
         }
     }
@@ -192,11 +197,12 @@ public final class FeedbackStore: FeedbackStorage {
         try run {
             try pool.write { db in
                 try db.cachedStatement(
-                    sql: "INSERT INTO request (id, pipeline, user, time) VALUES (?, ?, ?, ?)"
+                    sql: "INSERT INTO request (id, pipeline, user, time, states) "
+                        + "VALUES (?, ?, ?, ?, ?)"
                 ).execute(
                     arguments: [
                         request.id, request.pipeline, request.user,
-                        Date().timeIntervalSince1970,
+                        Date().timeIntervalSince1970, LoggedArmStates.text(request.armStates),
                     ])
                 var pulls: [String: Int] = [:]
                 let insert = try db.cachedStatement(

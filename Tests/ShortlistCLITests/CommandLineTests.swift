@@ -488,12 +488,15 @@ import Testing
             ],
             in: folder.path)
         #expect(replay.status == 0, "\(replay.stderr)")
-        #expect(replay.stdout.contains("showed it at position 2"))
-        // The verdict is against a list of two (the states have changed since, so the replayed
-        // draws may place it elsewhere).
+        #expect(
+            replay.stdout.contains(
+                "showed it at position 2, placed by arm ")
+                && replay.stdout.contains("; below, the same draws from the same arms' states\n"))
+        // The states have changed since (the response counted its pulls), yet the replay draws
+        // from the logged ones: the item is where the response showed it.
         let verdict = try #require(
             replay.stdout.split(separator: "\n").first { $0.hasPrefix("verdict: ") })
-        #expect(verdict.hasSuffix(" of 2") || verdict.hasSuffix(" at rank 2"), "\(verdict)")
+        #expect(verdict == "verdict: recommended at rank 2 of 2", "\(verdict)")
     }
 
     @Test func abReportSaysWhenItFallsBackToALoggedPipeline() throws {

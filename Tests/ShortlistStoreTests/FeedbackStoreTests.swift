@@ -38,6 +38,17 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
             try reopened.armStates(pipeline: "p", arms: ["b"]) == [ArmState(pulls: 1, rewards: 1)])
     }
 
+    @Test func aResponseIsLoggedWithTheArmStatesItWasDecidedFrom() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")
+        var response = served("r1")
+        response.armStates = [ArmState(pulls: 7, rewards: 2.5), ArmState()]
+        try store.record(response)
+        try store.record(served("r2"))
+        #expect(try store.shown(request: "r1") == response)
+        #expect(try store.shown(request: "r2")?.armStates == [])
+    }
+
     @Test func badFeedbackIsRefusedWithItsReason() throws {
         let folder = try TemporaryDirectory()
         let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")

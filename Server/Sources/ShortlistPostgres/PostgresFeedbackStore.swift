@@ -96,6 +96,8 @@ public final class PostgresFeedbackStore: FeedbackStorage {
                 time DOUBLE PRECISION NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS request_pipeline ON request (pipeline)",
+            // The arms' states each response was decided from, for an exact replay.
+            "ALTER TABLE request ADD COLUMN IF NOT EXISTS states TEXT NOT NULL DEFAULT '[]'",
             """
             CREATE TABLE IF NOT EXISTS impression (
                 request TEXT NOT NULL REFERENCES request (id) ON DELETE CASCADE,
@@ -141,8 +143,9 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         _ = try query(
             """
             WITH logged AS (
-                INSERT INTO request (id, pipeline, "user", time)
-                VALUES (\(request.id), \(request.pipeline), \(request.user), \(Date().timeIntervalSince1970))
+                INSERT INTO request (id, pipeline, "user", time, states)
+                VALUES (\(request.id), \(request.pipeline), \(request.user),
+                    \(Date().timeIntervalSince1970), \(LoggedArmStates.text(request.armStates)))
                 RETURNING id),
             shown AS (
                 INSERT INTO impression (request, item, position, arm, propensity)
@@ -212,10 +215,10 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     public func shown(request: String) throws(StoreError) -> ServedRequest? {
         guard
             let row = try query(
-                "SELECT pipeline, \"user\" FROM request WHERE id = \(request)"
+                "SELECT pipeline, \"user\", states FROM request WHERE id = \(request)"
             ).first
         else { return nil }
-        let (pipeline, user) = try decode(row, as: (String, String).self)
+        let (pipeline, user, states) = try decode(row, as: (String, String, String).self)
         let impressions = try query(
             """
             SELECT item, position, arm, propensity FROM impression WHERE request = \(request)
@@ -226,7 +229,9 @@ public final class PostgresFeedbackStore: FeedbackStorage {
                 row, as: (String, Int, String, Double).self)
             return Impression(item: item, position: position, arm: arm, propensity: propensity)
         }
-        return ServedRequest(id: request, pipeline: pipeline, user: user, impressions: impressions)
+        return ServedRequest(
+            id: request, pipeline: pipeline, user: user, impressions: impressions,
+            armStates: try LoggedArmStates.states(states, request: request))
     }
 
     public func arms(pipeline: String) throws(StoreError) -> [String] {

@@ -32,7 +32,7 @@ func transcript(_ store: any FeedbackStorage) -> [String] {
             Impression(item: "i1", position: 1, arm: "a", propensity: 0.5),
             Impression(item: "i2", position: 2, arm: "b", propensity: 0.25),
             Impression(item: "i3", position: 3, arm: "a", propensity: 0.5),
-        ])
+        ], armStates: [ArmState(pulls: 4, rewards: 1.25), ArmState()])
     let second = ServedRequest(
         id: "r2", pipeline: "q", user: "u2",
         impressions: [Impression(item: "i9", position: 1, arm: "b", propensity: 1)])

@@ -29,12 +29,19 @@ public struct ServedRequest: Sendable, Equatable {
     public var pipeline: String
     public var user: String
     public var impressions: [Impression]
+    /// The arms' states the response was decided from, in arm order, so that a replay draws
+    /// the same; empty for a response logged before they were kept.
+    public var armStates: [ArmState]
 
-    public init(id: String, pipeline: String, user: String, impressions: [Impression]) {
+    public init(
+        id: String, pipeline: String, user: String, impressions: [Impression],
+        armStates: [ArmState] = []
+    ) {
         self.id = id
         self.pipeline = pipeline
         self.user = user
         self.impressions = impressions
+        self.armStates = armStates
     }
 }
 

@@ -202,13 +202,12 @@ public struct FittedPipeline: Sendable {
                         item: dataset.itemIDs[item.item], position: position + 1, arm: $0.arm,
                         propensity: $0.propensity)
                 }
-            })
+            }, armStates: states)
         observer.served(
             BanditDecision(
                 requestID: id, arms: bandit.arms, states: states, policy: bandit.blend.policy,
                 logged: false))
-        return Response(
-            items: shown, decision: Decision(served: served, seed: seed, states: states))
+        return Response(items: shown, decision: Decision(served: served, seed: seed))
     }
 
     /// A new request id: a version-7 UUID (the time in milliseconds, then random bits), so

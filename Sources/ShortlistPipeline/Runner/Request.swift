@@ -49,26 +49,25 @@ public struct RankingContext: Sendable {
 }
 
 /// What a bandit decided for one request, for the caller to log: the response with each
-/// shown item's arm and propensity, and what the draw used (its seed and the arms' states), so
-/// that a replay draws the same.
+/// shown item's arm and propensity and the arms' states the draws used, and the draws' seed
+/// (which the request id gives), so that a replay draws the same.
 public struct Decision: Sendable, Equatable {
-    /// The response as it is logged: request id, pipeline, user, and one impression per shown
-    /// item.
+    /// The response as it is logged: request id, pipeline, user, one impression per shown item
+    /// and the arms' states.
     public var served: ServedRequest
     /// The seed of the draws (from the request id).
     public var seed: UInt64
-    /// The arms' states the draws used, in arm order.
-    public var states: [ArmState]
 
     /// A decision.
-    public init(served: ServedRequest, seed: UInt64, states: [ArmState]) {
+    public init(served: ServedRequest, seed: UInt64) {
         self.served = served
         self.seed = seed
-        self.states = states
     }
 
     /// The request id it is logged under.
     public var requestID: String { served.id }
+    /// The arms' states the draws used, in arm order.
+    public var states: [ArmState] { served.armStates }
 }
 
 /// The answer to one ``Request``.

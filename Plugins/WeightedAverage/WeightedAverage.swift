@@ -64,14 +64,10 @@ public struct WeightedAverage: Ranker {
     public static func make(_ params: Params, context: BuildContext) throws -> WeightedAverage {
         for (name, weight) in params.weights.sorted(by: { $0.key < $1.key }) {
             guard context.sourceNames.contains(name) else {
-                var message =
+                let message = suggesting(
                     "'weights' names '\(name)', which is not a candidate stage of pipeline "
-                    + "'\(context.stageName)'"
-                if let suggestion = closestMatch(to: name, in: context.sourceNames) {
-                    message += ". Did you mean '\(suggestion)'?"
-                } else {
-                    message += "; its stages are \(context.sourceNames.joined(separator: ", "))"
-                }
+                        + "'\(context.stageName)'", for: name, in: context.sourceNames,
+                    otherwise: "; its stages are \(context.sourceNames.joined(separator: ", "))")
                 throw ParameterError(
                     keyPath: ["weights", name], message: message, isAboutKey: true)
             }

@@ -154,11 +154,11 @@ func banditPipeline(
                 + purpose)
     }
     guard store != nil else { return name }
-    var message = "no pipeline '\(name)' in \(file.path) or in the feedback store"
-    if let suggestion = closestMatch(to: name, in: file.pipelines.map(\.name)) {
-        message += ". Did you mean '\(suggestion)'?"
-    }
-    throw DataError(.unknownID, message)
+    throw DataError(
+        .unknownID,
+        suggesting(
+            "no pipeline '\(name)' in \(file.path) or in the feedback store", for: name,
+            in: file.pipelines.map(\.name)))
 }
 
 /// The report as a chart: per arm, its observed reward rate with the 95% interval, and the

@@ -36,12 +36,11 @@ final class DecodingSession {
         for (mapping, context) in visited[checked...] {
             let known = read[mapping.id] ?? []
             for entry in mapping.entries where !known.contains(entry.key) {
-                var message = "unknown key '\(excerpt(entry.key))' in \(context)"
-                if let suggestion = closestMatch(to: entry.key, in: known.sorted()) {
-                    message += ". Did you mean '\(suggestion)'?"
-                } else if !known.isEmpty {
-                    message += "; valid keys: \(known.sorted().joined(separator: ", "))"
-                }
+                let message = suggesting(
+                    "unknown key '\(excerpt(entry.key))' in \(context)", for: entry.key,
+                    in: known.sorted(),
+                    otherwise: known.isEmpty
+                        ? "" : "; valid keys: \(known.sorted().joined(separator: ", "))")
                 throw source.error(.unknownKey, at: entry.keyMark, message)
             }
         }
@@ -194,10 +193,8 @@ struct NodeDecoder: Decoder {
         let expected = "one of \(choices.joined(separator: ", "))"
         let text = try scalarText(expected: expected)
         if let value = C(rawValue: text) { return value }
-        var message = "\(context) expects \(expected), found '\(excerpt(text))'"
-        if let suggestion = closestMatch(to: text, in: choices) {
-            message += ". Did you mean '\(suggestion)'?"
-        }
+        let message = suggesting(
+            "\(context) expects \(expected), found '\(excerpt(text))'", for: text, in: choices)
         throw session.source.error(.typeMismatch, at: node.mark, message)
     }
 }

@@ -180,12 +180,10 @@ private struct FileReader {
             throw decoder.typeError(expected: "a mapping")
         }
         if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
-            var message =
+            let message = suggesting(
                 "'fetch' names an unknown dataset '\(excerpt(fetch))'; known: "
-                + "\(PipelinesFile.fetchableDatasets.joined(separator: ", "))"
-            if let suggestion = closestMatch(to: fetch, in: PipelinesFile.fetchableDatasets) {
-                message += ". Did you mean '\(suggestion)'?"
-            }
+                    + "\(PipelinesFile.fetchableDatasets.joined(separator: ", "))",
+                for: fetch, in: PipelinesFile.fetchableDatasets)
             throw source.error(.invalidValue, at: mapping.entry("fetch")?.value.mark, message)
         }
         if let path, path.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -490,14 +488,10 @@ private struct FileReader {
             switch item {
             case .scalar(let scalar):
                 guard let index = sources.firstIndex(of: scalar.value) else {
-                    var message =
+                    let message = suggesting(
                         "arm '\(excerpt(scalar.value))' is not a candidate stage of pipeline "
-                        + "'\(pipeline)'"
-                    if let suggestion = closestMatch(to: scalar.value, in: sources) {
-                        message += ". Did you mean '\(suggestion)'?"
-                    } else {
-                        message += "; its stages are \(sources.joined(separator: ", "))"
-                    }
+                            + "'\(pipeline)'", for: scalar.value, in: sources,
+                        otherwise: "; its stages are \(sources.joined(separator: ", "))")
                     throw source.error(.invalidValue, at: scalar.mark, message)
                 }
                 arms.append(ArmReference(name: scalar.value, source: index))
@@ -545,12 +539,9 @@ private struct FileReader {
     private func plugin(_ type: String, kind: PluginKind, at mark: Mark) throws -> PluginEntry {
         if let entry = registry[type] { return entry }
         let known = registry.types(of: kind)
-        var message = "unknown \(kind.rawValue) type '\(excerpt(type))'"
-        if let suggestion = closestMatch(to: type, in: known) {
-            message += ". Did you mean '\(suggestion)'?"
-        } else {
-            message += "; known: \(known.joined(separator: ", "))"
-        }
+        let message = suggesting(
+            "unknown \(kind.rawValue) type '\(excerpt(type))'", for: type, in: known,
+            otherwise: "; known: \(known.joined(separator: ", "))")
         throw source.error(.unknownType, at: mark, message)
     }
 

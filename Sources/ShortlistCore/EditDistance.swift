@@ -19,6 +19,19 @@ public func editDistance(_ a: String, _ b: String) -> Int {
     return previous[b.count]
 }
 
+/// `message` ending with the candidate nearest to `word` (". Did you mean 'x'?") when one is
+/// close enough to be a likely typo (``closestMatch(to:in:)``), else with `otherwise` (such as
+/// "; the keys are a, b"): the one place a suggestion is worded.
+public func suggesting(
+    _ message: String, for word: String, in candidates: some Sequence<String>,
+    otherwise: String = ""
+) -> String {
+    guard let suggestion = closestMatch(to: word, in: candidates) else {
+        return message + otherwise
+    }
+    return message + ". Did you mean '\(suggestion)'?"
+}
+
 /// The candidate closest to `word` when it is close enough to be a likely typo, else nil.
 ///
 /// Close enough means at most a third of the word's length in edits (at least one), and

@@ -124,13 +124,11 @@ public struct Workspace: Sendable {
     {
         guard let spec = file.pipeline(named: name) else {
             let names = file.pipelines.map(\.name)
-            var message = "no pipeline named '\(name ?? "")' in \(file.path)"
-            if let suggestion = closestMatch(to: name ?? "", in: names) {
-                message += ". Did you mean '\(suggestion)'?"
-            } else {
-                message += "; the pipelines are \(names.joined(separator: ", "))"
-            }
-            throw DataError(.badRequest, message)
+            throw DataError(
+                .badRequest,
+                suggesting(
+                    "no pipeline named '\(name ?? "")' in \(file.path)", for: name ?? "", in: names,
+                    otherwise: "; the pipelines are \(names.joined(separator: ", "))"))
         }
         try check(spec, against: dataset)
         artifacts.removeStaleTemporaryFiles()
@@ -288,11 +286,9 @@ public struct Workspace: Sendable {
         }
         for (index, id) in pipeline.filters.excludedItems.enumerated() where dataset.item(id) == nil
         {
-            var message =
-                "the 'exclude' filter names item '\(excerpt(id))', which the dataset does not have"
-            if let suggestion = closestMatch(to: id, in: dataset.itemIDs) {
-                message += ". Did you mean '\(suggestion)'?"
-            }
+            let message = suggesting(
+                "the 'exclude' filter names item '\(excerpt(id))', which the dataset does not have",
+                for: id, in: dataset.itemIDs)
             throw pipeline.locate(
                 ParameterError(keyPath: ["filters", "exclude", String(index)], message: message))
         }

@@ -120,13 +120,11 @@ func strictKeys(_ decoder: any Decoder, _ allowed: [String], in what: String) th
 {
     let keys = try decoder.container(keyedBy: ParameterKey.self)
     for key in keys.allKeys.map(\.stringValue).sorted() where !allowed.contains(key) {
-        var message = "unknown key '\(excerpt(key))' in \(what)"
-        if let suggestion = closestMatch(to: key, in: allowed) {
-            message += ". Did you mean '\(suggestion)'?"
-        } else {
-            message += "; the keys are \(allowed.joined(separator: ", "))"
-        }
-        throw APIError(.badRequest, message)
+        throw APIError(
+            .badRequest,
+            suggesting(
+                "unknown key '\(excerpt(key))' in \(what)", for: key, in: allowed,
+                otherwise: "; the keys are \(allowed.joined(separator: ", "))"))
     }
     return keys
 }

@@ -196,13 +196,11 @@ public enum Routes {
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
             guard allowed.contains(name) else {
-                var message = "unknown parameter '\(excerpt(name))'"
-                if let suggestion = closestMatch(to: name, in: allowed) {
-                    message += ". Did you mean '\(suggestion)'?"
-                } else {
-                    message += "; the parameters are \(allowed.joined(separator: ", "))"
-                }
-                throw APIError(.badRequest, message)
+                throw APIError(
+                    .badRequest,
+                    suggesting(
+                        "unknown parameter '\(excerpt(name))'", for: name, in: allowed,
+                        otherwise: "; the parameters are \(allowed.joined(separator: ", "))"))
             }
             guard found.updateValue(String(value), forKey: name) == nil else {
                 throw APIError(.badRequest, "the parameter '\(name)' is given twice")

@@ -64,12 +64,10 @@ public struct ServedPipelines: Sendable {
     func pipeline(_ name: String?) throws(APIError) -> FittedPipeline {
         guard let name else { return pipelines[0] }
         if let pipeline = pipelines.first(where: { $0.name == name }) { return pipeline }
-        var message = "no pipeline named '\(excerpt(name))'"
-        if let suggestion = closestMatch(to: name, in: pipelines.map(\.name)) {
-            message += ". Did you mean '\(suggestion)'?"
-        } else {
-            message += "; the pipelines are \(pipelines.map(\.name).joined(separator: ", "))"
-        }
-        throw APIError(.notFound, message)
+        throw APIError(
+            .notFound,
+            suggesting(
+                "no pipeline named '\(excerpt(name))'", for: name, in: pipelines.map(\.name),
+                otherwise: "; the pipelines are \(pipelines.map(\.name).joined(separator: ", "))"))
     }
 }

@@ -167,13 +167,16 @@ struct FeatureSpace: Sendable {
             let kind = ["nominated", "score", "rank"][index % 3]
             return "\(sources[index / 3]) \(kind)"
         }
-        return Dense(rawValue: index - sources.count * 3)!.name
+        guard let dense = Dense(rawValue: index - sources.count * 3) else {
+            return "dense feature \(index)"
+        }
+        return dense.name
     }
 
     /// The deep feature group of dense feature `index`.
     func denseGroup(_ index: Int) -> String {
-        index < sources.count * 3
-            ? sources[index / 3] : Dense(rawValue: index - sources.count * 3)!.group
+        if index < sources.count * 3 { return sources[index / 3] }
+        return Dense(rawValue: index - sources.count * 3)?.group ?? "dense feature \(index)"
     }
 
     /// The candidate stage dense feature `index` describes, if it describes one.

@@ -115,8 +115,8 @@ extension Words {
 
     /// `A`, `A and B`, `A, B and C`.
     public static func list(_ words: [String]) -> String {
-        guard words.count > 1 else { return words.first ?? "" }
-        return words.dropLast().joined(separator: ", ") + " and " + words.last!
+        guard words.count > 1, let last = words.last else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// An explanation's statistics (its terms' and details') by subject.

@@ -18,8 +18,8 @@ struct RecommendBody: Decodable, Sendable {
             rating = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "rating"))
             // Seconds since 1970, within the years the data loaders accept (1900 to 2200).
             timestamp = try integer(
-                keys, "timestamp", from: -2_208_988_800, to: 7_258_118_400,
-                at: decoder.codingPath
+                keys, "timestamp", from: InteractionLimits.seconds.lowerBound,
+                to: InteractionLimits.seconds.upperBound, at: decoder.codingPath
             ).map(Int64.init)
         }
     }

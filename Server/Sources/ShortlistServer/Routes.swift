@@ -271,7 +271,7 @@ public enum Routes {
             return item
         }
         let history = try (body.history ?? []).map { entry in
-            if let rating = entry.rating, !(rating.isFinite && abs(rating) <= 1_000_000) {
+            if let rating = entry.rating, !InteractionLimits.isRating(rating) {
                 throw APIError(.badRequest, "'history' gives item '\(entry.item)' a bad rating")
             }
             return FreshInteraction(

@@ -99,7 +99,7 @@ public enum BanditPolicy: Sendable, Equatable {
 
     /// Probability 1 shared equally by the arms with the largest value.
     private static func shareAmongBest(_ values: [Double]) -> [Double] {
-        let best = values.max()!
+        guard let best = values.max() else { return [] }
         let count = Double(values.filter { $0 == best }.count)
         return values.map { $0 == best ? 1 / count : 0 }
     }

@@ -10,7 +10,7 @@ struct FieldParser {
     var unit = TimestampUnit.seconds
 
     /// Ratings must lie within ±1,000,000, so no sum over them can overflow.
-    static let ratingLimit: Float = 1_000_000
+    static let ratingLimit = Float(InteractionLimits.ratingMagnitude)
 
     func rating(_ text: String) throws(DataError) -> Float {
         let trimmed = text.trimmingSpaces
@@ -20,14 +20,16 @@ struct FieldParser {
         }
         guard value.isFinite, abs(value) <= Self.ratingLimit else {
             throw DataError(
-                .malformedRow, "rating '\(excerpt(text))' is outside ±1000000", file: file,
+                .malformedRow,
+                "rating '\(excerpt(text))' is outside \(InteractionLimits.ratingDescription)",
+                file: file,
                 line: line)
         }
         return value
     }
 
     /// Timestamps must fall within the years 1900–2200, in seconds since 1970.
-    static let timestampRange: ClosedRange<Double> = -2_208_988_800...7_258_118_400
+    static let timestampRange = InteractionLimits.seconds
 
     /// A timestamp in seconds since 1970, from a number of `unit`s within the years 1900–2200.
     func timestamp(_ text: String) throws(DataError) -> Int64 {

@@ -34,13 +34,13 @@ extension FittedPipeline {
                 history.append(FreshInteraction(item: item))
                 continue
             }
-            guard isDecimalNumber(parts[1]), let rating = Float(parts[1]), rating.isFinite,
-                abs(rating) <= 1_000_000
+            guard isDecimalNumber(parts[1]), let rating = Float(parts[1]),
+                InteractionLimits.isRating(Double(rating))
             else {
                 throw DataError(
                     .badRequest,
                     "\(option) gives item '\(parts[0])' the rating '\(excerpt(parts[1]))', which "
-                        + "is not a number within ±1000000")
+                        + "is not a number within \(InteractionLimits.ratingDescription)")
             }
             history.append(FreshInteraction(item: item, rating: rating))
         }

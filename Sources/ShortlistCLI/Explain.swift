@@ -133,7 +133,9 @@ struct Explain: ParsableCommand {
         if let ranked = explanation.ranked {
             lines.append(
                 "why: "
-                    + Words.summary(ranked, views: explanation.stages, user: user, in: pipeline))
+                    + Words.summary(
+                        ranked, views: explanation.stages, query: explanation.trace.query,
+                        in: pipeline))
         }
         lines.append("")
         lines.append("candidate stages:")
@@ -147,7 +149,9 @@ struct Explain: ParsableCommand {
                 lines.append(
                     "      "
                         + Words.explanation(
-                            stage.explanation, keep: detail ? .max : 5, user: user, in: pipeline,
+                            stage.explanation, keep: detail ? .max : 5,
+                            query: explanation.trace.query,
+                            in: pipeline,
                             detail: detail ? .full : .plain))
             }
         }

@@ -76,7 +76,8 @@ struct RecommendationTable {
             lines.append(line)
             guard explain else { continue }
             lines.append(
-                "       " + Words.summary(ranked, views: views[rank], user: user, in: pipeline))
+                "       "
+                    + Words.summary(ranked, views: views[rank], query: trace.query, in: pipeline))
             for view in views[rank] {
                 var line = "       \(view.name): "
                 if !view.isNominated { line += Words.stageStatus(view, filtered: false) }
@@ -84,7 +85,7 @@ struct RecommendationTable {
                     line +=
                         (view.isNominated ? "" : " — ")
                         + Words.explanation(
-                            view.explanation, keep: detail == .full ? .max : 5, user: user,
+                            view.explanation, keep: detail == .full ? .max : 5, query: trace.query,
                             in: pipeline, detail: detail)
                 }
                 lines.append(line)

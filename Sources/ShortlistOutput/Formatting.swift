@@ -161,7 +161,7 @@ public enum Words {
     /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) -0.01`,
     /// `shares comedy with Being There (1979) 0.0777` (in full, `shares 'genre:comedy' …`).
     public static func reason(
-        _ reason: Reason, user: String, in pipeline: FittedPipeline, detail: Detail = .full
+        _ reason: Reason, query: Query, in pipeline: FittedPipeline, detail: Detail = .full
     ) -> String {
         let liked = reason.historyItem.map { pipeline.describe($0).title }
         let subject =
@@ -173,7 +173,7 @@ public enum Words {
         switch reason.kind {
         case .historyItem:
             let cause =
-                reason.historyItem.map { history($0, user: user, in: pipeline) }
+                reason.historyItem.map { history($0, query: query, in: pipeline) }
                 ?? "of your history"
             return (reason.value < 0 ? "less so because " : "because ") + cause + " \(value)"
         case .sharedTerm:
@@ -188,11 +188,11 @@ public enum Words {
     /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995)`
     /// (rated lower), or `of Heat (1995) in your
     /// history` when the data has no ratings.
-    public static func history(_ item: ItemIndex, user: String, in pipeline: FittedPipeline)
+    public static func history(_ item: ItemIndex, query: Query, in pipeline: FittedPipeline)
         -> String
     {
         let title = pipeline.describe(item).title
-        guard let rating = rating(of: item, user: user, in: pipeline) else {
+        guard let rating = rating(of: item, query: query, in: pipeline) else {
             return "of \(title) in your history"
         }
         return rating >= likedRating ? "you liked \(title)" : "you rated \(title)"
@@ -203,7 +203,7 @@ public enum Words {
     /// plain words a popularity score reads `290 votes, mean rating 3.91 against the 3.53
     /// average (score 3.7703)`.
     public static func explanation(
-        _ explanation: Explanation, keep: Int, user: String, in pipeline: FittedPipeline,
+        _ explanation: Explanation, keep: Int, query: Query, in pipeline: FittedPipeline,
         detail: Detail = .full
     ) -> String {
         let shown = explanation.keepingTop(keep)
@@ -211,10 +211,10 @@ public enum Words {
         if detail == .plain, let votes = numbers["votes"] {
             return popularity(votes: votes, numbers) + " (score \(Format.number(shown.total)))"
         }
-        var text = shown.terms.map { reason($0, user: user, in: pipeline, detail: detail) }
+        var text = shown.terms.map { reason($0, query: query, in: pipeline, detail: detail) }
             .joined(separator: " + ")
         if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
-        let details = shown.details.map { reason($0, user: user, in: pipeline, detail: detail) }
+        let details = shown.details.map { reason($0, query: query, in: pipeline, detail: detail) }
         return ([text].filter { !$0.isEmpty } + details).joined(separator: " · ")
     }
 }

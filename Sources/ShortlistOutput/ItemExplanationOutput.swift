@@ -65,7 +65,8 @@ public struct ItemExplanationOutput: Encodable {
         }
         stages = explanation.stages.map { StageOutput($0, pipeline) }
         summary = explanation.ranked.map {
-            Words.summary($0, views: explanation.stages, user: user, in: pipeline)
+            Words.summary(
+                $0, views: explanation.stages, query: explanation.trace.query, in: pipeline)
         }
         score = explanation.ranked?.score
         contributions = explanation.ranked?.contributions

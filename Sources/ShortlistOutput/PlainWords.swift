@@ -21,7 +21,7 @@ extension Words {
     /// ranked the item. A stage whose share is negative lowered the score and is left out,
     /// unless every nominating stage's is.
     public static func summary(
-        _ ranked: Ranked, views: [ItemExplanation.StageView], user: String,
+        _ ranked: Ranked, views: [ItemExplanation.StageView], query: Query,
         in pipeline: FittedPipeline
     ) -> String {
         let contributions = ranked.contributions + (ranked.placement?.contributions ?? [])
@@ -40,7 +40,7 @@ extension Words {
             return Double(a.rank ?? .max) / Double(a.limit) < Double(b.rank ?? .max)
                 / Double(b.limit)
         }
-        let phrases = order.map { because($0, user: user, in: pipeline) }
+        let phrases = order.map { because($0, query: query, in: pipeline) }
         guard let first = phrases.first else { return "No candidate stage nominated it." }
         let positive = order.map { max(shares[$0.name] ?? 0, 0) }
         let mostly = positive[0] > 0 && positive[0] >= positive.dropFirst().reduce(0, +)
@@ -55,7 +55,7 @@ extension Words {
     /// What one stage's reasons say in a few words: the liked items behind it, the terms it
     /// shares, how popular it is.
     public static func because(
-        _ view: ItemExplanation.StageView, user: String, in pipeline: FittedPipeline
+        _ view: ItemExplanation.StageView, query: Query, in pipeline: FittedPipeline
     ) -> String {
         let explanation = view.explanation
         let statistics = statistics(of: explanation)
@@ -65,7 +65,7 @@ extension Words {
         }
         let positive = explanation.terms.filter { $0.value > 0 }.largestFirst()
         let liked = positive.filter { $0.kind == .historyItem }.compactMap(\.historyItem)
-        if !liked.isEmpty { return history(Array(liked.prefix(2)), user: user, in: pipeline) }
+        if !liked.isEmpty { return history(Array(liked.prefix(2)), query: query, in: pipeline) }
         let shared = positive.filter { $0.kind == .sharedTerm }.prefix(2)
         if let term = shared.first {
             let sources = Set(shared.map(\.historyItem))
@@ -89,7 +89,7 @@ extension Words {
     }
 
     /// `you liked A and B`, `you liked A and rated B`, `of A in your history`.
-    private static func history(_ items: [ItemIndex], user: String, in pipeline: FittedPipeline)
+    private static func history(_ items: [ItemIndex], query: Query, in pipeline: FittedPipeline)
         -> String
     {
         var liked: [String] = []
@@ -97,7 +97,7 @@ extension Words {
         var other: [String] = []
         for item in items {
             let title = pipeline.describe(item).title
-            switch rating(of: item, user: user, in: pipeline) {
+            switch rating(of: item, query: query, in: pipeline) {
             case .some(let rating) where rating >= likedRating: liked.append(title)
             case .some: rated.append(title)
             case .none: other.append(title)
@@ -183,16 +183,14 @@ extension Words {
     }
 
     /// The rating `user` gave `item`, or nil when the data has none or the user did not rate it.
-    public static func rating(of item: ItemIndex, user: String, in pipeline: FittedPipeline)
+    public static func rating(of item: ItemIndex, query: Query, in pipeline: FittedPipeline)
         -> Float?
     {
-        let dataset = pipeline.dataset
-        guard dataset.hasRatings, let index = dataset.user(user),
-            let entry = dataset.byUser.range(of: index).last(where: {
-                Int(dataset.byUser.columns[$0]) == item
-            })
+        guard pipeline.dataset.hasRatings,
+            let position = query.historyItems.lastIndex(of: Int32(item))
         else { return nil }
-        return dataset.byUser.ratings[entry]
+        let offset = position - query.historyItems.startIndex
+        return query.historyRatings[query.historyRatings.startIndex + offset]
     }
 
     /// One stage's view of an item in the words `explain` and `recommend --explain` share:

@@ -124,7 +124,8 @@ public struct RecommendationOutput: Encodable {
             return Item(
                 rank: rank + 1, item: id, title: title, score: ranked.score,
                 summary: explain
-                    ? Words.summary(ranked, views: views[rank], user: user, in: pipeline) : nil,
+                    ? Words.summary(ranked, views: views[rank], query: trace.query, in: pipeline)
+                    : nil,
                 stages: stages, contributions: ranked.contributions, placement: ranked.placement)
         }
     }

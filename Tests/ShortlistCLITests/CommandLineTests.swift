@@ -555,6 +555,25 @@ import Testing
     }
 }
 
+extension RecommendWithHistoryTests {
+    @Test func aFoldedInRatingReadsAsLikedOrRatedInTheExplanation() throws {
+        let folder = try project(
+            """
+            pipelines:
+              default:
+                n: 5
+                candidates: [{name: als, type: matrix-factorization, limit: 20, factors: 8}]
+                ranker: {type: weighted-average}
+            """)
+        let run = try shortlist(
+            ["recommend", "--user", "newbie", "--history", "i2:5,i6:5", "--explain"],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("because you liked "), "\(run.stdout)")
+        #expect(!run.stdout.contains(" in your history"), "\(run.stdout)")
+    }
+}
+
 @Suite struct ServeTests {
     /// (The hand-over itself is tested by the server package, which builds shortlist-server.)
     @Test func serveSaysHowToBuildTheServerWhenItIsNotBuilt() throws {

@@ -322,7 +322,7 @@ public enum Routes {
                     explanation: explained
                         ? .init(
                             summary: Words.summary(
-                                ranked, views: views[rank], user: body.user, in: pipeline),
+                                ranked, views: views[rank], query: trace.query, in: pipeline),
                             stages: views[rank].map { StageOutput($0, pipeline) },
                             contributions: ranked.contributions)
                         : nil)

@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ShortlistCLITests",
-            dependencies: ["ShortlistCLI", "ShortlistStore", "ShortlistTestSupport"]),
+            dependencies: [
+                "ShortlistCLI", "ShortlistStore", "ShortlistTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "ShortlistStoreTests", dependencies: ["ShortlistStore", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each

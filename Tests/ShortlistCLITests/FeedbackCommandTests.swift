@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import GRDB
 import ShortlistCore
 import ShortlistStore
 import ShortlistTestSupport
@@ -210,6 +211,51 @@ func projectWithBandit(
             ["recommend", "--config", "ab.yaml", "--user", "u5"], in: folder.path)
         #expect(table.stdout.contains("arm (propensity)"))
         #expect(table.stdout.contains("reward an item with shortlist feedback --request "))
+    }
+
+    /// The store is read before each batch of 2,048 users; when it breaks after the first
+    /// batch (its arm table dropped while the first batch's lines wait in the pipe), the
+    /// command ends with the store's error instead of serving the rest from the priors.
+    @Test func aStoreThatBreaksMidBatchEndsRecommendWithOneError() throws {
+        let folder = try projectWithBandit()
+        let users = (0..<5000).map { "listed-user-\($0)-" + String(repeating: "x", count: 80) }
+        try folder.write("users.txt", users.joined(separator: "\n") + "\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try shortlistBinary())
+        process.arguments = ["recommend", "--config", "ab.yaml", "--users", "users.txt"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { process.terminate() }
+        // The header, then the first user's first row: the first batch read the store and is
+        // being written; three items for each of 2,048 long ids fill the pipe many times over.
+        var received = Data()
+        let reader = output.fileHandleForReading
+        while received.count(where: { $0 == UInt8(ascii: "\n") }) < 2 {
+            let chunk = reader.availableData
+            try #require(!chunk.isEmpty, "the command ended before its first batch")
+            received += chunk
+        }
+        let database = try DatabaseQueue(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        try database.write { try $0.execute(sql: "DROP TABLE arm") }
+        received += reader.readDataToEndOfFile()
+        let stderr = String(
+            decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let errorLines = stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errorLines.count == 1, "\(stderr)")
+        #expect(errorLines.first?.contains("no such table: arm") == true, "\(stderr)")
+        let served = Set(
+            String(decoding: received, as: UTF8.self).split(separator: "\n").dropFirst().map {
+                String($0.prefix { $0 != "\t" })
+            })
+        // Exactly the first batch's users, none after it.
+        #expect(served.count == 2048)
+        #expect(served.subtracting(users.prefix(2048)).isEmpty)
     }
 
     @Test func tsvAndJSONLinesOfABanditResponseCarryItsRequestIDAndArms() throws {

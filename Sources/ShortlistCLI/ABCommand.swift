@@ -131,11 +131,10 @@ func banditPipeline(
             return first.name
         }
         guard let store else {
-            throw DataError(.badRequest, "no pipeline in \(file.path) has a bandit ranker")
+            throw RequestError("no pipeline in \(file.path) has a bandit ranker")
         }
         guard let logged = try store.pipelines().first else {
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "no pipeline in \(file.path) has a bandit ranker, and the feedback store "
                     + "\(store.location) has logged none")
         }
@@ -148,17 +147,13 @@ func banditPipeline(
     if spec?.ranker.ranker.isBandit ?? false { return name }
     if let store, !(try store.arms(pipeline: name)).isEmpty { return name }
     if let spec {
-        throw DataError(
-            .badRequest,
+        throw RequestError(
             "pipeline '\(name)' has no bandit ranker (its ranker is \(spec.ranker.ranker.type)), "
                 + purpose)
     }
     guard store != nil else { return name }
-    throw DataError(
-        .unknownID,
-        suggesting(
-            "no pipeline '\(name)' in \(file.path) or in the feedback store", for: name,
-            in: file.pipelines.map(\.name)))
+    throw RequestError.unknownPipeline(
+        name, among: file.pipelines.map(\.name), in: "\(file.path) or in the feedback store")
 }
 
 /// The report as a chart: per arm, its observed reward rate with the 95% interval, and the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
 
@@ -13,16 +14,17 @@ struct ArtifactsCommand: ParsableCommand {
     /// The stored files with the stages of the file's pipelines that use each; nil uses when
     /// the dataset is not on disk (its fingerprint is in every key).
     static func inventory(_ path: String) throws -> (
-        workspace: Workspace, files: [ArtifactStore.StoredFile], uses: [String: [String]]?
+        workspace: Workspace, files: [ArtifactStore.StoredFile], uses: [ArtifactID: [String]]?
     ) {
         let workspace = try openWorkspace(path)
         workspace.artifacts.removeStaleTemporaryFiles()
         let files = workspace.artifacts.files()
         guard workspace.missingDataset == nil else { return (workspace, files, nil) }
-        var uses: [String: [String]] = [:]
-        for planned in try workspace.plannedArtifacts(on: try workspace.loadDataset()) {
-            uses["\(planned.type)-\(planned.key)", default: []].append(
-                "\(planned.pipeline)/\(planned.stage)")
+        var uses: [ArtifactID: [String]] = [:]
+        for plan in try workspace.plans(on: try workspace.loadDataset()) {
+            for artifact in plan.artifacts {
+                uses[artifact.id, default: []].append("\(plan.pipeline)/\(artifact.stage)")
+            }
         }
         return (workspace, files, uses)
     }
@@ -48,7 +50,7 @@ struct ArtifactsCommand: ParsableCommand {
                         + Format.padded("written", 16) + "  used by"
                 ]
                 for file in files {
-                    let used = uses.map { $0["\(file.type)-\(file.key)"] ?? [] }
+                    let used = uses.map { $0[file.id] ?? [] }
                     lines.append(
                         Format.padded((file.path as NSString).lastPathComponent, width) + "  "
                             + Format.padded(bytes(file.bytes), 9) + "  "
@@ -61,10 +63,10 @@ struct ArtifactsCommand: ParsableCommand {
                     "\(files.count) artifact\(files.count == 1 ? "" : "s"), \(bytes(total)) in "
                     + workspace.artifacts.folder
                 if let uses {
-                    let unused = files.filter { uses["\($0.type)-\($0.key)"] == nil }
+                    let unused = files.filter { uses[$0.id] == nil }
                     summary +=
                         "; \(unused.count) unused (\(bytes(unused.reduce(0) { $0 + $1.bytes })))"
-                    let stored = Set(files.map { "\($0.type)-\($0.key)" })
+                    let stored = Set(files.map(\.id))
                     let missing = uses.filter { !stored.contains($0.key) }.values.flatMap { $0 }
                     if !missing.isEmpty {
                         summary += "; not fitted yet: " + missing.sorted().joined(separator: ", ")
@@ -95,12 +97,11 @@ struct ArtifactsCommand: ParsableCommand {
                 var removing = files
                 if unused {
                     guard let uses else {
-                        throw DataError(
-                            .badRequest,
+                        throw RequestError(
                             "cannot tell which artifacts are unused: "
                                 + (workspace.missingDataset ?? "the dataset is not loaded"))
                     }
-                    removing = files.filter { uses["\($0.type)-\($0.key)"] == nil }
+                    removing = files.filter { uses[$0.id] == nil }
                 }
                 var removed = 0
                 for file in removing {

@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistCore
 import ShortlistPipeline
 
 /// Standard output and standard error, written with `write(2)`.
@@ -26,9 +27,11 @@ enum Console {
 }
 
 /// Standard output cannot be written.
-struct OutputError: Error, CustomStringConvertible {
+struct OutputError: ShortlistError {
     /// The system's reason ("No space left on device").
     var reason: String
 
-    var description: String { "cannot write the output: \(reason)" }
+    var kind: ErrorKind { .unavailable }
+    var message: String { "cannot write the output: \(reason)" }
+    var location: ErrorLocation? { nil }
 }

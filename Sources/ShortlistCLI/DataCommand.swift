@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInPlugins
 import ShortlistConfig
+import ShortlistCore
 import ShortlistPipeline
 
 struct DataCommand: ParsableCommand {
@@ -56,8 +57,7 @@ struct DataCommand: ParsableCommand {
             let path = config ?? "pipelines.yaml"
             let spec = try PipelinesFile.load(path: path, registry: builtInPlugins).dataset
             guard let fetch = spec.fetch else {
-                throw DataError(
-                    .badRequest,
+                throw RequestError(
                     "the dataset of \(path) has no 'fetch:', so there is nothing to fetch for it; "
                         + "name a dataset to fetch, such as movielens-100k")
             }

@@ -56,25 +56,22 @@ struct Explain: ParsableCommand {
             var served: ServedRequest?
             if let request {
                 guard let store = session.store else {
-                    throw DataError(
-                        .badRequest,
+                    throw RequestError(
                         "pipeline '\(pipeline.name)' has no bandit ranker: --request replays a "
                             + "bandit's response")
                 }
                 served = try store.shown(request: request)
                 guard let served else {
-                    throw DataError(
-                        .unknownID, "no response has the request id '\(excerpt(request))'")
+                    throw RequestError(
+                        .notFound, "no response has the request id '\(excerpt(request))'")
                 }
                 guard served.user == user else {
-                    throw DataError(
-                        .badRequest,
+                    throw RequestError(
                         "request '\(excerpt(request))' was served to user '\(excerpt(served.user))', "
                             + "not '\(excerpt(user))'; a replay explains that user's list")
                 }
                 guard served.pipeline == pipeline.name else {
-                    throw DataError(
-                        .badRequest,
+                    throw RequestError(
                         "request '\(excerpt(request))' was served by pipeline '\(served.pipeline)', "
                             + "not '\(pipeline.name)'; add --pipeline \(served.pipeline)")
                 }

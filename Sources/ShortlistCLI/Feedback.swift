@@ -85,9 +85,9 @@ struct Feedback: ParsableCommand {
                 outcome = try store.recordFeedback(
                     request: line.request, item: line.item, reward: line.reward)
             } catch {
-                throw DataError(
-                    error.isRefusal ? .badRequest : .unwritable, error.message, file: source,
-                    line: reader.line)
+                var located = error
+                located.location = ErrorLocation(file: source, line: reader.line)
+                throw located
             }
             // Written at once, not buffered: a reader of the acknowledgements sees each as soon
             // as its feedback is stored.

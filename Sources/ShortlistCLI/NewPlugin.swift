@@ -78,14 +78,12 @@ struct NewPlugin: ParsableCommand {
                     file: package)
             }
             if let existing = builtInPlugins[type] {
-                throw DataError(
-                    .badRequest,
+                throw RequestError(
                     "a \(existing.kind.rawValue) of type '\(type)' is registered already; choose "
                         + "another name")
             }
             if PluginTemplates.coreNames.contains(swiftName) {
-                throw DataError(
-                    .badRequest,
+                throw RequestError(
                     "'\(swiftName)' names one of ShortlistCore's own types, which the plugin uses; "
                         + "choose another name")
             }
@@ -99,8 +97,9 @@ struct NewPlugin: ParsableCommand {
             let folder = "\(package)/Plugins/\(swiftName)"
             for path in [folder] + files.map({ "\(package)/\($0.path)" })
             where FileManager.default.fileExists(atPath: path) {
-                throw DataError(
-                    .badRequest, "it exists already; choose another name or remove it", file: path)
+                throw RequestError(
+                    "it exists already; choose another name or remove it",
+                    location: ErrorLocation(file: path))
             }
             var written: [String] = []
             do {

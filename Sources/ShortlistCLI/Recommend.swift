@@ -98,9 +98,9 @@ struct Recommend: ParsableCommand {
             let id = line.trimmingCharacters(in: .whitespaces)
             if id.isEmpty { continue }
             if let control = firstControlCharacter(in: id) {
-                throw DataError(
-                    .badRequest, FeatureField.controlCharacterMessage("user", control),
-                    file: reader.name, line: reader.line)
+                throw RequestError(
+                    FeatureField.controlCharacterMessage("user", control),
+                    location: ErrorLocation(file: reader.name, line: reader.line))
             }
             ids.append(id)
         }

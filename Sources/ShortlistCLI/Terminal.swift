@@ -47,21 +47,15 @@ enum Terminal {
     static func run(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as ConfigurationError {
-            log(error.description)
-            throw ExitCode.failure
-        } catch let error as DataError {
-            log("error: \(error.description)")
-            throw ExitCode.failure
-        } catch let error as ArtifactError {
-            log("error: \(error.message)")
-            throw ExitCode.failure
-        } catch let error as ParameterError {
-            log("error: \(error.message)")
-            throw ExitCode.failure
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigurationError {
+            // Located like a compiler's error, with the line and a caret under the column.
+            log(error.description)
+            throw ExitCode.failure
         } catch {
+            // Every domain's error (a ShortlistError: LOCATION: MESSAGE), of every kind, is one
+            // line and exit status 1.
             log("error: \(error)")
             throw ExitCode.failure
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShortlistConfig
+import ShortlistCore
 import ShortlistPipeline
 
 struct Validate: ParsableCommand {
@@ -31,6 +32,7 @@ struct Validate: ParsableCommand {
             let workspace = try openWorkspace(path)
             let file = workspace.file
             var checked = "dataset not loaded"
+            var plans: [String] = []
             if !noData {
                 if let missing = workspace.missingDataset {
                     checked = "dataset not checked: \(missing)"
@@ -41,14 +43,28 @@ struct Validate: ParsableCommand {
                     }
                     checked =
                         "dataset has the fields every stage needs and the items every filter names"
+                    let stored = Set(workspace.artifacts.files().map(\.id))
+                    plans = try workspace.plans(on: dataset).map { plan in
+                        Self.describe(plan, stored: stored)
+                    }
                 }
             }
             let names = file.pipelines.map {
                 "'\($0.name)' (\($0.generators.count) candidate "
                     + "stage\($0.generators.count == 1 ? "" : "s"))"
             }
-            try Console.line(
-                "\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)")
+            try Console.write(
+                "\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)\n"
+                    + plans.map { $0 + "\n" }.joined())
         }
+    }
+
+    /// `'default': 7 artifacts, 4 stored; to fit: als, ranker`.
+    private static func describe(_ plan: ArtifactPlan, stored: Set<ArtifactID>) -> String {
+        let missing = plan.artifacts.filter { !stored.contains($0.id) }
+        let count = plan.artifacts.count
+        return "'\(plan.pipeline)': \(count) artifact\(count == 1 ? "" : "s"), "
+            + "\(count - missing.count) stored"
+            + (missing.isEmpty ? "" : "; to fit: " + missing.map(\.stage).joined(separator: ", "))
     }
 }

@@ -1,3 +1,5 @@
+public import ShortlistCore
+
 /// A problem in a pipelines file, located like a compiler error.
 ///
 /// Its ``description`` reads
@@ -6,7 +8,7 @@
 ///         factor: 64
 ///         ^
 /// ```
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConfigurationError: ShortlistError, Equatable {
     /// What went wrong, for programs.
     public enum Code: String, Sendable {
         /// The file cannot be read.
@@ -55,6 +57,9 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.sourceLine = sourceLine
         self.caretColumn = caretColumn ?? column
     }
+
+    public var kind: ErrorKind { code == .unreadable ? .unavailable : .invalid }
+    public var location: ErrorLocation? { ErrorLocation(file: file, line: line, column: column) }
 
     /// `FILE:LINE:COLUMN: error: MESSAGE`, then the source line and a caret under the column.
     public var description: String {

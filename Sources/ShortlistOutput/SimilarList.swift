@@ -20,15 +20,14 @@ public struct SimilarList: Encodable, Sendable {
     public static func lists(
         _ pipeline: FittedPipeline, itemID: String, stage: String?, n: Int,
         capableTypes: [String]
-    ) throws(DataError) -> [SimilarList] {
+    ) throws(RequestError) -> [SimilarList] {
         guard let index = pipeline.dataset.item(itemID) else {
-            throw DataError(
-                .unknownID, "unknown item '\(excerpt(itemID))': the dataset has no such item")
+            throw RequestError(
+                .notFound, "unknown item '\(excerpt(itemID))': the dataset has no such item")
         }
         let stages = pipeline.stages.filter { stage == nil || $0.name == stage }
         if let stage, stages.isEmpty {
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "pipeline '\(pipeline.name)' has no candidate stage named '\(excerpt(stage))'; its "
                     + "stages are \(pipeline.stages.map(\.name).joined(separator: ", "))")
         }
@@ -54,6 +53,6 @@ public struct SimilarList: Encodable, Sendable {
             ? " (these plugin types can: " + capableTypes.joined(separator: ", ") + ")"
             : "; its stages that can: "
                 + others.map { "\($0.name) (\($0.type))" }.joined(separator: ", ")
-        throw DataError(.badRequest, "\(which) list similar items\(capable)")
+        throw RequestError("\(which) list similar items\(capable)")
     }
 }

@@ -17,11 +17,10 @@ extension Workspace {
         let split = try holdout(dataset, training)
         let inner = split.train
         var stages: [FittedPipeline.Stage] = []
-        for stage in spec.generators {
+        for (stage, artifact) in zip(spec.generators, beforeHoldout(spec, on: inner)) {
             let generator = stage.generator
-            let key = Self.key(of: generator, on: inner)
             let (model, _) = try cached(
-                stage.name, generator, key: key, note: " before the holdout",
+                stage.name, generator, id: artifact.id, note: " before the holdout",
                 input: { TrainingData(dataset: inner) }, reuse: reuse,
                 shape: ArtifactReader.Shape(items: inner.itemCount, users: inner.userCount),
                 locate: stage.locate)
@@ -68,7 +67,7 @@ extension Workspace {
 extension Workspace {
     /// The split a learned ranker trains on: each user's latest `training.holdout` held out
     /// (without timestamps no share is the latest, so a draw seeded by the file's seed).
-    func holdout(_ dataset: Dataset, _ training: TwoStageTraining) throws(DataError) -> Split {
+    func holdout(_ dataset: Dataset, _ training: TwoStageTraining) throws -> Split {
         try Split(
             dataset,
             dataset.hasTimestamps

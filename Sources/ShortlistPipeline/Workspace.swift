@@ -124,67 +124,64 @@ public struct Workspace: Sendable {
     {
         guard let spec = file.pipeline(named: name) else {
             let names = file.pipelines.map(\.name)
-            throw DataError(
-                .badRequest,
-                suggesting(
-                    "no pipeline named '\(name ?? "")' in \(file.path)", for: name ?? "", in: names,
-                    otherwise: "; the pipelines are \(names.joined(separator: ", "))"))
+            throw RequestError.unknownPipeline(name ?? "", among: names, in: file.path)
         }
         try check(spec, against: dataset)
         artifacts.removeStaleTemporaryFiles()
         var stages: [FittedPipeline.Stage] = []
-        var keys: [String] = []
-        for stage in spec.generators {
-            let generator = stage.generator
-            let key = Self.key(of: generator, on: dataset)
-            let (model, seconds) = try cached(
-                stage.name, generator, key: key, input: { TrainingData(dataset: dataset) },
-                reuse: reuseArtifacts,
-                shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount),
-                locate: stage.locate)
-            stages.append(
-                FittedPipeline.Stage(
-                    name: stage.name, type: generator.type, limit: stage.limit, model: model,
-                    capabilities: generator.capabilities, fitSeconds: seconds
-                ))
-            keys.append(key)
-        }
         var armRankers: [Int: any RankerModel] = [:]
-        var armKeys: [String] = []
-        for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
-            let (model, _, key) = try fitRanker(
-                arm, label: "ranker of arm \(spec.ranker.arms[index])", spec: spec,
-                dataset: dataset, upstream: Self.rankerUpstream(spec, generatorKeys: keys),
-                reuse: reuseArtifacts)
-            armRankers[index] = model
-            armKeys.append(key)
+        let plan = try plan(spec, on: dataset)
+        for artifact in plan.stages {
+            switch artifact.role {
+            case .generator(let index):
+                let stage = spec.generators[index]
+                let generator = stage.generator
+                let (model, seconds) = try cached(
+                    stage.name, generator, id: artifact.id,
+                    input: { TrainingData(dataset: dataset) }, reuse: reuseArtifacts,
+                    shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount),
+                    locate: stage.locate)
+                stages.append(
+                    FittedPipeline.Stage(
+                        name: stage.name, type: generator.type, limit: stage.limit, model: model,
+                        capabilities: generator.capabilities, fitSeconds: seconds
+                    ))
+            case .armRanker(let index):
+                guard let arm = spec.ranker.armRankers[index] else { continue }
+                armRankers[index] =
+                    try fitRanker(
+                        arm, artifact, spec: spec, dataset: dataset, reuse: reuseArtifacts
+                    ).model
+            case .ranker, .beforeHoldout:
+                // The ranker comes last; what a learned ranker fits before its holdout is
+                // fitted with it (labelledPools), and only when it is.
+                continue
+            }
         }
-        let (model, seconds, _) = try fitRanker(
-            spec.ranker, label: "ranker", spec: spec, dataset: dataset,
-            upstream: Self.rankerUpstream(spec, generatorKeys: keys) + armKeys,
-            reuse: reuseArtifacts)
+        let ranker = try fitRanker(
+            spec.ranker, plan.ranker, spec: spec, dataset: dataset, reuse: reuseArtifacts)
         return try FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
-            rankerType: spec.ranker.ranker.type, ranker: model,
-            bandit: spec.ranker.ranker.bandit(model), armRankers: armRankers,
-            rankerFitSeconds: seconds, filterSpec: spec.filters
+            rankerType: spec.ranker.ranker.type, ranker: ranker.model,
+            bandit: spec.ranker.ranker.bandit(ranker.model), armRankers: armRankers,
+            rankerFitSeconds: ranker.seconds, filterSpec: spec.filters, artifacts: plan
         )
     }
 
     /// Loads or fits one ranker of a pipeline (its own, or one of a bandit's ranker arms), the
-    /// two-stage way when it learns; its key holds the keys of everything upstream.
+    /// two-stage way when it learns.
     private func fitRanker(
-        _ stage: RankerStage, label: String, spec: PipelineSpec, dataset: Dataset,
-        upstream: [String], reuse: Bool
-    ) throws -> (model: any RankerModel, seconds: Double?, key: String) {
+        _ stage: RankerStage, _ artifact: ArtifactPlan.Artifact, spec: PipelineSpec,
+        dataset: Dataset, reuse: Bool
+    ) throws -> (model: any RankerModel, seconds: Double?) {
         let ranker = stage.ranker
-        let key = Self.key(of: ranker, on: dataset, upstream: upstream)
         let input = { () throws -> RankerTrainingData in
             let labelled = try ranker.twoStage.map {
                 try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuse)
             }
             let log = self.log
             let name = spec.name
+            let label = artifact.stage
             return RankerTrainingData(
                 dataset: dataset, sources: spec.generators.map(\.name),
                 pools: labelled?.pools ?? [], poolDataset: labelled?.dataset,
@@ -193,75 +190,17 @@ public struct Workspace: Sendable {
         let shape = ArtifactReader.Shape(
             items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)
         )
-        let (model, seconds) = try cached(
-            label, ranker, key: key, input: input, reuse: reuse, shape: shape,
+        return try cached(
+            artifact.stage, ranker, id: artifact.id, input: input, reuse: reuse, shape: shape,
             locate: stage.locate)
-        return (model, seconds, key)
     }
 
-    /// The artifact key of a stage fitted on `dataset`, after the stages whose keys are
-    /// `upstream`: what ``prepare(pipeline:dataset:reuseArtifacts:)`` stores it under.
-    static func key<Input, Model>(
-        of stage: FittableStage<Input, Model>, on dataset: Dataset, upstream: [String] = []
-    ) -> String {
-        ArtifactStore.key(
-            type: stage.type, configuration: stage.configuration,
-            formatVersion: stage.formatVersion, dataset: dataset.fingerprint, upstream: upstream)
-    }
-
-    /// What a ranker's fit depends on besides its own settings and the data: each candidate
-    /// stage's name, key and limit, and the filters, which together shape the pools a learned
-    /// ranker trains on.
-    static func rankerUpstream(_ spec: PipelineSpec, generatorKeys: [String]) -> [String] {
-        let filters = spec.filters
-        return zip(spec.generators, generatorKeys).map { "\($0.name) \($1) \($0.limit)" } + [
-            "exclude-seen \(filters.excludeSeen)", "exclude \(filters.excludedItems)",
-            "min-interactions \(filters.minInteractions)",
-        ]
-    }
-
-    /// Every artifact that preparing each pipeline of the file on `dataset` loads or fits:
-    /// each candidate stage, each ranker arm and ranker, and for a ranker that learns the
-    /// two-stage way, its candidate stages fitted before the holdout.
+    /// Every pipeline's plan on `dataset`, with its learned rankers' holdouts: every artifact
+    /// preparing each pipeline of the file loads or fits.
     ///
     /// - Complexity: one holdout split per learned ranker; nothing is fitted.
-    public func plannedArtifacts(on dataset: Dataset) throws -> [PlannedArtifact] {
-        var planned: [PlannedArtifact] = []
-        for spec in file.pipelines {
-            let keys = spec.generators.map { Self.key(of: $0.generator, on: dataset) }
-            for (stage, key) in zip(spec.generators, keys) {
-                planned.append(
-                    PlannedArtifact(
-                        pipeline: spec.name, stage: stage.name, type: stage.generator.type,
-                        key: key))
-            }
-            func ranker(_ stage: RankerStage, label: String, upstream: [String]) throws -> String {
-                if let training = stage.ranker.twoStage {
-                    let inner = try holdout(dataset, training).train
-                    for generator in spec.generators {
-                        planned.append(
-                            PlannedArtifact(
-                                pipeline: spec.name, stage: generator.name + " before the holdout",
-                                type: generator.generator.type,
-                                key: Self.key(of: generator.generator, on: inner)))
-                    }
-                }
-                let key = Self.key(of: stage.ranker, on: dataset, upstream: upstream)
-                planned.append(
-                    PlannedArtifact(
-                        pipeline: spec.name, stage: label, type: stage.ranker.type, key: key))
-                return key
-            }
-            let upstream = Self.rankerUpstream(spec, generatorKeys: keys)
-            var armKeys: [String] = []
-            for (index, arm) in spec.ranker.armRankers.sorted(by: { $0.key < $1.key }) {
-                armKeys.append(
-                    try ranker(
-                        arm, label: "ranker of arm \(spec.ranker.arms[index])", upstream: upstream))
-            }
-            _ = try ranker(spec.ranker, label: "ranker", upstream: upstream + armKeys)
-        }
-        return planned
+    public func plans(on dataset: Dataset) throws -> [ArtifactPlan] {
+        try file.pipelines.map { try plan($0, on: dataset, withHoldouts: true) }
     }
 
     /// Throws, located at the setting in the pipelines file, for a field a stage needs and the
@@ -300,13 +239,14 @@ public struct Workspace: Sendable {
     /// A fit that fails on its parameters (it diverges, say) is reported at the stage in the
     /// pipelines file through `locate`.
     func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, key: String, note: String = "",
+        _ stage: String, _ plugin: FittableStage<Input, Model>, id: ArtifactID, note: String = "",
         input: () throws -> Input,
         reuse: Bool, shape: ArtifactReader.Shape, locate: (ParameterError) -> ConfigurationError
     ) throws -> (Model, Double?) {
         let type = plugin.type
+        let key = id.key
         let formatVersion = plugin.formatVersion
-        let path = artifacts.path(type: type, key: key)
+        let path = artifacts.path(of: id)
         do throws(ArtifactError) {
             if reuse,
                 var reader = try artifacts.payload(
@@ -354,17 +294,4 @@ public struct Workspace: Sendable {
 /// `0.4 ms`, `12.3 ms`, `4.56 s`.
 private func duration(_ seconds: Double) -> String {
     seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
-}
-
-/// An artifact a pipeline of the file loads or fits, and which stage it belongs to.
-public struct PlannedArtifact: Sendable, Equatable {
-    /// The pipeline.
-    public var pipeline: String
-    /// The stage: a candidate stage's name (`als before the holdout` for a learned ranker's
-    /// training), `ranker` or `ranker of arm NAME`.
-    public var stage: String
-    /// The plugin type.
-    public var type: String
-    /// The artifact key.
-    public var key: String
 }

@@ -11,23 +11,25 @@ public enum FeedbackOutcome: Sendable, Equatable {
 }
 
 /// Why the store refused or failed: one message that names the problem.
-public struct StoreError: Error, Equatable, CustomStringConvertible {
+public struct StoreError: ShortlistError, Equatable {
+    /// ``ErrorKind/invalid`` when the store refused what it was asked (feedback for an item no
+    /// response showed, a reward out of range); ``ErrorKind/unavailable`` when it failed to do
+    /// it.
+    public var kind: ErrorKind
     public var message: String
-    /// Whether the store refused what it was asked (feedback for an item no response showed,
-    /// a reward out of range) rather than failed to do it: a server answers a refusal 400 and
-    /// a failure 503.
-    public var isRefusal: Bool
-    public var description: String { message }
+    /// The line of a feedback batch the error is about, if any.
+    public var location: ErrorLocation?
 
+    /// A failure of the store, with its reason.
     public init(_ message: String) {
+        kind = .unavailable
         self.message = message
-        isRefusal = false
     }
 
     /// A refusal of what the store was asked, with its reason.
     public static func refusal(_ message: String) -> StoreError {
         var error = StoreError(message)
-        error.isRefusal = true
+        error.kind = .invalid
         return error
     }
 }

@@ -250,7 +250,11 @@ func project(
         #expect(
             good.stdout
                 == "pipelines.yaml: valid; pipelines 'default' (2 candidate stages); dataset has the fields every stage needs and the items every filter names\n"
+                + "'default': 3 artifacts, 0 stored; to fit: popular, recent, ranker\n"
         )
+        _ = try shortlist(["recommend", "--user", "u5"], in: folder.path)
+        let fitted = try shortlist(["validate"], in: folder.path)
+        #expect(fitted.stdout.hasSuffix("\n'default': 3 artifacts, 3 stored\n"))
         let text = try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
         try folder.write(
             "bad.yaml",

@@ -60,16 +60,17 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
         }
         var found: [String: (type: String, formatVersion: Int, fingerprint: String)] = [:]
         // Each serving stage once: the learned pipeline's stages, the other two's rankers.
-        for planned in try workspace.plannedArtifacts(on: dataset)
-        where !planned.stage.hasSuffix(" before the holdout")
-            && (planned.pipeline == "learned" || planned.stage == "ranker")
-        {
-            let name = "\(planned.pipeline)/\(planned.stage)"
-            found[name] = (
-                planned.type, versions[planned.type] ?? 0,
-                try payloadFingerprint(
-                    workspace.artifacts.path(type: planned.type, key: planned.key))
-            )
+        for plan in try workspace.plans(on: dataset) {
+            for planned in plan.artifacts
+            where planned.input == .allData
+                && (plan.pipeline == "learned" || planned.role == .ranker)
+            {
+                let name = "\(plan.pipeline)/\(planned.stage)"
+                found[name] = (
+                    planned.id.type, versions[planned.id.type] ?? 0,
+                    try payloadFingerprint(workspace.artifacts.path(of: planned.id))
+                )
+            }
         }
         #expect(Set(found.values.map(\.type)) == Set(builtInPlugins.entries.map(\.type)))
         for (name, now) in found.sorted(by: { $0.key < $1.key }) {
@@ -131,8 +132,9 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
         let fixture = try Fixture(pipelines: pipelines)
         let workspace = try Workspace(
             path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
-        let planned = try workspace.plannedArtifacts(on: try workspace.loadDataset())
-        return try #require(planned.first { $0.stage == "ranker" }).key
+        let plan = try workspace.plan(
+            try #require(workspace.file.pipelines.first), on: try workspace.loadDataset())
+        return plan.ranker.id.key
     }
 
     @Test func aLearnedRankersKeyChangesWithEachLimitFilterAndTheHoldout() throws {

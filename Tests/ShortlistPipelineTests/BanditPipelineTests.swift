@@ -385,7 +385,7 @@ extension FittedPipeline {
             path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
         let split = try Split(try workspace.loadDataset(), .temporal(0.2))
         let pipeline = try workspace.prepare(pipeline: nil, dataset: split.train)
-        #expect(throws: DataError.self) {
+        #expect(throws: RequestError.self) {
             try Simulator.run(
                 pipeline, split: split, rounds: 10, seed: 1, positionBias: false, threshold: 4)
         }

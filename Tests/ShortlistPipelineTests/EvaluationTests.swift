@@ -73,8 +73,8 @@ import Testing
         #expect(try SplitSpec(parsing: "random:0.25:7") == .random(0.25, seed: 7))
         #expect(try SplitSpec(parsing: "file:a.tsv,b.tsv") == .files(train: "a.tsv", test: "b.tsv"))
         #expect(
-            throws: DataError(
-                .badRequest,
+            throws: RequestError(
+                .invalid,
                 "split 'temporal:1.5': the fraction must be between 0 and 1, found '1.5'")
         ) {
             try SplitSpec(parsing: "temporal:1.5")

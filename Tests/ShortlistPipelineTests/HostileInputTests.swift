@@ -658,8 +658,8 @@ import Testing
         ).0
         for spec in [SplitSpec.temporal(0.2), .random(0.2, seed: 1)] {
             #expect(
-                throws: DataError(
-                    .badRequest,
+                throws: RequestError(
+                    .invalid,
                     "split '\(spec)' holds out every interaction (each user's share rounds up to "
                         + "all of their interactions), so nothing is left to fit")
             ) { try Split(dataset, spec) }

@@ -91,19 +91,19 @@ final class Fixture: @unchecked Sendable {
         let workspace = try Workspace(
             path: "\(fixture.folder.path)/pipelines.yaml", registry: registry)
         let dataset = try workspace.loadDataset()
-        let planned = try workspace.plannedArtifacts(on: dataset)
+        let plans = try workspace.plans(on: dataset)
         #expect(fixture.artifacts.isEmpty)
         _ = try fixture.prepare("learned")
         _ = try fixture.prepare("ab")
         #expect(
-            Set(workspace.artifacts.files().map { "\($0.type)-\($0.key)" })
-                == Set(planned.map { "\($0.type)-\($0.key)" }))
+            Set(workspace.artifacts.files().map(\.id))
+                == Set(plans.flatMap { $0.artifacts.map(\.id) }))
         #expect(
-            planned.filter { $0.pipeline == "ab" }.map(\.stage) == [
+            plans.first { $0.pipeline == "ab" }?.artifacts.map(\.stage) == [
                 "popular", "recent", "popular before the holdout", "recent before the holdout",
                 "ranker of arm blend", "ranker",
             ])
-        #expect(planned.filter { $0.pipeline == "learned" }.count == 5)
+        #expect(plans.first { $0.pipeline == "learned" }?.artifacts.count == 5)
     }
 
     @Test func secondRunReusesEveryStage() throws {
@@ -391,8 +391,8 @@ final class Fixture: @unchecked Sendable {
     @Test func unknownPipelineNameSuggests() throws {
         let fixture = try Fixture()
         #expect(
-            throws: DataError(
-                .badRequest,
+            throws: RequestError(
+                .notFound,
                 "no pipeline named 'defualt' in \(fixture.folder.path)/pipelines.yaml. Did "
                     + "you mean 'default'?"
             )

@@ -195,14 +195,14 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
             do {
                 _ = try store.recordFeedback(request: request, item: item, reward: reward)
             } catch {
-                #expect(error.isRefusal, "\(request) \(item) \(reward)")
+                #expect(error.kind == .invalid, "\(request) \(item) \(reward)")
             }
         }
         do {
             try store.record(served("r1"))
             Issue.record("a request id was logged twice")
         } catch {
-            #expect(!error.isRefusal, "a store that cannot do what it is asked fails")
+            #expect(error.kind == .unavailable, "a store that cannot do what it is asked fails")
         }
     }
 }

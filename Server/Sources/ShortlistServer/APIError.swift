@@ -2,6 +2,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
+import ShortlistCore
 import ShortlistStore
 
 /// A request the server refuses: its status and a message that names the problem, sent as
@@ -44,6 +45,19 @@ public struct APIError: Error, HTTPResponseError, Equatable {
 }
 
 extension APIError {
+    /// A domain error as an answer: its kind decides the status, here and nowhere else.
+    public init(_ error: any ShortlistError) {
+        let status: HTTPResponse.Status =
+            switch error.kind {
+            case .invalid: .badRequest
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .unavailable: .serviceUnavailable
+            case .corrupt: .internalServerError
+            }
+        self.init(status, error.description)
+    }
+
     /// A feedback store's error as an answer: a refusal of what the store was asked (feedback
     /// for an item no response showed) is a 400, anything else a 503, as the store failed or
     /// is out of reach.
@@ -52,6 +66,6 @@ extension APIError {
             self.init(.serviceUnavailable, "the feedback store failed: \(error)")
             return
         }
-        self.init(error.isRefusal ? .badRequest : .serviceUnavailable, error.message)
+        self.init(error)
     }
 }

@@ -209,7 +209,10 @@ struct PipelineList: Encodable {
         self.lastReloadError = lastReloadError
         loadedAt = served.loaded.ISO8601Format()
         pipelines = served.pipelines.map { pipeline in
-            let artifacts = served.artifacts[pipeline.name] ?? [:]
+            // Each stage's artifact as `shortlist artifacts list` names it.
+            let artifacts = Dictionary(
+                (pipeline.artifacts?.artifacts ?? []).map { ($0.stage, "\($0.id)") },
+                uniquingKeysWith: { first, _ in first })
             return Pipeline(
                 name: pipeline.name,
                 stages: pipeline.stages.map {

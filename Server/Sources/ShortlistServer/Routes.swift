@@ -98,18 +98,18 @@ public enum Routes {
             let n = try count(parameters["n"], default: pipeline.resultCount)
             let history: [FreshInteraction]
             let explanation: ItemExplanation
-            do throws(DataError) {
+            do throws(RequestError) {
                 history = try pipeline.history(
                     parsing: parameters["history"] ?? "", option: "'history'")
             } catch {
-                throw APIError(.badRequest, error.message)
+                throw APIError(error)
             }
             let context = try await context(for: pipeline, served)
             do throws(DataError) {
                 explanation = try pipeline.explain(
                     userID: user, itemID: item, n: n, history: history, context: context)
             } catch {
-                throw APIError(.notFound, error.message)
+                throw APIError(error)
             }
             return try json(ItemExplanationOutput(explanation, pipeline: pipeline, user: user))
         }
@@ -120,12 +120,12 @@ public enum Routes {
             let pipeline = try served.pipeline(parameters["pipeline"])
             let n = try count(parameters["n"], default: 10)
             let lists: [SimilarList]
-            do throws(DataError) {
+            do throws(RequestError) {
                 lists = try SimilarList.lists(
                     pipeline, itemID: id, stage: parameters["stage"], n: n,
                     capableTypes: builtInPlugins.generatorTypes(with: .similarItems))
             } catch {
-                throw APIError(error.code == .unknownID ? .notFound : .badRequest, error.message)
+                throw APIError(error)
             }
             return try json(lists)
         }

@@ -17,8 +17,6 @@ public struct ServedPipelines: Sendable {
     public let loaded: Date
     /// The feedback store, when a pipeline has a bandit ranker.
     let store: (any FeedbackStorage)?
-    /// Each pipeline's artifact key per stage, as `shortlist artifacts list` shows them.
-    let artifacts: [String: [String: String]]
     /// Answers of repeatable requests to these pipelines.
     let responses: ResponseCache
 
@@ -40,13 +38,8 @@ public struct ServedPipelines: Sendable {
             }
             pipelines.append(pipeline)
         }
-        var artifacts: [String: [String: String]] = [:]
-        for planned in try workspace.plannedArtifacts(on: dataset) {
-            artifacts[planned.pipeline, default: [:]][planned.stage] =
-                "\(planned.type)-\(planned.key)"
-        }
         return ServedPipelines(
-            pipelines: pipelines, path: path, loaded: Date(), store: store, artifacts: artifacts,
+            pipelines: pipelines, path: path, loaded: Date(), store: store,
             responses: ResponseCache(capacity: cacheBytes))
     }
 
@@ -65,9 +58,6 @@ public struct ServedPipelines: Sendable {
         guard let name else { return pipelines[0] }
         if let pipeline = pipelines.first(where: { $0.name == name }) { return pipeline }
         throw APIError(
-            .notFound,
-            suggesting(
-                "no pipeline named '\(excerpt(name))'", for: name, in: pipelines.map(\.name),
-                otherwise: "; the pipelines are \(pipelines.map(\.name).joined(separator: ", "))"))
+            RequestError.unknownPipeline(name, among: pipelines.map(\.name), in: nil))
     }
 }

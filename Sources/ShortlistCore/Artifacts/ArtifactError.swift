@@ -1,5 +1,5 @@
 /// A problem with a stored model artifact.
-public struct ArtifactError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ArtifactError: ShortlistError, Equatable {
     /// What went wrong, for programs.
     public enum Code: String, Sendable {
         /// The file ends before the data it promises.
@@ -23,6 +23,6 @@ public struct ArtifactError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    public var kind: ErrorKind { code == .io ? .unavailable : .corrupt }
+    public var location: ErrorLocation? { nil }
 }

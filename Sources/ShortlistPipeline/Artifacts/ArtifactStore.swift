@@ -5,8 +5,8 @@ public import ShortlistCore
 ///
 /// A file is `TYPE-KEY.bin`, where the key hashes everything the fit depends on. Its header
 /// holds a magic, the header version, the plugin type, the model's format version, the key,
-/// the payload length and an FNV-1a checksum of the payload. Files are written to a
-/// temporary name and renamed, so a crash never leaves a half-written artifact under a key.
+/// the payload length and an FNV-1a checksum of the payload. Files are written through
+/// ``AtomicFile``, so a crash never leaves a half-written artifact under a key.
 public struct ArtifactStore: Sendable {
     /// The folder, created on first write.
     public let folder: String
@@ -37,9 +37,8 @@ public struct ArtifactStore: Sendable {
     public struct StoredFile: Sendable, Equatable {
         /// The file's path.
         public var path: String
-        /// The plugin type and key its name gives.
-        public var type: String
-        public var key: String
+        /// The artifact its name gives.
+        public var id: ArtifactID
         /// Its size in bytes.
         public var bytes: Int
         /// When it was written.
@@ -50,13 +49,11 @@ public struct ArtifactStore: Sendable {
     public func files() -> [StoredFile] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().compactMap { name in
-            guard name.hasSuffix(".bin"), let dash = name.lastIndex(of: "-") else { return nil }
+            guard let id = ArtifactID(fileName: name) else { return nil }
             let path = "\(folder)/\(name)"
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             return StoredFile(
-                path: path, type: String(name[..<dash]),
-                key: String(name[name.index(after: dash)...].dropLast(4)),
-                bytes: (attributes?[.size] as? NSNumber)?.intValue ?? 0,
+                path: path, id: id, bytes: (attributes?[.size] as? NSNumber)?.intValue ?? 0,
                 modified: attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0))
         }
     }
@@ -67,8 +64,8 @@ public struct ArtifactStore: Sendable {
         FileSystem.removeStale(in: folder, marker: ".tmp-")
     }
 
-    /// The path of the artifact for `type` and `key`.
-    public func path(type: String, key: String) -> String { "\(folder)/\(type)-\(key).bin" }
+    /// The path of an artifact's file.
+    public func path(of id: ArtifactID) -> String { "\(folder)/\(id.fileName)" }
 
     /// Reads the payload stored under the key; nil when there is none.
     ///
@@ -77,7 +74,7 @@ public struct ArtifactStore: Sendable {
     public func payload(
         type: String, key: String, formatVersion: Int, shape: ArtifactReader.Shape? = nil
     ) throws(ArtifactError) -> ArtifactReader? {
-        let path = path(type: type, key: key)
+        let path = path(of: ArtifactID(type: type, key: key))
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
         let data: [UInt8]
@@ -151,24 +148,49 @@ public struct ArtifactStore: Sendable {
         writer.write(payload.count)
         writer.write(Int(bitPattern: UInt(hash.value)))
         writer.write(payload)
-        let path = path(type: type, key: key)
-        removeStaleTemporaryFiles()
-        if let problem = FileSystem.problemCreatingInside(folder) {
-            throw ArtifactError(.io, "cannot create the artifact folder \(folder): \(problem)")
-        }
-        let temporary =
-            "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
-        do {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true)
-            try Data(Self.magic + writer.bytes).write(to: URL(fileURLWithPath: temporary))
+        let path = path(of: ArtifactID(type: type, key: key))
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(path, in: folder) { try $0.append(Self.magic + writer.bytes) }
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ArtifactError(.io, "cannot write \(temporary): \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ArtifactError(.io, "cannot rename \(temporary) to \(path)")
+            switch error {
+            case .folder(let reason):
+                throw ArtifactError(.io, "cannot create the artifact folder \(folder): \(reason)")
+            case .write(let temporary, let reason):
+                throw ArtifactError(.io, "cannot write \(temporary): \(reason)")
+            case .rename(let temporary, let reason):
+                throw ArtifactError(.io, "cannot rename \(temporary) to \(path): \(reason)")
+            }
         }
     }
+}
+
+/// An artifact: the plugin type that fitted it and the key of everything the fit depended on.
+/// Its file is `TYPE-KEY.bin`; its name, in lists and the server's answers, `TYPE-KEY`.
+public struct ArtifactID: Sendable, Hashable, CustomStringConvertible {
+    /// The plugin type.
+    public var type: String
+    /// The key (``ArtifactStore/key(type:configuration:formatVersion:dataset:upstream:)``).
+    public var key: String
+
+    /// An artifact id.
+    public init(type: String, key: String) {
+        self.type = type
+        self.key = key
+    }
+
+    /// The id a file name `TYPE-KEY.bin` gives, or nil for another name.
+    public init?(fileName: String) {
+        guard fileName.hasSuffix(".bin"), let dash = fileName.lastIndex(of: "-") else {
+            return nil
+        }
+        self.init(
+            type: String(fileName[..<dash]),
+            key: String(fileName[fileName.index(after: dash)...].dropLast(4)))
+    }
+
+    /// `TYPE-KEY`.
+    public var description: String { "\(type)-\(key)" }
+
+    /// `TYPE-KEY.bin`.
+    public var fileName: String { "\(self).bin" }
 }

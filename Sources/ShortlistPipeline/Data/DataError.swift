@@ -1,5 +1,7 @@
+public import ShortlistCore
+
 /// A problem with data on disk or a request's ids: a missing file, a malformed row, an unknown id.
-public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct DataError: ShortlistError, Equatable {
     /// What went wrong, for programs.
     public enum Code: String, Sendable {
         /// A file or folder is missing or unreadable.
@@ -18,8 +20,6 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownID
         /// Fetching a dataset failed.
         case fetchFailed
-        /// A request that cannot be answered as asked.
-        case badRequest
         /// A file changed while it was being read.
         case changed
     }
@@ -47,11 +47,15 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `FILE:LINE:COLUMN: MESSAGE`, as far as each is known, or just the message when there is
-    /// no file.
-    public var description: String {
-        guard let file else { return message }
-        let place = [line, line == nil ? nil : column].compactMap { $0 }.map { ":\($0)" }
-        return "\(file)\(place.joined()): \(message)"
+    public var kind: ErrorKind {
+        switch code {
+        case .missingFile, .unknownID: .notFound
+        case .malformedRow, .empty, .badEncoding, .missingColumn: .invalid
+        case .unwritable, .fetchFailed, .changed: .unavailable
+        }
+    }
+
+    public var location: ErrorLocation? {
+        file.map { ErrorLocation(file: $0, line: line, column: line == nil ? nil : column) }
     }
 }

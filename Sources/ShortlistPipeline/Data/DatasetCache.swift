@@ -11,7 +11,8 @@ public import ShortlistCore
 /// source is a different file and the old one is removed when the new one is written. A file
 /// holds a header (magic, format version, key, lengths and a checksum of everything after it),
 /// the ids, features and load report, then the rows by user and by item as raw arrays, and is
-/// read with `pread(2)` straight into its arrays. It is written to a temporary name and renamed, like an artifact.
+/// read with `pread(2)` straight into its arrays. It is written whole or not at all, through
+/// ``AtomicFile`` like an artifact.
 public struct DatasetCache: Sendable {
     /// The version of the file layout (and of what the loader builds); part of every key.
     public static let currentFormatVersion = 3
@@ -90,34 +91,24 @@ public struct DatasetCache: Sendable {
     /// sources).
     public func store(_ dataset: Dataset, report: LoadReport, under key: Key) throws(DataError) {
         let path = key.path
-        FileSystem.removeStale(in: folder, marker: ".tmp-")
-        if let problem = FileSystem.problemCreatingInside(folder) {
-            throw DataError(
-                .unwritable, "cannot create the dataset cache folder: \(problem)", file: folder)
-        }
-        let temporary =
-            "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
-        do {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true)
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(path, in: folder) { file in
+                try write(
+                    dataset, report: report, key: UInt64(key.content, radix: 16) ?? 0, to: file)
+            }
         } catch {
-            throw DataError(
-                .unwritable,
-                "cannot create the dataset cache folder: \(Self.reason(error, folder))",
-                file: folder)
-        }
-        do {
-            try write(
-                dataset, report: report, key: UInt64(key.content, radix: 16) ?? 0, to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw DataError(
-                .unwritable, "cannot write the dataset cache there: \(Self.reason(error, folder))",
-                file: folder)
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw DataError(.unwritable, "cannot rename the dataset cache into place", file: path)
+            switch error {
+            case .folder(let reason):
+                throw DataError(
+                    .unwritable, "cannot create the dataset cache folder: \(reason)", file: folder)
+            case .write(_, let reason):
+                throw DataError(
+                    .unwritable, "cannot write the dataset cache there: \(reason)", file: folder)
+            case .rename(_, let reason):
+                throw DataError(
+                    .unwritable, "cannot rename the dataset cache into place: \(reason)",
+                    file: path)
+            }
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names
@@ -126,22 +117,6 @@ public struct DatasetCache: Sendable {
         {
             try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")
         }
-    }
-
-    /// Why writing failed, in a few words (the system's, or "permission denied" for a
-    /// folder that cannot be written).
-    private static func reason(_ error: any Error, _ folder: String) -> String {
-        if let error = error as? POSIXError {
-            return String(cString: strerror(error.code.rawValue))
-        }
-        var parent = folder
-        while !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
-            parent = (parent as NSString).deletingLastPathComponent
-        }
-        if !FileManager.default.isWritableFile(atPath: parent.isEmpty ? "." : parent) {
-            return "\(parent.isEmpty ? "." : parent) is not writable (permission denied)"
-        }
-        return (error as NSError).localizedDescription
     }
 
     // MARK: Keys
@@ -211,7 +186,7 @@ public struct DatasetCache: Sendable {
     // MARK: Layout
 
     /// Writes the file: header, metadata, then the eight row arrays, each 64-byte aligned.
-    private func write(_ dataset: Dataset, report: LoadReport, key: UInt64, to path: String)
+    private func write(_ dataset: Dataset, report: LoadReport, key: UInt64, to file: AtomicFile)
         throws
     {
         var metadata = ArtifactWriter()
@@ -242,13 +217,13 @@ public struct DatasetCache: Sendable {
             report.unlistedItems, report.unlistedUsers,
         ])
         try Self.withArrays(of: dataset) { arrays in
-            try write(metadata, arrays, key: key, to: path)
+            try write(metadata, arrays, key: key, to: file)
         }
     }
 
     private func write(
         _ metadata: ArtifactWriter, _ arrays: [UnsafeRawBufferPointer], key: UInt64,
-        to path: String
+        to file: AtomicFile
     ) throws {
         var offset = Self.aligned(Self.headerSize + metadata.bytes.count + 8 * 2 * arrays.count)
         var directory = ArtifactWriter()
@@ -269,8 +244,6 @@ public struct DatasetCache: Sendable {
         header.write(metadata.bytes.count)
         header.write(offset)
         header.write(Int(bitPattern: UInt(checksum)))
-        let file = try Output(path)
-        defer { file.finish() }
         try file.append(Self.magic + [0, 0, 0, 0] + header.bytes)
         try file.append(head)
         for array in arrays {
@@ -455,35 +428,4 @@ public struct DatasetCache: Sendable {
     private static func aligned(_ offset: Int) -> Int {
         (offset + alignment - 1) / alignment * alignment
     }
-}
-
-/// A file being written with `write(2)`, straight from the arrays' memory.
-private final class Output {
-    let descriptor: Int32
-    private(set) var written = 0
-
-    init(_ path: String) throws {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-    }
-
-    func append(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try append($0) }
-    }
-
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count, let start = bytes.baseAddress {
-            let count = write(descriptor, start + done, bytes.count - done)
-            guard count > 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-            done += count
-        }
-        written += bytes.count
-    }
-
-    func pad(to offset: Int) throws {
-        if offset > written { try append([UInt8](repeating: 0, count: offset - written)) }
-    }
-
-    func finish() { close(descriptor) }
 }

@@ -96,13 +96,12 @@ public enum Evaluator {
     public static func evaluate(
         _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
         curveDepth: Int? = nil, recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
-    ) throws(DataError) -> EvaluationReport {
+    ) throws(RequestError) -> EvaluationReport {
         let train = split.train
         let ratedData = train.hasRatings
         let highest = split.test.lazy.flatMap { $0 }.map { Double($0.rating) }.max()
         if ratedData, let highest, highest < threshold {
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "no user can be evaluated: no held-out interaction is rated \(plainNumber(threshold)) "
                     + "or more (the highest held-out rating is \(plainNumber(highest))); lower "
                     + "--threshold")

@@ -60,10 +60,9 @@ public enum Simulator {
     public static func run(
         _ pipeline: FittedPipeline, split: Split, rounds: Int, seed: UInt64, positionBias: Bool,
         threshold: Double, progress: ProgressReporter = .silent
-    ) throws(DataError) -> SimulationReport {
+    ) throws(RequestError) -> SimulationReport {
         guard let bandit = pipeline.bandit else {
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "pipeline '\(pipeline.name)' ranks with \(pipeline.rankerType), not a bandit; "
                     + "simulate compares a bandit's arms")
         }
@@ -75,7 +74,7 @@ public enum Simulator {
         }
         let users = positives.indices.filter { !positives[$0].isEmpty }
         guard !users.isEmpty else {
-            throw DataError(.badRequest, "no user has a held-out positive to simulate with")
+            throw RequestError("no user has a held-out positive to simulate with")
         }
         var state = SimulatedState()
         var random = SeededGenerator(seed: seed)

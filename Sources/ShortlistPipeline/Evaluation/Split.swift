@@ -13,17 +13,16 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
     case files(train: String, test: String)
 
     /// Parses `temporal:0.2`, `leave-last:1`, `random:0.2:42` or `file:TRAIN,TEST`.
-    public init(parsing text: String) throws(DataError) {
+    public init(parsing text: String) throws(RequestError) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let usage =
             "expected temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST"
         guard parts.count == 2 else {
-            throw DataError(.badRequest, "unknown split '\(text)'; \(usage)")
+            throw RequestError("unknown split '\(text)'; \(usage)")
         }
-        func fraction(_ value: String) throws(DataError) -> Double {
+        func fraction(_ value: String) throws(RequestError) -> Double {
             guard let f = decimalNumber(value), f > 0, f < 1 else {
-                throw DataError(
-                    .badRequest,
+                throw RequestError(
                     "split '\(text)': the fraction must be between 0 and 1, found '\(value)'")
             }
             return f
@@ -33,24 +32,23 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
             self = .temporal(try fraction(parts[1]))
         case "leave-last":
             guard let n = Int(parts[1]), (1...1_000_000).contains(n) else {
-                throw DataError(
-                    .badRequest, "split '\(text)': N must be a whole number from 1 to 1000000")
+                throw RequestError("split '\(text)': N must be a whole number from 1 to 1000000")
             }
             self = .leaveLast(n)
         case "random":
             let pieces = parts[1].split(separator: ":").map(String.init)
             guard pieces.count == 2, let seed = UInt64(pieces[1]) else {
-                throw DataError(.badRequest, "split '\(text)': expected random:FRACTION:SEED")
+                throw RequestError("split '\(text)': expected random:FRACTION:SEED")
             }
             self = .random(try fraction(pieces[0]), seed: seed)
         case "file":
             let files = parts[1].split(separator: ",").map(String.init)
             guard files.count == 2 else {
-                throw DataError(.badRequest, "split '\(text)': expected file:TRAIN,TEST")
+                throw RequestError("split '\(text)': expected file:TRAIN,TEST")
             }
             self = .files(train: files[0], test: files[1])
         default:
-            throw DataError(.badRequest, "unknown split '\(text)'; \(usage)")
+            throw RequestError("unknown split '\(text)'; \(usage)")
         }
     }
 
@@ -86,16 +84,17 @@ public struct Split: Sendable {
     public let isByTime: Bool
 
     /// Splits a dataset; a split by time of data without timestamps is refused.
-    public init(_ dataset: Dataset, _ spec: SplitSpec) throws(DataError) {
+    ///
+    /// - Throws: ``RequestError`` for a split this data cannot make, ``DataError`` for split
+    ///   files that cannot be read.
+    public init(_ dataset: Dataset, _ spec: SplitSpec) throws {
         switch spec {
         case .temporal(let fraction) where !dataset.hasTimestamps:
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "split '\(spec)' holds out each user's latest interactions, but the data has no "
                     + "timestamps; use random:\(fraction):SEED (or file:TRAIN,TEST) instead")
         case .leaveLast where !dataset.hasTimestamps:
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "split '\(spec)' holds out each user's latest interactions, but the data has no "
                     + "timestamps; use random:FRACTION:SEED (or file:TRAIN,TEST) instead")
         default: break
@@ -107,8 +106,7 @@ public struct Split: Sendable {
             (train, self.test) = try Self.fromFiles(dataset, train: trainFile, test: testFile)
             let (train, test) = (train, self.test)
             guard test.contains(where: { !$0.isEmpty }) else {
-                throw DataError(
-                    .badRequest,
+                throw RequestError(
                     "split '\(spec)' holds out no interaction: no row of \(testFile) names a user "
                         + "and an item the data has, so nothing can be evaluated")
             }
@@ -150,14 +148,12 @@ public struct Split: Sendable {
             if case .leaveLast(let n) = spec {
                 reason = ": no user has more than \(n) interaction\(n == 1 ? "" : "s")"
             }
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "split '\(spec)' holds out no interaction\(reason), so nothing can be "
                     + "evaluated")
         }
         if heldOut.count == dataset.interactionCount {
-            throw DataError(
-                .badRequest,
+            throw RequestError(
                 "split '\(spec)' holds out every interaction (each user's share rounds up to all "
                     + "of their interactions), so nothing is left to fit")
         }

@@ -57,6 +57,8 @@ public struct FittedPipeline: Sendable {
     public let armRankers: [Int: any RankerModel]
     /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
     public let rankerFitSeconds: Double?
+    /// The artifacts the pipeline was prepared from, when a workspace prepared it.
+    public let artifacts: ArtifactPlan?
     /// The filters in the order they apply.
     public let filters: [any Filter]
     /// The rating a request's fresh interaction without one counts as: the data's highest
@@ -68,9 +70,10 @@ public struct FittedPipeline: Sendable {
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
         ranker: any RankerModel, bandit: (any BanditRankerModel)? = nil,
         armRankers: [Int: any RankerModel] = [:], rankerFitSeconds: Double? = nil,
-        filterSpec: FilterSpec
+        filterSpec: FilterSpec, artifacts: ArtifactPlan? = nil
     ) throws(DataError) {
         self.bandit = bandit
+        self.artifacts = artifacts
         self.armRankers = armRankers
         self.rankerFitSeconds = rankerFitSeconds
         self.name = name

@@ -27,6 +27,7 @@ let package = Package(
         // What a plugin or the server (Server/, a package of its own so that this one never
         // resolves or builds the HTTP stack) builds on, and checks itself with.
         .library(name: "ShortlistCore", targets: ["ShortlistCore"]),
+        .library(name: "ShortlistData", targets: ["ShortlistData"]),
         .library(name: "ShortlistConfig", targets: ["ShortlistConfig"]),
         .library(name: "ShortlistPipeline", targets: ["ShortlistPipeline"]),
         .library(name: "ShortlistStore", targets: ["ShortlistStore"]),
@@ -46,12 +47,17 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "ShortlistCore", swiftSettings: numeric),
-        .target(name: "ShortlistConfig", dependencies: ["ShortlistCore", "CYAML"]),
-        .target(name: "ShortlistPipeline", dependencies: ["ShortlistCore", "ShortlistConfig"]),
+        // Data on disk: the loaders, the dataset cache, the fetcher and the files they read.
+        .target(name: "ShortlistData", dependencies: ["ShortlistCore"]),
+        .target(
+            name: "ShortlistConfig", dependencies: ["ShortlistCore", "ShortlistData", "CYAML"]),
+        .target(
+            name: "ShortlistPipeline",
+            dependencies: ["ShortlistCore", "ShortlistData", "ShortlistConfig"]),
         .target(
             name: "ShortlistStore",
             dependencies: [
-                "ShortlistCore", "ShortlistConfig", .product(name: "GRDB", package: "GRDB.swift"),
+                "ShortlistCore", "ShortlistData", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(
             name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
@@ -66,18 +72,25 @@ let package = Package(
         .executableTarget(
             name: "ShortlistCLI",
             dependencies: [
-                "ShortlistCore", "ShortlistConfig", "ShortlistPipeline", "ShortlistStore",
-                "ShortlistOutput", "BuiltInPlugins",
+                "ShortlistCore", "ShortlistData", "ShortlistConfig", "ShortlistPipeline",
+                "ShortlistStore", "ShortlistOutput", "BuiltInPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "ShortlistCoreTests", dependencies: ["ShortlistCore", "ShortlistTestSupport"]),
         .testTarget(
-            name: "ShortlistConfigTests", dependencies: ["ShortlistConfig", "ShortlistTestSupport"]),
+            name: "ShortlistConfigTests",
+            dependencies: ["ShortlistConfig", "ShortlistData", "ShortlistTestSupport"]),
+        // The first loader, kept as the oracle of the loader tests and the loader fuzzer.
+        .target(
+            name: "ReferenceLoader", dependencies: ["ShortlistCore", "ShortlistData"],
+            path: "Tests/ReferenceLoader"),
         .testTarget(
             name: "ShortlistPipelineTests",
-            dependencies: ["ShortlistPipeline", "ShortlistTestSupport"]),
+            dependencies: [
+                "ShortlistData", "ShortlistPipeline", "ShortlistTestSupport", "ReferenceLoader",
+            ]),
         .testTarget(
             name: "PluginTests",
             dependencies: ["ShortlistTestSupport", "BuiltInPlugins", "ShortlistConfig"]
@@ -86,11 +99,12 @@ let package = Package(
         .testTarget(
             name: "ShortlistCLITests",
             dependencies: [
-                "ShortlistCLI", "ShortlistStore", "ShortlistTestSupport",
+                "ShortlistCLI", "ShortlistData", "ShortlistStore", "ShortlistTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
-            name: "ShortlistStoreTests", dependencies: ["ShortlistStore", "ShortlistTestSupport"]),
+            name: "ShortlistStoreTests",
+            dependencies: ["ShortlistStore", "ShortlistData", "ShortlistTestSupport"]),
         // libFuzzer targets (fuzz/run builds them with -sanitize=fuzzer); without FUZZING each
         // is a reproducer that runs its target on the files it is given.
         .executableTarget(
@@ -101,7 +115,7 @@ let package = Package(
             path: "bench/Latency", swiftSettings: numeric),
         .executableTarget(
             name: "ShortlistScale",
-            dependencies: ["ShortlistConfig", "ShortlistPipeline", "BuiltInPlugins"],
+            dependencies: ["ShortlistCore", "ShortlistData"],
             path: "bench/Scale", swiftSettings: numeric),
         .target(name: "FuzzSupport", path: "fuzz/FuzzSupport"),
         .executableTarget(
@@ -109,11 +123,11 @@ let package = Package(
             path: "fuzz/FuzzConfig"),
         .executableTarget(
             name: "FuzzLoader",
-            dependencies: ["FuzzSupport", "ShortlistPipeline", "ShortlistTestSupport"],
+            dependencies: ["FuzzSupport", "ShortlistData", "ReferenceLoader"],
             path: "fuzz/FuzzLoader"),
         .executableTarget(
             name: "FuzzFeedbackBatch",
-            dependencies: ["FuzzSupport", "ShortlistCore", "ShortlistPipeline", "ShortlistStore"],
+            dependencies: ["FuzzSupport", "ShortlistCore", "ShortlistData", "ShortlistStore"],
             path: "fuzz/FuzzFeedbackBatch"),
         .executableTarget(
             name: "FuzzArtifact",

@@ -28,14 +28,15 @@ let package = Package(
         .target(
             name: "ShortlistPostgres",
             dependencies: [
-                core("ShortlistCore"), core("ShortlistConfig"), core("ShortlistStore"),
+                core("ShortlistCore"), core("ShortlistData"), core("ShortlistStore"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .target(
             name: "ShortlistServer",
             dependencies: [
                 "ShortlistPostgres",
-                core("ShortlistCore"), core("ShortlistConfig"), core("ShortlistPipeline"),
+                core("ShortlistCore"), core("ShortlistData"), core("ShortlistConfig"),
+                core("ShortlistPipeline"),
                 core("ShortlistStore"), core("ShortlistOutput"), core("BuiltInPlugins"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

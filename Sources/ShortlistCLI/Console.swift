@@ -1,5 +1,6 @@
 import Foundation
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 /// Standard output and standard error, written with `write(2)`.

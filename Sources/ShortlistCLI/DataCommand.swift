@@ -2,6 +2,7 @@ import ArgumentParser
 import BuiltInPlugins
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 struct DataCommand: ParsableCommand {
@@ -43,17 +44,28 @@ struct DataCommand: ParsableCommand {
             try Terminal.run {
                 let (dataset, folder) = try target()
                 let fetched = try DatasetFetcher.fetch(
-                    dataset, into: folder, progress: Terminal.progress("fetching \(dataset)"))
+                    dataset, into: folder,
+                    progress: Terminal.progress("fetching \(dataset.rawValue)"))
                 Terminal.log(
                     fetched
-                        ? "fetched \(dataset) into \(folder)" : "\(dataset) is already in \(folder)"
-                )
+                        ? "fetched \(dataset.rawValue) into \(folder)"
+                        : "\(dataset.rawValue) is already in \(folder)")
             }
         }
 
         /// The dataset to fetch and its folder: the named one, or the pipelines file's.
-        private func target() throws -> (name: String, folder: String) {
-            if let name { return (name, into ?? "data/ml-100k") }
+        private func target() throws -> (name: FetchableDataset, folder: String) {
+            if let name {
+                guard let dataset = FetchableDataset(rawValue: name) else {
+                    let known = FetchableDataset.allCases.map(\.rawValue)
+                    throw RequestError(
+                        .notFound,
+                        suggesting(
+                            "unknown dataset '\(excerpt(name))'; known: "
+                                + known.joined(separator: ", "), for: name, in: known))
+                }
+                return (dataset, into ?? "data/\(dataset.stem)")
+            }
             let path = config ?? "pipelines.yaml"
             let spec = try PipelinesFile.load(path: path, registry: builtInPlugins).dataset
             guard let fetch = spec.fetch else {

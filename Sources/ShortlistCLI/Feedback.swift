@@ -3,6 +3,7 @@ import BuiltInPlugins
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistStore
 

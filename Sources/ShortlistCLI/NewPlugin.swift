@@ -2,6 +2,7 @@ import ArgumentParser
 import BuiltInPlugins
 import Foundation
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 struct NewPlugin: ParsableCommand {

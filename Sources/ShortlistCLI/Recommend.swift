@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShortlistData
 import ShortlistPipeline
 
 /// `shortlist serve`: hands over to `shortlist-server`, a product of its own so that building

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 struct Validate: ParsableCommand {

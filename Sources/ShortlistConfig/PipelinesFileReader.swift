@@ -1,10 +1,8 @@
 import Foundation
 public import ShortlistCore
+import ShortlistData
 
 extension PipelinesFile {
-    /// The datasets that `shortlist data fetch` (and `fetch:` in a dataset section) knows.
-    public static let fetchableDatasets = ["movielens-100k"]
-
     /// Reads and checks a pipelines file, building every plugin it names.
     ///
     /// Relative paths inside the file are resolved against the file's folder.
@@ -94,9 +92,11 @@ private struct FileReader {
                         + "a SQLite file's path or a postgres:// URL")
             }
         }
+        var location = FeedbackStoreLocation.sqlite(
+            path: resolve(store ?? FileKeys.defaultFeedbackStore))
         if let store, PostgresLocation.isURL(store) {
             do throws(PostgresLocation.Invalid) {
-                _ = try PostgresLocation(url: store)
+                location = .postgres(try PostgresLocation(url: store), url: store)
             } catch {
                 throw source.error(
                     .invalidValue,
@@ -144,9 +144,7 @@ private struct FileReader {
         }
         return PipelinesFile(
             path: source.name, seed: seed,
-            feedbackStore: store.map {
-                PostgresLocation.isURL($0) ? $0 : resolve($0)
-            } ?? resolve(FileKeys.defaultFeedbackStore),
+            feedbackStore: location,
             dataset: dataset, pipelines: specs)
     }
 
@@ -164,26 +162,21 @@ private struct FileReader {
         let skipMalformed = try keys.decodeIfPresent(Bool.self, forKey: "skip-malformed") ?? false
         let unit =
             try keys.decodeIfPresent(TimestampUnit.self, forKey: "timestamp-unit") ?? .seconds
-        let tables: [(key: String, required: [String], optional: [String])] = [
-            ("interactions", ["user", "item"], ["rating", "timestamp"]),
-            ("items", ["item"], ["title", "year", "genres"]),
-            ("users", ["user"], ["age", "gender", "occupation"]),
-        ]
-        var read: [String: TableSpec] = [:]
-        for table in tables {
-            guard let child = try decoder.child(forKey: table.key) else { continue }
-            read[table.key] = try readTable(
-                child, required: table.required, optional: table.optional)
+        var read: [TableKind: TableSpec] = [:]
+        for table in TableKind.allCases {
+            guard let child = try decoder.child(forKey: table.rawValue) else { continue }
+            read[table] = try readTable(child, table)
         }
         try session.checkEveryKeyRead()
         guard case .mapping(let mapping) = node else {
             throw decoder.typeError(expected: "a mapping")
         }
-        if let fetch, !PipelinesFile.fetchableDatasets.contains(fetch) {
+        let known = FetchableDataset.allCases.map(\.rawValue)
+        if let fetch, FetchableDataset(rawValue: fetch) == nil {
             let message = suggesting(
                 "'fetch' names an unknown dataset '\(excerpt(fetch))'; known: "
-                    + "\(PipelinesFile.fetchableDatasets.joined(separator: ", "))",
-                for: fetch, in: PipelinesFile.fetchableDatasets)
+                    + "\(known.joined(separator: ", "))",
+                for: fetch, in: known)
             throw source.error(.invalidValue, at: mapping.entry("fetch")?.value.mark, message)
         }
         if let path, path.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -205,15 +198,16 @@ private struct FileReader {
                         + "\(format.rawValue) files)"
                 )
             }
-            for table in tables.map(\.key) where read[table] != nil {
+            for table in TableKind.allCases where read[table] != nil {
                 throw source.error(
-                    .invalidValue, at: mapping.entry(table)?.keyMark,
-                    "'\(table)' applies to the delimited format only; this dataset's format "
+                    .invalidValue, at: mapping.entry(table.rawValue)?.keyMark,
+                    "'\(table.rawValue)' applies to the delimited format only; this dataset's format "
                         + "is \(format.rawValue)"
                 )
             }
             return DatasetSpec(
-                format: format, path: resolve(path), name: name, fetch: fetch,
+                format: format, path: resolve(path), name: name,
+                fetch: fetch.flatMap(FetchableDataset.init(rawValue:)),
                 skipMalformed: skipMalformed, timestampUnit: unit)
         case .delimited:
             if path != nil {
@@ -222,7 +216,7 @@ private struct FileReader {
                     "'path' applies to the recbole and grouplens formats; a delimited dataset "
                         + "names its files in 'interactions', 'items' and 'users'")
             }
-            guard let interactions = read["interactions"] else {
+            guard let interactions = read[.interactions] else {
                 throw source.error(
                     .missingKey, at: mapping.mark,
                     "missing required key 'interactions' in 'dataset' (the delimited format "
@@ -230,16 +224,16 @@ private struct FileReader {
                 )
             }
             return DatasetSpec(
-                format: format, path: resolve("."), name: name, fetch: fetch,
+                format: format, path: resolve("."), name: name,
+                fetch: fetch.flatMap(FetchableDataset.init(rawValue:)),
                 skipMalformed: skipMalformed, timestampUnit: unit,
-                interactions: interactions, items: read["items"], users: read["users"]
+                interactions: interactions, items: read[.items], users: read[.users]
             )
         }
     }
 
-    private func readTable(_ decoder: NodeDecoder, required: [String], optional: [String]) throws
-        -> TableSpec
-    {
+    private func readTable(_ decoder: NodeDecoder, _ table: TableKind) throws -> TableSpec {
+        let (required, optional) = (table.requiredRoles, table.optionalRoles)
         let keys = try decoder.container(keyedBy: NamedKey.self)
         let file = try keys.decode(String.self, forKey: "file")
         if file.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -247,20 +241,21 @@ private struct FileReader {
                 .invalidValue, at: try decoder.child(forKey: "file")?.node.mark,
                 "'file' in \(decoder.context) is empty")
         }
-        var columns: [String: String] = [:]
+        var columns: [ColumnRole: String] = [:]
         for role in required {
-            columns[role] = try keys.decode(String.self, forKey: NamedKey(stringValue: role))
+            columns[role] = try keys.decode(
+                String.self, forKey: NamedKey(stringValue: role.rawValue))
         }
         for role in optional {
             if let column = try keys.decodeIfPresent(
-                String.self, forKey: NamedKey(stringValue: role))
+                String.self, forKey: NamedKey(stringValue: role.rawValue))
             {
                 columns[role] = column
             }
         }
         let delimiter = try keys.decodeIfPresent(String.self, forKey: "delimiter")
         let separator =
-            optional.contains("genres")
+            optional.contains(.genres)
             ? try keys.decodeIfPresent(String.self, forKey: "genre-separator") : nil
         for (key, value) in [("delimiter", delimiter), ("genre-separator", separator)] {
             if let value, value.count != 1 || value == "\"" || value.first?.isNewline == true {
@@ -279,11 +274,11 @@ private struct FileReader {
                 let first = (required + optional).first(where: { columns[$0] == column }),
                 first != role
             else { continue }
-            let mark = try decoder.child(forKey: role)?.node.mark
+            let mark = try decoder.child(forKey: role.rawValue)?.node.mark
             throw source.error(
                 .invalidValue, at: mark,
-                "'\(role)' in \(decoder.context) names column '\(excerpt(column))', which "
-                    + "'\(first)' names too; each role needs a column of its own")
+                "'\(role.rawValue)' in \(decoder.context) names column '\(excerpt(column))', "
+                    + "which '\(first.rawValue)' names too; each role needs a column of its own")
         }
         let defaultDelimiter: Character =
             file.hasSuffix(".tsv") || file.hasSuffix(".tab") ? "\t" : ","

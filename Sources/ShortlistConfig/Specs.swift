@@ -1,4 +1,5 @@
 public import ShortlistCore
+public import ShortlistData
 
 /// A pipelines file after checking: the dataset to load and every pipeline, plugins built.
 public struct PipelinesFile: Sendable {
@@ -8,7 +9,7 @@ public struct PipelinesFile: Sendable {
     public var seed: UInt64
     /// The database of served requests, feedback and bandit state (`feedback-store:`, default
     /// `.shortlist/feedback.sqlite` beside the file), relative paths resolved.
-    public var feedbackStore: String
+    public var feedbackStore: FeedbackStoreLocation
     /// Where the data is and how to read it.
     public var dataset: DatasetSpec
     /// The pipelines in file order; the first is the default.
@@ -88,86 +89,5 @@ public struct FilterSpec: PluginParameters, Equatable {
                 "min-interactions", \.minInteractions, .nonNegative,
                 "items with fewer interactions are never recommended"),
         ]
-    }
-}
-
-/// What the numbers in a timestamp column count since 1970-01-01.
-public enum TimestampUnit: String, Sendable, CaseIterable, ParameterChoice {
-    /// Seconds (MovieLens, most exports).
-    case seconds
-    /// Milliseconds (JavaScript and many event logs).
-    case milliseconds
-}
-
-/// How the data is stored on disk.
-public enum DatasetFormat: String, Sendable, CaseIterable, ParameterChoice {
-    /// RecBole atomic files: `NAME.inter`, `NAME.item`, `NAME.user` with `field:type` headers.
-    case recbole
-    /// The original GroupLens MovieLens-100K files: `u.data`, `u.item`, `u.user`.
-    case grouplens
-    /// Delimited text files whose columns are mapped in the pipelines file.
-    case delimited
-}
-
-/// The pipelines file's `dataset:` section.
-public struct DatasetSpec: Sendable, Equatable {
-    /// The file layout.
-    public var format: DatasetFormat
-    /// The data folder (recbole, grouplens), resolved against the pipelines file's folder.
-    public var path: String
-    /// The stem of RecBole files (`ml-100k` for `ml-100k.inter`); defaults to the folder's name.
-    public var name: String?
-    /// A dataset `shortlist data fetch` knows, fetched into ``path`` on first use when missing.
-    public var fetch: String?
-    /// Whether malformed rows are skipped (and counted) rather than stopping the load.
-    public var skipMalformed: Bool
-    /// What a timestamp counts (`timestamp-unit:`, default seconds since 1970).
-    public var timestampUnit: TimestampUnit
-    /// Interactions file for the delimited format.
-    public var interactions: TableSpec?
-    /// Optional item file for the delimited format.
-    public var items: TableSpec?
-    /// Optional user file for the delimited format.
-    public var users: TableSpec?
-
-    /// A dataset section.
-    public init(
-        format: DatasetFormat, path: String, name: String? = nil, fetch: String? = nil,
-        skipMalformed: Bool = false, timestampUnit: TimestampUnit = .seconds,
-        interactions: TableSpec? = nil, items: TableSpec? = nil, users: TableSpec? = nil
-    ) {
-        self.timestampUnit = timestampUnit
-        self.format = format
-        self.path = path
-        self.name = name
-        self.fetch = fetch
-        self.skipMalformed = skipMalformed
-        self.interactions = interactions
-        self.items = items
-        self.users = users
-    }
-}
-
-/// One delimited file and which of its header columns hold which field.
-public struct TableSpec: Sendable, Equatable {
-    /// The file, resolved against the pipelines file's folder.
-    public var file: String
-    /// The field separator; by default a tab for `.tsv` and `.tab` files, a comma otherwise.
-    public var delimiter: Character
-    /// Field role (`user`, `item`, `rating`, `timestamp`, `title`, `year`, `genres`, `age`,
-    /// `gender`, `occupation`) → header column name.
-    public var columns: [String: String]
-    /// The separator between genres inside the genres column (default `|`).
-    public var genreSeparator: Character
-
-    /// A table.
-    public init(
-        file: String, delimiter: Character, columns: [String: String],
-        genreSeparator: Character = "|"
-    ) {
-        self.file = file
-        self.delimiter = delimiter
-        self.columns = columns
-        self.genreSeparator = genreSeparator
     }
 }

@@ -29,10 +29,10 @@ extension Workspace {
                     name: stage.name, type: generator.type, limit: stage.limit, model: model,
                     capabilities: generator.capabilities))
         }
-        let pipeline = try FittedPipeline(
+        let pipeline = FittedPipeline(
             name: spec.name, resultCount: 1, dataset: inner, stages: stages,
             rankerType: "pool order",
-            ranker: PoolOrder(), filterSpec: spec.filters)
+            ranker: PoolOrder(), filters: try spec.filters.resolved(for: spec.name, in: inner))
         let labelled = (0..<inner.userCount).compactMap {
             user -> (UserIndex, [ItemIndex], Int64)? in
             let held = split.test[user]

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 public import ShortlistConfig
 public import ShortlistCore
+import ShortlistData
 
 /// A pipelines file with its data and artifact folder: loads, fetches and fits what is needed.
 public struct Workspace: Sendable {
@@ -40,7 +41,7 @@ public struct Workspace: Sendable {
     public var missingDataset: String? {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
-            return "\(spec.path) is missing (\(fetch) is fetched on first use)"
+            return "\(spec.path) is missing (\(fetch.rawValue) is fetched on first use)"
         }
         return nil
     }
@@ -52,26 +53,12 @@ public struct Workspace: Sendable {
     public func loadDataset() throws(DataError) -> Dataset {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
-            log("dataset: \(spec.path) is missing; fetching \(fetch)")
+            log("dataset: \(spec.path) is missing; fetching \(fetch.rawValue)")
             try DatasetFetcher.fetch(
-                fetch, into: spec.path, progress: progress("fetching \(fetch)"))
+                fetch, into: spec.path, progress: progress("fetching \(fetch.rawValue)"))
         }
-        let key = datasets.key(for: spec)
-        let dataset: Dataset
-        let report: LoadReport
-        if let cached = datasets.load(key, warn: { log("warning: \($0)") }) {
-            (dataset, report) = cached
-        } else {
-            (dataset, report) = try DatasetLoader.load(spec, progress: progress("loading"))
-            // Only what was read from the sources as the key saw them is stored under it.
-            if datasets.key(for: spec) == key {
-                do {
-                    try datasets.store(dataset, report: report, under: key)
-                } catch {
-                    log("warning: the dataset is not cached: \(error.description)")
-                }
-            }
-        }
+        let (dataset, report) = try datasets.load(
+            spec, progress: progress("loading"), warn: { log("warning: \($0)") })
         if report.mergedDuplicates > 0 {
             log(
                 "dataset: merged \(report.mergedDuplicates) repeated (user, item) interaction"
@@ -160,11 +147,12 @@ public struct Workspace: Sendable {
         }
         let ranker = try fitRanker(
             spec.ranker, plan.ranker, spec: spec, dataset: dataset, reuse: reuseArtifacts)
-        return try FittedPipeline(
+        return FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: spec.ranker.ranker.type, ranker: ranker.model,
             bandit: spec.ranker.ranker.bandit(ranker.model), armRankers: armRankers,
-            rankerFitSeconds: ranker.seconds, filterSpec: spec.filters, artifacts: plan
+            rankerFitSeconds: ranker.seconds,
+            filters: try spec.filters.resolved(for: spec.name, in: dataset), artifacts: plan
         )
     }
 

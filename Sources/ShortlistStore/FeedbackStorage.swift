@@ -1,6 +1,6 @@
 import Foundation
-import ShortlistConfig
 public import ShortlistCore
+public import ShortlistData
 
 /// Where served requests, feedback and each bandit arm's pulls and rewards live: the SQLite
 /// ``FeedbackStore`` beside the artifacts, or a database that several replicas share.
@@ -67,13 +67,15 @@ extension FeedbackStorage {
 
 /// The store a pipelines file names, as this binary can open it: a SQLite file. A
 /// `postgres://` store is for `shortlist-server`, which says so.
-public func openFeedbackStore(_ location: String) throws(StoreError) -> any FeedbackStorage {
-    guard !PostgresLocation.isURL(location) else {
+public func openFeedbackStore(_ location: FeedbackStoreLocation) throws(StoreError)
+    -> any FeedbackStorage
+{
+    guard case .sqlite(let path) = location else {
         throw StoreError(
-            "the feedback store is PostgreSQL (\(PostgresLocation.redacted(location))), which "
+            "the feedback store is PostgreSQL (\(location)), which "
                 + "only shortlist-server reads and writes (Server/): serve the file with "
                 + "'shortlist serve' and use its endpoints (POST /v1/recommend, GET /v1/explain, "
                 + "POST /v1/feedback, GET /v1/ab/report); this command reads SQLite stores only")
     }
-    return try FeedbackStore(path: location)
+    return try FeedbackStore(path: path)
 }

@@ -1,6 +1,7 @@
 import BuiltInPlugins
 import Foundation
 import ShortlistConfig
+import ShortlistData
 import Testing
 
 @Suite struct PipelinesFileTests {
@@ -35,7 +36,7 @@ import Testing
         #expect(file.pipeline(named: "other")?.generators.map(\.name) == ["popular"])
         #expect(file.dataset.path == "/srv/data/ml-100k")
         #expect(file.seed == 42)
-        #expect(file.feedbackStore == "/srv/.shortlist/feedback.sqlite")
+        #expect(file.feedbackStore == .sqlite(path: "/srv/.shortlist/feedback.sqlite"))
     }
 
     @Test func theFeedbackStoreIsResolvedFromTheFilesFolder() throws {
@@ -49,11 +50,11 @@ import Testing
             """
         let relative = try PipelinesFile.parse(
             text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
-        #expect(relative.feedbackStore == "/srv/state/feedback.sqlite")
+        #expect(relative.feedbackStore == .sqlite(path: "/srv/state/feedback.sqlite"))
         let absolute = try PipelinesFile.parse(
             text.replacingOccurrences(of: "state/feedback", with: "/var/lib/feedback"),
             name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
-        #expect(absolute.feedbackStore == "/var/lib/feedback.sqlite")
+        #expect(absolute.feedbackStore == .sqlite(path: "/var/lib/feedback.sqlite"))
     }
 
     @Test func aPostgresFeedbackStoreIsKeptAsItsURLAndABadOneIsALocatedError() throws {
@@ -67,15 +68,19 @@ import Testing
             """
         let file = try PipelinesFile.parse(
             text, name: "p.yaml", baseDirectory: "/srv", registry: builtInPlugins)
-        #expect(file.feedbackStore == "postgres://app:pw@db.internal:6432/shortlist?schema=prod")
-        let place = try PostgresLocation(url: file.feedbackStore)
+        let url = "postgres://app:pw@db.internal:6432/shortlist?schema=prod"
+        guard case .postgres(let place, url: let kept) = file.feedbackStore else {
+            Issue.record("a postgres:// store was read as \(file.feedbackStore)")
+            return
+        }
+        #expect(kept == url)
         #expect(
             [place.user, place.password, place.host, place.database, place.schema] == [
                 "app", "pw", "db.internal", "shortlist", "prod",
             ])
         #expect(place.port == 6432 && !place.requiresTLS)
         #expect(
-            PostgresLocation.redacted(file.feedbackStore)
+            file.feedbackStore.description
                 == "postgres://app:***@db.internal:6432/shortlist?schema=prod")
         do {
             _ = try PipelinesFile.parse(
@@ -108,7 +113,7 @@ import Testing
             .deletingLastPathComponent().deletingLastPathComponent()
         let file = try PipelinesFile.load(
             path: root.appendingPathComponent("pipelines.yaml").path, registry: builtInPlugins)
-        #expect(file.dataset.fetch == "movielens-100k")
+        #expect(file.dataset.fetch == .movieLens100K)
         #expect(!file.pipelines.isEmpty)
         let bench = try PipelinesFile.load(
             path: root.appendingPathComponent("bench/peers/shortlist.yaml").path,
@@ -133,13 +138,13 @@ import Testing
             file.dataset.interactions
                 == TableSpec(
                     file: "base/r.csv", delimiter: ",",
-                    columns: ["user": "uid", "item": "iid", "rating": "stars"], genreSeparator: "|")
+                    columns: [.user: "uid", .item: "iid", .rating: "stars"], genreSeparator: "|")
         )
         #expect(
             file.dataset.items
                 == TableSpec(
                     file: "/abs/i.tsv", delimiter: "\t",
-                    columns: ["item": "iid", "genres": "tags"], genreSeparator: ";"))
+                    columns: [.item: "iid", .genres: "tags"], genreSeparator: ";"))
         let missing = text.replacingOccurrences(
             of: "  interactions: {file: r.csv, user: uid, item: iid, rating: stars}\n", with: "")
         #expect(

@@ -1,6 +1,7 @@
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Synchronization
@@ -17,7 +18,7 @@ import Testing
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i", "rating": "r"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i", .rating: "r"]))
         return (folder, path, spec)
     }
 
@@ -88,7 +89,7 @@ import Testing
             try DatasetLoader.load(interactions)
         }
         var items = spec
-        items.items = TableSpec(file: fifo, delimiter: ",", columns: ["item": "i"])
+        items.items = TableSpec(file: fifo, delimiter: ",", columns: [.item: "i"])
         #expect(throws: DataError(.missingFile, "the file is not a regular file", file: fifo)) {
             try DatasetLoader.load(items)
         }
@@ -123,7 +124,7 @@ import Testing
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i"]))
         #expect(
             throws: DataError(
                 .badEncoding, "the file is not UTF-8 text", file: path, line: 3, column: 5)
@@ -137,7 +138,7 @@ import Testing
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i"]))
         #expect(
             throws: DataError(
                 .malformedRow, "the line is longer than 1 MiB", file: path, line: 3)

@@ -1,6 +1,8 @@
 import Foundation
+import ReferenceLoader
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing

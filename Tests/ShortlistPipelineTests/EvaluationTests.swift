@@ -214,7 +214,7 @@ private struct SumRanker: RankerModel {
         let second = ScriptedModel(lists: [
             "u1": [Candidate(item: e, score: 0.5)], "u2": [Candidate(item: e, score: 0.9)],
         ])
-        let pipeline = try FittedPipeline(
+        let pipeline = FittedPipeline(
             name: "p", resultCount: 2, dataset: split.train,
             stages: [
                 .init(
@@ -222,7 +222,7 @@ private struct SumRanker: RankerModel {
                     capabilities: [.ratingPrediction]),
                 .init(name: "second", type: "scripted", limit: 1, model: second),
             ],
-            rankerType: "sum", ranker: SumRanker(), filterSpec: FilterSpec()
+            rankerType: "sum", ranker: SumRanker(), filters: [ExcludeSeen()]
         )
         var saved: [String: [ItemIndex]] = [:]
         let report = try Evaluator.evaluate(
@@ -265,10 +265,10 @@ private struct SumRanker: RankerModel {
             "u1": [Candidate(item: 1, score: 1)],
             "u2": [Candidate(item: 0, score: 2), Candidate(item: 1, score: 1)],
         ])
-        let pipeline = try FittedPipeline(
+        let pipeline = FittedPipeline(
             name: "p", resultCount: 1, dataset: split.train,
             stages: [.init(name: "only", type: "scripted", limit: 1, model: model)],
-            rankerType: "sum", ranker: SumRanker(), filterSpec: FilterSpec()
+            rankerType: "sum", ranker: SumRanker(), filters: [ExcludeSeen()]
         )
         let report = try Evaluator.evaluate(
             pipeline, split: split, splitName: "leave-last:1", k: 1, threshold: 4)

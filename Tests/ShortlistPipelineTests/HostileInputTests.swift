@@ -1,6 +1,7 @@
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Synchronization
@@ -237,12 +238,12 @@ import Testing
                 "the file cannot exist: \(file) is a file, so "
                     + "nothing can be inside it", file: "\(file)/r.csv")
         ) {
-            try loadComparingWithReference(delimited("\(file)/r.csv", ["user": "u", "item": "i"]))
+            try loadComparingWithReference(delimited("\(file)/r.csv", [.user: "u", .item: "i"]))
         }
         #expect(
             throws: DataError(.missingFile, "the file is a folder, not a file", file: folder.path)
         ) {
-            try loadComparingWithReference(delimited(folder.path, ["user": "u", "item": "i"]))
+            try loadComparingWithReference(delimited(folder.path, [.user: "u", .item: "i"]))
         }
         #expect(
             throws: ArtifactError(
@@ -259,7 +260,7 @@ import Testing
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "u,i,r,t\n1,a,2,100\n1,a,5,300\n1,a,3,200\n2,a,4,100\n")
         let spec = delimited(
-            "\(folder.path)/r.csv", ["user": "u", "item": "i", "rating": "r", "timestamp": "t"])
+            "\(folder.path)/r.csv", [.user: "u", .item: "i", .rating: "r", .timestamp: "t"])
         let (dataset, report) = try loadComparingWithReference(spec)
         #expect(report.mergedDuplicates == 2)
         #expect(dataset.interactionCount == 2 && dataset.byUser.ratings == [5, 4])
@@ -269,10 +270,10 @@ import Testing
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "u,i\n1,a\n")
         try folder.write("items.csv", "i,title\na,First\nb,Other\na,Again\n")
-        var spec = delimited("\(folder.path)/r.csv", ["user": "u", "item": "i"])
+        var spec = delimited("\(folder.path)/r.csv", [.user: "u", .item: "i"])
         spec.items = TableSpec(
             file: "\(folder.path)/items.csv", delimiter: ",",
-            columns: ["item": "i", "title": "title"])
+            columns: [.item: "i", .title: "title"])
         #expect(
             throws: DataError(
                 .malformedRow, "item 'a' appears twice in the file",
@@ -292,7 +293,7 @@ import Testing
         try folder.write(
             "movies/ml-100k.inter", "user_id:token\titem_id:token\trating:float\n1\ta\t4\n")
         let spec = DatasetSpec(
-            format: .recbole, path: "\(folder.path)/movies", fetch: "movielens-100k")
+            format: .recbole, path: "\(folder.path)/movies", fetch: .movieLens100K)
         #expect(try loadComparingWithReference(spec).0.interactionCount == 1)
     }
 
@@ -304,19 +305,19 @@ import Testing
                 .fetchFailed,
                 "cannot fetch into \(folder.path): it holds other files (notes.txt); give the "
                     + "dataset a folder of its own")
-        ) { try DatasetFetcher.fetch("movielens-100k", into: folder.path) }
+        ) { try DatasetFetcher.fetch(.movieLens100K, into: folder.path) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["notes.txt"])
     }
 
     @Test func aByteOrderMarkIsNotPartOfTheHeader() throws {
         let folder = try TemporaryDirectory()
         try folder.write("r.csv", "\u{FEFF}user,item\n1,a\n")
-        let spec = delimited("\(folder.path)/r.csv", ["user": "user", "item": "item"])
+        let spec = delimited("\(folder.path)/r.csv", [.user: "user", .item: "item"])
         #expect(try loadComparingWithReference(spec).0.userIDs == ["1"])
     }
 
     /// A delimited dataset of one comma-separated interactions file.
-    func delimited(_ file: String, _ columns: [String: String]) -> DatasetSpec {
+    func delimited(_ file: String, _ columns: [ColumnRole: String]) -> DatasetSpec {
         DatasetSpec(
             format: .delimited, path: (file as NSString).deletingLastPathComponent,
             interactions: TableSpec(file: file, delimiter: ",", columns: columns))
@@ -334,16 +335,16 @@ import Testing
             format: .delimited, path: folder.path, skipMalformed: skip,
             interactions: TableSpec(
                 file: path, delimiter: ",",
-                columns: ["user": "u", "item": "i", "rating": "r", "timestamp": "t"]))
+                columns: [.user: "u", .item: "i", .rating: "r", .timestamp: "t"]))
         if let items {
             spec.items = TableSpec(
                 file: try folder.write("items.csv", items), delimiter: ",",
-                columns: ["item": "i", "title": "title", "year": "year"])
+                columns: [.item: "i", .title: "title", .year: "year"])
         }
         if let users {
             spec.users = TableSpec(
                 file: try folder.write("users.csv", users), delimiter: ",",
-                columns: ["user": "u", "age": "age", "gender": "gender", "occupation": "job"])
+                columns: [.user: "u", .age: "age", .gender: "gender", .occupation: "job"])
         }
         return spec
     }
@@ -525,7 +526,7 @@ import Testing
         var spec = DatasetSpec(
             format: .delimited, path: folder.path, skipMalformed: true,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i"]))
         let (dataset, report) = try loadComparingWithReference(spec)
         #expect(dataset.userIDs == ["1", "3"])
         #expect(report.skippedRows == [path: 1])
@@ -548,7 +549,7 @@ import Testing
         var spec = DatasetSpec(
             format: .delimited, path: folder.path, skipMalformed: true,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i"]))
         #expect(
             throws: DataError(
                 .missingColumn, "no column 'i' (for item) in the header; the columns are u, x",
@@ -630,7 +631,7 @@ import Testing
                 format: .delimited, path: folder.path,
                 interactions: TableSpec(
                     file: try folder.write("r.csv", "u,i\n1,a\n2,b\n"), delimiter: ",",
-                    columns: ["user": "u", "item": "i"]))
+                    columns: [.user: "u", .item: "i"]))
         ).0
         let train = try folder.write("train.csv", "user,item\n")
         let test = try folder.write("test.csv", "user,item\n1,b\n")
@@ -654,7 +655,7 @@ import Testing
                 format: .delimited, path: folder.path,
                 interactions: TableSpec(
                     file: try folder.write("r.csv", "u,i,t\n1,a,10\n2,b,20\n3,a,30\n"),
-                    delimiter: ",", columns: ["user": "u", "item": "i", "timestamp": "t"]))
+                    delimiter: ",", columns: [.user: "u", .item: "i", .timestamp: "t"]))
         ).0
         for spec in [SplitSpec.temporal(0.2), .random(0.2, seed: 1)] {
             #expect(
@@ -674,7 +675,7 @@ extension LoaderTrialTests {
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
-                file: path, delimiter: ",", columns: ["user": "u", "item": "i"]))
+                file: path, delimiter: ",", columns: [.user: "u", .item: "i"]))
         #expect(
             throws: DataError(
                 .malformedRow,
@@ -692,7 +693,7 @@ extension LoaderTrialTests {
                 format: .delimited, path: folder.path,
                 interactions: TableSpec(
                     file: path, delimiter: ",",
-                    columns: ["user": "u", "item": "i", "timestamp": "t"])))
+                    columns: [.user: "u", .item: "i", .timestamp: "t"])))
         #expect(dataset.itemIDs.contains("q\"z"))
         let split = try Split(dataset, .leaveLast(1))
         try split.export(to: "\(folder.path)/split")
@@ -715,14 +716,14 @@ extension LoaderTrialTests {
                 DatasetSpec(format: .recbole, path: "\(folder.path)/nope"))
         }
         #expect(throws: DataError(.fetchFailed, "the folder to fetch into has an empty path")) {
-            try DatasetFetcher.fetch("movielens-100k", into: "")
+            try DatasetFetcher.fetch(.movieLens100K, into: "")
         }
         let dataset = try loadComparingWithReference(
             DatasetSpec(
                 format: .delimited, path: folder.path,
                 interactions: TableSpec(
                     file: try folder.write("r.csv", "u,i,t\n1,a,1\n1,b,2\n"), delimiter: ",",
-                    columns: ["user": "u", "item": "i", "timestamp": "t"]))
+                    columns: [.user: "u", .item: "i", .timestamp: "t"]))
         ).0
         let loop = "\(folder.path)/loop.csv"
         try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: "loop.csv")
@@ -733,7 +734,7 @@ extension LoaderTrialTests {
                 DatasetSpec(
                     format: .delimited, path: folder.path,
                     interactions: TableSpec(
-                        file: loop, delimiter: ",", columns: ["user": "u", "item": "i"])))
+                        file: loop, delimiter: ",", columns: [.user: "u", .item: "i"])))
         }
         let file = try folder.write("afile", "x")
         #expect(
@@ -750,7 +751,7 @@ extension LoaderTrialTests {
         let spec = DatasetSpec(
             format: .delimited, path: folder.path,
             interactions: TableSpec(
-                file: path, delimiter: "\t", columns: ["user": "userId", "item": "movieId"]))
+                file: path, delimiter: "\t", columns: [.user: "userId", .item: "movieId"]))
         #expect(
             throws: DataError(
                 .missingColumn,

@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing

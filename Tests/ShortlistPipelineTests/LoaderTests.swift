@@ -1,6 +1,7 @@
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing
@@ -76,16 +77,16 @@ import Testing
             interactions: TableSpec(
                 file: "\(folder.path)/ratings.csv", delimiter: ",",
                 columns: [
-                    "user": "userId", "item": "movieId", "rating": "rating",
-                    "timestamp": "timestamp",
+                    .user: "userId", .item: "movieId", .rating: "rating",
+                    .timestamp: "timestamp",
                 ], genreSeparator: "|"),
             items: TableSpec(
                 file: "\(folder.path)/movies.csv", delimiter: ",",
-                columns: ["item": "movieId", "title": "title", "genres": "genres"],
+                columns: [.item: "movieId", .title: "title", .genres: "genres"],
                 genreSeparator: "|"),
             users: TableSpec(
                 file: "\(folder.path)/users.tsv", delimiter: "\t",
-                columns: ["user": "id", "age": "age"], genreSeparator: "|")
+                columns: [.user: "id", .age: "age"], genreSeparator: "|")
         )
         let (dataset, _) = try loadComparingWithReference(spec)
         #expect(
@@ -107,7 +108,7 @@ import Testing
             format: .delimited, path: folder.path,
             interactions: TableSpec(
                 file: "\(folder.path)/ratings.csv", delimiter: ",",
-                columns: ["user": "u", "item": "i", "rating": "r"]))
+                columns: [.user: "u", .item: "i", .rating: "r"]))
         #expect(
             throws: DataError(
                 .malformedRow, "rating 'x' is not a number", file: "\(folder.path)/ratings.csv",
@@ -122,7 +123,7 @@ import Testing
 
     func ratingsSpec(
         _ folder: TemporaryDirectory, skip: Bool,
-        columns: [String: String] = ["user": "u", "item": "i", "rating": "r"]
+        columns: [ColumnRole: String] = [.user: "u", .item: "i", .rating: "r"]
     ) -> DatasetSpec {
         DatasetSpec(
             format: .delimited, path: folder.path, name: nil, fetch: nil, skipMalformed: skip,
@@ -157,7 +158,7 @@ import Testing
                 file: "\(folder.path)/r.tsv", line: 1)
         ) {
             try loadComparingWithReference(
-                ratingsSpec(folder, skip: false, columns: ["user": "u", "item": "item"]))
+                ratingsSpec(folder, skip: false, columns: [.user: "u", .item: "item"]))
         }
         let missing = DatasetSpec(
             format: .recbole, path: "\(folder.path)/nowhere", name: nil, fetch: nil,

@@ -2,6 +2,7 @@ import BuiltInPlugins
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing

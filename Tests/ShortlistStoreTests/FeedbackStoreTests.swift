@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ShortlistCore
+import ShortlistData
 import ShortlistStore
 import ShortlistTestSupport
 import Testing
@@ -165,8 +166,10 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
 
 @Suite struct FeedbackStorageTests {
     @Test func thisBinaryOpensAPostgresStoreWithAMessageThatNamesTheServer() throws {
+        let url = "postgres://app:secret@db:5432/shortlist"
+        let location = FeedbackStoreLocation.postgres(try PostgresLocation(url: url), url: url)
         do {
-            _ = try openFeedbackStore("postgres://app:secret@db:5432/shortlist")
+            _ = try openFeedbackStore(location)
             Issue.record("a postgres:// store opened here")
         } catch {
             #expect(
@@ -176,7 +179,8 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
         }
         let folder = try TemporaryDirectory()
         #expect(
-            try openFeedbackStore("\(folder.path)/f.sqlite").location == "\(folder.path)/f.sqlite")
+            try openFeedbackStore(.sqlite(path: "\(folder.path)/f.sqlite")).location
+                == "\(folder.path)/f.sqlite")
     }
 }
 

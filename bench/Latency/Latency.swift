@@ -46,7 +46,11 @@ enum Latency {
             }
             let file = try PipelinesFile.load(
                 path: options["--config"] ?? "pipelines.yaml", registry: builtInPlugins)
-            try timeFeedback(count, beside: file.feedbackStore)
+            guard case .sqlite(let store) = file.feedbackStore else {
+                print("--feedback times a SQLite feedback store; \(file.path) names PostgreSQL")
+                exit(2)
+            }
+            try timeFeedback(count, beside: store)
             return
         }
         let workspace = try Workspace(

@@ -1,15 +1,14 @@
-import BuiltInPlugins
 import Foundation
-import ShortlistConfig
 import ShortlistCore
-import ShortlistPipeline
+import ShortlistData
 
 /// The scale benchmark's tool (release builds only): writes synthetic interaction logs of a
-/// given size, and times loading a pipelines file's dataset.
+/// given size, and times loading them.
 ///
 ///     shortlist-scale generate --out FILE [--items-out FILE] [--users U] [--items I]
 ///                              [--interactions N] [--clusters C] [--seed S]
-///     shortlist-scale load [--config FILE] [--repeat R] [--threads T] [--cache on]
+///     shortlist-scale load --interactions FILE [--items FILE] [--repeat R] [--threads T]
+///                          [--cache FOLDER]
 ///
 /// `generate` writes `user item rating timestamp` rows (tab-separated, with that header), users
 /// in order and each user's rows in time order. Users and items fall in `C` latent clusters;
@@ -20,9 +19,11 @@ import ShortlistPipeline
 /// each item two genres, the first one of its cluster's three. The same seed writes the same
 /// bytes.
 ///
-/// `load` loads the dataset R times in this process and prints each time and the median: from
-/// the source files, or with `--cache on` as the commands do (through the dataset cache beside
-/// the pipelines file, which the first load writes when it is missing).
+/// `load` loads the files `generate` writes (a delimited dataset: `user item rating timestamp`
+/// and `item title genres`, tab-separated with headers) R times in this process and prints
+/// each time and the median: from the source files, or with `--cache FOLDER` as the commands
+/// do (through a dataset cache in that folder, which the first load writes when it is
+/// missing).
 @main
 enum Scale {
     static func main() {
@@ -66,25 +67,33 @@ enum Scale {
             guard options.isEmpty else { fail("unknown option '\(options.keys.sorted()[0])'") }
             try settings.write(to: out, items: itemsOut)
         } else {
-            let config = options.removeValue(forKey: "--config") ?? "pipelines.yaml"
+            guard let interactions = options.removeValue(forKey: "--interactions") else {
+                fail("load needs --interactions FILE")
+            }
+            let items = options.removeValue(forKey: "--items")
             let repeats = number(&options, "--repeat", 5)
             let threads = number(
                 &options, "--threads", ProcessInfo.processInfo.activeProcessorCount)
-            let cache = options.removeValue(forKey: "--cache") ?? "off"
-            guard ["on", "off"].contains(cache) else {
-                fail("--cache takes on or off, found '\(cache)'")
-            }
-            let cached = cache == "on"
+            let cache = options.removeValue(forKey: "--cache").map { DatasetCache(folder: $0) }
             guard options.isEmpty else { fail("unknown option '\(options.keys.sorted()[0])'") }
-            let workspace = try Workspace(
-                path: config, registry: builtInPlugins, log: { print($0) })
+            let spec = DatasetSpec(
+                format: .delimited, path: (interactions as NSString).deletingLastPathComponent,
+                interactions: TableSpec(
+                    file: interactions, delimiter: "\t",
+                    columns: [
+                        .user: "user", .item: "item", .rating: "rating", .timestamp: "timestamp",
+                    ]),
+                items: items.map {
+                    TableSpec(
+                        file: $0, delimiter: "\t",
+                        columns: [.item: "item", .title: "title", .genres: "genres"])
+                })
             var seconds: [Double] = []
             for _ in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let dataset =
-                    cached
-                    ? try workspace.loadDataset()
-                    : try DatasetLoader.load(workspace.file.dataset, threads: threads).0
+                    try cache.map { try $0.load(spec, warn: { print("warning: \($0)") }).0 }
+                    ?? DatasetLoader.load(spec, threads: threads).0
                 seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 print(
                     String(
@@ -100,14 +109,15 @@ enum Scale {
     static let usage = """
         usage: shortlist-scale generate --out FILE [--items-out FILE] [--users U] [--items I]
                                         [--interactions N] [--clusters C] [--seed S]
-               shortlist-scale load [--config FILE] [--repeat R] [--threads T] [--cache on|off]
+               shortlist-scale load --interactions FILE [--items FILE] [--repeat R] [--threads T]
+                                    [--cache FOLDER]
 
         generate  writes a synthetic log (user, item, rating, timestamp; tab-separated with a
                   header): 162000 users, 62000 items, 25000000 interactions, 20 clusters and
                   seed 1 by default; each user has at most max(20, items / 20) interactions
-        load      loads the pipelines file's dataset R times (5) on T threads (one per core) and
-                  prints each time and the median; --cache on loads as the commands do, through
-                  the dataset cache (the first load writes it when it is missing)
+        load      loads the files generate wrote R times (5) on T threads (one per core) and
+                  prints each time and the median; --cache FOLDER loads as the commands do,
+                  through a dataset cache in FOLDER (the first load writes it when it is missing)
         """
 
     /// The middle of the values, or the mean of the two middle ones.

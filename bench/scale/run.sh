@@ -87,12 +87,13 @@ peak_mb() { awk '/Maximum resident set size/ { printf "%.0f", $6 / 1024 }' "$1";
 
 echo "scale: loading $log" >&2
 rm -rf "$cache"
-cold=$("$scale" load --config "$config" --repeat 3 --threads "$threads" | awk '/^median/ { print $2 }')
-/usr/bin/time -v "$scale" load --config "$config" --repeat 1 > /dev/null 2> "$work/cold-load.time"
-"$scale" load --config "$config" --repeat 1 --cache on > /dev/null
-warm=$("$scale" load --config "$config" --repeat 5 --cache on | awk '/^median/ { print $2 }')
-/usr/bin/time -v "$scale" load --config "$config" --repeat 1 --cache on > /dev/null 2> "$work/warm-load.time"
-counts=$("$scale" load --config "$config" --repeat 1 --cache on | awk '/^load/ { print $4, $6, $8 }' | tr -d ',')
+files=(--interactions "$log" --items "$work/$name-items.tsv")
+cold=$("$scale" load "${files[@]}" --repeat 3 --threads "$threads" | awk '/^median/ { print $2 }')
+/usr/bin/time -v "$scale" load "${files[@]}" --repeat 1 > /dev/null 2> "$work/cold-load.time"
+"$scale" load "${files[@]}" --repeat 1 --cache "$cache" > /dev/null
+warm=$("$scale" load "${files[@]}" --repeat 5 --cache "$cache" | awk '/^median/ { print $2 }')
+/usr/bin/time -v "$scale" load "${files[@]}" --repeat 1 --cache "$cache" > /dev/null 2> "$work/warm-load.time"
+counts=$("$scale" load "${files[@]}" --repeat 1 --cache "$cache" | awk '/^load/ { print $4, $6, $8 }' | tr -d ',')
 read -r n_users n_items n_interactions <<< "$counts"
 
 fit() {  # pipeline, stage; prints "seconds peak-MB"

@@ -1,7 +1,7 @@
 import Foundation
 import FuzzSupport
 import ShortlistCore
-import ShortlistPipeline
+import ShortlistData
 import ShortlistStore
 
 /// Where each input is written for the reader to read: one file per process.

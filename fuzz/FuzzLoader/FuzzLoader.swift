@@ -1,8 +1,7 @@
 import Foundation
 import FuzzSupport
-import ShortlistConfig
-import ShortlistPipeline
-import ShortlistTestSupport
+import ReferenceLoader
+import ShortlistData
 
 /// Where each input is written for the loaders to read: one folder per process.
 let folder =
@@ -31,7 +30,7 @@ public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         spec = DatasetSpec(format: .grouplens, path: folder, skipMalformed: skip)
     default:
         file = "\(folder)/r.csv"
-        let columns = ["user": "u", "item": "i", "rating": "r", "timestamp": "t"]
+        let columns: [ColumnRole: String] = [.user: "u", .item: "i", .rating: "r", .timestamp: "t"]
         spec = DatasetSpec(
             format: .delimited, path: folder, skipMalformed: skip,
             timestampUnit: selector & 8 != 0 ? .milliseconds : .seconds,

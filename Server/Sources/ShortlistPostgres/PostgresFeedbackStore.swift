@@ -5,8 +5,8 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
-import ShortlistConfig
 public import ShortlistCore
+public import ShortlistData
 public import ShortlistStore
 
 /// The feedback store in a PostgreSQL database that several servers share: served requests,
@@ -55,15 +55,24 @@ public final class PostgresFeedbackStore: FeedbackStorage {
 
     /// Connects to the database `url` names and creates the store's schema and tables when
     /// missing; no call waits more than `timeout` for the database.
-    public init(url: String, timeout: Duration = .seconds(5)) throws(StoreError) {
-        location = PostgresLocation.redacted(url)
-        self.timeout = timeout
+    public convenience init(url: String, timeout: Duration = .seconds(5)) throws(StoreError) {
         let place: PostgresLocation
         do throws(PostgresLocation.Invalid) {
             place = try PostgresLocation(url: url)
         } catch {
             throw StoreError(error.message)
         }
+        try self.init(place, url: url, timeout: timeout)
+    }
+
+    /// Connects to the database at `place` (named by `url`, which messages show without its
+    /// password) and creates the store's schema and tables when missing; no call waits more
+    /// than `timeout` for the database.
+    public init(_ place: PostgresLocation, url: String, timeout: Duration = .seconds(5))
+        throws(StoreError)
+    {
+        location = PostgresLocation.redacted(url)
+        self.timeout = timeout
         var configuration = PostgresConnection.Configuration(
             host: place.host, port: place.port, username: place.user, password: place.password,
             database: place.database, tls: .disable)

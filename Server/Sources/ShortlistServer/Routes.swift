@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 public import Prometheus
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore

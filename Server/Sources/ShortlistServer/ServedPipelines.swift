@@ -2,6 +2,7 @@ import BuiltInPlugins
 public import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 public import ShortlistPipeline
 import ShortlistPostgres
 import ShortlistStore
@@ -43,14 +44,16 @@ public struct ServedPipelines: Sendable {
             responses: ResponseCache(capacity: cacheBytes))
     }
 
-    /// The store a `feedback-store:` value names: a PostgreSQL database for a `postgres://`
-    /// URL (whose calls wait at most `timeout`), else a SQLite file.
-    static func openStore(_ location: String, timeout: Duration) throws(StoreError)
-        -> any FeedbackStorage
+    /// The store a `feedback-store:` value names: a PostgreSQL database (whose calls wait at
+    /// most `timeout`) or a SQLite file.
+    static func openStore(_ location: FeedbackStoreLocation, timeout: Duration)
+        throws(StoreError) -> any FeedbackStorage
     {
-        PostgresLocation.isURL(location)
-            ? try PostgresFeedbackStore(url: location, timeout: timeout)
-            : try FeedbackStore(path: location)
+        switch location {
+        case .sqlite(let path): try FeedbackStore(path: path)
+        case .postgres(let place, let url):
+            try PostgresFeedbackStore(place, url: url, timeout: timeout)
+        }
     }
 
     /// The pipeline named `name` (the first when nil), or a 404 that suggests the nearest name.

@@ -1,5 +1,6 @@
 public import ShortlistConfig
 public import ShortlistCore
+public import ShortlistData
 
 /// What preparing one pipeline loads or fits, in the order it does: each candidate stage,
 /// each ranker arm's ranker, then the ranker — and, in a plan made with its holdouts, the

@@ -1,5 +1,6 @@
 import Foundation
 public import ShortlistCore
+import ShortlistData
 
 /// How interactions are divided into a training part and a held-out test part.
 public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
@@ -213,8 +214,8 @@ public struct Split: Sendable {
         -> (Dataset, [[HeldOut]])
     {
         var builder = DatasetBuilder(catalogueOf: dataset)
-        let trainRows = try interactions(train)
-        let testRows = try interactions(test)
+        let trainRows = try DatasetLoader.interactionRows(train)
+        let testRows = try DatasetLoader.interactionRows(test)
         guard !trainRows.isEmpty else {
             throw DataError(
                 .empty, "the training file holds no interactions, so nothing can be fitted",
@@ -238,38 +239,5 @@ public struct Split: Sendable {
                 HeldOut(item: item, rating: row.rating ?? 1, timestamp: row.timestamp ?? 0))
         }
         return (trained, held)
-    }
-
-    private static func interactions(_ file: String) throws(DataError) -> [(
-        user: String, item: String, rating: Float?, timestamp: Int64?
-    )] {
-        let delimiter: Character = file.hasSuffix(".csv") ? "," : "\t"
-        let table = try TextTable(file: file, delimiter: delimiter, quoted: true)
-        guard let header = table.rows.first else {
-            throw DataError(.empty, "the file is empty; expected a header row", file: file, line: 1)
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let user = names.firstIndex(of: "user"), let item = names.firstIndex(of: "item")
-        else {
-            throw DataError(
-                .missingColumn,
-                "the header needs 'user' and 'item' columns; it has "
-                    + "\(names.joined(separator: ", "))",
-                file: file, line: header.line)
-        }
-        let rating = names.firstIndex(of: "rating")
-        let timestamp = names.firstIndex(of: "timestamp")
-        var rows: [(String, String, Float?, Int64?)] = []
-        for row in table.rows.dropFirst() {
-            let parse = FieldParser(file: file, line: row.line)
-            try parse.fieldCount(row, exactly: names.count)
-            rows.append(
-                (
-                    try parse.id(row.fields[user], "user"), try parse.id(row.fields[item], "item"),
-                    try rating.map { i throws(DataError) in try parse.rating(row.fields[i]) },
-                    try timestamp.map { i throws(DataError) in try parse.timestamp(row.fields[i]) }
-                ))
-        }
-        return rows
     }
 }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
-public import ShortlistConfig
 public import ShortlistCore
+import ShortlistData
 
 /// A pipeline with every stage fitted: answers recommendation requests.
 ///
@@ -65,13 +65,13 @@ public struct FittedPipeline: Sendable {
     /// rating (1 for data without ratings, as every interaction counts).
     public let unratedRating: Float
 
-    /// A fitted pipeline; `filterSpec` is resolved against the dataset's ids.
+    /// A fitted pipeline whose requests pass through `filters`.
     public init(
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
         ranker: any RankerModel, bandit: (any BanditRankerModel)? = nil,
         armRankers: [Int: any RankerModel] = [:], rankerFitSeconds: Double? = nil,
-        filterSpec: FilterSpec, artifacts: ArtifactPlan? = nil
-    ) throws(DataError) {
+        filters: [any Filter], artifacts: ArtifactPlan? = nil
+    ) {
         self.bandit = bandit
         self.artifacts = artifacts
         self.armRankers = armRankers
@@ -83,31 +83,6 @@ public struct FittedPipeline: Sendable {
         self.rankerType = rankerType
         self.ranker = ranker
         unratedRating = dataset.hasRatings ? dataset.byUser.ratings.max() ?? 1 : 1
-        var filters: [any Filter] = []
-        if filterSpec.excludeSeen { filters.append(ExcludeSeen()) }
-        if !filterSpec.excludedItems.isEmpty {
-            var items = ItemSet(capacity: dataset.itemCount)
-            for id in filterSpec.excludedItems {
-                guard let item = dataset.item(id) else {
-                    throw DataError(
-                        .unknownID,
-                        "the 'exclude' filter of pipeline '\(name)' names item '\(id)', which "
-                            + "the dataset does not have"
-                    )
-                }
-                items.insert(item)
-            }
-            filters.append(ExcludeItems(name: "exclude", items: items))
-        }
-        if filterSpec.minInteractions > 0 {
-            var items = ItemSet(capacity: dataset.itemCount)
-            for item in 0..<dataset.itemCount
-            where dataset.byItem.count(of: item) < filterSpec.minInteractions {
-                items.insert(item)
-            }
-            filters.append(
-                ExcludeItems(name: "min-interactions \(filterSpec.minInteractions)", items: items))
-        }
         self.filters = filters
     }
 

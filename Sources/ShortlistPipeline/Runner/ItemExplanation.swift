@@ -1,4 +1,5 @@
 public import ShortlistCore
+import ShortlistData
 
 /// Why one item is, or is not, in a user's recommendations.
 public struct ItemExplanation: Sendable {

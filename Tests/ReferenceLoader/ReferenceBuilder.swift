@@ -87,35 +87,9 @@ struct ReferenceBuilder {
     private var ratings: [Float] = []
     private var timestamps: [Int64] = []
     private var hasRatings = false
-    private var declaredItems = Set<Int32>()
-    private var declaredUsers = Set<Int32>()
     private var hasTimestamps = false
 
     var interactionCount: Int { interactionUsers.count }
-    var itemFeatures: [ItemFeatures] { items }
-    var userFeatures: [UserFeatures] { users }
-
-    /// The interactions whose item, and whose user, was never declared.
-    func unlisted() -> (items: Int, users: Int) {
-        (
-            interactionItems.count { !declaredItems.contains($0) },
-            interactionUsers.count { !declaredUsers.contains($0) }
-        )
-    }
-
-    mutating func declareItem(_ id: String, features: ItemFeatures) -> Bool {
-        let index = itemIndex(id)
-        guard declaredItems.insert(index).inserted else { return false }
-        items[Int(index)] = features
-        return true
-    }
-
-    mutating func declareUser(_ id: String, features: UserFeatures) -> Bool {
-        let index = userIndex(id)
-        guard declaredUsers.insert(index).inserted else { return false }
-        users[Int(index)] = features
-        return true
-    }
 
     mutating func mergeDuplicateInteractions() -> Int {
         var kept: [Int64: Int] = [:]

@@ -1,6 +1,6 @@
 import Foundation
 import ShortlistCore
-import ShortlistPipeline
+import ShortlistData
 
 /// The rows of a delimited text file, split into fields, with their line numbers.
 struct ReferenceTable {

@@ -1,7 +1,6 @@
 import Foundation
-import ShortlistConfig
 import ShortlistCore
-import ShortlistPipeline
+import ShortlistData
 
 /// Parses fields of a row, throwing errors that name the file and line.
 struct ReferenceFieldParser {
@@ -67,40 +66,6 @@ struct ReferenceFieldParser {
         return trimmed
     }
 
-    /// Declares an item of an items file; an id the file declared before is a malformed row.
-    func declareItem(into builder: inout ReferenceBuilder, _ id: String, features: ItemFeatures)
-        throws(DataError)
-    {
-        guard builder.declareItem(id, features: features) else {
-            throw DataError(
-                .malformedRow, "item '\(excerpt(id))' appears twice in the file", file: file,
-                line: line)
-        }
-    }
-
-    /// Declares a user of a users file; an id the file declared before is a malformed row.
-    func declareUser(into builder: inout ReferenceBuilder, _ id: String, features: UserFeatures)
-        throws(DataError)
-    {
-        guard builder.declareUser(id, features: features) else {
-            throw DataError(
-                .malformedRow, "user '\(excerpt(id))' appears twice in the file", file: file,
-                line: line)
-        }
-    }
-
-    func year(_ text: String) throws(DataError) -> Int? {
-        try FeatureField.year(text, file: file, line: line)
-    }
-
-    func age(_ text: String) throws(DataError) -> Int? {
-        try FeatureField.age(text, file: file, line: line)
-    }
-
-    func gender(_ text: String) throws(DataError) -> String? {
-        try FeatureField.gender(text, file: file, line: line)
-    }
-
     func fieldCount(_ row: ReferenceTable.Row, exactly count: Int) throws(DataError) {
         guard row.fields.count == count else {
             throw DataError(
@@ -108,18 +73,4 @@ struct ReferenceFieldParser {
                 line: line)
         }
     }
-}
-
-/// A year taken from a value such as `1995`, `01-Jan-1995` or a title ending in `(1995)`.
-func referenceYear(_ text: String) -> Int? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if let year = Int(trimmed), (1000...9999).contains(year) { return year }
-    if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
-        let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
-        if let year = Int(inside), (1000...9999).contains(year) { return year }
-    }
-    if trimmed.count >= 4, let year = Int(trimmed.suffix(4)), (1000...9999).contains(year) {
-        return year
-    }
-    return nil
 }

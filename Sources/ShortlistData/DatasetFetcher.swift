@@ -1,25 +1,36 @@
 import Foundation
 public import ShortlistCore
 
+/// The datasets `shortlist data fetch` and a pipelines file's `fetch:` know, by the name they
+/// are given there.
+public enum FetchableDataset: String, Sendable, CaseIterable {
+    /// MovieLens-100K, as RecBole's atomic files.
+    case movieLens100K = "movielens-100k"
+
+    /// The stem of the RecBole files the dataset is stored as (`ml-100k`), so a folder of any
+    /// name holding them is read.
+    public var stem: String {
+        switch self {
+        case .movieLens100K: "ml-100k"
+        }
+    }
+
+    /// The files a fetch writes.
+    var files: [String] { ["inter", "item", "user"].map { "\(stem).\($0)" } }
+}
+
 /// Fetches public datasets into a data folder.
 public enum DatasetFetcher {
     /// The pinned source of MovieLens-100K: RecBole's wheel ships it in its examples.
     static let recboleRequirement = "recbole==1.2.1"
     static let recboleSHA256 = "9c9948202011f37eb0a7c6768129313f00d6403ad221ec940d5e2d5d5f33a407"
-    static let movieLensFiles = ["ml-100k.inter", "ml-100k.item", "ml-100k.user"]
 
-    /// The stem of the RecBole files a fetched dataset is stored as (`ml-100k`), so a folder of
-    /// any name holding them is read.
-    public static func stem(of name: String) -> String? {
-        name == "movielens-100k" ? "ml-100k" : nil
+    /// Whether `folder` already holds the dataset.
+    public static func isPresent(_ dataset: FetchableDataset, in folder: String) -> Bool {
+        dataset.files.allSatisfy { FileManager.default.fileExists(atPath: "\(folder)/\($0)") }
     }
 
-    /// Whether `folder` already holds the dataset `name`.
-    public static func isPresent(_ name: String, in folder: String) -> Bool {
-        movieLensFiles.allSatisfy { FileManager.default.fileExists(atPath: "\(folder)/\($0)") }
-    }
-
-    /// Fetches `name` into `folder` unless it is already there; returns whether it downloaded.
+    /// Fetches `dataset` into `folder` unless it is already there; returns whether it downloaded.
     ///
     /// MovieLens-100K comes from the `recbole` wheel (`pip download --no-deps`, sha256 checked),
     /// whose `.inter`, `.item` and `.user` files are extracted into `folder`. The files appear
@@ -27,20 +38,17 @@ public enum DatasetFetcher {
     /// place. Work folders of fetches that were killed are removed on the next fetch.
     @discardableResult
     public static func fetch(
-        _ name: String, into folder: String, progress: ProgressReporter = .silent
+        _ dataset: FetchableDataset, into folder: String, progress: ProgressReporter = .silent
     ) throws(DataError) -> Bool {
-        guard name == "movielens-100k" else {
-            throw DataError(.fetchFailed, "unknown dataset '\(name)'; known: movielens-100k")
-        }
         guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DataError(.fetchFailed, "the folder to fetch into has an empty path")
         }
-        if isPresent(name, in: folder) { return false }
+        if isPresent(dataset, in: folder) { return false }
         if let problem = FileSystem.problemCreatingInside(folder) {
             throw DataError(.fetchFailed, "cannot fetch into \(folder): \(problem)")
         }
         let others = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
-            !$0.hasPrefix(".partial-") && !movieLensFiles.contains($0)
+            !$0.hasPrefix(".partial-") && !dataset.files.contains($0)
         }
         guard others.isEmpty else {
             throw DataError(
@@ -86,13 +94,13 @@ public enum DatasetFetcher {
                     pathlib.Path(sys.argv[3], name).write_bytes(data)
             """
         try run(
-            ["python3", "-c", script, "\(work)/wheel", recboleSHA256, work] + movieLensFiles,
+            ["python3", "-c", script, "\(work)/wheel", recboleSHA256, work] + dataset.files,
             failure: "the downloaded wheel failed its check", hint: fallback
         )
         progress.report("installing into \(folder)", done: 2, total: 3)
         do {
             try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for file in movieLensFiles {
+            for file in dataset.files {
                 let target = "\(folder)/\(file)"
                 if fileManager.fileExists(atPath: target) {
                     try fileManager.removeItem(atPath: target)

@@ -1,5 +1,4 @@
 import Foundation
-import ShortlistConfig
 import ShortlistCore
 
 /// Parses fields of a row, throwing errors that name the file and line.

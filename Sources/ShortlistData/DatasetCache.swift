@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-public import ShortlistConfig
 public import ShortlistCore
 
 /// Built datasets, stored so that a later run reads them instead of parsing the source files.
@@ -50,6 +49,26 @@ public struct DatasetCache: Sendable {
         let (specKey, contentKey) = keys(for: spec)
         return Key(
             spec: specKey, content: contentKey, path: "\(folder)/\(specKey)-\(contentKey).bin")
+    }
+
+    /// The dataset of `spec` and its load report: from the cache when it holds the sources as
+    /// they are, else loaded from them and stored (a failure to store is reported through
+    /// `warn`, and the dataset is returned all the same).
+    public func load(
+        _ spec: DatasetSpec, progress: ProgressReporter = .silent, warn: (String) -> Void
+    ) throws(DataError) -> (Dataset, LoadReport) {
+        let key = key(for: spec)
+        if let cached = load(key, warn: warn) { return cached }
+        let (dataset, report) = try DatasetLoader.load(spec, progress: progress)
+        // Only what was read from the sources as the key saw them is stored under it.
+        if self.key(for: spec) == key {
+            do {
+                try store(dataset, report: report, under: key)
+            } catch {
+                warn("the dataset is not cached: \(error.description)")
+            }
+        }
+        return (dataset, report)
     }
 
     /// The dataset stored under `key` and its load report; nil when there is none. A file that
@@ -151,7 +170,7 @@ public struct DatasetCache: Sendable {
     /// Everything in the dataset section that changes what is loaded, as text.
     private static func describe(_ spec: DatasetSpec) -> [String] {
         var parts = [
-            spec.format.rawValue, spec.path, spec.name ?? "", spec.fetch ?? "",
+            spec.format.rawValue, spec.path, spec.name ?? "", spec.fetch?.rawValue ?? "",
             "\(spec.skipMalformed)", spec.timestampUnit.rawValue,
         ]
         for table in [spec.interactions, spec.items, spec.users] {
@@ -161,7 +180,7 @@ public struct DatasetCache: Sendable {
             }
             parts += [table.file, String(table.delimiter), String(table.genreSeparator)]
             for (role, column) in table.columns.sorted(by: { $0.key < $1.key }) {
-                parts += [role, column]
+                parts += [role.rawValue, column]
             }
         }
         return parts

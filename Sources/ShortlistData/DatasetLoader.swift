@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-public import ShortlistConfig
 public import ShortlistCore
 
 /// What loading a dataset did besides building it.
@@ -103,7 +102,7 @@ extension DatasetLoader {
     /// The stem of a RecBole dataset's files (`ml-100k` for `ml-100k.inter`): `name:`, else
     /// what the fetch writes, else the folder's name.
     static func recBoleStem(of spec: DatasetSpec) -> String {
-        spec.name ?? spec.fetch.flatMap(DatasetFetcher.stem)
+        spec.name ?? spec.fetch?.stem
             ?? (spec.path as NSString).lastPathComponent
     }
 }
@@ -484,15 +483,14 @@ private struct Loader {
             try loadDelimitedItems(
                 TableSpec(
                     file: "\(folder)/movies.csv", delimiter: comma,
-                    columns: ["item": "movieId", "title": "title", "genres": "genres"]),
+                    columns: [.item: "movieId", .title: "title", .genres: "genres"]),
                 noGenres: "(no genres listed)")
         }
         try loadDelimitedInteractions(
             TableSpec(
                 file: "\(folder)/ratings.csv", delimiter: comma,
                 columns: [
-                    "user": "userId", "item": "movieId", "rating": "rating",
-                    "timestamp": "timestamp",
+                    .user: "userId", .item: "movieId", .rating: "rating", .timestamp: "timestamp",
                 ]))
     }
 
@@ -509,27 +507,27 @@ private struct Loader {
     mutating func loadDelimited(_ spec: DatasetSpec) throws(DataError) {
         if let items = spec.items { try loadDelimitedItems(items) }
         if let users = spec.users {
-            let (table, columns) = try mapped(users, required: ["user"])
+            let (table, columns) = try mapped(users, .users)
             try each(table) { catalogue, row, parse throws(DataError) in
                 try parse.fieldCount(row, exactly: columns.width)
                 try parse.declareUser(
                     into: &catalogue,
-                    try parse.id(row.fields[columns.required("user")], "user"),
+                    try parse.id(row.fields[try columns.position(of: .user)], "user"),
                     features: UserFeatures(
-                        age: try columns["age"].flatMap { i throws(DataError) in
+                        age: try columns[.age].flatMap { i throws(DataError) in
                             try parse.age(row.fields[i])
                         },
-                        gender: try columns["gender"].flatMap { i throws(DataError) in
+                        gender: try columns[.gender].flatMap { i throws(DataError) in
                             try parse.gender(row.fields[i])
                         },
-                        occupation: columns["occupation"].flatMap {
+                        occupation: columns[.occupation].flatMap {
                             FeatureField.occupation(row.fields[$0])
                         }
                     ))
             }
             report.missing.countUsers(
-                catalogue.userFeatures, age: columns["age"] != nil,
-                gender: columns["gender"] != nil, occupation: columns["occupation"] != nil)
+                catalogue.userFeatures, age: columns[.age] != nil,
+                gender: columns[.gender] != nil, occupation: columns[.occupation] != nil)
             listsUsers = true
         }
         if let interactions = spec.interactions { try loadDelimitedInteractions(interactions) }
@@ -539,17 +537,17 @@ private struct Loader {
     private mutating func loadDelimitedItems(_ items: TableSpec, noGenres: String? = nil)
         throws(DataError)
     {
-        let (table, columns) = try mapped(items, required: ["item"])
+        let (table, columns) = try mapped(items, .items)
         try each(table) { catalogue, row, parse throws(DataError) in
             try parse.fieldCount(row, exactly: columns.width)
-            let id = try parse.id(row.fields[columns.required("item")], "item")
-            let title = columns["title"].map { row.fields[$0] } ?? id
+            let id = try parse.id(row.fields[try columns.position(of: .item)], "item")
+            let title = columns[.title].map { row.fields[$0] } ?? id
             var features = ItemFeatures(
                 title: title,
-                year: try columns["year"].flatMap { i throws(DataError) in
+                year: try columns[.year].flatMap { i throws(DataError) in
                     try parse.year(row.fields[i])
                 } ?? parseYear(title),
-                genres: columns["genres"].map {
+                genres: columns[.genres].map {
                     row.fields[$0].split(separator: items.genreSeparator).map {
                         $0.trimmingSpaces
                     }
@@ -557,15 +555,13 @@ private struct Loader {
             if let noGenres { features.genres.removeAll { $0 == noGenres } }
             try parse.declareItem(into: &catalogue, id, features: features)
         }
-        report.missing.countYears(catalogue.itemFeatures, hasColumn: columns["year"] != nil)
+        report.missing.countYears(catalogue.itemFeatures, hasColumn: columns[.year] != nil)
         listsItems = true
     }
 
     private mutating func loadDelimitedInteractions(_ spec: TableSpec) throws(DataError) {
         let layout = TextLayout(delimiter: spec.delimiter, quoted: true)
-        for role in ["user", "item"] where spec.columns[role] == nil {
-            throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
-        }
+        try ColumnMap.checkMapped(spec, .interactions)
         let text = try TextFile(spec.file, latin1: false)
         let header = try header(of: text, layout: layout, expected: "a header row") { fields in
             fields.map { $0.trimmingSpaces }
@@ -581,17 +577,15 @@ private struct Loader {
         try readInteractions(
             text, from: header.end, afterLine: header.line, layout,
             InteractionColumns(
-                user: columns.required("user"), item: columns.required("item"),
-                rating: columns["rating"], timestamp: columns["timestamp"], width: columns.width))
+                user: try columns.position(of: .user), item: try columns.position(of: .item),
+                rating: columns[.rating], timestamp: columns[.timestamp], width: columns.width))
     }
 
     /// A small delimited file's rows after the header, and each mapped role's column position.
-    private func mapped(_ spec: TableSpec, required: [String]) throws(DataError) -> (
+    private func mapped(_ spec: TableSpec, _ kind: TableKind) throws(DataError) -> (
         TextTable, ColumnMap
     ) {
-        for role in required where spec.columns[role] == nil {
-            throw DataError(.missingColumn, "no column is mapped to '\(role)'", file: spec.file)
-        }
+        try ColumnMap.checkMapped(spec, kind)
         let table = try TextTable(
             file: spec.file, delimiter: spec.delimiter, quoted: true, skipMalformed: skipMalformed)
         guard let header = table.rows.first else {
@@ -974,18 +968,26 @@ struct Catalogue {
 
 /// A delimited file's mapped roles and their column positions.
 private struct ColumnMap {
-    let positions: [String: Int]
+    let positions: [ColumnRole: Int]
+
+    /// Throws for a role `kind` requires that `spec` maps to no column, before the file is read.
+    static func checkMapped(_ spec: TableSpec, _ kind: TableKind) throws(DataError) {
+        for role in kind.requiredRoles where spec.columns[role] == nil {
+            throw DataError(
+                .missingColumn, "no column is mapped to '\(role.rawValue)'", file: spec.file)
+        }
+    }
 
     /// Finds each mapped column in the header, or names the one that is missing or that the
     /// header names twice.
     init(_ spec: TableSpec, header names: [String], line: Int) throws(DataError) {
-        var positions: [String: Int] = [:]
+        var positions: [ColumnRole: Int] = [:]
         for (role, name) in spec.columns.sorted(by: { $0.key < $1.key }) {
             let found = names.indices.filter { names[$0] == name }
             guard let position = found.first else {
                 throw DataError(
                     .missingColumn,
-                    "no column '\(name)' (for \(role)) in the header; the columns are "
+                    "no column '\(name)' (for \(role.rawValue)) in the header; the columns are "
                         + "\(names.joined(separator: ", "))"
                         + FeatureField.delimiterHint(header: names, delimiter: spec.delimiter),
                     file: spec.file, line: line
@@ -994,21 +996,31 @@ private struct ColumnMap {
             guard found.count == 1 else {
                 throw DataError(
                     .malformedRow,
-                    "the header names column '\(name)' (for \(role)) twice, as columns "
+                    "the header names column '\(name)' (for \(role.rawValue)) twice, as columns "
                         + "\(found[0] + 1) and \(found[1] + 1)",
                     file: spec.file, line: line)
             }
             positions[role] = position
         }
         self.positions = positions
+        file = spec.file
         width = names.count
     }
 
+    /// The file, for errors.
+    private let file: String
     /// The fields a row holds: as many as the header names.
     let width: Int
-    subscript(role: String) -> Int? { positions[role] }
-    /// The column of a role the initialiser checked is present.
-    func required(_ role: String) -> Int { positions[role] ?? 0 }
+    /// The column of a role, or nil when the table does not map it.
+    subscript(role: ColumnRole) -> Int? { positions[role] }
+
+    /// The column of a role the table must map.
+    func position(of role: ColumnRole) throws(DataError) -> Int {
+        guard let position = positions[role] else {
+            throw DataError(.missingColumn, "no column is mapped to '\(role.rawValue)'", file: file)
+        }
+        return position
+    }
 }
 
 /// A running total several threads add to.

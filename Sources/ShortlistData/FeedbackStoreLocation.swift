@@ -1,0 +1,16 @@
+/// Where a pipelines file keeps its feedback store (`feedback-store:`): read once, by the
+/// pipelines file's reader, and opened by what can open it.
+public enum FeedbackStoreLocation: Sendable, Equatable, CustomStringConvertible {
+    /// A SQLite file, its path resolved against the pipelines file's folder.
+    case sqlite(path: String)
+    /// A PostgreSQL database, with the URL that named it.
+    case postgres(PostgresLocation, url: String)
+
+    /// The file's path, or the URL with its password replaced by `***`.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(_, let url): PostgresLocation.redacted(url)
+        }
+    }
+}

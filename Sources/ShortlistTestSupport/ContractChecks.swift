@@ -66,6 +66,20 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
         if first.candidates(for: query, limit: 0).count != 0 {
             problems.append("\(who): limit 0 gives candidates")
         }
+        for candidate in list {
+            let terms = first.explain(item: candidate.item, for: query).terms
+            let total = terms.reduce(0) { $0 + $1.value }
+            if terms.isEmpty {
+                problems.append("\(who): item \(candidate.item) is nominated and not explained")
+                break
+            }
+            if abs(total - candidate.score) > 1e-4 * max(1, abs(candidate.score)) {
+                problems.append(
+                    "\(who): item \(candidate.item)'s terms add up to \(total), its score is "
+                        + "\(candidate.score)")
+                break
+            }
+        }
         if let top = list.first,
             first.explain(item: top.item, for: query)
                 != reloaded.explain(item: top.item, for: query)

@@ -131,7 +131,7 @@ extension ContentTFIDF {
                 }
                 return Reason(
                     .sharedTerm, value: value * Double(weight) / norm, historyItem: source?.item,
-                    subject: self.terms[term])
+                    subject: .token(ContentToken(code: self.terms[term])))
             }
             return Explanation(terms: shared.largestFirst())
         }

@@ -160,7 +160,7 @@ extension MatrixFactorization {
         /// t_j = c_j, which ALS solves approximately (a few CG steps). Explicit: A = Σ_j q_j q_jᵀ +
         /// λ·|H|·I, t_j = r_uj − μ − b_u − b_j, the stationary point of SGD, which applies λ at each
         /// of the |H| visits, with the items and biases held fixed. The remainder term
-        /// (``Reason/fitApproximation``) is the difference, so the terms add up to the score; for
+        /// (a ``Remainder/fitApproximation`` remainder) is the difference, so the terms add up to the score; for
         /// a folded-in history, which is solved exactly, it is only rounding.
         public func explain(item: ItemIndex, for query: Query) -> Explanation {
             explain(items: [item], for: query)[0]
@@ -182,9 +182,11 @@ extension MatrixFactorization {
                 var rest = score(item, user: user)
                 if objective == .explicit {
                     terms = [
-                        Reason(.modelTerm, value: Double(globalMean), subject: "global-mean"),
-                        Reason(.modelTerm, value: Double(user.bias), subject: "user-bias"),
-                        Reason(.modelTerm, value: Double(itemBias[item]), subject: "item-bias"),
+                        Reason(
+                            .modelTerm, value: Double(globalMean), subject: .named("global-mean")),
+                        Reason(.modelTerm, value: Double(user.bias), subject: .named("user-bias")),
+                        Reason(
+                            .modelTerm, value: Double(itemBias[item]), subject: .named("item-bias")),
                     ]
                     rest -= Double(globalMean + user.bias + itemBias[item])
                 }
@@ -194,7 +196,7 @@ extension MatrixFactorization {
                 rest -= liked.reduce(0) { $0 + $1.value }
                 return Explanation(
                     terms: terms + liked.largestFirst() + [
-                        Reason(.remainder, value: rest, subject: Reason.fitApproximation)
+                        Reason(.remainder, value: rest, subject: .remainder(.fitApproximation))
                     ])
             }
         }

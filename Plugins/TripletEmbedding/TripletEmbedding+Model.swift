@@ -106,8 +106,8 @@ extension TripletEmbedding {
                             let value = Double(Vector.dot(l.baseAddress!, r.baseAddress!, d))
                             terms.append(
                                 Reason(
-                                    .featureGroup, value: value, subject: "\(userName)×\(itemName)")
-                            )
+                                    .featureGroup, value: value,
+                                    subject: .pair(userName, itemName)))
                         }
                     }
                 }

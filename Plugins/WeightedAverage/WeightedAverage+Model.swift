@@ -26,14 +26,15 @@ extension WeightedAverage {
                 for (source, name) in pool.sources.enumerated() {
                     let weight = source < weights.count ? weights[source] : 1
                     guard let nomination = entry.nomination(by: source) else {
-                        contributions.append(Contribution(name: name, value: 0, source: name))
+                        contributions.append(
+                            Contribution(.stage, subject: .stage(name), value: 0, source: name))
                         continue
                     }
                     let (normalized, input, output) = normalize(nomination, statistics[source])
                     let value = weight * normalized
                     contributions.append(
                         Contribution(
-                            name: name, value: value,
+                            .stage, subject: .stage(name), value: value,
                             factors: [input, output, Factor("weight", weight)], source: name))
                     score += value
                 }

@@ -85,11 +85,11 @@ extension WeightedRating {
             guard scores.indices.contains(item) else { return .none }
             let v = votes[item]
             let decay = halfLifeDays.map {
-                Reason(.statistic, value: $0, subject: "half-life-days")
+                Reason(.statistic, value: $0, subject: .named("half-life-days"))
             }
             if byVotes {
                 return Explanation(
-                    terms: [Reason(.statistic, value: v, subject: "votes")],
+                    terms: [Reason(.statistic, value: v, subject: .named("votes"))],
                     details: decay.map { [$0] } ?? [])
             }
             let r = means[item]
@@ -98,17 +98,17 @@ extension WeightedRating {
             let terms =
                 v + m > 0
                 ? [
-                    Reason(.modelTerm, value: v / (v + m) * r, subject: "own-mean-share"),
-                    Reason(.modelTerm, value: m / (v + m) * c, subject: "prior-share"),
+                    Reason(.modelTerm, value: v / (v + m) * r, subject: .named("own-mean-share")),
+                    Reason(.modelTerm, value: m / (v + m) * c, subject: .named("prior-share")),
                 ]
-                : [Reason(.modelTerm, value: c, subject: "prior-share")]
+                : [Reason(.modelTerm, value: c, subject: .named("prior-share"))]
             return Explanation(
                 terms: terms,
                 details: [
-                    Reason(.statistic, value: v, subject: "votes"),
-                    Reason(.statistic, value: r, subject: "mean-rating"),
-                    Reason(.statistic, value: c, subject: "global-mean-rating"),
-                    Reason(.statistic, value: m, subject: "min-votes"),
+                    Reason(.statistic, value: v, subject: .named("votes")),
+                    Reason(.statistic, value: r, subject: .named("mean-rating")),
+                    Reason(.statistic, value: c, subject: .named("global-mean-rating")),
+                    Reason(.statistic, value: m, subject: .named("min-votes")),
                 ] + (decay.map { [$0] } ?? []))
         }
 

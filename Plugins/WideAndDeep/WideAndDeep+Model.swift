@@ -107,8 +107,8 @@ extension WideAndDeep {
                 Ranked(
                     item: entry.item, score: Double(logit.wide) + Double(logit.deep),
                     contributions: [
-                        Contribution(name: "wide part", value: Double(logit.wide)),
-                        Contribution(name: "deep part", value: Double(logit.deep)),
+                        Contribution(.widePart, value: Double(logit.wide)),
+                        Contribution(.deepPart, value: Double(logit.deep)),
                     ])
             }
             ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
@@ -151,7 +151,8 @@ extension WideAndDeep {
                     guard weight != 0 else { continue }
                     contributions.append(
                         Contribution(
-                            name: "wide: \(space.denseName(d))", value: weight * value,
+                            .wideFeature, subject: .named(space.denseName(d)),
+                            value: weight * value,
                             factors: [
                                 Factor("standardised value", value), Factor("weight", weight),
                             ], source: space.denseSource(d)))
@@ -160,31 +161,32 @@ extension WideAndDeep {
                     let weight = Double(wide[Int(feature)])
                     contributions.append(
                         Contribution(
-                            name: "wide: \(space.wideName(Int(feature)))", value: weight,
+                            .wideFeature, subject: .named(space.wideName(Int(feature))),
+                            value: weight,
                             factors: [Factor("weight", weight)],
                             source: space.wideSource(Int(feature))))
                 }
                 let wideTotal = contributions.reduce(0) { $0 + $1.value }
                 guard hasDeepPart else {
-                    contributions.append(Contribution(name: "bias", value: item.score - wideTotal))
+                    contributions.append(Contribution(.bias, value: item.score - wideTotal))
                     return Ranked(item: item.item, score: item.score, contributions: contributions)
                 }
                 let split = network.deepLIFT(x, from: there)
                 var byGroup: [String: Double] = [:]
                 for (term, group) in zip(split.terms, groups) { byGroup[group, default: 0] += term }
-                let deepChange = byGroup.values.reduce(0, +)
+                // Summed in one order, so the reference term is the same to the last bit each run.
+                let deepChange = byGroup.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value }
                 let deep = item.score - wideTotal
-                contributions.append(Contribution(name: "bias", value: bias))
+                contributions.append(Contribution(.bias, value: bias))
                 contributions.append(
                     Contribution(
-                        name: "deep part at the mean input (DeepLIFT rescale)",
-                        value: deep - deepChange - bias,
+                        .deepReference, value: deep - deepChange - bias,
                         factors: [Factor("deep part", deep), Factor("reference", split.reference)]))
                 for group in groupOrder {
                     guard let value = byGroup[group] else { continue }
                     contributions.append(
                         Contribution(
-                            name: "deep: \(group)", value: value,
+                            .deepGroup, subject: .named(group), value: value,
                             source: space.sources.contains(group) ? group : nil))
                 }
                 return Ranked(item: item.item, score: item.score, contributions: contributions)

@@ -146,7 +146,7 @@ struct Explain: ParsableCommand {
                 lines.append(
                     "      "
                         + Words.explanation(
-                            stage.explanation, keep: detail ? .max : 5,
+                            stage, keep: detail ? .max : 5,
                             query: explanation.trace.query,
                             in: pipeline,
                             detail: detail ? .full : .plain))
@@ -166,7 +166,7 @@ struct Explain: ParsableCommand {
             lines.append(
                 "ranker \(pipeline.rankerType): "
                     + Format.ranked(
-                        ranked, entry: entry, sources: pipeline.stages.map(\.name),
+                        ranked, entry: entry, in: pipeline,
                         detail: detail ? .full : .plain))
             if let placement = ranked.placement {
                 lines.append(
@@ -176,7 +176,7 @@ struct Explain: ParsableCommand {
                     lines.append(
                         "inside arm \(placement.arm): "
                             + Format.terms(
-                                placement, entry: entry, sources: pipeline.stages.map(\.name),
+                                placement, entry: entry, in: pipeline,
                                 detail: detail ? .full : .plain))
                 }
             }

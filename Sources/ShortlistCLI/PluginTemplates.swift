@@ -12,7 +12,8 @@ enum PluginTemplates {
         "DatasetBuilder", "Explanation", "Factor", "FieldRequirement", "ItemIndex", "ItemSet",
         "LabelledPool", "Model", "Nomination", "ParameterDeclaration", "Params",
         "PluginParameters", "ProgressReporter", "Query", "Ranked", "Ranker", "RankerModel",
-        "RankerTrainingData", "Reason", "TrainingData", "TwoStageTraining", "Unavailability",
+        "RankerTrainingData", "Reason", "Subject", "TrainingData", "TwoStageTraining",
+        "Unavailability", "Vocabulary",
     ]
 
     /// Names a plugin's type cannot take: Swift's keywords that start with a capital (`self`
@@ -70,6 +71,21 @@ enum PluginTemplates {
 
             public static let type = "PLUGIN_TYPE"
             public static let summary = "Items rated most often in the last N days."
+
+            /// The words of its terms, for explanations in plain words: its one statistic,
+            /// `recent-votes`, and what it says about an item ("it is rated often lately: 12
+            /// ratings in the window").
+            public static var vocabulary: Vocabulary {
+                Vocabulary(
+                    names: ["recent-votes": .init("recent votes", plain: "ratings in the window")],
+                    summary: { statistics in
+                        statistics["recent-votes"].map {
+                            Vocabulary.Summary(
+                                reason: "it is rated often lately",
+                                figures: "\(Int($0)) rating\($0 == 1 ? "" : "s") in the window")
+                        }
+                    })
+            }
 
             let params: Params
 
@@ -136,11 +152,11 @@ enum PluginTemplates {
                     return result
                 }
 
-                /// The score is the count: one term, which the CLI prints as `recent votes 12`.
+                /// The score is the count: one term, which the plugin's vocabulary words.
                 public func explain(item: ItemIndex, for query: Query) -> Explanation {
                     guard counts.indices.contains(item), counts[item] > 0 else { return .none }
                     return Explanation(
-                        terms: [Reason(.statistic, value: counts[item], subject: "recent-votes")])
+                        terms: [Reason(.statistic, value: counts[item], subject: .named("recent-votes"))])
                 }
 
                 /// Always nil: the list serves every user, cold or not.
@@ -318,7 +334,7 @@ enum PluginTemplates {
                         let contributions = entry.nominations.map { nomination in
                             let weight = weights[nomination.source]
                             return Contribution(
-                                name: sources[nomination.source],
+                                .stage, subject: .stage(sources[nomination.source]),
                                 value: weight / (rankConstant + Double(nomination.rank)),
                                 factors: [
                                     Factor("weight", weight), Factor("rank", Double(nomination.rank)),

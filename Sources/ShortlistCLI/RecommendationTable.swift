@@ -85,7 +85,7 @@ struct RecommendationTable {
                     line +=
                         (view.isNominated ? "" : " — ")
                         + Words.explanation(
-                            view.explanation, keep: detail == .full ? .max : 5, query: trace.query,
+                            view, keep: detail == .full ? .max : 5, query: trace.query,
                             in: pipeline, detail: detail)
                 }
                 lines.append(line)
@@ -93,13 +93,13 @@ struct RecommendationTable {
             lines.append(
                 "       ranker: "
                     + Format.ranked(
-                        ranked, entry: entry, sources: pipeline.stages.map(\.name),
+                        ranked, entry: entry, in: pipeline,
                         keep: detail == .full ? nil : 6, detail: detail))
             if let placement = ranked.placement, !placement.contributions.isEmpty {
                 lines.append(
                     "       inside arm \(placement.arm): "
                         + Format.terms(
-                            placement, entry: entry, sources: pipeline.stages.map(\.name),
+                            placement, entry: entry, in: pipeline,
                             keep: detail == .full ? nil : 6, detail: detail))
             }
         }

@@ -12,10 +12,29 @@ public struct Factor: Sendable, Equatable, Codable {
     }
 }
 
-/// One term of a ranker's final score, produced by the code that computes the score.
-public struct Contribution: Sendable, Equatable, Codable {
-    /// What the term comes from, usually a candidate stage's name.
-    public var name: String
+/// One term of a ranker's final score, produced by the code that computes the score: a kind
+/// and a subject, never a sentence (the ranker's ``Vocabulary`` words them).
+public struct Contribution: Sendable, Equatable {
+    /// What kind of term this is; a plugin adds kinds in its own folder and declares their
+    /// words in its ``Vocabulary``.
+    public struct Kind: RawRepresentable, Hashable, Sendable {
+        /// The kind's name.
+        public var rawValue: String
+        /// A kind with the given name.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// A candidate stage's share (``Subject/stage(_:)``): its score for the item, weighed.
+        public static let stage = Kind(rawValue: "stage")
+        /// The place a bandit arm (``Subject/arm(_:)``) gave the item.
+        public static let placedByArm = Kind(rawValue: "placed-by-arm")
+        /// The place of an item no arm placed, after every placed one.
+        public static let heldByNoArm = Kind(rawValue: "held-by-no-arm")
+    }
+
+    /// What kind of term this is.
+    public var kind: Kind
+    /// What within the kind, if the kind needs one: the stage, the arm, the feature.
+    public var subject: Subject?
     /// The term's value; a ranked item's contributions add up to its score.
     public var value: Double
     /// The numbers the term was made from, in the order they combine.
@@ -25,8 +44,12 @@ public struct Contribution: Sendable, Equatable, Codable {
     public var source: String?
 
     /// A contribution.
-    public init(name: String, value: Double, factors: [Factor] = [], source: String? = nil) {
-        self.name = name
+    public init(
+        _ kind: Kind, subject: Subject? = nil, value: Double, factors: [Factor] = [],
+        source: String? = nil
+    ) {
+        self.kind = kind
+        self.subject = subject
         self.value = value
         self.factors = factors
         self.source = source

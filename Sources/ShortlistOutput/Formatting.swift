@@ -40,11 +40,12 @@ public enum Format {
 
     /// `popular 0.9876 (score 4.35 · min-max 0.98 · weight 1)` in full, `popular 0.9876` in
     /// plain words; a stage's term for an item it did not nominate reads
-    /// `content 0 (not nominated)`.
+    /// `content 0 (not nominated)`. `vocabulary` words the ranker's terms.
     public static func contribution(
-        _ contribution: Contribution, nominated: Bool = true, detail: Detail = .full
+        _ contribution: Contribution, in vocabulary: Vocabulary, nominated: Bool = true,
+        detail: Detail = .full
     ) -> String {
-        let name = detail == .full ? contribution.name : Words.plainName(contribution.name)
+        let name = Words.name(of: contribution, in: vocabulary, detail: detail)
         guard detail == .full, !contribution.factors.isEmpty else {
             return nominated
                 ? "\(name) \(number(contribution.value))"
@@ -52,14 +53,14 @@ public enum Format {
         }
         let factors = contribution.factors.map { "\($0.name) \(number($0.value))" }.joined(
             separator: " · ")
-        return "\(contribution.name) \(number(contribution.value)) (\(factors))"
+        return "\(name) \(number(contribution.value)) (\(factors))"
     }
 
     /// A ranked item's contributions joined with `+` and their total, the `keep` largest (by
     /// size) first and the rest summed as "other terms" when `keep` is given.
     public static func ranked(
-        _ ranked: Ranked, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
-        detail: Detail = .full
+        _ ranked: Ranked, entry: CandidatePool.Entry?, in pipeline: FittedPipeline,
+        keep: Int? = nil, detail: Detail = .full
     ) -> String {
         var terms = ranked.contributions
         var rest: Double?
@@ -68,10 +69,16 @@ public enum Format {
             rest = terms.dropFirst(keep).reduce(0) { $0 + $1.value }
             terms = Array(terms.prefix(keep))
         }
+        let sources = pipeline.stages.map(\.name)
         var parts = terms.map { term in
-            let source = sources.firstIndex(of: term.name)
-            let nominated = source.map { entry?.nomination(by: $0) != nil } ?? true
-            return contribution(term, nominated: nominated, detail: detail)
+            var nominated = true
+            if term.kind == .stage, case .stage(let name)? = term.subject,
+                let source = sources.firstIndex(of: name)
+            {
+                nominated = entry?.nomination(by: source) != nil
+            }
+            return contribution(
+                term, in: pipeline.rankerVocabulary, nominated: nominated, detail: detail)
         }
         if let rest { parts.append("other terms \(number(rest))") }
         return parts.joined(separator: " + ") + " = \(number(ranked.score))"
@@ -87,13 +94,13 @@ public enum Format {
 
     /// An item's terms inside the ranker arm that placed it, with their sum.
     public static func terms(
-        _ placement: Placement, entry: CandidatePool.Entry?, sources: [String], keep: Int? = nil,
-        detail: Detail = .full
+        _ placement: Placement, entry: CandidatePool.Entry?, in pipeline: FittedPipeline,
+        keep: Int? = nil, detail: Detail = .full
     ) -> String {
         let terms = placement.contributions
         return ranked(
             Ranked(item: 0, score: terms.reduce(0) { $0 + $1.value }, contributions: terms),
-            entry: entry, sources: sources, keep: keep, detail: detail)
+            entry: entry, in: pipeline, keep: keep, detail: detail)
     }
 }
 
@@ -159,16 +166,13 @@ public enum Words {
     public static let likedRating: Float = 4
 
     /// `because you liked Star Wars (1977) 0.0535`, `less so because you rated Heat (1995) -0.01`,
-    /// `shares comedy with Being There (1979) 0.0777` (in full, `shares 'genre:comedy' …`).
+    /// `shares comedy with Being There (1979) 0.0777` (in full, `shares 'genre:comedy' …`);
+    /// `vocabulary` words the stage's own subjects.
     public static func reason(
-        _ reason: Reason, query: Query, in pipeline: FittedPipeline, detail: Detail = .full
+        _ reason: Reason, query: Query, in pipeline: FittedPipeline, vocabulary: Vocabulary,
+        detail: Detail = .full
     ) -> String {
         let liked = reason.historyItem.map { pipeline.describe($0).title }
-        let subject =
-            detail == .plain && plainName(reason.subject ?? "") != reason.subject
-            ? plainName(reason.subject ?? "")
-            : (reason.subject ?? "").replacingOccurrences(of: "-", with: " ")
-                .replacingOccurrences(of: "×", with: " × ")
         let value = Format.number(reason.value)
         switch reason.kind {
         case .historyItem:
@@ -176,12 +180,15 @@ public enum Words {
                 reason.historyItem.map { history($0, query: query, in: pipeline) }
                 ?? "of your history"
             return (reason.value < 0 ? "less so because " : "because ") + cause + " \(value)"
-        case .sharedTerm:
-            let term =
-                detail == .plain ? plainTerm(reason.subject ?? "") : "'\(reason.subject ?? "")'"
-            return "shares \(term)" + (liked.map { " with \($0)" } ?? "") + " \(value)"
         case .similarLikedItem: return "close to \(liked ?? "an item") you liked (cosine \(value))"
-        default: return "\(subject.isEmpty ? reason.kind.rawValue : subject) \(value)"
+        default:
+            let subject = reason.subject.map {
+                Words.subject($0, in: vocabulary, detail: detail)
+            }
+            if reason.kind == .sharedTerm {
+                return "shares \(subject ?? "")" + (liked.map { " with \($0)" } ?? "") + " \(value)"
+            }
+            return "\(subject ?? reason.kind.rawValue) \(value)"
         }
     }
 
@@ -198,24 +205,27 @@ public enum Words {
         return rating >= likedRating ? "you liked \(title)" : "you rated \(title)"
     }
 
-    /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · votes 290 · …`: the terms that
-    /// add up to the stage's score (the `keep` largest, the rest folded), then the details. In
-    /// plain words a popularity score reads `290 votes, mean rating 3.91 against the 3.53
-    /// average (score 3.7703)`.
+    /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · …`: the terms that add up to the
+    /// stage's score (the `keep` largest, the rest folded), then the details. In plain words, a
+    /// stage whose statistics say why (in its plugin's words) reads as those figures, with the
+    /// score.
     public static func explanation(
-        _ explanation: Explanation, keep: Int, query: Query, in pipeline: FittedPipeline,
+        _ view: ItemExplanation.StageView, keep: Int, query: Query, in pipeline: FittedPipeline,
         detail: Detail = .full
     ) -> String {
+        let explanation = view.explanation
+        let vocabulary = pipeline.vocabulary(ofStage: view.name)
         let shown = explanation.keepingTop(keep)
-        let numbers = statistics(of: explanation)
-        if detail == .plain, let votes = numbers["votes"] {
-            return popularity(votes: votes, numbers) + " (score \(Format.number(shown.total)))"
+        if detail == .plain, let summary = vocabulary.summary?(statistics(of: explanation)) {
+            return summary.figures + " (score \(Format.number(shown.total)))"
         }
-        var text = shown.terms.map { reason($0, query: query, in: pipeline, detail: detail) }
-            .joined(separator: " + ")
+        func words(_ reason: Reason) -> String {
+            Words.reason(
+                reason, query: query, in: pipeline, vocabulary: vocabulary, detail: detail)
+        }
+        var text = shown.terms.map(words).joined(separator: " + ")
         if !shown.terms.isEmpty { text += " = \(Format.number(shown.total))" }
-        let details = shown.details.map { reason($0, query: query, in: pipeline, detail: detail) }
-        return ([text].filter { !$0.isEmpty } + details).joined(separator: " · ")
+        return ([text].filter { !$0.isEmpty } + shown.details.map(words)).joined(separator: " · ")
     }
 }
 
@@ -230,9 +240,39 @@ public struct ReasonOutput: Encodable {
     public init(_ reason: Reason, _ pipeline: FittedPipeline) {
         kind = reason.kind.rawValue
         value = reason.value
-        subject = reason.subject
+        subject = reason.subject?.description
         historyItem = reason.historyItem.map { pipeline.dataset.itemIDs[$0] }
         historyTitle = reason.historyItem.map { pipeline.describe($0).title }
+    }
+}
+
+/// A ranker's term as JSON: its name as the model gives it (its kind's words with its
+/// subject), its value, the numbers it was made from and the stage it comes from.
+public struct ContributionOutput: Encodable {
+    public var name: String
+    public var value: Double
+    public var factors: [Factor]
+    public var source: String?
+
+    public init(_ contribution: Contribution, _ pipeline: FittedPipeline) {
+        name = Words.name(of: contribution, in: pipeline.rankerVocabulary, detail: .full)
+        value = contribution.value
+        factors = contribution.factors
+        source = contribution.source
+    }
+}
+
+/// The arm that placed a bandit's item as JSON, with its propensity and the item's terms
+/// inside an arm that is a ranker of its own.
+public struct PlacementOutput: Encodable {
+    public var arm: String
+    public var propensity: Double
+    public var contributions: [ContributionOutput]
+
+    public init(_ placement: Placement, _ pipeline: FittedPipeline) {
+        arm = placement.arm
+        propensity = placement.propensity
+        contributions = placement.contributions.map { ContributionOutput($0, pipeline) }
     }
 }
 

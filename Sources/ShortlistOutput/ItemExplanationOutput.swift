@@ -15,9 +15,9 @@ public struct ItemExplanationOutput: Encodable {
     /// For an item that reached the ranker: why it scores as it does, in one plain sentence.
     public var summary: String?
     public var score: Double?
-    public var contributions: [Contribution]?
+    public var contributions: [ContributionOutput]?
     /// For a bandit: the arm that placed the item, and every arm's state at decision time.
-    public var placement: Placement?
+    public var placement: PlacementOutput?
     public var bandit: BanditOutput?
     /// With `--request`: what that logged response showed of the item.
     public var served: Served?
@@ -69,8 +69,8 @@ public struct ItemExplanationOutput: Encodable {
                 $0, views: explanation.stages, query: explanation.trace.query, in: pipeline)
         }
         score = explanation.ranked?.score
-        contributions = explanation.ranked?.contributions
-        placement = explanation.ranked?.placement
+        contributions = explanation.ranked?.contributions.map { ContributionOutput($0, pipeline) }
+        placement = explanation.ranked?.placement.map { PlacementOutput($0, pipeline) }
         bandit = explanation.trace.bandit.map(BanditOutput.init)
     }
 }

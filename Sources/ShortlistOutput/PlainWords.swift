@@ -12,8 +12,8 @@ public enum Detail {
 /// The sentences that say in plain words why an item is recommended, made from the same
 /// reasons and contributions the tables print.
 extension Words {
-    /// `Mostly because you liked Groundhog Day (1993) and Stand by Me (1986); also it is popular:
-    /// 290 votes, mean rating 3.91 against the 3.53 average.`
+    /// `Mostly because you liked Groundhog Day (1993) and Stand by Me (1986); also …`, each
+    /// nominating stage's phrase (``because(_:query:in:)``).
     ///
     /// The stages that nominated the item are ordered by their share of the ranker's score
     /// (the contributions each stage is the source of); the arm that placed a bandit's item
@@ -52,16 +52,16 @@ extension Words {
         return sentence + "."
     }
 
-    /// What one stage's reasons say in a few words: the liked items behind it, the terms it
-    /// shares, how popular it is.
+    /// What one stage's reasons say in a few words: what its statistics say (in its plugin's
+    /// words), the liked items behind it, the tokens it shares.
     public static func because(
         _ view: ItemExplanation.StageView, query: Query, in pipeline: FittedPipeline
     ) -> String {
         let explanation = view.explanation
-        let statistics = statistics(of: explanation)
-        if let votes = statistics["votes"] {
-            return "it is popular" + (statistics["half-life-days"] == nil ? "" : " lately") + ": "
-                + popularity(votes: votes, statistics)
+        if let summary = pipeline.vocabulary(ofStage: view.name).summary?(
+            statistics(of: explanation))
+        {
+            return "\(summary.reason): \(summary.figures)"
         }
         let positive = explanation.terms.filter { $0.value > 0 }.largestFirst()
         let liked = positive.filter { $0.kind == .historyItem }.compactMap(\.historyItem)
@@ -70,13 +70,13 @@ extension Words {
         if let term = shared.first {
             let sources = Set(shared.map(\.historyItem))
             if sources.count == 1, let item = term.historyItem {
-                return "it shares " + list(shared.map { plainTerm($0.subject ?? "") }) + " with "
+                return "it shares " + list(shared.map { plainSubject($0.subject) }) + " with "
                     + pipeline.describe(item).title
             }
             return "it shares "
                 + list(
                     shared.map {
-                        plainTerm($0.subject ?? "")
+                        plainSubject($0.subject)
                             + ($0.historyItem.map { " with " + pipeline.describe($0).title } ?? "")
                     })
         }
@@ -119,67 +119,32 @@ extension Words {
         return words.dropLast().joined(separator: ", ") + " and " + last
     }
 
-    /// An explanation's statistics (its terms' and details') by subject.
+    /// An explanation's statistics (its terms' and details') by name.
     public static func statistics(of explanation: Explanation) -> [String: Double] {
         Dictionary(
-            (explanation.terms + explanation.details).filter { $0.kind == .statistic }.map {
-                ($0.subject ?? "", $0.value)
+            (explanation.terms + explanation.details).filter { $0.kind == .statistic }.compactMap {
+                reason in
+                guard case .named(let name) = reason.subject else { return nil }
+                return (name, reason.value)
             }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// `290 votes, mean rating 3.91 against the 3.53 average, votes halving every 3 days`.
-    public static func popularity(votes: Double, _ statistics: [String: Double]) -> String {
-        var text = "\(Format.rounded(votes)) vote\(votes == 1 ? "" : "s")"
-        if let mean = statistics["mean-rating"], let average = statistics["global-mean-rating"] {
-            text +=
-                ", mean rating \(Format.rounded(mean)) against the \(Format.rounded(average)) "
-                + "average"
+    /// A shared token in plain words: `comedy` for a genre, `the 1990s` for a decade, `the
+    /// year 1995`, `'heat' in the title` for a title word.
+    public static func token(_ token: ContentToken) -> String {
+        switch token {
+        case .genre(let genre): genre
+        case .decade(let decade): "the " + decade
+        case .year(let year): "the year " + year
+        case .titleWord(let word): "'\(word.replacingOccurrences(of: "_", with: " "))' in the title"
         }
-        if let halfLife = statistics["half-life-days"] {
-            text +=
-                ", votes halving every \(Format.rounded(halfLife)) day\(halfLife == 1 ? "" : "s")"
-        }
-        return text
     }
 
-    /// `comedy` for `genre:comedy`, `the 1990s` for `decade:1990s`, `'heat' in the title` for a
-    /// title word.
-    public static func plainTerm(_ term: String) -> String {
-        if term.hasPrefix("genre:") { return String(term.dropFirst(6)) }
-        if term.hasPrefix("decade:") { return "the " + term.dropFirst(7) }
-        if term.hasPrefix("year:") { return "the year " + term.dropFirst(5) }
-        return "'\(term.replacingOccurrences(of: "_", with: " "))' in the title"
-    }
-
-    /// A term's model name in plain words, for the names that are jargon; others stay.
-    public static func plainName(_ name: String) -> String {
-        let words = [
-            "own-mean-share": "its own mean rating's share",
-            "prior-share": "the average rating's share",
-            "global-mean": "the average rating",
-            "user-bias": "your rating bias",
-            "item-bias": "its rating bias",
-            Reason.fitApproximation: "what the fitted model adds",
-            Reason.otherTerms: "other terms",
-            "deep part at the mean input (DeepLIFT rescale)": "deep part for an average candidate",
-        ]
-        if let word = words[name] { return word }
-        // Triplet feature groups: `history×item-genres` is "your history with its genres".
-        let sides = name.split(separator: "×").map(String.init)
-        if sides.count == 2 {
-            let user = [
-                "id": "you", "history": "your history", "age": "your age",
-                "gender": "your gender", "occupation": "your occupation",
-            ]
-            let item = [
-                "item-id": "this item", "item-genres": "its genres",
-                "item-decade": "its decade",
-            ]
-            if let left = user[sides[0]], let right = item[sides[1]] {
-                return "\(left) with \(right)"
-            }
-        }
-        return name
+    /// A reason's subject in plain words, for the sentences.
+    static func plainSubject(_ subject: Subject?) -> String {
+        guard let subject else { return "" }
+        if case .token(let token) = subject { return Words.token(token) }
+        return subject.description
     }
 
     /// The rating `user` gave `item`, or nil when the data has none or the user did not rate it.

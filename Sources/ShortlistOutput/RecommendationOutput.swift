@@ -64,9 +64,9 @@ public struct RecommendationOutput: Encodable {
         /// With explanations: why, in one plain sentence.
         public var summary: String?
         public var stages: [StageOutput]
-        public var contributions: [Contribution]
+        public var contributions: [ContributionOutput]
         /// For a bandit: the arm that placed the item and its propensity.
-        public var placement: Placement?
+        public var placement: PlacementOutput?
     }
 
     public struct GeneratorSummary: Encodable {
@@ -126,7 +126,9 @@ public struct RecommendationOutput: Encodable {
                 summary: explain
                     ? Words.summary(ranked, views: views[rank], query: trace.query, in: pipeline)
                     : nil,
-                stages: stages, contributions: ranked.contributions, placement: ranked.placement)
+                stages: stages,
+                contributions: ranked.contributions.map { ContributionOutput($0, pipeline) },
+                placement: ranked.placement.map { PlacementOutput($0, pipeline) })
         }
     }
 }

@@ -131,8 +131,8 @@ public struct Workspace: Sendable {
                 stages.append(
                     FittedPipeline.Stage(
                         name: stage.name, type: generator.type, limit: stage.limit, model: model,
-                        capabilities: generator.capabilities, fitSeconds: seconds
-                    ))
+                        capabilities: generator.capabilities, fitSeconds: seconds,
+                        vocabulary: generator.vocabulary))
             case .armRanker(let index):
                 guard let arm = spec.ranker.armRankers[index] else { continue }
                 armRankers[index] =
@@ -152,6 +152,9 @@ public struct Workspace: Sendable {
             rankerType: spec.ranker.ranker.type, ranker: ranker.model,
             bandit: spec.ranker.ranker.bandit(ranker.model), armRankers: armRankers,
             rankerFitSeconds: ranker.seconds,
+            rankerVocabulary: spec.ranker.armRankers.values.reduce(spec.ranker.ranker.vocabulary) {
+                $0.merging($1.ranker.vocabulary)
+            },
             filters: try spec.filters.resolved(for: spec.name, in: dataset), artifacts: plan
         )
     }

@@ -88,7 +88,8 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(abs(explanation.total - top.score) < 1e-5)
         #expect(abs(explanation.keepingTop(5).total - top.score) < 1e-5)
         #expect(explanation.keepingTop(5).terms.count == 6)
-        let gap = try #require(explanation.terms.first { $0.subject == Reason.fitApproximation })
+        let gap = try #require(
+            explanation.terms.first { $0.subject == .remainder(.fitApproximation) })
         let likedSum = liked.reduce(0) { $0 + $1.value }
         #expect(
             abs(gap.value) < 0.25 * abs(likedSum),

@@ -36,13 +36,15 @@ private func params(_ values: [String: Double]) throws -> WeightedRating.Params 
         let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 4))
         #expect(model.candidates(for: query, limit: 10).map(\.item) == [0, 1, 3, 2])
         let explanation = model.explain(item: 0, for: query)
-        #expect(explanation.terms.map(\.subject) == ["own-mean-share", "prior-share"])
+        #expect(
+            explanation.terms.map(\.subject) == [.named("own-mean-share"), .named("prior-share")])
         #expect(explanation.terms.map(\.value) == [4.0 / 6 * 5, 2.0 / 6 * 3.5])
         #expect(explanation.total == model.scores[0])
         #expect(
-            explanation.details.map(\.subject) == [
-                "votes", "mean-rating", "global-mean-rating", "min-votes",
-            ])
+            explanation.details.map(\.subject)
+                == [
+                    "votes", "mean-rating", "global-mean-rating", "min-votes",
+                ].map(Subject.named))
         #expect(explanation.details.map(\.value) == [4, 5, 3.5, 2])
     }
 

@@ -143,7 +143,12 @@ struct PlantedCross {
         for item in detailed {
             let sum = item.contributions.reduce(0) { $0 + $1.value }
             #expect(abs(sum - item.score) < 1e-4)
-            let names = Set(item.contributions.map(\.name))
+            // Each term as the plugin's vocabulary names it in full.
+            let names = Set(
+                item.contributions.map { term in
+                    (WideAndDeep.vocabulary.contributions[term.kind]?.full ?? term.kind.rawValue)
+                        .replacingOccurrences(of: "{}", with: term.subject?.description ?? "")
+                })
             #expect(names.isSuperset(of: ["bias", "deep: user", "deep: item", "deep: s"]))
             #expect(names.contains { $0.contains("DeepLIFT") })
             #expect(

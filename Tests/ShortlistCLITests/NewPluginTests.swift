@@ -32,6 +32,9 @@ import Testing
             import PackageDescription
 
             let core = Target.Dependency.product(name: "ShortlistCore", package: "\(identity)")
+            func shortlist(_ name: String) -> Target.Dependency {
+                .product(name: name, package: "\(identity)")
+            }
             let package = Package(
                 name: "Generated",
                 dependencies: [.package(path: "\(root)")],
@@ -42,7 +45,8 @@ import Testing
                         name: "PluginTests",
                         dependencies: [
                             "RecentPopularPlugin", "SourcePrecisionPlugin",
-                            .product(name: "ShortlistTestSupport", package: "\(identity)"),
+                            shortlist("ShortlistTestSupport"), shortlist("ShortlistPipeline"),
+                            shortlist("ShortlistOutput"), shortlist("BuiltInPlugins"),
                         ],
                         path: "Tests/PluginTests"),
                 ])
@@ -78,6 +82,50 @@ import Testing
         #expect(badName.status == 64)
         #expect(badName.stderr.hasPrefix("error: '9lives' is not a plugin name"))
 
+        // Registered beside the built-in plugins, with nothing edited outside its folder, the
+        // generated generator explains a recommendation in the plain words it declares.
+        try folder.write(
+            "Tests/PluginTests/PlainWordsTests.swift",
+            #"""
+            import BuiltInPlugins
+            import RecentPopularPlugin
+            import ShortlistCore
+            import ShortlistOutput
+            import ShortlistPipeline
+            import ShortlistTestSupport
+            import Testing
+
+            @Suite struct PlainWordsTests {
+                @Test func aRecommendationReadsInThePluginsOwnWords() throws {
+                    let folder = try TemporaryDirectory()
+                    try folder.write(
+                        "pipelines.yaml",
+                        try folder.writeDelimited(PlantedClusters().dataset) + """
+
+                            pipelines:
+                              default:
+                                n: 3
+                                candidates: [{name: recent, type: recent-popular, days: 100000}]
+                                ranker: {type: weighted-average}
+                            """)
+                    let workspace = try Workspace(
+                        path: "\(folder.path)/pipelines.yaml",
+                        registry: PluginRegistry(
+                            builtInPlugins.entries + [.generator(RecentPopular.self)]))
+                    let pipeline = try workspace.prepare(
+                        pipeline: nil, dataset: try workspace.loadDataset())
+                    let top = try #require(pipeline.recommend(userID: "u5").first)
+                    let explanation = try pipeline.explain(
+                        userID: "u5", itemID: pipeline.dataset.itemIDs[top.item])
+                    let ranked = try #require(explanation.ranked)
+                    let why = Words.summary(
+                        ranked, views: explanation.stages, query: explanation.trace.query,
+                        in: pipeline)
+                    #expect(why.hasPrefix("Mostly because it is rated often lately: "), "\(why)")
+                    #expect(why.hasSuffix(" ratings in the window."), "\(why)")
+                }
+            }
+            """#)
         let build = try swift(["build", "--build-tests"], in: folder.path)
         #expect(build.status == 0, "\(build.output)")
         let ours = build.output.split(separator: "\n").filter {
@@ -86,6 +134,6 @@ import Testing
         #expect(ours.isEmpty, "\(ours)")
         let test = try swift(["test", "--skip-build"], in: folder.path)
         #expect(test.status == 0, "\(test.output)")
-        #expect(test.output.contains("Test run with 4 tests in 2 suites passed"), "\(test.output)")
+        #expect(test.output.contains("Test run with 5 tests in 3 suites passed"), "\(test.output)")
     }
 }

@@ -300,7 +300,8 @@ extension FittedPipeline {
         for item in shown {
             let inside = try #require(own.first { $0.item == item.item })
             #expect(item.placement?.contributions == inside.contributions)
-            #expect(item.placement?.contributions.map(\.name).contains("together") == true)
+            #expect(
+                item.placement?.contributions.map(\.subject).contains(.stage("together")) == true)
         }
     }
 

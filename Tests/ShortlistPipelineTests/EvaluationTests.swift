@@ -143,7 +143,7 @@ private struct ScriptedModel: CandidateModel {
     func explain(item: ItemIndex, for query: Query) -> Explanation {
         let score = candidates(for: query, limit: .max).first { $0.item == item }?.score
         return Explanation(
-            terms: score.map { [Reason(.modelTerm, value: $0, subject: "script")] } ?? [])
+            terms: score.map { [Reason(.modelTerm, value: $0, subject: .named("script"))] } ?? [])
     }
 
     func unavailability(for query: Query) -> Unavailability? {
@@ -165,7 +165,7 @@ private struct SumRanker: RankerModel {
     func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
         pool.entries.map { entry in
             let contributions = entry.nominations.map {
-                Contribution(name: pool.sources[$0.source], value: $0.score)
+                Contribution(.stage, subject: .stage(pool.sources[$0.source]), value: $0.score)
             }
             return Ranked(
                 item: entry.item, score: contributions.reduce(0) { $0 + $1.value },

@@ -78,7 +78,7 @@ import Testing
         let explanation = als.model.explain(item: top.item, for: trace.query)
         #expect(abs(explanation.total - top.score) < 1e-6)
         let remainder = try #require(
-            explanation.terms.first { $0.subject == Reason.fitApproximation })
+            explanation.terms.first { $0.subject == .remainder(.fitApproximation) })
         #expect(abs(remainder.value) < 1e-3 * abs(top.score))
         #expect(explanation.terms.filter { $0.kind == .historyItem }.count == 6)
         let shown = Set(history.map(\.item))

@@ -145,7 +145,7 @@ struct RecommendAnswer: Encodable {
     struct Explanation: Encodable {
         var summary: String
         var stages: [StageOutput]
-        var contributions: [Contribution]
+        var contributions: [ContributionOutput]
     }
 
     /// The id a bandit logged the response under, for feedback; nil without a bandit.

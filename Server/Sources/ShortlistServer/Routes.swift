@@ -325,7 +325,9 @@ public enum Routes {
                             summary: Words.summary(
                                 ranked, views: views[rank], query: trace.query, in: pipeline),
                             stages: views[rank].map { StageOutput($0, pipeline) },
-                            contributions: ranked.contributions)
+                            contributions: ranked.contributions.map {
+                                ContributionOutput($0, pipeline)
+                            })
                         : nil)
             })
     }

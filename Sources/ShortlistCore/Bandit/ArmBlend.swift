@@ -9,7 +9,7 @@ public enum BanditMode: String, ParameterChoice {
 
 /// Where a bandit put an item: the arm that placed it, the probability with which that arm
 /// was chosen for the place, and the item's terms inside the arm's own ranker.
-public struct Placement: Sendable, Equatable, Codable {
+public struct Placement: Sendable, Equatable {
     public var arm: String
     public var propensity: Double
     /// The terms of the item's score inside an arm that is a ranker of its own; empty for an

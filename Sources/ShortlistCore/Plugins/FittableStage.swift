@@ -12,6 +12,8 @@ public struct FittableStage<Input, Model>: Sendable {
     public let capabilities: GeneratorCapabilities
     /// The dataset fields this configuration needs, with the parameter that asks for each.
     public let requiredFields: [FieldRequirement]
+    /// The words of the terms its models emit.
+    public let vocabulary: Vocabulary
     /// For a learned ranker, how its labelled pools are made; nil otherwise.
     public let twoStage: TwoStageTraining?
     /// For a bandit ranker (a plugin whose model is a ``BanditRankerModel``), its model as a
@@ -24,7 +26,8 @@ public struct FittableStage<Input, Model>: Sendable {
     init(
         type: String, configuration: String, formatVersion: Int,
         capabilities: GeneratorCapabilities,
-        requiredFields: [FieldRequirement], twoStage: TwoStageTraining? = nil,
+        requiredFields: [FieldRequirement], vocabulary: Vocabulary,
+        twoStage: TwoStageTraining? = nil,
         fit: @escaping @Sendable (Input, ProgressReporter) throws -> Model,
         read: @escaping @Sendable (inout ArtifactReader) throws(ArtifactError) -> Model,
         write: @escaping @Sendable (Model, inout ArtifactWriter) -> Void,
@@ -36,6 +39,7 @@ public struct FittableStage<Input, Model>: Sendable {
         self.formatVersion = formatVersion
         self.capabilities = capabilities
         self.requiredFields = requiredFields
+        self.vocabulary = vocabulary
         self.twoStage = twoStage
         self.fitModel = fit
         self.readModel = read

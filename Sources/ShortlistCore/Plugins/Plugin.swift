@@ -18,6 +18,8 @@ public protocol Plugin: Sendable {
     static var summary: String { get }
     /// Whether fitting draws from `BuildContext.seed` (then the seed is part of the artifact key).
     static var usesSeed: Bool { get }
+    /// The words of the terms its models emit (none by default: subjects read as named).
+    static var vocabulary: Vocabulary { get }
 
     /// Builds the plugin from decoded parameters, or throws a ``ParameterError``.
     static func make(_ params: Params, context: BuildContext) throws -> Self
@@ -25,4 +27,5 @@ public protocol Plugin: Sendable {
 
 extension Plugin {
     public static var usesSeed: Bool { false }
+    public static var vocabulary: Vocabulary { .none }
 }

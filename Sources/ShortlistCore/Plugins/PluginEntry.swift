@@ -19,6 +19,8 @@ public struct PluginEntry: Sendable {
     /// Whether it is a bandit: a ranker whose model is a ``BanditRankerModel``, which blends
     /// arms listed under `arms:`.
     public let isBandit: Bool
+    /// The words of the terms it emits.
+    public let vocabulary: Vocabulary
     /// How to build it.
     public let builder: Builder
     /// For every declared parameter: whether decoding its documented default gives the
@@ -38,14 +40,14 @@ public struct PluginEntry: Sendable {
     public static func generator<G: CandidateGenerator>(_: G.Type) -> PluginEntry {
         PluginEntry(
             type: G.type, summary: G.summary, parameters: G.Params.documentation,
-            capabilities: G.capabilities, isBandit: false,
+            capabilities: G.capabilities, isBandit: false, vocabulary: G.vocabulary,
             builder: .generator { decoder, context in
                 let params = try G.Params(decoding: decoder)
                 let generator = try G.make(params, context: context)
                 return AnyCandidateGenerator(
                     type: G.type, configuration: configuration(params, G.self, context),
                     formatVersion: G.Model.formatVersion, capabilities: generator.capabilities,
-                    requiredFields: generator.requiredFields,
+                    requiredFields: generator.requiredFields, vocabulary: G.vocabulary,
                     fit: { try generator.fit($0, progress: $1) },
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in
                         try G.Model(reading: &reader)
@@ -82,7 +84,7 @@ public struct PluginEntry: Sendable {
                             + "own ({name: NAME, ranker: {type: …}}); at least two",
                         isValue: false)
                 ] : []) + R.Params.documentation,
-            capabilities: [], isBandit: bandit != nil,
+            capabilities: [], isBandit: bandit != nil, vocabulary: R.vocabulary,
             builder: .ranker { decoder, context in
                 let params = try R.Params(decoding: decoder)
                 let ranker = try R.make(params, context: context)
@@ -96,7 +98,7 @@ public struct PluginEntry: Sendable {
                 return AnyRanker(
                     type: R.type, configuration: configuration(params, R.self, context, names),
                     formatVersion: R.Model.formatVersion, capabilities: [], requiredFields: [],
-                    twoStage: ranker.twoStage,
+                    vocabulary: R.vocabulary, twoStage: ranker.twoStage,
                     fit: { try ranker.fit($0, progress: $1) },
                     read: { (reader: inout ArtifactReader) throws(ArtifactError) in
                         try R.Model(reading: &reader)

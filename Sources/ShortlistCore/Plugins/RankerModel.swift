@@ -91,7 +91,6 @@ extension BanditRankerModel {
             unplaced = pool.entries.indices.filter { !isPlaced[$0] }.map { pool.entries[$0].item }
         }
         let count = placed.count + unplaced.count
-        let names = arms.map { "placed by arm \($0)" }
         var result: [Ranked] = []
         result.reserveCapacity(count)
         for element in placed {
@@ -99,7 +98,9 @@ extension BanditRankerModel {
             result.append(
                 Ranked(
                     item: element.ranked.item, score: score,
-                    contributions: [Contribution(name: names[element.arm], value: score)],
+                    contributions: [
+                        Contribution(.placedByArm, subject: .arm(arms[element.arm]), value: score)
+                    ],
                     placement: Placement(
                         arm: arms[element.arm], propensity: element.propensity,
                         contributions: element.ranked.contributions)))
@@ -109,7 +110,7 @@ extension BanditRankerModel {
             result.append(
                 Ranked(
                     item: item, score: score,
-                    contributions: [Contribution(name: "held by no arm", value: score)]))
+                    contributions: [Contribution(.heldByNoArm, value: score)]))
         }
         return result
     }

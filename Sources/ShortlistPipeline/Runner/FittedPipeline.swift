@@ -23,11 +23,14 @@ public struct FittedPipeline: Sendable {
         public var capabilities: GeneratorCapabilities
         /// Seconds the fit took, or nil when the model was loaded from its artifact.
         public var fitSeconds: Double?
+        /// The words of the terms its explanations hold (its plugin's).
+        public var vocabulary: Vocabulary
 
         /// A fitted stage.
         public init(
             name: String, type: String, limit: Int, model: any CandidateModel,
-            capabilities: GeneratorCapabilities = [], fitSeconds: Double? = nil
+            capabilities: GeneratorCapabilities = [], fitSeconds: Double? = nil,
+            vocabulary: Vocabulary = .none
         ) {
             self.name = name
             self.type = type
@@ -35,6 +38,7 @@ public struct FittedPipeline: Sendable {
             self.model = model
             self.capabilities = capabilities
             self.fitSeconds = fitSeconds
+            self.vocabulary = vocabulary
         }
     }
 
@@ -57,6 +61,9 @@ public struct FittedPipeline: Sendable {
     public let armRankers: [Int: any RankerModel]
     /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
     public let rankerFitSeconds: Double?
+    /// The words of the terms its ranker's contributions hold (the ranker's plugin's, and its
+    /// ranker arms' plugins').
+    public let rankerVocabulary: Vocabulary
     /// The artifacts the pipeline was prepared from, when a workspace prepared it.
     public let artifacts: ArtifactPlan?
     /// The filters in the order they apply.
@@ -70,8 +77,10 @@ public struct FittedPipeline: Sendable {
         name: String, resultCount: Int, dataset: Dataset, stages: [Stage], rankerType: String,
         ranker: any RankerModel, bandit: (any BanditRankerModel)? = nil,
         armRankers: [Int: any RankerModel] = [:], rankerFitSeconds: Double? = nil,
-        filters: [any Filter], artifacts: ArtifactPlan? = nil
+        rankerVocabulary: Vocabulary = .none, filters: [any Filter],
+        artifacts: ArtifactPlan? = nil
     ) {
+        self.rankerVocabulary = rankerVocabulary
         self.bandit = bandit
         self.artifacts = artifacts
         self.armRankers = armRankers

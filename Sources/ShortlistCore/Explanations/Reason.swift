@@ -1,7 +1,7 @@
 /// One piece of a candidate stage's account of an item's score: data, never a sentence.
 ///
 /// Only the CLI and the server turn reasons into words.
-public struct Reason: Sendable, Equatable, Codable {
+public struct Reason: Sendable, Equatable {
     /// What kind of reason this is; plugins may add kinds in their own folders.
     public struct Kind: RawRepresentable, Hashable, Sendable, Codable {
         /// The kind's name.
@@ -21,9 +21,8 @@ public struct Reason: Sendable, Equatable, Codable {
         public static let statistic = Kind(rawValue: "statistic")
         /// A liked item close to this one, with the similarity as the value.
         public static let similarLikedItem = Kind(rawValue: "similar-liked-item")
-        /// What the listed terms leave of the score: smaller terms folded together
-        /// (``Reason/otherTerms``) or the gap between a fitted score and its decomposition
-        /// (``Reason/fitApproximation``).
+        /// What the listed terms leave of the score (``Subject/remainder(_:)``): smaller terms
+        /// folded together, or the gap between a fitted score and its decomposition.
         public static let remainder = Kind(rawValue: "remainder")
     }
 
@@ -33,20 +32,16 @@ public struct Reason: Sendable, Equatable, Codable {
     public var value: Double
     /// The item of the user's history the reason points at, if any.
     public var historyItem: ItemIndex?
-    /// What within the kind: the shared term, the feature groups, the formula term or the statistic.
-    public var subject: String?
+    /// What within the kind: the shared token, the feature groups, the formula term or the
+    /// statistic.
+    public var subject: Subject?
 
     /// A reason.
-    public init(_ kind: Kind, value: Double, historyItem: ItemIndex? = nil, subject: String? = nil)
+    public init(_ kind: Kind, value: Double, historyItem: ItemIndex? = nil, subject: Subject? = nil)
     {
         self.kind = kind
         self.value = value
         self.historyItem = historyItem
         self.subject = subject
     }
-
-    /// The subject of a remainder that folds the terms a display leaves out.
-    public static let otherTerms = "other-terms"
-    /// The subject of a remainder between a fitted score and its closed-form decomposition.
-    public static let fitApproximation = "fit-approximation"
 }

@@ -20,8 +20,8 @@ public struct Explanation: Sendable, Equatable {
     /// The sum of the terms: the stage's score.
     public var total: Double { terms.reduce(0) { $0 + $1.value } }
 
-    /// The `count` largest terms by size, everything else folded into one ``Reason/otherTerms``
-    /// remainder, so the terms still add up to the score.
+    /// The `count` largest terms by size, everything else folded into one remainder of other
+    /// terms, so the terms still add up to the score.
     public func keepingTop(_ count: Int) -> Explanation {
         guard terms.count > count else { return self }
         let order = terms.indices.sorted {
@@ -32,7 +32,7 @@ public struct Explanation: Sendable, Equatable {
         let rest = terms.indices.filter { !kept.contains($0) }.reduce(0.0) { $0 + terms[$1].value }
         let shown = terms.indices.filter(kept.contains).map { terms[$0] }
         return Explanation(
-            terms: shown + [Reason(.remainder, value: rest, subject: Reason.otherTerms)],
+            terms: shown + [Reason(.remainder, value: rest, subject: .remainder(.otherTerms))],
             details: details)
     }
 }
@@ -45,7 +45,7 @@ extension [Reason] {
             if $0.historyItem != $1.historyItem {
                 return ($0.historyItem ?? -1) < ($1.historyItem ?? -1)
             }
-            return ($0.subject ?? "") < ($1.subject ?? "")
+            return ($0.subject?.description ?? "") < ($1.subject?.description ?? "")
         }
     }
 }

@@ -1,0 +1,30 @@
+public import ShortlistCore
+
+extension Contribution.Kind {
+    /// The wide (linear) part of Wide & Deep's logit.
+    static let widePart = Self(rawValue: "wide-part")
+    /// The deep (perceptron) part of the logit.
+    static let deepPart = Self(rawValue: "deep-part")
+    /// One active wide feature's term (its subject names the feature).
+    static let wideFeature = Self(rawValue: "wide-feature")
+    /// The output bias.
+    static let bias = Self(rawValue: "bias")
+    /// The deep part at the reference input (the mean of the training inputs).
+    static let deepReference = Self(rawValue: "deep-reference")
+    /// A feature group's share of the deep part's change from the reference (DeepLIFT).
+    static let deepGroup = Self(rawValue: "deep-group")
+}
+
+extension WideAndDeep {
+    /// The words of its contributions; a feature's and a group's subjects read as named.
+    public static var vocabulary: Vocabulary {
+        Vocabulary(contributions: [
+            .widePart: .init("wide part"), .deepPart: .init("deep part"),
+            .wideFeature: .init("wide: {}"), .bias: .init("bias"),
+            .deepReference: .init(
+                "deep part at the mean input (DeepLIFT rescale)",
+                plain: "deep part for an average candidate"),
+            .deepGroup: .init("deep: {}"),
+        ])
+    }
+}

@@ -60,7 +60,8 @@ let package = Package(
                 "ShortlistCore", "ShortlistData", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(
-            name: "ShortlistOutput", dependencies: ["ShortlistCore", "ShortlistPipeline"]),
+            name: "ShortlistOutput",
+            dependencies: ["ShortlistCore", "ShortlistData", "ShortlistPipeline"]),
         .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }

@@ -154,7 +154,7 @@ struct Perceptron: Sendable {
         }
     }
 
-    /// Adds the gradient of `scale ×` the output (from the last ``forward(_:_:mask:)``, with
+    /// Adds the gradient of `scale ×` the output (from the last ``forward(_:_:mask:shared:)``, with
     /// the same mask) to `gradients` (laid out as ``parameters``) and writes the gradient with
     /// respect to the input into the first ``widths``[0] values of `scratch.gradient`.
     ///

@@ -24,14 +24,9 @@ struct ABReport: ParsableCommand {
             + "inverse propensity scoring)."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     @OptionGroup var file: FileOptions
 
-    @Option(help: "Output format.")
-    var format = OutputFormat.table
+    @OptionGroup var output: FormatOption
 
     @Option(help: ArgumentHelp("Also draw the report as an SVG chart.", valueName: "file.svg"))
     var chart: String?
@@ -43,7 +38,7 @@ struct ABReport: ParsableCommand {
                 file.pipeline, in: pipelines, store: store, purpose: "so it has no arms")
             let arms = try ArmReport.report(
                 name, declared: pipelines.pipeline(named: name)?.ranker.arms ?? [], store: store)
-            switch format {
+            switch output.format {
             case .table: try Console.line(table(name, arms, store: store.location))
             case .json:
                 struct Output: Encodable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 /// The largest counts the command line takes: a list of `-n` items or a cut-off `-k`, and the

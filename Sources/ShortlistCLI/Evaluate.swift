@@ -12,10 +12,6 @@ struct Evaluate: ParsableCommand {
             + "held-out part."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
 
@@ -33,8 +29,7 @@ struct Evaluate: ParsableCommand {
         transform: decimalArgument)
     var threshold = 4.0
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: FormatOption
 
     @Option(
         help: "Write every evaluated user's top K as TSV (user, item, rank, score) to this file.")
@@ -92,7 +87,7 @@ struct Evaluate: ParsableCommand {
                     EvaluationChart(report: report, curves: curves).render(), to: plot,
                     what: "the chart")
             }
-            switch format {
+            switch output.format {
             case .table: try Console.line(render(report))
             case .json: try Console.line(try json(report))
             }

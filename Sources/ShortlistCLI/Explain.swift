@@ -9,10 +9,6 @@ struct Explain: ParsableCommand {
         abstract: "Explain why an item is, or is not, recommended to a user."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
 
@@ -34,8 +30,7 @@ struct Explain: ParsableCommand {
             valueName: "id"))
     var request: String?
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: FormatOption
 
     @Flag(help: "Every term and factor under its model's name instead of plain words.")
     var detail = false
@@ -88,7 +83,7 @@ struct Explain: ParsableCommand {
                 userID: user, itemID: item,
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
                 requestID: request, context: context)
-            switch format {
+            switch output.format {
             case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:
                 var output = ItemExplanationOutput(explanation, pipeline: pipeline, user: user)

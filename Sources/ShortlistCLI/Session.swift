@@ -1,3 +1,4 @@
+import BuiltInPlugins
 import ShortlistCore
 import ShortlistPipeline
 import ShortlistStore
@@ -39,4 +40,11 @@ func prepareSession(_ options: FileOptions, _ fit: FitOptions) throws -> Session
     return Session(
         pipeline: pipeline,
         store: pipeline.bandit != nil ? try openFeedbackStore(workspace.file.feedbackStore) : nil)
+}
+
+/// Opens a pipelines file with the CLI's log and progress lines on standard error.
+func openWorkspace(_ path: String) throws -> Workspace {
+    try Workspace(
+        path: path, registry: builtInPlugins, log: { Terminal.log($0) },
+        progress: { Terminal.progress($0) }, willFit: { _ in Terminal.warnIfDebugBuild() })
 }

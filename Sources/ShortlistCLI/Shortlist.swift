@@ -44,25 +44,3 @@ struct Shortlist: ParsableCommand {
         }
     }
 }
-
-/// Options every command that reads a pipelines file shares.
-struct FileOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "The pipelines file.")
-    var path = "pipelines.yaml"
-
-    @Option(help: "The pipeline to run (default: the first in the file).")
-    var pipeline: String?
-}
-
-/// The option every command that fits stages shares.
-struct FitOptions: ParsableArguments {
-    @Flag(help: "Fit every stage again (replacing its stored artifact) instead of loading it.")
-    var refit = false
-}
-
-/// Opens a pipelines file with the CLI's log and progress lines on standard error.
-func openWorkspace(_ path: String) throws -> Workspace {
-    try Workspace(
-        path: path, registry: builtInPlugins, log: { Terminal.log($0) },
-        progress: { Terminal.progress($0) }, willFit: { _ in Terminal.warnIfDebugBuild() })
-}

@@ -9,10 +9,6 @@ struct Similar: ParsableCommand {
         abstract: "List the items most like one item, per candidate stage that can tell."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
 
@@ -27,8 +23,7 @@ struct Similar: ParsableCommand {
         help: "How many similar items per stage, at most 10000.")
     var n = 10
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         try checkCount(n, "-n", maximum: Limits.listLength)
@@ -42,7 +37,7 @@ struct Similar: ParsableCommand {
                 pipeline, itemID: item, stage: stage, n: n,
                 capableTypes: builtInPlugins.generatorTypes(with: .similarItems))
             let title = pipeline.dataset.item(item).map { pipeline.describe($0).title } ?? item
-            switch format {
+            switch output.format {
             case .json:
                 try Console.line(try json(lists))
             case .table:

@@ -14,10 +14,6 @@ struct Simulate: ParsableCommand {
             + "bandit with each arm alone."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
 
@@ -42,8 +38,7 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Click a liked item at position p (from 1) with probability 1 / log2(p + 1).")
     var positionBias = false
 
-    @Option(help: "Output format.")
-    var format = OutputFormat.table
+    @OptionGroup var output: FormatOption
 
     @Option(
         help: ArgumentHelp("Draw the cumulative rewards and regret as SVG.", valueName: "file.svg"))
@@ -65,7 +60,7 @@ struct Simulate: ParsableCommand {
             let report = try Simulator.run(
                 pipeline, split: split, rounds: rounds, seed: seed, positionBias: positionBias,
                 threshold: threshold, progress: Terminal.progress("simulate"))
-            switch format {
+            switch output.format {
             case .table: try Console.line(table(report))
             case .json: try Console.line(try json(report))
             }

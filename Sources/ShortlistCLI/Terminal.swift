@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 
 /// Writing to standard error, progress drawing, and turning errors into one clear message.

@@ -1,7 +1,7 @@
 /// The Levenshtein distance between two strings, counted in characters.
 ///
 /// - Complexity: O(a.count × b.count).
-public func editDistance(_ a: String, _ b: String) -> Int {
+func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     if a.isEmpty { return b.count }
@@ -36,7 +36,7 @@ public func suggesting(
 ///
 /// Close enough means at most a third of the word's length in edits (at least one), and
 /// fewer edits than the word has characters.
-public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
+func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
     let limit = max(1, word.count / 3)
     var best: (name: String, distance: Int)?
     for candidate in candidates {

@@ -1,4 +1,5 @@
 public import ShortlistCore
+import ShortlistData
 public import ShortlistPipeline
 
 /// The TSV header; a logged bandit response adds its request id and each item's arm and

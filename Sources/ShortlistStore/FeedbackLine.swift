@@ -1,4 +1,5 @@
 import ShortlistCore
+import ShortlistData
 
 /// One line of a feedback batch: `REQUEST ITEM REWARD`, separated by tabs or spaces.
 public struct FeedbackLine: Sendable, Equatable {

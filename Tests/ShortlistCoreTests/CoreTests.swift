@@ -1,6 +1,7 @@
-import ShortlistCore
 import ShortlistTestSupport
 import Testing
+
+@testable import ShortlistCore
 
 @Suite struct MathTests {
     @Test func topKKeepsTheBestInOrderWithTiesByIndex() {

@@ -1,4 +1,5 @@
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore

@@ -1,5 +1,6 @@
 import Foundation
 public import ShortlistCore
+import ShortlistData
 
 extension FittedPipeline {
     /// `50:5,172,181:4` as fresh interactions in that order, for the CLI's `--history` and the

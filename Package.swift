@@ -38,6 +38,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +62,10 @@ let package = Package(
             ]),
         .target(
             name: "ShortlistOutput",
-            dependencies: ["ShortlistCore", "ShortlistData", "ShortlistPipeline"]),
+            dependencies: [
+                "ShortlistCore", "ShortlistData", "ShortlistPipeline",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "BuiltInPlugins",
             dependencies: ["ShortlistCore"] + plugins.map { .target(name: "\($0)Plugin") }
@@ -76,6 +80,7 @@ let package = Package(
                 "ShortlistCore", "ShortlistData", "ShortlistConfig", "ShortlistPipeline",
                 "ShortlistStore", "ShortlistOutput", "BuiltInPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -90,7 +95,8 @@ let package = Package(
         .testTarget(
             name: "ShortlistPipelineTests",
             dependencies: [
-                "ShortlistData", "ShortlistPipeline", "ShortlistTestSupport", "ReferenceLoader",
+                "ShortlistData", "ShortlistPipeline", "ShortlistOutput", "ShortlistTestSupport",
+                "ReferenceLoader",
             ]),
         .testTarget(
             name: "PluginTests",

@@ -29,10 +29,12 @@ struct Serve: ParsableCommand {
                         + "release --package-path Server'")
             }
             if Self.isDebugBuild(server) {
-                Terminal.log(
-                    "warning: running the debug build of shortlist-server (\(server)), which fits "
-                        + "and serves many times slower; build the release one with 'swift build "
-                        + "-c release --package-path Server'")
+                Terminal.logger.warning(
+                    """
+                    running the debug build of shortlist-server (\(server)), which fits and \
+                    serves many times slower; build the release one with 'swift build -c \
+                    release --package-path Server'
+                    """)
             }
             let arguments = [server] + options
             let pointers = arguments.map { strdup($0) } + [nil]

@@ -1,5 +1,6 @@
 import BuiltInPlugins
 import ShortlistCore
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore
 
@@ -45,6 +46,6 @@ func prepareSession(_ options: FileOptions, _ fit: FitOptions) throws -> Session
 /// Opens a pipelines file with the CLI's log and progress lines on standard error.
 func openWorkspace(_ path: String) throws -> Workspace {
     try Workspace(
-        path: path, registry: builtInPlugins, log: { Terminal.log($0) },
+        path: path, registry: builtInPlugins, report: { Terminal.logger.report($0) },
         progress: { Terminal.progress($0) }, willFit: { _ in Terminal.warnIfDebugBuild() })
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ShortlistConfig
 import ShortlistCore
 import ShortlistData
@@ -12,6 +13,10 @@ enum Terminal {
     static func log(_ line: String) {
         Console.error(line + "\n")
     }
+
+    /// Where the commands' progress events and warnings go: standard error, a warning
+    /// prefixed by its level.
+    static let logger = Logger(label: "shortlist") { _ in TerminalLogHandler() }
 
     /// Says once per process, before the first fit of a debug build, that fitting is much
     /// slower there; a release build says nothing.
@@ -36,9 +41,11 @@ enum Terminal {
             return 10
         }
         guard let seconds = decimalNumber(text), seconds.isFinite, seconds >= 0 else {
-            log(
-                "warning: SHORTLIST_PROGRESS_SECONDS='\(excerpt(text))' is not a number of seconds; "
-                    + "progress lines come every 10 s")
+            logger.warning(
+                """
+                SHORTLIST_PROGRESS_SECONDS='\(excerpt(text))' is not a number of seconds; \
+                progress lines come every 10 s
+                """)
             return 10
         }
         return seconds
@@ -113,7 +120,9 @@ private final class ProgressLine: @unchecked Sendable {
 
 #if DEBUG
     /// Written the first time it is read (globals are initialised once, atomically).
-    private let debugBuildWarning: Void = Terminal.log(
-        "warning: this is a debug build, which fits stages about 400 times slower than a release "
-            + "build; build with 'swift build -c release' and run .build/release/shortlist")
+    private let debugBuildWarning: Void = Terminal.logger.warning(
+        """
+        this is a debug build, which fits stages about 400 times slower than a release build; \
+        build with 'swift build -c release' and run .build/release/shortlist
+        """)
 #endif

@@ -20,7 +20,7 @@ extension Workspace {
         for (stage, artifact) in zip(spec.generators, beforeHoldout(spec, on: inner)) {
             let generator = stage.generator
             let (model, _) = try cached(
-                stage.name, generator, id: artifact.id, note: " before the holdout",
+                stage.name, generator, id: artifact.id, beforeHoldout: true,
                 input: { TrainingData(dataset: inner) }, reuse: reuse,
                 shape: ArtifactReader.Shape(items: inner.itemCount, users: inner.userCount),
                 locate: stage.locate)
@@ -52,14 +52,11 @@ extension Workspace {
         }
         let pooled = pools.reduce(0) { $0 + $1.pool.count }
         let positives = pools.reduce(0) { $0 + $1.labels.filter { $0 }.count }
-        let share = String(format: "%.2f", 100 * Double(positives) / Double(max(pooled, 1)))
-        let heldOut =
-            (dataset.hasTimestamps ? "the latest " : "a random ")
-            + "\(plainNumber(training.holdout * 100))% of each user's"
-        log(
-            "two-stage training of the ranker of '\(spec.name)': held out \(split.testCount) "
-                + "interactions (\(heldOut)), \(pools.count) labelled pools of \(pooled) candidates, "
-                + "\(share)% positive")
+        report(
+            .labelledPools(
+                pipeline: spec.name, heldOut: split.testCount, holdout: training.holdout,
+                latest: dataset.hasTimestamps, pools: pools.count, candidates: pooled,
+                positives: positives))
         return (pools, inner)
     }
 }

@@ -12,19 +12,20 @@ public struct Workspace: Sendable {
     public let artifacts: ArtifactStore
     /// Where the loaded dataset is stored for later runs (`.shortlist/datasets` beside it).
     public let datasets: DatasetCache
-    let log: @Sendable (String) -> Void
+    let report: @Sendable (WorkspaceEvent) -> Void
     private let progress: @Sendable (String) -> ProgressReporter
     private let willFit: @Sendable (String) -> Void
 
     /// Opens a pipelines file.
     ///
     /// - Parameters:
-    ///   - log: receives one line per notable step (reused or fitted stage, warnings).
+    ///   - report: receives each notable step (a reused or fitted stage, what loading found,
+    ///     a warning) as a typed event.
     ///   - progress: makes a progress reporter for a named long step.
     ///   - willFit: told the stage's name just before a stage is fitted (not when it is loaded).
     public init(
         path: String, registry: PluginRegistry,
-        log: @escaping @Sendable (String) -> Void = { _ in },
+        report: @escaping @Sendable (WorkspaceEvent) -> Void = { _ in },
         progress: @escaping @Sendable (String) -> ProgressReporter = { _ in .silent },
         willFit: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ConfigurationError) {
@@ -32,7 +33,7 @@ public struct Workspace: Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         artifacts = ArtifactStore(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/artifacts")
         datasets = DatasetCache(folder: (folder.isEmpty ? "." : folder) + "/.shortlist/datasets")
-        self.log = log
+        self.report = report
         self.progress = progress
         self.willFit = willFit
     }
@@ -53,52 +54,29 @@ public struct Workspace: Sendable {
     public func loadDataset() throws(DataError) -> Dataset {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
-            log("dataset: \(spec.path) is missing; fetching \(fetch.rawValue)")
+            report(.fetching(fetch, into: spec.path))
             try DatasetFetcher.fetch(
                 fetch, into: spec.path, progress: progress("fetching \(fetch.rawValue)"))
         }
-        let (dataset, report) = try datasets.load(
-            spec, progress: progress("loading"), warn: { log("warning: \($0)") })
-        if report.mergedDuplicates > 0 {
-            log(
-                "dataset: merged \(report.mergedDuplicates) repeated (user, item) interaction"
-                    + "\(report.mergedDuplicates == 1 ? "" : "s"), keeping the latest of each")
+        let report = self.report
+        let (dataset, loaded) = try datasets.load(
+            spec, progress: progress("loading"), warn: { report(.datasetCacheProblem($0)) })
+        if loaded.mergedDuplicates > 0 { report(.mergedDuplicates(loaded.mergedDuplicates)) }
+        for (file, count) in loaded.skippedRows.sorted(by: { $0.key < $1.key }) {
+            report(.skippedRows(file: file, count: count))
         }
-        for (file, count) in report.skippedRows.sorted(by: { $0.key < $1.key }) {
-            log("dataset: skipped \(count) malformed row\(count == 1 ? "" : "s") in \(file)")
-        }
-        let missing = report.missing
-        for (count, noun, field) in [
-            (missing.itemYears, "item", "year"), (missing.userAges, "user", "age"),
-            (missing.userGenders, "user", "gender"),
-            (missing.userOccupations, "user", "occupation"),
+        let missing = loaded.missing
+        for (count, field) in [
+            (missing.itemYears, WorkspaceEvent.MissingField.itemYear),
+            (missing.userAges, .userAge), (missing.userGenders, .userGender),
+            (missing.userOccupations, .userOccupation),
         ] where count > 0 {
-            log(
-                "dataset: \(count) \(noun)\(count == 1 ? "" : "s") of the \(noun)s file "
-                    + "\(count == 1 ? "has" : "have") no \(field)")
+            report(.missingValues(field, count: count))
         }
-        for (count, noun) in [(report.unlistedItems, "item"), (report.unlistedUsers, "user")]
-        where count > 0 {
-            log(
-                "dataset: \(count) interaction\(count == 1 ? "" : "s") name\(count == 1 ? "s" : "") "
-                    + "\(noun)s the \(noun)s file lacks"
-                    + (noun == "item" ? " (they are titled by their ids)" : ""))
-        }
-        if !dataset.hasRatings {
-            log(
-                "dataset: the interactions have no ratings, so every interaction counts as liked "
-                    + "(weighted-rating ranks by vote count; evaluate counts every held-out "
-                    + "interaction as relevant)")
-        }
-        if !dataset.hasTimestamps {
-            log(
-                "dataset: the interactions have no timestamps, so nothing is ordered by time "
-                    + "(splits by time are refused, use random:FRACTION:SEED; a learned ranker "
-                    + "holds out a random share of each user's interactions; what depends on "
-                    + "time or on a user's latest items sees every interaction at one moment, in "
-                    + "no meaningful order)"
-            )
-        }
+        if loaded.unlistedItems > 0 { report(.unlistedItems(loaded.unlistedItems)) }
+        if loaded.unlistedUsers > 0 { report(.unlistedUsers(loaded.unlistedUsers)) }
+        if !dataset.hasRatings { report(.noRatings) }
+        if !dataset.hasTimestamps { report(.noTimestamps) }
         return dataset
     }
 
@@ -170,13 +148,13 @@ public struct Workspace: Sendable {
             let labelled = try ranker.twoStage.map {
                 try labelledPools(for: spec, dataset: dataset, training: $0, reuse: reuse)
             }
-            let log = self.log
+            let report = self.report
             let name = spec.name
             let label = artifact.stage
             return RankerTrainingData(
                 dataset: dataset, sources: spec.generators.map(\.name),
                 pools: labelled?.pools ?? [], poolDataset: labelled?.dataset,
-                log: { log("\(label) of '\(name)': \($0)") })
+                log: { report(.rankerProgress(ranker: label, pipeline: name, message: $0)) })
         }
         let shape = ArtifactReader.Shape(
             items: dataset.itemCount, users: dataset.userCount, sources: spec.generators.map(\.name)
@@ -230,11 +208,13 @@ public struct Workspace: Sendable {
     /// A fit that fails on its parameters (it diverges, say) is reported at the stage in the
     /// pipelines file through `locate`.
     func cached<Input, Model>(
-        _ stage: String, _ plugin: FittableStage<Input, Model>, id: ArtifactID, note: String = "",
+        _ stage: String, _ plugin: FittableStage<Input, Model>, id: ArtifactID,
+        beforeHoldout: Bool = false,
         input: () throws -> Input,
         reuse: Bool, shape: ArtifactReader.Shape, locate: (ParameterError) -> ConfigurationError
     ) throws -> (Model, Double?) {
         let type = plugin.type
+        let fit = WorkspaceEvent.Fit(stage: stage, type: type, beforeHoldout: beforeHoldout)
         let key = id.key
         let formatVersion = plugin.formatVersion
         let path = artifacts.path(of: id)
@@ -252,11 +232,11 @@ public struct Workspace: Sendable {
                 guard reader.isAtEnd else {
                     throw ArtifactError(.corrupt, "\(path) has bytes after the model")
                 }
-                log("stage '\(stage)' (\(type))\(note): reused artifact \(path)")
+                report(.reused(fit, path: path))
                 return (model, nil)
             }
         } catch {
-            log("warning: stage '\(stage)' (\(type))\(note): \(error.message); refitting")
+            report(.refitting(fit, reason: error.message))
         }
         willFit(stage)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -271,18 +251,10 @@ public struct Workspace: Sendable {
         plugin.write(model, to: &writer)
         do throws(ArtifactError) {
             try artifacts.store(writer.bytes, type: type, key: key, formatVersion: formatVersion)
-            log("stage '\(stage)' (\(type))\(note): fitted in \(duration(seconds)), saved \(path)")
+            report(.fitted(fit, seconds: seconds, path: path))
         } catch {
-            log(
-                "warning: stage '\(stage)' (\(type))\(note): fitted in \(duration(seconds)) but not "
-                    + "saved: \(error.message)"
-            )
+            report(.notSaved(fit, seconds: seconds, reason: error.message))
         }
         return (model, seconds)
     }
-}
-
-/// `0.4 ms`, `12.3 ms`, `4.56 s`.
-private func duration(_ seconds: Double) -> String {
-    seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
 }

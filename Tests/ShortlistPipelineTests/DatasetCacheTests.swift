@@ -3,6 +3,7 @@ import ReferenceLoader
 import ShortlistConfig
 import ShortlistCore
 import ShortlistData
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing
@@ -46,7 +47,7 @@ import Testing
         func load() throws -> (dataset: Dataset, log: [String], parsed: Bool) {
             let workspace = try Workspace(
                 path: path, registry: registry,
-                log: { line in self.lock.withLock { self.lines.append(line) } },
+                report: { event in self.lock.withLock { self.lines.append(logLine(event)) } },
                 progress: { _ in
                     ProgressReporter { step, _, _ in
                         _ = self.lock.withLock { self.steps.insert(step) }

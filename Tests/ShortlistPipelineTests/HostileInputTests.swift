@@ -2,6 +2,7 @@ import Foundation
 import ShortlistConfig
 import ShortlistCore
 import ShortlistData
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistTestSupport
 import Synchronization
@@ -480,7 +481,7 @@ import Testing
             let log = Mutex<[String]>([])
             _ = try Workspace(
                 path: "\(folder.path)/pipelines.yaml", registry: registry,
-                log: { line in log.withLock { $0.append(line) } }
+                report: { event in log.withLock { $0.append(logLine(event)) } }
             ).loadDataset()
             lines = log.withLock { $0 }
             // The second load reads the dataset cache, which keeps the counts.

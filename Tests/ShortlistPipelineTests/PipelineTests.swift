@@ -3,6 +3,7 @@ import Foundation
 import ShortlistConfig
 import ShortlistCore
 import ShortlistData
+import ShortlistOutput
 import ShortlistPipeline
 import ShortlistTestSupport
 import Testing
@@ -56,7 +57,7 @@ final class Fixture: @unchecked Sendable {
     func prepare(_ name: String? = nil) throws -> FittedPipeline {
         let workspace = try Workspace(
             path: "\(folder.path)/pipelines.yaml", registry: registry,
-            log: { [lines] in lines.append($0) })
+            report: { [lines] in lines.append(logLine($0)) })
         return try workspace.prepare(pipeline: name, dataset: try workspace.loadDataset())
     }
 
@@ -408,4 +409,9 @@ extension ItemExplanation.Outcome {
         if case .filtered(let names) = self { return names.contains(name) }
         return false
     }
+}
+
+/// An event as the CLI writes it: its words, a warning prefixed `warning: `.
+func logLine(_ event: WorkspaceEvent) -> String {
+    (event.level == .warning ? "warning: " : "") + Words.event(event)
 }

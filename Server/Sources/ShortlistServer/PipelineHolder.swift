@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 import ShortlistCore
 import ShortlistPipeline
 
@@ -13,21 +14,20 @@ public final class PipelineHolder: @unchecked Sendable {
     /// Why the file could not be read at the latest look, said once until it changes.
     private var readError: String?
     private var reloading = false
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
     private let cacheBytes: Int
     private let storeTimeout: Duration
 
     /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers, with
     /// calls to a PostgreSQL feedback store waiting at most `storeTimeout`; throws when the file
-    /// or its data cannot serve at all.
+    /// or its data cannot serve at all. Preparing and reloading are logged to `logger`.
     public init(
-        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
-        log: @escaping @Sendable (String) -> Void
+        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5), logger: Logger
     ) throws {
         fingerprint = (try? Self.fingerprint(of: path).get()) ?? 0
         served = try ServedPipelines.load(
-            path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
-        self.log = log
+            path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, logger: logger)
+        self.logger = logger
         self.cacheBytes = cacheBytes
         self.storeTimeout = storeTimeout
     }
@@ -57,9 +57,11 @@ public final class PipelineHolder: @unchecked Sendable {
                 return readError != error.reason
             }
             if isNew {
-                log(
-                    "cannot read \(path) to look for changes (\(error.reason)); still serving the "
-                        + "pipelines loaded before")
+                logger.warning(
+                    """
+                    cannot read \(path) to look for changes (\(error.reason)); still serving the \
+                    pipelines loaded before
+                    """)
             }
             return false
         }
@@ -72,13 +74,14 @@ public final class PipelineHolder: @unchecked Sendable {
         defer { lock.withLock { reloading = false } }
         do {
             let fresh = try ServedPipelines.load(
-                path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, log: log)
+                path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, logger: logger)
             lock.withLock {
                 served = fresh
                 fingerprint = now
                 reloadError = nil
             }
-            log("reloaded \(path): serving \(fresh.pipelines.map(\.name).joined(separator: ", "))")
+            logger.info(
+                "reloaded \(path): serving \(fresh.pipelines.map(\.name).joined(separator: ", "))")
             return true
         } catch {
             let message = "\(error)"
@@ -86,7 +89,8 @@ public final class PipelineHolder: @unchecked Sendable {
                 fingerprint = now
                 reloadError = message
             }
-            log("reload of \(path) failed; still serving the pipelines loaded before: \(message)")
+            logger.warning(
+                "reload of \(path) failed; still serving the pipelines loaded before: \(message)")
             return false
         }
     }

@@ -1,8 +1,10 @@
 import BuiltInPlugins
 public import Foundation
+public import Logging
 import ShortlistConfig
 import ShortlistCore
 import ShortlistData
+import ShortlistOutput
 public import ShortlistPipeline
 import ShortlistPostgres
 import ShortlistStore
@@ -26,9 +28,10 @@ public struct ServedPipelines: Sendable {
     /// to `cacheBytes`; a call to a PostgreSQL feedback store waits at most `storeTimeout`.
     public static func load(
         path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
-        log: @escaping @Sendable (String) -> Void
+        logger: Logger
     ) throws -> ServedPipelines {
-        let workspace = try Workspace(path: path, registry: builtInPlugins, log: log)
+        let workspace = try Workspace(
+            path: path, registry: builtInPlugins, report: { logger.report($0) })
         let dataset = try workspace.loadDataset()
         var store: (any FeedbackStorage)?
         var pipelines: [FittedPipeline] = []

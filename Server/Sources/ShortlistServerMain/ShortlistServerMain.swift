@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import Metrics
 import Prometheus
 import ShortlistCore
@@ -127,10 +128,10 @@ struct ShortlistServerMain: AsyncParsableCommand {
         let holder: PipelineHolder
         do {
             holder = try PipelineHolder(
-                path: config, cacheBytes: cacheMB << 20, storeTimeout: .seconds(storeTimeout)
-            ) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+                path: config, cacheBytes: cacheMB << 20, storeTimeout: .seconds(storeTimeout),
+                logger: Logger(label: "shortlist-server") {
+                    StreamLogHandler.standardError(label: $0)
+                })
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

@@ -161,7 +161,7 @@ struct Exchange: Sendable {
             "plain.yaml",
             try String(contentsOfFile: "\(folder.path)/pipelines.yaml", encoding: .utf8)
                 .components(separatedBy: "  ab:\n")[0])
-        let plain = try PipelineHolder(path: "\(folder.path)/plain.yaml") { _ in }
+        let plain = try PipelineHolder(path: "\(folder.path)/plain.yaml", logger: silentLogger)
         let huge = #"{"user": ""# + String(repeating: "x", count: Routes.bodyLimit) + #""}"#
         var seen = try await withServer(served) { client in
             var seen: [Exchange] = []

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
@@ -37,7 +38,8 @@ func served(cacheBytes: Int = 0) throws -> (PipelineHolder, TemporaryDirectory) 
                 ranker: {type: bandit, arms: [als, popular]}
             """)
     return (
-        try PipelineHolder(path: "\(folder.path)/pipelines.yaml", cacheBytes: cacheBytes) { _ in },
+        try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", cacheBytes: cacheBytes, logger: silentLogger),
         folder
     )
 }
@@ -415,9 +417,9 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         let (_, folder) = try served()
         let lines = NIOLockedValueBox<[String]>([])
         let path = "\(folder.path)/pipelines.yaml"
-        let holder = try PipelineHolder(path: path) { line in
-            lines.withLockedValue { $0.append(line) }
-        }
+        let holder = try PipelineHolder(
+            path: path,
+            logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
         let text = try String(contentsOfFile: path, encoding: .utf8)
         lines.withLockedValue { $0 = [] }
         let loaded = holder.current.loaded
@@ -454,7 +456,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         let path = "\(folder.path)/pipelines.yaml"
         #expect(mkfifo(path, 0o600) == 0)
         #expect {
-            try PipelineHolder(path: path) { _ in }
+            try PipelineHolder(path: path, logger: silentLogger)
         } throws: { error in
             "\(error)".contains("the pipelines file is not a regular file")
         }
@@ -541,7 +543,8 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                       - {name: popular, type: weighted-rating, limit: 20}
                     ranker: {type: bandit, arms: [als, popular], mode: per-request}
                 """)
-        let holder = try PipelineHolder(path: "\(folder.path)/pipelines.yaml") { _ in }
+        let holder = try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
         let store = try #require(holder.current.store)
         for request in 0..<50 {
             try store.record(
@@ -599,7 +602,8 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             #expect(
                 (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String
                     == "the body is not valid JSON")
-            let reread = try ServedPipelines.load(path: "\(folder.path)/pipelines.yaml") { _ in }
+            let reread = try ServedPipelines.load(
+                path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
             let states = try #require(reread.store).armStates(
                 pipeline: "ab", arms: ["als", "popular"])
             #expect(states[arm == "als" ? 0 : 1].rewards == 1)
@@ -667,5 +671,24 @@ func builtShortlist() throws -> String {
         let off = ResponseCache(capacity: 0)
         off.keep(answer(1), for: "x")
         #expect(off.answer(for: "x") == nil)
+    }
+}
+
+/// A logger that drops every message.
+let silentLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+/// Keeps each logged message, for a test to read.
+struct CapturingLogHandler: LogHandler {
+    let lines: NIOLockedValueBox<[String]>
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.withLockedValue { $0.append("\(event.message)") }
     }
 }

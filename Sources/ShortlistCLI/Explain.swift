@@ -122,7 +122,9 @@ struct Explain: ParsableCommand {
                             + "response was logged without them)"))
         }
         lines.append("verdict: " + verdict(explanation.outcome, explanation))
-        if let ranked = explanation.ranked {
+        if let whyNot = Words.whyNot(explanation, in: pipeline) {
+            lines.append("why not: " + whyNot)
+        } else if let ranked = explanation.ranked {
             lines.append(
                 "why: "
                     + Words.summary(

@@ -59,6 +59,47 @@ import Testing
         #expect(first.hasPrefix("Mostly because it is popular: "), "\(first)")
     }
 
+    /// An item below the cut-off is explained by what it loses against the last item shown:
+    /// the gap in score and the ranker's terms where it is lower, the largest loss first.
+    @Test func whyNotNamesTheTermsWhereItLosesMostAgainstTheLastItemShown() throws {
+        let folder = try blended(als: 1, popular: 0.3)
+        let run = try shortlist(
+            ["recommend", "--user", "u5", "-n", "6", "--explain", "--format", "json"],
+            in: folder.path)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let items = try #require(object["recommendations"] as? [[String: Any]])
+        try #require(items.count == 6)
+        func terms(_ item: [String: Any]) throws -> [String: Double] {
+            let list = try #require(item["contributions"] as? [[String: Any]])
+            return Dictionary(
+                uniqueKeysWithValues: list.map {
+                    ($0["name"] as? String ?? "", $0["value"] as? Double ?? 0)
+                })
+        }
+        let (last, cut) = (items[4], items[5])
+        let (shown, mine) = (try terms(last), try terms(cut))
+        let losses = Set(shown.keys).union(mine.keys).map {
+            ($0, (mine[$0] ?? 0) - (shown[$0] ?? 0))
+        }
+        .filter { $0.1 < 0 }.sorted { $0.1 < $1.1 }
+        let worst = try #require(losses.first)
+        let explain = try shortlist(
+            ["explain", "--user", "u5", "--item", try #require(cut["item"] as? String)],
+            in: folder.path)
+        #expect(explain.status == 0, "\(explain.stderr)")
+        let line = try #require(
+            explain.stdout.split(separator: "\n").first { $0.hasPrefix("why not: ") })
+        let gap = (last["score"] as? Double ?? 0) - (cut["score"] as? Double ?? 0)
+        let title = try #require(last["title"] as? String)
+        #expect(
+            line.hasPrefix("why not: it scores ") && line.contains(" less than #5 \(title), "),
+            "\(line)")
+        #expect(line.contains(String(format: "%.4f", gap)), "\(line) (gap \(gap))")
+        #expect(line.contains("; it loses most on \(worst.0) ("), "\(line); losses \(losses)")
+        #expect(!explain.stdout.contains("\nwhy: "))
+    }
+
     @Test func plainWordsByDefaultAndEveryModelNameInDetail() throws {
         let folder = try project()
         let plain = try shortlist(["recommend", "--user", "u5", "--explain"], in: folder.path)

@@ -62,6 +62,9 @@ public struct BanditBlend: Ranker {
     }
 
     public static let type = "bandit"
+    /// Its score is the place it gives an item in the blended list, read as the arm that
+    /// placed the item and where.
+    public static var vocabulary: Vocabulary { Vocabulary(scale: .place) }
     public static let summary =
         "Bandit over stages or rankers (Thompson, UCB1, ε-greedy) that learns from feedback."
 

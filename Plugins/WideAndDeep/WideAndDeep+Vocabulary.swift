@@ -16,15 +16,17 @@ extension Contribution.Kind {
 }
 
 extension WideAndDeep {
-    /// The words of its contributions; a feature's and a group's subjects read as named.
+    /// The words of its contributions (a feature's and a group's subjects read as named); its
+    /// score is a logit, read as the probability that the user likes the item.
     public static var vocabulary: Vocabulary {
-        Vocabulary(contributions: [
+        Vocabulary(
+            contributions: [
             .widePart: .init("wide part"), .deepPart: .init("deep part"),
             .wideFeature: .init("wide: {}"), .bias: .init("bias"),
             .deepReference: .init(
                 "deep part at the mean input (DeepLIFT rescale)",
                 plain: "deep part for an average candidate"),
             .deepGroup: .init("deep: {}"),
-        ])
+            ], scale: .logit)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
@@ -121,7 +122,9 @@ struct Explain: ParsableCommand {
                         : "; below, the same draws with the arms' states as they are now (the "
                             + "response was logged without them)"))
         }
-        lines.append("verdict: " + verdict(explanation.outcome, explanation))
+        lines.append(
+            "verdict: "
+                + verdict(explanation.outcome, explanation, scale: pipeline.rankerVocabulary.scale))
         if let whyNot = Words.whyNot(explanation, in: pipeline) {
             lines.append("why not: " + whyNot)
         } else if let ranked = explanation.ranked {
@@ -181,22 +184,33 @@ struct Explain: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func verdict(_ outcome: ItemExplanation.Outcome, _ explanation: ItemExplanation)
-        -> String
-    {
+    private func verdict(
+        _ outcome: ItemExplanation.Outcome, _ explanation: ItemExplanation,
+        scale: Vocabulary.Scale
+    ) -> String {
         switch outcome {
         case .recommended(let rank):
-            "recommended at rank \(rank) of \(explanation.trace.resultCount)"
+            return "recommended at rank \(rank) of \(explanation.trace.resultCount)"
         case .belowCutoff(let rank, let cutoff):
-            "not recommended: ranked \(rank) of \(explanation.trace.pool.count) in the pool, "
-                + "score \(Format.number(explanation.ranked?.score ?? .nan)) below the "
-                + "cut-off score \(Format.number(cutoff)) at rank "
-                + "\(explanation.trace.resultCount)"
+            let score = explanation.ranked?.score ?? .nan
+            var text =
+                "not recommended: ranked \(rank) of \(explanation.trace.pool.count) in the pool, "
+                + "score \(Format.number(score)) below the cut-off score \(Format.number(cutoff)) "
+                + "at rank \(explanation.trace.resultCount)"
+            if scale == .logit {
+                // A logit as the probability it stands for.
+                func chance(_ logit: Double) -> String {
+                    String(format: "%.1f%%", 100 / (1 + Foundation.exp(-logit)))
+                }
+                text += " (a chance of \(chance(score)) against \(chance(cutoff)))"
+            }
+            return text
         case .filtered(let filters):
-            "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") "
+            return "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") "
                 + "\(filters.joined(separator: ", "))"
         case .notNominated:
-            "not recommended: no candidate stage nominated it within its limit"
+            return "not recommended: no candidate stage nominated it within its limit"
         }
     }
+
 }

@@ -42,9 +42,12 @@ struct RecommendationTable {
         }
         lines.append("")
         let titleWidth = 44
+        let scale = pipeline.rankerVocabulary.scale
+        let scores = items.enumerated().map { Format.score($1, rank: $0 + 1, on: scale) }
+        let scoreWidth = max(8, scores.map(\.count).max() ?? 0)
         var header =
             "  #  " + Format.padded("item", 6) + " " + Format.padded("title", titleWidth) + " "
-            + Format.padded("score", 8)
+            + Format.padded(Format.scoreHeading(scale), scoreWidth)
         for stage in pipeline.stages {
             header += "  " + Format.padded(Format.truncated(stage.name, 16), 16)
         }
@@ -59,7 +62,7 @@ struct RecommendationTable {
             var line =
                 String(format: "%3d  ", rank + 1) + Format.padded(id, 6) + " "
                 + Format.padded(Format.truncated(title, titleWidth), titleWidth) + " "
-                + Format.padded(Format.number(ranked.score), 8)
+                + Format.padded(scores[rank], scoreWidth)
             let entry = trace.pool.entry(for: ranked.item)
             for source in pipeline.stages.indices {
                 let cell =

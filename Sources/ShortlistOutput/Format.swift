@@ -84,6 +84,27 @@ public enum Format {
         return parts.joined(separator: " + ") + " = \(number(ranked.score))"
     }
 
+    /// What the score column of a list is called, for the ranker's scale: `score`, `chance`
+    /// (a logit read as a probability) or `placed` (a bandit's arm and position).
+    public static func scoreHeading(_ scale: Vocabulary.Scale) -> String {
+        switch scale {
+        case .plain: "score"
+        case .logit: "chance"
+        case .place: "placed"
+        }
+    }
+
+    /// A ranked item's score on its ranker's scale: the number (`0.4104`), the probability a
+    /// logit stands for (`50.2%`), or the arm that placed the item and the item's position
+    /// (`als #3`).
+    public static func score(_ ranked: Ranked, rank: Int, on scale: Vocabulary.Scale) -> String {
+        switch scale {
+        case .plain: number(ranked.score)
+        case .logit: String(format: "%.1f%%", 100 / (1 + exp(-ranked.score)))
+        case .place: (ranked.placement.map { "\($0.arm) " } ?? "") + "#\(rank)"
+        }
+    }
+
     /// `text` with XML's special characters escaped, for SVG text and attributes.
     public static func xmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(

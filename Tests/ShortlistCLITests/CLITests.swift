@@ -146,7 +146,7 @@ func project(
         #expect(abs(sum - (items[0]["score"] as? Double ?? .nan)) < 1e-9)
     }
 
-    @Test func explainSplitsAWideAndDeepScoreIntoTermsThatAddUp() throws {
+    @Test func explainSplitsAWideAndDeepScoreIntoTermsThatAddUpAndTheListShowsItsChances() throws {
         let folder = try project()
         let dataset = try folder.writeDelimited(PlantedClusters().dataset)
         try folder.write(
@@ -195,6 +195,19 @@ func project(
             table.stdout.split(separator: "\n").contains {
                 $0.hasPrefix("ranker wide-and-deep: ") && $0.contains("deep: user ")
             })
+        // The list reads Wide & Deep's logits as the chances they stand for.
+        let list = try shortlist(
+            ["recommend", "--config", "learned.yaml", "--user", "u5"], in: folder.path)
+        let rows = list.stdout.split(separator: "\n")
+        #expect(rows.contains { $0.hasPrefix("  #  item   title") && $0.contains(" chance ") })
+        for item in items {
+            let logit = try #require(item["score"] as? Double)
+            let chance = String(format: "%.1f%%", 100 / (1 + exp(-logit)))
+            let id = try #require(item["item"] as? String)
+            #expect(
+                rows.contains { $0.contains(" \(id) ") && $0.contains(" \(chance) ") },
+                "no row of \(id) shows \(chance)")
+        }
     }
 
     @Test func batchForEveryUser() throws {

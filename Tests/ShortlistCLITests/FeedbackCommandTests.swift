@@ -210,6 +210,10 @@ func projectWithBandit(
         let table = try shortlist(
             ["recommend", "--config", "ab.yaml", "--user", "u5"], in: folder.path)
         #expect(table.stdout.contains("arm (propensity)"))
+        // A bandit's score is a place: each row reads as the arm that placed it and where.
+        let rows = table.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(rows.contains { $0.contains(" placed ") })
+        #expect(rows.contains { $0.contains(" popular #1 ") || $0.contains(" recent #1 ") })
         #expect(table.stdout.contains("reward an item with shortlist feedback --request "))
     }
 

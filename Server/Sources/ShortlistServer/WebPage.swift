@@ -104,12 +104,16 @@ enum WebPage {
           $("status").className = isError ? "error" : "";
         }
 
+        // The bar of the ranker's terms that no stage is the source of (its bias, the user's and
+        // the item's own features).
+        const ownTerms = "the ranker's own terms";
+
         // Each stage's share of the ranker's score: the sum of the terms it is the source of.
         function shares(item) {
           const sums = new Map();
           for (const stage of item.explanation.stages) sums.set(stage.stage, 0);
           for (const term of item.explanation.contributions) {
-            const source = term.source || "other terms";
+            const source = term.source || ownTerms;
             sums.set(source, (sums.get(source) || 0) + term.value);
           }
           return sums;
@@ -132,6 +136,10 @@ enum WebPage {
               ", chosen for this place with probability " + number(item.propensity) + "."));
             return row;
           }
+          row.append(element("div", "legend meta",
+            "Each bar is a share of the ranker's score: a stage's (the terms it is the source " +
+            "of) or " + ownTerms + " (what no stage is the source of); right and green raise " +
+            "the score, left and red lower it."));
           const bars = element("div", "bars");
           for (const [stage, value] of shares(item)) {
             const track = element("div", "track");

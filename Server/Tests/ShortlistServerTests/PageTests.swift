@@ -67,13 +67,14 @@ func renderedPage(_ url: String) async throws -> String {
                 String($0.output.1)
             }
             #expect(listed == items.compactMap { $0["item"] as? String })
-            // One bar per stage (and one for terms from no stage), as long as its share.
+            // One bar per stage (and one for terms from no stage), as long as its share, under a
+            // legend that says what the bars are.
             let rows = dom.split(separator: #"<li class="item""#).dropFirst()
             for (row, item) in zip(rows, items) {
                 let explanation = try #require(item["explanation"] as? [String: Any])
                 var shares: [String: Double] = ["als": 0, "popular": 0]
                 for term in try #require(explanation["contributions"] as? [[String: Any]]) {
-                    shares[term["source"] as? String ?? "other terms", default: 0] +=
+                    shares[term["source"] as? String ?? "the ranker's own terms", default: 0] +=
                         try #require(term["value"] as? Double)
                 }
                 let bars = row.matches(of: /data-stage="([^"]*)" data-value="([^"]*)"/)
@@ -85,6 +86,7 @@ func renderedPage(_ url: String) async throws -> String {
                 }
                 let summary = try #require(explanation["summary"] as? String)
                 #expect(row.contains(#"<div class="summary">\#(escaped(summary))</div>"#))
+                #expect(row.contains(#"<div class="legend meta">Each bar is a share of"#))
             }
             let verdict = try #require(explained["verdict"] as? String)
             #expect(verdict == "below-cutoff")

@@ -33,6 +33,17 @@ public struct Vocabulary: Sendable {
         }
     }
 
+    /// What a ranker's scores are on, so that a front end shows them on a scale a person reads.
+    public enum Scale: Sendable, Equatable {
+        /// As they are.
+        case plain
+        /// Log-odds of being liked: shown as the probability they stand for.
+        case logit
+        /// Places in a blended list counted from its end: shown as the arm that placed the
+        /// item.
+        case place
+    }
+
     /// The words of each kind of contribution the plugin emits, where `{}` stands for the
     /// subject's words (`wide: {}`).
     public var contributions: [Contribution.Kind: Words]
@@ -42,15 +53,19 @@ public struct Vocabulary: Sendable {
     /// What an item's statistics (``Reason/Kind/statistic``, by name) say about it in plain
     /// words, when they say what the stage saw in it; nil when they do not (its terms speak).
     public var summary: (@Sendable (_ statistics: [String: Double]) -> Summary?)?
+    /// For a ranker, what its scores are on.
+    public var scale: Scale
 
     /// A vocabulary.
     public init(
         contributions: [Contribution.Kind: Words] = [:], names: [String: Words] = [:],
-        summary: (@Sendable (_ statistics: [String: Double]) -> Summary?)? = nil
+        summary: (@Sendable (_ statistics: [String: Double]) -> Summary?)? = nil,
+        scale: Scale = .plain
     ) {
         self.contributions = contributions
         self.names = names
         self.summary = summary
+        self.scale = scale
     }
 
     /// No words of its own: subjects read as the model names them.
@@ -61,6 +76,6 @@ public struct Vocabulary: Sendable {
         Vocabulary(
             contributions: contributions.merging(other.contributions) { mine, _ in mine },
             names: names.merging(other.names) { mine, _ in mine },
-            summary: summary ?? other.summary)
+            summary: summary ?? other.summary, scale: scale)
     }
 }

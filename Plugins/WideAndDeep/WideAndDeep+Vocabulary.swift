@@ -21,12 +21,12 @@ extension WideAndDeep {
     public static var vocabulary: Vocabulary {
         Vocabulary(
             contributions: [
-            .widePart: .init("wide part"), .deepPart: .init("deep part"),
-            .wideFeature: .init("wide: {}"), .bias: .init("bias"),
-            .deepReference: .init(
-                "deep part at the mean input (DeepLIFT rescale)",
-                plain: "deep part for an average candidate"),
-            .deepGroup: .init("deep: {}"),
+                .widePart: .init("wide part"), .deepPart: .init("deep part"),
+                .wideFeature: .init("wide: {}"), .bias: .init("bias"),
+                .deepReference: .init(
+                    "deep part at the mean input (DeepLIFT rescale)",
+                    plain: "deep part for an average candidate"),
+                .deepGroup: .init("deep: {}"),
             ], scale: .logit)
     }
 }

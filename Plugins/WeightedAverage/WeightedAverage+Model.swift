@@ -27,14 +27,14 @@ extension WeightedAverage {
                     let weight = source < weights.count ? weights[source] : 1
                     guard let nomination = entry.nomination(by: source) else {
                         contributions.append(
-                            Contribution(.stage, subject: .stage(name), value: 0, source: name))
+                            Contribution(.stage, value: 0, source: name))
                         continue
                     }
                     let (normalized, input, output) = normalize(nomination, statistics[source])
                     let value = weight * normalized
                     contributions.append(
                         Contribution(
-                            .stage, subject: .stage(name), value: value,
+                            .stage, value: value,
                             factors: [input, output, Factor("weight", weight)], source: name))
                     score += value
                 }

@@ -172,9 +172,11 @@ struct Trainer {
             log(
                 training + ", validation loss \(String(format: "%.4f", validationLoss)), "
                     + "validation NDCG@10 \(String(format: "%.4f", ndcg))")
-            if best == nil || ndcg > best!.ndcg { best = (ndcg, epoch, model) }
+            if best.map({ ndcg > $0.ndcg }) ?? true { best = (ndcg, epoch, model) }
         }
-        let chosen = best!
+        guard let chosen = best else {
+            throw ParameterError(keyPath: ["epochs"], message: "no epoch was trained")
+        }
         if params.epochs > 1, canValidate {
             log(
                 "kept epoch \(chosen.epoch), the best validation NDCG@10 "

@@ -2,17 +2,17 @@ public import ShortlistCore
 
 extension Contribution.Kind {
     /// The wide (linear) part of Wide & Deep's logit.
-    static let widePart = Self(rawValue: "wide-part")
+    static var widePart: Self { Self(rawValue: "wide-part") }
     /// The deep (perceptron) part of the logit.
-    static let deepPart = Self(rawValue: "deep-part")
+    static var deepPart: Self { Self(rawValue: "deep-part") }
     /// One active wide feature's term (its subject names the feature).
-    static let wideFeature = Self(rawValue: "wide-feature")
+    static var wideFeature: Self { Self(rawValue: "wide-feature") }
     /// The output bias.
-    static let bias = Self(rawValue: "bias")
+    static var bias: Self { Self(rawValue: "bias") }
     /// The deep part at the reference input (the mean of the training inputs).
-    static let deepReference = Self(rawValue: "deep-reference")
+    static var deepReference: Self { Self(rawValue: "deep-reference") }
     /// A feature group's share of the deep part's change from the reference (DeepLIFT).
-    static let deepGroup = Self(rawValue: "deep-group")
+    static var deepGroup: Self { Self(rawValue: "deep-group") }
 }
 
 extension WideAndDeep {

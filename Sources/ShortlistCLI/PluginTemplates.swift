@@ -334,7 +334,7 @@ enum PluginTemplates {
                         let contributions = entry.nominations.map { nomination in
                             let weight = weights[nomination.source]
                             return Contribution(
-                                .stage, subject: .stage(sources[nomination.source]),
+                                .stage,
                                 value: weight / (rankConstant + Double(nomination.rank)),
                                 factors: [
                                     Factor("weight", weight), Factor("rank", Double(nomination.rank)),

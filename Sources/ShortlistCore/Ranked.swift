@@ -23,12 +23,13 @@ public struct Contribution: Sendable, Equatable {
         /// A kind with the given name.
         public init(rawValue: String) { self.rawValue = rawValue }
 
-        /// A candidate stage's share (``Subject/stage(_:)``): its score for the item, weighed.
-        public static let stage = Kind(rawValue: "stage")
+        /// A candidate stage's share (the stage is its ``Contribution/source``): its score for the
+        /// item, weighed.
+        public static var stage: Kind { Kind(rawValue: "stage") }
         /// The place a bandit arm (``Subject/arm(_:)``) gave the item.
-        public static let placedByArm = Kind(rawValue: "placed-by-arm")
+        public static var placedByArm: Kind { Kind(rawValue: "placed-by-arm") }
         /// The place of an item no arm placed, after every placed one.
-        public static let heldByNoArm = Kind(rawValue: "held-by-no-arm")
+        public static var heldByNoArm: Kind { Kind(rawValue: "held-by-no-arm") }
     }
 
     /// What kind of term this is.

@@ -72,7 +72,7 @@ public enum Format {
         let sources = pipeline.stages.map(\.name)
         var parts = terms.map { term in
             var nominated = true
-            if term.kind == .stage, case .stage(let name)? = term.subject,
+            if term.kind == .stage, let name = term.source,
                 let source = sources.firstIndex(of: name)
             {
                 nominated = entry?.nomination(by: source) != nil

@@ -31,7 +31,7 @@ extension Words {
             return "\(spaced(vocabulary.names[user]?.full ?? user)) × "
                 + spaced(vocabulary.names[item]?.full ?? item)
         case .token(let token): return detail == .plain ? Words.token(token) : "'\(token)'"
-        case .stage(let stage), .arm(let stage): return stage
+        case .arm(let arm): return arm
         case .remainder(.otherTerms): return "other terms"
         case .remainder(.fitApproximation):
             return detail == .plain ? "what the fitted model adds" : "fit approximation"
@@ -52,7 +52,7 @@ extension Words {
             case nil: ""
             }
         switch contribution.kind {
-        case .stage: return subject
+        case .stage: return contribution.source ?? subject
         case .placedByArm: return "placed by arm \(subject)"
         case .heldByNoArm: return "held by no arm"
         default:

@@ -45,8 +45,9 @@ extension Words {
     private static func losses(of mine: [Contribution], against theirs: [Contribution])
         -> [(term: Contribution, mine: Double, theirs: Double)]
     {
+        // A term is its kind, its subject and its stage (a stage's share has only the stage).
         func key(_ term: Contribution) -> String {
-            "\(term.kind.rawValue)|\(term.subject?.description ?? "")"
+            "\(term.kind.rawValue)|\(term.subject?.description ?? "")|\(term.source ?? "")"
         }
         var values: [String: (term: Contribution, mine: Double, theirs: Double)] = [:]
         var order: [String] = []

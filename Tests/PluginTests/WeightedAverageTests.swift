@@ -34,17 +34,17 @@ import Testing
         #expect(
             ranked[0].contributions == [
                 Contribution(
-                    .stage, subject: .stage("a"), value: 0,
+                    .stage, value: 0,
                     factors: [Factor("score", 2), Factor("min-max", 0), Factor("weight", 1)],
                     source: "a"),
                 Contribution(
-                    .stage, subject: .stage("b"), value: 2,
+                    .stage, value: 2,
                     factors: [Factor("score", 1), Factor("min-max", 1), Factor("weight", 2)],
                     source: "b"),
             ])
         #expect(
             ranked[1].contributions[1]
-                == Contribution(.stage, subject: .stage("b"), value: 0, source: "b"))
+                == Contribution(.stage, value: 0, source: "b"))
     }
 
     @Test func zScore() throws {

@@ -301,7 +301,7 @@ extension FittedPipeline {
             let inside = try #require(own.first { $0.item == item.item })
             #expect(item.placement?.contributions == inside.contributions)
             #expect(
-                item.placement?.contributions.map(\.subject).contains(.stage("together")) == true)
+                item.placement?.contributions.map(\.source).contains("together") == true)
         }
     }
 

@@ -165,7 +165,7 @@ private struct SumRanker: RankerModel {
     func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
         pool.entries.map { entry in
             let contributions = entry.nominations.map {
-                Contribution(.stage, subject: .stage(pool.sources[$0.source]), value: $0.score)
+                Contribution(.stage, value: $0.score, source: pool.sources[$0.source])
             }
             return Ranked(
                 item: entry.item, score: contributions.reduce(0) { $0 + $1.value },

@@ -1,6 +1,9 @@
 /// What a term of an explanation is about, within its kind: a typed value, never a sentence.
 /// The plugin that emits a subject declares its words (``Vocabulary``); the front ends word it.
-public enum Subject: Hashable, Sendable, CustomStringConvertible {
+///
+/// Boxed, so that a term holds one pointer for it: rankers make terms for every pooled item,
+/// most of them without a subject.
+public indirect enum Subject: Hashable, Sendable, CustomStringConvertible {
     /// A name the emitting plugin declares in its ``Vocabulary/names``: a formula term, a
     /// statistic, a feature or a feature group (`user-bias`, `votes`, `source-rank als …`).
     case named(String)
@@ -8,8 +11,6 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     case token(ContentToken)
     /// A user-side feature group with an item-side one, each a name the plugin declares.
     case pair(String, String)
-    /// A candidate stage of the pipeline, by name.
-    case stage(String)
     /// A bandit arm, by name.
     case arm(String)
     /// What the listed terms leave of a score.
@@ -19,7 +20,7 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     /// `other-terms`): how JSON carries it and how a model's own terms name it.
     public var description: String {
         switch self {
-        case .named(let name), .stage(let name), .arm(let name): name
+        case .named(let name), .arm(let name): name
         case .token(let token): token.description
         case .pair(let user, let item): "\(user)×\(item)"
         case .remainder(let remainder): remainder.rawValue

@@ -93,24 +93,24 @@ extension BanditRankerModel {
         let count = placed.count + unplaced.count
         var result: [Ranked] = []
         result.reserveCapacity(count)
+        // Each arm's term made once and copied with its value: a term per pooled item.
+        let placedBy = arms.map { Contribution(.placedByArm, subject: .arm($0), value: 0) }
+        var held = Contribution(.heldByNoArm, value: 0)
         for element in placed {
             let score = Double(count - result.count)
+            var term = placedBy[element.arm]
+            term.value = score
             result.append(
                 Ranked(
-                    item: element.ranked.item, score: score,
-                    contributions: [
-                        Contribution(.placedByArm, subject: .arm(arms[element.arm]), value: score)
-                    ],
+                    item: element.ranked.item, score: score, contributions: [term],
                     placement: Placement(
                         arm: arms[element.arm], propensity: element.propensity,
                         contributions: element.ranked.contributions)))
         }
         for item in unplaced {
             let score = Double(count - result.count)
-            result.append(
-                Ranked(
-                    item: item, score: score,
-                    contributions: [Contribution(.heldByNoArm, value: score)]))
+            held.value = score
+            result.append(Ranked(item: item, score: score, contributions: [held]))
         }
         return result
     }

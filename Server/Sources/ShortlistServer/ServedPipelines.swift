@@ -24,8 +24,9 @@ public struct ServedPipelines: Sendable {
     let responses: ResponseCache
 
     /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
-    /// missing; `log` receives the same lines the CLI prints. Repeatable answers are kept up
-    /// to `cacheBytes`; a call to a PostgreSQL feedback store waits at most `storeTimeout`.
+    /// missing; `logger` receives the events the CLI prints, and which pipeline is being
+    /// prepared and when it is ready. Repeatable answers are kept up to `cacheBytes`; a call
+    /// to a PostgreSQL feedback store waits at most `storeTimeout`.
     public static func load(
         path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
         logger: Logger
@@ -35,8 +36,13 @@ public struct ServedPipelines: Sendable {
         let dataset = try workspace.loadDataset()
         var store: (any FeedbackStorage)?
         var pipelines: [FittedPipeline] = []
-        for spec in workspace.file.pipelines {
+        let specs = workspace.file.pipelines
+        for (index, spec) in specs.enumerated() {
+            logger.info("preparing pipeline '\(spec.name)' (\(index + 1) of \(specs.count))")
+            let start = Date()
             let pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+            logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
             if pipeline.bandit != nil, store == nil {
                 store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
             }

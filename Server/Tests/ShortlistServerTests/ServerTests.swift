@@ -410,6 +410,25 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         #expect(holder.lastReloadError == nil)
     }
 
+    /// Starting, the server says which pipeline of the file it is preparing, and when each is
+    /// ready, in the file's order.
+    @Test func startingSaysWhichPipelineItIsPreparing() throws {
+        let (_, folder) = try served()
+        let lines = NIOLockedValueBox<[String]>([])
+        _ = try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml",
+            logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
+        let said = lines.withLockedValue { $0 }.filter {
+            $0.hasPrefix("preparing pipeline ") || $0.hasPrefix("pipeline ")
+        }
+        #expect(said.count == 4, "\(said)")
+        #expect(said.first == "preparing pipeline 'default' (1 of 2)")
+        #expect(
+            said.dropFirst().first?.hasPrefix("pipeline 'default' is ready (prepared in ") == true)
+        #expect(said.dropFirst(2).first == "preparing pipeline 'ab' (2 of 2)")
+        #expect(said.last?.hasPrefix("pipeline 'ab' is ready (prepared in ") == true)
+    }
+
     /// A pipelines file that cannot be read is not reloaded: the watcher logs the system's
     /// reason once per reason and keeps serving, and once the same bytes are back it does not
     /// reload for nothing.

@@ -158,7 +158,7 @@ extension ContentTFIDF {
             let columns = try reader.readArray(of: Int32.self)
             let weights = try reader.readFiniteArray(
                 of: Float.self, "tfidf: the term weights", magnitude: 1.001)  // unit vectors
-            let threshold = Float(try reader.readFiniteDouble("tfidf: like-threshold"))
+            let threshold = try reader.readFiniteFloat("tfidf: like-threshold")
             let center = try reader.readInt() == 1
             let rated = try reader.readInt() == 1
             let ordered = zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }

@@ -290,14 +290,12 @@ extension MatrixFactorization {
             guard (1...4096).contains(factors) else {
                 throw ArtifactError(.corrupt, "matrix-factorization: \(factors) factors")
             }
-            let globalMean = Float(try reader.readFiniteDouble("matrix-factorization: the mean"))
-            let regularization = Float(try reader.readFiniteDouble("matrix-factorization: λ"))
-            let alpha = Float(try reader.readFiniteDouble("matrix-factorization: α"))
-            let minRating = Float(try reader.readFiniteDouble("matrix-factorization: min-rating"))
-            let lowest = Float(
-                try reader.readFiniteDouble("matrix-factorization: the lowest rating"))
-            let highest = Float(
-                try reader.readFiniteDouble("matrix-factorization: the highest rating"))
+            let globalMean = try reader.readFiniteFloat("matrix-factorization: the mean")
+            let regularization = try reader.readFiniteFloat("matrix-factorization: λ")
+            let alpha = try reader.readFiniteFloat("matrix-factorization: α")
+            let minRating = try reader.readFiniteFloat("matrix-factorization: min-rating")
+            let lowest = try reader.readFiniteFloat("matrix-factorization: the lowest rating")
+            let highest = try reader.readFiniteFloat("matrix-factorization: the highest rating")
             let userFactors = try reader.readFiniteArray(
                 of: Float.self, "matrix-factorization: user factors", magnitude: 1e6)
             let itemFactors = try reader.readFiniteArray(

@@ -152,7 +152,7 @@ extension TripletEmbedding {
                 }
                 tables.append(values)
             }
-            let minRating = Float(try reader.readFiniteDouble("triplet-embedding: min-rating"))
+            let minRating = try reader.readFiniteFloat("triplet-embedding: min-rating")
             let rated = try reader.readInt() == 1
             self.init(towers: towers, tables: tables, minRating: minRating, rated: rated)
         }

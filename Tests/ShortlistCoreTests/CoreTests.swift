@@ -142,3 +142,16 @@ import Testing
         }
     }
 }
+
+@Suite struct ArtifactReaderTests {
+    /// A double a float cannot hold (1e300 turns into infinity as a float) is refused, as is
+    /// one past the bound; a value within it reads back exactly.
+    @Test func aFloatReadFromADoubleIsFiniteAndBounded() throws {
+        var writer = ArtifactWriter()
+        for value in [2.5, 1e300, 2e6] { writer.write(value) }
+        var reader = ArtifactReader(bytes: writer.bytes)
+        #expect(try reader.readFiniteFloat("the mean") == 2.5)
+        #expect(throws: ArtifactError.self) { try reader.readFiniteFloat("the mean") }
+        #expect(throws: ArtifactError.self) { try reader.readFiniteFloat("the mean") }
+    }
+}

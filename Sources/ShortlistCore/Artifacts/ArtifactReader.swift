@@ -84,6 +84,18 @@ public struct ArtifactReader: Sendable {
         return value
     }
 
+    /// Reads a double as a `Float`, which must be finite and at most `magnitude` in size (a
+    /// finite double can be too large for a float, and sums of it must stay finite).
+    public mutating func readFiniteFloat(_ what: String, magnitude: Float = 1e6)
+        throws(ArtifactError) -> Float
+    {
+        let value = Float(try readFiniteDouble(what))
+        guard value.isFinite, abs(value) <= magnitude else {
+            throw ArtifactError(.corrupt, "\(what) is out of range (at most \(magnitude) in size)")
+        }
+        return value
+    }
+
     /// Reads an array of floating-point values that must all be finite and, when `magnitude`
     /// is given, at most that in size (so that sums and products of them stay finite).
     @inlinable

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ShortlistCore
 import ShortlistOutput
 import ShortlistPipeline
@@ -198,11 +197,8 @@ struct Explain: ParsableCommand {
                 + "score \(Format.number(score)) below the cut-off score \(Format.number(cutoff)) "
                 + "at rank \(explanation.trace.resultCount)"
             if scale == .logit {
-                // A logit as the probability it stands for.
-                func chance(_ logit: Double) -> String {
-                    String(format: "%.1f%%", 100 / (1 + Foundation.exp(-logit)))
-                }
-                text += " (a chance of \(chance(score)) against \(chance(cutoff)))"
+                text +=
+                    " (a chance of \(Format.chance(score)) against \(Format.chance(cutoff)))"
             }
             return text
         case .filtered(let filters):

@@ -56,6 +56,6 @@ public struct DataError: ShortlistError, Equatable {
     }
 
     public var location: ErrorLocation? {
-        file.map { ErrorLocation(file: $0, line: line, column: line == nil ? nil : column) }
+        file.map { ErrorLocation(file: $0, line: line, column: column) }
     }
 }

@@ -94,13 +94,18 @@ public enum Format {
         }
     }
 
+    /// A logit as the probability it stands for: `50.2%`.
+    public static func chance(_ logit: Double) -> String {
+        String(format: "%.1f%%", 100 / (1 + exp(-logit)))
+    }
+
     /// A ranked item's score on its ranker's scale: the number (`0.4104`), the probability a
     /// logit stands for (`50.2%`), or the arm that placed the item and the item's position
     /// (`als #3`).
     public static func score(_ ranked: Ranked, rank: Int, on scale: Vocabulary.Scale) -> String {
         switch scale {
         case .plain: number(ranked.score)
-        case .logit: String(format: "%.1f%%", 100 / (1 + exp(-ranked.score)))
+        case .logit: chance(ranked.score)
         case .place: (ranked.placement.map { "\($0.arm) " } ?? "") + "#\(rank)"
         }
     }

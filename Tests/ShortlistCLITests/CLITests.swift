@@ -256,7 +256,7 @@ func project(
         #expect(verdict["filteredBy"] as? [String] == ["exclude"])
     }
 
-    @Test func validateReportsTheErrorAndFails() throws {
+    @Test func validateReportsThePlannedArtifactsOrTheErrorAndFails() throws {
         let folder = try project()
         let good = try shortlist(["validate"], in: folder.path)
         #expect(good.status == 0)

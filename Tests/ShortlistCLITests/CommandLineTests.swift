@@ -512,8 +512,9 @@ import Testing
 }
 
 @Suite struct RecommendWithHistoryTests {
-    @Test func historyOnTheCommandLineIsFoldedInForTheRequest() throws {
-        let folder = try project(
+    /// The planted project with one ALS stage, whose fold-in the requests' histories use.
+    func alsProject() throws -> TemporaryDirectory {
+        try project(
             """
             pipelines:
               default:
@@ -521,6 +522,10 @@ import Testing
                 candidates: [{name: als, type: matrix-factorization, limit: 20, factors: 8}]
                 ranker: {type: weighted-average}
             """)
+    }
+
+    @Test func historyOnTheCommandLineIsFoldedInForTheRequest() throws {
+        let folder = try alsProject()
         let run = try shortlist(
             [
                 "recommend", "--user", "newbie", "--history", "i2:5,i6:5,i10,i14:4", "--format",
@@ -557,14 +562,7 @@ import Testing
 
 extension RecommendWithHistoryTests {
     @Test func aFoldedInRatingReadsAsLikedOrRatedInTheExplanation() throws {
-        let folder = try project(
-            """
-            pipelines:
-              default:
-                n: 5
-                candidates: [{name: als, type: matrix-factorization, limit: 20, factors: 8}]
-                ranker: {type: weighted-average}
-            """)
+        let folder = try alsProject()
         let run = try shortlist(
             ["recommend", "--user", "newbie", "--history", "i2:5,i6:5", "--explain"],
             in: folder.path)

@@ -51,7 +51,6 @@ extension APIError {
             switch error.kind {
             case .invalid: .badRequest
             case .notFound: .notFound
-            case .conflict: .conflict
             case .unavailable: .serviceUnavailable
             case .corrupt: .internalServerError
             }

@@ -5,8 +5,6 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case invalid
     /// What was named does not exist: a file, a pipeline, a user, an item, a logged request.
     case notFound
-    /// What was asked contradicts what is recorded: a second, different reward.
-    case conflict
     /// A file or store cannot be read or written now; the same request may work later.
     case unavailable
     /// A stored file is damaged or of another version: a model artifact, the dataset cache.

@@ -31,10 +31,12 @@ let package = Package(
                 core("ShortlistCore"), core("ShortlistData"), core("ShortlistStore"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
+        // What Server/openapi.yaml decides, written by Server/generate.
+        .target(name: "ShortlistAPI"),
         .target(
             name: "ShortlistServer",
             dependencies: [
-                "ShortlistPostgres",
+                "ShortlistAPI", "ShortlistPostgres",
                 core("ShortlistCore"), core("ShortlistData"), core("ShortlistConfig"),
                 core("ShortlistPipeline"),
                 core("ShortlistStore"), core("ShortlistOutput"), core("BuiltInPlugins"),

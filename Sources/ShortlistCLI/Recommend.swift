@@ -139,7 +139,8 @@ struct Recommend: ParsableCommand {
         case .jsonl:
             try Console.line(
                 try json(
-                    BatchLine(pipeline: pipeline, user: user, items: items, requestID: logged),
+                    RecommendationOutput(
+                        pipeline: pipeline, user: user, items: items, trace: trace, explain: false),
                     pretty: false))
         }
     }
@@ -166,8 +167,8 @@ struct Recommend: ParsableCommand {
                     isTSV
                     ? tsvRows(pipeline, user: user, items: items)
                     : try json(
-                        BatchLine(pipeline: pipeline, user: user, items: items), pretty: false)
-                        + "\n"
+                        RecommendationOutput(pipeline: pipeline, user: user, items: items),
+                        pretty: false) + "\n"
             }
             try Console.write(output)
             progress.report("users", done: users.upperBound, total: ids.count)

@@ -28,34 +28,11 @@ public func tsvRows(
     return rows
 }
 
-/// One user's list as a JSON line; a logged bandit response adds its request id and each
-/// item's arm and propensity.
-public struct BatchLine: Encodable {
-    public struct Item: Encodable {
-        public var item: String
-        public var rank: Int
-        public var score: Double
-        public var arm: String?
-        public var propensity: Double?
-    }
-
-    public var user: String
-    public var requestID: String?
-    public var recommendations: [Item]
-
-    public init(pipeline: FittedPipeline, user: String, items: [Ranked], requestID: String? = nil) {
-        self.user = user
-        self.requestID = requestID
-        recommendations = items.enumerated().map {
-            Item(
-                item: pipeline.dataset.itemIDs[$1.item], rank: $0 + 1, score: $1.score,
-                arm: requestID == nil ? nil : $1.placement?.arm,
-                propensity: requestID == nil ? nil : $1.placement?.propensity)
-        }
-    }
-}
-
-/// One user's recommendations with their per-stage account, as JSON.
+/// One user's recommendations as JSON, in one shape wherever they are written: `recommend
+/// --format json` and the server's `POST /v1/recommend` (the request path's account: filters,
+/// generators, pool, each item's stages and terms) and each line of `--format jsonl` (the
+/// lists alone). A logged bandit response carries its `requestId`, which `POST /v1/feedback`
+/// takes as it is.
 public struct RecommendationOutput: Encodable {
     public struct Item: Encodable {
         public var rank: Int
@@ -64,8 +41,8 @@ public struct RecommendationOutput: Encodable {
         public var score: Double
         /// With explanations: why, in one plain sentence.
         public var summary: String?
-        public var stages: [StageOutput]
-        public var contributions: [ContributionOutput]
+        public var stages: [StageOutput]?
+        public var contributions: [ContributionOutput]?
         /// For a bandit: the arm that placed the item and its propensity.
         public var placement: PlacementOutput?
     }
@@ -81,16 +58,35 @@ public struct RecommendationOutput: Encodable {
 
     public var user: UserOutput
     public var pipeline: String
-    public var filters: [Trace.FilterStep]
-    public var generators: [GeneratorSummary]
-    public var poolSize: Int
     public var ranker: String
-    /// For a bandit: the id its response was logged under (nil for a dry run).
+    /// For a bandit: the id its response was logged under (nil for a dry run and a batch).
     public var requestID: String?
+    /// The request path's account (nil in a batch's lines).
+    public var filters: [Trace.FilterStep]?
+    public var generators: [GeneratorSummary]?
+    public var poolSize: Int?
     /// For a bandit: every arm's state at decision time.
     public var bandit: BanditOutput?
     public var recommendations: [Item]
 
+    enum CodingKeys: String, CodingKey {
+        case user, pipeline, ranker, filters, generators, poolSize, bandit, recommendations
+        case requestID = "requestId"
+    }
+
+    /// A line of a batch: the lists alone, which no bandit logged.
+    public init(pipeline: FittedPipeline, user: String, items: [Ranked]) {
+        self.user = UserOutput(id: user, in: pipeline.dataset)
+        self.pipeline = pipeline.name
+        ranker = pipeline.rankerType
+        recommendations = items.enumerated().map { rank, ranked in
+            let (id, title) = pipeline.describe(ranked.item)
+            return Item(rank: rank + 1, item: id, title: title, score: ranked.score)
+        }
+    }
+
+    /// A served response and its trace; with `explain`, each item's stages carry their
+    /// explanations and the item a summary.
     public init(
         pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool
     ) {

@@ -34,6 +34,14 @@ public struct UserOutput: Encodable {
         case .history(let count): (known, interactions) = (true, count)
         }
     }
+
+    /// The user `id` as `dataset` knows it (its interactions at the last fit).
+    public init(id: String, in dataset: Dataset) {
+        self.id = id
+        let user = dataset.user(id)
+        known = user != nil
+        interactions = user.map { dataset.byUser.count(of: $0) } ?? 0
+    }
 }
 
 /// One stage's view of an item as JSON.

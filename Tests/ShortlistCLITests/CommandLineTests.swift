@@ -446,7 +446,7 @@ import Testing
         #expect(served.status == 0, "\(served.stderr)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(served.stdout.utf8)) as? [String: Any])
-        let request = try #require(object["requestID"] as? String)
+        let request = try #require(object["requestId"] as? String)
         let replay = try shortlist(
             [
                 "explain", "--config", "ab.yaml", "--pipeline", "ab", "--user", "u5", "--item",
@@ -478,7 +478,7 @@ import Testing
         #expect(served.status == 0, "\(served.stderr)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(served.stdout.utf8)) as? [String: Any])
-        let request = try #require(object["requestID"] as? String)
+        let request = try #require(object["requestId"] as? String)
         let second = try #require(
             (object["recommendations"] as? [[String: Any]])?.last?["item"] as? String)
         let replay = try shortlist(

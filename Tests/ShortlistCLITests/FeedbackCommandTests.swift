@@ -177,7 +177,7 @@ func projectWithBandit(
         #expect(run.status == 0, "\(run.stderr)")
         let response = try #require(
             try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let request = try #require(response["requestID"] as? String)
+        let request = try #require(response["requestId"] as? String)
         let items = try #require(response["recommendations"] as? [[String: Any]])
         let first = try #require(items.first)
         let placement = try #require(first["placement"] as? [String: Any])
@@ -281,14 +281,15 @@ func projectWithBandit(
             in: folder.path)
         let line = try #require(
             try JSONSerialization.jsonObject(with: Data(jsonl.stdout.utf8)) as? [String: Any])
-        let other = try #require(line["requestID"] as? String)
+        let other = try #require(line["requestId"] as? String)
         let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
         let first = try #require(rows.dropFirst().first)
         #expect(try store.recordFeedback(request: request, item: first[1], reward: 1) == .recorded)
         #expect(other != request)
         #expect(
-            (line["recommendations"] as? [[String: Any]])?.allSatisfy { $0["arm"] is String }
-                == true)
+            (line["recommendations"] as? [[String: Any]])?.allSatisfy {
+                ($0["placement"] as? [String: Any])?["arm"] is String
+            } == true)
     }
 
     @Test func explainWithARequestIDSaysWhatThatResponseShowed() throws {

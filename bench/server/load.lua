@@ -1,5 +1,5 @@
 -- wrk script for bench/server/run.sh. MODE picks the request: recommend, explain, history or
--- feedback (FEEDBACK names a file of "request_id item" lines to reward, one per request, in
+-- feedback (FEEDBACK names a file of "requestId item" lines to reward, one per request, in
 -- order). THINK_MS, when set, makes each connection wait a random time of that mean between
 -- requests (an application's pace) instead of sending the next one at once.
 local mode = os.getenv("MODE") or "recommend"
@@ -16,7 +16,7 @@ init = function(args)
   if mode == "feedback" then
     for line in io.lines(os.getenv("FEEDBACK")) do
       local request, item = line:match("^(%S+) (%S+)$")
-      pairs[#pairs + 1] = '{"request_id": "' .. request .. '", "item": "' .. item .. '", "reward": 1}'
+      pairs[#pairs + 1] = '{"requestId": "' .. request .. '", "item": "' .. item .. '", "reward": 1}'
     end
   end
   math.randomseed(7)

@@ -64,8 +64,8 @@ with open(out, "w") as lines:
         body = json.dumps({"user": str(request % 943 + 1), "pipeline": "ab"})
         connection.request("POST", "/v1/recommend", body, {"Content-Type": "application/json"})
         answer = json.loads(connection.getresponse().read())
-        for item in answer["items"]:
-            lines.write(f"{answer['request_id']} {item['item']}\n")
+        for item in answer["recommendations"]:
+            lines.write(f"{answer['requestId']} {item['item']}\n")
 PY
 echo "$(wc -l < "$work/feedback.txt") (request, item) pairs to reward"
 

@@ -48,15 +48,15 @@ struct RecommendBody: Decodable, Sendable {
     }
 }
 
-/// `POST /v1/feedback`: `{request_id, item, reward}`.
+/// `POST /v1/feedback`: `{requestId, item, reward}`.
 struct FeedbackBody: Decodable, Sendable {
     var requestID: String
     var item: String
     var reward: Double
 
     init(from decoder: any Decoder) throws {
-        let keys = try strictKeys(decoder, ["request_id", "item", "reward"], in: "the body")
-        requestID = try id(keys, "request_id", at: [])
+        let keys = try strictKeys(decoder, ["requestId", "item", "reward"], in: "the body")
+        requestID = try id(keys, "requestId", at: [])
         item = try id(keys, "item", at: [])
         reward = try keys.decode(Double.self, forKey: .init(stringValue: "reward"))
     }
@@ -130,36 +130,6 @@ func strictKeys(_ decoder: any Decoder, _ allowed: [String], in what: String) th
     return keys
 }
 
-/// The answer to `POST /v1/recommend`.
-struct RecommendAnswer: Encodable {
-    struct Item: Encodable {
-        var item: String
-        var title: String
-        var score: Double
-        var rank: Int
-        var arm: String?
-        var propensity: Double?
-        var explanation: Explanation?
-    }
-
-    /// What `explain: true` adds: the plain sentence, every stage's view and the ranker's terms.
-    struct Explanation: Encodable {
-        var summary: String
-        var stages: [StageOutput]
-        var contributions: [ContributionOutput]
-    }
-
-    /// The id a bandit logged the response under, for feedback; nil without a bandit.
-    var requestID: String?
-    var pipeline: String
-    var items: [Item]
-
-    enum CodingKeys: String, CodingKey {
-        case requestID = "request_id"
-        case pipeline, items
-    }
-}
-
 /// `{recorded: true}`, or false when the same feedback was recorded before.
 struct FeedbackAnswer: Encodable {
     var recorded: Bool
@@ -198,12 +168,6 @@ struct PipelineList: Encodable {
     /// Why the latest reload of the file failed (the pipelines listed are the older ones).
     var lastReloadError: String?
     var pipelines: [Pipeline]
-
-    enum CodingKeys: String, CodingKey {
-        case file, pipelines
-        case loadedAt = "loaded_at"
-        case lastReloadError = "last_reload_error"
-    }
 
     init(_ served: ServedPipelines, lastReloadError: String?) {
         file = served.path

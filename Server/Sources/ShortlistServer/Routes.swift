@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import NIOPosix
 public import Prometheus
+import ShortlistAPI
 import ShortlistCore
 import ShortlistData
 import ShortlistOutput
@@ -65,7 +66,7 @@ public enum Routes {
                     ])
                 return json(cached)
             }
-            let answer: RecommendAnswer
+            let answer: RecommendationOutput
             do {
                 answer = try await recommend(body, served)
             } catch {
@@ -79,7 +80,7 @@ public enum Routes {
                 "recommended",
                 metadata: [
                     "pipeline": "\(answer.pipeline)", "user": "\(excerpt(body.user))",
-                    "items": "\(answer.items.count)",
+                    "items": "\(answer.recommendations.count)",
                     "bandit_request_id": "\(answer.requestID ?? "-")",
                 ])
             let encoded = try encode(answer)
@@ -257,7 +258,7 @@ public enum Routes {
 
     /// One recommendation through the pipeline's request path.
     static func recommend(_ body: RecommendBody, _ served: ServedPipelines) async throws
-        -> RecommendAnswer
+        -> RecommendationOutput
     {
         let pipeline = try served.pipeline(body.pipeline)
         guard !body.user.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -308,28 +309,9 @@ public enum Routes {
             }
             trace.bandit?.logged = true
         }
-        let items = response.items
-        let views =
-            explained
-            ? pipeline.stageViews(of: items.map(\.item), for: trace.query, trace: trace) : []
-        return RecommendAnswer(
-            requestID: trace.bandit.flatMap { $0.logged ? $0.requestID : nil },
-            pipeline: pipeline.name,
-            items: items.enumerated().map { rank, ranked in
-                let (id, title) = pipeline.describe(ranked.item)
-                return RecommendAnswer.Item(
-                    item: id, title: title, score: ranked.score, rank: rank + 1,
-                    arm: ranked.placement?.arm, propensity: ranked.placement?.propensity,
-                    explanation: explained
-                        ? .init(
-                            summary: Words.summary(
-                                ranked, views: views[rank], query: trace.query, in: pipeline),
-                            stages: views[rank].map { StageOutput($0, pipeline) },
-                            contributions: ranked.contributions.map {
-                                ContributionOutput($0, pipeline)
-                            })
-                        : nil)
-            })
+        return RecommendationOutput(
+            pipeline: pipeline, user: body.user, items: response.items, trace: trace,
+            explain: explained)
     }
 
     /// What a request of `pipeline` decides from: a bandit's arms' states, read from the

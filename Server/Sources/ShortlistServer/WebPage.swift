@@ -111,8 +111,8 @@ enum WebPage {
         // Each stage's share of the ranker's score: the sum of the terms it is the source of.
         function shares(item) {
           const sums = new Map();
-          for (const stage of item.explanation.stages) sums.set(stage.stage, 0);
-          for (const term of item.explanation.contributions) {
+          for (const stage of item.stages) sums.set(stage.stage, 0);
+          for (const term of item.contributions) {
             const source = term.source || ownTerms;
             sums.set(source, (sums.get(source) || 0) + term.value);
           }
@@ -125,15 +125,16 @@ enum WebPage {
           row.dataset.rank = item.rank;
           const head = element("div", "head");
           head.append(element("span", "rank", item.rank), element("span", "title", item.title),
-            element("span", "meta", item.arm ? "arm " + item.arm : item.item),
+            element("span", "meta", item.placement ? "arm " + item.placement.arm : item.item),
             element("span", "score", "score " + number(item.score)));
           row.append(head);
-          if (!item.explanation) return row;
-          row.append(element("div", "summary", item.explanation.summary));
-          if (item.arm) {
+          if (item.summary === undefined) return row;
+          row.append(element("div", "summary", item.summary));
+          if (item.placement) {
             // A bandit placed it: the arm's own terms decided, not a blend of the stages.
-            row.append(element("div", "summary meta", "Placed by the bandit's arm " + item.arm +
-              ", chosen for this place with probability " + number(item.propensity) + "."));
+            row.append(element("div", "summary meta", "Placed by the bandit's arm " +
+              item.placement.arm + ", chosen for this place with probability " +
+              number(item.placement.propensity) + "."));
             return row;
           }
           row.append(element("div", "legend meta",
@@ -171,12 +172,12 @@ enum WebPage {
             });
             last = body;
             let scale = 1e-9;
-            for (const item of answer.items) {
-              if (!item.explanation) continue;
+            for (const item of answer.recommendations) {
+              if (item.summary === undefined) continue;
               for (const value of shares(item).values()) scale = Math.max(scale, Math.abs(value));
             }
-            $("results").replaceChildren(...answer.items.map((item) => drawItem(item, scale)));
-            status(answer.items.length + " items from " + answer.pipeline + " for " + body.user +
+            $("results").replaceChildren(...answer.recommendations.map((item) => drawItem(item, scale)));
+            status(answer.recommendations.length + " items from " + answer.pipeline + " for " + body.user +
               (liked.length > 0 ? ", with " + liked.length + " liked items folded in" : ""));
             document.body.dataset.ready = "recommend";
           } catch (error) {

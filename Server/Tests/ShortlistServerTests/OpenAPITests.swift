@@ -188,11 +188,11 @@ struct Exchange: Sendable {
             try await send("/v1/recommend", huge)
             let bandit = try JSONValue.parse(
                 try await post(client, "/v1/recommend", #"{"user": "u5", "pipeline": "ab"}"#).body)
-            let request = try #require(bandit["request_id"]?.string)
-            let shown = try #require(bandit["items"]?.first?["item"]?.string)
+            let request = try #require(bandit["requestId"]?.string)
+            let shown = try #require(bandit["recommendations"]?.first?["item"]?.string)
             try await send(
-                "/v1/feedback", #"{"request_id": "\#(request)", "item": "\#(shown)", "reward": 1}"#)
-            try await send("/v1/feedback", #"{"request_id": "\#(request)", "item": "i1"}"#)
+                "/v1/feedback", #"{"requestId": "\#(request)", "item": "\#(shown)", "reward": 1}"#)
+            try await send("/v1/feedback", #"{"requestId": "\#(request)", "item": "i1"}"#)
             try await send("/v1/feedback", huge)
             try await get("/v1/explain", "/v1/explain?user=u5&item=\(shown)&pipeline=ab")
             try await get("/v1/explain", "/v1/explain?user=u5&item=i1&n=3&history=i2:4,i6")
@@ -207,7 +207,7 @@ struct Exchange: Sendable {
             return seen
         }
         seen += try await withServer(plain) { client in
-            let body = #"{"request_id": "r", "item": "i1", "reward": 1}"#
+            let body = #"{"requestId": "r", "item": "i1", "reward": 1}"#
             let response = try await post(client, "/v1/feedback", body)
             return [Exchange(method: "post", path: "/v1/feedback", response: response)]
         }

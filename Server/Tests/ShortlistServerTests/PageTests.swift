@@ -48,12 +48,12 @@ func renderedPage(_ url: String) async throws -> String {
             let answer = try object(
                 try await post(
                     client, "/v1/recommend", #"{"user": "u5", "n": 4, "explain": true}"#))
-            let items = try #require(answer["items"] as? [[String: Any]])
+            let items = try #require(answer["recommendations"] as? [[String: Any]])
             let last =
                 try #require(
                     try object(
                         try await post(client, "/v1/recommend", #"{"user": "u5", "n": 30}"#)
-                    )["items"] as? [[String: Any]]
+                    )["recommendations"] as? [[String: Any]]
                 ).last?["item"] as? String
             let below = try #require(last)
             let explained = try object(
@@ -71,9 +71,8 @@ func renderedPage(_ url: String) async throws -> String {
             // legend that says what the bars are.
             let rows = dom.split(separator: #"<li class="item""#).dropFirst()
             for (row, item) in zip(rows, items) {
-                let explanation = try #require(item["explanation"] as? [String: Any])
                 var shares: [String: Double] = ["als": 0, "popular": 0]
-                for term in try #require(explanation["contributions"] as? [[String: Any]]) {
+                for term in try #require(item["contributions"] as? [[String: Any]]) {
                     shares[term["source"] as? String ?? "the ranker's own terms", default: 0] +=
                         try #require(term["value"] as? Double)
                 }
@@ -84,7 +83,7 @@ func renderedPage(_ url: String) async throws -> String {
                 for (stage, share) in shares {
                     #expect(abs((drawn[stage] ?? .nan) - share) < 1e-9, "\(stage)")
                 }
-                let summary = try #require(explanation["summary"] as? String)
+                let summary = try #require(item["summary"] as? String)
                 #expect(row.contains(#"<div class="summary">\#(escaped(summary))</div>"#))
                 #expect(row.contains(#"<div class="legend meta">Each bar is a share of"#))
             }
@@ -110,7 +109,7 @@ func renderedPage(_ url: String) async throws -> String {
                 try await post(
                     client, "/v1/recommend",
                     #"{"user": "new user", "n": 4, "history": [{"item": "i2"}, {"item": "i6"}]}"#))
-            let expected = try #require(answer["items"] as? [[String: Any]]).compactMap {
+            let expected = try #require(answer["recommendations"] as? [[String: Any]]).compactMap {
                 $0["item"] as? String
             }
             let cold = try object(
@@ -121,7 +120,10 @@ func renderedPage(_ url: String) async throws -> String {
             }
             #expect(listed == expected)
             #expect(
-                listed != (cold["items"] as? [[String: Any]])?.compactMap { $0["item"] as? String },
+                listed
+                    != (cold["recommendations"] as? [[String: Any]])?.compactMap {
+                        $0["item"] as? String
+                    },
                 "the history changes the list")
             #expect(dom.contains("with 2 liked items folded in"))
         }

@@ -167,10 +167,10 @@ struct ReplicaTests {
         let bandit = #"{"user": "u5", "pipeline": "ab"}"#
         let served = try await replica.call("POST", "/v1/recommend", bandit)
         #expect(served.status == 200)
-        let request = try #require(served.json["request_id"] as? String)
+        let request = try #require(served.json["requestId"] as? String)
         let item = try #require(
-            (served.json["items"] as? [[String: Any]])?.first?["item"] as? String)
-        let feedback = #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 1}"#
+            (served.json["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
+        let feedback = #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 1}"#
 
         let port = replica.port
         for outage in ["stopped", "deaf"] {
@@ -245,12 +245,13 @@ struct ReplicaTests {
 
         let served = try await first.call("POST", "/v1/recommend", #"{"user": "u5"}"#)
         #expect(served.status == 200)
-        let request = try #require(served.json["request_id"] as? String)
-        let items = try #require(served.json["items"] as? [[String: Any]])
+        let request = try #require(served.json["requestId"] as? String)
+        let items = try #require(served.json["recommendations"] as? [[String: Any]])
         let item = try #require(items.first?["item"] as? String)
-        let arm = try #require(items.first?["arm"] as? String)
-        let pulls = items.filter { $0["arm"] as? String == arm }.count
-        let feedback = #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 1}"#
+        let placed = items.map { ($0["placement"] as? [String: Any])?["arm"] as? String }
+        let arm = try #require(placed.first ?? nil)
+        let pulls = placed.filter { $0 == arm }.count
+        let feedback = #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 1}"#
         let recorded = try await first.call("POST", "/v1/feedback", feedback)
         #expect(recorded.status == 202 && recorded.json["recorded"] as? Bool == true)
 

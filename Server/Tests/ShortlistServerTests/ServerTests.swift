@@ -102,8 +102,8 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             #expect(response.status == .ok)
             let answer = try object(response)
             #expect(answer["pipeline"] as? String == "default")
-            #expect(answer["request_id"] == nil)
-            let items = try #require(answer["items"] as? [[String: Any]])
+            #expect(answer["requestId"] == nil)
+            let items = try #require(answer["recommendations"] as? [[String: Any]])
             #expect(
                 items.map { $0["item"] as? String }
                     == expected.map { pipeline.dataset.itemIDs[$0.item] })
@@ -113,12 +113,12 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #expect(abs((item["score"] as? Double ?? .nan) - ranked.score) < 1e-12)
             }
             #expect(items.map { $0["rank"] as? Int } == [1, 2, 3, 4, 5])
-            let explanation = try #require(items[0]["explanation"] as? [String: Any])
-            #expect((explanation["summary"] as? String)?.hasPrefix("Mostly because ") == true)
-            #expect((explanation["stages"] as? [Any])?.count == 2)
+            #expect((items[0]["summary"] as? String)?.hasPrefix("Mostly because ") == true)
+            let stages = try #require(items[0]["stages"] as? [[String: Any]])
+            #expect(stages.count == 2 && stages.allSatisfy { $0["explanation"] != nil })
             let cold = try await post(client, "/v1/recommend", #"{"user": "someone new", "n": 2}"#)
             #expect(cold.status == .ok)
-            #expect((try object(cold)["items"] as? [Any])?.count == 2)
+            #expect((try object(cold)["recommendations"] as? [Any])?.count == 2)
         }
     }
 
@@ -130,7 +130,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #"{"user": "newbie", "n": 5, "history": [{"item": "i2", "rating": 5}, {"item": "i6"}, {"item": "i10", "timestamp": 5}, {"item": "i14", "rating": 4}]}"#
             )
             #expect(response.status == .ok)
-            let items = try #require(try object(response)["items"] as? [[String: Any]])
+            let items = try #require(try object(response)["recommendations"] as? [[String: Any]])
             let indices = items.compactMap {
                 ($0["item"] as? String).flatMap { Int($0.dropFirst()) }
             }
@@ -251,11 +251,11 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             ),
             ("/v1/recommend", #"{"user": "u5", "pipeline": "a\nb"}"#, "'pipeline' \(rest)"),
             (
-                "/v1/feedback", #"{"request_id": "r\n", "item": "i1", "reward": 1}"#,
-                "'request_id' \(rest)"
+                "/v1/feedback", #"{"requestId": "r\n", "item": "i1", "reward": 1}"#,
+                "'requestId' \(rest)"
             ),
             (
-                "/v1/feedback", #"{"request_id": "r", "item": "i1\n", "reward": 1}"#,
+                "/v1/feedback", #"{"requestId": "r", "item": "i1\n", "reward": 1}"#,
                 "'item' \(rest)"
             ),
         ]
@@ -389,9 +389,11 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         #expect(!holder.reloadIfChanged())
         try await withServer(holder) { client in
             let response = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
-            #expect((try object(response)["items"] as? [Any])?.count == 2, "the valid edit serves")
+            #expect(
+                (try object(response)["recommendations"] as? [Any])?.count == 2,
+                "the valid edit serves")
             let list = try object(try await client.execute(uri: "/v1/pipelines", method: .get))
-            let error = try #require(list["last_reload_error"] as? String)
+            let error = try #require(list["lastReloadError"] as? String)
             #expect(error.hasPrefix("\(path):"), "\(error)")
             #expect(
                 error.contains(": error: unknown key 'nn' in pipeline 'default'. Did you mean 'n'?")
@@ -531,7 +533,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             #expect(first.body == second.body)
             #expect(try await hits(client) == before + 1)
             let other = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 4}"#)
-            #expect((try object(other)["items"] as? [Any])?.count == 4, "n is in the key")
+            #expect((try object(other)["recommendations"] as? [Any])?.count == 4, "n is in the key")
             let history = #"{"user": "u5", "history": [{"item": "i2"}]}"#
             _ = try await post(client, "/v1/recommend", history)
             _ = try await post(client, "/v1/recommend", history)
@@ -539,7 +541,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             let bandit = #"{"user": "u5", "pipeline": "ab"}"#
             let ids = try await [
                 post(client, "/v1/recommend", bandit), post(client, "/v1/recommend", bandit),
-            ].map { try object($0)["request_id"] as? String }
+            ].map { try object($0)["requestId"] as? String }
             #expect(ids[0] != nil && ids[0] != ids[1], "each bandit response is its own")
         }
     }
@@ -579,16 +581,17 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                     #"{"user": "newcold-\#(user)", "pipeline": "ab", "n": 10}"#)
                 #expect(response.status == .ok)
                 let answer = try object(response)
-                let request = try #require(answer["request_id"] as? String)
-                let items = try #require(answer["items"] as? [[String: Any]])
+                let request = try #require(answer["requestId"] as? String)
+                let items = try #require(answer["recommendations"] as? [[String: Any]])
                 #expect(items.count == 10)
-                #expect(items.allSatisfy { $0["arm"] as? String == "popular" })
-                #expect(items.allSatisfy { $0["propensity"] as? Double == 1 })
+                let placements = items.map { $0["placement"] as? [String: Any] }
+                #expect(placements.allSatisfy { $0?["arm"] as? String == "popular" })
+                #expect(placements.allSatisfy { $0?["propensity"] as? Double == 1 })
                 for item in [items[0], items[9]] {
                     let id = try #require(item["item"] as? String)
                     let feedback = try await post(
                         client, "/v1/feedback",
-                        #"{"request_id": "\#(request)", "item": "\#(id)", "reward": 1}"#)
+                        #"{"requestId": "\#(request)", "item": "\#(id)", "reward": 1}"#)
                     #expect(feedback.status == .accepted, "\(String(buffer: feedback.body))")
                 }
             }
@@ -601,22 +604,23 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             let response = try await post(
                 client, "/v1/recommend", #"{"user": "u5", "pipeline": "ab"}"#)
             let answer = try object(response)
-            let request = try #require(answer["request_id"] as? String)
-            let items = try #require(answer["items"] as? [[String: Any]])
+            let request = try #require(answer["requestId"] as? String)
+            let items = try #require(answer["recommendations"] as? [[String: Any]])
             let item = try #require(items.first?["item"] as? String)
-            let arm = try #require(items.first?["arm"] as? String)
-            let body = #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 1}"#
+            let arm = try #require(
+                (items.first?["placement"] as? [String: Any])?["arm"] as? String)
+            let body = #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 1}"#
             let first = try await post(client, "/v1/feedback", body)
             #expect(first.status == .accepted)
             #expect(try object(first)["recorded"] as? Bool == true)
             let again = try await post(client, "/v1/feedback", body)
             #expect(try object(again)["recorded"] as? Bool == false)
             let unknown = try await post(
-                client, "/v1/feedback", #"{"request_id": "nope", "item": "i1", "reward": 1}"#)
+                client, "/v1/feedback", #"{"requestId": "nope", "item": "i1", "reward": 1}"#)
             #expect(unknown.status == .badRequest)
             let hexadecimal = try await post(
                 client, "/v1/feedback",
-                #"{"request_id": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)
+                #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)
             #expect(hexadecimal.status == .badRequest)
             #expect(
                 (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String

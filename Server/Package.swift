@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(
+            url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         .target(
@@ -31,16 +34,18 @@ let package = Package(
                 core("ShortlistCore"), core("ShortlistData"), core("ShortlistStore"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
-        // What Server/openapi.yaml decides, written by Server/generate.
-        .target(name: "ShortlistAPI"),
+        // Its Generated/ folder is what Server/openapi.yaml decides, written by Server/generate
+        // and committed: the document, the request and response types and the server protocol.
         .target(
             name: "ShortlistServer",
             dependencies: [
-                "ShortlistAPI", "ShortlistPostgres",
+                "ShortlistPostgres",
                 core("ShortlistCore"), core("ShortlistData"), core("ShortlistConfig"),
                 core("ShortlistPipeline"),
                 core("ShortlistStore"), core("ShortlistOutput"), core("BuiltInPlugins"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

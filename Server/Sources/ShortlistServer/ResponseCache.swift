@@ -1,18 +1,18 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOCore
 
-/// Encoded answers of requests whose answer is a pure function of the request and the loaded
-/// pipelines (no bandit, no fresh history), bounded in bytes: a repeated request is answered
-/// with the same bytes without running the pipeline again. A reload brings a new cache.
+/// Answers of requests whose answer is a pure function of the request and the loaded
+/// pipelines (no bandit, no fresh history), bounded by their size encoded: a repeated request
+/// is answered with the same answer without running the pipeline again. A reload brings a new
+/// cache.
 ///
 /// Two generations: entries go into the young one; when it holds half the budget, the old one
 /// is dropped and the young one becomes old. A hit in the old generation moves the entry back
 /// to the young one, so what is asked for again stays and what is not ages out.
-final class ResponseCache: Sendable {
+final class ResponseCache<Answer: Sendable>: Sendable {
     private struct Generations {
-        var young: [String: ByteBuffer] = [:]
-        var old: [String: ByteBuffer] = [:]
+        var young: [String: (answer: Answer, size: Int)] = [:]
+        var old: [String: (answer: Answer, size: Int)] = [:]
         var youngBytes = 0
     }
 
@@ -25,31 +25,33 @@ final class ResponseCache: Sendable {
     }
 
     /// The answer kept for `key`, if any.
-    func answer(for key: String) -> ByteBuffer? {
+    func answer(for key: String) -> Answer? {
         guard capacity > 0 else { return nil }
         return state.withLockedValue { state in
-            if let found = state.young[key] { return found }
+            if let found = state.young[key] { return found.answer }
             guard let found = state.old.removeValue(forKey: key) else { return nil }
             Self.insert(found, for: key, into: &state, capacity: capacity)
-            return found
+            return found.answer
         }
     }
 
-    /// Keeps `answer` for `key`; an answer over half the budget is not kept.
-    func keep(_ answer: ByteBuffer, for key: String) {
-        guard answer.readableBytes + key.utf8.count <= capacity / 2 else { return }
-        state.withLockedValue { Self.insert(answer, for: key, into: &$0, capacity: capacity) }
+    /// Keeps `answer`, `size` bytes encoded, for `key`; an answer over half the budget is not
+    /// kept.
+    func keep(_ answer: Answer, size: Int, for key: String) {
+        let entry = (answer: answer, size: size + key.utf8.count)
+        guard entry.size <= capacity / 2 else { return }
+        state.withLockedValue { Self.insert(entry, for: key, into: &$0, capacity: capacity) }
     }
 
     private static func insert(
-        _ answer: ByteBuffer, for key: String, into state: inout Generations, capacity: Int
+        _ entry: (answer: Answer, size: Int), for key: String, into state: inout Generations,
+        capacity: Int
     ) {
-        let size = answer.readableBytes + key.utf8.count
-        if state.youngBytes + size > capacity / 2 {
+        if state.youngBytes + entry.size > capacity / 2 {
             state.old = state.young
             state.young = [:]
             state.youngBytes = 0
         }
-        if state.young.updateValue(answer, forKey: key) == nil { state.youngBytes += size }
+        if state.young.updateValue(entry, forKey: key) == nil { state.youngBytes += entry.size }
     }
 }

@@ -21,7 +21,7 @@ public struct ServedPipelines: Sendable {
     /// The feedback store, when a pipeline has a bandit ranker.
     let store: (any FeedbackStorage)?
     /// Answers of repeatable requests to these pipelines.
-    let responses: ResponseCache
+    let responses: ResponseCache<Components.Schemas.Recommendations>
 
     /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
     /// missing; `logger` receives the events the CLI prints, and which pipeline is being
@@ -65,11 +65,11 @@ public struct ServedPipelines: Sendable {
         }
     }
 
-    /// The pipeline named `name` (the first when nil), or a 404 that suggests the nearest name.
-    func pipeline(_ name: String?) throws(APIError) -> FittedPipeline {
+    /// The pipeline named `name` (the first when nil); an unknown name is refused with the
+    /// nearest one.
+    func pipeline(_ name: String?) throws(RequestError) -> FittedPipeline {
         guard let name else { return pipelines[0] }
         if let pipeline = pipelines.first(where: { $0.name == name }) { return pipeline }
-        throw APIError(
-            RequestError.unknownPipeline(name, among: pipelines.map(\.name), in: nil))
+        throw RequestError.unknownPipeline(name, among: pipelines.map(\.name), in: nil)
     }
 }

@@ -150,7 +150,7 @@ struct ShortlistServerMain: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = Application(
-            router: Routes.router(holder, metrics: registry), server: limits.server,
+            router: try Routes.router(holder, metrics: registry), server: limits.server,
             configuration: limits.configuration(
                 address: .hostname(host, port: port), serverName: "shortlist"),
             services: [ReloadService(holder: holder)])

@@ -109,7 +109,7 @@ func withServer(
     let (holder, _) = try served()
     let (ports, listening) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
-        router: Routes.router(holder, metrics: metrics), server: limits.server,
+        router: try Routes.router(holder, metrics: metrics), server: limits.server,
         configuration: limits.configuration(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { listening.yield($0.localAddress?.port ?? 0) })
     try await withThrowingTaskGroup(of: Void.self) { group in

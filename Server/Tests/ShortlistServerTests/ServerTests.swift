@@ -57,7 +57,7 @@ func withServer<Value: Sendable>(
     _ body: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
     let app = Application(
-        router: Routes.router(served, metrics: metrics),
+        router: try Routes.router(served, metrics: metrics),
         configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     return try await app.test(setup) { client in try await body(client) }
 }
@@ -142,7 +142,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
     @Test func badRequestsGetAStatusAndAMessageThatNamesTheProblem() async throws {
         let (served, _) = try served()
         let cases: [(String, HTTPResponse.Status, String)] = [
-            (#"{"user": "u5""#, .badRequest, "the body is not valid JSON"),
+            (
+                #"{"user": "u5""#, .badRequest,
+                "the body is not valid JSON: a ',' or '}' should follow at byte 13"
+            ),
             (#"{"user": "u5", "n": "five"}"#, .badRequest, "'n' must be an integer"),
             (#"{"user": 5}"#, .badRequest, "'user' must be a string"),
             (#"{"n": 3}"#, .badRequest, "missing key 'user' in the body"),
@@ -160,7 +163,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             ),
             (
                 #"{"user": "u5", "exclude": ["nope"]}"#, .badRequest,
-                "'exclude' names item 'nope', which the dataset does not have"
+                "'exclude[0]' names item 'nope', which the dataset does not have"
             ),
             (
                 #"{"user": "u5", "user": "u6"}"#, .badRequest,
@@ -175,10 +178,26 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 "'history[0].rating' must be a number"
             ),
             // Numbers are decimal only.
-            (#"{"user": "u5", "n": 0x10}"#, .badRequest, "the body is not valid JSON"),
+            (
+                #"{"user": "u5", "n": 0x10}"#, .badRequest,
+                "the body is not valid JSON: a ',' or '}' should follow at byte 21"
+            ),
             (
                 #"{"user": "u5", "history": [{"item": "i1", "rating": 0x4}]}"#, .badRequest,
-                "the body is not valid JSON"
+                "the body is not valid JSON: a ',' or '}' should follow at byte 53"
+            ),
+            // Strict JSON: no trailing comma, no null for a key left out.
+            (
+                #"{"user": "u5",}"#, .badRequest,
+                "the body is not valid JSON: a key should follow the comma at byte 14"
+            ),
+            (
+                #"{"user": "u5", "pipeline": null}"#, .badRequest,
+                "'pipeline' is null; leave an optional key out instead"
+            ),
+            (
+                #"{"user": "u5", "exclude": ["i1",]}"#, .badRequest,
+                "the body is not valid JSON: a value should follow the comma at byte 32"
             ),
         ]
         try await withServer(served) { client in
@@ -228,9 +247,9 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #expect(error["message"] as? String == message, "\(uri)")
             }
             let float = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 2.5}"#)
-            #expect(
+            let floatMessage =
                 (try object(float)["error"] as? [String: Any])?["message"] as? String
-                    == "'n' must be an integer from 1 to 1000, found 2.5")
+            #expect(floatMessage == "'n' must be an integer from 1 to 1000, found 2.5")
             let stillFine = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
             #expect(stillFine.status == .ok)
         }
@@ -327,9 +346,8 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             for (uri, status, message) in cases {
                 let answer = try await client.execute(uri: uri, method: .get)
                 #expect(answer.status == status, "\(uri)")
-                #expect(
-                    (try object(answer)["error"] as? [String: Any])?["message"] as? String
-                        == message)
+                let said = (try object(answer)["error"] as? [String: Any])?["message"] as? String
+                #expect(said == message)
             }
         }
     }
@@ -505,7 +523,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             }
             #expect(
                 lines.contains {
-                    $0.hasPrefix(#"shortlist_recommend_errors_total{pipeline="default"}"#)
+                    $0.hasPrefix(#"shortlist_recommend_errors_total{status="400"}"#)
                 })
             // Every endpoint's requests, errors and latency, from Hummingbird's middleware.
             #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("v1/recommend") })
@@ -622,9 +640,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 client, "/v1/feedback",
                 #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)
             #expect(hexadecimal.status == .badRequest)
-            #expect(
+            let hexMessage =
                 (try object(hexadecimal)["error"] as? [String: Any])?["message"] as? String
-                    == "the body is not valid JSON")
+            #expect(
+                hexMessage == "the body is not valid JSON: a ',' or '}' should follow at byte 80")
             let reread = try ServedPipelines.load(
                 path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
             let states = try #require(reread.store).armStates(
@@ -674,25 +693,25 @@ func builtShortlist() throws -> String {
 
 @Suite struct ResponseCacheTests {
     @Test func theCacheKeepsWhatIsAskedAgainWithinItsBudget() {
-        let cache = ResponseCache(capacity: 400)
-        func answer(_ size: Int) -> ByteBuffer { ByteBuffer(repeating: 7, count: size) }
-        cache.keep(answer(50), for: "a")
-        cache.keep(answer(50), for: "b")
+        let cache = ResponseCache<[UInt8]>(capacity: 400)
+        func answer(_ size: Int) -> [UInt8] { [UInt8](repeating: 7, count: size) }
+        cache.keep(answer(50), size: 50, for: "a")
+        cache.keep(answer(50), size: 50, for: "b")
         #expect(cache.answer(for: "a") == answer(50))
         // The young generation holds half the budget: d pushes a, b and c into the old one,
         // where a is asked for again and comes back to the young one; f then pushes the young
         // one out, and the old one, with b, goes.
-        cache.keep(answer(60), for: "c")
-        cache.keep(answer(60), for: "d")
+        cache.keep(answer(60), size: 60, for: "c")
+        cache.keep(answer(60), size: 60, for: "d")
         #expect(cache.answer(for: "a") != nil)
-        cache.keep(answer(60), for: "e")
-        cache.keep(answer(60), for: "f")
+        cache.keep(answer(60), size: 60, for: "e")
+        cache.keep(answer(60), size: 60, for: "f")
         #expect(cache.answer(for: "b") == nil)
         #expect(cache.answer(for: "a") != nil)
-        cache.keep(answer(300), for: "huge")
+        cache.keep(answer(300), size: 300, for: "huge")
         #expect(cache.answer(for: "huge") == nil, "over half the budget is not kept")
-        let off = ResponseCache(capacity: 0)
-        off.keep(answer(1), for: "x")
+        let off = ResponseCache<[UInt8]>(capacity: 0)
+        off.keep(answer(1), size: 1, for: "x")
         #expect(off.answer(for: "x") == nil)
     }
 }

@@ -1,0 +1,26 @@
+import ShortlistCore
+import ShortlistOutput
+import ShortlistPipeline
+
+extension API {
+    /// `GET /v1/explain`: why an item was recommended to a user, or why not; a dry run, the
+    /// same JSON as `shortlist explain --format json`.
+    func explain(_ input: Operations.Explain.Input) async throws -> Operations.Explain.Output {
+        let query = input.query
+        try Self.nonEmpty(query.user, "'user'")
+        try Self.nonEmpty(query.item, "'item'")
+        let served = holder.current
+        let pipeline = try served.pipeline(query.pipeline)
+        let n = try Self.count(query.n, default: pipeline.resultCount)
+        let history = try pipeline.history(parsing: query.history ?? "", option: "'history'")
+        let context = try await Self.rankingContext(for: pipeline, served)
+        let explanation = try pipeline.explain(
+            userID: query.user, itemID: query.item, n: n, history: history, context: context)
+        return .ok(
+            .init(
+                body: .json(
+                    try .converting(
+                        ItemExplanationOutput(explanation, pipeline: pipeline, user: query.user)
+                    ).value)))
+    }
+}

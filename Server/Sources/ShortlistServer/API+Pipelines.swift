@@ -1,0 +1,14 @@
+extension API {
+    /// `GET /v1/pipelines`: each pipeline served, its stages and artifacts, when they were
+    /// loaded, and why the latest reload failed if it did.
+    func listPipelines(_ input: Operations.ListPipelines.Input) async throws
+        -> Operations.ListPipelines.Output
+    {
+        .ok(
+            .init(
+                body: .json(
+                    try .converting(
+                        PipelineList(holder.current, lastReloadError: holder.lastReloadError)
+                    ).value)))
+    }
+}

@@ -1,0 +1,129 @@
+import Dispatch
+import Metrics
+import ShortlistCore
+import ShortlistData
+import ShortlistOutput
+import ShortlistPipeline
+import ShortlistStore
+
+extension API {
+    /// `POST /v1/recommend`: one recommendation through the pipeline's request path, the
+    /// same JSON as `shortlist recommend --format json`; a bandit's decision is logged before
+    /// it is answered.
+    func recommend(_ input: Operations.Recommend.Input) async throws
+        -> Operations.Recommend.Output
+    {
+        guard case .json(let body) = input.body else { preconditionFailure("one content type") }
+        if let name = body.pipeline { try checkID(name, "'pipeline'") }
+        let served = holder.current
+        let pipeline = try served.pipeline(body.pipeline)
+        let key = try Self.cacheKey(body, pipeline, served)
+        if let key, let cached = served.responses.answer(for: key) {
+            Counter(
+                label: "shortlist_recommend_cache_hits_total",
+                dimensions: [("pipeline", pipeline.name)]
+            ).increment()
+            return .ok(.init(body: .json(cached)))
+        }
+        let output = try await Self.recommend(body, pipeline, served)
+        let (answer, size) = try Components.Schemas.Recommendations.converting(output)
+        if let key { served.responses.keep(answer, size: size, for: key) }
+        return .ok(.init(body: .json(answer)))
+    }
+
+    /// The key of a request whose answer only the request and the loaded pipelines decide (a
+    /// pipeline without a bandit, which draws and logs, and no fresh history); nil otherwise.
+    static func cacheKey(
+        _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
+        _ served: ServedPipelines
+    ) throws(APIError) -> String? {
+        guard served.responses.capacity > 0, pipeline.bandit == nil,
+            body.history?.isEmpty ?? true
+        else { return nil }
+        // Each part with its length, so that no two requests share a key.
+        let parts =
+            [
+                pipeline.name, body.user,
+                String(try count(body.n, default: pipeline.resultCount)),
+                String(body.explain ?? false),
+            ] + (body.exclude ?? [])
+        return parts.map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    /// One recommendation through the pipeline's request path: the store is read before it
+    /// and written after it, never inside.
+    static func recommend(
+        _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
+        _ served: ServedPipelines
+    ) async throws -> RecommendationOutput {
+        try nonEmpty(body.user, "'user'")
+        try checkID(body.user, "'user'")
+        let n = try count(body.n, default: pipeline.resultCount)
+        func item(_ id: String, _ field: String) throws(APIError) -> ItemIndex {
+            try checkID(id, "'\(field)'")
+            guard let item = pipeline.dataset.item(id) else {
+                throw APIError(
+                    .badRequest,
+                    "'\(field)' names item '\(excerpt(id))', which the dataset does not have")
+            }
+            return item
+        }
+        let history = try (body.history ?? []).enumerated().map { index, entry in
+            let place = "history[\(index)]"
+            if let rating = entry.rating, !InteractionLimits.isRating(rating) {
+                throw APIError(.badRequest, "'\(place).rating' is not a rating: \(rating)")
+            }
+            if let timestamp = entry.timestamp,
+                !InteractionLimits.seconds.contains(Double(timestamp))
+            {
+                throw APIError(
+                    .badRequest,
+                    "'\(place).timestamp' must be seconds since 1970 from "
+                        + "\(plainNumber(InteractionLimits.seconds.lowerBound)) to "
+                        + "\(plainNumber(InteractionLimits.seconds.upperBound)), found \(timestamp)"
+                )
+            }
+            return FreshInteraction(
+                item: try item(entry.item, "\(place).item"), rating: entry.rating.map(Float.init),
+                timestamp: entry.timestamp.map(Int64.init))
+        }
+        let exclude = try (body.exclude ?? []).enumerated().map { index, id in
+            try item(id, "exclude[\(index)]")
+        }
+        let explained = body.explain ?? false
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (response, traced) = pipeline.recommendWithTrace(
+            ShortlistPipeline.Request(userID: body.user, n: n, history: history, exclude: exclude),
+            context: try await rankingContext(for: pipeline, served),
+            detail: explained ? n : 0)
+        var trace = traced
+        Timer(label: "shortlist_recommend_seconds", dimensions: [("pipeline", pipeline.name)])
+            .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
+        for step in trace.generators {
+            Timer(
+                label: "shortlist_stage_seconds",
+                dimensions: [("pipeline", pipeline.name), ("stage", step.name)]
+            ).recordSeconds(step.seconds)
+        }
+        Timer(
+            label: "shortlist_stage_seconds",
+            dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
+        ).recordSeconds(trace.rankerSeconds)
+        if let decision = response.decision, let store = served.store {
+            try await waitingOnStore { try store.record(decision.served) }
+            trace.bandit?.logged = true
+        }
+        return RecommendationOutput(
+            pipeline: pipeline, user: body.user, items: response.items, trace: trace,
+            explain: explained)
+    }
+
+    /// What a request of `pipeline` decides from: a bandit's arms' states, read from the
+    /// store; ``RankingContext/priors`` for any other ranker.
+    static func rankingContext(for pipeline: FittedPipeline, _ served: ServedPipelines)
+        async throws(StoreError) -> RankingContext
+    {
+        guard pipeline.bandit != nil, let store = served.store else { return .priors }
+        return try await waitingOnStore { try pipeline.rankingContext(from: store) }
+    }
+}

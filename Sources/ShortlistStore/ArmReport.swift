@@ -25,14 +25,37 @@ public struct ArmReport: Encodable, Sendable, Equatable {
     public static func report(
         _ pipeline: String, declared: [String], store: any FeedbackStorage
     ) throws -> [ArmReport] {
-        let logged = try store.arms(pipeline: pipeline)
-        let names = declared + logged.filter { !declared.contains($0) }
-        let states = try store.armStates(pipeline: pipeline, arms: names)
+        let names = self.names(declared: declared, logged: try store.arms(pipeline: pipeline))
+        return report(
+            names, states: try store.armStates(pipeline: pipeline, arms: names),
+            impressions: try store.impressions(pipeline: pipeline))
+    }
+
+    /// ``report(_:declared:store:)`` from a store awaited.
+    public static func report(
+        _ pipeline: String, declared: [String], store: any AsyncFeedbackStorage
+    ) async throws(StoreError) -> [ArmReport] {
+        let names = self.names(declared: declared, logged: try await store.arms(pipeline: pipeline))
+        return report(
+            names, states: try await store.armStates(pipeline: pipeline, arms: names),
+            impressions: try await store.impressions(pipeline: pipeline))
+    }
+
+    /// The arms a report names: the declared ones, then those logged but not declared.
+    static func names(declared: [String], logged: [String]) -> [String] {
+        declared + logged.filter { !declared.contains($0) }
+    }
+
+    /// The figures of the arms `names`, whose states are `states`, from the pipeline's logged
+    /// impressions.
+    static func report(_ names: [String], states: [ArmState], impressions: [LoggedImpression])
+        -> [ArmReport]
+    {
         var random = SeededGenerator(seed: 1)
         let best = BanditPolicy.probabilityBest(
             states, prior: BetaPrior(), draws: 10_000, random: &random)
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let impressions = try store.impressions(pipeline: pipeline).map {
+        let logged = impressions.map {
             OffPolicyEstimate.Logged(
                 arm: index[$0.arm] ?? -1, propensity: $0.propensity, reward: $0.reward)
         }
@@ -43,7 +66,7 @@ public struct ArmReport: Encodable, Sendable, Equatable {
                 arm: name, pulls: state.pulls, rewards: state.rewards, rate: state.rate,
                 interval: [interval.lowerBound, interval.upperBound],
                 probabilityBest: best[arm],
-                offPolicy: OffPolicyEstimate(impressions, arm: arm).map {
+                offPolicy: OffPolicyEstimate(logged, arm: arm).map {
                     OffPolicy(
                         estimate: $0.estimate,
                         interval: [$0.interval.lowerBound, $0.interval.upperBound],

@@ -32,6 +32,31 @@ public protocol FeedbackStorage: BanditStateSource {
     func reset(pipeline: String) throws(StoreError) -> Int
 }
 
+/// The feedback store as a server awaits it: the calls of ``FeedbackStorage``, none of which
+/// holds the caller's thread while the database answers, with the same answers and errors.
+public protocol AsyncFeedbackStorage: Sendable {
+    /// The file or the database, as messages name it (never with a password).
+    var location: String { get }
+    /// Each arm's pulls and rewards so far, in the order given (zero for an arm never pulled).
+    func armStates(pipeline: String, arms: [String]) async throws(StoreError) -> [ArmState]
+    /// Logs a response and counts one pull for the arm of each impression.
+    func record(_ request: ServedRequest) async throws(StoreError)
+    /// As ``FeedbackStorage/recordFeedback(request:item:reward:)``.
+    func recordFeedback(request: String, item: String, reward: Double) async throws(StoreError)
+        -> FeedbackOutcome
+    /// What a logged response showed, in order, or nil when no response has the id.
+    func shown(request: String) async throws(StoreError) -> ServedRequest?
+    /// The names of the arms a pipeline has logged, sorted.
+    func arms(pipeline: String) async throws(StoreError) -> [String]
+    /// The pipelines that logged responses, sorted.
+    func pipelines() async throws(StoreError) -> [String]
+    /// Every impression a pipeline logged, oldest first.
+    func impressions(pipeline: String) async throws(StoreError) -> [LoggedImpression]
+    /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
+    /// went.
+    func reset(pipeline: String) async throws(StoreError) -> Int
+}
+
 /// The arms' states of a logged response as the stores keep them: JSON text,
 /// `[{"pulls":3,"rewards":1}]`.
 public enum LoggedArmStates {

@@ -130,103 +130,27 @@ public final class FeedbackStore: FeedbackStorage {
 
     /// Each arm's pulls and rewards so far, in the order given (zero for an arm never pulled).
     public func armStates(pipeline: String, arms: [String]) throws(StoreError) -> [ArmState] {
-        // Through the writer's connection, whose page cache the last write kept current (a
-        // reader's would reload the pages it changed); one SELECT needs no transaction.
-        try run {
-            try pool.writeWithoutTransaction { db in
-                var states: [String: ArmState] = [:]
-                let rows = try Row.fetchCursor(
-                    db.cachedStatement(
-                        sql: "SELECT name, pulls, rewards FROM arm WHERE pipeline = ?"),
-                    arguments: [pipeline])
-                while let row = try rows.next() {
-                    states[row[0]] = ArmState(pulls: row[1], rewards: row[2])
-                }
-                return arms.map { states[$0] ?? ArmState() }
-            }
-        }
+        try run(Self.armStatesCall(pipeline: pipeline, arms: arms))
     }
 
     /// The names of the arms a pipeline has logged, sorted.
     public func arms(pipeline: String) throws(StoreError) -> [String] {
-        try run {
-            try pool.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT name FROM arm WHERE pipeline = ? ORDER BY name",
-                    arguments: [pipeline])
-            }
-        }
+        try run(Self.armsCall(pipeline: pipeline))
     }
 
     /// What a logged response showed, in order, or nil when no response has the id.
     public func shown(request: String) throws(StoreError) -> ServedRequest? {
-        try run {
-            try pool.read { db -> ServedRequest? in
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT pipeline, user, states FROM request WHERE id = ?",
-                        arguments: [request])
-                else { return nil }
-                let impressions = try Row.fetchAll(
-                    db,
-                    sql: "SELECT item, position, arm, propensity FROM impression "
-                        + "WHERE request = ? ORDER BY position",
-                    arguments: [request]
-                ).map {
-                    Impression(
-                        item: $0["item"], position: $0["position"], arm: $0["arm"],
-                        propensity: $0["propensity"])
-                }
-                return ServedRequest(
-                    id: request, pipeline: row["pipeline"], user: row["user"],
-                    impressions: impressions,
-                    armStates: try LoggedArmStates.states(row["states"], request: request))
-            }
-        }
+        try run(Self.shownCall(request: request))
     }
 
     /// The pipelines that logged responses, sorted.
     public func pipelines() throws(StoreError) -> [String] {
-        try run {
-            try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT pipeline FROM arm ORDER BY pipeline")
-            }
-        }
+        try run(Self.pipelinesCall())
     }
 
     /// Logs a response and counts one pull for the arm of each impression.
     public func record(_ request: ServedRequest) throws(StoreError) {
-        try run {
-            try pool.write { db in
-                try db.cachedStatement(
-                    sql: "INSERT INTO request (id, pipeline, user, time, states) "
-                        + "VALUES (?, ?, ?, ?, ?)"
-                ).execute(
-                    arguments: [
-                        request.id, request.pipeline, request.user,
-                        Date().timeIntervalSince1970, LoggedArmStates.text(request.armStates),
-                    ])
-                var pulls: [String: Int] = [:]
-                let insert = try db.cachedStatement(
-                    sql: "INSERT INTO impression (request, item, position, arm, propensity) "
-                        + "VALUES (?, ?, ?, ?, ?)")
-                for impression in request.impressions {
-                    pulls[impression.arm, default: 0] += 1
-                    try insert.execute(arguments: [
-                        request.id, impression.item, impression.position, impression.arm,
-                        impression.propensity,
-                    ])
-                }
-                let count = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO arm (pipeline, name, pulls) VALUES (?, ?, ?)
-                        ON CONFLICT (pipeline, name) DO UPDATE SET pulls = pulls + excluded.pulls
-                        """)
-                for (arm, pulled) in pulls.sorted(by: { $0.key < $1.key }) {
-                    try count.execute(arguments: [request.pipeline, arm, pulled])
-                }
-            }
-        }
+        try run(Self.recordCall(request))
     }
 
     /// Records a reward in [0, 1] for an item of a logged response, in one transaction, and
@@ -237,98 +161,234 @@ public final class FeedbackStore: FeedbackStorage {
         throws(StoreError) -> FeedbackOutcome
     {
         try Self.checkReward(reward)
-        return try run {
-            try pool.write { db -> Result<FeedbackOutcome, StoreError> in
-                guard
-                    let pipeline = try String.fetchOne(
-                        db.cachedStatement(sql: "SELECT pipeline FROM request WHERE id = ?"),
-                        arguments: [request])
-                else {
-                    return .failure(
-                        .refusal("no response has the request id '\(excerpt(request))'"))
-                }
-                guard
-                    let arm = try String.fetchOne(
-                        db.cachedStatement(
-                            sql: "SELECT arm FROM impression WHERE request = ? AND item = ?"),
-                        arguments: [request, item])
-                else {
-                    let shown = try String.fetchAll(
-                        db,
-                        sql: "SELECT item FROM impression WHERE request = ? ORDER BY position",
-                        arguments: [request])
-                    return .failure(
-                        .refusal(
-                            "item '\(excerpt(item))' was not in the response to request "
-                                + "'\(excerpt(request))', which showed "
-                                + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
-                }
-                if let earlier = try Double.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT reward FROM feedback WHERE request = ? AND item = ?"),
-                    arguments: [request, item])
-                {
-                    guard earlier == reward else {
-                        return .failure(
-                            .refusal(
-                                "item '\(excerpt(item))' of request '\(excerpt(request))' already "
-                                    + "has the reward \(plainNumber(earlier)); feedback is "
-                                    + "recorded once"))
-                    }
-                    return .success(.repeated)
-                }
-                try db.cachedStatement(
-                    sql: "INSERT INTO feedback (request, item, reward, time) VALUES (?, ?, ?, ?)"
-                ).execute(
-                    arguments: [request, item, reward, Date().timeIntervalSince1970])
-                try db.cachedStatement(
-                    sql: "UPDATE arm SET rewards = rewards + ? WHERE pipeline = ? AND name = ?"
-                ).execute(
-                    arguments: [reward, pipeline, arm])
-                return .success(.recorded)
-            }
-        }.get()
+        return try run(Self.recordFeedbackCall(request: request, item: item, reward: reward))
+            .get()
     }
 
     /// Every impression a pipeline logged, with its arm, propensity and reward (0 without
     /// feedback), oldest first.
     public func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression] {
-        try run {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT i.arm, i.propensity, COALESCE(f.reward, 0) AS reward
-                        FROM impression i JOIN request r ON r.id = i.request
-                        LEFT JOIN feedback f ON f.request = i.request AND f.item = i.item
-                        WHERE r.pipeline = ? ORDER BY r.time, r.id, i.position
-                        """,
-                    arguments: [pipeline]
-                ).map {
-                    LoggedImpression(
-                        arm: $0["arm"], propensity: $0["propensity"], reward: $0["reward"])
-                }
-            }
-        }
+        try run(Self.impressionsCall(pipeline: pipeline))
     }
 
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     public func reset(pipeline: String) throws(StoreError) -> Int {
-        try run {
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM request WHERE pipeline = ?", arguments: [pipeline])
-                let requests = db.changesCount
-                try db.execute(sql: "DELETE FROM arm WHERE pipeline = ?", arguments: [pipeline])
-                return requests
+        try run(Self.resetCall(pipeline: pipeline))
+    }
+
+    // The calls, each a body for the pool to run on one of its connections: the methods above
+    // run them blocking their thread, ``Awaited``'s without.
+
+    static func armStatesCall(pipeline: String, arms: [String]) -> Call<[ArmState]> {
+        // Through the writer's connection, whose page cache the last write kept current (a
+        // reader's would reload the pages it changed); one SELECT needs no transaction.
+        Call(.writeWithoutTransaction) { db in
+            var states: [String: ArmState] = [:]
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT name, pulls, rewards FROM arm WHERE pipeline = ?"),
+                arguments: [pipeline])
+            while let row = try rows.next() {
+                states[row[0]] = ArmState(pulls: row[1], rewards: row[2])
+            }
+            return arms.map { states[$0] ?? ArmState() }
+        }
+    }
+
+    static func armsCall(pipeline: String) -> Call<[String]> {
+        Call(.read) { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM arm WHERE pipeline = ? ORDER BY name",
+                arguments: [pipeline])
+        }
+    }
+
+    static func shownCall(request: String) -> Call<ServedRequest?> {
+        Call(.read) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT pipeline, user, states FROM request WHERE id = ?",
+                    arguments: [request])
+            else { return nil }
+            let impressions = try Row.fetchAll(
+                db,
+                sql: "SELECT item, position, arm, propensity FROM impression "
+                    + "WHERE request = ? ORDER BY position",
+                arguments: [request]
+            ).map {
+                Impression(
+                    item: $0["item"], position: $0["position"], arm: $0["arm"],
+                    propensity: $0["propensity"])
+            }
+            return ServedRequest(
+                id: request, pipeline: row["pipeline"], user: row["user"],
+                impressions: impressions,
+                armStates: try LoggedArmStates.states(row["states"], request: request))
+        }
+    }
+
+    static func pipelinesCall() -> Call<[String]> {
+        Call(.read) { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT pipeline FROM arm ORDER BY pipeline")
+        }
+    }
+
+    static func recordCall(_ request: ServedRequest) -> Call<Void> {
+        Call(.write) { db in
+            try db.cachedStatement(
+                sql: "INSERT INTO request (id, pipeline, user, time, states) "
+                    + "VALUES (?, ?, ?, ?, ?)"
+            ).execute(
+                arguments: [
+                    request.id, request.pipeline, request.user,
+                    Date().timeIntervalSince1970, LoggedArmStates.text(request.armStates),
+                ])
+            var pulls: [String: Int] = [:]
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO impression (request, item, position, arm, propensity) "
+                    + "VALUES (?, ?, ?, ?, ?)")
+            for impression in request.impressions {
+                pulls[impression.arm, default: 0] += 1
+                try insert.execute(arguments: [
+                    request.id, impression.item, impression.position, impression.arm,
+                    impression.propensity,
+                ])
+            }
+            let count = try db.cachedStatement(
+                sql: """
+                    INSERT INTO arm (pipeline, name, pulls) VALUES (?, ?, ?)
+                    ON CONFLICT (pipeline, name) DO UPDATE SET pulls = pulls + excluded.pulls
+                    """)
+            for (arm, pulled) in pulls.sorted(by: { $0.key < $1.key }) {
+                try count.execute(arguments: [request.pipeline, arm, pulled])
             }
         }
     }
 
-    /// Runs a database call, turning its errors into one message that names the file.
-    private func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    static func recordFeedbackCall(request: String, item: String, reward: Double) -> Call<
+        Result<FeedbackOutcome, StoreError>
+    > {
+        Call(.write) { db in
+            guard
+                let pipeline = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT pipeline FROM request WHERE id = ?"),
+                    arguments: [request])
+            else {
+                return .failure(
+                    .refusal("no response has the request id '\(excerpt(request))'"))
+            }
+            guard
+                let arm = try String.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT arm FROM impression WHERE request = ? AND item = ?"),
+                    arguments: [request, item])
+            else {
+                let shown = try String.fetchAll(
+                    db,
+                    sql: "SELECT item FROM impression WHERE request = ? ORDER BY position",
+                    arguments: [request])
+                return .failure(
+                    .refusal(
+                        "item '\(excerpt(item))' was not in the response to request "
+                            + "'\(excerpt(request))', which showed "
+                            + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
+            }
+            if let earlier = try Double.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT reward FROM feedback WHERE request = ? AND item = ?"),
+                arguments: [request, item])
+            {
+                guard earlier == reward else {
+                    return .failure(
+                        .refusal(
+                            "item '\(excerpt(item))' of request '\(excerpt(request))' already "
+                                + "has the reward \(plainNumber(earlier)); feedback is "
+                                + "recorded once"))
+                }
+                return .success(.repeated)
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO feedback (request, item, reward, time) VALUES (?, ?, ?, ?)"
+            ).execute(
+                arguments: [request, item, reward, Date().timeIntervalSince1970])
+            try db.cachedStatement(
+                sql: "UPDATE arm SET rewards = rewards + ? WHERE pipeline = ? AND name = ?"
+            ).execute(
+                arguments: [reward, pipeline, arm])
+            return .success(.recorded)
+        }
+    }
+
+    static func impressionsCall(pipeline: String) -> Call<[LoggedImpression]> {
+        Call(.read) { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.arm, i.propensity, COALESCE(f.reward, 0) AS reward
+                    FROM impression i JOIN request r ON r.id = i.request
+                    LEFT JOIN feedback f ON f.request = i.request AND f.item = i.item
+                    WHERE r.pipeline = ? ORDER BY r.time, r.id, i.position
+                    """,
+                arguments: [pipeline]
+            ).map {
+                LoggedImpression(
+                    arm: $0["arm"], propensity: $0["propensity"], reward: $0["reward"])
+            }
+        }
+    }
+
+    static func resetCall(pipeline: String) -> Call<Int> {
+        Call(.write) { db in
+            try db.execute(sql: "DELETE FROM request WHERE pipeline = ?", arguments: [pipeline])
+            let requests = db.changesCount
+            try db.execute(sql: "DELETE FROM arm WHERE pipeline = ?", arguments: [pipeline])
+            return requests
+        }
+    }
+
+    /// How a call uses the pool: a read, a write in a transaction, or one statement on the
+    /// writer's connection.
+    enum Access {
+        case read, write, writeWithoutTransaction
+    }
+
+    /// A call's body and how it uses the pool.
+    struct Call<Value: Sendable> {
+        var access: Access
+        var body: @Sendable (Database) throws -> Value
+
+        init(_ access: Access, _ body: @escaping @Sendable (Database) throws -> Value) {
+            self.access = access
+            self.body = body
+        }
+    }
+
+    /// Runs a call, its thread waiting for the database, turning its errors into one message
+    /// that names the file.
+    private func run<T>(_ call: Call<T>) throws(StoreError) -> T {
         do {
-            return try body()
+            switch call.access {
+            case .read: return try pool.read(call.body)
+            case .write: return try pool.write(call.body)
+            case .writeWithoutTransaction: return try pool.writeWithoutTransaction(call.body)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("the feedback store \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Runs a call on GRDB's own threads, awaiting it without holding the caller's, with the
+    /// same errors as ``run(_:)``.
+    fileprivate func awaiting<T>(_ call: Call<T>) async throws(StoreError) -> T {
+        do {
+            switch call.access {
+            case .read: return try await pool.read(call.body)
+            case .write: return try await pool.write(call.body)
+            case .writeWithoutTransaction: return try await pool.writeWithoutTransaction(call.body)
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -345,4 +405,56 @@ public final class FeedbackStore: FeedbackStorage {
         }
         return "\(error)"
     }
+}
+
+extension FeedbackStore {
+    /// The store awaited: the same calls, run on GRDB's threads while the caller's thread goes
+    /// on with other work (a server's requests).
+    public struct Awaited: AsyncFeedbackStorage {
+        let store: FeedbackStore
+
+        public var location: String { store.location }
+
+        public func armStates(pipeline: String, arms: [String]) async throws(StoreError)
+            -> [ArmState]
+        {
+            try await store.awaiting(FeedbackStore.armStatesCall(pipeline: pipeline, arms: arms))
+        }
+
+        public func record(_ request: ServedRequest) async throws(StoreError) {
+            try await store.awaiting(FeedbackStore.recordCall(request))
+        }
+
+        public func recordFeedback(request: String, item: String, reward: Double)
+            async throws(StoreError) -> FeedbackOutcome
+        {
+            try FeedbackStore.checkReward(reward)
+            return try await store.awaiting(
+                FeedbackStore.recordFeedbackCall(request: request, item: item, reward: reward)
+            ).get()
+        }
+
+        public func shown(request: String) async throws(StoreError) -> ServedRequest? {
+            try await store.awaiting(FeedbackStore.shownCall(request: request))
+        }
+
+        public func arms(pipeline: String) async throws(StoreError) -> [String] {
+            try await store.awaiting(FeedbackStore.armsCall(pipeline: pipeline))
+        }
+
+        public func pipelines() async throws(StoreError) -> [String] {
+            try await store.awaiting(FeedbackStore.pipelinesCall())
+        }
+
+        public func impressions(pipeline: String) async throws(StoreError) -> [LoggedImpression] {
+            try await store.awaiting(FeedbackStore.impressionsCall(pipeline: pipeline))
+        }
+
+        public func reset(pipeline: String) async throws(StoreError) -> Int {
+            try await store.awaiting(FeedbackStore.resetCall(pipeline: pipeline))
+        }
+    }
+
+    /// This store, awaited.
+    public var awaited: Awaited { Awaited(store: self) }
 }

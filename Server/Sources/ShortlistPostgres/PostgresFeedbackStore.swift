@@ -16,22 +16,39 @@ public import ShortlistStore
 /// Every write is one statement, so it is atomic without a transaction held across round trips,
 /// and durable when it returns (the server's `synchronous_commit`). Feedback that two replicas
 /// record at once counts once: the feedback table's key decides, and the arm's rewards grow
-/// only in the statement that inserted the row. Calls block their thread on the database's
-/// answer (the request path is synchronous); connections are opened as calls need them and kept.
+/// only in the statement that inserted the row.
+///
+/// Calls are awaited, none holding a thread while the database answers, over postgres-nio's
+/// `PostgresClient` pool (at most ``maximumConnections`` connections). The store runs its
+/// client for as long as it lives: a server opens a store with each set of pipelines it loads,
+/// and tests open stores without a server, so the pool's life is the store's. The schema and
+/// tables are created on the first call, not when the store is opened, so a server starts
+/// while its database is still out of reach.
 ///
 /// No call waits longer than ``timeout`` for the database, to connect or for a statement's
 /// answer. A call that fails for want of the database (refused, closed, unanswered) marks it
 /// out of reach: calls then fail at once, and one call a second tries it again, until one
 /// succeeds. A database that answers with an error is within reach.
-public final class PostgresFeedbackStore: FeedbackStorage {
+public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     public let location: String
     /// How long a call waits for the database: to connect, and for each statement's answer.
     public let timeout: Duration
-    private let configuration: PostgresConnection.Configuration
-    private let idle = NIOLockedValueBox<[PostgresConnection]>([])
+    /// The most connections the pool opens at once.
+    public static let maximumConnections = 64
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let schema: String
+    /// The creation of the tables, shared by the calls that wait for it; nil until a call
+    /// starts it, and again after one that failed.
+    private let migration = NIOLockedValueBox<Task<Void, any Error>?>(nil)
     private let outage = NIOLockedValueBox<Outage?>(nil)
-    private let logger = Logger(label: "shortlist.postgres")
-    private static let group = MultiThreadedEventLoopGroup.singleton
+    /// The pool's own log: warnings only (each failed connection attempt of an outage is an
+    /// info line; the store's errors say what the calls met).
+    private let logger = {
+        var logger = Logger(label: "shortlist.postgres")
+        logger.logLevel = .warning
+        return logger
+    }()
     /// How long after a call found the database out of reach the next call tries it again.
     static let retryInterval = Duration.seconds(1)
 
@@ -53,8 +70,8 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         }
     }
 
-    /// Connects to the database `url` names and creates the store's schema and tables when
-    /// missing; no call waits more than `timeout` for the database.
+    /// A store in the database `url` names; no call waits more than `timeout` for the
+    /// database.
     public convenience init(url: String, timeout: Duration = .seconds(5)) throws(StoreError) {
         let place: PostgresLocation
         do throws(PostgresLocation.Invalid) {
@@ -65,39 +82,52 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         try self.init(place, url: url, timeout: timeout)
     }
 
-    /// Connects to the database at `place` (named by `url`, which messages show without its
-    /// password) and creates the store's schema and tables when missing; no call waits more
-    /// than `timeout` for the database.
+    /// A store in the database at `place` (named by `url`, which messages show without its
+    /// password); no call waits more than `timeout` for the database.
     public init(_ place: PostgresLocation, url: String, timeout: Duration = .seconds(5))
         throws(StoreError)
     {
         location = PostgresLocation.redacted(url)
         self.timeout = timeout
-        var configuration = PostgresConnection.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: place.host, port: place.port, username: place.user, password: place.password,
             database: place.database, tls: .disable)
-        if place.requiresTLS {
-            do {
-                configuration.tls = .require(
-                    try NIOSSLContext(configuration: .makeClientConfiguration()))
-            } catch {
-                throw StoreError("cannot set up TLS for the feedback store \(location): \(error)")
-            }
-        }
+        if place.requiresTLS { configuration.tls = .require(.makeClientConfiguration()) }
         configuration.options.additionalStartupParameters = [("search_path", place.schema)]
-        configuration.options.connectTimeout = TimeAmount(timeout)
-        self.configuration = configuration
-        try migrate(schema: place.schema)
+        configuration.options.connectTimeout = timeout
+        configuration.options.maximumConnections = Self.maximumConnections
+        schema = place.schema
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
     }
 
     deinit {
-        for connection in idle.withLockedValue({ $0 }) { Self.close(connection) }
+        running.cancel()
     }
 
-    private func migrate(schema: String) throws(StoreError) {
-        // One replica at a time creates the tables (an advisory lock on the store's name).
+    /// Creates the store's schema and tables when missing, once: calls that come meanwhile
+    /// wait for the same creation.
+    private func migrate() async throws(StoreError) {
+        let task = migration.withLockedValue { running in
+            if let running { return running }
+            let task = Task { try await self.createTables() }
+            running = task
+            return task
+        }
+        do {
+            try await task.value
+        } catch {
+            migration.withLockedValue { if $0 == task { $0 = nil } }
+            throw error as? StoreError ?? StoreError("the feedback store \(location): \(error)")
+        }
+    }
+
+    private func createTables() async throws(StoreError) {
+        // One replica at a time creates the tables: an advisory lock that the transaction
+        // holds, so that a migration that stops halfway leaves neither tables nor the lock.
         let statements: [PostgresQuery] = [
-            "SELECT pg_advisory_lock(7142026)",
+            "SELECT pg_advisory_xact_lock(7142026)",
             PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
             """
             CREATE TABLE IF NOT EXISTS request (
@@ -125,17 +155,26 @@ public final class PostgresFeedbackStore: FeedbackStorage {
                 pipeline TEXT NOT NULL, name TEXT NOT NULL, pulls BIGINT NOT NULL DEFAULT 0,
                 rewards DOUBLE PRECISION NOT NULL DEFAULT 0, PRIMARY KEY (pipeline, name))
             """,
-            "SELECT pg_advisory_unlock(7142026)",
         ]
-        try withConnection { connection in
-            for statement in statements {
-                _ = try answer(connection.query(statement, logger: logger))
+        // In one transaction on one connection; one that fails is closed, and whatever it
+        // held (the lock, tables created halfway) goes with its session.
+        _ = try await reaching { [logger] connection in
+            do {
+                try await connection.query("BEGIN", logger: logger)
+                for statement in statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
             }
         }
     }
 
-    public func armStates(pipeline: String, arms: [String]) throws(StoreError) -> [ArmState] {
-        let rows = try query("SELECT name, pulls, rewards FROM arm WHERE pipeline = \(pipeline)")
+    public func armStates(pipeline: String, arms: [String]) async throws(StoreError) -> [ArmState] {
+        let rows = try await query(
+            "SELECT name, pulls, rewards FROM arm WHERE pipeline = \(pipeline)")
         var states: [String: ArmState] = [:]
         for row in rows {
             let (name, pulls, rewards) = try decode(row, as: (String, Int, Double).self)
@@ -144,12 +183,12 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         return arms.map { states[$0] ?? ArmState() }
     }
 
-    public func record(_ request: ServedRequest) throws(StoreError) {
+    public func record(_ request: ServedRequest) async throws(StoreError) {
         let items = request.impressions.map(\.item)
         let positions = request.impressions.map(\.position)
         let arms = request.impressions.map(\.arm)
         let propensities = request.impressions.map(\.propensity)
-        _ = try query(
+        _ = try await query(
             """
             WITH logged AS (
                 INSERT INTO request (id, pipeline, "user", time, states)
@@ -169,10 +208,10 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     }
 
     public func recordFeedback(request: String, item: String, reward: Double)
-        throws(StoreError) -> FeedbackOutcome
+        async throws(StoreError) -> FeedbackOutcome
     {
-        try Self.checkReward(reward)
-        let rows = try query(
+        try FeedbackStore.checkReward(reward)
+        let rows = try await query(
             """
             WITH shown AS (
                 SELECT i.arm, r.pipeline FROM impression i JOIN request r ON r.id = i.request
@@ -189,12 +228,12 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             """)
         guard let row = rows.first else { throw StoreError("the feedback store gave no answer") }
         let (shown, added, earlier) = try decode(row, as: (Int, Int, Double?).self)
-        guard shown > 0 else { throw try refusal(request: request, item: item) }
+        guard shown > 0 else { throw try await refusal(request: request, item: item) }
         if added > 0 { return .recorded }
         // Recorded before, perhaps by another replica a moment ago.
         var stored = earlier
         if stored == nil,
-            let row = try query(
+            let row = try await query(
                 "SELECT reward FROM feedback WHERE request = \(request) AND item = \(item)"
             ).first
         {
@@ -209,11 +248,11 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     }
 
     /// Why feedback for an item no response showed is refused, in the SQLite store's words.
-    private func refusal(request: String, item: String) throws(StoreError) -> StoreError {
-        guard !(try query("SELECT 1 FROM request WHERE id = \(request)")).isEmpty else {
+    private func refusal(request: String, item: String) async throws(StoreError) -> StoreError {
+        guard !(try await query("SELECT 1 FROM request WHERE id = \(request)")).isEmpty else {
             return .refusal("no response has the request id '\(excerpt(request))'")
         }
-        let shown = try query(
+        let shown = try await query(
             "SELECT item FROM impression WHERE request = \(request) ORDER BY position"
         ).map { row throws(StoreError) in try decode(row, as: String.self) }
         return .refusal(
@@ -221,14 +260,14 @@ public final class PostgresFeedbackStore: FeedbackStorage {
                 + "which showed " + (shown.isEmpty ? "nothing" : shown.joined(separator: ", ")))
     }
 
-    public func shown(request: String) throws(StoreError) -> ServedRequest? {
+    public func shown(request: String) async throws(StoreError) -> ServedRequest? {
         guard
-            let row = try query(
+            let row = try await query(
                 "SELECT pipeline, \"user\", states FROM request WHERE id = \(request)"
             ).first
         else { return nil }
         let (pipeline, user, states) = try decode(row, as: (String, String, String).self)
-        let impressions = try query(
+        let impressions = try await query(
             """
             SELECT item, position, arm, propensity FROM impression WHERE request = \(request)
             ORDER BY position
@@ -243,20 +282,20 @@ public final class PostgresFeedbackStore: FeedbackStorage {
             armStates: try LoggedArmStates.states(states, request: request))
     }
 
-    public func arms(pipeline: String) throws(StoreError) -> [String] {
-        try query(
+    public func arms(pipeline: String) async throws(StoreError) -> [String] {
+        try await query(
             "SELECT name FROM arm WHERE pipeline = \(pipeline) ORDER BY name COLLATE \"C\""
         ).map { row throws(StoreError) in try decode(row, as: String.self) }
     }
 
-    public func pipelines() throws(StoreError) -> [String] {
-        try query(
+    public func pipelines() async throws(StoreError) -> [String] {
+        try await query(
             "SELECT DISTINCT pipeline COLLATE \"C\" AS name FROM arm ORDER BY name"
         ).map { row throws(StoreError) in try decode(row, as: String.self) }
     }
 
-    public func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression] {
-        try query(
+    public func impressions(pipeline: String) async throws(StoreError) -> [LoggedImpression] {
+        try await query(
             """
             SELECT i.arm, i.propensity, COALESCE(f.reward, 0)
             FROM impression i JOIN request r ON r.id = i.request
@@ -269,8 +308,8 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         }
     }
 
-    public func reset(pipeline: String) throws(StoreError) -> Int {
-        let rows = try query(
+    public func reset(pipeline: String) async throws(StoreError) -> Int {
+        let rows = try await query(
             """
             WITH gone AS (DELETE FROM request WHERE pipeline = \(pipeline) RETURNING 1),
             arms AS (DELETE FROM arm WHERE pipeline = \(pipeline) RETURNING 1)
@@ -281,21 +320,71 @@ public final class PostgresFeedbackStore: FeedbackStorage {
     }
 
     /// Runs one statement on a connection of the pool and collects its rows.
-    private func query(_ statement: PostgresQuery) throws(StoreError) -> [PostgresRow] {
-        try withConnection { connection in
-            try answer(connection.query(statement, logger: logger)).rows
+    private func query(_ statement: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
+        try await migrate()
+        return try await reaching { [logger] connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(statement, logger: logger) {
+                rows.append(row)
+            }
+            return rows
         }
     }
 
-    /// The value of `future`, waiting at most ``timeout`` for it.
-    private func answer<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
-        let promise = future.eventLoop.makePromise(of: Value.self)
-        let timer = future.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [timeout] in
-            promise.fail(Unanswered(timeout: timeout))
+    /// Runs `body` on a connection of the pool, waiting at most ``timeout`` for it; fails at
+    /// once while the database is out of reach and this call is not the one that tries it
+    /// again.
+    ///
+    /// A call that is not answered in time fails then, whatever its connection is doing: the
+    /// connection is closed (a statement sent on it may never be answered), which ends the
+    /// wait of the task that holds it and drops it from the pool.
+    private func reaching<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        try admit()
+        let (client, timeout) = (client, timeout)
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            let finished = NIOLockedValueBox(false)
+            let held = NIOLockedValueBox<PostgresConnection?>(nil)
+            /// Resumes the caller once, with whichever outcome comes first; true if it did.
+            @Sendable func finish(_ outcome: Result<T, any Error>) -> Bool {
+                let first = finished.withLockedValue { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: outcome) }
+                return first
+            }
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil,
+                    finish(.failure(Unanswered(timeout: timeout)))
+                else { return }
+                try? await held.withLockedValue { $0 }?.close()
+            }
+            Task {
+                let outcome: Result<T, any Error>
+                do {
+                    outcome = .success(
+                        try await client.withConnection { connection in
+                            held.withLockedValue { $0 = connection }
+                            return try await body(connection)
+                        })
+                } catch {
+                    outcome = .failure(error)
+                }
+                if finish(outcome) { timer.cancel() }
+            }
         }
-        defer { timer.cancel() }
-        future.cascade(to: promise)
-        return try promise.futureResult.wait()
+        switch outcome {
+        case .success(let value):
+            reached()
+            return value
+        case .failure(let error):
+            let reason = describe(error)
+            if (error as? PSQLError)?.serverInfo != nil { reached() } else { lost(reason) }
+            throw StoreError("the feedback store \(location): \(reason)")
+        }
     }
 
     private func decode<each Column: PostgresDecodable>(
@@ -306,51 +395,6 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         } catch {
             throw StoreError("the feedback store \(location) gave an unexpected row: \(error)")
         }
-    }
-
-    /// Runs `body` on an idle connection (opening one when none is idle) and keeps the
-    /// connection unless the call failed; fails at once while the database is out of reach and
-    /// this call is not the one that tries it again.
-    private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError)
-        -> T
-    {
-        try admit()
-        let connection: PostgresConnection
-        do {
-            // The connection's own timeout bounds the wait (set to ``timeout``).
-            connection =
-                try idleConnection()
-                ?? PostgresConnection.connect(
-                    on: Self.group.any(), configuration: configuration, id: 0, logger: logger
-                ).wait()
-        } catch {
-            let reason = describe(error)
-            lost(reason)
-            throw StoreError("cannot connect to the feedback store \(location): \(reason)")
-        }
-        do {
-            let result = try body(connection)
-            idle.withLockedValue { $0.append(connection) }
-            reached()
-            return result
-        } catch {
-            // A connection a call failed on is not kept: whatever it holds (the schema lock of a
-            // migration that stopped halfway) goes with its session.
-            Self.close(connection)
-            let reason = describe(error)
-            if (error as? PSQLError)?.serverInfo != nil { reached() } else { lost(reason) }
-            throw StoreError("the feedback store \(location): \(reason)")
-        }
-    }
-
-    /// An idle connection that is still open; those the database closed meanwhile (as it does
-    /// when it stops) are closed here, since a statement sent on one is never answered.
-    private func idleConnection() -> PostgresConnection? {
-        while let connection = idle.withLockedValue({ $0.popLast() }) {
-            if !connection.isClosed { return connection }
-            Self.close(connection)
-        }
-        return nil
     }
 
     /// Lets a call through, unless the database is out of reach and either another call is
@@ -380,12 +424,6 @@ public final class PostgresFeedbackStore: FeedbackStorage {
         outage.withLockedValue {
             $0 = Outage(reason: reason, retry: .now + Self.retryInterval)
         }
-    }
-
-    /// Closes a connection, which lives until it has closed.
-    private static func close(_ connection: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = connection.close()
-        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     private func describe(_ error: any Error) -> String {

@@ -20,10 +20,8 @@ extension API {
                 "pipeline '\(pipeline?.name ?? "")' has no bandit ranker (its ranker is "
                     + "\(pipeline?.rankerType ?? "")), so it has no arms")
         }
-        let (name, arms) = (pipeline.name, bandit.arms)
-        let report = try await Self.waitingOnStore {
-            try ArmReport.report(name, declared: arms, store: store)
-        }
+        let name = pipeline.name
+        let report = try await ArmReport.report(name, declared: bandit.arms, store: store)
         return .ok(
             .init(
                 body: .json(

@@ -15,9 +15,8 @@ extension API {
             throw APIError(
                 .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")
         }
-        let outcome = try await Self.waitingOnStore {
-            try store.recordFeedback(request: body.requestId, item: body.item, reward: body.reward)
-        }
+        let outcome = try await store.recordFeedback(
+            request: body.requestId, item: body.item, reward: body.reward)
         return .accepted(.init(body: .json(.init(recorded: outcome == .recorded))))
     }
 }

@@ -110,7 +110,7 @@ extension API {
             dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
         ).recordSeconds(trace.rankerSeconds)
         if let decision = response.decision, let store = served.store {
-            try await waitingOnStore { try store.record(decision.served) }
+            try await store.record(decision.served)
             trace.bandit?.logged = true
         }
         return RecommendationOutput(
@@ -123,7 +123,8 @@ extension API {
     static func rankingContext(for pipeline: FittedPipeline, _ served: ServedPipelines)
         async throws(StoreError) -> RankingContext
     {
-        guard pipeline.bandit != nil, let store = served.store else { return .priors }
-        return try await waitingOnStore { try pipeline.rankingContext(from: store) }
+        guard let bandit = pipeline.bandit, let store = served.store else { return .priors }
+        return RankingContext(
+            armStates: try await store.armStates(pipeline: pipeline.name, arms: bandit.arms))
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
-import NIOPosix
 import Prometheus
 import ShortlistCore
-import ShortlistStore
 
 /// The operations of `Server/openapi.yaml` over the pipelines `holder` holds at the time of
 /// each request. Each resource's handlers are in a file of their own (`API+Recommendations`,
@@ -31,21 +29,6 @@ struct API: APIProtocol {
     static func nonEmpty(_ text: String, _ name: String) throws(APIError) {
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
             throw APIError(.badRequest, "\(name) needs an id, found an empty one")
-        }
-    }
-
-    /// Runs `body`, which waits on the feedback store, on a thread for blocking work: a slow
-    /// or unreachable store then holds none of the threads that every other request runs on.
-    /// A failure that is not the store's own is the store being out of reach.
-    static func waitingOnStore<Value: Sendable>(
-        _ body: @escaping @Sendable () throws -> Value
-    ) async throws(StoreError) -> Value {
-        do {
-            return try await NIOThreadPool.singleton.runIfActive(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError("the feedback store cannot be reached: \(error)")
         }
     }
 }

@@ -19,7 +19,7 @@ public struct ServedPipelines: Sendable {
     /// When they were prepared.
     public let loaded: Date
     /// The feedback store, when a pipeline has a bandit ranker.
-    let store: (any FeedbackStorage)?
+    let store: (any AsyncFeedbackStorage)?
     /// Answers of repeatable requests to these pipelines.
     let responses: ResponseCache<Components.Schemas.Recommendations>
 
@@ -34,7 +34,7 @@ public struct ServedPipelines: Sendable {
         let workspace = try Workspace(
             path: path, registry: builtInPlugins, report: { logger.report($0) })
         let dataset = try workspace.loadDataset()
-        var store: (any FeedbackStorage)?
+        var store: (any AsyncFeedbackStorage)?
         var pipelines: [FittedPipeline] = []
         let specs = workspace.file.pipelines
         for (index, spec) in specs.enumerated() {
@@ -56,10 +56,10 @@ public struct ServedPipelines: Sendable {
     /// The store a `feedback-store:` value names: a PostgreSQL database (whose calls wait at
     /// most `timeout`) or a SQLite file.
     static func openStore(_ location: FeedbackStoreLocation, timeout: Duration)
-        throws(StoreError) -> any FeedbackStorage
+        throws(StoreError) -> any AsyncFeedbackStorage
     {
         switch location {
-        case .sqlite(let path): try FeedbackStore(path: path)
+        case .sqlite(let path): try FeedbackStore(path: path).awaited
         case .postgres(let place, let url):
             try PostgresFeedbackStore(place, url: url, timeout: timeout)
         }

@@ -67,7 +67,8 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
             try json(
                 ArmReportAnswer(
                     pipeline: "ab", store: store.location,
-                    arms: try ArmReport.report("ab", declared: ["als", "popular"], store: store))),
+                    arms: try await ArmReport.report(
+                        "ab", declared: ["als", "popular"], store: store))),
             Components.Schemas.ArmReport.self, "ab report --format json")
     }
 
@@ -82,10 +83,12 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
         let store = try #require(served.store)
         let (response, traced) = pipeline.recommendWithTrace(
             ShortlistPipeline.Request(userID: "u5", n: nil),
-            context: try pipeline.rankingContext(from: store), detail: 0)
+            context: RankingContext(
+                armStates: try await store.armStates(pipeline: "ab", arms: ["als", "popular"])),
+            detail: 0)
         var trace = traced
         let decision = try #require(response.decision)
-        try store.record(decision.served)
+        try await store.record(decision.served)
         trace.bandit?.logged = true
         let line = try json(
             RecommendationOutput(

@@ -1,4 +1,5 @@
 import Foundation
+import ShortlistServer
 import ShortlistTestSupport
 import Testing
 
@@ -120,7 +121,10 @@ func answer(_ port: Int, _ method: String, _ path: String, _ body: String? = nil
 {
     var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
     request.httpMethod = method
-    request.httpBody = body.map { Data($0.utf8) }
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
     // A request no answer comes to within a minute is a hang.
     request.timeoutInterval = 60
     let (data, response) = try await URLSession.shared.data(for: request)
@@ -279,5 +283,63 @@ struct ReplicaTests {
             (conflicting.json["error"] as? [String: Any])?["message"] as? String
                 == "item '\(item)' of request '\(request)' already has the reward 1; feedback is "
                 + "recorded once")
+    }
+
+    /// The server awaits the store, holding no thread while it answers: 64 bandit requests at
+    /// once against a database that takes 50 ms to answer each statement (a slow proxy) all
+    /// complete in a few delays (each request reads the arms' states, then logs what it
+    /// showed: two statements in turn), not in the 64 × 2 delays / 2 threads (3.2 s) that
+    /// requests waiting on the store in turn on the machine's threads would take.
+    @Test func sixtyFourBanditRequestsOnASlowStoreTakeAFewDelaysNotSixtyFour() async throws {
+        let url = try #require(postgresURL)
+        let database = try #require(URLComponents(string: url))
+        let proxy = try await TCPProxy(
+            to: try #require(database.host), port: database.port ?? 5432,
+            delay: .milliseconds(50))
+        var store = database
+        store.port = proxy.port
+        store.query = "schema=w\(UInt32.random(in: 0...UInt32.max))"
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        try folder.write(
+            "pipelines.yaml",
+            "feedback-store: \(try #require(store.string))\n" + dataset + """
+
+                pipelines:
+                  ab:
+                    n: 3
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 20}
+                    ranker: {type: bandit, arms: [als, popular]}
+                """)
+        let holder = try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
+        try await withServer(holder) { client in
+            func burst() async throws -> (seconds: Double, statuses: [Int]) {
+                let start = ContinuousClock.now
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for user in 0..<64 {
+                        group.addTask {
+                            let response = try await post(
+                                client, "/v1/recommend", #"{"user": "u\#(user % 20)"}"#)
+                            return Int(response.status.code)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let elapsed = ContinuousClock.now - start
+                return (
+                    Double(elapsed.components.seconds)
+                        + Double(elapsed.components.attoseconds) / 1e18, statuses
+                )
+            }
+            // The first burst creates the tables and opens the pool's connections.
+            let first = try await burst()
+            #expect(first.statuses.allSatisfy { $0 == 200 }, "\(first)")
+            let timed = try await burst()
+            #expect(timed.statuses.allSatisfy { $0 == 200 })
+            #expect(timed.seconds < 0.8, "64 requests took \(timed.seconds) s")
+        }
     }
 }

@@ -586,11 +586,12 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
         let store = try #require(holder.current.store)
         for request in 0..<50 {
-            try store.record(
+            try await store.record(
                 ServedRequest(
                     id: "earlier-\(request)", pipeline: "ab", user: "u\(request % 20)",
                     impressions: [Impression(item: "i1", position: 1, arm: "als", propensity: 1)]))
-            _ = try store.recordFeedback(request: "earlier-\(request)", item: "i1", reward: 1)
+            _ = try await store.recordFeedback(
+                request: "earlier-\(request)", item: "i1", reward: 1)
         }
         try await withServer(holder) { client in
             for user in 0..<20 {
@@ -646,7 +647,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 hexMessage == "the body is not valid JSON: a ',' or '}' should follow at byte 80")
             let reread = try ServedPipelines.load(
                 path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
-            let states = try #require(reread.store).armStates(
+            let states = try await #require(reread.store).armStates(
                 pipeline: "ab", arms: ["als", "popular"])
             #expect(states[arm == "als" ? 0 : 1].rewards == 1)
         }

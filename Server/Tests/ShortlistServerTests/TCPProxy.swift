@@ -5,9 +5,11 @@ import NIOPosix
 /// A TCP proxy from a loopback port of its own to another address, which a test can take
 /// down (every connection closed, new ones refused: a database that stops), make deaf
 /// (connections kept and accepted, nothing passed on: a database that stops answering), and
-/// restore (a database that starts again).
+/// restore (a database that starts again); or slow, passing each client's bytes on after a
+/// delay (a database that takes that long to answer every statement).
 final class TCPProxy: Sendable {
     private let target: SocketAddress
+    private let delay: TimeAmount
     private let state = NIOLockedValueBox(State())
 
     private struct State {
@@ -20,9 +22,10 @@ final class TCPProxy: Sendable {
     /// The loopback port it listens on.
     var port: Int { state.withLockedValue { $0.port } }
 
-    /// A proxy to `host:port`, listening.
-    init(to host: String, port targetPort: Int) async throws {
+    /// A proxy to `host:port`, listening, that passes what a client sends on after `delay`.
+    init(to host: String, port targetPort: Int, delay: Duration = .zero) async throws {
         target = try SocketAddress.makeAddressResolvingHost(host, port: targetPort)
+        self.delay = TimeAmount(delay)
         try await listen(on: 0)
     }
 
@@ -53,7 +56,8 @@ final class TCPProxy: Sendable {
             .connect(to: target)
             .flatMapThrowing { [self] upstream in
                 state.withLockedValue { $0.connections.append(upstream) }
-                try connection.pipeline.syncOperations.addHandler(Relay(to: upstream))
+                try connection.pipeline.syncOperations.addHandler(
+                    Relay(to: upstream, after: delay))
             }
     }
 
@@ -92,13 +96,24 @@ final class TCPProxy: Sendable {
     private final class Relay: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         let partner: any Channel
+        let delay: TimeAmount
 
-        init(to partner: any Channel) {
+        init(to partner: any Channel, after delay: TimeAmount = .zero) {
             self.partner = partner
+            self.delay = delay
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            partner.writeAndFlush(unwrapInboundIn(data), promise: nil)
+            let bytes = unwrapInboundIn(data)
+            guard delay > .zero else {
+                partner.writeAndFlush(bytes, promise: nil)
+                return
+            }
+            // Same delay for every read on one event loop: the bytes keep their order.
+            let partner = partner
+            context.eventLoop.scheduleTask(in: delay) {
+                partner.writeAndFlush(bytes, promise: nil)
+            }
         }
 
         func channelInactive(context: ChannelHandlerContext) {

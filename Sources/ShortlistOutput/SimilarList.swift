@@ -28,6 +28,7 @@ public struct SimilarList: Encodable, Sendable {
         let stages = pipeline.stages.filter { stage == nil || $0.name == stage }
         if let stage, stages.isEmpty {
             throw RequestError(
+                .notFound,
                 "pipeline '\(pipeline.name)' has no candidate stage named '\(excerpt(stage))'; its "
                     + "stages are \(pipeline.stages.map(\.name).joined(separator: ", "))")
         }
@@ -53,6 +54,6 @@ public struct SimilarList: Encodable, Sendable {
             ? " (these plugin types can: " + capableTypes.joined(separator: ", ") + ")"
             : "; its stages that can: "
                 + others.map { "\($0.name) (\($0.type))" }.joined(separator: ", ")
-        throw RequestError("\(which) list similar items\(capable)")
+        throw RequestError(.notFound, "\(which) list similar items\(capable)")
     }
 }

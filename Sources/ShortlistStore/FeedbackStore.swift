@@ -12,9 +12,11 @@ public enum FeedbackOutcome: Sendable, Equatable {
 
 /// Why the store refused or failed: one message that names the problem.
 public struct StoreError: ShortlistError, Equatable {
-    /// ``ErrorKind/invalid`` when the store refused what it was asked (feedback for an item no
-    /// response showed, a reward out of range); ``ErrorKind/unavailable`` when it failed to do
-    /// it.
+    /// ``ErrorKind/invalid`` when the store refused what it was asked (a reward out of range),
+    /// ``ErrorKind/notFound`` when it names what the store does not have (a request no response
+    /// has, an item the response did not show), ``ErrorKind/conflict`` when it contradicts what
+    /// was recorded (a different reward for an item already rewarded), and
+    /// ``ErrorKind/unavailable`` when the store failed to do it.
     public var kind: ErrorKind
     public var message: String
     /// The line of a feedback batch the error is about, if any.
@@ -27,10 +29,32 @@ public struct StoreError: ShortlistError, Equatable {
     }
 
     /// A refusal of what the store was asked, with its reason.
-    public static func refusal(_ message: String) -> StoreError {
+    public static func refusal(_ message: String, kind: ErrorKind = .invalid) -> StoreError {
         var error = StoreError(message)
-        error.kind = .invalid
+        error.kind = kind
         return error
+    }
+
+    /// Feedback for a request no response has.
+    public static func unknownRequest(_ request: String) -> StoreError {
+        .refusal("no response has the request id '\(excerpt(request))'", kind: .notFound)
+    }
+
+    /// Feedback for an item the response to `request` did not show (it showed `shown`).
+    public static func notShown(item: String, request: String, shown: [String]) -> StoreError {
+        .refusal(
+            "item '\(excerpt(item))' was not in the response to request '\(excerpt(request))', "
+                + "which showed " + (shown.isEmpty ? "nothing" : shown.joined(separator: ", ")),
+            kind: .notFound)
+    }
+
+    /// A reward for an item that already has a different one.
+    public static func rewardedBefore(item: String, request: String, reward: Double)
+        -> StoreError
+    {
+        .refusal(
+            "item '\(excerpt(item))' of request '\(excerpt(request))' already has the reward "
+                + "\(plainNumber(reward)); feedback is recorded once", kind: .conflict)
     }
 }
 
@@ -275,8 +299,7 @@ public final class FeedbackStore: FeedbackStorage {
                     db.cachedStatement(sql: "SELECT pipeline FROM request WHERE id = ?"),
                     arguments: [request])
             else {
-                return .failure(
-                    .refusal("no response has the request id '\(excerpt(request))'"))
+                return .failure(.unknownRequest(request))
             }
             guard
                 let arm = try String.fetchOne(
@@ -288,11 +311,7 @@ public final class FeedbackStore: FeedbackStorage {
                     db,
                     sql: "SELECT item FROM impression WHERE request = ? ORDER BY position",
                     arguments: [request])
-                return .failure(
-                    .refusal(
-                        "item '\(excerpt(item))' was not in the response to request "
-                            + "'\(excerpt(request))', which showed "
-                            + (shown.isEmpty ? "nothing" : shown.joined(separator: ", "))))
+                return .failure(.notShown(item: item, request: request, shown: shown))
             }
             if let earlier = try Double.fetchOne(
                 db.cachedStatement(
@@ -301,10 +320,7 @@ public final class FeedbackStore: FeedbackStorage {
             {
                 guard earlier == reward else {
                     return .failure(
-                        .refusal(
-                            "item '\(excerpt(item))' of request '\(excerpt(request))' already "
-                                + "has the reward \(plainNumber(earlier)); feedback is "
-                                + "recorded once"))
+                        .rewardedBefore(item: item, request: request, reward: earlier))
                 }
                 return .success(.repeated)
             }

@@ -185,13 +185,17 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
 }
 
 @Suite struct StoreRefusalTests {
+    /// Feedback for a request or an item the store does not have is not found, a second,
+    /// different reward a conflict, a reward out of range invalid; a store that cannot do what
+    /// it is asked is unavailable.
     @Test func whatTheStoreRefusesIsARefusalAndWhatItCannotDoIsNot() throws {
         let folder = try TemporaryDirectory()
         let store = try FeedbackStore(path: "\(folder.path)/feedback.sqlite")
         try store.record(served("r1"))
         _ = try store.recordFeedback(request: "r1", item: "i1", reward: 1)
-        for (request, item, reward) in [
-            ("r9", "i1", 1.0), ("r1", "i7", 1.0), ("r1", "i1", 0.0), ("r1", "i2", 1.5),
+        for (request, item, reward, kind) in [
+            ("r9", "i1", 1.0, ErrorKind.notFound), ("r1", "i7", 1.0, .notFound),
+            ("r1", "i1", 0.0, .conflict), ("r1", "i2", 1.5, .invalid),
         ] {
             #expect(throws: StoreError.self) {
                 try store.recordFeedback(request: request, item: item, reward: reward)
@@ -199,7 +203,7 @@ func served(_ id: String, pipeline: String = "p") -> ServedRequest {
             do {
                 _ = try store.recordFeedback(request: request, item: item, reward: reward)
             } catch {
-                #expect(error.kind == .invalid, "\(request) \(item) \(reward)")
+                #expect(error.kind == kind, "\(request) \(item) \(reward)")
             }
         }
         do {

@@ -240,9 +240,7 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
             stored = try decode(row, as: Double.self)
         }
         guard let stored, stored == reward else {
-            throw .refusal(
-                "item '\(excerpt(item))' of request '\(excerpt(request))' already has the "
-                    + "reward \(plainNumber(stored ?? .nan)); feedback is recorded once")
+            throw .rewardedBefore(item: item, request: request, reward: stored ?? .nan)
         }
         return .repeated
     }
@@ -250,14 +248,12 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     /// Why feedback for an item no response showed is refused, in the SQLite store's words.
     private func refusal(request: String, item: String) async throws(StoreError) -> StoreError {
         guard !(try await query("SELECT 1 FROM request WHERE id = \(request)")).isEmpty else {
-            return .refusal("no response has the request id '\(excerpt(request))'")
+            return .unknownRequest(request)
         }
         let shown = try await query(
             "SELECT item FROM impression WHERE request = \(request) ORDER BY position"
         ).map { row throws(StoreError) in try decode(row, as: String.self) }
-        return .refusal(
-            "item '\(excerpt(item))' was not in the response to request '\(excerpt(request))', "
-                + "which showed " + (shown.isEmpty ? "nothing" : shown.joined(separator: ", ")))
+        return .notShown(item: item, request: request, shown: shown)
     }
 
     public func shown(request: String) async throws(StoreError) -> ServedRequest? {

@@ -16,7 +16,7 @@ extension API {
             } ?? served.pipelines.first { $0.bandit != nil }
         guard let pipeline, let bandit = pipeline.bandit else {
             throw APIError(
-                .badRequest,
+                .notFound,
                 "pipeline '\(pipeline?.name ?? "")' has no bandit ranker (its ranker is "
                     + "\(pipeline?.rankerType ?? "")), so it has no arms")
         }

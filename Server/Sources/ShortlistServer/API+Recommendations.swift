@@ -63,7 +63,7 @@ extension API {
             try checkID(id, "'\(field)'")
             guard let item = pipeline.dataset.item(id) else {
                 throw APIError(
-                    .badRequest,
+                    .notFound,
                     "'\(field)' names item '\(excerpt(id))', which the dataset does not have")
             }
             return item

@@ -25,9 +25,9 @@ struct API: APIProtocol {
         return n
     }
 
-    /// Refuses an empty `text`, named `name` in the message.
+    /// Refuses an empty `text`, named `name` in the message (the document's `minLength: 1`).
     static func nonEmpty(_ text: String, _ name: String) throws(APIError) {
-        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if text.isEmpty {
             throw APIError(.badRequest, "\(name) needs an id, found an empty one")
         }
     }

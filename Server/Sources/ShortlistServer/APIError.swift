@@ -54,6 +54,7 @@ extension APIError {
             case .notFound: .notFound
             case .unavailable: .serviceUnavailable
             case .corrupt: .internalServerError
+            case .conflict: .conflict
             }
         self.init(status, error.description)
     }

@@ -1,10 +1,12 @@
 import Foundation
 import HTTPTypes
+import ShortlistCore
+import ShortlistData
 
 /// What the server reads of its own OpenAPI document at start, so that the document stays the
 /// one place the contract is written: each endpoint's path and methods (for the 404 and 405
-/// answers of what no route takes) and each operation's query parameters (anything else in a
-/// query is refused).
+/// answers of what no route takes), each operation's query parameters and the rules of their
+/// values (anything else in a query of `/v1` is refused), and the keys of each JSON body.
 struct Contract: Sendable {
     struct Endpoint: Sendable {
         /// The path's segments, `*` where the document has a parameter (`{id}`).
@@ -12,15 +14,28 @@ struct Contract: Sendable {
         var methods: [HTTPRequest.Method]
     }
 
+    /// What the document says of a string or integer value: what the generated decoders do
+    /// not check.
+    struct Rule: @unchecked Sendable {
+        /// The least length of a string.
+        var minLength: Int?
+        /// A string's pattern (the document's, read as ICU reads it).
+        var pattern: NSRegularExpression?
+        /// What the document says of the value, for messages.
+        var description: String?
+        /// An integer's range.
+        var range: ClosedRange<Int>?
+    }
+
     var endpoints: [Endpoint]
-    /// Each operation's query parameters, by operation id.
+    /// Each operation's query parameters in the document's order, by operation id.
     var queryNames: [String: [String]]
-    /// The range of each integer query parameter, by operation id and name.
-    var integerRanges: [String: [String: ClosedRange<Int>]]
+    /// The rules of each operation's query parameters, by operation id and name.
+    var queryRules: [String: [String: Rule]]
     /// The keys of each operation's JSON body, by operation id.
     var bodyKeys: [String: [String]]
-    /// The range of each integer key of a body, by operation id and key.
-    var bodyIntegerRanges: [String: [String: ClosedRange<Int>]]
+    /// The rules of the keys of each operation's JSON body, by operation id and key.
+    var bodyRules: [String: [String: Rule]]
 
     /// The contract of the served document.
     static let served = Contract(document: OpenAPIDocument.json)
@@ -39,10 +54,30 @@ struct Contract: Sendable {
         let schemas =
             (document?["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]]
             ?? [:]
+        /// A schema with its `$ref` followed.
+        func resolved(_ schema: [String: Any]?) -> [String: Any] {
+            guard let schema else { return [:] }
+            guard let reference = schema["$ref"] as? String,
+                let name = reference.split(separator: "/").last
+            else { return schema }
+            return resolved(schemas[String(name)])
+        }
+        func rule(_ schema: [String: Any]?, description: String? = nil) -> Rule {
+            let schema = resolved(schema)
+            return Rule(
+                minLength: schema["minLength"] as? Int,
+                pattern: (schema["pattern"] as? String).flatMap {
+                    try? NSRegularExpression(pattern: $0)
+                },
+                description: description ?? schema["description"] as? String,
+                range: schema["type"] as? String == "integer"
+                    ? (schema["minimum"] as? Int ?? Int.min)...(schema["maximum"] as? Int ?? Int.max)
+                    : nil)
+        }
         var names: [String: [String]] = [:]
+        var queryRules: [String: [String: Rule]] = [:]
         var keys: [String: [String]] = [:]
-        var ranges: [String: [String: ClosedRange<Int>]] = [:]
-        var bodyRanges: [String: [String: ClosedRange<Int>]] = [:]
+        var bodyRules: [String: [String: Rule]] = [:]
         for operations in paths.values {
             for case let operation as [String: Any] in operations.values {
                 guard let id = operation["operationId"] as? String else { continue }
@@ -50,35 +85,24 @@ struct Contract: Sendable {
                 let query = parameters.filter { $0["in"] as? String == "query" }
                 names[id] = query.compactMap { $0["name"] as? String }
                 for parameter in query {
-                    guard let name = parameter["name"] as? String,
-                        let schema = parameter["schema"] as? [String: Any],
-                        schema["type"] as? String == "integer"
-                    else { continue }
-                    ranges[id, default: [:]][name] = Self.range(schema)
+                    guard let name = parameter["name"] as? String else { continue }
+                    queryRules[id, default: [:]][name] = rule(
+                        parameter["schema"] as? [String: Any],
+                        description: parameter["description"] as? String)
                 }
                 let body = operation["requestBody"] as? [String: Any]
                 let media = (body?["content"] as? [String: Any])?["application/json"]
-                let reference = ((media as? [String: Any])?["schema"] as? [String: Any])?["$ref"]
-                if let name = (reference as? String)?.split(separator: "/").last,
-                    let properties = schemas[String(name)]?["properties"] as? [String: Any]
-                {
+                let schema = resolved((media as? [String: Any])?["schema"] as? [String: Any])
+                if let properties = schema["properties"] as? [String: [String: Any]] {
                     keys[id] = properties.keys.sorted()
-                    for case (let key, let schema as [String: Any]) in properties
-                    where schema["type"] as? String == "integer" {
-                        bodyRanges[id, default: [:]][key] = Self.range(schema)
-                    }
+                    bodyRules[id] = properties.mapValues { rule($0) }
                 }
             }
         }
         queryNames = names
-        integerRanges = ranges
-        bodyIntegerRanges = bodyRanges
+        self.queryRules = queryRules
         bodyKeys = keys
-    }
-
-    /// An integer schema's range.
-    static func range(_ schema: [String: Any]) -> ClosedRange<Int> {
-        (schema["minimum"] as? Int ?? Int.min)...(schema["maximum"] as? Int ?? Int.max)
+        self.bodyRules = bodyRules
     }
 
     /// A path's segments after its leading `/`.
@@ -93,5 +117,34 @@ struct Contract: Sendable {
             endpoint.path.count == asked.count
                 && zip(endpoint.path, asked).allSatisfy { $0 == "*" ? !$1.isEmpty : $0 == $1 }
         }
+    }
+}
+
+extension Contract.Rule {
+    /// Why `text`, the value of `name`, breaks the rule, or nil.
+    func problem(_ text: String, _ name: String) -> String? {
+        if let range {
+            guard let value = Int(text), range.contains(value) else {
+                return "'\(name)' must be an integer from \(range.lowerBound) to "
+                    + "\(range.upperBound), found '\(excerpt(text))'"
+            }
+            return nil
+        }
+        if let minLength, text.count < minLength {
+            return minLength == 1
+                ? "'\(name)' needs a value, found an empty one"
+                : "'\(name)' needs at least \(minLength) characters"
+        }
+        if let pattern,
+            pattern.firstMatch(
+                in: text, range: NSRange(text.startIndex..., in: text)) == nil
+        {
+            if let control = firstControlCharacter(in: text) {
+                return "'\(name)' holds a control character (\(control.codePoint)); an id is "
+                    + "text without tabs or line ends"
+            }
+            return "'\(name)' is not valid" + (description.map { ": \($0)" } ?? "")
+        }
+        return nil
     }
 }

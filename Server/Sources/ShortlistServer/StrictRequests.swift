@@ -5,9 +5,13 @@ import OpenAPIRuntime
 import ShortlistCore
 
 /// Refuses, before an operation decodes its input, what the generated decoders would let
-/// through: a query parameter the document does not give the operation (with the nearest one),
-/// one given twice, an id holding a control character, a body over ``Routes/bodyLimit`` bytes
-/// (413), and a body that is not strict JSON (``StrictJSON``).
+/// through, by the rules of the document (``Contract``): in a query of `/v1`, a parameter the
+/// document does not give the operation (with the nearest one), one given twice, and a value
+/// that breaks its schema (an id with a control character, an integer out of its range, a
+/// `history` not of its form); a path segment that is not valid percent-encoding or holds a
+/// control character; a body over ``Routes/bodyLimit`` bytes (413), a body that is not strict
+/// JSON (``StrictJSON``), and a key of the body that breaks its schema (2.5 or 1e20 for an
+/// integer, an empty id).
 struct StrictRequests: ServerMiddleware {
     let contract: Contract
 
@@ -21,9 +25,12 @@ struct StrictRequests: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let target = request.path ?? ""
         try checkPath(target)
-        try checkQuery(
-            target, allowed: contract.queryNames[operationID] ?? [],
-            integers: contract.integerRanges[operationID] ?? [:])
+        // The page, the document, health and metrics take what a browser or a scraper adds.
+        if target.hasPrefix("/v1/") {
+            try checkQuery(
+                target, allowed: contract.queryNames[operationID] ?? [],
+                rules: contract.queryRules[operationID] ?? [:])
+        }
         guard let body else { return try await next(request, nil, metadata) }
         let bytes: [UInt8]
         do {
@@ -34,27 +41,34 @@ struct StrictRequests: ServerMiddleware {
         // No body at all is what an operation without one gets (and one that needs one refuses).
         guard !bytes.isEmpty else { return try await next(request, nil, metadata) }
         if let problem = StrictJSON.problem(in: bytes) { throw APIError(.badRequest, problem) }
-        try checkIntegers(bytes, contract.bodyIntegerRanges[operationID] ?? [:])
+        try checkKeys(bytes, contract.bodyRules[operationID] ?? [:])
         return try await next(request, HTTPBody(bytes), metadata)
     }
 
-    /// Refuses a key of the body that the document makes an integer (`ranges`) but that is a
-    /// number outside its range or with a fraction: 2.5 and 1e20 are named as what they are.
-    func checkIntegers(_ bytes: [UInt8], _ ranges: [String: ClosedRange<Int>]) throws(APIError) {
-        guard !ranges.isEmpty,
+    /// Refuses a key of the body whose value breaks its rule: a number for an integer that
+    /// has a fraction or is out of its range, a string that is too short or not of its form.
+    /// What is not of the key's type is left to the decoders, which say so.
+    func checkKeys(_ bytes: [UInt8], _ rules: [String: Contract.Rule]) throws(APIError) {
+        guard !rules.isEmpty,
             let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         else { return }
-        for (key, range) in ranges.sorted(by: { $0.key < $1.key }) {
-            guard let number = object[key] as? NSNumber, !(object[key] is Bool) else { continue }
-            let value = number.doubleValue
-            guard
-                value.rounded() != value
-                    || !(Double(range.lowerBound)...Double(range.upperBound)).contains(value)
-            else { continue }
-            throw APIError(
-                .badRequest,
-                "'\(key)' must be an integer from \(range.lowerBound) to \(range.upperBound), found "
-                    + plainNumber(value))
+        for (key, rule) in rules.sorted(by: { $0.key < $1.key }) {
+            if let range = rule.range, let number = object[key] as? NSNumber,
+                !(object[key] is Bool)
+            {
+                let value = number.doubleValue
+                guard
+                    value.rounded() != value
+                        || !(Double(range.lowerBound)...Double(range.upperBound)).contains(value)
+                else { continue }
+                throw APIError(
+                    .badRequest,
+                    "'\(key)' must be an integer from \(range.lowerBound) to \(range.upperBound), "
+                        + "found \(plainNumber(value))")
+            }
+            if let text = object[key] as? String, let problem = rule.problem(text, key) {
+                throw APIError(.badRequest, problem)
+            }
         }
     }
 
@@ -74,18 +88,18 @@ struct StrictRequests: ServerMiddleware {
     }
 
     /// Refuses a parameter of `target`'s query not in `allowed`, one given twice, one that is
-    /// not valid percent-encoding, a value holding a control character, and an integer
-    /// parameter (`integers`) that is not an integer in its range.
-    func checkQuery(
-        _ target: String, allowed: [String], integers: [String: ClosedRange<Int>]
-    ) throws(APIError) {
+    /// not valid percent-encoding, and a value that breaks its rule.
+    func checkQuery(_ target: String, allowed: [String], rules: [String: Contract.Rule])
+        throws(APIError)
+    {
         guard let mark = target.firstIndex(of: "?") else { return }
         var seen: Set<String> = []
         for pair in target[target.index(after: mark)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ text: Substring) throws(APIError) -> String {
                 guard
-                    let text = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                    let text = text.replacingOccurrences(of: "+", with: " ")
+                        .removingPercentEncoding
                 else {
                     throw APIError(
                         .badRequest,
@@ -107,12 +121,8 @@ struct StrictRequests: ServerMiddleware {
                 throw APIError(.badRequest, "the parameter '\(name)' is given twice")
             }
             let value = parts.count > 1 ? try decoded(parts[1]) : ""
-            try checkID(value, "the parameter '\(name)'")
-            if let range = integers[name], !(Int(value).map(range.contains) ?? false) {
-                throw APIError(
-                    .badRequest,
-                    "'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), "
-                        + "found '\(excerpt(value))'")
+            if let problem = rules[name]?.problem(value, name) {
+                throw APIError(.badRequest, problem)
             }
         }
     }

@@ -146,7 +146,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #"{"user": "u5""#, .badRequest,
                 "the body is not valid JSON: a ',' or '}' should follow at byte 13"
             ),
-            (#"{"user": "u5", "n": "five"}"#, .badRequest, "'n' must be an integer"),
+            (
+                #"{"user": "u5", "n": "five"}"#, .badRequest,
+                "'n' must be an integer from 1 to 1000, found 'five'"
+            ),
             (#"{"user": 5}"#, .badRequest, "'user' must be a string"),
             (#"{"n": 3}"#, .badRequest, "missing key 'user' in the body"),
             (
@@ -162,7 +165,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 "'n' must be an integer from 1 to 1000, found 0"
             ),
             (
-                #"{"user": "u5", "exclude": ["nope"]}"#, .badRequest,
+                #"{"user": "u5", "exclude": ["nope"]}"#, .notFound,
                 "'exclude[0]' names item 'nope', which the dataset does not have"
             ),
             (
@@ -228,7 +231,9 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 ),
                 (
                     "/v1/explain?user=u5&item=i1&history=:", .get, .badRequest,
-                    "'history' has an entry ':' without an item id; write ITEM or ITEM:RATING"
+                    "'history' is not valid: Interactions seen after the last fit, as "
+                        + "ITEM[:RATING],… (a rating is a decimal number within ±1000000); an "
+                        + "item the data lacks is a 404."
                 ),
                 (
                     "/v1/nope", .get, .notFound,
@@ -286,7 +291,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 #expect(error["message"] as? String == message, "\(body)")
             }
             for (uri, message) in [
-                ("/v1/explain?user=u%0A5&item=i1", "the parameter 'user' \(rest)"),
+                ("/v1/explain?user=u%0A5&item=i1", "'user' \(rest)"),
                 ("/v1/items/i%0A4/similar", "the path segment 'i%0A4' \(rest)"),
             ] {
                 let answer = try await client.execute(uri: uri, method: .get)
@@ -330,7 +335,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             #expect((lists.first?["similar"] as? [Any])?.count == 3)
             let cases: [(String, HTTPResponse.Status, String)] = [
                 (
-                    "/v1/items/i4/similar?stage=popular", .badRequest,
+                    "/v1/items/i4/similar?stage=popular", .notFound,
                     "stage 'popular' (weighted-rating) of pipeline 'default' cannot list similar "
                         + "items; its stages that can: als (matrix-factorization)"
                 ),
@@ -636,7 +641,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             #expect(try object(again)["recorded"] as? Bool == false)
             let unknown = try await post(
                 client, "/v1/feedback", #"{"requestId": "nope", "item": "i1", "reward": 1}"#)
-            #expect(unknown.status == .badRequest)
+            #expect(unknown.status == .notFound)
             let hexadecimal = try await post(
                 client, "/v1/feedback",
                 #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 0x1}"#)

@@ -9,7 +9,7 @@ import NIOPosix
 /// delay (a database that takes that long to answer every statement).
 final class TCPProxy: Sendable {
     private let target: SocketAddress
-    private let delay: TimeAmount
+    private let delay: NIOLockedValueBox<TimeAmount>
     private let state = NIOLockedValueBox(State())
 
     private struct State {
@@ -25,7 +25,7 @@ final class TCPProxy: Sendable {
     /// A proxy to `host:port`, listening, that passes what a client sends on after `delay`.
     init(to host: String, port targetPort: Int, delay: Duration = .zero) async throws {
         target = try SocketAddress.makeAddressResolvingHost(host, port: targetPort)
-        self.delay = TimeAmount(delay)
+        self.delay = NIOLockedValueBox(TimeAmount(delay))
         try await listen(on: 0)
     }
 
@@ -59,6 +59,11 @@ final class TCPProxy: Sendable {
                 try connection.pipeline.syncOperations.addHandler(
                     Relay(to: upstream, after: delay))
             }
+    }
+
+    /// Passes what clients send on after `delay` from now on.
+    func slow(by delay: Duration) {
+        self.delay.withLockedValue { $0 = TimeAmount(delay) }
     }
 
     /// Stops passing bytes either way on every connection, and holds new ones unanswered.
@@ -96,15 +101,16 @@ final class TCPProxy: Sendable {
     private final class Relay: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         let partner: any Channel
-        let delay: TimeAmount
+        let delay: NIOLockedValueBox<TimeAmount>?
 
-        init(to partner: any Channel, after delay: TimeAmount = .zero) {
+        init(to partner: any Channel, after delay: NIOLockedValueBox<TimeAmount>? = nil) {
             self.partner = partner
             self.delay = delay
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let bytes = unwrapInboundIn(data)
+            let delay = self.delay?.withLockedValue { $0 } ?? .zero
             guard delay > .zero else {
                 partner.writeAndFlush(bytes, promise: nil)
                 return

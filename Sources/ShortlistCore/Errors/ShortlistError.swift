@@ -9,6 +9,9 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case unavailable
     /// A stored file is damaged or of another version: a model artifact, the dataset cache.
     case corrupt
+    /// What was asked contradicts what was recorded before: a second, different reward for
+    /// the same item of the same response.
+    case conflict
 }
 
 /// Where a problem is: a file, and within it a line and a column when they are known.

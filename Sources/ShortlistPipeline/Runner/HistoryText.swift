@@ -25,8 +25,8 @@ extension FittedPipeline {
                         + "ITEM or ITEM:RATING")
             }
             guard let item = dataset.item(parts[0]) else {
-                // A parameter naming an unknown item is a bad parameter, not a missing resource.
                 throw RequestError(
+                    .notFound,
                     "\(option) names item '\(excerpt(parts[0]))', which the dataset does not have")
             }
             guard parts.count == 2 else {

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Shortlist",
             "version": "1",
-            "description": "Recommendations, explanations and feedback from every pipeline of a pipelines file. Every error is {\"error\": {\"status\", \"message\"}} with a message that names the problem; a path no endpoint serves is a 404 and a method an endpoint does not take a 405 (with Allow), in the same shape. Query parameters an endpoint does not take are refused (400)."
+            "description": "Recommendations, explanations and feedback from every pipeline of a pipelines file. Every error is {\"error\": {\"status\", \"message\"}} with a message that names the problem; a path no endpoint serves is a 404 and a method an endpoint does not take a 405 (with Allow), in the same shape. Query parameters an endpoint of /v1 does not take are refused (400)."
           },
           "paths": {
             "/v1/recommend": {
@@ -34,6 +34,39 @@ enum OpenAPIDocument {
                       "application/json": {
                         "schema": {
                           "$ref": "#/components/schemas/Recommendations"
+                        }
+                      }
+                    },
+                    "links": {
+                      "RewardTheFirstItem": {
+                        "operationId": "recordFeedback",
+                        "description": "Feedback for the first item a bandit response showed.",
+                        "requestBody": {
+                          "requestId": "$response.body#/requestId",
+                          "item": "$response.body#/recommendations/0/item",
+                          "reward": 1
+                        }
+                      },
+                      "ExplainTheFirstItem": {
+                        "operationId": "explain",
+                        "description": "Why the first item was recommended.",
+                        "parameters": {
+                          "user": "$request.body#/user",
+                          "item": "$response.body#/recommendations/0/item",
+                          "pipeline": "$response.body#/pipeline"
+                        }
+                      },
+                      "ItemsLikeTheFirst": {
+                        "operationId": "similarItems",
+                        "parameters": {
+                          "id": "$response.body#/recommendations/0/item",
+                          "pipeline": "$response.body#/pipeline"
+                        }
+                      },
+                      "ReportTheArms": {
+                        "operationId": "abReport",
+                        "parameters": {
+                          "pipeline": "$response.body#/pipeline"
                         }
                       }
                     }
@@ -64,24 +97,24 @@ enum OpenAPIDocument {
                     "in": "query",
                     "required": true,
                     "schema": {
-                      "type": "string",
-                      "minLength": 1
-                    }
+                      "$ref": "#/components/schemas/Id"
+                    },
+                    "example": "196"
                   },
                   {
                     "name": "item",
                     "in": "query",
                     "required": true,
                     "schema": {
-                      "type": "string",
-                      "minLength": 1
-                    }
+                      "$ref": "#/components/schemas/Id"
+                    },
+                    "example": "242"
                   },
                   {
                     "name": "pipeline",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "$ref": "#/components/schemas/Id"
                     },
                     "description": "The first pipeline of the file when absent."
                   },
@@ -99,9 +132,10 @@ enum OpenAPIDocument {
                     "name": "history",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "type": "string",
+                      "pattern": "^([ \\t]*|[^,:\\x00-\\x1F\\x7F-\\x9F]*[^,:\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^,:\\x00-\\x1F\\x7F-\\x9F]*(:[ \\t]*[+-]?(\\d{1,6}(\\.\\d+)?|\\.\\d+|1000000(\\.0+)?)[ \\t]*)?(,[^,:\\x00-\\x1F\\x7F-\\x9F]*[^,:\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^,:\\x00-\\x1F\\x7F-\\x9F]*(:[ \\t]*[+-]?(\\d{1,6}(\\.\\d+)?|\\.\\d+|1000000(\\.0+)?)[ \\t]*)?)*)$"
                     },
-                    "description": "Fresh interactions, as ITEM[:RATING] separated by commas, as in recommend's history."
+                    "description": "Interactions seen after the last fit, as ITEM[:RATING],… (a rating is a decimal number within ±1000000); an item the data lacks is a 404."
                   }
                 ],
                 "responses": {
@@ -138,8 +172,9 @@ enum OpenAPIDocument {
                     "required": true,
                     "description": "The item id, percent-encoded (a%20b%2Fc is the id a b/c); invalid percent-encoding is a 400.",
                     "schema": {
-                      "type": "string"
-                    }
+                      "$ref": "#/components/schemas/Id"
+                    },
+                    "example": "1"
                   },
                   {
                     "name": "n",
@@ -155,7 +190,7 @@ enum OpenAPIDocument {
                     "name": "stage",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "$ref": "#/components/schemas/Id"
                     },
                     "description": "Only this candidate stage's list."
                   },
@@ -163,7 +198,7 @@ enum OpenAPIDocument {
                     "name": "pipeline",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "$ref": "#/components/schemas/Id"
                     }
                   }
                 ],
@@ -227,6 +262,9 @@ enum OpenAPIDocument {
                   },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
                   }
                 }
               }
@@ -241,9 +279,10 @@ enum OpenAPIDocument {
                     "name": "pipeline",
                     "in": "query",
                     "schema": {
-                      "type": "string"
+                      "$ref": "#/components/schemas/Id"
                     },
-                    "description": "The file's first bandit pipeline when absent."
+                    "description": "The file's first bandit pipeline when absent.",
+                    "example": "ab"
                   }
                 ],
                 "responses": {
@@ -283,6 +322,9 @@ enum OpenAPIDocument {
                         }
                       }
                     }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
                   }
                 }
               }
@@ -353,7 +395,7 @@ enum OpenAPIDocument {
                     }
                   }
                 },
-                "description": "The page reads its query to fill its form and ask at once: a pipeline, a user, the items a new user liked, a list's length, and an item to explain.",
+                "description": "The page reads its query to fill its form and ask at once (what it cannot use it says on the page): a pipeline, a user, the items a new user liked, a list's length, and an item to explain.",
                 "parameters": [
                   {
                     "name": "pipeline",
@@ -384,9 +426,7 @@ enum OpenAPIDocument {
                     "in": "query",
                     "description": "How many items.",
                     "schema": {
-                      "type": "integer",
-                      "minimum": 1,
-                      "maximum": 1000
+                      "type": "string"
                     }
                   },
                   {
@@ -404,7 +444,7 @@ enum OpenAPIDocument {
           "components": {
             "responses": {
               "BadRequest": {
-                "description": "Malformed JSON, a wrong field type, an unknown key or item, or n out of range",
+                "description": "Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -414,7 +454,7 @@ enum OpenAPIDocument {
                 }
               },
               "NotFound": {
-                "description": "An unknown pipeline (with a suggestion) or item",
+                "description": "An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -435,6 +475,16 @@ enum OpenAPIDocument {
               },
               "Unavailable": {
                 "description": "The feedback store failed, did not answer in time, or is out of reach",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "Conflict": {
+                "description": "Feedback for an item that already has a different reward",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -478,13 +528,12 @@ enum OpenAPIDocument {
                 ],
                 "properties": {
                   "user": {
-                    "type": "string",
-                    "minLength": 1,
+                    "$ref": "#/components/schemas/Id",
                     "description": "Any id; one the data lacks is a cold user."
                   },
                   "pipeline": {
-                    "type": "string",
-                    "description": "The first pipeline of the file when absent."
+                    "$ref": "#/components/schemas/Id",
+                    "description": "The first pipeline of the file when absent; one the file lacks is a 404."
                   },
                   "n": {
                     "type": "integer",
@@ -498,9 +547,9 @@ enum OpenAPIDocument {
                   "exclude": {
                     "type": "array",
                     "items": {
-                      "type": "string"
+                      "$ref": "#/components/schemas/Id"
                     },
-                    "description": "Items not to recommend."
+                    "description": "Items not to recommend; one the data lacks is a 404."
                   },
                   "history": {
                     "type": "array",
@@ -508,6 +557,11 @@ enum OpenAPIDocument {
                       "$ref": "#/components/schemas/FreshInteraction"
                     }
                   }
+                },
+                "example": {
+                  "user": "196",
+                  "n": 5,
+                  "explain": true
                 }
               },
               "FreshInteraction": {
@@ -518,15 +572,20 @@ enum OpenAPIDocument {
                 ],
                 "properties": {
                   "item": {
-                    "type": "string"
+                    "$ref": "#/components/schemas/Id",
+                    "description": "An item the data has (else a 404)."
                   },
                   "rating": {
                     "type": "number",
+                    "minimum": -1000000,
+                    "maximum": 1000000,
                     "description": "The data's highest rating when absent."
                   },
                   "timestamp": {
                     "type": "integer",
-                    "description": "Seconds since 1970."
+                    "minimum": -2208988800,
+                    "maximum": 7258118400,
+                    "description": "Seconds since 1970, from 1900 to 2200."
                   }
                 }
               },
@@ -782,19 +841,23 @@ enum OpenAPIDocument {
                 ],
                 "properties": {
                   "requestId": {
-                    "type": "string",
-                    "minLength": 1,
-                    "description": "A bandit response's requestId."
+                    "$ref": "#/components/schemas/Id",
+                    "description": "A bandit response's requestId; one no response has is a 404."
                   },
                   "item": {
-                    "type": "string",
-                    "description": "An item that response showed."
+                    "$ref": "#/components/schemas/Id",
+                    "description": "An item that response showed (else a 404)."
                   },
                   "reward": {
                     "type": "number",
                     "minimum": 0,
                     "maximum": 1
                   }
+                },
+                "example": {
+                  "requestId": "r-1",
+                  "item": "242",
+                  "reward": 1
                 }
               },
               "FeedbackResponse": {
@@ -1271,6 +1334,12 @@ enum OpenAPIDocument {
                     "$ref": "#/components/schemas/Placement"
                   }
                 }
+              },
+              "Id": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+                "description": "An id: any text without control characters (no tab, line end or NUL)."
               }
             }
           }

@@ -309,21 +309,21 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         style: .form,
                         explode: true,
                         name: "user",
-                        as: Swift.String.self
+                        as: Components.Schemas.Id.self
                     ),
                     item: try converter.getRequiredQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
                         explode: true,
                         name: "item",
-                        as: Swift.String.self
+                        as: Components.Schemas.Id.self
                     ),
                     pipeline: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
                         explode: true,
                         name: "pipeline",
-                        as: Swift.String.self
+                        as: Components.Schemas.Id.self
                     ),
                     n: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
@@ -447,7 +447,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 let path: Operations.SimilarItems.Input.Path = .init(id: try converter.getPathParameterAsURI(
                     in: metadata.pathParameters,
                     name: "id",
-                    as: Swift.String.self
+                    as: Components.Schemas.Id.self
                 ))
                 let query: Operations.SimilarItems.Input.Query = .init(
                     n: try converter.getOptionalQueryItemAsURI(
@@ -462,14 +462,14 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         style: .form,
                         explode: true,
                         name: "stage",
-                        as: Swift.String.self
+                        as: Components.Schemas.Id.self
                     ),
                     pipeline: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,
                         explode: true,
                         name: "pipeline",
-                        as: Swift.String.self
+                        as: Components.Schemas.Id.self
                     )
                 )
                 let headers: Operations.SimilarItems.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
@@ -679,6 +679,24 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
+                case let .conflict(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 409)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
                 case let .undocumented(statusCode, _):
                     return (.init(soar_statusCode: statusCode), nil)
                 }
@@ -710,7 +728,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     style: .form,
                     explode: true,
                     name: "pipeline",
-                    as: Swift.String.self
+                    as: Components.Schemas.Id.self
                 ))
                 let headers: Operations.AbReport.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 return Operations.AbReport.Input(
@@ -824,6 +842,24 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 case let .ok(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 200)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .json(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .badRequest(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 400)
                     suppressMutabilityWarning(&response)
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
@@ -988,7 +1024,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// A page to try the pipelines: recommendations with every stage's contribution drawn
     ///
-    /// The page reads its query to fill its form and ask at once: a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
+    /// The page reads its query to fill its form and ask at once (what it cannot use it says on the page): a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(page)`.
@@ -1033,7 +1069,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         style: .form,
                         explode: true,
                         name: "n",
-                        as: Swift.Int.self
+                        as: Swift.String.self
                     ),
                     why: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,

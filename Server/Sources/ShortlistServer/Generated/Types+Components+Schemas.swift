@@ -75,36 +75,36 @@ extension Components {
             /// Any id; one the data lacks is a cold user.
             ///
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/user`.
-            internal var user: Swift.String
-            /// The first pipeline of the file when absent.
+            internal var user: Components.Schemas.Id
+            /// The first pipeline of the file when absent; one the file lacks is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/pipeline`.
-            internal var pipeline: Swift.String?
+            internal var pipeline: Components.Schemas.Id?
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/n`.
             internal var n: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/explain`.
             internal var explain: Swift.Bool?
-            /// Items not to recommend.
+            /// Items not to recommend; one the data lacks is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/exclude`.
-            internal var exclude: [Swift.String]?
+            internal var exclude: [Components.Schemas.Id]?
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/history`.
             internal var history: [Components.Schemas.FreshInteraction]?
             /// Creates a new `RecommendRequest`.
             ///
             /// - Parameters:
             ///   - user: Any id; one the data lacks is a cold user.
-            ///   - pipeline: The first pipeline of the file when absent.
+            ///   - pipeline: The first pipeline of the file when absent; one the file lacks is a 404.
             ///   - n:
             ///   - explain:
-            ///   - exclude: Items not to recommend.
+            ///   - exclude: Items not to recommend; one the data lacks is a 404.
             ///   - history:
             internal init(
-                user: Swift.String,
-                pipeline: Swift.String? = nil,
+                user: Components.Schemas.Id,
+                pipeline: Components.Schemas.Id? = nil,
                 n: Swift.Int? = nil,
                 explain: Swift.Bool? = nil,
-                exclude: [Swift.String]? = nil,
+                exclude: [Components.Schemas.Id]? = nil,
                 history: [Components.Schemas.FreshInteraction]? = nil
             ) {
                 self.user = user
@@ -125,11 +125,11 @@ extension Components {
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.user = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.Id.self,
                     forKey: .user
                 )
                 self.pipeline = try container.decodeIfPresent(
-                    Swift.String.self,
+                    Components.Schemas.Id.self,
                     forKey: .pipeline
                 )
                 self.n = try container.decodeIfPresent(
@@ -141,7 +141,7 @@ extension Components {
                     forKey: .explain
                 )
                 self.exclude = try container.decodeIfPresent(
-                    [Swift.String].self,
+                    [Components.Schemas.Id].self,
                     forKey: .exclude
                 )
                 self.history = try container.decodeIfPresent(
@@ -160,24 +160,26 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/FreshInteraction`.
         internal struct FreshInteraction: Codable, Hashable, Sendable {
+            /// An item the data has (else a 404).
+            ///
             /// - Remark: Generated from `#/components/schemas/FreshInteraction/item`.
-            internal var item: Swift.String
+            internal var item: Components.Schemas.Id
             /// The data's highest rating when absent.
             ///
             /// - Remark: Generated from `#/components/schemas/FreshInteraction/rating`.
             internal var rating: Swift.Double?
-            /// Seconds since 1970.
+            /// Seconds since 1970, from 1900 to 2200.
             ///
             /// - Remark: Generated from `#/components/schemas/FreshInteraction/timestamp`.
             internal var timestamp: Swift.Int?
             /// Creates a new `FreshInteraction`.
             ///
             /// - Parameters:
-            ///   - item:
+            ///   - item: An item the data has (else a 404).
             ///   - rating: The data's highest rating when absent.
-            ///   - timestamp: Seconds since 1970.
+            ///   - timestamp: Seconds since 1970, from 1900 to 2200.
             internal init(
-                item: Swift.String,
+                item: Components.Schemas.Id,
                 rating: Swift.Double? = nil,
                 timestamp: Swift.Int? = nil
             ) {
@@ -193,7 +195,7 @@ extension Components {
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.item = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.Id.self,
                     forKey: .item
                 )
                 self.rating = try container.decodeIfPresent(
@@ -804,25 +806,25 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/FeedbackRequest`.
         internal struct FeedbackRequest: Codable, Hashable, Sendable {
-            /// A bandit response's requestId.
+            /// A bandit response's requestId; one no response has is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/FeedbackRequest/requestId`.
-            internal var requestId: Swift.String
-            /// An item that response showed.
+            internal var requestId: Components.Schemas.Id
+            /// An item that response showed (else a 404).
             ///
             /// - Remark: Generated from `#/components/schemas/FeedbackRequest/item`.
-            internal var item: Swift.String
+            internal var item: Components.Schemas.Id
             /// - Remark: Generated from `#/components/schemas/FeedbackRequest/reward`.
             internal var reward: Swift.Double
             /// Creates a new `FeedbackRequest`.
             ///
             /// - Parameters:
-            ///   - requestId: A bandit response's requestId.
-            ///   - item: An item that response showed.
+            ///   - requestId: A bandit response's requestId; one no response has is a 404.
+            ///   - item: An item that response showed (else a 404).
             ///   - reward:
             internal init(
-                requestId: Swift.String,
-                item: Swift.String,
+                requestId: Components.Schemas.Id,
+                item: Components.Schemas.Id,
                 reward: Swift.Double
             ) {
                 self.requestId = requestId
@@ -837,11 +839,11 @@ extension Components {
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 self.requestId = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.Id.self,
                     forKey: .requestId
                 )
                 self.item = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.Id.self,
                     forKey: .item
                 )
                 self.reward = try container.decode(
@@ -1928,5 +1930,9 @@ extension Components {
                 ])
             }
         }
+        /// An id: any text without control characters (no tab, line end or NUL).
+        ///
+        /// - Remark: Generated from `#/components/schemas/Id`.
+        internal typealias Id = Swift.String
     }
 }

@@ -98,7 +98,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Malformed JSON, a wrong field type, an unknown key or item, or n out of range
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
             ///
             /// - Remark: Generated from `#/paths//v1/recommend/post(recommend)/responses/400`.
             ///
@@ -121,7 +121,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion) or item
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
             ///
             /// - Remark: Generated from `#/paths//v1/recommend/post(recommend)/responses/404`.
             ///
@@ -233,18 +233,18 @@ internal enum Operations {
             /// - Remark: Generated from `#/paths/v1/explain/GET/query`.
             internal struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/user`.
-                internal var user: Swift.String
+                internal var user: Components.Schemas.Id
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/item`.
-                internal var item: Swift.String
+                internal var item: Components.Schemas.Id
                 /// The first pipeline of the file when absent.
                 ///
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/pipeline`.
-                internal var pipeline: Swift.String?
+                internal var pipeline: Components.Schemas.Id?
                 /// The length of the list the item is explained against; the pipeline's n when absent.
                 ///
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/n`.
                 internal var n: Swift.Int?
-                /// Fresh interactions, as ITEM[:RATING] separated by commas, as in recommend's history.
+                /// Interactions seen after the last fit, as ITEM[:RATING],… (a rating is a decimal number within ±1000000); an item the data lacks is a 404.
                 ///
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/history`.
                 internal var history: Swift.String?
@@ -255,11 +255,11 @@ internal enum Operations {
                 ///   - item:
                 ///   - pipeline: The first pipeline of the file when absent.
                 ///   - n: The length of the list the item is explained against; the pipeline's n when absent.
-                ///   - history: Fresh interactions, as ITEM[:RATING] separated by commas, as in recommend's history.
+                ///   - history: Interactions seen after the last fit, as ITEM[:RATING],… (a rating is a decimal number within ±1000000); an item the data lacks is a 404.
                 internal init(
-                    user: Swift.String,
-                    item: Swift.String,
-                    pipeline: Swift.String? = nil,
+                    user: Components.Schemas.Id,
+                    item: Components.Schemas.Id,
+                    pipeline: Components.Schemas.Id? = nil,
                     n: Swift.Int? = nil,
                     history: Swift.String? = nil
                 ) {
@@ -348,7 +348,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Malformed JSON, a wrong field type, an unknown key or item, or n out of range
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
             ///
             /// - Remark: Generated from `#/paths//v1/explain/get(explain)/responses/400`.
             ///
@@ -371,7 +371,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion) or item
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
             ///
             /// - Remark: Generated from `#/paths//v1/explain/get(explain)/responses/404`.
             ///
@@ -460,12 +460,12 @@ internal enum Operations {
                 /// The item id, percent-encoded (a%20b%2Fc is the id a b/c); invalid percent-encoding is a 400.
                 ///
                 /// - Remark: Generated from `#/paths/v1/items/{id}/similar/GET/path/id`.
-                internal var id: Swift.String
+                internal var id: Components.Schemas.Id
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - id: The item id, percent-encoded (a%20b%2Fc is the id a b/c); invalid percent-encoding is a 400.
-                internal init(id: Swift.String) {
+                internal init(id: Components.Schemas.Id) {
                     self.id = id
                 }
             }
@@ -477,9 +477,9 @@ internal enum Operations {
                 /// Only this candidate stage's list.
                 ///
                 /// - Remark: Generated from `#/paths/v1/items/{id}/similar/GET/query/stage`.
-                internal var stage: Swift.String?
+                internal var stage: Components.Schemas.Id?
                 /// - Remark: Generated from `#/paths/v1/items/{id}/similar/GET/query/pipeline`.
-                internal var pipeline: Swift.String?
+                internal var pipeline: Components.Schemas.Id?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
@@ -488,8 +488,8 @@ internal enum Operations {
                 ///   - pipeline:
                 internal init(
                     n: Swift.Int? = nil,
-                    stage: Swift.String? = nil,
-                    pipeline: Swift.String? = nil
+                    stage: Components.Schemas.Id? = nil,
+                    pipeline: Components.Schemas.Id? = nil
                 ) {
                     self.n = n
                     self.stage = stage
@@ -577,7 +577,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Malformed JSON, a wrong field type, an unknown key or item, or n out of range
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
             ///
             /// - Remark: Generated from `#/paths//v1/items/{id}/similar/get(similarItems)/responses/400`.
             ///
@@ -600,7 +600,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion) or item
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
             ///
             /// - Remark: Generated from `#/paths//v1/items/{id}/similar/get(similarItems)/responses/404`.
             ///
@@ -746,7 +746,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Malformed JSON, a wrong field type, an unknown key or item, or n out of range
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
             ///
             /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/400`.
             ///
@@ -769,7 +769,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion) or item
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
             ///
             /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/404`.
             ///
@@ -838,6 +838,29 @@ internal enum Operations {
                     }
                 }
             }
+            /// Feedback for an item that already has a different reward
+            ///
+            /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            internal var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.
@@ -883,12 +906,12 @@ internal enum Operations {
                 /// The file's first bandit pipeline when absent.
                 ///
                 /// - Remark: Generated from `#/paths/v1/ab/report/GET/query/pipeline`.
-                internal var pipeline: Swift.String?
+                internal var pipeline: Components.Schemas.Id?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - pipeline: The file's first bandit pipeline when absent.
-                internal init(pipeline: Swift.String? = nil) {
+                internal init(pipeline: Components.Schemas.Id? = nil) {
                     self.pipeline = pipeline
                 }
             }
@@ -970,7 +993,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Malformed JSON, a wrong field type, an unknown key or item, or n out of range
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
             ///
             /// - Remark: Generated from `#/paths//v1/ab/report/get(abReport)/responses/400`.
             ///
@@ -993,7 +1016,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion) or item
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
             ///
             /// - Remark: Generated from `#/paths//v1/ab/report/get(abReport)/responses/404`.
             ///
@@ -1144,6 +1167,29 @@ internal enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
+            ///
+            /// - Remark: Generated from `#/paths//v1/pipelines/get(listPipelines)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
                             response: self
                         )
                     }
@@ -1512,7 +1558,7 @@ internal enum Operations {
     }
     /// A page to try the pipelines: recommendations with every stage's contribution drawn
     ///
-    /// The page reads its query to fill its form and ask at once: a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
+    /// The page reads its query to fill its form and ask at once (what it cannot use it says on the page): a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(page)`.
@@ -1536,7 +1582,7 @@ internal enum Operations {
                 /// How many items.
                 ///
                 /// - Remark: Generated from `#/paths/GET/query/n`.
-                internal var n: Swift.Int?
+                internal var n: Swift.String?
                 /// An item to explain.
                 ///
                 /// - Remark: Generated from `#/paths/GET/query/why`.
@@ -1553,7 +1599,7 @@ internal enum Operations {
                     pipeline: Swift.String? = nil,
                     user: Swift.String? = nil,
                     liked: Swift.String? = nil,
-                    n: Swift.Int? = nil,
+                    n: Swift.String? = nil,
                     why: Swift.String? = nil
                 ) {
                     self.pipeline = pipeline

@@ -61,7 +61,7 @@ internal protocol APIProtocol: Sendable {
     func openAPIDocument(_ input: Operations.OpenAPIDocument.Input) async throws -> Operations.OpenAPIDocument.Output
     /// A page to try the pipelines: recommendations with every stage's contribution drawn
     ///
-    /// The page reads its query to fill its form and ask at once: a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
+    /// The page reads its query to fill its form and ask at once (what it cannot use it says on the page): a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(page)`.
@@ -175,7 +175,7 @@ extension APIProtocol {
     }
     /// A page to try the pipelines: recommendations with every stage's contribution drawn
     ///
-    /// The page reads its query to fill its form and ask at once: a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
+    /// The page reads its query to fill its form and ask at once (what it cannot use it says on the page): a pipeline, a user, the items a new user liked, a list's length, and an item to explain.
     ///
     /// - Remark: HTTP `GET /`.
     /// - Remark: Generated from `#/paths///get(page)`.

@@ -18,7 +18,7 @@ public enum Routes {
         _ holder: PipelineHolder, metrics registry: PrometheusCollectorRegistry
     ) throws -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetrics())
         router.add(middleware: UnmatchedRequests())
         router.add(middleware: ErrorAnswers())
         try API(holder: holder, registry: registry).registerHandlers(

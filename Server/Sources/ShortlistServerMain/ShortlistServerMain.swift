@@ -148,7 +148,7 @@ struct ShortlistServerMain: AsyncParsableCommand {
                 Data("holding at most \(cap) connections at once\n".utf8))
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(DescribedMetricsFactory(registry: registry))
         let app = Application(
             router: try Routes.router(holder, metrics: registry), server: limits.server,
             configuration: limits.configuration(

@@ -47,7 +47,7 @@ func served(cacheBytes: Int = 0) throws -> (PipelineHolder, TemporaryDirectory) 
 /// The registry swift-metrics reports to, bootstrapped once for the test process.
 let metrics: PrometheusCollectorRegistry = {
     let registry = PrometheusCollectorRegistry()
-    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    MetricsSystem.bootstrap(DescribedMetricsFactory(registry: registry))
     return registry
 }()
 
@@ -508,33 +508,56 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
 
     @Test func metricsCountRequestsErrorsAndTimePerPipelineAndStage() async throws {
         let (served, _) = try served()
-        try await withServer(served) { client in
+        let text = try await withServer(served) { client in
             _ = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
             _ = try await post(client, "/v1/recommend", #"{"user": "u5", "exclude": ["nope"]}"#)
+            _ = try await post(client, "/v1/recommend", #"{"user": "u5",}"#)
+            _ = try await post(client, "/v1/recommend", #"{"user": "u5", "pipeline": "nope"}"#)
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.status == .ok)
-            let text = String(buffer: response.body)
-            let lines = text.split(separator: "\n")
-            #expect(
-                lines.contains {
-                    $0.hasPrefix(#"shortlist_recommend_seconds_count{pipeline="default"}"#)
-                })
-            for stage in ["als", "popular", "ranker"] {
-                #expect(
-                    lines.contains {
-                        $0.hasPrefix(
-                            #"shortlist_stage_seconds_count{pipeline="default",stage="\#(stage)"}"#)
-                    }, "\(stage)")
-            }
-            #expect(
-                lines.contains {
-                    $0.hasPrefix(#"shortlist_recommend_errors_total{status="400"}"#)
-                })
-            // Every endpoint's requests, errors and latency, from Hummingbird's middleware.
-            #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("v1/recommend") })
-            #expect(lines.contains { $0.hasPrefix("hb_request_errors{") && $0.contains("400") })
-            #expect(lines.contains { $0.hasPrefix("http_server_request_duration_count{") })
+            return String(buffer: response.body)
         }
+        let lines = text.split(separator: "\n")
+        #expect(
+            lines.contains {
+                $0.hasPrefix(#"shortlist_recommend_seconds_count{pipeline="default"}"#)
+            })
+        for stage in ["als", "popular", "ranker"] {
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(
+                        #"shortlist_stage_seconds_count{pipeline="default",stage="\#(stage)"}"#)
+                }, "\(stage)")
+        }
+        // Every refusal counts: a malformed body (400), an unknown item or pipeline (404). (The
+        // registry is the test process's, which other tests' requests count in too.)
+        #expect(
+            lines.contains { $0.hasPrefix(#"shortlist_recommend_errors_total{status="400"} "#) })
+        #expect(
+            lines.contains { $0.hasPrefix(#"shortlist_recommend_errors_total{status="404"} "#) })
+        // Every endpoint's requests, errors (none for a success) and latency.
+        #expect(
+            lines.contains {
+                $0.hasPrefix("http_server_requests_total{") && $0.contains(#"status="200""#)
+            })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("http_server_request_errors_total{") && $0.contains(#"status="404""#)
+            })
+        #expect(
+            !lines.contains {
+                $0.hasPrefix("http_server_request_errors_total{") && $0.contains(#"status="200""#)
+            })
+        #expect(lines.contains { $0.hasPrefix("http_server_request_duration_seconds_count{") })
+        // Each metric says what it is.
+        let types = lines.filter { $0.hasPrefix("# TYPE ") }.map {
+            String($0.split(separator: " ")[2])
+        }
+        let described = lines.filter { $0.hasPrefix("# HELP ") }.map {
+            String($0.split(separator: " ")[2])
+        }
+        #expect(!types.isEmpty)
+        #expect(Set(types).subtracting(described).isEmpty, "\(types)")
     }
 
     @Test func aRepeatedRequestIsAnsweredFromTheCacheButABanditsOrAHistorysNever() async throws {

@@ -2,10 +2,13 @@
 # Load test of the HTTP server: builds it in release, serves the shipped pipelines on
 # MovieLens-100K on loopback, drives it with wrk at several concurrency levels and prints
 # requests/s and p50/p99/p99.9 latency per endpoint with every request computed (--cache-mb 0),
-# the server's memory over a longer run, then repeated requests answered from its cache.
-# Not run by CI. Needs wrk (Debian's package) and python3.
+# then at fixed request rates (an open loop: bench/server/openloop.c sends each request when it
+# is due, whatever the answers do, and times it from then), the server's memory over a longer
+# run, then repeated requests answered from its cache.
+# Not run by CI. Needs wrk (Debian's package), gcc and python3.
 #
-#   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"] [--port P]
+#   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"]
+#                       [--rates "250 500 1000"] [--port P]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -13,14 +16,16 @@ work="$here/work"
 seconds=10
 soak=60
 connections="1 10 50 200"
+rates="250 500 1000"
 port=8719
 while (($#)); do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --rates) rates=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds S] [--soak S] [--connections \"1 10 50 200\"] [--port P]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--seconds S] [--soak S] [--connections \"1 10 50 200\"] [--rates \"250 500 1000\"] [--port P]" >&2; exit 64 ;;
     esac
 done
 command -v wrk >/dev/null || { echo "bench/server: needs wrk (apt-get install wrk)" >&2; exit 1; }
@@ -33,6 +38,7 @@ swift build -c release --package-path Server --product shortlist-server
 # The shipped pipelines, reading the data in place, with a feedback store of the bench's own.
 mkdir -p "$work"
 rm -f "$work"/feedback.sqlite* "$work/server.log"
+gcc -O2 -Wall -Wextra -o "$work/openloop" "$here/openloop.c"
 sed -e "s|^  path: data/ml-100k|  path: $root/data/ml-100k|" pipelines.yaml > "$work/pipelines.yaml"
 printf '\nfeedback-store: feedback.sqlite\n' >> "$work/pipelines.yaml"
 
@@ -43,7 +49,7 @@ start() { # cache-mb: a release server on $port
         --cache-mb "$1" >> "$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 600); do
-        curl -sf "$url/healthz" >/dev/null 2>&1 && return
+        curl -sf "$url/readyz" >/dev/null 2>&1 && return
         kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
         sleep 1
     done
@@ -105,6 +111,22 @@ for c in $connections; do run feedback "$c"; done
 echo
 header "200 connections, paced"
 for think in 400 250 200; do run "recommend (think ${think} ms)" 200 "$think"; done
+
+# At fixed rates: what a user sees when the traffic does not wait for the server.
+openloop() { # label rate method path [body]
+    local label=$1 rate=$2
+    shift 2
+    settle
+    local line
+    line=$("$work/openloop" 127.0.0.1 "$port" "$rate" "$seconds" "$@")
+    printf '%-30s %6s   %s\n' "$label" "$rate" "$line"
+}
+echo
+echo "open loop ($seconds s each at a fixed rate; latency from when each request was due)"
+for rate in $rates; do
+    openloop "recommend (user 196)" "$rate" POST /v1/recommend '{"user": "196"}'
+done
+for rate in $rates; do openloop "healthz" "$rate" GET /healthz; done
 
 echo
 echo "memory over a ${soak}-second closed-loop run of recommend at 200 connections (VmRSS, MB):"

@@ -5,7 +5,7 @@ extension API {
     /// `GET /v1/ab/report`: each arm of a bandit pipeline, as `shortlist ab report --format
     /// json`, from the feedback store every replica shares.
     func abReport(_ input: Operations.AbReport.Input) async throws -> Operations.AbReport.Output {
-        let served = holder.current
+        let served = try holder.served()
         guard let store = served.store else {
             throw APIError(
                 .notFound, "no pipeline of \(served.path) has a bandit ranker to report on")

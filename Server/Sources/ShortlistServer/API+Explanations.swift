@@ -9,7 +9,7 @@ extension API {
         let query = input.query
         try Self.nonEmpty(query.user, "'user'")
         try Self.nonEmpty(query.item, "'item'")
-        let served = holder.current
+        let served = try holder.served()
         let pipeline = try served.pipeline(query.pipeline)
         let n = try Self.count(query.n, default: pipeline.resultCount)
         let history = try pipeline.history(parsing: query.history ?? "", option: "'history'")

@@ -10,7 +10,7 @@ extension API {
         guard case .json(let body) = input.body else { preconditionFailure("one content type") }
         try checkID(body.requestId, "'requestId'")
         try checkID(body.item, "'item'")
-        let served = holder.current
+        let served = try holder.served()
         guard let store = served.store else {
             throw APIError(
                 .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")

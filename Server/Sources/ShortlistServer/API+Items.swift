@@ -9,7 +9,7 @@ extension API {
         -> Operations.SimilarItems.Output
     {
         let id = input.path.id
-        let served = holder.current
+        let served = try holder.served()
         let pipeline = try served.pipeline(input.query.pipeline)
         let lists = try SimilarList.lists(
             pipeline, itemID: id, stage: input.query.stage,

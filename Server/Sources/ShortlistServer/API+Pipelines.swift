@@ -8,7 +8,8 @@ extension API {
             .init(
                 body: .json(
                     try .converting(
-                        PipelineList(holder.current, lastReloadError: holder.lastReloadError)
+                        PipelineList(
+                            try holder.served(), lastReloadError: holder.lastReloadError)
                     ).value)))
     }
 }

@@ -15,7 +15,7 @@ extension API {
     {
         guard case .json(let body) = input.body else { preconditionFailure("one content type") }
         if let name = body.pipeline { try checkID(name, "'pipeline'") }
-        let served = holder.current
+        let served = try holder.served()
         let pipeline = try served.pipeline(body.pipeline)
         let key = try Self.cacheKey(body, pipeline, served)
         if let key, let cached = served.responses.answer(for: key) {

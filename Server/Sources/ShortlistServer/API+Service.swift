@@ -2,9 +2,23 @@ import Foundation
 import OpenAPIRuntime
 
 extension API {
-    /// `GET /healthz`.
+    /// `GET /healthz`: the process answers (liveness), at once, prepared or not.
     func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
-        .ok(.init(body: .json(.init(status: .ok, pipelines: holder.current.pipelines.count))))
+        .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    /// `GET /readyz`: whether every pipeline served is prepared (readiness).
+    func readiness(_ input: Operations.Readiness.Input) async throws
+        -> Operations.Readiness.Output
+    {
+        let (ready, of) = holder.readiness
+        guard (try? holder.served()) != nil else {
+            return .serviceUnavailable(
+                .init(
+                    headers: .init(retryAfter: 5),
+                    body: .json(.init(status: .preparing, ready: ready, pipelines: of))))
+        }
+        return .ok(.init(body: .json(.init(status: .ready, ready: ready, pipelines: of))))
     }
 
     /// `GET /metrics`: Prometheus text.

@@ -6,9 +6,16 @@ import ShortlistPipeline
 /// The pipelines being served, swapped whole when the pipelines file changes: a new file is
 /// validated and every missing artifact fitted while the old pipelines keep serving; an
 /// invalid one never replaces a valid one, and its error is kept for `GET /v1/pipelines`.
+///
+/// A server answers before its pipelines are prepared (``init(preparing:only:cacheBytes:storeTimeout:logger:)``,
+/// then ``prepare()``): meanwhile what needs them is a 503 that says how many are ready.
 public final class PipelineHolder: @unchecked Sendable {
     private let lock = NSLock()
-    private var served: ServedPipelines
+    private var loaded: ServedPipelines?
+    /// How many pipelines are prepared, of how many, until they all are.
+    private var progress = (ready: 0, of: 0)
+    private let path: String
+    private let only: [String]?
     private var fingerprint: UInt64
     private var reloadError: String?
     /// Why the file could not be read at the latest look, said once until it changes.
@@ -18,22 +25,69 @@ public final class PipelineHolder: @unchecked Sendable {
     private let cacheBytes: Int
     private let storeTimeout: Duration
 
-    /// Prepares the file's pipelines, keeping up to `cacheBytes` of repeatable answers, with
-    /// calls to a PostgreSQL feedback store waiting at most `storeTimeout`; throws when the file
-    /// or its data cannot serve at all. Preparing and reloading are logged to `logger`.
-    public init(
-        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5), logger: Logger
+    /// Prepares the file's pipelines (those named `only`, when given), keeping up to
+    /// `cacheBytes` of repeatable answers, with calls to a PostgreSQL feedback store waiting at
+    /// most `storeTimeout`; throws when the file or its data cannot serve at all. Preparing and
+    /// reloading are logged to `logger`.
+    public convenience init(
+        path: String, only: [String]? = nil, cacheBytes: Int = 0,
+        storeTimeout: Duration = .seconds(5), logger: Logger
     ) throws {
+        try self.init(
+            preparing: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
+            logger: logger)
+        try prepare()
+    }
+
+    /// A holder of the file's pipelines (those named `only`, when given) that ``prepare()``
+    /// prepares; checks the file and the names now, without loading the data.
+    public init(
+        preparing path: String, only: [String]? = nil, cacheBytes: Int = 0,
+        storeTimeout: Duration = .seconds(5), logger: Logger
+    ) throws {
+        self.path = path
+        self.only = only
         fingerprint = (try? Self.fingerprint(of: path).get()) ?? 0
-        served = try ServedPipelines.load(
-            path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, logger: logger)
+        progress = (0, try ServedPipelines.names(path: path, only: only, logger: logger).count)
         self.logger = logger
         self.cacheBytes = cacheBytes
         self.storeTimeout = storeTimeout
     }
 
-    /// The pipelines now served.
-    public var current: ServedPipelines { lock.withLock { served } }
+    /// Prepares the pipelines and serves them; runs on the calling thread (minutes when
+    /// stages are to be fitted).
+    public func prepare() throws {
+        let fingerprint = (try? Self.fingerprint(of: path).get()) ?? 0
+        let prepared = try ServedPipelines.load(
+            path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
+            logger: logger
+        ) { ready, of in
+            lock.withLock { self.progress = (ready, of) }
+        }
+        lock.withLock {
+            loaded = prepared
+            self.fingerprint = fingerprint
+        }
+    }
+
+    /// The pipelines now served; while they are being prepared, a 503 that says how many are
+    /// ready.
+    public func served() throws(APIError) -> ServedPipelines {
+        let (served, done): (ServedPipelines?, (ready: Int, of: Int)) = lock.withLock {
+            (self.loaded, self.progress)
+        }
+        guard let served else {
+            throw APIError(
+                .serviceUnavailable,
+                "the server is preparing its pipelines (\(done.ready) of \(done.of) ready); GET "
+                    + "/readyz answers 200 once they are",
+                headers: [.retryAfter: "5"])
+        }
+        return served
+    }
+
+    /// How many pipelines are ready, of how many.
+    public var readiness: (ready: Int, of: Int) { lock.withLock { progress } }
 
     /// Why the latest reload failed, if it did (cleared by a reload that succeeds).
     public var lastReloadError: String? { lock.withLock { reloadError } }
@@ -45,7 +99,7 @@ public final class PipelineHolder: @unchecked Sendable {
     /// file is compared with the loaded one again once it can be read.
     @discardableResult
     public func reloadIfChanged(force: Bool = false) -> Bool {
-        let path = current.path
+        guard lock.withLock({ loaded != nil }) else { return false }
         let now: UInt64
         switch Self.fingerprint(of: path) {
         case .success(let value):
@@ -74,9 +128,10 @@ public final class PipelineHolder: @unchecked Sendable {
         defer { lock.withLock { reloading = false } }
         do {
             let fresh = try ServedPipelines.load(
-                path: path, cacheBytes: cacheBytes, storeTimeout: storeTimeout, logger: logger)
+                path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
+                logger: logger)
             lock.withLock {
-                served = fresh
+                loaded = fresh
                 fingerprint = now
                 reloadError = nil
             }

@@ -23,20 +23,24 @@ public struct ServedPipelines: Sendable {
     /// Answers of repeatable requests to these pipelines.
     let responses: ResponseCache<Components.Schemas.Recommendations>
 
-    /// Prepares every pipeline of the file at `path`, fitting the stages whose artifacts are
-    /// missing; `logger` receives the events the CLI prints, and which pipeline is being
-    /// prepared and when it is ready. Repeatable answers are kept up to `cacheBytes`; a call
-    /// to a PostgreSQL feedback store waits at most `storeTimeout`.
+    /// Prepares every pipeline of the file at `path` (those named `only`, when given, in the
+    /// file's order), fitting the stages whose artifacts are missing; `logger` receives the
+    /// events the CLI prints, and which pipeline is being prepared and when it is ready, and
+    /// `progress` how many are ready of how many, before the first and after each. Repeatable
+    /// answers are kept up to `cacheBytes`; a call to a PostgreSQL feedback store waits at most
+    /// `storeTimeout`.
     public static func load(
-        path: String, cacheBytes: Int = 0, storeTimeout: Duration = .seconds(5),
-        logger: Logger
+        path: String, only: [String]? = nil, cacheBytes: Int = 0,
+        storeTimeout: Duration = .seconds(5), logger: Logger,
+        progress: (_ ready: Int, _ of: Int) -> Void = { _, _ in }
     ) throws -> ServedPipelines {
         let workspace = try Workspace(
             path: path, registry: builtInPlugins, report: { logger.report($0) })
+        let specs = try served(only, of: workspace, path: path)
+        progress(0, specs.count)
         let dataset = try workspace.loadDataset()
         var store: (any AsyncFeedbackStorage)?
         var pipelines: [FittedPipeline] = []
-        let specs = workspace.file.pipelines
         for (index, spec) in specs.enumerated() {
             logger.info("preparing pipeline '\(spec.name)' (\(index + 1) of \(specs.count))")
             let start = Date()
@@ -47,10 +51,36 @@ public struct ServedPipelines: Sendable {
                 store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
             }
             pipelines.append(pipeline)
+            progress(index + 1, specs.count)
         }
         return ServedPipelines(
             pipelines: pipelines, path: path, loaded: Date(), store: store,
             responses: ResponseCache(capacity: cacheBytes))
+    }
+
+    /// The pipelines of `workspace`'s file to serve: those named `only` (in the file's order),
+    /// or all of them; a name the file does not have is refused with the nearest one.
+    static func served(_ only: [String]?, of workspace: Workspace, path: String)
+        throws(RequestError) -> [PipelineSpec]
+    {
+        let specs = workspace.file.pipelines
+        guard let only else { return specs }
+        let names = specs.map(\.name)
+        for name in only where !names.contains(name) {
+            throw RequestError(
+                suggesting(
+                    "\(path) has no pipeline named '\(excerpt(name))'", for: name, in: names,
+                    otherwise: "; its pipelines are \(names.joined(separator: ", "))"))
+        }
+        return specs.filter { only.contains($0.name) }
+    }
+
+    /// The names of the pipelines of the file at `path` that a server of `only` serves, read
+    /// without loading the data: the file is checked, and the names too.
+    public static func names(path: String, only: [String]?, logger: Logger) throws -> [String] {
+        let workspace = try Workspace(
+            path: path, registry: builtInPlugins, report: { logger.report($0) })
+        return try served(only, of: workspace, path: path).map(\.name)
     }
 
     /// The store a `feedback-store:` value names: a PostgreSQL database (whose calls wait at

@@ -17,6 +17,12 @@ struct ShortlistServerMain: AsyncParsableCommand {
     @Option(help: "The pipelines file.")
     var config = "pipelines.yaml"
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve only these pipelines of the file (comma-separated names; all by default).",
+            valueName: "NAMES"))
+    var pipelines: String?
+
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
@@ -75,6 +81,14 @@ struct ShortlistServerMain: AsyncParsableCommand {
     var maxConnections: Int?
 
     func validate() throws {
+        if let pipelines,
+            pipelines.split(separator: ",", omittingEmptySubsequences: false).contains(where: {
+                $0.trimmingCharacters(in: .whitespaces).isEmpty
+            })
+        {
+            throw ValidationError(
+                "--pipelines takes pipeline names separated by commas, found '\(pipelines)'")
+        }
         guard (0...1_000_000).contains(cacheMB) else {
             throw ValidationError("--cache-mb must be from 0 to 1000000, found \(cacheMB)")
         }
@@ -125,13 +139,19 @@ struct ShortlistServerMain: AsyncParsableCommand {
                 Data("error: cannot listen on \(host):\(port): \(problem)\n".utf8))
             throw ExitCode.failure
         }
+        // The file and the names are checked now; the pipelines are prepared while the server
+        // already answers (GET /healthz at once, GET /readyz once they are ready).
+        let logger = Logger(label: "shortlist-server") {
+            StreamLogHandler.standardError(label: $0)
+        }
         let holder: PipelineHolder
         do {
             holder = try PipelineHolder(
-                path: config, cacheBytes: cacheMB << 20, storeTimeout: .seconds(storeTimeout),
-                logger: Logger(label: "shortlist-server") {
-                    StreamLogHandler.standardError(label: $0)
-                })
+                preparing: config,
+                only: pipelines.map {
+                    $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                }, cacheBytes: cacheMB << 20, storeTimeout: .seconds(storeTimeout),
+                logger: logger)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
@@ -153,8 +173,14 @@ struct ShortlistServerMain: AsyncParsableCommand {
             router: try Routes.router(holder, metrics: registry), server: limits.server,
             configuration: limits.configuration(
                 address: .hostname(host, port: port), serverName: "shortlist"),
-            services: [ReloadService(holder: holder)])
-        try await app.runService()
+            services: [
+                PreparationService(holder: holder, logger: logger), ReloadService(holder: holder),
+            ])
+        do {
+            try await app.runService()
+        } catch is PreparationService.Failed {
+            throw ExitCode.failure
+        }
     }
 
     /// Exits the process `seconds` after the first SIGTERM or SIGINT, from a thread of its own,

@@ -28,7 +28,7 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
     @Test func theCLIsJSONFitsTheDocumentsSchemas() async throws {
         let (holder, folder) = try served()
         defer { withExtendedLifetime(folder) {} }
-        let served = holder.current
+        let served = try holder.served()
         for pipeline in served.pipelines {
             let (response, trace) = pipeline.recommendWithTrace(
                 ShortlistPipeline.Request(userID: "u5", n: nil), context: .priors, detail: nil)
@@ -78,7 +78,7 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
     @Test func aJSONLineOfTheCLIFeedsTheServersFeedbackUnchanged() async throws {
         let (holder, folder) = try served()
         defer { withExtendedLifetime(folder) {} }
-        let served = holder.current
+        let served = try holder.served()
         let pipeline = try served.pipeline("ab")
         let store = try #require(served.store)
         let (response, traced) = pipeline.recommendWithTrace(

@@ -15,8 +15,9 @@ final class Replica {
     let log: String
 
     /// Starts `shortlist serve --config config --port 0` with `options` (which runs this
-    /// package's shortlist-server) with its log in a file, and waits until the log says where
-    /// it listens. With `descriptorLimit`, it may open that many files at once (`ulimit -n`).
+    /// package's shortlist-server) with its log in a file, waits until the log says where it
+    /// listens, then until it is ready (`GET /readyz`). With `descriptorLimit`, it may open that
+    /// many files at once (`ulimit -n`).
     init(
         config: String, in folder: String, options: [String] = [], descriptorLimit: Int? = nil
     ) async throws {
@@ -53,6 +54,14 @@ final class Replica {
             throw ReplicaError(log: text)
         }
         port = found
+        for _ in 0..<1200 where process.isRunning {
+            if let (status, _) = try? await answer(found, "GET", "/readyz"), status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        throw ReplicaError(log: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
     struct ReplicaError: Error { var log: String }

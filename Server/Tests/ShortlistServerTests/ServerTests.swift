@@ -82,7 +82,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         try await withServer(served) { client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
-            #expect(try object(health)["pipelines"] as? Int == 2)
+            #expect(try object(health)["status"] as? String == "ok")
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(try object(ready)["pipelines"] as? Int == 2)
             let list = try await client.execute(uri: "/v1/pipelines", method: .get)
             let pipelines = try #require(try object(list)["pipelines"] as? [[String: Any]])
             #expect(pipelines.map { $0["name"] as? String } == ["default", "ab"])
@@ -94,7 +97,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
 
     @Test func recommendationsAreTheRequestPathsOwn() async throws {
         let (served, _) = try served()
-        let pipeline = served.current.pipelines[0]
+        let pipeline = try served.served().pipelines[0]
         let expected = pipeline.recommend(userID: "u5")
         try await withServer(served) { client in
             let response = try await post(
@@ -304,7 +307,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
 
     @Test func explainGivesTheCLIsJSON() async throws {
         let (served, _) = try served()
-        let pipeline = served.current.pipelines[0]
+        let pipeline = try served.served().pipelines[0]
         let item = pipeline.dataset.itemIDs[
             try #require(pipeline.recommend(userID: "u5").first).item]
         let expected = try json(
@@ -372,7 +375,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                     .replacingOccurrences(of: "\ni4\t", with: "\n\(odd)\t"))
         }
         #expect(holder.reloadIfChanged(force: true))
-        let pipeline = holder.current.pipelines[0]
+        let pipeline = try holder.served().pipelines[0]
         #expect(pipeline.dataset.item(odd) != nil)
         try await withServer(holder) { client in
             let similar = try await client.execute(
@@ -428,10 +431,10 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
         defer { watcher.cancel() }
         try folder.write("pipelines.yaml", text)
-        for _ in 0..<250 where holder.current.pipelines[0].resultCount != 5 {
+        for _ in 0..<250 where (try? holder.served().pipelines[0].resultCount) != 5 {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(holder.current.pipelines[0].resultCount == 5)
+        #expect(try holder.served().pipelines[0].resultCount == 5)
         #expect(holder.lastReloadError == nil)
     }
 
@@ -466,7 +469,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
             logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
         let text = try String(contentsOfFile: path, encoding: .utf8)
         lines.withLockedValue { $0 = [] }
-        let loaded = holder.current.loaded
+        let loaded = try holder.served().loaded
         try FileManager.default.removeItem(atPath: path)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         #expect(!holder.reloadIfChanged())
@@ -488,7 +491,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
         }
         #expect(lines.withLockedValue { $0 } == expected)
         #expect(holder.lastReloadError == nil)
-        #expect(holder.current.loaded == loaded)
+        #expect(try holder.served().loaded == loaded)
         // The watcher goes on: an edit is reloaded.
         try folder.write("pipelines.yaml", text + "\n# edited\n")
         #expect(holder.reloadIfChanged())
@@ -612,7 +615,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 """)
         let holder = try PipelineHolder(
             path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
-        let store = try #require(holder.current.store)
+        let store = try #require(try holder.served().store)
         for request in 0..<50 {
             try await store.record(
                 ServedRequest(
@@ -693,6 +696,62 @@ func builtShortlist() throws -> String {
         ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/shortlist").path }
             .first { FileManager.default.isExecutableFile(atPath: $0) },
         "build the package above first (swift test there builds .build/debug/shortlist)")
+}
+
+@Suite struct StartTests {
+    /// A server answers before its pipelines are prepared: it is live (`/healthz`) at once,
+    /// and not ready (`/readyz` and what needs the pipelines answer 503, saying how many are
+    /// ready, with Retry-After) until they are; then it serves them.
+    @Test func aServerIsLiveAtOnceAndReadyOnceItsPipelinesArePrepared() async throws {
+        let (prepared, folder) = try served()
+        withExtendedLifetime(prepared) {}
+        let holder = try PipelineHolder(
+            preparing: "\(folder.path)/pipelines.yaml", logger: silentLogger)
+        try await withServer(holder) { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let early = try await client.execute(uri: "/readyz", method: .get)
+            #expect(early.status == .serviceUnavailable)
+            #expect(early.headers[.retryAfter] == "5")
+            #expect(try object(early)["status"] as? String == "preparing")
+            #expect(try object(early)["ready"] as? Int == 0)
+            #expect(try object(early)["pipelines"] as? Int == 2)
+            let refused = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] == "5")
+            #expect(
+                (try object(refused)["error"] as? [String: Any])?["message"] as? String
+                    == "the server is preparing its pipelines (0 of 2 ready); GET /readyz "
+                    + "answers 200 once they are")
+            try holder.prepare()
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(try object(ready)["status"] as? String == "ready")
+            #expect(try object(ready)["ready"] as? Int == 2)
+            #expect(try await post(client, "/v1/recommend", #"{"user": "u5"}"#).status == .ok)
+        }
+    }
+
+    /// A server of a subset of the file's pipelines prepares and serves only those (the first
+    /// of them is the default); a name the file does not have is refused with the nearest.
+    @Test func aServerServesTheNamedPipelinesOnly() async throws {
+        let (full, folder) = try served()
+        withExtendedLifetime(full) {}
+        let path = "\(folder.path)/pipelines.yaml"
+        let holder = try PipelineHolder(path: path, only: ["ab"], logger: silentLogger)
+        #expect(try holder.served().pipelines.map(\.name) == ["ab"])
+        try await withServer(holder) { client in
+            let answer = try object(try await post(client, "/v1/recommend", #"{"user": "u5"}"#))
+            #expect(answer["pipeline"] as? String == "ab")
+            let other = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "pipeline": "default"}"#)
+            #expect(other.status == .notFound)
+        }
+        #expect {
+            try PipelineHolder(preparing: path, only: ["ab", "defualt"], logger: silentLogger)
+        } throws: { error in
+            "\(error)" == "\(path) has no pipeline named 'defualt'. Did you mean 'default'?"
+        }
+    }
 }
 
 @Suite struct HandOverTests {

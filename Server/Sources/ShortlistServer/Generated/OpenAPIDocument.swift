@@ -221,6 +221,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }
@@ -325,6 +328,9 @@ enum OpenAPIDocument {
                   },
                   "400": {
                     "$ref": "#/components/responses/BadRequest"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }
@@ -332,7 +338,7 @@ enum OpenAPIDocument {
             "/healthz": {
               "get": {
                 "operationId": "health",
-                "summary": "Whether the server is up",
+                "summary": "Whether the process is up (liveness)",
                 "responses": {
                   "200": {
                     "description": "Up",
@@ -340,6 +346,43 @@ enum OpenAPIDocument {
                       "application/json": {
                         "schema": {
                           "$ref": "#/components/schemas/Health"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/readyz": {
+              "get": {
+                "operationId": "readiness",
+                "summary": "Whether every pipeline served is prepared (readiness)",
+                "responses": {
+                  "200": {
+                    "description": "Ready",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Readiness"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Still preparing",
+                    "headers": {
+                      "Retry-After": {
+                        "description": "Seconds to wait before asking again.",
+                        "schema": {
+                          "type": "integer",
+                          "minimum": 1
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Readiness"
                         }
                       }
                     }
@@ -474,11 +517,20 @@ enum OpenAPIDocument {
                 }
               },
               "Unavailable": {
-                "description": "The feedback store failed, did not answer in time, or is out of reach",
+                "description": "The pipelines are still being prepared (with Retry-After), or the feedback store failed, did not answer in time, or is out of reach",
                 "content": {
                   "application/json": {
                     "schema": {
                       "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                },
+                "headers": {
+                  "Retry-After": {
+                    "description": "Seconds to wait before asking again, while the pipelines are being prepared.",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1
                     }
                   }
                 }
@@ -949,19 +1001,15 @@ enum OpenAPIDocument {
                 "type": "object",
                 "additionalProperties": false,
                 "required": [
-                  "status",
-                  "pipelines"
+                  "status"
                 ],
+                "description": "The process is up and answering (liveness): at once, while its pipelines are still being prepared.",
                 "properties": {
                   "status": {
                     "type": "string",
                     "enum": [
                       "ok"
                     ]
-                  },
-                  "pipelines": {
-                    "type": "integer",
-                    "minimum": 1
                   }
                 }
               },
@@ -1340,6 +1388,33 @@ enum OpenAPIDocument {
                 "minLength": 1,
                 "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
                 "description": "An id: any text without control characters (no tab, line end or NUL)."
+              },
+              "Readiness": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "status",
+                  "ready",
+                  "pipelines"
+                ],
+                "description": "Whether every pipeline served is prepared (readiness): how many are, of how many.",
+                "properties": {
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "ready",
+                      "preparing"
+                    ]
+                  },
+                  "ready": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "pipelines": {
+                    "type": "integer",
+                    "minimum": 0
+                  }
+                }
               }
             }
           }

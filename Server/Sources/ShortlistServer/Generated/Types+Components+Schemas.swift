@@ -1059,6 +1059,8 @@ extension Components {
                 ])
             }
         }
+        /// The process is up and answering (liveness): at once, while its pipelines are still being prepared.
+        ///
         /// - Remark: Generated from `#/components/schemas/Health`.
         internal struct Health: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Health/status`.
@@ -1067,23 +1069,15 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Health/status`.
             internal var status: Components.Schemas.Health.StatusPayload
-            /// - Remark: Generated from `#/components/schemas/Health/pipelines`.
-            internal var pipelines: Swift.Int
             /// Creates a new `Health`.
             ///
             /// - Parameters:
             ///   - status:
-            ///   - pipelines:
-            internal init(
-                status: Components.Schemas.Health.StatusPayload,
-                pipelines: Swift.Int
-            ) {
+            internal init(status: Components.Schemas.Health.StatusPayload) {
                 self.status = status
-                self.pipelines = pipelines
             }
             internal enum CodingKeys: String, CodingKey {
                 case status
-                case pipelines
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1091,13 +1085,8 @@ extension Components {
                     Components.Schemas.Health.StatusPayload.self,
                     forKey: .status
                 )
-                self.pipelines = try container.decode(
-                    Swift.Int.self,
-                    forKey: .pipelines
-                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
-                    "status",
-                    "pipelines"
+                    "status"
                 ])
             }
         }
@@ -1934,5 +1923,61 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Id`.
         internal typealias Id = Swift.String
+        /// Whether every pipeline served is prepared (readiness): how many are, of how many.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Readiness`.
+        internal struct Readiness: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ready = "ready"
+                case preparing = "preparing"
+            }
+            /// - Remark: Generated from `#/components/schemas/Readiness/status`.
+            internal var status: Components.Schemas.Readiness.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Readiness/ready`.
+            internal var ready: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Readiness/pipelines`.
+            internal var pipelines: Swift.Int
+            /// Creates a new `Readiness`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - ready:
+            ///   - pipelines:
+            internal init(
+                status: Components.Schemas.Readiness.StatusPayload,
+                ready: Swift.Int,
+                pipelines: Swift.Int
+            ) {
+                self.status = status
+                self.ready = ready
+                self.pipelines = pipelines
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case status
+                case ready
+                case pipelines
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.status = try container.decode(
+                    Components.Schemas.Readiness.StatusPayload.self,
+                    forKey: .status
+                )
+                self.ready = try container.decode(
+                    Swift.Int.self,
+                    forKey: .ready
+                )
+                self.pipelines = try container.decode(
+                    Swift.Int.self,
+                    forKey: .pipelines
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "status",
+                    "ready",
+                    "pipelines"
+                ])
+            }
+        }
     }
 }

@@ -44,11 +44,16 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/pipelines`.
     /// - Remark: Generated from `#/paths//v1/pipelines/get(listPipelines)`.
     func listPipelines(_ input: Operations.ListPipelines.Input) async throws -> Operations.ListPipelines.Output
-    /// Whether the server is up
+    /// Whether the process is up (liveness)
     ///
     /// - Remark: HTTP `GET /healthz`.
     /// - Remark: Generated from `#/paths//healthz/get(health)`.
     func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output
+    /// Whether every pipeline served is prepared (readiness)
+    ///
+    /// - Remark: HTTP `GET /readyz`.
+    /// - Remark: Generated from `#/paths//readyz/get(readiness)`.
+    func readiness(_ input: Operations.Readiness.Input) async throws -> Operations.Readiness.Output
     /// Requests, errors and latency per endpoint, pipeline and stage, in Prometheus text
     ///
     /// - Remark: HTTP `GET /metrics`.
@@ -152,12 +157,19 @@ extension APIProtocol {
     internal func listPipelines(headers: Operations.ListPipelines.Input.Headers = .init()) async throws -> Operations.ListPipelines.Output {
         try await listPipelines(Operations.ListPipelines.Input(headers: headers))
     }
-    /// Whether the server is up
+    /// Whether the process is up (liveness)
     ///
     /// - Remark: HTTP `GET /healthz`.
     /// - Remark: Generated from `#/paths//healthz/get(health)`.
     internal func health(headers: Operations.Health.Input.Headers = .init()) async throws -> Operations.Health.Output {
         try await health(Operations.Health.Input(headers: headers))
+    }
+    /// Whether every pipeline served is prepared (readiness)
+    ///
+    /// - Remark: HTTP `GET /readyz`.
+    /// - Remark: Generated from `#/paths//readyz/get(readiness)`.
+    internal func readiness(headers: Operations.Readiness.Input.Headers = .init()) async throws -> Operations.Readiness.Output {
+        try await readiness(Operations.Readiness.Input(headers: headers))
     }
     /// Requests, errors and latency per endpoint, pipeline and stage, in Prometheus text
     ///

@@ -24,14 +24,17 @@ public struct ConnectionLimits: Sendable {
         self.maxConnections = maxConnections
     }
 
-    /// HTTP/1.1 with both timeouts: Hummingbird's idle timeout, and a ``HeadDeadline`` on each
-    /// connection.
+    /// HTTP/1.1 with both timeouts (Hummingbird's idle timeout, and a ``HeadDeadline`` on each
+    /// connection) and what the protocol asks that Hummingbird leaves undone
+    /// (``HTTPConformance``).
     public var server: HTTPServerBuilder {
-        let headerTimeout = TimeAmount(headerTimeout)
-        return .http1(
-            configuration: .init(
-                additionalChannelHandlers: [HeadDeadline(timeout: headerTimeout)],
-                idleTimeout: TimeAmount(idleTimeout)))
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HeadDeadline(timeout: TimeAmount(headerTimeout))],
+            idleTimeout: TimeAmount(idleTimeout))
+        return HTTPServerBuilder { responder in
+            ConformingHTTP1Channel(
+                inner: HTTP1Channel(responder: responder, configuration: configuration))
+        }
     }
 
     /// The application's configuration to listen at `address`, holding at most

@@ -45,11 +45,13 @@ struct Contract: Sendable {
         let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
         endpoints = paths.keys.sorted().map { path in
             let operations = paths[path] ?? [:]
+            let methods = operations.keys.sorted().compactMap {
+                HTTPRequest.Method($0.uppercased())
+            }
             return Endpoint(
                 path: Self.components(path).map { $0.hasPrefix("{") ? "*" : $0 },
-                methods: operations.keys.sorted().compactMap {
-                    HTTPRequest.Method($0.uppercased())
-                })
+                // The router answers HEAD wherever it answers GET.
+                methods: methods + (methods.contains(.get) ? [.head] : []))
         }
         let schemas =
             (document?["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]]

@@ -17,7 +17,8 @@ public enum Routes {
     public static func router(
         _ holder: PipelineHolder, metrics registry: PrometheusCollectorRegistry
     ) throws -> Router<BasicRequestContext> {
-        let router = Router()
+        // HEAD of every GET endpoint: the GET's status and headers, without the body.
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestMetrics())
         router.add(middleware: UnmatchedRequests())
         router.add(middleware: ErrorAnswers())

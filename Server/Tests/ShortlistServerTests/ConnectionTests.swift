@@ -72,6 +72,15 @@ final class RawConnection {
         return isClosed
     }
 
+    /// Everything the server sent that was not read yet, after waiting `wait` for more, with
+    /// `<closed>` at its end when the server closed the connection.
+    func everything(after wait: Duration) async throws -> String {
+        try await Task.sleep(for: wait)
+        let open = drain()
+        defer { received.removeAll() }
+        return String(decoding: received, as: UTF8.self) + (open ? "" : "<closed>")
+    }
+
     /// The next whole response (head and a body of its Content-Length), or nil when the server
     /// closes the connection first or none comes within a minute.
     func response() async throws -> String? {
@@ -223,6 +232,92 @@ let healthCheck = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
             #expect(try await server.says("reloaded \(path)", within: .seconds(60)))
             let list = try await answer(server.port, "GET", "/v1/pipelines")
             #expect(list.status == 200 && list.message.isEmpty)
+        }
+    }
+}
+
+@Suite struct HTTPConformanceTests {
+    static let limits = ConnectionLimits(
+        idleTimeout: .seconds(600), headerTimeout: .seconds(600), maxConnections: nil)
+
+    /// HEAD of a GET endpoint answers its status and headers without the body, and the next
+    /// request on the connection is read as one; an endpoint that does not take the method
+    /// says it takes GET and HEAD.
+    @Test func headAnswersWithoutABody() async throws {
+        try await withServer(limits: Self.limits) { port in
+            let connection = try RawConnection(port: port)
+            connection.send("HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            let head = try await connection.everything(after: .milliseconds(500))
+            #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(head)")
+            #expect(head.lowercased().contains("content-length: 15\r\n"), "\(head)")
+            #expect(head.hasSuffix("\r\n\r\n"), "no body: \(head)")
+            connection.send(healthCheck)
+            #expect(try await connection.response()?.hasPrefix("HTTP/1.1 200") == true)
+            let other = try RawConnection(port: port)
+            other.send("DELETE /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(try await other.response()?.contains("Allow: GET, HEAD\r\n") == true)
+        }
+    }
+
+    /// An HTTP/1.1 request without Host is a 400, and the connection closes.
+    @Test func anHTTP11RequestWithoutHostIsRefused() async throws {
+        try await withServer(limits: Self.limits) { port in
+            let connection = try RawConnection(port: port)
+            connection.send("GET /healthz HTTP/1.1\r\n\r\n")
+            let answer = try await connection.everything(after: .milliseconds(500))
+            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(answer)")
+            #expect(answer.contains(#""message":"an HTTP/1.1 request needs a Host header""#))
+            #expect(answer.hasSuffix("<closed>"))
+        }
+    }
+
+    /// HTTP/1.0 without keep-alive gets `Connection: close` and the connection closed after
+    /// its answer; with keep-alive it stays open.
+    @Test func http10ClosesUnlessKeptAlive() async throws {
+        try await withServer(limits: Self.limits) { port in
+            let closing = try RawConnection(port: port)
+            closing.send("GET /healthz HTTP/1.0\r\n\r\n")
+            let answer = try await closing.everything(after: .milliseconds(500))
+            #expect(answer.lowercased().contains("connection: close\r\n"), "\(answer)")
+            #expect(answer.hasSuffix(#"{"status":"ok"}<closed>"#), "\(answer)")
+            let kept = try RawConnection(port: port)
+            kept.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(try await kept.response()?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(!kept.isClosed)
+        }
+    }
+
+    /// `Expect: 100-continue` gets `100 Continue` before the body is sent, then the answer;
+    /// another expectation is a 417.
+    @Test func expectContinueGetsItsInterimAnswer() async throws {
+        try await withServer(limits: Self.limits) { port in
+            let connection = try RawConnection(port: port)
+            connection.send(
+                "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 14\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try await connection.everything(after: .milliseconds(500))
+            #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+            connection.send(#"{"user": "u5"}"#)
+            #expect(try await connection.response()?.hasPrefix("HTTP/1.1 200") == true)
+            let other = try RawConnection(port: port)
+            other.send(
+                "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Length: 14\r\n"
+                    + "Expect: magic\r\n\r\n")
+            #expect(try await other.response()?.hasPrefix("HTTP/1.1 417") == true)
+        }
+    }
+
+    /// A transfer coding the server cannot decode (gzip) is a 501, not a body read as plain.
+    @Test func aTransferCodingOtherThanChunkedIsNotImplemented() async throws {
+        try await withServer(limits: Self.limits) { port in
+            let connection = try RawConnection(port: port)
+            connection.send(
+                "POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                    + "\r\nTransfer-Encoding: gzip, chunked\r\n\r\ne\r\n{\"user\": \"u5\"}\r\n0\r\n\r\n"
+            )
+            let answer = try await connection.everything(after: .milliseconds(500))
+            #expect(answer.hasPrefix("HTTP/1.1 501 Not Implemented\r\n"), "\(answer)")
+            #expect(answer.contains("found 'gzip, chunked'"), "\(answer)")
         }
     }
 }

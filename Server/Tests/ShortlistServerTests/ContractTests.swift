@@ -127,7 +127,7 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
         #expect(
             Contract.served.queryNames["explain"] == ["user", "item", "pipeline", "n", "history"])
         #expect(Contract.served.queryNames["recommend"] == [])
-        #expect(Contract.served.endpoint(at: "/v1/items/a%20b/similar")?.methods == [.get])
+        #expect(Contract.served.endpoint(at: "/v1/items/a%20b/similar")?.methods == [.get, .head])
         #expect(Contract.served.endpoint(at: "/v1/items//similar") == nil)
     }
 }

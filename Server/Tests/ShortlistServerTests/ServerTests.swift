@@ -245,7 +245,7 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 ("/v1/recommend", .get, .methodNotAllowed, "/v1/recommend takes POST, not GET"),
                 (
                     "/v1/items/i4/similar", .delete, .methodNotAllowed,
-                    "/v1/items/i4/similar takes GET, not DELETE"
+                    "/v1/items/i4/similar takes GET, HEAD, not DELETE"
                 ),
             ]
             for (uri, method, status, message) in queries {

@@ -86,9 +86,12 @@ public struct RecommendationOutput: Encodable {
     }
 
     /// A served response and its trace; with `explain`, each item's stages carry their
-    /// explanations and the item a summary.
+    /// explanations and the item a summary. Without `explain`, each item carries every
+    /// stage's nomination and the ranker's terms unless `lean` (the server's plain answer: the
+    /// list with the request path's account, each item without its terms).
     public init(
-        pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool
+        pipeline: FittedPipeline, user: String, items: [Ranked], trace: Trace, explain: Bool,
+        lean: Bool = false
     ) {
         self.user = UserOutput(id: user, trace.user)
         self.pipeline = pipeline.name
@@ -106,17 +109,20 @@ public struct RecommendationOutput: Encodable {
         let query = trace.query
         let views =
             explain ? pipeline.stageViews(of: items.map(\.item), for: query, trace: trace) : []
+        let terms = explain || !lean
         recommendations = items.enumerated().map { rank, ranked in
             let entry = trace.pool.entry(for: ranked.item)
             let stages =
-                explain
-                ? views[rank].map { StageOutput($0, pipeline) }
-                : pipeline.stages.enumerated().map { source, stage in
-                    let nomination = entry?.nomination(by: source)
-                    return StageOutput(
-                        stage: stage.name, type: stage.type, rank: nomination?.rank,
-                        score: nomination?.score, nominated: nomination != nil)
-                }
+                !terms
+                ? nil
+                : explain
+                    ? views[rank].map { StageOutput($0, pipeline) }
+                    : pipeline.stages.enumerated().map { source, stage in
+                        let nomination = entry?.nomination(by: source)
+                        return StageOutput(
+                            stage: stage.name, type: stage.type, rank: nomination?.rank,
+                            score: nomination?.score, nominated: nomination != nil)
+                    }
             let (id, title) = pipeline.describe(ranked.item)
             return Item(
                 rank: rank + 1, item: id, title: title, score: ranked.score,
@@ -124,7 +130,8 @@ public struct RecommendationOutput: Encodable {
                     ? Words.summary(ranked, views: views[rank], query: trace.query, in: pipeline)
                     : nil,
                 stages: stages,
-                contributions: ranked.contributions.map { ContributionOutput($0, pipeline) },
+                contributions: terms
+                    ? ranked.contributions.map { ContributionOutput($0, pipeline) } : nil,
                 placement: ranked.placement.map { PlacementOutput($0, pipeline) })
         }
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Metrics
 import ShortlistCore
 import ShortlistData
@@ -26,8 +27,13 @@ extension API {
             return .ok(.init(body: .json(cached)))
         }
         let output = try await Self.recommend(body, pipeline, served)
-        let (answer, size) = try Components.Schemas.Recommendations.converting(output)
-        if let key { served.responses.keep(answer, size: size, for: key) }
+        let answer =
+            body.explain ?? false
+            ? try Components.Schemas.Recommendations.converting(output).value
+            : try Components.Schemas.Recommendations(lean: output)
+        if let key {
+            served.responses.keep(answer, size: try JSONEncoder().encode(answer).count, for: key)
+        }
         return .ok(.init(body: .json(answer)))
     }
 
@@ -115,7 +121,7 @@ extension API {
         }
         return RecommendationOutput(
             pipeline: pipeline, user: body.user, items: response.items, trace: trace,
-            explain: explained)
+            explain: explained, lean: true)
     }
 
     /// What a request of `pipeline` decides from: a bandit's arms' states, read from the

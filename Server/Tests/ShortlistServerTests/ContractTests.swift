@@ -72,6 +72,26 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
             Components.Schemas.ArmReport.self, "ab report --format json")
     }
 
+    /// The server's plain answer, built field by field, is what the JSON round trip through the
+    /// generated decoders gives, for a pipeline with a bandit and one without, for a known user
+    /// and a cold one.
+    @Test func theLeanAnswerIsTheCheckedOne() async throws {
+        let (holder, folder) = try served()
+        defer { withExtendedLifetime(folder) {} }
+        for pipeline in try holder.served().pipelines {
+            for user in ["u5", "someone new"] {
+                let (response, trace) = pipeline.recommendWithTrace(
+                    ShortlistPipeline.Request(userID: user, n: nil), context: .priors, detail: 0)
+                let output = RecommendationOutput(
+                    pipeline: pipeline, user: user, items: response.items, trace: trace,
+                    explain: false, lean: true)
+                let lean = try Components.Schemas.Recommendations(lean: output)
+                #expect(lean == (try .converting(output).value), "\(pipeline.name) \(user)")
+                #expect(!lean.recommendations.isEmpty)
+            }
+        }
+    }
+
     /// What the CLI logs and writes for a bandit response (`recommend --format jsonl`), the
     /// server takes as feedback without renaming a key: the line's `requestId` and an item of
     /// its `recommendations`, posted as they are.

@@ -136,9 +136,13 @@ int main(int argc, char **argv) {
             send_request(idle, start + waiting_from / rate);
             waiting_from++;
         }
+        // Wait for answers until the next request is due, to the nanosecond: a timeout in whole
+        // milliseconds would make the load spin (at 1,000 a second every wait is under one).
         double until = next < total ? start + next / rate - now() : 0.01;
-        int timeout = until > 0 ? (int)(until * 1000) : 0;
-        int ready = epoll_wait(epoll, events, 64, timeout);
+        if (until < 0) until = 0;
+        struct timespec timeout = {.tv_sec = (time_t)until,
+                                   .tv_nsec = (long)((until - (time_t)until) * 1e9)};
+        int ready = epoll_pwait2(epoll, events, 64, &timeout, NULL);
         for (int i = 0; i < ready; i++) {
             struct connection *c = events[i].data.ptr;
             ssize_t got = read(c->fd, c->answer + c->have, BUFFER - 1 - c->have);

@@ -84,6 +84,15 @@ extension APIError {
                         otherwise: "; the keys are \(known.joined(separator: ", "))"))
                 return
             }
+            if error.httpStatus == .unsupportedMediaType {
+                let sent = error.request.headerFields[.contentType] ?? "none"
+                self.init(
+                    .unsupportedMediaType,
+                    "the body must be JSON sent with Content-Type: application/json, found "
+                        + "'\(excerpt(sent))' (curl sends a form unless told: -H "
+                        + "'Content-Type: application/json')")
+                return
+            }
             switch error.underlyingError {
             case is APIError, is any ShortlistError, is DecodingError:
                 self.init(answering: error.underlyingError)

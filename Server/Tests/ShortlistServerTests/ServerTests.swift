@@ -254,6 +254,17 @@ func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async
                 let error = try #require(try object(answer)["error"] as? [String: Any], "\(uri)")
                 #expect(error["message"] as? String == message, "\(uri)")
             }
+            // curl's -d without a type sends a form: the answer says how to send JSON.
+            let form = try await client.execute(
+                uri: "/v1/recommend", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: #"{"user": "u5"}"#))
+            #expect(form.status == .unsupportedMediaType)
+            #expect(
+                (try object(form)["error"] as? [String: Any])?["message"] as? String
+                    == "the body must be JSON sent with Content-Type: application/json, found "
+                    + "'application/x-www-form-urlencoded' (curl sends a form unless told: -H "
+                    + "'Content-Type: application/json')")
             let float = try await post(client, "/v1/recommend", #"{"user": "u5", "n": 2.5}"#)
             let floatMessage =
                 (try object(float)["error"] as? [String: Any])?["message"] as? String

@@ -80,6 +80,9 @@ enum OpenAPIDocument {
                   "413": {
                     "$ref": "#/components/responses/TooLarge"
                   },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
                   }
@@ -262,6 +265,9 @@ enum OpenAPIDocument {
                   },
                   "413": {
                     "$ref": "#/components/responses/TooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
                   },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
@@ -537,6 +543,16 @@ enum OpenAPIDocument {
               },
               "Conflict": {
                 "description": "Feedback for an item that already has a different reward",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "UnsupportedMediaType": {
+                "description": "A body not sent as application/json",
                 "content": {
                   "application/json": {
                     "schema": {

@@ -124,10 +124,12 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     }
 
     private func createTables() async throws(StoreError) {
-        // One replica at a time creates the tables: an advisory lock that the transaction
-        // holds, so that a migration that stops halfway leaves neither tables nor the lock.
+        // One replica at a time creates a schema's tables: an advisory lock on the schema's
+        // name that the transaction holds, so that a migration that stops halfway leaves
+        // neither tables nor the lock, and stores in other schemas of the database do not wait
+        // for it.
         let statements: [PostgresQuery] = [
-            "SELECT pg_advisory_xact_lock(7142026)",
+            "SELECT pg_advisory_xact_lock(7142026, hashtext(\(schema)))",
             PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
             """
             CREATE TABLE IF NOT EXISTS request (

@@ -179,7 +179,7 @@ struct ReplicaTests {
             config: "pipelines.yaml", in: folder.path, options: ["--store-timeout", "2"])
         let bandit = #"{"user": "u5", "pipeline": "ab"}"#
         let served = try await replica.call("POST", "/v1/recommend", bandit)
-        #expect(served.status == 200)
+        #expect(served.status == 200, "\(message(served))")
         let request = try #require(served.json["requestId"] as? String)
         let item = try #require(
             (served.json["recommendations"] as? [[String: Any]])?.first?["item"] as? String)

@@ -79,10 +79,12 @@ struct Explain: ParsableCommand {
                     served.armStates.count == pipeline.bandit?.arms.count
                         ? RankingContext(armStates: served.armStates) : nil
                 } ?? session.context()
+            let stored = try session.stored(for: user)
             let explanation = try pipeline.explain(
                 userID: user, itemID: item,
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
-                requestID: request, context: context)
+                history: stored.history, exclude: stored.exclude, requestID: request,
+                context: context)
             switch output.format {
             case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:

@@ -34,6 +34,7 @@ struct Plugins: ParsableCommand {
     private func render(_ entries: [PluginEntry]) -> String {
         let sections: [(title: String, keys: [ParameterDoc])] = [
             ("the pipelines file", FileKeys.topLevel),
+            ("the event log, 'events'", FileKeys.events),
             ("each pipeline", FileKeys.pipeline),
             ("each pipeline's filters", FilterSpec.documentation),
             ("each candidate stage, besides its plugin's parameters", FileKeys.stage),

@@ -111,10 +111,13 @@ struct Recommend: ParsableCommand {
     /// One user's list, a served response: a bandit's decision is logged before it is shown.
     private func single(_ session: Session, user: String) throws {
         let pipeline = session.pipeline
+        let stored = try session.stored(for: user)
         let request = Request(
             userID: user, n: n,
-            history: try history.map { try pipeline.history(parsing: $0, option: "--history") }
-                ?? [])
+            history: stored.history
+                + (try history.map { try pipeline.history(parsing: $0, option: "--history") }
+                    ?? []),
+            exclude: stored.exclude)
         let (response, traced) = pipeline.recommendWithTrace(
             request, context: try session.context())
         var trace = traced

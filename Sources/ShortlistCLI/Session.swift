@@ -1,5 +1,6 @@
 import BuiltInPlugins
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 import ShortlistStore
@@ -10,8 +11,20 @@ import ShortlistStore
 struct Session {
     /// The pipeline, loaded or fitted.
     let pipeline: FittedPipeline
-    /// The feedback store, for a bandit pipeline only.
+    /// The feedback store, for a bandit pipeline or a file with an event log.
     let store: (any FeedbackStorage)?
+    /// The event log's policy, when the file declares one.
+    let events: EventPolicy?
+
+    /// What a user's stored events add to a request for them (nothing without an event log):
+    /// their latest events folded in as history, and the items they turned down excluded.
+    ///
+    /// - Throws: the store's error when it cannot be read.
+    func stored(for user: String) throws -> (history: [FreshInteraction], exclude: [ItemIndex]) {
+        guard let events, let store else { return ([], []) }
+        return pipeline.folding(
+            try store.events(user: user, limit: events.foldIn).events, policy: events)
+    }
 
     /// What a request decides from: a bandit's arms' states as the store has them now.
     ///
@@ -32,15 +45,18 @@ struct Session {
 }
 
 /// Opens the pipelines file, loads the data and prepares a pipeline, logging to standard
-/// error; a bandit pipeline's feedback store is opened too.
+/// error; the feedback store is opened too for a bandit pipeline or an event log.
 func prepareSession(_ options: FileOptions, _ fit: FitOptions) throws -> Session {
     let workspace = try openWorkspace(options.path)
     let dataset = try workspace.loadDataset()
     let pipeline = try workspace.prepare(
         pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
+    let events = workspace.file.events
     return Session(
         pipeline: pipeline,
-        store: pipeline.bandit != nil ? try openFeedbackStore(workspace.file.feedbackStore) : nil)
+        store: pipeline.bandit != nil || events != nil
+            ? try openFeedbackStore(workspace.file.feedbackStore) : nil,
+        events: events)
 }
 
 /// Opens a pipelines file with the CLI's log and progress lines on standard error.

@@ -1,4 +1,5 @@
 public import ShortlistCore
+import ShortlistData
 
 /// The keys of a pipelines file that belong to no plugin, with their defaults: what the reader
 /// applies and `shortlist plugins` lists.
@@ -24,6 +25,24 @@ public enum FileKeys {
         ParameterDoc(
             "pipelines", "mapping of name to pipeline", default: "required",
             "the first is the default"),
+        ParameterDoc(
+            "events", "mapping", default: "none (no event log)",
+            "the kinds of event the log takes and how requests fold them in (keys below)"),
+    ]
+
+    /// The keys of `events:`.
+    public static let events: [ParameterDoc] = [
+        ParameterDoc(
+            "kinds", "mapping of name to kind", default: "required",
+            "each kind: {weight: W}, W times the data's strongest interaction (negative: never "
+                + "recommend the item again), or {value: rating}, its value is the rating"),
+        ParameterDoc(
+            "fold-in", "integer in [1, \(EventPolicy.foldInLimit)]",
+            default: String(EventPolicy.defaultFoldIn),
+            "a user's latest events each request folds in"),
+        ParameterDoc(
+            "unknown-items", "refuse or keep", default: "refuse",
+            "an event for an item the catalogue lacks: refused, or kept until the item exists"),
     ]
 
     /// A pipeline's own keys.

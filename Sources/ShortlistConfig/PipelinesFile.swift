@@ -10,6 +10,9 @@ public struct PipelinesFile: Sendable {
     /// The database of served requests, feedback and bandit state (`feedback-store:`, default
     /// `.shortlist/feedback.sqlite` beside the file), relative paths resolved.
     public var feedbackStore: FeedbackStoreLocation
+    /// The event log's kinds and how requests fold events in (`events:`), or nil when the file
+    /// declares none: no events are taken, and requests read none.
+    public var events: EventPolicy?
     /// Where the data is and how to read it.
     public var dataset: DatasetSpec
     /// The pipelines in file order; the first is the default.

@@ -106,6 +106,7 @@ private struct FileReader {
         }
         let datasetNode = try top.child(forKey: "dataset")?.node
         let pipelinesNode = try top.child(forKey: "pipelines")?.node
+        let eventsNode = try top.child(forKey: "events")?.node
         try session.checkEveryKeyRead()
         guard let datasetNode else {
             throw source.error(
@@ -117,6 +118,7 @@ private struct FileReader {
             )
         }
         let dataset = try readDataset(datasetNode)
+        let events = try eventsNode.map(readEvents)
         guard case .mapping(let pipelines) = pipelinesNode else {
             throw source.error(
                 .typeMismatch, at: pipelinesNode.mark,
@@ -144,7 +146,7 @@ private struct FileReader {
         }
         return PipelinesFile(
             path: source.name, seed: seed,
-            feedbackStore: location,
+            feedbackStore: location, events: events,
             dataset: dataset, pipelines: specs)
     }
 
@@ -229,6 +231,106 @@ private struct FileReader {
                 skipMalformed: skipMalformed, timestampUnit: unit,
                 interactions: interactions, items: read[.items], users: read[.users]
             )
+        }
+    }
+
+    private func readEvents(_ node: Node) throws -> EventPolicy {
+        let decoder = NodeDecoder(node: node, session: session, context: "'events'")
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let foldIn =
+            try keys.decodeIfPresent(Int.self, forKey: "fold-in") ?? EventPolicy.defaultFoldIn
+        let unknown = try keys.decodeIfPresent(String.self, forKey: "unknown-items")
+        let kindsNode = try decoder.child(forKey: "kinds")?.node
+        try session.checkEveryKeyRead()
+        guard case .mapping(let mapping) = node else {
+            throw decoder.typeError(expected: "a mapping")
+        }
+        guard (1...EventPolicy.foldInLimit).contains(foldIn) else {
+            throw source.error(
+                .invalidValue, at: mapping.entry("fold-in")?.value.mark,
+                "'fold-in' in 'events' must be from 1 to \(EventPolicy.foldInLimit) (a user's "
+                    + "latest events a request reads), found \(foldIn)")
+        }
+        var unknownItems = EventPolicy.UnknownItems.refuse
+        if let unknown {
+            let choices = EventPolicy.UnknownItems.allCases.map(\.rawValue)
+            guard let policy = EventPolicy.UnknownItems(rawValue: unknown) else {
+                throw source.error(
+                    .invalidValue, at: mapping.entry("unknown-items")?.value.mark,
+                    suggesting(
+                        "'unknown-items' in 'events' is '\(excerpt(unknown))'", for: unknown,
+                        in: choices, otherwise: "; it is one of \(choices.joined(separator: ", "))")
+                )
+            }
+            unknownItems = policy
+        }
+        guard let kindsNode else {
+            throw source.error(
+                .missingKey, at: mapping.mark,
+                "missing required key 'kinds' in 'events' (each kind of event and what it "
+                    + "counts as, such as 'click: {weight: 1}')")
+        }
+        guard case .mapping(let kinds) = kindsNode, !kinds.entries.isEmpty else {
+            throw source.error(
+                .typeMismatch, at: kindsNode.mark,
+                "'kinds' in 'events' expects a mapping of kind names to what each counts as, "
+                    + "found \(kindsNode.foundDescription)")
+        }
+        session.visit(kinds, context: "'events.kinds'")
+        session.markAllRead(in: kinds)
+        try session.checkNoDuplicates(in: kinds, noun: "event kind", context: "'events.kinds'")
+        return EventPolicy(
+            kinds: try kinds.entries.map(readEventKind), foldIn: foldIn,
+            unknownItems: unknownItems)
+    }
+
+    private func readEventKind(_ entry: Mapping.Entry) throws -> EventPolicy.Kind {
+        let name = entry.key
+        if name.isEmpty || name.contains(where: \.isWhitespace)
+            || firstControlCharacter(in: name) != nil
+        {
+            throw source.error(
+                .invalidValue, at: entry.keyMark,
+                "an event kind's name is one word that events give as their 'kind', found "
+                    + "'\(excerpt(name))'")
+        }
+        let context = "event kind '\(excerpt(name))'"
+        let decoder = NodeDecoder(node: entry.value, session: session, context: context)
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let value = try keys.decodeIfPresent(String.self, forKey: "value")
+        let weight = try keys.decodeIfPresent(Double.self, forKey: "weight")
+        try session.checkEveryKeyRead()
+        guard case .mapping(let mapping) = entry.value else {
+            throw decoder.typeError(expected: "a mapping")
+        }
+        switch (value, weight) {
+        case (nil, nil):
+            throw source.error(
+                .missingKey, at: mapping.mark,
+                "\(context) needs 'weight: W' (it counts as W times the data's strongest "
+                    + "interaction; negative for negative feedback) or 'value: rating' (the "
+                    + "event's value is the rating)")
+        case (.some, .some):
+            throw source.error(
+                .invalidValue, at: mapping.entry("value")?.keyMark,
+                "\(context) takes 'weight' or 'value', not both")
+        case (let value?, nil):
+            guard value == "rating" else {
+                throw source.error(
+                    .invalidValue, at: mapping.entry("value")?.value.mark,
+                    "'value' of \(context) can only be 'rating' (the event's value is the "
+                        + "rating), found '\(excerpt(value))'")
+            }
+            return EventPolicy.Kind(name, .rating)
+        case (nil, let weight?):
+            guard weight.isFinite, weight != 0, abs(weight) <= EventPolicy.weightMagnitude else {
+                throw source.error(
+                    .invalidValue, at: mapping.entry("weight")?.value.mark,
+                    "'weight' of \(context) must be a number other than 0 within "
+                        + "±\(plainNumber(EventPolicy.weightMagnitude)) (negative for negative "
+                        + "feedback), found \(plainNumber(weight))")
+            }
+            return EventPolicy.Kind(name, .weight(weight))
         }
     }
 

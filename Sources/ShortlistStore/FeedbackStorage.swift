@@ -30,6 +30,17 @@ public protocol FeedbackStorage: BanditStateSource {
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     func reset(pipeline: String) throws(StoreError) -> Int
+    /// Appends events to the log, all or none: an event without a time is recorded as of now;
+    /// one whose id the log holds counts once when it is the same event sent again, and is
+    /// refused (nothing of the batch stored) when it is another.
+    func recordEvents(_ events: [Event]) throws(StoreError) -> EventsOutcome
+    /// A user's latest `limit` events by time, oldest first.
+    func events(user: String, limit: Int) throws(StoreError) -> UserEvents
+    /// Appends the events `next` gives until it gives nil, all or none: when `next` throws, or
+    /// an event is refused as by ``recordEvents(_:)``, nothing of the import is stored and the
+    /// error is rethrown as it is. `progress` is told the count so far now and then.
+    func importEvents(_ next: () throws -> Event?, progress: (Int) -> Void) throws
+        -> EventsOutcome
 }
 
 /// The feedback store as a server awaits it: the calls of ``FeedbackStorage``, none of which
@@ -55,6 +66,10 @@ public protocol AsyncFeedbackStorage: Sendable {
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     func reset(pipeline: String) async throws(StoreError) -> Int
+    /// As ``FeedbackStorage/recordEvents(_:)``.
+    func recordEvents(_ events: [Event]) async throws(StoreError) -> EventsOutcome
+    /// As ``FeedbackStorage/events(user:limit:)``.
+    func events(user: String, limit: Int) async throws(StoreError) -> UserEvents
 }
 
 /// The arms' states of a logged response as the stores keep them: JSON text,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import ShortlistCore
+public import ShortlistData
 
 /// What recording one feedback did.
 public enum FeedbackOutcome: Sendable, Equatable {
@@ -46,6 +47,16 @@ public struct StoreError: ShortlistError, Equatable {
             "item '\(excerpt(item))' was not in the response to request '\(excerpt(request))', "
                 + "which showed " + (shown.isEmpty ? "nothing" : shown.joined(separator: ", ")),
             kind: .notFound)
+    }
+
+    /// An event under the id of another event the log holds.
+    public static func otherEvent(id: String, stored: Event) -> StoreError {
+        .refusal(
+            "the event id '\(excerpt(id))' was recorded before for another event (user "
+                + "'\(excerpt(stored.user))', item '\(excerpt(stored.item))', kind '\(stored.kind)'"
+                + (stored.value.map { ", value \(plainNumber($0))" } ?? "")
+                + (stored.time.map { ", time \(plainNumber($0))" } ?? "")
+                + "); an id is sent again only with the same event", kind: .conflict)
     }
 
     /// A reward for an item that already has a different one.
@@ -149,6 +160,17 @@ public final class FeedbackStore: FeedbackStorage {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE request ADD COLUMN states TEXT NOT NULL DEFAULT '[]'")
         }
+        // The event log: `seq` is the order events were recorded in.
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,
+                        user TEXT NOT NULL, item TEXT NOT NULL, kind TEXT NOT NULL, value REAL,
+                        time REAL NOT NULL);
+                    CREATE INDEX event_user ON event(user, time, seq);
+                    """)
+        }
         return migrator
     }
 
@@ -199,6 +221,109 @@ public final class FeedbackStore: FeedbackStorage {
     /// went.
     public func reset(pipeline: String) throws(StoreError) -> Int {
         try run(Self.resetCall(pipeline: pipeline))
+    }
+
+    public func recordEvents(_ events: [Event]) throws(StoreError) -> EventsOutcome {
+        try run(Self.recordEventsCall(events))
+    }
+
+    public func events(user: String, limit: Int) throws(StoreError) -> UserEvents {
+        try run(Self.eventsCall(user: user, limit: limit))
+    }
+
+    /// Appends the events `next` gives in one transaction; `progress` is told the count so far
+    /// every 65,536 events.
+    public func importEvents(_ next: () throws -> Event?, progress: (Int) -> Void) throws
+        -> EventsOutcome
+    {
+        /// What `next` threw, carried out of the transaction as it is.
+        struct Passed: Error { var error: any Error }
+        do {
+            return try pool.write { db in
+                var recorder = try EventRecorder(db)
+                var count = 0
+                while let event = try { () throws(Passed) -> Event? in
+                    do { return try next() } catch { throw Passed(error: error) }
+                }() {
+                    try recorder.record(event)
+                    count += 1
+                    if count & 0xffff == 0 { progress(count) }
+                }
+                return recorder.outcome
+            }
+        } catch let passed as Passed {
+            throw passed.error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("the feedback store \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Records events one after another in a write transaction, refusing one under the id of
+    /// another.
+    private struct EventRecorder {
+        let db: Database
+        let insert: Statement
+        let find: Statement
+        let now = Date().timeIntervalSince1970
+        var outcome = EventsOutcome()
+
+        init(_ db: Database) throws {
+            self.db = db
+            insert = try db.cachedStatement(
+                sql:
+                    "INSERT INTO event (id, user, item, kind, value, time) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (id) DO NOTHING")
+            find = try db.cachedStatement(
+                sql: "SELECT user, item, kind, value, time FROM event WHERE id = ?")
+        }
+
+        mutating func record(_ event: Event) throws {
+            try insert.execute(arguments: [
+                event.id, event.user, event.item, event.kind, event.value, event.time ?? now,
+            ])
+            if db.changesCount > 0 {
+                outcome.recorded += 1
+                return
+            }
+            guard let id = event.id, let row = try Row.fetchOne(find, arguments: [id]) else {
+                throw StoreError("the feedback store did not record an event")
+            }
+            let stored = Event(
+                id: id, user: row[0], item: row[1], kind: row[2], value: row[3], time: row[4])
+            guard event.isResent(as: stored) else {
+                throw StoreError.otherEvent(id: id, stored: stored)
+            }
+            outcome.repeated += 1
+        }
+    }
+
+    static func recordEventsCall(_ events: [Event]) -> Call<EventsOutcome> {
+        Call(.write) { db in
+            var recorder = try EventRecorder(db)
+            for event in events { try recorder.record(event) }
+            return recorder.outcome
+        }
+    }
+
+    static func eventsCall(user: String, limit: Int) -> Call<UserEvents> {
+        Call(.read) { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT seq, id, item, kind, value, time FROM event WHERE user = ? "
+                        + "ORDER BY time DESC, seq DESC LIMIT ?"),
+                arguments: [user, limit])
+            var found = UserEvents()
+            for row in rows.reversed() {
+                found.events.append(
+                    Event(
+                        id: row[1], user: user, item: row[2], kind: row[3], value: row[4],
+                        time: row[5]))
+                found.newest = max(found.newest, row[0])
+            }
+            return found
+        }
     }
 
     // The calls, each a body for the pool to run on one of its connections: the methods above
@@ -468,6 +593,14 @@ extension FeedbackStore {
 
         public func reset(pipeline: String) async throws(StoreError) -> Int {
             try await store.awaiting(FeedbackStore.resetCall(pipeline: pipeline))
+        }
+
+        public func recordEvents(_ events: [Event]) async throws(StoreError) -> EventsOutcome {
+            try await store.awaiting(FeedbackStore.recordEventsCall(events))
+        }
+
+        public func events(user: String, limit: Int) async throws(StoreError) -> UserEvents {
+            try await store.awaiting(FeedbackStore.eventsCall(user: user, limit: limit))
         }
     }
 

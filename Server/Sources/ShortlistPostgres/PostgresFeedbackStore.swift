@@ -153,6 +153,13 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
                     ON DELETE CASCADE)
             """,
             """
+            CREATE TABLE IF NOT EXISTS event (
+                seq BIGSERIAL PRIMARY KEY, id TEXT UNIQUE, "user" TEXT NOT NULL,
+                item TEXT NOT NULL, kind TEXT NOT NULL, value DOUBLE PRECISION,
+                time DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS event_user ON event (\"user\", time, seq)",
+            """
             CREATE TABLE IF NOT EXISTS arm (
                 pipeline TEXT NOT NULL, name TEXT NOT NULL, pulls BIGINT NOT NULL DEFAULT 0,
                 rewards DOUBLE PRECISION NOT NULL DEFAULT 0, PRIMARY KEY (pipeline, name))
@@ -317,6 +324,73 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
         return try decode(row, as: (Int, Int).self).0
     }
 
+    public func recordEvents(_ events: [Event]) async throws(StoreError) -> EventsOutcome {
+        try await migrate()
+        let now = Date().timeIntervalSince1970
+        // In one transaction on one connection: a refused event takes its batch with it.
+        return try await reaching { [logger] connection in
+            do {
+                try await connection.query("BEGIN", logger: logger)
+                var outcome = EventsOutcome()
+                for event in events {
+                    let inserted = try await connection.query(
+                        """
+                        INSERT INTO event (id, "user", item, kind, value, time)
+                        VALUES (\(event.id), \(event.user), \(event.item), \(event.kind),
+                            \(event.value), \(event.time ?? now))
+                        ON CONFLICT (id) DO NOTHING RETURNING seq
+                        """, logger: logger
+                    ).collect()
+                    if !inserted.isEmpty {
+                        outcome.recorded += 1
+                        continue
+                    }
+                    guard let id = event.id,
+                        let row = try await connection.query(
+                            """
+                            SELECT "user", item, kind, value, time FROM event WHERE id = \(id)
+                            """, logger: logger
+                        ).collect().first
+                    else { throw StoreError("the feedback store did not record an event") }
+                    let (user, item, kind, value, time) = try row.decode(
+                        (String, String, String, Double?, Double).self)
+                    let stored = Event(
+                        id: id, user: user, item: item, kind: kind, value: value, time: time)
+                    guard event.isResent(as: stored) else {
+                        throw StoreError.otherEvent(id: id, stored: stored)
+                    }
+                    outcome.repeated += 1
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return outcome
+            } catch {
+                do {
+                    try await connection.query("ROLLBACK", logger: logger)
+                } catch {
+                    try? await connection.close()
+                }
+                throw error
+            }
+        }
+    }
+
+    public func events(user: String, limit: Int) async throws(StoreError) -> UserEvents {
+        let rows = try await query(
+            """
+            SELECT seq, id, item, kind, value, time FROM event WHERE "user" = \(user)
+            ORDER BY time DESC, seq DESC LIMIT \(limit)
+            """)
+        var found = UserEvents()
+        for row in rows.reversed() {
+            let (seq, id, item, kind, value, time) = try decode(
+                row, as: (Int64, String?, String, String, Double?, Double).self)
+            found.events.append(
+                Event(id: id, user: user, item: item, kind: kind, value: value, time: time))
+            found.newest = max(found.newest, seq)
+        }
+        return found
+    }
+
     /// Runs one statement on a connection of the pool and collects its rows.
     private func query(_ statement: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
         try await migrate()
@@ -378,6 +452,10 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
         case .success(let value):
             reached()
             return value
+        case .failure(let error as StoreError):
+            // The database answered, and the store refused what it said.
+            reached()
+            throw error
         case .failure(let error):
             let reason = describe(error)
             if (error as? PSQLError)?.serverInfo != nil { reached() } else { lost(reason) }

@@ -14,8 +14,12 @@ extension API {
         let n = try Self.count(query.n, default: pipeline.resultCount)
         let history = try pipeline.history(parsing: query.history ?? "", option: "'history'")
         let context = try await Self.rankingContext(for: pipeline, served)
+        let events = await Self.storedEvents(of: query.user, served)?.events ?? []
+        let stored =
+            served.events.map { pipeline.folding(events, policy: $0) } ?? (history: [], exclude: [])
         let explanation = try pipeline.explain(
-            userID: query.user, itemID: query.item, n: n, history: history, context: context)
+            userID: query.user, itemID: query.item, n: n, history: stored.history + history,
+            exclude: stored.exclude, context: context)
         return .ok(
             .init(
                 body: .json(

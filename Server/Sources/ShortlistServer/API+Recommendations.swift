@@ -18,7 +18,9 @@ extension API {
         if let name = body.pipeline { try checkID(name, "'pipeline'") }
         let served = try holder.served()
         let pipeline = try served.pipeline(body.pipeline)
-        let key = try Self.cacheKey(body, pipeline, served)
+        try checkID(body.user, "'user'")
+        let events = await Self.storedEvents(of: body.user, served)
+        let key = try Self.cacheKey(body, pipeline, served, events: events)
         if let key, let cached = served.responses.answer(for: key) {
             Counter(
                 label: "shortlist_recommend_cache_hits_total",
@@ -26,7 +28,7 @@ extension API {
             ).increment()
             return .ok(.init(body: .json(cached)))
         }
-        let output = try await Self.recommend(body, pipeline, served)
+        let output = try await Self.recommend(body, pipeline, served, events: events?.events ?? [])
         let answer =
             body.explain ?? false
             ? try Components.Schemas.Recommendations.converting(output).value
@@ -37,30 +39,45 @@ extension API {
         return .ok(.init(body: .json(answer)))
     }
 
-    /// The key of a request whose answer only the request and the loaded pipelines decide (a
-    /// pipeline without a bandit, which draws and logs, and no fresh history); nil otherwise.
+    /// The key of a request whose answer only the request, the user's stored events and the
+    /// loaded pipelines decide (a pipeline without a bandit, which draws and logs, and no fresh
+    /// history), with the log position of the user's newest event; nil otherwise, and when the
+    /// file has an event log that could not be read.
     static func cacheKey(
         _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
-        _ served: ServedPipelines
+        _ served: ServedPipelines, events: UserEvents?
     ) throws(APIError) -> String? {
         guard served.responses.capacity > 0, pipeline.bandit == nil,
-            body.history?.isEmpty ?? true
+            body.history?.isEmpty ?? true, served.events == nil || events != nil
         else { return nil }
         // Each part with its length, so that no two requests share a key.
         let parts =
             [
                 pipeline.name, body.user,
                 String(try count(body.n, default: pipeline.resultCount)),
-                String(body.explain ?? false),
+                String(body.explain ?? false), String(events?.newest ?? 0),
             ] + (body.exclude ?? [])
         return parts.map { "\($0.utf8.count):\($0)" }.joined()
     }
 
-    /// One recommendation through the pipeline's request path: the store is read before it
-    /// and written after it, never inside.
+    /// The user's latest stored events, when the file has an event log; nil without one, and
+    /// when the log cannot be read now: the request is then answered from the fitted models
+    /// alone (counted in `shortlist_event_reads_failed_total`) rather than refused.
+    static func storedEvents(of user: String, _ served: ServedPipelines) async -> UserEvents? {
+        guard let policy = served.events, let store = served.store else { return nil }
+        do {
+            return try await store.events(user: user, limit: policy.foldIn)
+        } catch {
+            Counter(label: "shortlist_event_reads_failed_total").increment()
+            return nil
+        }
+    }
+
+    /// One recommendation through the pipeline's request path, the user's stored `events`
+    /// folded in: the store is read before it and written after it, never inside.
     static func recommend(
         _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
-        _ served: ServedPipelines
+        _ served: ServedPipelines, events: [Event]
     ) async throws -> RecommendationOutput {
         try nonEmpty(body.user, "'user'")
         try checkID(body.user, "'user'")
@@ -96,10 +113,14 @@ extension API {
         let exclude = try (body.exclude ?? []).enumerated().map { index, id in
             try item(id, "exclude[\(index)]")
         }
+        let stored =
+            served.events.map { pipeline.folding(events, policy: $0) } ?? (history: [], exclude: [])
         let explained = body.explain ?? false
         let start = DispatchTime.now().uptimeNanoseconds
         let (response, traced) = pipeline.recommendWithTrace(
-            ShortlistPipeline.Request(userID: body.user, n: n, history: history, exclude: exclude),
+            ShortlistPipeline.Request(
+                userID: body.user, n: n, history: stored.history + history,
+                exclude: stored.exclude + exclude),
             context: try await rankingContext(for: pipeline, served),
             detail: explained ? n : 0)
         var trace = traced

@@ -23,6 +23,9 @@ public struct DescribedMetricsFactory: MetricsFactory {
             + "items, and a feedback store out of reach.",
         "shortlist_recommend_cache_hits_total":
             "Recommendations answered from the cache of repeatable answers, by pipeline.",
+        "shortlist_event_reads_failed_total":
+            "Requests answered without the user's stored events, the event log being out of "
+            + "reach.",
     ]
 
     /// The buckets of every duration: from 0.1 ms (a recommendation takes about half a

@@ -18,8 +18,10 @@ public struct ServedPipelines: Sendable {
     public let path: String
     /// When they were prepared.
     public let loaded: Date
-    /// The feedback store, when a pipeline has a bandit ranker.
+    /// The feedback store, when a pipeline has a bandit ranker or the file an event log.
     let store: (any AsyncFeedbackStorage)?
+    /// The event log's policy, when the file declares one.
+    let events: EventPolicy?
     /// Answers of repeatable requests to these pipelines.
     let responses: ResponseCache<Components.Schemas.Recommendations>
 
@@ -47,7 +49,7 @@ public struct ServedPipelines: Sendable {
             let pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
-            if pipeline.bandit != nil, store == nil {
+            if pipeline.bandit != nil || workspace.file.events != nil, store == nil {
                 store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
             }
             pipelines.append(pipeline)
@@ -55,7 +57,7 @@ public struct ServedPipelines: Sendable {
         }
         return ServedPipelines(
             pipelines: pipelines, path: path, loaded: Date(), store: store,
-            responses: ResponseCache(capacity: cacheBytes))
+            events: workspace.file.events, responses: ResponseCache(capacity: cacheBytes))
     }
 
     /// The pipelines of `workspace`'s file to serve: those named `only` (in the file's order),

@@ -56,13 +56,14 @@ extension FittedPipeline {
     /// Throws for an item id the catalogue does not have.
     public func explain(
         userID: String, itemID: String, n: Int? = nil, history: [FreshInteraction] = [],
-        requestID: String? = nil, context: RankingContext = .priors
+        exclude: [ItemIndex] = [], requestID: String? = nil, context: RankingContext = .priors
     ) throws(DataError) -> ItemExplanation {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
         let (response, trace) = recommendWithTrace(
-            Request(userID: userID, n: n, history: history, requestID: requestID),
+            Request(
+                userID: userID, n: n, history: history, exclude: exclude, requestID: requestID),
             context: context)
         let list = response.items
         let query = trace.query
@@ -74,7 +75,9 @@ extension FittedPipeline {
         } else if let ranked {
             outcome = .belowCutoff(rank: ranked + 1, cutoffScore: list.last?.score ?? .nan)
         } else if query.excluded.contains(item) {
-            outcome = .filtered(by: filters.filter { $0.excludes(item, for: query) }.map(\.name))
+            outcome = .filtered(
+                by: filters.filter { $0.excludes(item, for: query) }.map(\.name)
+                    + (exclude.contains(item) ? ["request exclude"] : []))
         } else {
             outcome = .notNominated
         }

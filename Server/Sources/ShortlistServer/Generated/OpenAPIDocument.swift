@@ -278,6 +278,53 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/events": {
+              "post": {
+                "operationId": "recordEvents",
+                "summary": "Record what users did after the data was fitted (views, clicks, ratings, dislikes)",
+                "description": "202 once every event of the batch is durably in the event log, all or none. Each request for a user folds in their latest events, so the next recommendation reflects them. An event sent again under its id counts once; another event under a stored id is a 409, and nothing of its batch is stored. Kinds are the pipelines file's `events.kinds`.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/EventBatch"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "202": {
+                    "description": "Recorded (or recorded before)",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EventsRecorded"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/TooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/v1/ab/report": {
               "get": {
                 "operationId": "abReport",
@@ -503,7 +550,7 @@ enum OpenAPIDocument {
                 }
               },
               "NotFound": {
-                "description": "An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)",
+                "description": "An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -542,7 +589,7 @@ enum OpenAPIDocument {
                 }
               },
               "Conflict": {
-                "description": "Feedback for an item that already has a different reward",
+                "description": "Feedback for an item that already has a different reward, or an event under the id of another event",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -926,6 +973,86 @@ enum OpenAPIDocument {
                   "requestId": "r-1",
                   "item": "242",
                   "reward": 1
+                }
+              },
+              "Event": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "user",
+                  "item",
+                  "kind"
+                ],
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "Makes sending the event again harmless."
+                  },
+                  "user": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "Any id; a user the data lacks is welcome."
+                  },
+                  "item": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "An item of the catalogue (else a 404, unless the file's `events.unknown-items` is `keep`)."
+                  },
+                  "kind": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "One of the pipelines file's `events.kinds` (else a 400)."
+                  },
+                  "value": {
+                    "type": "number",
+                    "description": "The rating, for a kind whose value is the rating; absent for a weighted kind."
+                  },
+                  "time": {
+                    "type": "number",
+                    "description": "When it happened, in seconds since 1970 (from 1900 to 2200); now when absent."
+                  }
+                }
+              },
+              "EventBatch": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "events"
+                ],
+                "properties": {
+                  "events": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": {
+                      "$ref": "#/components/schemas/Event"
+                    }
+                  }
+                },
+                "example": {
+                  "events": [
+                    {
+                      "id": "e-1",
+                      "user": "196",
+                      "item": "242",
+                      "kind": "click"
+                    }
+                  ]
+                }
+              },
+              "EventsRecorded": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "recorded",
+                  "repeated"
+                ],
+                "properties": {
+                  "recorded": {
+                    "type": "integer",
+                    "description": "Events stored now."
+                  },
+                  "repeated": {
+                    "type": "integer",
+                    "description": "Events sent again under their id, which count once."
+                  }
                 }
               },
               "FeedbackResponse": {

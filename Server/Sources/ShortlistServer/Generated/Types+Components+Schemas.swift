@@ -857,6 +857,167 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Event`.
+        internal struct Event: Codable, Hashable, Sendable {
+            /// Makes sending the event again harmless.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/id`.
+            internal var id: Components.Schemas.Id?
+            /// Any id; a user the data lacks is welcome.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/user`.
+            internal var user: Components.Schemas.Id
+            /// An item of the catalogue (else a 404, unless the file's `events.unknown-items` is `keep`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/item`.
+            internal var item: Components.Schemas.Id
+            /// One of the pipelines file's `events.kinds` (else a 400).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/kind`.
+            internal var kind: Components.Schemas.Id
+            /// The rating, for a kind whose value is the rating; absent for a weighted kind.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/value`.
+            internal var value: Swift.Double?
+            /// When it happened, in seconds since 1970 (from 1900 to 2200); now when absent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/time`.
+            internal var time: Swift.Double?
+            /// Creates a new `Event`.
+            ///
+            /// - Parameters:
+            ///   - id: Makes sending the event again harmless.
+            ///   - user: Any id; a user the data lacks is welcome.
+            ///   - item: An item of the catalogue (else a 404, unless the file's `events.unknown-items` is `keep`).
+            ///   - kind: One of the pipelines file's `events.kinds` (else a 400).
+            ///   - value: The rating, for a kind whose value is the rating; absent for a weighted kind.
+            ///   - time: When it happened, in seconds since 1970 (from 1900 to 2200); now when absent.
+            internal init(
+                id: Components.Schemas.Id? = nil,
+                user: Components.Schemas.Id,
+                item: Components.Schemas.Id,
+                kind: Components.Schemas.Id,
+                value: Swift.Double? = nil,
+                time: Swift.Double? = nil
+            ) {
+                self.id = id
+                self.user = user
+                self.item = item
+                self.kind = kind
+                self.value = value
+                self.time = time
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case user
+                case item
+                case kind
+                case value
+                case time
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decodeIfPresent(
+                    Components.Schemas.Id.self,
+                    forKey: .id
+                )
+                self.user = try container.decode(
+                    Components.Schemas.Id.self,
+                    forKey: .user
+                )
+                self.item = try container.decode(
+                    Components.Schemas.Id.self,
+                    forKey: .item
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.Id.self,
+                    forKey: .kind
+                )
+                self.value = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .value
+                )
+                self.time = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .time
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "user",
+                    "item",
+                    "kind",
+                    "value",
+                    "time"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EventBatch`.
+        internal struct EventBatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EventBatch/events`.
+            internal var events: [Components.Schemas.Event]
+            /// Creates a new `EventBatch`.
+            ///
+            /// - Parameters:
+            ///   - events:
+            internal init(events: [Components.Schemas.Event]) {
+                self.events = events
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case events
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.events = try container.decode(
+                    [Components.Schemas.Event].self,
+                    forKey: .events
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "events"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EventsRecorded`.
+        internal struct EventsRecorded: Codable, Hashable, Sendable {
+            /// Events stored now.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EventsRecorded/recorded`.
+            internal var recorded: Swift.Int
+            /// Events sent again under their id, which count once.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EventsRecorded/repeated`.
+            internal var repeated: Swift.Int
+            /// Creates a new `EventsRecorded`.
+            ///
+            /// - Parameters:
+            ///   - recorded: Events stored now.
+            ///   - repeated: Events sent again under their id, which count once.
+            internal init(
+                recorded: Swift.Int,
+                repeated: Swift.Int
+            ) {
+                self.recorded = recorded
+                self.repeated = repeated
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case recorded
+                case repeated
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.recorded = try container.decode(
+                    Swift.Int.self,
+                    forKey: .recorded
+                )
+                self.repeated = try container.decode(
+                    Swift.Int.self,
+                    forKey: .repeated
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "recorded",
+                    "repeated"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/FeedbackResponse`.
         internal struct FeedbackResponse: Codable, Hashable, Sendable {
             /// False when the same feedback was recorded before.

@@ -121,7 +121,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
             ///
             /// - Remark: Generated from `#/paths//v1/recommend/post(recommend)/responses/404`.
             ///
@@ -394,7 +394,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
             ///
             /// - Remark: Generated from `#/paths//v1/explain/get(explain)/responses/404`.
             ///
@@ -623,7 +623,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
             ///
             /// - Remark: Generated from `#/paths//v1/items/{id}/similar/get(similarItems)/responses/404`.
             ///
@@ -815,7 +815,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
             ///
             /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/404`.
             ///
@@ -907,7 +907,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Feedback for an item that already has a different reward
+            /// Feedback for an item that already has a different reward, or an event under the id of another event
             ///
             /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/409`.
             ///
@@ -925,6 +925,267 @@ internal enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Record what users did after the data was fitted (views, clicks, ratings, dislikes)
+    ///
+    /// 202 once every event of the batch is durably in the event log, all or none. Each request for a user folds in their latest events, so the next recommendation reflects them. An event sent again under its id counts once; another event under a stored id is a 409, and nothing of its batch is stored. Kinds are the pipelines file's `events.kinds`.
+    ///
+    /// - Remark: HTTP `POST /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)`.
+    internal enum RecordEvents {
+        internal static let id: Swift.String = "recordEvents"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/events/POST/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordEvents.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RecordEvents.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.RecordEvents.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/events/POST/requestBody`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/events/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.EventBatch)
+            }
+            internal var body: Operations.RecordEvents.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            internal init(
+                headers: Operations.RecordEvents.Input.Headers = .init(),
+                body: Operations.RecordEvents.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Accepted: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/events/POST/responses/202/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/events/POST/responses/202/content/application\/json`.
+                    case json(Components.Schemas.EventsRecorded)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.EventsRecorded {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.RecordEvents.Output.Accepted.Body
+                /// Creates a new `Accepted`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.RecordEvents.Output.Accepted.Body) {
+                    self.body = body
+                }
+            }
+            /// Recorded (or recorded before)
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Operations.RecordEvents.Output.Accepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            internal var accepted: Operations.RecordEvents.Output.Accepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON (trailing commas, a key given twice and null included), a wrong field type, an unknown key or parameter, a value out of its range or with a control character
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Feedback for an item that already has a different reward, or an event under the id of another event
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            internal var conflict: Components.Responses.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A body over 1 MiB
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            internal var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A body not sent as application/json
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.UnsupportedMediaType)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            internal var unsupportedMediaType: Components.Responses.UnsupportedMediaType {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The pipelines are still being prepared (with Retry-After), or the feedback store failed, did not answer in time, or is out of reach
+            ///
+            /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -1085,7 +1346,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline or stage without what was asked (a bandit ranker, similar items)
+            /// An unknown pipeline (with a suggestion), item, stage or request, or a pipeline, stage or file without what was asked (a bandit ranker, similar items, an event log)
             ///
             /// - Remark: Generated from `#/paths//v1/ab/report/get(abReport)/responses/404`.
             ///

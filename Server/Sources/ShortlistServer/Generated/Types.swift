@@ -32,6 +32,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/feedback`.
     /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)`.
     func recordFeedback(_ input: Operations.RecordFeedback.Input) async throws -> Operations.RecordFeedback.Output
+    /// Record what users did after the data was fitted (views, clicks, ratings, dislikes)
+    ///
+    /// 202 once every event of the batch is durably in the event log, all or none. Each request for a user folds in their latest events, so the next recommendation reflects them. An event sent again under its id counts once; another event under a stored id is a 409, and nothing of its batch is stored. Kinds are the pipelines file's `events.kinds`.
+    ///
+    /// - Remark: HTTP `POST /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)`.
+    func recordEvents(_ input: Operations.RecordEvents.Input) async throws -> Operations.RecordEvents.Output
     /// Each arm of a bandit pipeline: pulls, rewards, reward rate with its 95% interval, the probability that it is best, and what it would have earned serving all the traffic
     ///
     /// The same JSON as `shortlist ab report --format json`, from the feedback store every replica shares.
@@ -131,6 +138,21 @@ extension APIProtocol {
         body: Operations.RecordFeedback.Input.Body
     ) async throws -> Operations.RecordFeedback.Output {
         try await recordFeedback(Operations.RecordFeedback.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Record what users did after the data was fitted (views, clicks, ratings, dislikes)
+    ///
+    /// 202 once every event of the batch is durably in the event log, all or none. Each request for a user folds in their latest events, so the next recommendation reflects them. An event sent again under its id counts once; another event under a stored id is a 409, and nothing of its batch is stored. Kinds are the pipelines file's `events.kinds`.
+    ///
+    /// - Remark: HTTP `POST /v1/events`.
+    /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)`.
+    internal func recordEvents(
+        headers: Operations.RecordEvents.Input.Headers = .init(),
+        body: Operations.RecordEvents.Input.Body
+    ) async throws -> Operations.RecordEvents.Output {
+        try await recordEvents(Operations.RecordEvents.Input(
             headers: headers,
             body: body
         ))

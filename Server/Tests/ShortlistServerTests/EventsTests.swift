@@ -1,0 +1,159 @@
+import Foundation
+import HummingbirdTesting
+import ShortlistTestSupport
+import Testing
+
+@testable import ShortlistServer
+
+/// Planted data with an event log and a hand-weighted pipeline, prepared for serving with a
+/// response cache, and its folder.
+func servedWithEvents(store: String? = nil) throws -> (PipelineHolder, TemporaryDirectory) {
+    let folder = try TemporaryDirectory()
+    let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+    try folder.write("pipelines.yaml", try eventPipelines(dataset: dataset, store: store))
+    return (
+        try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", cacheBytes: 1 << 20, logger: silentLogger),
+        folder
+    )
+}
+
+/// A pipelines file over `dataset` with an event log, in the feedback store `store` when given.
+func eventPipelines(dataset: String, store: String? = nil) throws -> String {
+    (store.map { "feedback-store: \($0)\n" } ?? "") + dataset + """
+
+        events:
+          kinds:
+            click: {weight: 1}
+            dislike: {weight: -1}
+        pipelines:
+          default:
+            n: 5
+            candidates:
+              - {name: als, type: matrix-factorization, limit: 20, factors: 8, cg-steps: 20}
+              - {name: popular, type: weighted-rating, limit: 20}
+            ranker: {type: weighted-average, weights: {popular: 0.1}}
+        """
+}
+
+/// A batch of clicks on the items of planted cluster 2 by `user`, each with an id.
+func clusterTwoClicks(_ user: String) -> String {
+    let events = [2, 6, 10, 14, 18, 22].map {
+        #"{"id": "\#(user)-\#($0)", "user": "\#(user)", "item": "i\#($0)", "kind": "click"}"#
+    }
+    return #"{"events": [\#(events.joined(separator: ", "))]}"#
+}
+
+/// How many of an answer's items are in planted cluster 2 (items i2, i6, i10, …).
+func inClusterTwo(_ answer: [String: Any]) -> Int {
+    let items = (answer["recommendations"] as? [[String: Any]]) ?? []
+    return items.compactMap { ($0["item"] as? String).flatMap { Int($0.dropFirst()) } }
+        .filter { $0 % 4 == 2 }.count
+}
+
+@Suite struct EventsTests {
+    @Test func eventsChangeTheNextRecommendationAndCountOnceUnderTheirIds() async throws {
+        let (served, folder) = try servedWithEvents()
+        defer { withExtendedLifetime(folder) {} }
+        try await withServer(served) { client in
+            let newbie = #"{"user": "newbie"}"#
+            let before = try object(try await post(client, "/v1/recommend", newbie))
+            #expect(inClusterTwo(before) <= 3)
+            let recorded = try await post(client, "/v1/events", clusterTwoClicks("newbie"))
+            #expect(recorded.status == .accepted)
+            #expect(try object(recorded)["recorded"] as? Int == 6)
+            // The answer kept for the same request before the events is not served again.
+            let after = try object(try await post(client, "/v1/recommend", newbie))
+            #expect(inClusterTwo(after) >= 4, "\(after)")
+            let again = try await post(client, "/v1/events", clusterTwoClicks("newbie"))
+            #expect(again.status == .accepted)
+            #expect(try object(again)["recorded"] as? Int == 0)
+            #expect(try object(again)["repeated"] as? Int == 6)
+            // A dislike takes the first item out of the list.
+            let top = try #require(
+                (after["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
+            let dislike = try await post(
+                client, "/v1/events",
+                #"{"events": [{"user": "newbie", "item": "\#(top)", "kind": "dislike"}]}"#)
+            #expect(dislike.status == .accepted)
+            let items = try #require(
+                try object(try await post(client, "/v1/recommend", newbie))["recommendations"]
+                    as? [[String: Any]])
+            #expect(!items.contains { $0["item"] as? String == top })
+            #expect(items.count == 5)
+            let explained = try await client.execute(
+                uri: "/v1/explain?user=newbie&item=\(top)", method: .get)
+            #expect(explained.status == .ok)
+            #expect(try object(explained)["filteredBy"] as? [String] == ["request exclude"])
+        }
+    }
+
+    @Test func aRefusedEventRefusesItsBatchWithItsReason() async throws {
+        let (holder, folder) = try servedWithEvents()
+        defer { withExtendedLifetime(folder) {} }
+        try await withServer(holder) { client in
+            let cases: [(String, Int, String)] = [
+                (
+                    #"{"events": [{"user": "u1", "item": "i1", "kind": "click"}, {"user": "u1", "item": "i1", "kind": "clik"}]}"#,
+                    400,
+                    "events[1].kind 'clik' is not a declared kind of event. Did you mean 'click'?"
+                ),
+                (
+                    #"{"events": [{"user": "u1", "item": "nope", "kind": "click"}]}"#, 404,
+                    "events[0].item 'nope' is not in the catalogue"
+                ),
+                (
+                    #"{"events": [{"user": "u1", "item": "i1", "kind": "click", "value": 3}]}"#,
+                    400, "events[0] is a 'click', which has a declared weight and takes no value"
+                ),
+                (
+                    #"{"events": [{"user": "u1", "item": "i1", "kind": "click", "time": 1e12}]}"#,
+                    400, "events[0].time must be seconds since 1970"
+                ),
+                (#"{"events": []}"#, 400, "'events' is empty"),
+                (
+                    #"{"events": [{"id": "x", "user": "u1", "item": "i1", "kind": "click"}, {"id": "x", "user": "u1", "item": "i2", "kind": "click"}]}"#,
+                    409, "the event id 'x' was recorded before for another event"
+                ),
+            ]
+            for (body, status, message) in cases {
+                let response = try await post(client, "/v1/events", body)
+                #expect(Int(response.status.code) == status, "\(body)")
+                let error = try object(response)["error"] as? [String: Any]
+                #expect(
+                    (error?["message"] as? String)?.contains(message) == true, "\(error ?? [:])")
+            }
+            // Nothing of a refused batch was stored: the first event of the last one included.
+            let stored = try await post(
+                client, "/v1/events",
+                #"{"events": [{"id": "x", "user": "u1", "item": "i2", "kind": "click"}]}"#)
+            #expect(try object(stored)["recorded"] as? Int == 1)
+        }
+        let (plain, _) = try served()
+        try await withServer(plain) { client in
+            let response = try await post(client, "/v1/events", clusterTwoClicks("u1"))
+            #expect(response.status == .notFound)
+        }
+    }
+}
+
+extension ReplicaTests {
+    @Test func anEventSentToOneReplicaChangesWhatTheOtherServes() async throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        let store = "\(try #require(postgresURL))?schema=e\(UInt32.random(in: 0...UInt32.max))"
+        try folder.write("pipelines.yaml", try eventPipelines(dataset: dataset, store: store))
+        let first = try await Replica(config: "pipelines.yaml", in: folder.path)
+        let second = try await Replica(config: "pipelines.yaml", in: folder.path)
+        let newbie = #"{"user": "newbie"}"#
+        let before = try await second.call("POST", "/v1/recommend", newbie)
+        #expect(before.status == 200)
+        #expect(inClusterTwo(before.json) <= 3)
+        let sent = try await first.call("POST", "/v1/events", clusterTwoClicks("newbie"))
+        #expect(sent.status == 202)
+        let after = try await second.call("POST", "/v1/recommend", newbie)
+        #expect(inClusterTwo(after.json) >= 4, "\(after.json)")
+        let again = try await second.call("POST", "/v1/events", clusterTwoClicks("newbie"))
+        #expect(again.json["repeated"] as? Int == 6)
+    }
+}

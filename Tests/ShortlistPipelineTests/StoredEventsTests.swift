@@ -1,0 +1,105 @@
+import ShortlistCore
+import ShortlistData
+import ShortlistPipeline
+import ShortlistTestSupport
+import Testing
+
+/// A user's stored events folded into a request: they reach every stage as the request's own
+/// history does, and negative feedback removes an item.
+@Suite struct StoredEventsTests {
+    static let pipelines = """
+        pipelines:
+          default:
+            n: 10
+            candidates:
+              - {name: als, type: matrix-factorization, limit: 10, factors: 8, cg-steps: 20}
+              - {name: content, type: tfidf, limit: 10, fields: [genres]}
+              - {name: popular, type: weighted-rating, limit: 10}
+            ranker: {type: weighted-average}
+        """
+    let policy = EventPolicy(
+        kinds: [
+            EventPolicy.Kind("rating", .rating), EventPolicy.Kind("view", .weight(0.3)),
+            EventPolicy.Kind("click", .weight(1)), EventPolicy.Kind("dislike", .weight(-1)),
+        ])
+
+    func event(_ item: String, _ kind: String, user: String = "newbie", at time: Double)
+        -> Event
+    {
+        Event(user: user, item: item, kind: kind, value: kind == "rating" ? 4 : nil, time: time)
+    }
+
+    @Test func aNewUsersClicksBringTheirClusterOnTheNextRequest() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let pipeline = try fixture.prepare()
+        let clicks = [2, 6, 10, 14, 18, 22].enumerated().map {
+            event("i\($1)", "click", at: Double(1000 + $0))
+        }
+        let (history, exclude) = pipeline.folding(clicks, policy: policy)
+        let (_, cold) = pipeline.recommendWithTrace(Request(userID: "newbie"))
+        let (response, trace) = pipeline.recommendWithTrace(
+            Request(userID: "newbie", history: history, exclude: exclude))
+        let clusters = fixture.planted.itemCluster
+        for (index, step) in trace.generators.enumerated() where step.name != "popular" {
+            #expect(cold.generators[index].candidates.isEmpty, "\(step.name) without events")
+            let share =
+                Double(step.candidates.filter { clusters[$0.item] == 2 }.count)
+                / Double(max(step.candidates.count, 1))
+            #expect(share >= 0.8, "\(step.name): \(share) of its items in cluster 2")
+        }
+        let share =
+            Double(response.items.filter { clusters[$0.item] == 2 }.count)
+            / Double(response.items.count)
+        #expect(share >= 0.8, "the list: \(share) in cluster 2")
+        let clicked = Set(history.map(\.item))
+        #expect(response.items.allSatisfy { !clicked.contains($0.item) }, "exclude-seen covers it")
+    }
+
+    @Test func aDislikeRemovesTheItemAndOutweighsTheEventsBeforeIt() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let pipeline = try fixture.prepare()
+        let top = try #require(pipeline.recommend(userID: "u5").first?.item)
+        let id = pipeline.dataset.itemIDs[top]
+        let seen = event("i0", "view", user: "u5", at: 5)
+        let disliked = [
+            event(id, "click", user: "u5", at: 10), event(id, "dislike", user: "u5", at: 20),
+        ]
+        let (history, exclude) = pipeline.folding([seen] + disliked, policy: policy)
+        #expect(exclude == [top])
+        #expect(
+            !history.contains { $0.item == top }, "the click before the dislike no longer counts")
+        let list = pipeline.run(
+            Request(userID: "u5", history: history, exclude: exclude))
+        #expect(!list.contains { $0.item == top })
+        #expect(list.count == 10)
+        // A click after the dislike: the user changed their mind.
+        let again = pipeline.folding(
+            [seen] + disliked + [event(id, "click", user: "u5", at: 30)], policy: policy)
+        #expect(again.exclude.isEmpty)
+        #expect(again.history.map(\.item) == [try #require(pipeline.dataset.item("i0")), top])
+    }
+
+    @Test func aWeightCountsAsItsShareOfTheStrongestInteractionAndARatingAsItsValue() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let pipeline = try fixture.prepare()
+        #expect(pipeline.unratedRating == 5)
+        let (history, exclude) = pipeline.folding(
+            [
+                event("i1", "view", at: 1), event("i2", "click", at: 2),
+                event("i3", "rating", at: 3), event("not-an-item", "click", at: 4),
+                event("i4", "purchase", at: 5),
+            ], policy: policy)
+        #expect(history.map(\.rating) == [1.5, 5, 4])
+        #expect(history.map(\.timestamp) == [1, 2, 3])
+        #expect(history.map { pipeline.dataset.itemIDs[$0.item] } == ["i1", "i2", "i3"])
+        #expect(exclude.isEmpty)
+    }
+}
+
+extension FittedPipeline {
+    /// The items of one request, with no observer.
+    fileprivate func run(_ request: Request) -> [Ranked] {
+        var observer = NoObserver()
+        return run(request, observer: &observer).items
+    }
+}

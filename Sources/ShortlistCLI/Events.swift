@@ -37,12 +37,13 @@ struct Events: ParsableCommand {
             catalogue = policy.unknownItems == .refuse ? try workspace.loadDataset() : nil
         }
 
-        /// Why `event` cannot be recorded (`field` as in ``EventPolicy/problem(with:field:)``),
-        /// or nil.
-        func problem(with event: Event, field: String? = nil) -> String? {
-            if let problem = policy.problem(with: event, field: field) { return problem }
-            if let catalogue, catalogue.item(event.item) == nil {
-                return policy.unknownItemProblem(event.item, field: field)
+        /// Why `event` cannot be recorded, or nil.
+        func problem(with event: Event) -> RequestError? {
+            if let problem = policy.problem(with: event) { return problem }
+            if let catalogue, catalogue.item(event.item) == nil,
+                let problem = policy.unknownItemProblem(event.item)
+            {
+                return RequestError(.notFound, problem)
             }
             return nil
         }
@@ -84,7 +85,7 @@ struct Events: ParsableCommand {
                 let event = Event(
                     id: id, user: user, item: item, kind: kind, value: value,
                     time: try time.map(Events.seconds))
-                if let problem = log.problem(with: event) { throw RequestError(problem) }
+                if let problem = log.problem(with: event) { throw problem }
                 let outcome = try log.store.recordEvents([event])
                 try Console.line(
                     (outcome.recorded > 0 ? "recorded" : "already recorded")
@@ -128,10 +129,9 @@ struct Events: ParsableCommand {
                 let outcome = try log.store.importEvents(
                     {
                         guard let event = try events.next() else { return nil }
-                        if let problem = log.problem(with: event) {
-                            throw RequestError(
-                                problem,
-                                location: ErrorLocation(file: events.name, line: events.line))
+                        if var problem = log.problem(with: event) {
+                            problem.location = ErrorLocation(file: events.name, line: events.line)
+                            throw problem
                         }
                         return event
                     }, progress: { progress.report("events", done: $0, total: nil) })

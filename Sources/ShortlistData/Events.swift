@@ -1,5 +1,5 @@
 import Foundation
-import ShortlistCore
+public import ShortlistCore
 
 /// Something a user did to an item after the data was fitted, as the event log keeps it: a
 /// view, a click, a rating, a dislike.
@@ -138,50 +138,63 @@ public struct EventPolicy: Sendable, Equatable {
         kinds.first { $0.name == name }
     }
 
-    /// Why `event` cannot be stored, or nil when it can: an unknown kind (with the nearest
-    /// declared one), a missing or unexpected value, a value that is not a rating, a time out
-    /// of range, an empty id or one with a control character. `field` names the event in the
-    /// message ("events[3]" gives "events[3].kind …"); nil names its keys alone, for a file
-    /// line whose location says which event it is. Whether the item exists is the caller's to
-    /// check.
-    public func problem(with event: Event, field: String? = nil) -> String? {
+    /// Why `event` cannot be stored, or nil when it can: an empty id or one with a control
+    /// character, or a time out of range (``ErrorKind/invalid``); a kind the policy does not
+    /// declare, with the nearest declared one (``ErrorKind/notFound``, as an unknown pipeline
+    /// is); a value missing for a rating kind or given to a weighted one
+    /// (``ErrorKind/conflict``: the event contradicts its kind's declaration). `field` names
+    /// the event in the message ("events[3]" gives "events[3].kind …"); nil names its keys
+    /// alone, for a file line whose location says which event it is. Whether the item exists
+    /// is the caller's to check.
+    public func problem(with event: Event, field: String? = nil) -> RequestError? {
         func key(_ name: String) -> String { field.map { "\($0).\(name)" } ?? name }
         let subject = field ?? "the event"
         for (name, text) in [("user", event.user), ("item", event.item)] {
-            if text.isEmpty { return "\(key(name)) is empty" }
+            if text.isEmpty { return RequestError("\(key(name)) is empty") }
             if let control = firstControlCharacter(in: text) {
-                return Self.controlMessage(key(name), control)
+                return RequestError(Self.controlMessage(key(name), control))
             }
         }
         if let id = event.id {
-            if id.isEmpty { return "\(key("id")) is empty; leave it out for an event without one" }
+            if id.isEmpty {
+                return RequestError(
+                    "\(key("id")) is empty; leave it out for an event without one")
+            }
             if let control = firstControlCharacter(in: id) {
-                return Self.controlMessage(key("id"), control)
+                return RequestError(Self.controlMessage(key("id"), control))
             }
         }
+        if let time = event.time, !InteractionLimits.seconds.contains(time) {
+            return RequestError(
+                "\(key("time")) must be seconds since 1970 from "
+                    + "\(plainNumber(InteractionLimits.seconds.lowerBound)) to "
+                    + "\(plainNumber(InteractionLimits.seconds.upperBound)), found "
+                    + plainNumber(time))
+        }
+        if let value = event.value, !InteractionLimits.isRating(value) {
+            return RequestError(
+                "\(key("value")) is not a rating: \(plainNumber(value)) (a rating is a number "
+                    + "within \(InteractionLimits.ratingDescription))")
+        }
         guard let kind = kind(event.kind) else {
-            return suggesting(
-                "\(key("kind")) '\(excerpt(event.kind))' is not a declared kind of event",
-                for: event.kind, in: kinds.map(\.name),
-                otherwise: "; the kinds are \(kinds.map(\.name).joined(separator: ", "))")
+            return RequestError(
+                .notFound,
+                suggesting(
+                    "\(key("kind")) '\(excerpt(event.kind))' is not a declared kind of event",
+                    for: event.kind, in: kinds.map(\.name),
+                    otherwise: "; the kinds are \(kinds.map(\.name).joined(separator: ", "))"))
         }
         switch (kind.meaning, event.value) {
         case (.rating, nil):
-            return "\(subject) is a '\(kind.name)', whose value is the rating: it needs a value"
-        case (.rating, let value?) where !InteractionLimits.isRating(value):
-            return "\(key("value")) is not a rating: \(plainNumber(value)) (a rating is a number "
-                + "within \(InteractionLimits.ratingDescription))"
+            return RequestError(
+                .conflict,
+                "\(subject) is a '\(kind.name)', whose value is the rating: it needs a value")
         case (.weight, _?):
-            return "\(subject) is a '\(kind.name)', which has a declared weight and takes no value"
-        default: break
+            return RequestError(
+                .conflict,
+                "\(subject) is a '\(kind.name)', which has a declared weight and takes no value")
+        default: return nil
         }
-        if let time = event.time, !InteractionLimits.seconds.contains(time) {
-            return "\(key("time")) must be seconds since 1970 from "
-                + "\(plainNumber(InteractionLimits.seconds.lowerBound)) to "
-                + "\(plainNumber(InteractionLimits.seconds.upperBound)), found "
-                + plainNumber(time)
-        }
-        return nil
     }
 
     /// Why an event for `item`, which the catalogue does not have, is refused; nil when the

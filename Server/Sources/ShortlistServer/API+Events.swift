@@ -26,9 +26,7 @@ extension API {
             let event = Event(
                 id: sent.id, user: sent.user, item: sent.item, kind: sent.kind, value: sent.value,
                 time: sent.time)
-            if let problem = policy.problem(with: event, field: field) {
-                throw APIError(.badRequest, problem)
-            }
+            if let problem = policy.problem(with: event, field: field) { throw APIError(problem) }
             if catalogue.item(sent.item) == nil,
                 let problem = policy.unknownItemProblem(sent.item, field: field)
             {

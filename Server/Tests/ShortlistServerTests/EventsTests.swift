@@ -95,7 +95,7 @@ func inClusterTwo(_ answer: [String: Any]) -> Int {
             let cases: [(String, Int, String)] = [
                 (
                     #"{"events": [{"user": "u1", "item": "i1", "kind": "click"}, {"user": "u1", "item": "i1", "kind": "clik"}]}"#,
-                    400,
+                    404,
                     "events[1].kind 'clik' is not a declared kind of event. Did you mean 'click'?"
                 ),
                 (
@@ -104,7 +104,7 @@ func inClusterTwo(_ answer: [String: Any]) -> Int {
                 ),
                 (
                     #"{"events": [{"user": "u1", "item": "i1", "kind": "click", "value": 3}]}"#,
-                    400, "events[0] is a 'click', which has a declared weight and takes no value"
+                    409, "events[0] is a 'click', which has a declared weight and takes no value"
                 ),
                 (
                     #"{"events": [{"user": "u1", "item": "i1", "kind": "click", "time": 1e12}]}"#,

@@ -589,7 +589,7 @@ enum OpenAPIDocument {
                 }
               },
               "Conflict": {
-                "description": "Feedback for an item that already has a different reward, or an event under the id of another event",
+                "description": "Feedback for an item that already has a different reward, an event under the id of another event, or an event whose value contradicts its kind (a rating kind without one, a weighted kind with one)",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -998,14 +998,18 @@ enum OpenAPIDocument {
                   },
                   "kind": {
                     "$ref": "#/components/schemas/Id",
-                    "description": "One of the pipelines file's `events.kinds` (else a 400)."
+                    "description": "One of the pipelines file's `events.kinds` (else a 404 naming the nearest)."
                   },
                   "value": {
                     "type": "number",
-                    "description": "The rating, for a kind whose value is the rating; absent for a weighted kind."
+                    "minimum": -1000000,
+                    "maximum": 1000000,
+                    "description": "The rating, for a kind whose value is the rating (else a 409); absent for a weighted kind (else a 409)."
                   },
                   "time": {
                     "type": "number",
+                    "minimum": -2208988800,
+                    "maximum": 7258118400,
                     "description": "When it happened, in seconds since 1970 (from 1900 to 2200); now when absent."
                   }
                 }

@@ -871,11 +871,11 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Event/item`.
             internal var item: Components.Schemas.Id
-            /// One of the pipelines file's `events.kinds` (else a 400).
+            /// One of the pipelines file's `events.kinds` (else a 404 naming the nearest).
             ///
             /// - Remark: Generated from `#/components/schemas/Event/kind`.
             internal var kind: Components.Schemas.Id
-            /// The rating, for a kind whose value is the rating; absent for a weighted kind.
+            /// The rating, for a kind whose value is the rating (else a 409); absent for a weighted kind (else a 409).
             ///
             /// - Remark: Generated from `#/components/schemas/Event/value`.
             internal var value: Swift.Double?
@@ -889,8 +889,8 @@ extension Components {
             ///   - id: Makes sending the event again harmless.
             ///   - user: Any id; a user the data lacks is welcome.
             ///   - item: An item of the catalogue (else a 404, unless the file's `events.unknown-items` is `keep`).
-            ///   - kind: One of the pipelines file's `events.kinds` (else a 400).
-            ///   - value: The rating, for a kind whose value is the rating; absent for a weighted kind.
+            ///   - kind: One of the pipelines file's `events.kinds` (else a 404 naming the nearest).
+            ///   - value: The rating, for a kind whose value is the rating (else a 409); absent for a weighted kind (else a 409).
             ///   - time: When it happened, in seconds since 1970 (from 1900 to 2200); now when absent.
             internal init(
                 id: Components.Schemas.Id? = nil,

@@ -907,7 +907,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Feedback for an item that already has a different reward, or an event under the id of another event
+            /// Feedback for an item that already has a different reward, an event under the id of another event, or an event whose value contradicts its kind (a rating kind without one, a weighted kind with one)
             ///
             /// - Remark: Generated from `#/paths//v1/feedback/post(recordFeedback)/responses/409`.
             ///
@@ -1099,7 +1099,7 @@ internal enum Operations {
                     }
                 }
             }
-            /// Feedback for an item that already has a different reward, or an event under the id of another event
+            /// Feedback for an item that already has a different reward, an event under the id of another event, or an event whose value contradicts its kind (a rating kind without one, a weighted kind with one)
             ///
             /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)/responses/409`.
             ///

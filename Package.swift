@@ -59,6 +59,7 @@ let package = Package(
             name: "ShortlistStore",
             dependencies: [
                 "ShortlistCore", "ShortlistData", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(
             name: "ShortlistOutput",
@@ -117,7 +118,8 @@ let package = Package(
         .executableTarget(
             name: "ShortlistLatency",
             dependencies: [
-                "ShortlistConfig", "ShortlistPipeline", "ShortlistStore", "BuiltInPlugins",
+                "ShortlistConfig", "ShortlistData", "ShortlistPipeline", "ShortlistStore",
+                "BuiltInPlugins",
             ],
             path: "bench/Latency", swiftSettings: numeric),
         .executableTarget(

@@ -1,7 +1,9 @@
 /// The first control character of `text` (a tab, a line end, a NUL), or nil: ids hold none, as
 /// it would break the lines and columns of every text output.
 public func firstControlCharacter(in text: some StringProtocol) -> Unicode.Scalar? {
-    text.unicodeScalars.first { $0.properties.generalCategory == .control }
+    // Printable ASCII, the common case, holds none: no scalar's properties need looking up.
+    if text.utf8.allSatisfy({ (0x20..<0x7f).contains($0) }) { return nil }
+    return text.unicodeScalars.first { $0.properties.generalCategory == .control }
 }
 
 extension Unicode.Scalar {

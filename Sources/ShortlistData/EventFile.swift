@@ -85,7 +85,9 @@ public final class EventFile {
     /// The next event, or nil at the end of the file.
     public func next() throws -> Event? {
         while let text = try reader.next() {
-            if text.allSatisfy(\.isWhitespace) { continue }
+            if text.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                continue
+            }
             return format == .jsonl ? try jsonEvent(text) : try delimitedEvent(text)
         }
         return nil
@@ -226,11 +228,16 @@ public final class EventFile {
     /// The fields of a CSV or TSV line: a field may be quoted (`"a, b"`, a quote inside
     /// written twice).
     private func fields(of text: String) throws -> [String] {
-        let delimiter: Character = format == .tsv ? "\t" : ","
-        guard text.contains("\"") else {
-            return text.split(separator: delimiter, omittingEmptySubsequences: false).map(
-                String.init)
+        let byte = format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ",")
+        guard !text.utf8.contains(UInt8(ascii: "\"")) else { return try quotedFields(of: text) }
+        return text.utf8.split(separator: byte, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
         }
+    }
+
+    /// The fields of a line with quotes in it.
+    private func quotedFields(of text: String) throws -> [String] {
+        let delimiter: Character = format == .tsv ? "\t" : ","
         enum State { case fieldStart, unquoted, quoted, closingQuote }
         var fields: [String] = []
         var current = ""

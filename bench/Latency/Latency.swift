@@ -2,6 +2,7 @@ import BuiltInPlugins
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistPipeline
 import ShortlistStore
 import Synchronization
@@ -11,23 +12,29 @@ import Synchronization
 ///
 ///     swift run -c release shortlist-latency [--config FILE] [--pipeline NAME] [--users N] [--repeat R]
 ///     swift run -c release shortlist-latency --feedback N [--config FILE]
+///     swift run -c release shortlist-latency --events N [--config FILE] [--pipeline NAME] [--users N] [--repeat R]
 ///
 /// Each pool is ranked R times and its median kept; the table gives the median and 90th
 /// percentile over users of thread CPU time (other processes on the machine do not count).
 /// With `--feedback N` it instead times, in wall-clock time, N logged responses of ten
 /// impressions and N feedback writes in a scratch store beside the pipelines file's artifacts.
+/// With `--events N`, each user gets N stored events (seeded clicks on items they have not
+/// rated) in a scratch store, and it times what they add to the user's request: reading them
+/// (wall-clock), folding them in, and the request with them against the request without.
 @main
 enum Latency {
     static func main() throws {
         var options = ["--config": "pipelines.yaml", "--users": "200", "--repeat": "15"]
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
-            guard options.keys.contains(flag) || flag == "--pipeline" || flag == "--feedback",
+            guard
+                options.keys.contains(flag)
+                    || ["--pipeline", "--feedback", "--events"].contains(flag),
                 let value = arguments.popFirst()
             else {
                 print(
                     "usage: shortlist-latency [--config FILE] [--pipeline NAME] [--users N] "
-                        + "[--repeat R] | --feedback N [--config FILE]"
+                        + "[--repeat R] [--events N] | --feedback N [--config FILE]"
                 )
                 exit(2)
             }
@@ -64,6 +71,17 @@ enum Latency {
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.removeItem(atPath: scratch + suffix)
             }
+        }
+        if let count = options["--events"] {
+            guard let count = Int(count), (1...EventPolicy.foldInLimit).contains(count) else {
+                print("--events takes a whole number from 1 to \(EventPolicy.foldInLimit)")
+                exit(2)
+            }
+            try timeEvents(
+                count, pipeline: pipeline, policy: workspace.file.events,
+                users: Array(dataset.userIDs.prefix(users)), repeats: repeats,
+                store: try FeedbackStore(path: scratch))
+            return
         }
         let store = TimedStore(try FeedbackStore(path: scratch))
         let ids = Array(dataset.userIDs.prefix(users))
@@ -149,6 +167,74 @@ enum Latency {
             row("  policy and blend", zip(banditParts, zip(reads, logs)).map { $0 - $1.0 - $1.1 })
             row("  log the response", logs)
         }
+    }
+}
+
+/// Times what `count` stored events add to each user's request (see ``Latency``).
+func timeEvents(
+    _ count: Int, pipeline: FittedPipeline, policy declared: EventPolicy?, users: [String],
+    repeats: Int, store: FeedbackStore
+) throws {
+    let policy = declared ?? EventPolicy(kinds: [EventPolicy.Kind("click", .weight(1))])
+    guard let kind = policy.kinds.first(where: { !$0.meaning.isNegative }) else {
+        print("the event log declares no positive kind to time")
+        exit(2)
+    }
+    let dataset = pipeline.dataset
+    var random = SeededGenerator(seed: 7)
+    var reads: [Double] = []
+    var folds: [Double] = []
+    var plain: [Double] = []
+    var folded: [Double] = []
+    for id in users {
+        let seen = Set(dataset.query(forUserID: id).historyItems.map(Int.init))
+        var events: [Event] = []
+        while events.count < count {
+            let item = Int.random(in: 0..<dataset.itemCount, using: &random)
+            guard !seen.contains(item) else { continue }
+            events.append(
+                Event(
+                    user: id, item: dataset.itemIDs[item], kind: kind.name,
+                    value: kind.meaning == .rating ? 4 : nil, time: Double(events.count)))
+        }
+        _ = try store.recordEvents(events)
+        var readSamples: [Double] = []
+        var foldSamples: [Double] = []
+        var plainSamples: [Double] = []
+        var foldedSamples: [Double] = []
+        for _ in 0..<repeats {
+            var observer = NoObserver()
+            var start = threadTime()
+            _ = pipeline.run(Request(userID: id), observer: &observer)
+            plainSamples.append(threadTime() - start)
+            let wallStart = DispatchTime.now().uptimeNanoseconds
+            let stored = try store.events(user: id, limit: count).events
+            readSamples.append(Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9)
+            start = threadTime()
+            let (history, exclude) = pipeline.folding(stored, policy: policy)
+            foldSamples.append(threadTime() - start)
+            start = threadTime()
+            _ = pipeline.run(
+                Request(userID: id, history: history, exclude: exclude), observer: &observer)
+            foldedSamples.append(threadTime() - start)
+        }
+        reads.append(median(readSamples))
+        folds.append(median(foldSamples))
+        plain.append(median(plainSamples))
+        folded.append(median(foldedSamples))
+    }
+    print(
+        "pipeline '\(pipeline.name)': \(users.count) users, \(count) stored events each, in µs "
+            + "(reading them wall-clock, the rest thread CPU time)")
+    for (name, values) in [
+        ("read the user's events", reads), ("fold them in", folds),
+        ("the request without them", plain), ("the request with them folded in", folded),
+        ("what folding in adds to the request", zip(folded, plain).map { $0 - $1 }),
+    ] {
+        print(
+            name.padding(toLength: 44, withPad: " ", startingAt: 0) + "median"
+                + String(format: "%9.1f", median(values) * 1e6) + "   p90"
+                + String(format: "%9.1f", percentile(values, 0.9) * 1e6))
     }
 }
 

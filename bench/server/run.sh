@@ -4,7 +4,8 @@
 # requests/s and p50/p99/p99.9 latency per endpoint with every request computed (--cache-mb 0),
 # then at fixed request rates (an open loop: bench/server/openloop.c sends each request when it
 # is due, whatever the answers do, and times it from then), the server's memory over a longer
-# run, then repeated requests answered from its cache.
+# run, then repeated requests answered from its cache. Also events at fixed rates, and freshness:
+# from an event sent to a list that reflects it (bench/server/freshness.py).
 # Not run by CI. Needs wrk (Debian's package), gcc and python3.
 #
 #   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"]
@@ -127,6 +128,14 @@ for rate in $rates; do
     openloop "recommend (user 196)" "$rate" POST /v1/recommend '{"user": "196"}'
 done
 for rate in $rates; do openloop "healthz" "$rate" GET /healthz; done
+# Event ingest: one click per request, each acknowledged once it is durable.
+for rate in $rates; do
+    openloop "events (one click)" "$rate" POST /v1/events \
+        '{"events": [{"user": "bench", "item": "1", "kind": "click"}]}'
+done
+echo
+settle
+python3 "$here/freshness.py" "$url" --rounds 500
 
 echo
 echo "memory over a ${soak}-second closed-loop run of recommend at 200 connections (VmRSS, MB):"

@@ -85,6 +85,9 @@ extension MatrixFactorization {
             }
             let history = fittingHistory(query)
             guard !history.isEmpty else { return nil }
+            if objective == .implicit {
+                return UserVector(factors: implicitFactors(history), bias: 0)
+            }
             let (a, targets) = system(history, userBias: 0)
             let k = factors
             var b = [Double](repeating: 0, count: k)
@@ -93,6 +96,63 @@ extension MatrixFactorization {
             }
             guard let x = solveSymmetric(a, b, size: k) else { return nil }
             return UserVector(factors: x.map(Float.init), bias: 0)
+        }
+
+        /// The implicit objective's factors for a folded-in history: the solution of
+        /// (QᵀQ + Σ_j (c_j − 1) q_j q_jᵀ + λI)·x = Σ_j c_j q_j by conjugate gradient from zero,
+        /// until the residual is a millionth of the right side (at most 2 × factors steps):
+        /// the exact solve's scores to rounding, without building the system (a request
+        /// folding in 200 events would spend over a millisecond on it at 128 factors).
+        ///
+        /// - Complexity: O(steps · (factors² + history · factors)).
+        private func implicitFactors(_ history: [(item: Int, rating: Float)]) -> [Float] {
+            let k = factors
+            let weights = history.map { alpha * (confidence == .rating ? $0.rating : 1) }
+            var x = [Float](repeating: 0, count: k)
+            var r = [Float](repeating: 0, count: k)
+            var p = [Float](repeating: 0, count: k)
+            var ap = [Float](repeating: 0, count: k)
+            itemFactors.withUnsafeBufferPointer { q in
+                itemGram.withUnsafeBufferPointer { g in
+                    x.withUnsafeMutableBufferPointer { x in
+                        r.withUnsafeMutableBufferPointer { r in
+                            p.withUnsafeMutableBufferPointer { p in
+                                ap.withUnsafeMutableBufferPointer { ap in
+                                    let (q, g, x, r, p, ap) = (
+                                        q.baseAddress!, g.baseAddress!, x.baseAddress!,
+                                        r.baseAddress!, p.baseAddress!, ap.baseAddress!
+                                    )
+                                    for ((item, _), weight) in zip(history, weights) {
+                                        Vector.axpy(1 + weight, q + item * k, r, k)
+                                    }
+                                    p.update(from: r, count: k)
+                                    var residual = Vector.dot(r, r, k)
+                                    let tolerance = residual * 1e-12
+                                    for _ in 0..<2 * k where residual > tolerance {
+                                        for a in 0..<k {
+                                            ap[a] =
+                                                Vector.dot(g + a * k, p, k) + regularization * p[a]
+                                        }
+                                        for ((item, _), weight) in zip(history, weights) {
+                                            let row = q + item * k
+                                            Vector.axpy(weight * Vector.dot(row, p, k), row, ap, k)
+                                        }
+                                        let curvature = Vector.dot(p, ap, k)
+                                        guard curvature > 0 else { break }
+                                        let step = residual / curvature
+                                        Vector.axpy(step, p, x, k)
+                                        Vector.axpy(-step, ap, r, k)
+                                        let next = Vector.dot(r, r, k)
+                                        for a in 0..<k { p[a] = r[a] + next / residual * p[a] }
+                                        residual = next
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return x
         }
 
         /// The items with the highest score p_u·q_i (+ μ + b_u + b_i when explicit).

@@ -150,7 +150,8 @@ public struct Dataset: Sendable {
         ratings += freshRatings.reversed()
         return Query(
             userID: id, user: base.user, historyItems: items[...], historyRatings: ratings[...],
-            excluded: base.excluded, time: base.time, foldsIn: true)
+            excluded: base.excluded, time: base.time, foldsIn: true,
+            freshCount: freshItems.count)
     }
 
     /// A query for a known user, carrying their history.

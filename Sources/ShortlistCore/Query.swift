@@ -17,13 +17,17 @@ public struct Query: Sendable {
     /// reported them): a model that keeps a fitted representation per user solves it from the
     /// history for this request instead (folds it in), and one that cannot uses what it has.
     public var foldsIn: Bool
+    /// How many of the history's last items the request reported (its fresh interactions, the
+    /// user's stored events among them) rather than the data: what the user did just now.
+    public var freshCount: Int
 
     /// A query with the given history.
     public init(
         userID: String, user: UserIndex?, historyItems: ArraySlice<Int32> = [],
         historyRatings: ArraySlice<Float> = [], excluded: ItemSet, time: Int64? = nil,
-        foldsIn: Bool = false
+        foldsIn: Bool = false, freshCount: Int = 0
     ) {
+        self.freshCount = freshCount
         self.userID = userID
         self.user = user
         self.historyItems = historyItems
@@ -35,6 +39,11 @@ public struct Query: Sendable {
 
     /// Whether the user has no history to learn from.
     public var isCold: Bool { historyItems.isEmpty }
+
+    /// Whether `item` is among the history's fresh interactions (``freshCount``).
+    public func isFresh(_ item: ItemIndex) -> Bool {
+        historyItems.suffix(freshCount).contains(Int32(item))
+    }
 }
 
 /// An interaction a request reports that the fitted models have not seen: what the application

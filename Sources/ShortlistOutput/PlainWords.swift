@@ -88,10 +88,19 @@ extension Words {
         return "\(view.name) ranks it \(view.rank.map { "#\($0)" } ?? "high")"
     }
 
-    /// `you liked A and B`, `you liked A and rated B`, `of A in your history`.
+    /// `you liked A and B`, `you liked A and rated B`, `of A in your history`; what the user
+    /// did just now (the request's fresh interactions, their stored events) first:
+    /// `you just liked A`, `you just liked A and liked B`.
     private static func history(_ items: [ItemIndex], query: Query, in pipeline: FittedPipeline)
         -> String
     {
+        let fresh = items.filter { query.isFresh($0) }
+        guard fresh.isEmpty || fresh.count == items.count else {
+            return history(fresh, query: query, in: pipeline) + " and "
+                + history(items.filter { !query.isFresh($0) }, query: query, in: pipeline)
+                .replacing("you ", with: "", maxReplacements: 1)
+        }
+        let just = !fresh.isEmpty
         var liked: [String] = []
         var rated: [String] = []
         var other: [String] = []
@@ -106,9 +115,12 @@ extension Words {
         var parts: [String] = []
         if !liked.isEmpty { parts.append("liked " + list(liked)) }
         if !rated.isEmpty { parts.append("rated " + list(rated)) }
-        var text = parts.isEmpty ? "" : "you " + parts.joined(separator: " and ")
+        var text =
+            parts.isEmpty ? "" : "you " + (just ? "just " : "") + parts.joined(separator: " and ")
         if !other.isEmpty {
-            text += (text.isEmpty ? "" : " and ") + "of " + list(other) + " in your history"
+            text +=
+                (text.isEmpty ? "" : " and ") + "of " + list(other)
+                + (just ? ", just now in your history" : " in your history")
         }
         return text
     }

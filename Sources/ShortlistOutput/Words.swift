@@ -90,16 +90,18 @@ public enum Words {
     }
 
     /// `you liked Star Wars (1977)` (rated at least ``likedRating``), `you rated Heat (1995)`
-    /// (rated lower), or `of Heat (1995) in your
-    /// history` when the data has no ratings.
+    /// (rated lower), or `of Heat (1995) in your history` when the data has no ratings; an item
+    /// the request reported (a fresh interaction, a stored event) is what the user `just`
+    /// did: `you just liked Star Wars (1977)`, `of Heat (1995), just now in your history`.
     public static func history(_ item: ItemIndex, query: Query, in pipeline: FittedPipeline)
         -> String
     {
         let title = pipeline.describe(item).title
+        let just = query.isFresh(item)
         guard let rating = rating(of: item, query: query, in: pipeline) else {
-            return "of \(title) in your history"
+            return just ? "of \(title), just now in your history" : "of \(title) in your history"
         }
-        return rating >= likedRating ? "you liked \(title)" : "you rated \(title)"
+        return "you \(just ? "just " : "")\(rating >= likedRating ? "liked" : "rated") \(title)"
     }
 
     /// `because you liked A 0.05 + … + other terms 0.12 = 0.41 · …`: the terms that add up to the

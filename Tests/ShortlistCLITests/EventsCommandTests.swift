@@ -62,6 +62,13 @@ func projectWithEvents() throws -> TemporaryDirectory {
             planted.dataset.item(id).map { planted.itemCluster[$0] == 2 } ?? false
         }
         #expect(inCluster.count >= 4, "\(after) after the events, \(before) before")
+        // The explanation says what the user just did.
+        let explained = try shortlist(
+            ["recommend", "--user", "newbie", "--explain"], in: folder.path)
+        #expect(explained.stdout.contains("because you just liked "), "\(explained.stdout)")
+        let fitted = try shortlist(["recommend", "--user", "u1", "--explain"], in: folder.path)
+        #expect(fitted.stdout.contains("because you liked "))
+        #expect(!fitted.stdout.contains(" just "), "u1 has no events")
         // A dislike, added once with its id and again: the item leaves the list.
         let top = try #require(after.first)
         for _ in 0..<2 {

@@ -448,3 +448,17 @@ public struct DatasetCache: Sendable {
         (offset + alignment - 1) / alignment * alignment
     }
 }
+
+extension DatasetCache.Key {
+    /// The key of a dataset derived from the one under `base` (the dataset with the event
+    /// log folded in, say), told apart by `variant`: its own file, which storing the base's
+    /// later versions does not remove.
+    public init(derivedFrom base: DatasetCache.Key, variant: String, in folder: String) {
+        var hasher = FNV1a()
+        hasher.combine(base.content)
+        hasher.combine(variant)
+        spec = base.spec + "d"
+        content = String(hasher.value, radix: 16)
+        path = "\(folder)/\(spec)-\(content).bin"
+    }
+}

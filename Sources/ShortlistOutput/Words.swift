@@ -4,17 +4,19 @@ public import ShortlistPipeline
 /// Every sentence the CLI says about users, stages and reasons, made from structured data.
 public enum Words {
     /// `known user with 39 interactions`; with interactions the request reported, `unknown
-    /// user with 3 interactions, all from the request and folded in`.
+    /// user with 3 interactions, all fresh (the request's or the event log's) and folded in`.
     public static func user(_ status: UserStatus, fresh: Int = 0) -> String {
         switch status {
         case .unknown where fresh > 0, .noHistory where fresh > 0:
             "\(status == .unknown ? "unknown" : "known") user with \(fresh) "
-                + "interaction\(fresh == 1 ? "" : "s"), all from the request and folded in"
+                + "interaction\(fresh == 1 ? "" : "s"), all fresh (the request's or the event log's) and folded in"
         case .unknown: "unknown user: no history"
         case .noHistory: "known user with no history"
         case .history(let interactions):
             "known user with \(interactions) interaction\(interactions == 1 ? "" : "s")"
-                + (fresh > 0 ? ", \(fresh) of them from the request and folded in" : "")
+                + (fresh > 0
+                    ? ", \(fresh) of them fresh (the request's or the event log's) and folded in"
+                    : "")
         }
     }
 

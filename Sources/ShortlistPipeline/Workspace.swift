@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 public import ShortlistConfig
 public import ShortlistCore
-import ShortlistData
+public import ShortlistData
 
 /// A pipelines file with its data and artifact folder: loads, fetches and fits what is needed.
 public struct Workspace: Sendable {
@@ -47,11 +47,32 @@ public struct Workspace: Sendable {
         return nil
     }
 
+    /// The data every run uses: the dataset with the event log folded in through the last
+    /// refresh (read whole from the dataset cache), or the dataset alone when nothing was
+    /// refreshed, or when the refreshed data is not in the cache (its sources changed since,
+    /// say: a warning says so, and the next refresh folds the log in again).
+    public func loadDataset() throws(DataError) -> Dataset {
+        let base = try loadBaseDataset()
+        guard let mark = refreshedThrough() else { return base }
+        let report = self.report
+        if let (refreshed, _) = datasets.load(
+            refreshedKey(through: mark), warn: { report(.datasetCacheProblem($0)) })
+        {
+            return refreshed
+        }
+        report(
+            .datasetCacheProblem(
+                "the data refreshed with the event log through position \(mark) is not in the "
+                    + "dataset cache (were the data files changed?); the data is the dataset alone "
+                    + "until the next 'shortlist refresh'"))
+        return base
+    }
+
     /// Loads the dataset, fetching it first when it is missing and the file names a `fetch:`.
     ///
     /// The built dataset is kept in ``datasets``: a later run whose source files are unchanged
     /// reads it from there and parses nothing.
-    public func loadDataset() throws(DataError) -> Dataset {
+    public func loadBaseDataset() throws(DataError) -> Dataset {
         let spec = file.dataset
         if let fetch = spec.fetch, !DatasetFetcher.isPresent(fetch, in: spec.path) {
             report(.fetching(fetch, into: spec.path))
@@ -78,6 +99,60 @@ public struct Workspace: Sendable {
         if !dataset.hasRatings { report(.noRatings) }
         if !dataset.hasTimestamps { report(.noTimestamps) }
         return dataset
+    }
+
+    /// The file that records how far the event log was folded into the data
+    /// (`.shortlist/events-refreshed` beside the pipelines file): the log position of the
+    /// newest event of the last refresh.
+    public var refreshMarkPath: String {
+        (artifacts.folder as NSString).deletingLastPathComponent + "/events-refreshed"
+    }
+
+    /// The log position through which the last refresh folded the event log into the data, or
+    /// nil when nothing was refreshed (or the file does not hold a position, with a warning).
+    public func refreshedThrough() -> Int64? {
+        guard FileManager.default.fileExists(atPath: refreshMarkPath) else { return nil }
+        guard let text = try? String(contentsOfFile: refreshMarkPath, encoding: .utf8),
+            let mark = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)), mark >= 0
+        else {
+            report(
+                .datasetCacheProblem(
+                    "\(refreshMarkPath) does not hold a log position; the data is the dataset "
+                        + "alone until the next 'shortlist refresh'"))
+            return nil
+        }
+        return mark
+    }
+
+    /// Folds `events` (the event log through position `mark`, in the order recorded) into the
+    /// dataset, keeps the result in the dataset cache, and records the position: from then on
+    /// every run's data (``loadDataset()``) is the refreshed dataset, read from the cache
+    /// whole, not replayed from the log. Returns it.
+    public func refresh(with events: [Event], through mark: Int64) throws -> Dataset {
+        guard let policy = file.events else {
+            throw RequestError(
+                "\(file.path) declares no event log ('events'): there is nothing to refresh with")
+        }
+        let refreshed = try loadBaseDataset().adding(events, policy: policy)
+        try datasets.store(refreshed, report: LoadReport(), under: refreshedKey(through: mark))
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (refreshMarkPath as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
+            try Data("\(mark)\n".utf8).write(
+                to: URL(fileURLWithPath: refreshMarkPath), options: .atomic)
+        } catch {
+            throw DataError(
+                .unwritable, "cannot write \(refreshMarkPath): \(error.localizedDescription)")
+        }
+        return refreshed
+    }
+
+    /// Where the dataset refreshed through `mark` is cached: the dataset's own key, marked.
+    private func refreshedKey(through mark: Int64) -> DatasetCache.Key {
+        DatasetCache.Key(
+            derivedFrom: datasets.key(for: file.dataset), variant: "events through \(mark)",
+            in: datasets.folder)
     }
 
     /// The pipeline `name` (the first when nil) with every stage loaded from its artifact or fitted.

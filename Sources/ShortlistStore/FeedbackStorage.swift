@@ -36,6 +36,11 @@ public protocol FeedbackStorage: BanditStateSource {
     func recordEvents(_ events: [Event]) throws(StoreError) -> EventsOutcome
     /// A user's latest `limit` events by time, oldest first.
     func events(user: String, limit: Int) throws(StoreError) -> UserEvents
+    /// Every event recorded at log positions after `start` through `end`, in the order they
+    /// were recorded: what a refresh folds into the data.
+    func events(after start: Int64, through end: Int64) throws(StoreError) -> [Event]
+    /// The log position of the newest event (0 for an empty log).
+    func newestEventPosition() throws(StoreError) -> Int64
     /// Appends the events `next` gives until it gives nil, all or none: when `next` throws, or
     /// an event is refused as by ``recordEvents(_:)``, nothing of the import is stored and the
     /// error is rethrown as it is. `progress` is told the count so far now and then.
@@ -70,6 +75,10 @@ public protocol AsyncFeedbackStorage: Sendable {
     func recordEvents(_ events: [Event]) async throws(StoreError) -> EventsOutcome
     /// As ``FeedbackStorage/events(user:limit:)``.
     func events(user: String, limit: Int) async throws(StoreError) -> UserEvents
+    /// As ``FeedbackStorage/events(after:through:)``.
+    func events(after start: Int64, through end: Int64) async throws(StoreError) -> [Event]
+    /// As ``FeedbackStorage/newestEventPosition()``.
+    func newestEventPosition() async throws(StoreError) -> Int64
 }
 
 /// The arms' states of a logged response as the stores keep them: JSON text,

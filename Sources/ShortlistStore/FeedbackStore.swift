@@ -233,6 +233,54 @@ public final class FeedbackStore: FeedbackStorage {
         try run(Self.eventsCall(user: user, limit: limit))
     }
 
+    public func events(after start: Int64, through end: Int64) throws(StoreError) -> [Event] {
+        try run(Self.logCall(after: start, through: end))
+    }
+
+    public func newestEventPosition() throws(StoreError) -> Int64 {
+        try run(Self.newestEventCall())
+    }
+
+    static func logCall(after start: Int64, through end: Int64) -> Call<[Event]> {
+        Call(.read) { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT id, user, item, kind, value, time FROM event "
+                    + "WHERE seq > ? AND seq <= ? ORDER BY seq"
+            ).sqliteStatement
+            sqlite3_reset(statement)
+            defer { sqlite3_reset(statement) }
+            sqlite3_bind_int64(statement, 1, start)
+            sqlite3_bind_int64(statement, 2, end)
+            func text(_ column: Int32) -> String? {
+                sqlite3_column_text(statement, column).map { String(cString: $0) }
+            }
+            var events: [Event] = []
+            var code = sqlite3_step(statement)
+            while code == SQLITE_ROW {
+                events.append(
+                    Event(
+                        id: text(0), user: text(1) ?? "", item: text(2) ?? "",
+                        kind: text(3) ?? "",
+                        value: sqlite3_column_type(statement, 4) == SQLITE_NULL
+                            ? nil : sqlite3_column_double(statement, 4),
+                        time: sqlite3_column_double(statement, 5)))
+                code = sqlite3_step(statement)
+            }
+            guard code == SQLITE_DONE else {
+                throw StoreError(
+                    "cannot read the event log: "
+                        + String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            return events
+        }
+    }
+
+    static func newestEventCall() -> Call<Int64> {
+        Call(.read) { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event") ?? 0
+        }
+    }
+
     /// Appends the events `next` gives in one transaction; `progress` is told the count so far
     /// every 65,536 events.
     public func importEvents(_ next: () throws -> Event?, progress: (Int) -> Void) throws
@@ -653,6 +701,16 @@ extension FeedbackStore {
 
         public func events(user: String, limit: Int) async throws(StoreError) -> UserEvents {
             try await store.awaiting(FeedbackStore.eventsCall(user: user, limit: limit))
+        }
+
+        public func events(after start: Int64, through end: Int64) async throws(StoreError)
+            -> [Event]
+        {
+            try await store.awaiting(FeedbackStore.logCall(after: start, through: end))
+        }
+
+        public func newestEventPosition() async throws(StoreError) -> Int64 {
+            try await store.awaiting(FeedbackStore.newestEventCall())
         }
     }
 

@@ -544,7 +544,7 @@ import Testing
         #expect(
             table.stdout.hasPrefix(
                 "Recommendations for user newbie from pipeline 'default' (unknown user with 2 "
-                    + "interactions, all from the request and folded in)"))
+                    + "interactions, all fresh (the request's or the event log's) and folded in)"))
         let unknown = try shortlist(
             ["recommend", "--user", "newbie", "--history", "i2,nope"], in: folder.path)
         #expect(unknown.status == 1)

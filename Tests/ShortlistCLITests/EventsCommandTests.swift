@@ -91,6 +91,38 @@ func projectWithEvents() throws -> TemporaryDirectory {
                 == "error: kind 'clicks' is not a declared kind of event. Did you mean 'click'?\n")
     }
 
+    @Test func aRefreshFoldsTheLogIntoTheDataThatLaterRunsRead() throws {
+        let folder = try projectWithEvents()
+        try folder.write(
+            "events.csv",
+            "user,item,kind,time\n"
+                + [2, 6, 10, 14, 18, 22].map { "newbie,i\($0),click,100\n" }
+                .joined())
+        #expect(try shortlist(["events", "import", "events.csv"], in: folder.path).status == 0)
+        let before = try shortlist(["recommend", "--user", "newbie"], in: folder.path)
+        #expect(before.stdout.contains("(unknown user with 6 interactions"), "\(before.stdout)")
+        let refreshed = try shortlist(["refresh"], in: folder.path)
+        #expect(refreshed.status == 0, "\(refreshed.stderr)")
+        #expect(
+            refreshed.stdout.hasPrefix(
+                "refreshed with 6 events (6 since the last refresh; the log through position 6): "))
+        #expect(refreshed.stderr.contains("stage 'als' (matrix-factorization): fitted"))
+        // Every later run reads the refreshed data from the cache and reuses what the refresh
+        // fitted: newbie is a user of the data now.
+        let after = try shortlist(["recommend", "--user", "newbie"], in: folder.path)
+        #expect(after.stdout.contains("(known user with 6 interactions"), "\(after.stdout)")
+        #expect(!after.stderr.contains("fitted"), "\(after.stderr)")
+        let again = try shortlist(["refresh"], in: folder.path)
+        #expect(again.stdout.hasPrefix("refreshed with 6 events (0 since the last refresh"))
+        let plain = try project()
+        let refused = try shortlist(["refresh"], in: plain.path)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr
+                == "error: pipelines.yaml declares no event log ('events'): there is nothing to "
+                + "refresh with\n")
+    }
+
     /// An import killed halfway leaves the log as it was before it: events acknowledged
     /// before are there, and nothing of the import.
     @Test func anImportKilledHalfwayLosesNothingAcknowledgedAndStoresNothingOfItself() throws {

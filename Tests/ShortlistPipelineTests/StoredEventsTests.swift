@@ -96,6 +96,39 @@ import Testing
     }
 }
 
+extension StoredEventsTests {
+    @Test func aRefreshedDatasetHoldsTheEventsNewUsersAndNoDislikedInteraction() throws {
+        let planted = PlantedClusters()
+        let base = planted.dataset
+        let known = try #require(base.user("u5"))
+        let seen = base.byUser.columns[base.byUser.range(of: known)].map(Int.init)
+        let dropped = base.itemIDs[seen[0]]
+        let unseen = try #require(
+            (0..<base.itemCount).first { !seen.contains($0) }.map { base.itemIDs[$0] })
+        let refreshed = base.adding(
+            [
+                event("i2", "click", at: 10), event("i6", "rating", at: 11),
+                event(dropped, "click", user: "u5", at: 4e9),
+                event(dropped, "dislike", user: "u5", at: 4e9 + 1),
+                // Later than every interaction of the data: the last of u5's history.
+                event(unseen, "view", user: "u5", at: 4e9 + 2),
+                event("not-an-item", "click", at: 15),
+            ], policy: policy)
+        #expect(refreshed.userCount == base.userCount + 1)
+        #expect(refreshed.interactionCount == base.interactionCount + 2 - 1 + 1)
+        let newbie = refreshed.query(forUserID: "newbie")
+        #expect(newbie.historyItems.map { refreshed.itemIDs[Int($0)] } == ["i2", "i6"])
+        #expect(Array(newbie.historyRatings) == [5, 4])
+        let u5 = refreshed.query(forUserID: "u5")
+        let items = u5.historyItems.map { refreshed.itemIDs[Int($0)] }
+        #expect(!items.contains(dropped), "the dislike took the interaction out")
+        #expect(items.last == unseen)
+        #expect(u5.historyRatings.last == 1.5)
+        #expect(refreshed.fingerprint != base.fingerprint)
+        #expect(base.adding([], policy: policy).fingerprint == base.fingerprint)
+    }
+}
+
 extension FittedPipeline {
     /// The items of one request, with no observer.
     fileprivate func run(_ request: Request) -> [Ranked] {

@@ -391,6 +391,28 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
         return found
     }
 
+    public func events(after start: Int64, through end: Int64) async throws(StoreError)
+        -> [Event]
+    {
+        try await query(
+            """
+            SELECT id, "user", item, kind, value, time FROM event
+            WHERE seq > \(start) AND seq <= \(end) ORDER BY seq
+            """
+        ).map { row throws(StoreError) in
+            let (id, user, item, kind, value, time) = try decode(
+                row, as: (String?, String, String, String, Double?, Double).self)
+            return Event(id: id, user: user, item: item, kind: kind, value: value, time: time)
+        }
+    }
+
+    public func newestEventPosition() async throws(StoreError) -> Int64 {
+        guard let row = try await query("SELECT COALESCE(MAX(seq), 0) FROM event").first else {
+            return 0
+        }
+        return try decode(row, as: Int64.self)
+    }
+
     /// Runs one statement on a connection of the pool and collects its rows.
     private func query(_ statement: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
         try await migrate()

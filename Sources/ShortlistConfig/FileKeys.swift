@@ -43,6 +43,10 @@ public enum FileKeys {
         ParameterDoc(
             "unknown-items", "refuse or keep", default: "refuse",
             "an event for an item the catalogue lacks: refused, or kept until the item exists"),
+        ParameterDoc(
+            "refresh", "{every: DURATION, after-events: N}", default: "none",
+            "a server refreshes by itself with new events: after DURATION (90s, 30m, 1h, 1d) or N "
+                + "new events, whichever comes first"),
     ]
 
     /// A pipeline's own keys.

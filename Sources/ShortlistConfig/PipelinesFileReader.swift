@@ -241,6 +241,39 @@ private struct FileReader {
             try keys.decodeIfPresent(Int.self, forKey: "fold-in") ?? EventPolicy.defaultFoldIn
         let unknown = try keys.decodeIfPresent(String.self, forKey: "unknown-items")
         let kindsNode = try decoder.child(forKey: "kinds")?.node
+        let refreshNode = try decoder.child(forKey: "refresh")
+        var refresh: EventPolicy.Refresh?
+        if let refreshNode {
+            let keys = try refreshNode.container(keyedBy: NamedKey.self)
+            let every = try keys.decodeIfPresent(String.self, forKey: "every")
+            let after = try keys.decodeIfPresent(Int.self, forKey: "after-events")
+            try session.checkEveryKeyRead()
+            guard case .mapping(let policy) = refreshNode.node else {
+                throw refreshNode.typeError(expected: "a mapping")
+            }
+            guard every != nil || after != nil else {
+                throw source.error(
+                    .missingKey, at: policy.mark,
+                    "'refresh' in 'events' needs 'every' (such as 1h) or 'after-events' (a "
+                        + "count of new events), or both")
+            }
+            var seconds: Double?
+            if let every {
+                seconds = Self.seconds(every)
+                guard let value = seconds, value >= 1 else {
+                    throw source.error(
+                        .invalidValue, at: policy.entry("every")?.value.mark,
+                        "'every' in 'refresh' is a duration of at least a second, such as 90s, "
+                            + "30m, 1h or 1d, found '\(excerpt(every))'")
+                }
+            }
+            if let after, after < 1 {
+                throw source.error(
+                    .invalidValue, at: policy.entry("after-events")?.value.mark,
+                    "'after-events' in 'refresh' must be positive, found \(after)")
+            }
+            refresh = EventPolicy.Refresh(every: seconds, afterEvents: after)
+        }
         try session.checkEveryKeyRead()
         guard case .mapping(let mapping) = node else {
             throw decoder.typeError(expected: "a mapping")
@@ -281,7 +314,19 @@ private struct FileReader {
         try session.checkNoDuplicates(in: kinds, noun: "event kind", context: "'events.kinds'")
         return EventPolicy(
             kinds: try kinds.entries.map(readEventKind), foldIn: foldIn,
-            unknownItems: unknownItems)
+            unknownItems: unknownItems, refresh: refresh)
+    }
+
+    /// Seconds in a duration written as a number and a unit (`90s`, `30m`, `1h`, `1d`; a bare
+    /// number is seconds), or nil.
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        let (number, unit) =
+            units[last].map { (trimmed.dropLast(), $0) } ?? (trimmed[...], 1)
+        guard let value = decimalNumber(number), value.isFinite, value >= 0 else { return nil }
+        return value * unit
     }
 
     private func readEventKind(_ entry: Mapping.Entry) throws -> EventPolicy.Kind {

@@ -112,8 +112,33 @@ public struct EventPolicy: Sendable, Equatable {
         case keep
     }
 
+    /// When a server refreshes by itself (`refresh:` of `events`): after a time, after a
+    /// number of new events, whichever comes first, and only when there are new events.
+    public struct Refresh: Sendable, Equatable {
+        /// Seconds after the last refresh (or the start) when new events are due, if set.
+        public var every: Double?
+        /// New events since the last refresh that make one due, if set.
+        public var afterEvents: Int?
+
+        /// A refresh policy.
+        public init(every: Double? = nil, afterEvents: Int? = nil) {
+            self.every = every
+            self.afterEvents = afterEvents
+        }
+
+        /// Whether a refresh is due with `newEvents` since the last one, `elapsed` seconds ago.
+        public func isDue(newEvents: Int64, elapsed: Double) -> Bool {
+            guard newEvents > 0 else { return false }
+            if let afterEvents, newEvents >= Int64(afterEvents) { return true }
+            if let every, elapsed >= every { return true }
+            return false
+        }
+    }
+
     /// The kinds in the order declared.
     public var kinds: [Kind]
+    /// When a server refreshes by itself; nil for never (`shortlist refresh` does it).
+    public var refresh: Refresh?
     /// How many of a user's latest events a request folds in.
     public var foldIn: Int
     /// What becomes of an event for an unknown item.
@@ -127,8 +152,12 @@ public struct EventPolicy: Sendable, Equatable {
     public static let defaultFoldIn = 200
 
     /// A policy.
-    public init(kinds: [Kind], foldIn: Int = defaultFoldIn, unknownItems: UnknownItems = .refuse) {
+    public init(
+        kinds: [Kind], foldIn: Int = defaultFoldIn, unknownItems: UnknownItems = .refuse,
+        refresh: Refresh? = nil
+    ) {
         self.kinds = kinds
+        self.refresh = refresh
         self.foldIn = foldIn
         self.unknownItems = unknownItems
     }

@@ -43,6 +43,21 @@ import Testing
             name: "pipelines.yaml", baseDirectory: ".", registry: builtInPlugins)
         #expect(defaults.events?.foldIn == EventPolicy.defaultFoldIn)
         #expect(defaults.events?.unknownItems == .refuse)
+        #expect(defaults.events?.refresh == nil)
+        for (written, seconds) in [("90s", 90.0), ("30m", 1800), ("1h", 3600), ("1.5d", 129_600)] {
+            let refreshed = try PipelinesFile.parse(
+                dataset + pipelines
+                    + "events: {kinds: {click: {weight: 1}}, refresh: {every: \(written), after-events: 5}}\n",
+                name: "pipelines.yaml", baseDirectory: ".", registry: builtInPlugins)
+            #expect(
+                refreshed.events?.refresh
+                    == EventPolicy.Refresh(every: seconds, afterEvents: 5), "\(written)")
+        }
+        let due = EventPolicy.Refresh(every: 60, afterEvents: 10)
+        #expect(!due.isDue(newEvents: 0, elapsed: 1000))
+        #expect(!due.isDue(newEvents: 9, elapsed: 59))
+        #expect(due.isDue(newEvents: 10, elapsed: 0))
+        #expect(due.isDue(newEvents: 1, elapsed: 60))
     }
 
     /// Each mistake in `events:` is one error at its line and column (the section starts on
@@ -91,6 +106,22 @@ import Testing
             (
                 "events: {kinds: {\"two words\": {weight: 1}}}",
                 "8:18: error: an event kind's name is one word"
+            ),
+            (
+                "events: {kinds: {click: {weight: 1}}, refresh: {}}",
+                "8:48: error: 'refresh' in 'events' needs 'every' (such as 1h) or 'after-events'"
+            ),
+            (
+                "events: {kinds: {click: {weight: 1}}, refresh: {every: soon}}",
+                "8:56: error: 'every' in 'refresh' is a duration of at least a second"
+            ),
+            (
+                "events: {kinds: {click: {weight: 1}}, refresh: {after-events: 0}}",
+                "8:63: error: 'after-events' in 'refresh' must be positive, found 0"
+            ),
+            (
+                "events: {kinds: {click: {weight: 1}}, refresh: {evry: 1h}}",
+                "8:49: error: unknown key 'evry' in"
             ),
         ]
         for (section, expected) in cases {

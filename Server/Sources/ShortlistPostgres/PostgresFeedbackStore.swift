@@ -167,7 +167,7 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
         ]
         // In one transaction on one connection; one that fails is closed, and whatever it
         // held (the lock, tables created halfway) goes with its session.
-        _ = try await reaching { [logger] connection in
+        _ = try await reaching(statements: statements.count + 2) { [logger] connection in
             do {
                 try await connection.query("BEGIN", logger: logger)
                 for statement in statements {
@@ -327,42 +327,57 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     public func recordEvents(_ events: [Event]) async throws(StoreError) -> EventsOutcome {
         try await migrate()
         let now = Date().timeIntervalSince1970
-        // In one transaction on one connection: a refused event takes its batch with it.
-        return try await reaching { [logger] connection in
+        // Arrays without NULLs: an event without an id is '' (no id is empty), one without a
+        // value NaN (no value is NaN).
+        let ids = events.map { $0.id ?? "" }
+        let users = events.map(\.user)
+        let items = events.map(\.item)
+        let kinds = events.map(\.kind)
+        let values = events.map { $0.value ?? .nan }
+        let times = events.map { $0.time ?? now }
+        // In one transaction: the batch inserted at once, then the events the log holds under
+        // the batch's ids, compared; a refused event takes its batch with it.
+        return try await reaching(statements: 4) { [logger] connection in
             do {
                 try await connection.query("BEGIN", logger: logger)
-                var outcome = EventsOutcome()
-                for event in events {
-                    let inserted = try await connection.query(
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO event (id, "user", item, kind, value, time)
+                    SELECT NULLIF(x.id, ''), x."user", x.item, x.kind,
+                        CASE WHEN x.value = 'NaN'::float8 THEN NULL ELSE x.value END, x.time
+                    FROM unnest(\(ids)::text[], \(users)::text[], \(items)::text[],
+                        \(kinds)::text[], \(values)::float8[], \(times)::float8[])
+                        WITH ORDINALITY AS x (id, "user", item, kind, value, time, n)
+                    ORDER BY x.n
+                    ON CONFLICT (id) DO NOTHING RETURNING 1
+                    """, logger: logger
+                ).collect().count
+                // Every id of the batch as the log holds it now: the event inserted by the
+                // statement above, or the one stored before; each event under it must be the
+                // same event.
+                let withIDs = Array(Set(ids.filter { !$0.isEmpty }))
+                var stored: [String: Event] = [:]
+                if !withIDs.isEmpty {
+                    for row in try await connection.query(
                         """
-                        INSERT INTO event (id, "user", item, kind, value, time)
-                        VALUES (\(event.id), \(event.user), \(event.item), \(event.kind),
-                            \(event.value), \(event.time ?? now))
-                        ON CONFLICT (id) DO NOTHING RETURNING seq
+                        SELECT id, "user", item, kind, value, time FROM event
+                        WHERE id = ANY(\(withIDs)::text[])
                         """, logger: logger
-                    ).collect()
-                    if !inserted.isEmpty {
-                        outcome.recorded += 1
-                        continue
+                    ).collect() {
+                        let (id, user, item, kind, value, time) = try row.decode(
+                            (String, String, String, String, Double?, Double).self)
+                        stored[id] = Event(
+                            id: id, user: user, item: item, kind: kind, value: value, time: time)
                     }
-                    guard let id = event.id,
-                        let row = try await connection.query(
-                            """
-                            SELECT "user", item, kind, value, time FROM event WHERE id = \(id)
-                            """, logger: logger
-                        ).collect().first
-                    else { throw StoreError("the feedback store did not record an event") }
-                    let (user, item, kind, value, time) = try row.decode(
-                        (String, String, String, Double?, Double).self)
-                    let stored = Event(
-                        id: id, user: user, item: item, kind: kind, value: value, time: time)
-                    guard event.isResent(as: stored) else {
-                        throw StoreError.otherEvent(id: id, stored: stored)
+                }
+                for event in events {
+                    guard let id = event.id, let kept = stored[id] else { continue }
+                    guard event.isResent(as: kept) else {
+                        throw StoreError.otherEvent(id: id, stored: kept)
                     }
-                    outcome.repeated += 1
                 }
                 try await connection.query("COMMIT", logger: logger)
-                return outcome
+                return EventsOutcome(recorded: inserted, repeated: events.count - inserted)
             } catch {
                 do {
                     try await connection.query("ROLLBACK", logger: logger)
@@ -432,11 +447,14 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     /// A call that is not answered in time fails then, whatever its connection is doing: the
     /// connection is closed (a statement sent on it may never be answered), which ends the
     /// wait of the task that holds it and drops it from the pool.
+    ///
+    /// - Parameter statements: how many statements `body` sends in turn: it may take that many
+    ///   ``timeout``s.
     private func reaching<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        statements: Int = 1, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(StoreError) -> T {
         try admit()
-        let (client, timeout) = (client, timeout)
+        let (client, timeout) = (client, self.timeout * max(1, statements))
         let outcome = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
             let finished = NIOLockedValueBox(false)

@@ -39,11 +39,14 @@ struct PipelineList: Encodable {
     var loadedAt: String
     /// Why the latest reload of the file failed (the pipelines listed are the older ones).
     var lastReloadError: String?
+    /// With an event log, the log position the served data holds the events through.
+    var refreshedThrough: Int64?
     var pipelines: [Pipeline]
 
     init(_ served: ServedPipelines, lastReloadError: String?) {
         file = served.path
         self.lastReloadError = lastReloadError
+        refreshedThrough = served.events == nil ? nil : served.refreshedThrough
         loadedAt = served.loaded.ISO8601Format()
         pipelines = served.pipelines.map { pipeline in
             // Each stage's artifact as `shortlist artifacts list` names it.

@@ -23,6 +23,10 @@ public struct DescribedMetricsFactory: MetricsFactory {
             + "items, and a feedback store out of reach.",
         "shortlist_recommend_cache_hits_total":
             "Recommendations answered from the cache of repeatable answers, by pipeline.",
+        "shortlist_model_age_seconds":
+            "Seconds since the served pipelines were prepared (started, reloaded or refreshed).",
+        "shortlist_events_since_refresh":
+            "Events in the log that the served data does not hold yet (since the last refresh).",
         "shortlist_event_reads_failed_total":
             "Requests answered without the user's stored events, the event log being out of "
             + "reach.",

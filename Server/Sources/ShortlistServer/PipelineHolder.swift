@@ -1,6 +1,9 @@
+import BuiltInPlugins
 import Foundation
 public import Logging
 import ShortlistCore
+public import ShortlistData
+import ShortlistOutput
 import ShortlistPipeline
 
 /// The pipelines being served, swapped whole when the pipelines file changes: a new file is
@@ -147,6 +150,43 @@ public final class PipelineHolder: @unchecked Sendable {
             logger.warning(
                 "reload of \(path) failed; still serving the pipelines loaded before: \(message)")
             return false
+        }
+    }
+
+    /// Folds `events` (the event log through position `mark`) into the data and serves the
+    /// pipelines prepared on it, swapped whole; the pipelines before keep serving meanwhile, and
+    /// after a failure (logged and thrown). Runs on the calling thread: minutes of fitting, so
+    /// not one the requests need. Nothing is done while a reload runs (false).
+    @discardableResult
+    public func refresh(with events: [Event], through mark: Int64) throws -> Bool {
+        let proceed = lock.withLock { () -> Bool in
+            guard !reloading, loaded != nil else { return false }
+            reloading = true
+            return true
+        }
+        guard proceed else { return false }
+        defer { lock.withLock { reloading = false } }
+        let start = Date()
+        do {
+            let workspace = try Workspace(
+                path: path, registry: builtInPlugins, report: { [logger] in logger.report($0) })
+            _ = try workspace.refresh(with: events, through: mark)
+            let fresh = try ServedPipelines.load(
+                path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
+                logger: logger)
+            lock.withLock { loaded = fresh }
+            logger.info(
+                """
+                refreshed with the event log through position \(mark) (\(events.count) events) \
+                in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: serving \
+                \(fresh.pipelines.map(\.name).joined(separator: ", "))
+                """)
+            return true
+        } catch {
+            logger.warning(
+                "refresh through position \(mark) failed; still serving the pipelines before: \(error)"
+            )
+            throw error
         }
     }
 

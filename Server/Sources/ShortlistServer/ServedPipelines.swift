@@ -22,6 +22,9 @@ public struct ServedPipelines: Sendable {
     let store: (any AsyncFeedbackStorage)?
     /// The event log's policy, when the file declares one.
     let events: EventPolicy?
+    /// The log position through which the data was refreshed with the event log (0 for
+    /// none).
+    let refreshedThrough: Int64
     /// Answers of repeatable requests to these pipelines.
     let responses: ResponseCache<Components.Schemas.Recommendations>
 
@@ -57,7 +60,8 @@ public struct ServedPipelines: Sendable {
         }
         return ServedPipelines(
             pipelines: pipelines, path: path, loaded: Date(), store: store,
-            events: workspace.file.events, responses: ResponseCache(capacity: cacheBytes))
+            events: workspace.file.events, refreshedThrough: workspace.refreshedThrough() ?? 0,
+            responses: ResponseCache(capacity: cacheBytes))
     }
 
     /// The pipelines of `workspace`'s file to serve: those named `only` (in the file's order),

@@ -175,6 +175,7 @@ struct ShortlistServerMain: AsyncParsableCommand {
                 address: .hostname(host, port: port), serverName: "shortlist"),
             services: [
                 PreparationService(holder: holder, logger: logger), ReloadService(holder: holder),
+                RefreshService(holder: holder, logger: logger),
             ])
         do {
             try await app.runService()

@@ -18,14 +18,18 @@ func servedWithEvents(store: String? = nil) throws -> (PipelineHolder, Temporary
     )
 }
 
-/// A pipelines file over `dataset` with an event log, in the feedback store `store` when given.
-func eventPipelines(dataset: String, store: String? = nil) throws -> String {
+/// A pipelines file over `dataset` with an event log, in the feedback store `store` when given,
+/// refreshed as `refresh` says when given.
+func eventPipelines(dataset: String, store: String? = nil, refresh: String? = nil) throws
+    -> String
+{
     (store.map { "feedback-store: \($0)\n" } ?? "") + dataset + """
 
         events:
           kinds:
             click: {weight: 1}
             dislike: {weight: -1}
+        \(refresh.map { "  refresh: \($0)" } ?? "")
         pipelines:
           default:
             n: 5
@@ -137,23 +141,57 @@ func inClusterTwo(_ answer: [String: Any]) -> Int {
     }
 }
 
-extension ReplicaTests {
-    @Test func anEventSentToOneReplicaChangesWhatTheOtherServes() async throws {
+extension EventsTests {
+    /// With `refresh: {after-events: 6}`, six events make the server fold the log into the
+    /// data and swap the pipelines prepared on it by itself, while requests keep being answered.
+    @Test func enoughNewEventsRefreshTheServedPipelinesWithoutAFailedRequest() async throws {
         let folder = try TemporaryDirectory()
         let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-        let store = "\(try #require(postgresURL))?schema=e\(UInt32.random(in: 0...UInt32.max))"
-        try folder.write("pipelines.yaml", try eventPipelines(dataset: dataset, store: store))
-        let first = try await Replica(config: "pipelines.yaml", in: folder.path)
-        let second = try await Replica(config: "pipelines.yaml", in: folder.path)
-        let newbie = #"{"user": "newbie"}"#
-        let before = try await second.call("POST", "/v1/recommend", newbie)
-        #expect(before.status == 200)
-        #expect(inClusterTwo(before.json) <= 3)
-        let sent = try await first.call("POST", "/v1/events", clusterTwoClicks("newbie"))
-        #expect(sent.status == 202)
-        let after = try await second.call("POST", "/v1/recommend", newbie)
-        #expect(inClusterTwo(after.json) >= 4, "\(after.json)")
-        let again = try await second.call("POST", "/v1/events", clusterTwoClicks("newbie"))
-        #expect(again.json["repeated"] as? Int == 6)
+        try folder.write(
+            "pipelines.yaml",
+            try eventPipelines(dataset: dataset, refresh: "{after-events: 6}"))
+        let holder = try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", logger: silentLogger)
+        let refresher = Task {
+            try await RefreshService(
+                holder: holder, interval: .milliseconds(100), logger: silentLogger
+            ).run()
+        }
+        defer { refresher.cancel() }
+        try await withServer(holder) { client in
+            func refreshedThrough() async throws -> Int? {
+                let list = try await client.execute(uri: "/v1/pipelines", method: .get)
+                return try object(list)["refreshedThrough"] as? Int
+            }
+            #expect(try await refreshedThrough() == 0)
+            // Requests all along, fifty a second, the swap among them.
+            let asking = Task {
+                var statuses: [Int] = []
+                while !Task.isCancelled {
+                    let answer = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+                    statuses.append(Int(answer.status.code))
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                return statuses
+            }
+            let sent = try await post(client, "/v1/events", clusterTwoClicks("newbie"))
+            #expect(sent.status == .accepted)
+            var through = 0
+            for _ in 0..<1200 where through != 6 {
+                try await Task.sleep(for: .milliseconds(100))
+                through = try await refreshedThrough() ?? 0
+            }
+            #expect(through == 6, "refreshed by itself")
+            try await Task.sleep(for: .milliseconds(200))
+            asking.cancel()
+            let statuses = try await asking.value
+            #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+            // newbie is a user of the served data now, and still gets their cluster.
+            #expect(try holder.served().pipelines[0].dataset.user("newbie") != nil)
+            let after = try object(
+                try await post(client, "/v1/recommend", #"{"user": "newbie"}"#))
+            #expect(inClusterTwo(after) >= 4, "\(after)")
+        }
+        withExtendedLifetime(folder) {}
     }
 }

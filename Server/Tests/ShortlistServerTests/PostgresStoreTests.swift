@@ -1,5 +1,6 @@
 import Foundation
 import ShortlistCore
+import ShortlistData
 import ShortlistPostgres
 import ShortlistStore
 import ShortlistTestSupport
@@ -57,6 +58,44 @@ func transcript(_ store: any AsyncFeedbackStorage) async -> [String] {
         await step { try await store.reset(pipeline: "q") },
         await step { try await store.pipelines() },
         await step { try await store.shown(request: "r2") as Any },
+    ] + (await events(store, step))
+}
+
+/// The event log's part of ``transcript(_:)``.
+private func events(
+    _ store: any AsyncFeedbackStorage, _ step: (() async throws -> Any) async -> String
+) async -> [String] {
+    func click(_ item: String, at time: Double?, id: String? = nil, user: String = "u1")
+        -> Event
+    {
+        Event(id: id, user: user, item: item, kind: "click", time: time)
+    }
+    let rating = Event(id: "e3", user: "u1", item: "i3", kind: "rating", value: 4, time: 30)
+    return [
+        await step { try await store.newestEventPosition() },
+        await step {
+            try await store.recordEvents([click("i1", at: 10, id: "e1"), click("i2", at: 20)])
+        },
+        await step {
+            try await store.recordEvents([
+                click("i1", at: nil, id: "e1"), rating, rating, click("i4", at: 5, user: "u2"),
+            ])
+        },
+        await step {
+            try await store.recordEvents([
+                click("i5", at: 50, id: "e5"), click("i9", at: 9, id: "e1"),
+            ])
+        },
+        await step {
+            try await store.recordEvents([
+                click("i6", at: 60, id: "e6"), click("i7", at: 60, id: "e6"),
+            ])
+        },
+        await step { try await store.events(user: "u1", limit: 2) },
+        await step { try await store.events(user: "u1", limit: 10).events.map(\.item) },
+        await step { try await store.events(user: "nobody", limit: 10) },
+        await step { try await store.events(after: 1, through: 4).map(\.item) },
+        await step { try await store.newestEventPosition() },
     ]
 }
 

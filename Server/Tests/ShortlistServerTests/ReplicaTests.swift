@@ -236,7 +236,8 @@ struct ReplicaTests {
         await proxy.goDown()
     }
 
-    @Test func feedbackSentToOneReplicaIsSeenByTheOthersBanditAndReport() async throws {
+    /// Feedback and events sent to one replica reach the other through the database.
+    @Test func feedbackAndEventsSentToOneReplicaAreSeenByTheOther() async throws {
         let folder = try TemporaryDirectory()
         let dataset = try folder.writeDelimited(PlantedClusters().dataset)
         let store = "\(try #require(postgresURL))?schema=r\(UInt32.random(in: 0...UInt32.max))"
@@ -244,6 +245,8 @@ struct ReplicaTests {
             "pipelines.yaml",
             "feedback-store: \(store)\n" + dataset + """
 
+                events:
+                  kinds: {click: {weight: 1}, dislike: {weight: -1}}
                 pipelines:
                   ab:
                     n: 4
@@ -292,6 +295,19 @@ struct ReplicaTests {
             (conflicting.json["error"] as? [String: Any])?["message"] as? String
                 == "item '\(item)' of request '\(request)' already has the reward 1; feedback is "
                 + "recorded once")
+
+        // A dislike sent to one replica takes the item out of what the other serves.
+        let dislike = try await first.call(
+            "POST", "/v1/events",
+            #"{"events": [{"id": "d1", "user": "u5", "item": "\#(item)", "kind": "dislike"}]}"#)
+        #expect(dislike.status == 202)
+        let excluded = try await second.call(
+            "GET", "/v1/explain?user=u5&item=\(item)&pipeline=ab")
+        #expect(excluded.json["filteredBy"] as? [String] == ["request exclude"], "\(excluded.json)")
+        let repeated = try await second.call(
+            "POST", "/v1/events",
+            #"{"events": [{"id": "d1", "user": "u5", "item": "\#(item)", "kind": "dislike"}]}"#)
+        #expect(repeated.json["repeated"] as? Int == 1)
     }
 
     /// The server awaits the store, holding no thread while it answers: 64 bandit requests at

@@ -1092,6 +1092,10 @@ enum OpenAPIDocument {
                     "type": "string",
                     "description": "Why the latest reload failed, as file:line:column: error: …; the pipelines listed are the older ones."
                   },
+                  "refreshedThrough": {
+                    "type": "integer",
+                    "description": "With an event log, the log position through which the served data holds the events (0 before the first refresh); `loadedAt` is when they were prepared."
+                  },
                   "pipelines": {
                     "type": "array",
                     "items": {

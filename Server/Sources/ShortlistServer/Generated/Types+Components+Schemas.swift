@@ -1055,6 +1055,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/PipelineList/lastReloadError`.
             internal var lastReloadError: Swift.String?
+            /// With an event log, the log position through which the served data holds the events (0 before the first refresh); `loadedAt` is when they were prepared.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PipelineList/refreshedThrough`.
+            internal var refreshedThrough: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/PipelineList/PipelinesPayload`.
             internal struct PipelinesPayloadPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/PipelineList/PipelinesPayload/name`.
@@ -1114,22 +1118,26 @@ extension Components {
             ///   - file:
             ///   - loadedAt:
             ///   - lastReloadError: Why the latest reload failed, as file:line:column: error: …; the pipelines listed are the older ones.
+            ///   - refreshedThrough: With an event log, the log position through which the served data holds the events (0 before the first refresh); `loadedAt` is when they were prepared.
             ///   - pipelines:
             internal init(
                 file: Swift.String,
                 loadedAt: Foundation.Date,
                 lastReloadError: Swift.String? = nil,
+                refreshedThrough: Swift.Int? = nil,
                 pipelines: Components.Schemas.PipelineList.PipelinesPayload
             ) {
                 self.file = file
                 self.loadedAt = loadedAt
                 self.lastReloadError = lastReloadError
+                self.refreshedThrough = refreshedThrough
                 self.pipelines = pipelines
             }
             internal enum CodingKeys: String, CodingKey {
                 case file
                 case loadedAt
                 case lastReloadError
+                case refreshedThrough
                 case pipelines
             }
             internal init(from decoder: any Swift.Decoder) throws {
@@ -1146,6 +1154,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .lastReloadError
                 )
+                self.refreshedThrough = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .refreshedThrough
+                )
                 self.pipelines = try container.decode(
                     Components.Schemas.PipelineList.PipelinesPayload.self,
                     forKey: .pipelines
@@ -1154,6 +1166,7 @@ extension Components {
                     "file",
                     "loadedAt",
                     "lastReloadError",
+                    "refreshedThrough",
                     "pipelines"
                 ])
             }

@@ -149,7 +149,7 @@ struct Recommend: ParsableCommand {
     }
 
     /// Many users' lists, which are not served responses: a bandit reads its arms' states before
-    /// each batch and logs nothing.
+    /// each batch and logs nothing; each user's stored events are folded in as for one user.
     private func batch(_ session: Session, users ids: [String]) throws {
         let pipeline = session.pipeline
         let unknown = ids.filter { pipeline.dataset.user($0) == nil }
@@ -163,7 +163,9 @@ struct Recommend: ParsableCommand {
         let isTSV = (format ?? .tsv) == .tsv
         if isTSV { try Console.write(tsvHeader(logged: false)) }
         // Written batch by batch: the lists of every user are never held at once.
-        try pipeline.recommendInBatches(ids, n: n, context: session.context) { users, lists in
+        try pipeline.recommendInBatches(
+            ids, n: n, context: session.context, fresh: session.stored(for:)
+        ) { users, lists in
             var output = ""
             for (user, items) in zip(ids[users], lists) {
                 output +=

@@ -80,7 +80,18 @@ func projectWithEvents() throws -> TemporaryDirectory {
                 in: folder.path)
             #expect(added.status == 0, "\(added.stderr)")
         }
-        #expect(!(try items("newbie")).contains(top))
+        let remaining = try items("newbie")
+        #expect(!remaining.contains(top))
+        // A batch folds in each user's events as a single request does.
+        try folder.write("users.txt", "u1\nnewbie\n")
+        let batch = try shortlist(
+            ["recommend", "--users", "users.txt", "--format", "tsv"], in: folder.path)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let rows = batch.stdout.split(separator: "\n").dropFirst().map {
+            $0.split(separator: "\t").map(String.init)
+        }
+        #expect(rows.filter { $0[0] == "newbie" }.map { $0[1] } == remaining)
+        #expect(rows.filter { $0[0] == "u1" }.map { $0[1] } == (try items("u1")))
         let listed = try shortlist(["events", "list", "--user", "newbie"], in: folder.path)
         #expect(listed.stdout.split(separator: "\n").count == 8, "\(listed.stdout)")
         let unknown = try shortlist(

@@ -234,23 +234,31 @@ public struct FittedPipeline: Sendable {
     /// Recommends to every user of `userIDs`, `batchSize` users at a time spread over the
     /// cores, handing each batch's lists (in order) to `body` before computing the next: only
     /// one batch is held, however many users there are. Each batch decides from the context
-    /// `context` gives before it (a bandit's arms' states as they are then); what it throws
-    /// ends the run. Nothing is logged: the lists are not served responses.
+    /// `context` gives before it (a bandit's arms' states as they are then), and each user's
+    /// request carries what `fresh` gives for them (their stored events, read on the calling
+    /// thread before the batch); what either throws ends the run. Nothing is logged: the lists
+    /// are not served responses.
     public func recommendInBatches(
         _ userIDs: [String], n: Int? = nil, batchSize: Int = 2048,
         context: () throws -> RankingContext = { .priors },
+        fresh: (String) throws -> (history: [FreshInteraction], exclude: [ItemIndex]) = { _ in
+            ([], [])
+        },
         _ body: (_ users: Range<Int>, _ lists: [[Ranked]]) throws -> Void
     ) throws {
         var start = 0
         while start < userIDs.count {
             let users = start..<min(userIDs.count, start + max(1, batchSize))
             let batchContext = try context()
+            let added = try userIDs[users].map(fresh)
             try body(
                 users,
                 concurrentMap(users.count) {
                     var observer = NoObserver()
                     return run(
-                        Request(userID: userIDs[users.lowerBound + $0], n: n),
+                        Request(
+                            userID: userIDs[users.lowerBound + $0], n: n,
+                            history: added[$0].history, exclude: added[$0].exclude),
                         context: batchContext, observer: &observer
                     ).items
                 })

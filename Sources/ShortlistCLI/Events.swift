@@ -40,12 +40,8 @@ struct Events: ParsableCommand {
         /// Why `event` cannot be recorded, or nil.
         func problem(with event: Event) -> RequestError? {
             if let problem = policy.problem(with: event) { return problem }
-            if let catalogue, catalogue.item(event.item) == nil,
-                let problem = policy.unknownItemProblem(event.item)
-            {
-                return RequestError(.notFound, problem)
-            }
-            return nil
+            guard let catalogue, catalogue.item(event.item) == nil else { return nil }
+            return policy.unknownItemProblem(event.item)
         }
     }
 
@@ -194,16 +190,14 @@ struct Events: ParsableCommand {
         }
     }
 
-    /// A time given on the command line: seconds since 1970 or an ISO 8601 date and time.
+    /// A time given on the command line, as an events file gives it.
     static func seconds(_ text: String) throws -> Double {
-        if let number = decimalNumber(text), number.isFinite { return number }
-        let formatter = ISO8601DateFormatter()
-        guard let date = formatter.date(from: text) else {
+        guard let seconds = EventFile.seconds(text), seconds.isFinite else {
             throw ValidationError(
                 "--time '\(excerpt(text))' is neither seconds since 1970 nor an ISO 8601 date "
                     + "and time such as 2026-12-07T10:00:00Z")
         }
-        return date.timeIntervalSince1970
+        return seconds
     }
 }
 

@@ -32,6 +32,7 @@ public final class EventFile {
     /// For CSV and TSV, the field position of each of ``columns``.
     private var positions: [Int?] = []
     private var fieldCount = 0
+    private let decoder = JSONDecoder()
 
     /// The file as it names itself in errors.
     public var name: String { reader.name }
@@ -123,7 +124,7 @@ public final class EventFile {
     private func jsonEvent(_ text: String) throws -> Event {
         let line: JSONLine
         do {
-            line = try JSONDecoder().decode(JSONLine.self, from: Data(text.utf8))
+            line = try decoder.decode(JSONLine.self, from: Data(text.utf8))
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             throw located("the line is not a JSON object: '\(excerpt(text))'")
         } catch let DecodingError.keyNotFound(key, _) {
@@ -200,11 +201,17 @@ public final class EventFile {
 
     /// A time as written: seconds since 1970, or an ISO 8601 date and time.
     private func seconds(_ text: String) throws -> Double {
-        if let number = decimalNumber(text) { return number }
-        if let date = Self.isoDate(text) { return date.timeIntervalSince1970 }
+        if let seconds = Self.seconds(text) { return seconds }
         throw located(
             "the time '\(excerpt(text))' is neither seconds since 1970 nor an ISO 8601 date and "
                 + "time such as 2026-12-07T10:00:00Z")
+    }
+
+    /// A time as events give it: seconds since 1970, or an ISO 8601 date and time (a space
+    /// for the `T` and no zone, meaning UTC, as spreadsheets write it); nil for neither.
+    public static func seconds(_ text: String) -> Double? {
+        if let number = decimalNumber(text) { return number }
+        return isoDate(text)?.timeIntervalSince1970
     }
 
     private static func isoDate(_ text: String) -> Date? {

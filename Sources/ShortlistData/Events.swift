@@ -228,11 +228,13 @@ public struct EventPolicy: Sendable, Equatable {
 
     /// Why an event for `item`, which the catalogue does not have, is refused; nil when the
     /// policy keeps it. `field` as in ``problem(with:field:)``.
-    public func unknownItemProblem(_ item: String, field: String? = nil) -> String? {
+    public func unknownItemProblem(_ item: String, field: String? = nil) -> RequestError? {
         guard unknownItems == .refuse else { return nil }
-        return "\(field.map { "\($0).item" } ?? "item") '\(excerpt(item))' is not in the "
-            + "catalogue; events for unknown items are refused ('unknown-items: refuse' in "
-            + "'events')"
+        return RequestError(
+            .notFound,
+            "\(field.map { "\($0).item" } ?? "item") '\(excerpt(item))' is not in the "
+                + "catalogue; events for unknown items are refused ('unknown-items: refuse' in "
+                + "'events')")
     }
 
     private static func controlMessage(_ field: String, _ control: Unicode.Scalar) -> String {

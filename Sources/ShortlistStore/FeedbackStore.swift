@@ -244,35 +244,47 @@ public final class FeedbackStore: FeedbackStorage {
     static func logCall(after start: Int64, through end: Int64) -> Call<[Event]> {
         Call(.read) { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT id, user, item, kind, value, time FROM event "
+                sql: "SELECT seq, id, user, item, kind, value, time FROM event "
                     + "WHERE seq > ? AND seq <= ? ORDER BY seq"
             ).sqliteStatement
             sqlite3_reset(statement)
-            defer { sqlite3_reset(statement) }
             sqlite3_bind_int64(statement, 1, start)
             sqlite3_bind_int64(statement, 2, end)
-            func text(_ column: Int32) -> String? {
-                sqlite3_column_text(statement, column).map { String(cString: $0) }
-            }
-            var events: [Event] = []
-            var code = sqlite3_step(statement)
-            while code == SQLITE_ROW {
-                events.append(
-                    Event(
-                        id: text(0), user: text(1) ?? "", item: text(2) ?? "",
-                        kind: text(3) ?? "",
-                        value: sqlite3_column_type(statement, 4) == SQLITE_NULL
-                            ? nil : sqlite3_column_double(statement, 4),
-                        time: sqlite3_column_double(statement, 5)))
-                code = sqlite3_step(statement)
-            }
-            guard code == SQLITE_DONE else {
-                throw StoreError(
-                    "cannot read the event log: "
-                        + String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            return events
+            return try eventRows(statement, db, reading: "the event log").map(\.event)
         }
+    }
+
+    /// The rows a statement selecting `seq, id, user, item, kind, value, time` gives, read
+    /// straight from SQLite's columns (a request reads up to `fold-in` of them, a refresh the
+    /// whole log, and GRDB's row values cost more than SQLite's read); the statement is reset
+    /// after. `reading` names what failed in the error.
+    private static func eventRows(
+        _ statement: SQLiteStatement, _ db: Database, reading: String
+    ) throws -> [(position: Int64, event: Event)] {
+        defer { sqlite3_reset(statement) }
+        func text(_ column: Int32) -> String {
+            sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+        }
+        var rows: [(position: Int64, event: Event)] = []
+        var code = sqlite3_step(statement)
+        while code == SQLITE_ROW {
+            rows.append(
+                (
+                    sqlite3_column_int64(statement, 0),
+                    Event(
+                        id: sqlite3_column_type(statement, 1) == SQLITE_NULL ? nil : text(1),
+                        user: text(2), item: text(3), kind: text(4),
+                        value: sqlite3_column_type(statement, 5) == SQLITE_NULL
+                            ? nil : sqlite3_column_double(statement, 5),
+                        time: sqlite3_column_double(statement, 6))
+                ))
+            code = sqlite3_step(statement)
+        }
+        guard code == SQLITE_DONE else {
+            throw StoreError(
+                "cannot read \(reading): " + String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return rows
     }
 
     static func newestEventCall() -> Call<Int64> {
@@ -390,39 +402,18 @@ public final class FeedbackStore: FeedbackStorage {
     }
 
     static func eventsCall(user: String, limit: Int) -> Call<UserEvents> {
-        // Read straight from SQLite's columns: every request for a user with an event log
-        // reads up to `fold-in` rows, and GRDB's row values cost more than SQLite's read.
         Call(.read) { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT seq, id, item, kind, value, time FROM event WHERE user = ? "
+                sql: "SELECT seq, id, user, item, kind, value, time FROM event WHERE user = ? "
                     + "ORDER BY time DESC, seq DESC LIMIT ?"
             ).sqliteStatement
             sqlite3_reset(statement)
-            defer { sqlite3_reset(statement) }
             sqlite3_bind_text(statement, 1, user, -1, transientText)
             sqlite3_bind_int64(statement, 2, Int64(limit))
-            func text(_ column: Int32) -> String? {
-                sqlite3_column_text(statement, column).map { String(cString: $0) }
-            }
-            var found = UserEvents()
-            var code = sqlite3_step(statement)
-            while code == SQLITE_ROW {
-                found.newest = max(found.newest, sqlite3_column_int64(statement, 0))
-                found.events.append(
-                    Event(
-                        id: text(1), user: user, item: text(2) ?? "", kind: text(3) ?? "",
-                        value: sqlite3_column_type(statement, 4) == SQLITE_NULL
-                            ? nil : sqlite3_column_double(statement, 4),
-                        time: sqlite3_column_double(statement, 5)))
-                code = sqlite3_step(statement)
-            }
-            guard code == SQLITE_DONE else {
-                throw StoreError(
-                    "cannot read the events of user '\(excerpt(user))': "
-                        + String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            found.events.reverse()
-            return found
+            let rows = try eventRows(
+                statement, db, reading: "the events of user '\(excerpt(user))'")
+            return UserEvents(
+                events: rows.reversed().map(\.event), newest: rows.map(\.position).max() ?? 0)
         }
     }
 

@@ -30,7 +30,7 @@ extension API {
             if catalogue.item(sent.item) == nil,
                 let problem = policy.unknownItemProblem(sent.item, field: field)
             {
-                throw APIError(.notFound, problem)
+                throw APIError(problem)
             }
             return event
         }

@@ -69,21 +69,46 @@ extension MatrixFactorization {
         )
     }
 
-    /// Alternating least squares: all users given the items, then all items given the users.
+    /// The factors of a warm start, when it is an implicit model of as many factors: each of
+    /// its users' and items' rows, placed at the row of the same id in the new data.
+    func warmFactors(_ start: WarmStart, into dataset: Dataset) -> (
+        users: [(Int, Int)], items: [(Int, Int)], Model
+    )? {
+        guard let model = start.model as? Model, model.objective == .implicit,
+            model.factors == params.factors
+        else { return nil }
+        return (
+            rows(start.dataset.userIDs, count: model.userCount, in: { dataset.user($0) }),
+            rows(start.dataset.itemIDs, count: model.itemCount, in: { dataset.item($0) }),
+            model
+        )
+    }
+
+    /// Alternating least squares: all users given the items, then all items given the users;
+    /// from random factors over `epochs` sweeps, or over `warm-epochs` from those of `warm`
+    /// (rows it does not have start random).
     ///
     /// - Throws: a ``ParameterError`` at `alpha` when the loss stops being finite.
-    func fitImplicit(_ dataset: Dataset, progress: ProgressReporter) throws -> Model {
+    func fitImplicit(
+        _ dataset: Dataset, from warm: (users: [(Int, Int)], items: [(Int, Int)], Model)?,
+        progress: ProgressReporter
+    ) throws -> Model {
         let k = params.factors
         let byUser = ConfidenceRows(dataset.byUser, params: params)
         let byItem = ConfidenceRows(dataset.byItem, params: params)
         var random = SeededGenerator(seed: seed)
         var userFactors = random.normals(count: dataset.userCount * k, std: initStd)
         var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
+        if let (users, items, model) = warm {
+            copyRows(users, from: model.userFactors, to: &userFactors, k: k)
+            copyRows(items, from: model.itemFactors, to: &itemFactors, k: k)
+        }
+        let sweeps = warm == nil ? epochs : params.warmEpochs
         let solver = ConjugateGradient(
             factors: k, regularization: Float(regularization), steps: params.cgSteps,
             threads: params.threads)
         var clock = StepClock()
-        for sweep in 0..<epochs {
+        for sweep in 0..<sweeps {
             solver.solve(&userFactors, given: itemFactors, rows: byUser)
             let error = solver.solve(&itemFactors, given: userFactors, rows: byItem)
             let loss =
@@ -97,9 +122,10 @@ extension MatrixFactorization {
                         + "'alpha' or raise 'regularization'")
             }
             progress.report(
-                "ALS sweep, loss per interaction \(String(format: "%.4f", loss)), "
+                (warm == nil ? "ALS sweep" : "ALS sweep from the factors before the refresh")
+                    + ", loss per interaction \(String(format: "%.4f", loss)), "
                     + "\(clock.rate(dataset.interactionCount)) interactions", done: sweep + 1,
-                total: epochs)
+                total: sweeps)
         }
         var trained = [UInt8](repeating: 0, count: dataset.userCount)
         for user in 0..<dataset.userCount where byUser.offsets[user + 1] > byUser.offsets[user] {
@@ -130,6 +156,20 @@ extension MatrixFactorization {
             }
         }
         return (users, items, ratings)
+    }
+
+    /// (old row, new row) for each of the first `count` ids that `newRow` finds.
+    private func rows(_ ids: [String], count: Int, in newRow: (String) -> Int?) -> [(Int, Int)] {
+        ids.prefix(count).enumerated().compactMap { old, id in newRow(id).map { (old, $0) } }
+    }
+
+    /// Copies each (old, new) row of `k` values from `source` to `target`.
+    private func copyRows(
+        _ rows: [(Int, Int)], from source: [Float], to target: inout [Float], k: Int
+    ) {
+        for (old, new) in rows {
+            target.replaceSubrange(new * k..<(new + 1) * k, with: source[old * k..<(old + 1) * k])
+        }
     }
 
     private func trainedUsers(_ users: [Int32], count: Int) -> [UInt8] {

@@ -7,7 +7,8 @@ public import ShortlistCore
 /// - `implicit`: confidence-weighted ALS (Hu, Koren & Volinsky 2008), confidence 1 + α·r,
 ///   each least-squares step solved approximately by a few conjugate-gradient iterations warm
 ///   started from the previous factors (Takács, Pilászy & Tikk 2011). Users' (and items')
-///   solves are independent and split over the cores.
+///   solves are independent and split over the cores. A refresh starts from the factors
+///   fitted before it and needs fewer sweeps (`warm-epochs`).
 public struct MatrixFactorization: CandidateGenerator {
     /// What the factors are fitted to.
     public enum Objective: String, ParameterChoice {
@@ -39,6 +40,7 @@ public struct MatrixFactorization: CandidateGenerator {
         public var objective = Objective.implicit
         public var factors = 64
         public var epochs: Int?
+        public var warmEpochs = 5
         public var learningRate = 0.007
         public var regularization: Double?
         public var alpha = 5.0
@@ -60,6 +62,10 @@ public struct MatrixFactorization: CandidateGenerator {
                 .init(
                     "epochs", \.epochs, .between(1, 1000), "SGD passes or ALS sweeps",
                     unset: "20 explicit, 15 implicit"),
+                .init(
+                    "warm-epochs", \.warmEpochs, .between(1, 1000),
+                    "ALS sweeps of a refresh, started from the factors fitted before it "
+                        + "(implicit)"),
                 .init(
                     "learning-rate", \.learningRate, .positive(atMost: 10),
                     "SGD step size (explicit)"),
@@ -125,7 +131,10 @@ public struct MatrixFactorization: CandidateGenerator {
     public func fit(_ data: TrainingData, progress: ProgressReporter) throws -> Model {
         switch params.objective {
         case .explicit: try fitExplicit(data.dataset, progress: progress)
-        case .implicit: try fitImplicit(data.dataset, progress: progress)
+        case .implicit:
+            try fitImplicit(
+                data.dataset, from: data.warmStart.flatMap { warmFactors($0, into: data.dataset) },
+                progress: progress)
         }
     }
 }

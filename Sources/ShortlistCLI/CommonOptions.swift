@@ -25,3 +25,22 @@ struct FitOptions: ParsableArguments {
     @Flag(help: "Fit every stage again (replacing its stored artifact) instead of loading it.")
     var refit = false
 }
+
+/// The cut-off and the relevance threshold of the commands that score lists against what users
+/// did later.
+struct ScoringOptions: ParsableArguments {
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: "The cut-off K of the top-K metrics, at most 10000.")
+    var k = 10
+
+    @Option(
+        parsing: .unconditional,
+        help: "Ratings at least this are relevant (without ratings, all are).",
+        transform: decimalArgument)
+    var threshold = 4.0
+
+    func validate() throws {
+        try checkCount(k, "-k", maximum: Limits.listLength)
+    }
+}

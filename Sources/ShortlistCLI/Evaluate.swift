@@ -18,16 +18,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "temporal:FRACTION, leave-last:N, random:FRACTION:SEED or file:TRAIN,TEST.")
     var split = "temporal:0.2"
 
-    @Option(
-        name: .short, parsing: .unconditional,
-        help: "The cut-off K of the top-K metrics, at most 10000.")
-    var k = 10
-
-    @Option(
-        parsing: .unconditional,
-        help: "Held-out ratings at least this are relevant (without ratings, all are).",
-        transform: decimalArgument)
-    var threshold = 4.0
+    @OptionGroup var scoring: ScoringOptions
 
     @OptionGroup var output: FormatOption
 
@@ -46,7 +37,6 @@ struct Evaluate: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        try checkCount(k, "-k", maximum: Limits.listLength)
         for (flag, value) in [("--save-recommendations", saveRecommendations), ("--plot", plot)]
         where exportSplit != nil && value != nil {
             throw ValidationError(
@@ -72,7 +62,8 @@ struct Evaluate: ParsableCommand {
                 pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
             var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
             let report = try Evaluator.evaluate(
-                pipeline, split: split, splitName: spec.description, k: k, threshold: threshold,
+                pipeline, split: split, splitName: spec.description, k: scoring.k,
+                threshold: scoring.threshold,
                 curveDepth: plot == nil ? nil : 50
             ) { user, items in
                 if saveRecommendations != nil {

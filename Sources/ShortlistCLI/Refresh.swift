@@ -13,7 +13,8 @@ struct Refresh: ParsableCommand {
             Requests fold a user's latest events in without a refit; a refresh makes them part \
             of the data the stages are fitted on, for every user and item at once. Every \
             pipeline of the file is prepared (a stage whose data did not change is loaded), \
-            or only --pipeline NAME.
+            or only --pipeline NAME; matrix factorisation starts from the factors fitted on the \
+            data before the refresh when they are stored (warm-epochs sweeps).
             """)
 
     @Option(name: .customLong("config"), help: "The pipelines file.")
@@ -34,10 +35,11 @@ struct Refresh: ParsableCommand {
             let mark = try store.newestEventPosition()
             let before = workspace.refreshedThrough() ?? 0
             let events = try store.events(after: 0, through: mark)
+            let previous = try workspace.loadDataset()
             let dataset = try workspace.refresh(with: events, through: mark)
             let names = pipeline.map { [$0] } ?? workspace.file.pipelines.map(\.name)
             for name in names {
-                _ = try workspace.prepare(pipeline: name, dataset: dataset)
+                _ = try workspace.prepare(pipeline: name, dataset: dataset, warmFrom: previous)
             }
             let fresh = try store.events(after: before, through: mark).count
             try Console.line(

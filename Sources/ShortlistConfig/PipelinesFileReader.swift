@@ -259,7 +259,7 @@ private struct FileReader {
             }
             var seconds: Double?
             if let every {
-                seconds = Self.seconds(every)
+                seconds = EventPolicy.seconds(inDuration: every)
                 guard let value = seconds, value >= 1 else {
                     throw source.error(
                         .invalidValue, at: policy.entry("every")?.value.mark,
@@ -315,18 +315,6 @@ private struct FileReader {
         return EventPolicy(
             kinds: try kinds.entries.map(readEventKind), foldIn: foldIn,
             unknownItems: unknownItems, refresh: refresh)
-    }
-
-    /// Seconds in a duration written as a number and a unit (`90s`, `30m`, `1h`, `1d`; a bare
-    /// number is seconds), or nil.
-    static func seconds(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let last = trimmed.last else { return nil }
-        let (number, unit) =
-            units[last].map { (trimmed.dropLast(), $0) } ?? (trimmed[...], 1)
-        guard let value = decimalNumber(number), value.isFinite, value >= 0 else { return nil }
-        return value * unit
     }
 
     private func readEventKind(_ entry: Mapping.Entry) throws -> EventPolicy.Kind {

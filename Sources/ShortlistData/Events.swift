@@ -151,6 +151,18 @@ public struct EventPolicy: Sendable, Equatable {
     /// The default of ``foldIn``.
     public static let defaultFoldIn = 200
 
+    /// Seconds in a duration written as a number and a unit (`90s`, `30m`, `1h`, `1d`; a bare
+    /// number is seconds), or nil.
+    public static func seconds(inDuration text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        let (number, unit) =
+            units[last].map { (trimmed.dropLast(), $0) } ?? (trimmed[...], 1)
+        guard let value = decimalNumber(number), value.isFinite, value >= 0 else { return nil }
+        return value * unit
+    }
+
     /// A policy.
     public init(
         kinds: [Kind], foldIn: Int = defaultFoldIn, unknownItems: UnknownItems = .refuse,

@@ -30,6 +30,15 @@ public enum Format {
         return String(format: "%.2f", value)
     }
 
+    /// A period in its largest whole unit: `1 d`, `12 h`, `30 min`, `90 s`.
+    public static func period(_ seconds: Int64) -> String {
+        for (length, unit) in [(Int64(86_400), "d"), (3_600, "h"), (60, "min")]
+        where seconds % length == 0 {
+            return "\(seconds / length) \(unit)"
+        }
+        return "\(seconds) s"
+    }
+
     public static func padded(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }

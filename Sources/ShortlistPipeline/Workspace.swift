@@ -9,7 +9,7 @@ public struct Workspace: Sendable {
     /// The checked pipelines file.
     public let file: PipelinesFile
     /// Where fitted stages are stored (`.shortlist/artifacts` beside the pipelines file).
-    public let artifacts: ArtifactStore
+    public private(set) var artifacts: ArtifactStore
     /// Where the loaded dataset is stored for later runs (`.shortlist/datasets` beside it).
     public let datasets: DatasetCache
     let report: @Sendable (WorkspaceEvent) -> Void
@@ -36,6 +36,14 @@ public struct Workspace: Sendable {
         self.report = report
         self.progress = progress
         self.willFit = willFit
+    }
+
+    /// The same workspace storing the stages it fits in `folder` (and loading them from
+    /// there): for fits that are not to be kept, in a folder the caller removes.
+    public func storingArtifacts(in folder: String) -> Workspace {
+        var copy = self
+        copy.artifacts = ArtifactStore(folder: folder)
+        return copy
     }
 
     /// Why the dataset cannot be loaded without fetching it first, or nil when it is on disk.
@@ -148,6 +156,19 @@ public struct Workspace: Sendable {
         return refreshed
     }
 
+    /// The model `generator` fitted on `dataset`, read from its artifact, or nil when it is not
+    /// stored or cannot be read (a refresh then fits from scratch).
+    func storedModel(of generator: AnyCandidateGenerator, on dataset: Dataset) -> WarmStart? {
+        let id = Self.id(of: generator, on: dataset)
+        guard
+            var reader = try? artifacts.payload(
+                type: generator.type, key: id.key, formatVersion: generator.formatVersion,
+                shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount)),
+            let model = try? generator.read(&reader), reader.isAtEnd
+        else { return nil }
+        return WarmStart(model: model, dataset: dataset)
+    }
+
     /// Where the dataset refreshed through `mark` is cached: the dataset's own key, marked.
     private func refreshedKey(through mark: Int64) -> DatasetCache.Key {
         DatasetCache.Key(
@@ -157,11 +178,16 @@ public struct Workspace: Sendable {
 
     /// The pipeline `name` (the first when nil) with every stage loaded from its artifact or fitted.
     ///
-    /// - Parameter reuseArtifacts: when false, every stage is fitted (and its artifact rewritten),
-    ///   so fit times can be measured.
-    public func prepare(pipeline name: String?, dataset: Dataset, reuseArtifacts: Bool = true)
-        throws -> FittedPipeline
-    {
+    /// - Parameters:
+    ///   - reuseArtifacts: when false, every stage is fitted (and its artifact rewritten),
+    ///     so fit times can be measured.
+    ///   - previous: in a refresh, the data the pipeline was prepared on before: a candidate
+    ///     stage that is fitted starts from its model on that data when its artifact is stored
+    ///     (``WarmStart``; matrix factorisation takes it, other plugins fit as usual).
+    public func prepare(
+        pipeline name: String?, dataset: Dataset, reuseArtifacts: Bool = true,
+        warmFrom previous: Dataset? = nil
+    ) throws -> FittedPipeline {
         guard let spec = file.pipeline(named: name) else {
             let names = file.pipelines.map(\.name)
             throw RequestError.unknownPipeline(name ?? "", among: names, in: file.path)
@@ -178,7 +204,11 @@ public struct Workspace: Sendable {
                 let generator = stage.generator
                 let (model, seconds) = try cached(
                     stage.name, generator, id: artifact.id,
-                    input: { TrainingData(dataset: dataset) }, reuse: reuseArtifacts,
+                    input: {
+                        TrainingData(
+                            dataset: dataset,
+                            warmStart: previous.flatMap { storedModel(of: generator, on: $0) })
+                    }, reuse: reuseArtifacts,
                     shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount),
                     locate: stage.locate)
                 stages.append(

@@ -90,3 +90,51 @@ import Testing
         #expect(abs((bars["union"] ?? .nan) - (report["unionRecall"] as? Double ?? .nan)) < 1e-3)
     }
 }
+
+/// `shortlist replay`: a row per step and overall, the same in JSON, drawn as SVG.
+@Suite struct ReplayCommandTests {
+    @Test func replayPrintsEachStepAndOverallAndDrawsEachVariant() throws {
+        let folder = try project()
+        // The planted data's days run from 2001-09-10 on; its fifth day on.
+        let arguments = ["replay", "--from", "2001-09-14", "--steps", "3"]
+        let table = try shortlist(arguments + ["--plot", "replay.svg"], in: folder.path)
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(
+            lines.first?.hasPrefix(
+                "Replay of pipeline 'default' from 2001-09-14 in steps of 1 d (3 steps), K = 10")
+                == true, "\(table.stdout)")
+        #expect(lines.filter { $0.hasPrefix("2001-09-1") }.count == 3, "\(table.stdout)")
+        #expect(lines.contains { $0.hasPrefix("overall") })
+        let json = try shortlist(arguments + ["--format", "json"], in: folder.path)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        #expect(steps.count == 3 && (report["overall"] as? [Any])?.count == 3)
+
+        let parser = try #require(
+            XMLParser(contentsOf: URL(fileURLWithPath: "\(folder.path)/replay.svg")))
+        let elements = EvaluationChartTests.Elements()
+        parser.delegate = elements
+        #expect(parser.parse())
+        let polylines = elements.elements.filter { $0.name == "polyline" }
+        #expect(
+            polylines.compactMap { $0.attributes["data-series"] }
+                == [
+                    "fitted", "fold-in", "fold-in + refresh", "fitted", "fold-in",
+                    "fold-in + refresh",
+                ])
+        #expect(
+            polylines.allSatisfy {
+                ($0.attributes["points"] ?? "").split(separator: " ").count == 3
+            })
+        let left = try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/.shortlist")
+        #expect(
+            !left.contains { $0.hasPrefix("replay") }, "the refreshes' fits are removed: \(left)")
+
+        let bad = try shortlist(["replay", "--from", "yesterday"], in: folder.path)
+        #expect(bad.status == 64)
+        #expect(
+            bad.stderr.hasPrefix("error: --from 'yesterday' is neither a date"), "\(bad.stderr)")
+    }
+}

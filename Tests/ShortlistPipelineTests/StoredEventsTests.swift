@@ -1,3 +1,4 @@
+import BuiltInPlugins
 import ShortlistCore
 import ShortlistData
 import ShortlistPipeline
@@ -126,6 +127,30 @@ extension StoredEventsTests {
         #expect(u5.historyRatings.last == 1.5)
         #expect(refreshed.fingerprint != base.fingerprint)
         #expect(base.adding([], policy: policy).fingerprint == base.fingerprint)
+    }
+}
+
+extension StoredEventsTests {
+    /// Preparing on refreshed data hands matrix factorisation the model stored for the data
+    /// before: the fit differs from one from scratch, which it equals when nothing is stored.
+    @Test func aRefreshStartsMatrixFactorisationFromTheModelStoredForTheDataBefore() throws {
+        let fixture = try Fixture(pipelines: Self.pipelines)
+        let workspace = try Workspace(
+            path: "\(fixture.folder.path)/pipelines.yaml", registry: builtInPlugins)
+        let base = try workspace.loadDataset()
+        let refreshed = base.adding(
+            [2, 6, 10, 14].map { event("i\($0)", "click", at: Double($0)) }, policy: policy)
+        func scores(warmFrom previous: Dataset?) throws -> [Double] {
+            let pipeline = try workspace.prepare(
+                pipeline: nil, dataset: refreshed, reuseArtifacts: false, warmFrom: previous)
+            let (_, trace) = pipeline.recommendWithTrace(Request(userID: "u5"))
+            return trace.generators[0].candidates.map(\.score)
+        }
+        let cold = try scores(warmFrom: nil)
+        #expect(try scores(warmFrom: base) == cold, "nothing is stored for the data before")
+        _ = try workspace.prepare(pipeline: nil, dataset: base)
+        let warm = try scores(warmFrom: base)
+        #expect(warm.count == cold.count && warm != cold)
     }
 }
 

@@ -159,12 +159,12 @@ public final class PipelineHolder: @unchecked Sendable {
     /// not one the requests need. Nothing is done while a reload runs (false).
     @discardableResult
     public func refresh(with events: [Event], through mark: Int64) throws -> Bool {
-        let proceed = lock.withLock { () -> Bool in
-            guard !reloading, loaded != nil else { return false }
+        let current = lock.withLock { () -> ServedPipelines? in
+            guard !reloading, let loaded else { return nil }
             reloading = true
-            return true
+            return loaded
         }
-        guard proceed else { return false }
+        guard let current else { return false }
         defer { lock.withLock { reloading = false } }
         let start = Date()
         do {
@@ -173,7 +173,7 @@ public final class PipelineHolder: @unchecked Sendable {
             _ = try workspace.refresh(with: events, through: mark)
             let fresh = try ServedPipelines.load(
                 path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
-                logger: logger)
+                warmFrom: current.pipelines.first?.dataset, logger: logger)
             lock.withLock { loaded = fresh }
             logger.info(
                 """

@@ -2,7 +2,7 @@ import BuiltInPlugins
 public import Foundation
 public import Logging
 import ShortlistConfig
-import ShortlistCore
+public import ShortlistCore
 import ShortlistData
 import ShortlistOutput
 public import ShortlistPipeline
@@ -36,7 +36,7 @@ public struct ServedPipelines: Sendable {
     /// `storeTimeout`.
     public static func load(
         path: String, only: [String]? = nil, cacheBytes: Int = 0,
-        storeTimeout: Duration = .seconds(5), logger: Logger,
+        storeTimeout: Duration = .seconds(5), warmFrom previous: Dataset? = nil, logger: Logger,
         progress: (_ ready: Int, _ of: Int) -> Void = { _, _ in }
     ) throws -> ServedPipelines {
         let workspace = try Workspace(
@@ -49,7 +49,8 @@ public struct ServedPipelines: Sendable {
         for (index, spec) in specs.enumerated() {
             logger.info("preparing pipeline '\(spec.name)' (\(index + 1) of \(specs.count))")
             let start = Date()
-            let pipeline = try workspace.prepare(pipeline: spec.name, dataset: dataset)
+            let pipeline = try workspace.prepare(
+                pipeline: spec.name, dataset: dataset, warmFrom: previous)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
             if pipeline.bandit != nil || workspace.file.events != nil, store == nil {

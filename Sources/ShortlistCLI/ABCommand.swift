@@ -10,8 +10,10 @@ import ShortlistStore
 struct ABCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ab",
-        abstract: "Report on or reset the arms of a bandit pipeline.",
-        subcommands: [ABReport.self, ABReset.self]
+        abstract:
+            "Report on or reset the arms of a bandit pipeline, or preview another pipeline on "
+            + "its logged responses.",
+        subcommands: [ABReport.self, ABPreview.self, ABReset.self]
     )
 }
 

@@ -27,6 +27,9 @@ public protocol FeedbackStorage: BanditStateSource {
     /// Every impression a pipeline logged, with its arm, propensity and reward (0 without
     /// feedback), oldest first.
     func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression]
+    /// Every response a pipeline logged, oldest first: its shown items in order, each with its
+    /// propensity and reward (0 without feedback): the exposure log.
+    func exposures(pipeline: String) throws(StoreError) -> [LoggedList]
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     func reset(pipeline: String) throws(StoreError) -> Int

@@ -219,6 +219,10 @@ public final class FeedbackStore: FeedbackStorage {
         try run(Self.impressionsCall(pipeline: pipeline))
     }
 
+    public func exposures(pipeline: String) throws(StoreError) -> [LoggedList] {
+        try run(Self.exposuresCall(pipeline: pipeline))
+    }
+
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     public func reset(pipeline: String) throws(StoreError) -> Int {
@@ -567,6 +571,32 @@ public final class FeedbackStore: FeedbackStorage {
                 LoggedImpression(
                     arm: $0["arm"], propensity: $0["propensity"], reward: $0["reward"])
             }
+        }
+    }
+
+    static func exposuresCall(pipeline: String) -> Call<[LoggedList]> {
+        Call(.read) { db in
+            var lists: [LoggedList] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT r.id, r.user, r.time, i.item, i.propensity,
+                        COALESCE(f.reward, 0) AS reward
+                    FROM impression i JOIN request r ON r.id = i.request
+                    LEFT JOIN feedback f ON f.request = i.request AND f.item = i.item
+                    WHERE r.pipeline = ? ORDER BY r.time, r.id, i.position
+                    """,
+                arguments: [pipeline])
+            while let row = try rows.next() {
+                let id: String = row["id"]
+                if lists.last?.request != id {
+                    lists.append(
+                        LoggedList(request: id, user: row["user"], time: row["time"], shown: []))
+                }
+                lists[lists.count - 1].shown.append(
+                    .init(item: row["item"], propensity: row["propensity"], reward: row["reward"]))
+            }
+            return lists
         }
     }
 

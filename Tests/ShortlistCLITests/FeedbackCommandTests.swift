@@ -448,3 +448,77 @@ extension FeedbackCommandTests {
         #expect(device.stderr == "error: /dev/zero: the file is not a regular file\n")
     }
 }
+
+/// `shortlist ab preview`: another pipeline's value estimated on a bandit's logged responses.
+@Suite struct ABPreviewTests {
+    /// A project with the bandit pipeline `ab` and the pipeline `top`, whose store logged
+    /// `count` responses of `ab`, three items each shown with `propensity`, the first rewarded.
+    func logged(_ count: Int, propensity: Double) throws -> TemporaryDirectory {
+        let folder = try projectWithBandit(
+            before: """
+                  top:
+                    n: 3
+                    candidates: [{name: popular, type: weighted-rating, limit: 20}]
+                    ranker: {type: weighted-average}
+
+                """)
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        for request in 0..<count {
+            let items = (0..<3).map { "i\((request + 7 * $0) % 40)" }
+            try store.record(
+                ServedRequest(
+                    id: "r\(request)", pipeline: "ab", user: "u\(request % 30)",
+                    impressions: items.enumerated().map {
+                        Impression(
+                            item: $1, position: $0 + 1, arm: "popular", propensity: propensity)
+                    }))
+            _ = try store.recordFeedback(request: "r\(request)", item: items[0], reward: 1)
+        }
+        return folder
+    }
+
+    @Test func aPreviewEstimatesTheCandidateOnTheLoggedResponsesWithIntervals() throws {
+        let folder = try logged(40, propensity: 0.25)
+        let arguments = [
+            "ab", "preview", "--config", "ab.yaml", "--pipeline", "top", "--logged", "ab",
+        ]
+        let table = try shortlist(arguments, in: folder.path)
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            lines.first?.hasPrefix(
+                "Preview of pipeline 'top' on the 40 responses pipeline 'ab' logged") == true)
+        #expect(
+            lines.contains { $0.hasPrefix("'ab' as logged") && $0.contains("1.0000") }, "\(lines)")
+        for name in ["IPS", "self-normalised IPS", "doubly robust"] {
+            #expect(lines.contains { $0.hasPrefix("'top': \(name) ") }, "\(name): \(lines)")
+        }
+        #expect(!table.stdout.contains("deterministic"))
+        let json = try shortlist(arguments + ["--format", "json"], in: folder.path)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let estimates = try #require(report["estimates"] as? [String: Any])
+        #expect(estimates["requests"] as? Int == 40)
+        let ips = try #require(estimates["ips"] as? [String: Double])
+        let (low, value, high) = (
+            try #require(ips["low"]), try #require(ips["value"]), try #require(ips["high"])
+        )
+        #expect(low <= value && value <= high)
+    }
+
+    @Test func aDeterministicLoggerIsNamedAndNoLogsIsAnError() throws {
+        let folder = try logged(10, propensity: 1)
+        let run = try shortlist(
+            ["ab", "preview", "--config", "ab.yaml", "--pipeline", "top", "--logged", "ab"],
+            in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("the logging policy is deterministic (every propensity is 1)"))
+        let none = try shortlist(
+            ["ab", "preview", "--config", "ab.yaml", "--pipeline", "ab", "--logged", "top"],
+            in: folder.path)
+        #expect(none.status == 1)
+        #expect(
+            none.stderr.hasPrefix("error: pipeline 'top' has logged no response in "),
+            "\(none.stderr)")
+    }
+}

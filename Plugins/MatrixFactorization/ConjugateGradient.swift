@@ -50,7 +50,7 @@ struct ConjugateGradient: Sendable {
                     x: x.baseAddress!, y: y, gram: gram, rows: rows, partials: partials.baseAddress!
                 )
                 let workers = min(
-                    chunks, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+                    chunks, threads > 0 ? threads : Cores.available)
                 // Chunks are handed out one at a time: rows differ in length by orders of
                 // magnitude (a popular item's against a rare one's), so a fixed share per
                 // thread would leave one thread waiting on the other.

@@ -93,7 +93,7 @@ struct Trainer {
                 + "for validation")
         let workers =
             params.threads == 0
-            ? ProcessInfo.processInfo.activeProcessorCount
+            ? Cores.available
             : params.threads
         let shards = (0..<Self.shardCount).map { _ in
             Shard(

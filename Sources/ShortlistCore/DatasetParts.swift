@@ -97,7 +97,7 @@ public struct DatasetParts: Sendable {
     /// threads (the result does not depend on how many).
     ///
     /// - Complexity: O(interactions · log(interactions per row)).
-    public consuming func build(threads: Int = ProcessInfo.processInfo.activeProcessorCount)
+    public consuming func build(threads: Int = Cores.available)
         -> Dataset
     {
         let byUser = InteractionMatrix(

@@ -36,7 +36,7 @@ public struct InteractionMatrix: Sendable, Equatable {
     /// - Complexity: O(entries · log(entries per row)).
     init(
         rowCount: Int, rows: [Int32], columns: [Int32], ratings: [Float], timestamps: [Int64],
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        threads: Int = Cores.available
     ) {
         let offsets = Self.offsets(of: rows, rowCount: rowCount)
         // A stable counting sort: each row's entries in input order, then sorted in place.
@@ -73,7 +73,7 @@ public struct InteractionMatrix: Sendable, Equatable {
     ///
     /// - Complexity: O(entries · log(entries per row)).
     func transposed(
-        columnCount: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        columnCount: Int, threads: Int = Cores.available
     ) -> InteractionMatrix {
         let columnOffsets = Self.offsets(of: columns, rowCount: columnCount)
         var next = Array(columnOffsets.dropLast())

@@ -154,7 +154,7 @@ public struct DatasetCache: Sendable {
                 let input = try? InputFile(file),
                 let digest = try? BlockHash.hash(
                     input, 0..<input.size, into: nil,
-                    threads: ProcessInfo.processInfo.activeProcessorCount)
+                    threads: Cores.available)
             else {
                 content.combine("absent")
                 continue
@@ -254,7 +254,7 @@ public struct DatasetCache: Sendable {
         let head = metadata.bytes + directory.bytes
         var checksum = head.withUnsafeBytes { BlockHash.hash($0, threads: 1) }
         for array in arrays {
-            checksum ^= BlockHash.hash(array, threads: ProcessInfo.processInfo.activeProcessorCount)
+            checksum ^= BlockHash.hash(array, threads: Cores.available)
             checksum = checksum &* 0x0000_0100_0000_01B3
         }
         var header = ArtifactWriter()
@@ -337,7 +337,7 @@ public struct DatasetCache: Sendable {
                 digest = Result { () throws(DataError) in
                     try BlockHash.hash(
                         file, range, into: UnsafeMutableRawPointer(buffer.baseAddress),
-                        threads: ProcessInfo.processInfo.activeProcessorCount)
+                        threads: Cores.available)
                 }
                 initialized = (try? digest.get()) == nil ? 0 : count
             }

@@ -11,7 +11,7 @@ public enum DatasetLoader {
     /// interactions file is read in pieces of at least `pieceBytes` bytes on up to `threads`
     /// threads; ids, rows and errors do not depend on either.
     public static func load(
-        _ spec: DatasetSpec, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ spec: DatasetSpec, threads: Int = Cores.available,
         pieceBytes: Int = 1 << 18, progress: ProgressReporter = .silent
     ) throws(DataError) -> (Dataset, LoadReport) {
         var loader = Loader(

@@ -1,9 +1,23 @@
+import Foundation
 import ShortlistTestSupport
 import Testing
 
 @testable import ShortlistCore
 
 @Suite struct MathTests {
+    @Test func underALimitOfOneCoreConcurrentMapRunsOnTheCallingThreadAlone() {
+        let caller = pthread_self()
+        let (onCaller, available) = Cores.$limit.withValue(1) {
+            (
+                concurrentMap(256, chunk: 1) { _ in pthread_equal(pthread_self(), caller) != 0 },
+                Cores.available
+            )
+        }
+        #expect(onCaller.allSatisfy { $0 })
+        #expect(available == 1)
+        #expect(Cores.available == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     @Test func topKKeepsTheBestInOrderWithTiesByIndex() {
         var top = TopK(k: 3)
         for (item, score) in [(0, 1.0), (1, 5.0), (2, 3.0), (3, 5.0), (4, 0.5), (5, 3.0)] {

@@ -2,13 +2,14 @@ import Foundation
 public import Logging
 import Metrics
 public import ServiceLifecycle
+import ShortlistCore
 import ShortlistData
 
 /// Refreshes the served pipelines by itself when the file's `events.refresh` says one is due:
 /// every `interval` it asks the event log how many events came since the data was last
 /// refreshed, and when enough did (or enough time passed with some), it reads the log, folds it
 /// into the data and swaps the pipelines prepared on it (``PipelineHolder/refresh(with:through:)``),
-/// fitting on a thread of its own while the requests go on. It also keeps the gauges
+/// fitting on one thread of its own, at a lower priority, while the requests go on. It also keeps the gauges
 /// `shortlist_model_age_seconds` and `shortlist_events_since_refresh`.
 public struct RefreshService: Service {
     let holder: PipelineHolder
@@ -46,13 +47,17 @@ public struct RefreshService: Service {
             }
             let holder = holder
             let finished = Finished()
-            // Minutes of fitting: on a thread of its own, not one the requests need; a
-            // shutdown does not wait for it.
+            // Minutes of fitting: on a thread of its own at a lower priority, and on that
+            // thread alone, so that requests keep the cores; a shutdown does not wait for it.
             await withGracefulShutdownHandler {
                 await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                     finished.waiting(done)
                     Thread {
-                        _ = try? holder.refresh(with: events, through: newest)
+                        // On Linux the nice value is the calling thread's own.
+                        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                        Cores.$limit.withValue(1) {
+                            _ = try? holder.refresh(with: events, through: newest)
+                        }
                         finished.finish()
                     }.start()
                 }

@@ -2,11 +2,11 @@ import Dispatch
 import Foundation
 
 /// `transform(0 ..< count)` in order, computed in chunks of `chunk` indices spread over up to
-/// `threads` threads (every core by default).
+/// `threads` threads (every core by default, or as many as ``Cores/limit`` allows).
 ///
 /// Each result depends only on its index, so the output does not depend on the thread count.
 public func concurrentMap<T: Sendable>(
-    _ count: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunk: Int = 64,
+    _ count: Int, threads: Int = Cores.available, chunk: Int = 64,
     _ transform: @Sendable (Int) -> T
 ) -> [T] {
     let chunk = max(1, chunk)

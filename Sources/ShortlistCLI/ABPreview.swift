@@ -47,7 +47,8 @@ struct ABPreview: ParsableCommand {
             guard !lists.isEmpty else {
                 throw RequestError(
                     "pipeline '\(excerpt(logged))' has logged no response in \(store.location) "
-                        + "(a bandit pipeline logs every response it serves)")
+                        + "(a bandit pipeline logs every response it serves; another, the share "
+                        + "of a server's responses its 'exposures' key gives)")
             }
             let candidate = try workspace.prepare(
                 pipeline: pipeline, dataset: try workspace.loadDataset())

@@ -61,6 +61,10 @@ public enum FileKeys {
             "filters", "mapping", default: "exclude-seen only",
             "items never shown (keys below)"),
         ParameterDoc("ranker", "mapping", default: "required", "stage 2: orders the merged pool"),
+        ParameterDoc(
+            "exposures", "number in [0, 1]", default: "0",
+            "share of a server's responses logged with their shown items (an exposure log for "
+                + "'ab preview' and feedback; a bandit logs all)"),
     ]
 
     /// The keys every candidate stage takes besides its plugin's parameters.

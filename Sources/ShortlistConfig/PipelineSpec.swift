@@ -15,6 +15,9 @@ public struct PipelineSpec: Sendable {
     /// Places a problem with one of the pipeline's keys (a key path from the pipeline's
     /// mapping, such as `filters.exclude.2`) in the pipelines file.
     public var locate: @Sendable (ParameterError) -> ConfigurationError
+    /// The share of a server's responses logged with their shown items, for `ab preview` and
+    /// feedback (`exposures:`, default 0; a bandit logs every response).
+    public var exposures = 0.0
 }
 
 /// A candidate stage: a named generator and how many items it may nominate.

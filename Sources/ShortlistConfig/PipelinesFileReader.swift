@@ -430,6 +430,7 @@ private struct FileReader {
         _ = try keys.decodeIfPresent(String.self, forKey: "description")
         let resultCount =
             try keys.decodeIfPresent(Int.self, forKey: "n") ?? FileKeys.defaultResultCount
+        let exposures = try keys.decodeIfPresent(Double.self, forKey: "exposures") ?? 0
         let candidates = try decoder.child(forKey: "candidates")?.node
         let rankerNode = try decoder.child(forKey: "ranker")?.node
         guard case .mapping(let mapping) = node else {
@@ -451,6 +452,12 @@ private struct FileReader {
             throw source.error(
                 .invalidValue, at: mapping.entry("n")?.value.mark,
                 "'n' in \(context) must be positive, found \(resultCount)")
+        }
+        guard (0...1).contains(exposures) else {
+            throw source.error(
+                .invalidValue, at: mapping.entry("exposures")?.value.mark,
+                "'exposures' in \(context) is the share of responses logged, from 0 to 1, found "
+                    + plainNumber(exposures))
         }
         guard let candidates else {
             throw source.error(
@@ -491,7 +498,7 @@ private struct FileReader {
             rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
-            filters: filters, ranker: ranker, locate: locator(for: node)
+            filters: filters, ranker: ranker, locate: locator(for: node), exposures: exposures
         )
     }
 

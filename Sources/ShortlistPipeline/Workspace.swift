@@ -230,7 +230,7 @@ public struct Workspace: Sendable {
         }
         let ranker = try fitRanker(
             spec.ranker, plan.ranker, spec: spec, dataset: dataset, reuse: reuseArtifacts)
-        return FittedPipeline(
+        var fitted = FittedPipeline(
             name: spec.name, resultCount: spec.resultCount, dataset: dataset, stages: stages,
             rankerType: spec.ranker.ranker.type, ranker: ranker.model,
             bandit: spec.ranker.ranker.bandit(ranker.model), armRankers: armRankers,
@@ -240,6 +240,8 @@ public struct Workspace: Sendable {
             },
             filters: try spec.filters.resolved(for: spec.name, in: dataset), artifacts: plan
         )
+        fitted.exposures = spec.exposures
+        return fitted
     }
 
     /// Loads or fits one ranker of a pipeline (its own, or one of a bandit's ranker arms), the

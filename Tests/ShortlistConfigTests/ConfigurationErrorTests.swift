@@ -291,6 +291,24 @@ let dataset = """
                     """)
     }
 
+    @Test func anExposuresShareOutsideZeroToOneIsLocated() {
+        let text =
+            dataset + """
+                pipelines:
+                  default:
+                    exposures: 1.5
+                    candidates: [{name: popular, type: weighted-rating}]
+                    ranker: {type: weighted-average}
+                """
+        #expect(
+            configurationError(text) == """
+                pipelines.yaml:6:16: error: 'exposures' in pipeline 'default' is the share of \
+                responses logged, from 0 to 1, found 1.5
+                    exposures: 1.5
+                               ^
+                """)
+    }
+
     @Test func nonPositiveLimit() {
         let text =
             dataset + """

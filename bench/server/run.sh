@@ -4,8 +4,9 @@
 # requests/s and p50/p99/p99.9 latency per endpoint with every request computed (--cache-mb 0),
 # then at fixed request rates (an open loop: bench/server/openloop.c sends each request when it
 # is due, whatever the answers do, and times it from then), the server's memory over a longer
-# run, then repeated requests answered from its cache. Also events at fixed rates, and freshness:
-# from an event sent to a list that reflects it (bench/server/freshness.py).
+# run, then repeated requests answered from its cache. Also events at fixed rates, freshness:
+# from an event sent to a list that reflects it (bench/server/freshness.py), and requests at a
+# fixed rate while a background refresh fits and swaps the pipeline.
 # Not run by CI. Needs wrk (Debian's package), gcc and python3.
 #
 #   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"]
@@ -45,9 +46,9 @@ printf '\nfeedback-store: feedback.sqlite\n' >> "$work/pipelines.yaml"
 
 url="http://127.0.0.1:$port"
 server=
-start() { # cache-mb: a release server on $port
-    Server/.build/release/shortlist-server --config "$work/pipelines.yaml" --port "$port" \
-        --cache-mb "$1" >> "$work/server.log" 2>&1 &
+start() { # cache-mb [config [pipelines]]: a release server on $port
+    Server/.build/release/shortlist-server --config "${2:-$work/pipelines.yaml}" --port "$port" \
+        --cache-mb "$1" ${3:+--pipelines "$3"} >> "$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 600); do
         curl -sf "$url/readyz" >/dev/null 2>&1 && return
@@ -163,3 +164,34 @@ done
 echo
 header "recommend, cached ($seconds s each)"
 for c in $connections; do run "recommend" "$c"; done
+
+# Requests during a background refresh: the default pipeline alone at a fixed rate, without a
+# refresh and then from the event that starts one (the server looks every 5 s; the fit, on one
+# thread at a lower priority, and the swap fall inside the run).
+stop
+sed -e "s|^  unknown-items: refuse.*|&\n  refresh: {after-events: 1}|" "$work/pipelines.yaml" \
+    > "$work/refresh.yaml"
+refreshes() { grep -c "refreshed with the event log" "$work/server.log" || true; }
+refreshed() { # count: waits until the server has refreshed `count` times in all
+    for _ in $(seq 600); do
+        (($(refreshes) >= $1)) && return
+        sleep 1
+    done
+}
+done_before=$(refreshes)
+start 0 "$work/refresh.yaml" default
+refreshed $((done_before + 1)) # the events of the runs above
+echo
+echo "recommend (user 196) at 100/s for 12 s, without a refresh, then from the event that starts one"
+for round in 1 2 3; do
+    settle
+    printf '%-30s   %s\n' "  without" "$("$work/openloop" 127.0.0.1 "$port" 100 12 POST \
+        /v1/recommend '{"user": "196"}')"
+    curl -sf -o /dev/null -H 'Content-Type: application/json' \
+        -d "{\"events\": [{\"user\": \"bench-swap\", \"item\": \"$round\", \"kind\": \"click\"}]}" \
+        "$url/v1/events"
+    printf '%-30s   %s\n' "  during a refresh" "$("$work/openloop" 127.0.0.1 "$port" 100 12 POST \
+        /v1/recommend '{"user": "196"}')"
+    refreshed $((done_before + 1 + round))
+    grep "refreshed with the event log" "$work/server.log" | tail -1 | sed 's/.*: \[ShortlistServer\] /  /'
+done

@@ -40,14 +40,14 @@ extension API {
     }
 
     /// The key of a request whose answer only the request, the user's stored events and the
-    /// loaded pipelines decide (a pipeline without a bandit, which draws and logs, and no fresh
-    /// history), with the log position of the user's newest event; nil otherwise, and when the
+    /// loaded pipelines decide (a pipeline without a bandit, which draws and logs, that logs no
+    /// exposures, and no fresh history), with the log position of the user's newest event; nil otherwise, and when the
     /// file has an event log that could not be read.
     static func cacheKey(
         _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
         _ served: ServedPipelines, events: UserEvents?
     ) throws(APIError) -> String? {
-        guard served.responses.capacity > 0, pipeline.bandit == nil,
+        guard served.responses.capacity > 0, pipeline.bandit == nil, pipeline.exposures == 0,
             body.history?.isEmpty ?? true, served.events == nil || events != nil
         else { return nil }
         // Each part with its length, so that no two requests share a key.
@@ -140,9 +140,38 @@ extension API {
             try await store.record(decision.served)
             trace.bandit?.logged = true
         }
-        return RecommendationOutput(
+        var output = RecommendationOutput(
             pipeline: pipeline, user: body.user, items: response.items, trace: trace,
             explain: explained, lean: true)
+        if response.decision == nil, let store = served.store,
+            let exposure = exposure(of: response.items, pipeline, user: body.user, trace: trace)
+        {
+            try await store.record(exposure)
+            output.requestID = exposure.id
+        }
+        return output
+    }
+
+    /// The response of a pipeline without a bandit as its exposure log keeps it, when the
+    /// pipeline's `exposures` share samples it (by its new request id): each shown item with
+    /// its position, the first stage that nominated it, and propensity 1 (the pipeline decides
+    /// its list). Nil when it is not sampled.
+    static func exposure(
+        of items: [Ranked], _ pipeline: FittedPipeline, user: String, trace: Trace
+    ) -> ServedRequest? {
+        guard pipeline.exposures > 0 else { return nil }
+        let id = "x-" + UUID().uuidString.lowercased()
+        var hash = FNV1a()
+        hash.combine(id)
+        guard Double(hash.value >> 11) / Double(1 << 53) < pipeline.exposures else { return nil }
+        return ServedRequest(
+            id: id, pipeline: pipeline.name, user: user,
+            impressions: items.enumerated().map { position, ranked in
+                let source = trace.pool.entry(for: ranked.item)?.nominations.first?.source
+                return Impression(
+                    item: pipeline.dataset.itemIDs[ranked.item], position: position + 1,
+                    arm: source.map { trace.pool.sources[$0] } ?? "", propensity: 1)
+            })
     }
 
     /// What a request of `pipeline` decides from: a bandit's arms' states, read from the

@@ -53,7 +53,9 @@ public struct ServedPipelines: Sendable {
                 pipeline: spec.name, dataset: dataset, warmFrom: previous)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
-            if pipeline.bandit != nil || workspace.file.events != nil, store == nil {
+            if pipeline.bandit != nil || pipeline.exposures > 0 || workspace.file.events != nil,
+                store == nil
+            {
                 store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
             }
             pipelines.append(pipeline)

@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import NIOConcurrencyHelpers
+import ShortlistStore
 import ShortlistTestSupport
 import Testing
 
@@ -193,5 +195,62 @@ extension EventsTests {
             #expect(inClusterTwo(after) >= 4, "\(after)")
         }
         withExtendedLifetime(folder) {}
+    }
+}
+
+/// A pipeline's `exposures` share: the responses it samples are logged with their shown items,
+/// answered with a request id that feedback takes, and read back by `ab preview`'s query.
+@Suite struct ExposureLogTests {
+    @Test func theSampledShareOfResponsesIsLoggedAndTakesFeedback() async throws {
+        let folder = try TemporaryDirectory()
+        let dataset = try folder.writeDelimited(PlantedClusters().dataset)
+        let pipeline = { (name: String, share: String) in
+            """
+              \(name):
+                n: 3
+                exposures: \(share)
+                candidates: [{name: popular, type: weighted-rating, limit: 10}]
+                ranker: {type: weighted-average}
+
+            """
+        }
+        try folder.write(
+            "pipelines.yaml",
+            dataset + "\npipelines:\n" + pipeline("all", "1") + pipeline("half", "0.5")
+                + pipeline("none", "0"))
+        let holder = try PipelineHolder(
+            path: "\(folder.path)/pipelines.yaml", cacheBytes: 1 << 20, logger: silentLogger)
+        let logged = NIOLockedValueBox(0)
+        try await withServer(holder) { client in
+            let answer = try object(
+                try await post(client, "/v1/recommend", #"{"user": "u1", "pipeline": "all"}"#))
+            let items = try #require(answer["recommendations"] as? [[String: Any]])
+            let feedback: [String: Any] = [
+                "requestId": try #require(answer["requestId"]),
+                "item": try #require(items.first?["item"]), "reward": 1,
+            ]
+            let body = String(
+                decoding: try JSONSerialization.data(withJSONObject: feedback), as: UTF8.self)
+            #expect(try await post(client, "/v1/feedback", body).status == .accepted)
+            for user in 0..<200 {
+                let half = try object(
+                    try await post(
+                        client, "/v1/recommend", #"{"user": "u\#(user % 40)", "pipeline": "half"}"#)
+                )
+                if half["requestId"] != nil { logged.withLockedValue { $0 += 1 } }
+            }
+            let none = try object(
+                try await post(client, "/v1/recommend", #"{"user": "u1", "pipeline": "none"}"#))
+            #expect(none["requestId"] == nil)
+        }
+        let sampled = logged.withLockedValue { $0 }
+        #expect((70...130).contains(sampled), "\(sampled) of 200 logged")
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        let all = try store.exposures(pipeline: "all")
+        #expect(all.count == 1)
+        #expect(all.first?.shown.map(\.propensity) == [1, 1, 1])
+        #expect(all.first?.shown.map(\.reward) == [1, 0, 0])
+        #expect(try store.exposures(pipeline: "half").count == sampled)
+        #expect(try store.exposures(pipeline: "none").isEmpty)
     }
 }

@@ -66,6 +66,9 @@ public struct FittedPipeline: Sendable {
     public let rankerVocabulary: Vocabulary
     /// The artifacts the pipeline was prepared from, when a workspace prepared it.
     public let artifacts: ArtifactPlan?
+    /// The share of a server's responses logged with their shown items (the pipeline's
+    /// `exposures:`); a bandit logs every response whatever it is.
+    public var exposures = 0.0
     /// The filters in the order they apply.
     public let filters: [any Filter]
     /// The rating a request's fresh interaction without one counts as: the data's highest

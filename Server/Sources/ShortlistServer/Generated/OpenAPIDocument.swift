@@ -234,7 +234,7 @@ enum OpenAPIDocument {
             "/v1/feedback": {
               "post": {
                 "operationId": "recordFeedback",
-                "summary": "Reward an item a bandit's response showed",
+                "summary": "Reward an item a logged response showed",
                 "description": "202 once the reward is durably recorded in the feedback store the bandits learn from. Sending the same feedback again is accepted and not counted twice.",
                 "requestBody": {
                   "required": true,
@@ -957,7 +957,7 @@ enum OpenAPIDocument {
                 "properties": {
                   "requestId": {
                     "$ref": "#/components/schemas/Id",
-                    "description": "A bandit response's requestId; one no response has is a 404."
+                    "description": "A logged response's requestId; one no response has is a 404."
                   },
                   "item": {
                     "$ref": "#/components/schemas/Id",
@@ -1385,7 +1385,7 @@ enum OpenAPIDocument {
               "Recommendations": {
                 "type": "object",
                 "additionalProperties": false,
-                "description": "One user's recommendations, in the same shape from `POST /v1/recommend`, `shortlist recommend --format json` and each line of `--format jsonl`. A batch's lines (`recommend --users`) carry the lists alone; a served response adds the request path's account. A logged bandit response carries `requestId`, which `POST /v1/feedback` takes as it is.",
+                "description": "One user's recommendations, in the same shape from `POST /v1/recommend`, `shortlist recommend --format json` and each line of `--format jsonl`. A batch's lines (`recommend --users`) carry the lists alone; a served response adds the request path's account. A logged response (every bandit response, and the share a pipeline's `exposures` samples) carries `requestId`, which `POST /v1/feedback` takes as it is.",
                 "required": [
                   "user",
                   "pipeline",
@@ -1405,7 +1405,7 @@ enum OpenAPIDocument {
                   },
                   "requestId": {
                     "type": "string",
-                    "description": "The id a bandit logged the response under, for feedback; absent without a bandit, for a dry run and in a batch."
+                    "description": "The id the response was logged under, for feedback (by a bandit, or in the exposure log of a pipeline whose `exposures` sampled it); absent when it was not logged, for a dry run and in a batch."
                   },
                   "filters": {
                     "type": "array",

@@ -614,7 +614,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Reward an item a bandit's response showed
+    /// Reward an item a logged response showed
     ///
     /// 202 once the reward is durably recorded in the feedback store the bandits learn from. Sending the same feedback again is accepted and not counted twice.
     ///

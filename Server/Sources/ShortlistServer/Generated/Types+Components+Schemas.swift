@@ -806,7 +806,7 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/FeedbackRequest`.
         internal struct FeedbackRequest: Codable, Hashable, Sendable {
-            /// A bandit response's requestId; one no response has is a 404.
+            /// A logged response's requestId; one no response has is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/FeedbackRequest/requestId`.
             internal var requestId: Components.Schemas.Id
@@ -819,7 +819,7 @@ extension Components {
             /// Creates a new `FeedbackRequest`.
             ///
             /// - Parameters:
-            ///   - requestId: A bandit response's requestId; one no response has is a 404.
+            ///   - requestId: A logged response's requestId; one no response has is a 404.
             ///   - item: An item that response showed (else a 404).
             ///   - reward:
             internal init(
@@ -1736,7 +1736,7 @@ extension Components {
                 ])
             }
         }
-        /// One user's recommendations, in the same shape from `POST /v1/recommend`, `shortlist recommend --format json` and each line of `--format jsonl`. A batch's lines (`recommend --users`) carry the lists alone; a served response adds the request path's account. A logged bandit response carries `requestId`, which `POST /v1/feedback` takes as it is.
+        /// One user's recommendations, in the same shape from `POST /v1/recommend`, `shortlist recommend --format json` and each line of `--format jsonl`. A batch's lines (`recommend --users`) carry the lists alone; a served response adds the request path's account. A logged response (every bandit response, and the share a pipeline's `exposures` samples) carries `requestId`, which `POST /v1/feedback` takes as it is.
         ///
         /// - Remark: Generated from `#/components/schemas/Recommendations`.
         internal struct Recommendations: Codable, Hashable, Sendable {
@@ -1748,7 +1748,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Recommendations/ranker`.
             internal var ranker: Swift.String
-            /// The id a bandit logged the response under, for feedback; absent without a bandit, for a dry run and in a batch.
+            /// The id the response was logged under, for feedback (by a bandit, or in the exposure log of a pipeline whose `exposures` sampled it); absent when it was not logged, for a dry run and in a batch.
             ///
             /// - Remark: Generated from `#/components/schemas/Recommendations/requestId`.
             internal var requestId: Swift.String?
@@ -1770,7 +1770,7 @@ extension Components {
             ///   - user:
             ///   - pipeline:
             ///   - ranker: The ranker's plugin type.
-            ///   - requestId: The id a bandit logged the response under, for feedback; absent without a bandit, for a dry run and in a batch.
+            ///   - requestId: The id the response was logged under, for feedback (by a bandit, or in the exposure log of a pipeline whose `exposures` sampled it); absent when it was not logged, for a dry run and in a batch.
             ///   - filters:
             ///   - generators:
             ///   - poolSize: How many distinct candidates the ranker scored.

@@ -25,7 +25,7 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/items/{id}/similar`.
     /// - Remark: Generated from `#/paths//v1/items/{id}/similar/get(similarItems)`.
     func similarItems(_ input: Operations.SimilarItems.Input) async throws -> Operations.SimilarItems.Output
-    /// Reward an item a bandit's response showed
+    /// Reward an item a logged response showed
     ///
     /// 202 once the reward is durably recorded in the feedback store the bandits learn from. Sending the same feedback again is accepted and not counted twice.
     ///
@@ -127,7 +127,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Reward an item a bandit's response showed
+    /// Reward an item a logged response showed
     ///
     /// 202 once the reward is durably recorded in the feedback store the bandits learn from. Sending the same feedback again is accepted and not counted twice.
     ///

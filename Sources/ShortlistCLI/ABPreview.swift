@@ -76,22 +76,26 @@ struct ABPreview: ParsableCommand {
 
     private func table(_ report: OffPolicyReport, store: String) -> String {
         let f = { (value: Double) in String(format: "%.4f", value) }
-        func row(_ name: String, _ estimate: OffPolicyReport.Estimate) -> String {
-            Format.padded(name, 30) + Format.padded(f(estimate.value), 9)
-                + "\(f(estimate.low))–\(f(estimate.high))"
-        }
-        var lines = [
-            "Preview of pipeline '\(pipeline)' on the \(report.requests) responses pipeline "
-                + "'\(logged)' logged (\(store)): reward per response",
-            Format.padded("", 30) + Format.padded("value", 9) + "95% interval",
-            row("'\(logged)' as logged", report.logged),
-            row("'\(pipeline)': IPS", report.ips),
-            row("'\(pipeline)': self-normalised IPS", report.snips),
-            row("'\(pipeline)': doubly robust", report.doublyRobust),
-            String(
-                format: "%.1f%% of the candidate's items were shown by the logged response",
-                100 * report.overlap),
+        let rows = [
+            ("'\(logged)' as logged", report.logged), ("'\(pipeline)': IPS", report.ips),
+            ("'\(pipeline)': self-normalised IPS", report.snips),
+            ("'\(pipeline)': doubly robust", report.doublyRobust),
         ]
+        let width = rows.map(\.0.count).max().map { $0 + 2 } ?? 0
+        var lines =
+            [
+                "Preview of pipeline '\(pipeline)' on the \(report.requests) responses pipeline "
+                    + "'\(logged)' logged (\(store)): reward per response",
+                Format.padded("", width) + Format.padded("value", 9) + "95% interval",
+            ]
+            + rows.map { name, estimate in
+                Format.padded(name, width) + Format.padded(f(estimate.value), 9)
+                    + "\(f(estimate.low))–\(f(estimate.high))"
+            } + [
+                String(
+                    format: "%.1f%% of the candidate's items were shown by the logged response",
+                    100 * report.overlap)
+            ]
         if report.deterministicLogger {
             lines.append(
                 "the logging policy is deterministic (every propensity is 1): it has no support "

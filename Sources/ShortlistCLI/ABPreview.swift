@@ -43,7 +43,9 @@ struct ABPreview: ParsableCommand {
         try Terminal.run {
             let workspace = try openWorkspace(path)
             let store = try openFeedbackStore(workspace.file.feedbackStore)
-            let lists = try store.exposures(pipeline: logged)
+            let policy = workspace.file.events
+            let lists = try store.exposures(
+                pipeline: logged, eventReward: { policy?.reward(kind: $0) })
             guard !lists.isEmpty else {
                 throw RequestError(
                     "pipeline '\(excerpt(logged))' has logged no response in \(store.location) "

@@ -75,12 +75,18 @@ struct Events: ParsableCommand {
         @Option(help: "An id that makes sending the event again harmless.")
         var id: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "The request id of the logged response the event answers (a click on an item "
+                    + "it showed)."))
+        var request: String?
+
         func run() throws {
             try Terminal.run {
                 let log = try Log(path)
                 let event = Event(
                     id: id, user: user, item: item, kind: kind, value: value,
-                    time: try time.map(Events.seconds))
+                    time: try time.map(Events.seconds), request: request)
                 if let problem = log.problem(with: event) { throw problem }
                 let outcome = try log.store.recordEvents([event])
                 try Console.line(

@@ -2,8 +2,9 @@ import Foundation
 import ShortlistCore
 
 /// The events of a file, one per line, read as they come in bounded memory: CSV or TSV with a
-/// header naming the columns `user`, `item`, `kind` and optionally `value`, `time` and `id` (in
-/// any order; other columns are refused), or JSON Lines, one object per line with those keys.
+/// header naming the columns `user`, `item`, `kind` and optionally `value`, `time`, `id` and
+/// `request` (in any order; other columns are refused), or JSON Lines, one object per line with
+/// those keys.
 /// A time is seconds since 1970 or an ISO 8601 date and time (`2026-12-07T10:00:00Z`, a space
 /// for the `T`, no zone meaning UTC). Blank lines are skipped. Every problem is one error
 /// naming `FILE:LINE`.
@@ -25,7 +26,7 @@ public final class EventFile {
     }
 
     /// The columns an events file may have.
-    public static let columns = ["user", "item", "kind", "value", "time", "id"]
+    public static let columns = ["user", "item", "kind", "value", "time", "id", "request"]
 
     private let reader: LineReader
     private let format: Format
@@ -118,7 +119,8 @@ public final class EventFile {
         let id = field(5).flatMap { $0.isEmpty ? nil : $0 }
         return Event(
             id: id, user: fields[positions[0]!], item: fields[positions[1]!],
-            kind: fields[positions[2]!], value: value, time: time)
+            kind: fields[positions[2]!], value: value, time: time,
+            request: field(6).flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private func jsonEvent(_ text: String) throws -> Event {
@@ -153,7 +155,7 @@ public final class EventFile {
         }
         return Event(
             id: line.id, user: line.user, item: line.item, kind: line.kind, value: line.value,
-            time: time)
+            time: time, request: line.request)
     }
 
     /// One line of a JSON Lines file, its keys checked.
@@ -177,6 +179,7 @@ public final class EventFile {
         var value: Double?
         var time: Time
         var id: String?
+        var request: String?
 
         init(from decoder: any Decoder) throws {
             let keys = try decoder.container(keyedBy: Key.self)
@@ -188,6 +191,7 @@ public final class EventFile {
             kind = try keys.decode(String.self, forKey: Key(stringValue: "kind"))
             value = try keys.decodeIfPresent(Double.self, forKey: Key(stringValue: "value"))
             id = try keys.decodeIfPresent(String.self, forKey: Key(stringValue: "id"))
+            request = try keys.decodeIfPresent(String.self, forKey: Key(stringValue: "request"))
             let timeKey = Key(stringValue: "time")
             if try !keys.contains(timeKey) || keys.decodeNil(forKey: timeKey) {
                 time = .none

@@ -17,11 +17,14 @@ public struct Event: Sendable, Equatable {
     /// When it happened, in seconds since 1970; nil when the sender gave no time, and the
     /// store records it as received then (as the log returns it).
     public var time: Double?
+    /// The request id of the logged response it answers (a click on a shown item), if any:
+    /// it joins the event to the exposure log.
+    public var request: String?
 
     /// An event.
     public init(
         id: String? = nil, user: String, item: String, kind: String, value: Double? = nil,
-        time: Double?
+        time: Double?, request: String? = nil
     ) {
         self.id = id
         self.user = user
@@ -29,14 +32,16 @@ public struct Event: Sendable, Equatable {
         self.kind = kind
         self.value = value
         self.time = time
+        self.request = request
     }
 
     /// Whether `stored`, the event the log holds under this one's id, is this event sent
-    /// again: the same user, item, kind and value, and the same time unless this one gives
-    /// none.
+    /// again: the same user, item, kind, value and request, and the same time unless this one
+    /// gives none.
     public func isResent(as stored: Event) -> Bool {
         user == stored.user && item == stored.item && kind == stored.kind
-            && value == stored.value && (time == nil || time == stored.time)
+            && value == stored.value && request == stored.request
+            && (time == nil || time == stored.time)
     }
 }
 
@@ -150,6 +155,17 @@ public struct EventPolicy: Sendable, Equatable {
     public static let weightMagnitude = 1000.0
     /// The default of ``foldIn``.
     public static let defaultFoldIn = 200
+
+    /// The reward in [0, 1] an event of `kind` earns the shown item it answers, for the
+    /// exposure log: a weighted kind's weight, clipped to [0, 1] (a negative kind 0), a rating
+    /// kind 1; nil for a kind this policy does not declare.
+    public func reward(kind: String) -> Double? {
+        switch self.kind(kind)?.meaning {
+        case .none: nil
+        case .rating: 1
+        case .weight(let weight): min(1, max(0, weight))
+        }
+    }
 
     /// Seconds in a duration written as a number and a unit (`90s`, `30m`, `1h`, `1d`; a bare
     /// number is seconds), or nil.

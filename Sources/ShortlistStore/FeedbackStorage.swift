@@ -28,8 +28,12 @@ public protocol FeedbackStorage: BanditStateSource {
     /// feedback), oldest first.
     func impressions(pipeline: String) throws(StoreError) -> [LoggedImpression]
     /// Every response a pipeline logged, oldest first: its shown items in order, each with its
-    /// propensity and reward (0 without feedback): the exposure log.
-    func exposures(pipeline: String) throws(StoreError) -> [LoggedList]
+    /// propensity and reward: the exposure log. A shown item's reward is its feedback, else
+    /// the most that `eventReward` gives the kinds of the events that name the response's
+    /// request id and the item (nil: the kind earns nothing), else 0.
+    func exposures(
+        pipeline: String, eventReward: @escaping @Sendable (_ kind: String) -> Double?
+    ) throws(StoreError) -> [LoggedList]
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
     /// went.
     func reset(pipeline: String) throws(StoreError) -> Int

@@ -57,6 +57,7 @@ public struct StoreError: ShortlistError, Equatable {
                 + "'\(excerpt(stored.user))', item '\(excerpt(stored.item))', kind '\(stored.kind)'"
                 + (stored.value.map { ", value \(plainNumber($0))" } ?? "")
                 + (stored.time.map { ", time \(plainNumber($0))" } ?? "")
+                + (stored.request.map { ", request '\(excerpt($0))'" } ?? "")
                 + "); an id is sent again only with the same event", kind: .conflict)
     }
 
@@ -173,6 +174,14 @@ public final class FeedbackStore: FeedbackStorage {
                     CREATE INDEX event_user ON event(user, time, seq);
                     """)
         }
+        // The logged response an event answers, joining the event log to the exposure log.
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN request TEXT;
+                    CREATE INDEX event_request ON event(request) WHERE request IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -219,8 +228,10 @@ public final class FeedbackStore: FeedbackStorage {
         try run(Self.impressionsCall(pipeline: pipeline))
     }
 
-    public func exposures(pipeline: String) throws(StoreError) -> [LoggedList] {
-        try run(Self.exposuresCall(pipeline: pipeline))
+    public func exposures(
+        pipeline: String, eventReward: @escaping @Sendable (_ kind: String) -> Double?
+    ) throws(StoreError) -> [LoggedList] {
+        try run(Self.exposuresCall(pipeline: pipeline, eventReward: eventReward))
     }
 
     /// Removes a pipeline's requests, feedback and arm statistics; returns how many requests
@@ -248,7 +259,7 @@ public final class FeedbackStore: FeedbackStorage {
     static func logCall(after start: Int64, through end: Int64) -> Call<[Event]> {
         Call(.read) { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT seq, id, user, item, kind, value, time FROM event "
+                sql: "SELECT seq, id, user, item, kind, value, time, request FROM event "
                     + "WHERE seq > ? AND seq <= ? ORDER BY seq"
             ).sqliteStatement
             sqlite3_reset(statement)
@@ -258,7 +269,7 @@ public final class FeedbackStore: FeedbackStorage {
         }
     }
 
-    /// The rows a statement selecting `seq, id, user, item, kind, value, time` gives, read
+    /// The rows a statement selecting `seq, id, user, item, kind, value, time, request` gives, read
     /// straight from SQLite's columns (a request reads up to `fold-in` of them, a refresh the
     /// whole log, and GRDB's row values cost more than SQLite's read); the statement is reset
     /// after. `reading` names what failed in the error.
@@ -280,7 +291,8 @@ public final class FeedbackStore: FeedbackStorage {
                         user: text(2), item: text(3), kind: text(4),
                         value: sqlite3_column_type(statement, 5) == SQLITE_NULL
                             ? nil : sqlite3_column_double(statement, 5),
-                        time: sqlite3_column_double(statement, 6))
+                        time: sqlite3_column_double(statement, 6),
+                        request: sqlite3_column_type(statement, 7) == SQLITE_NULL ? nil : text(7))
                 ))
             code = sqlite3_step(statement)
         }
@@ -343,10 +355,11 @@ public final class FeedbackStore: FeedbackStorage {
             self.db = db
             insert = try db.cachedStatement(
                 sql:
-                    "INSERT INTO event (id, user, item, kind, value, time) VALUES (?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING")
+                    "INSERT INTO event (id, user, item, kind, value, time, request) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) WHERE id IS NOT NULL DO NOTHING"
+            )
             find = try db.cachedStatement(
-                sql: "SELECT user, item, kind, value, time FROM event WHERE id = ?")
+                sql: "SELECT user, item, kind, value, time, request FROM event WHERE id = ?")
         }
 
         mutating func record(_ event: Event) throws {
@@ -359,7 +372,8 @@ public final class FeedbackStore: FeedbackStorage {
                 throw StoreError("the feedback store did not record an event")
             }
             let stored = Event(
-                id: id, user: row[0], item: row[1], kind: row[2], value: row[3], time: row[4])
+                id: id, user: row[0], item: row[1], kind: row[2], value: row[3], time: row[4],
+                request: row[5])
             guard event.isResent(as: stored) else {
                 throw StoreError.otherEvent(id: id, stored: stored)
             }
@@ -387,6 +401,11 @@ public final class FeedbackStore: FeedbackStorage {
                 sqlite3_bind_null(statement, 5)
             }
             sqlite3_bind_double(statement, 6, event.time ?? now)
+            if let request = event.request {
+                sqlite3_bind_text(statement, 7, request, -1, transient)
+            } else {
+                sqlite3_bind_null(statement, 7)
+            }
             let code = sqlite3_step(statement)
             sqlite3_reset(statement)
             guard code == SQLITE_DONE else {
@@ -408,7 +427,8 @@ public final class FeedbackStore: FeedbackStorage {
     static func eventsCall(user: String, limit: Int) -> Call<UserEvents> {
         Call(.read) { db in
             let statement = try db.cachedStatement(
-                sql: "SELECT seq, id, user, item, kind, value, time FROM event WHERE user = ? "
+                sql: "SELECT seq, id, user, item, kind, value, time, request FROM event "
+                    + "WHERE user = ? "
                     + "ORDER BY time DESC, seq DESC LIMIT ?"
             ).sqliteStatement
             sqlite3_reset(statement)
@@ -574,14 +594,29 @@ public final class FeedbackStore: FeedbackStorage {
         }
     }
 
-    static func exposuresCall(pipeline: String) -> Call<[LoggedList]> {
+    static func exposuresCall(
+        pipeline: String, eventReward: @escaping @Sendable (_ kind: String) -> Double?
+    ) -> Call<[LoggedList]> {
         Call(.read) { db in
+            var earned: [String: [String: Double]] = [:]
+            let events = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT e.request, e.item, e.kind FROM event e
+                    JOIN request r ON r.id = e.request WHERE r.pipeline = ?
+                    """,
+                arguments: [pipeline])
+            while let row = try events.next() {
+                guard let reward = eventReward(row["kind"]) else { continue }
+                let (request, item): (String, String) = (row["request"], row["item"])
+                earned[request, default: [:]][item] = max(
+                    earned[request]?[item] ?? 0, reward)
+            }
             var lists: [LoggedList] = []
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT r.id, r.user, r.time, i.item, i.propensity,
-                        COALESCE(f.reward, 0) AS reward
+                    SELECT r.id, r.user, r.time, i.item, i.propensity, f.reward
                     FROM impression i JOIN request r ON r.id = i.request
                     LEFT JOIN feedback f ON f.request = i.request AND f.item = i.item
                     WHERE r.pipeline = ? ORDER BY r.time, r.id, i.position
@@ -593,8 +628,12 @@ public final class FeedbackStore: FeedbackStorage {
                     lists.append(
                         LoggedList(request: id, user: row["user"], time: row["time"], shown: []))
                 }
+                let item: String = row["item"]
+                let feedback: Double? = row["reward"]
                 lists[lists.count - 1].shown.append(
-                    .init(item: row["item"], propensity: row["propensity"], reward: row["reward"]))
+                    .init(
+                        item: item, propensity: row["propensity"],
+                        reward: feedback ?? earned[id]?[item] ?? 0))
             }
             return lists
         }

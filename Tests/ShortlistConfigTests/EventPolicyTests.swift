@@ -62,6 +62,17 @@ import Testing
 
     /// Each mistake in `events:` is one error at its line and column (the section starts on
     /// line 8, after the dataset and the pipelines).
+    @Test func anEventEarnsItsWeightClippedToZeroToOneOrOneForARating() {
+        let policy = EventPolicy(
+            kinds: [
+                .init("view", .weight(0.3)), .init("purchase", .weight(3)),
+                .init("dislike", .weight(-1)), .init("rating", .rating),
+            ])
+        #expect(
+            ["view", "purchase", "dislike", "rating", "shrug"].map { policy.reward(kind: $0) }
+                == [0.3, 1, 0, 1, nil])
+    }
+
     @Test func eachMistakeInTheEventsSectionIsOneLocatedError() {
         let cases: [(String, String)] = [
             (

@@ -42,6 +42,38 @@ import Testing
                 == EventsOutcome(recorded: 1, repeated: 1))
     }
 
+    @Test func anEventsRequestIdIsKeptAndJoinsItToTheItemALoggedResponseShowed() throws {
+        let folder = try TemporaryDirectory()
+        let store = try FeedbackStore(path: "\(folder.path)/events.sqlite")
+        try store.record(
+            ServedRequest(
+                id: "r1", pipeline: "p", user: "u1",
+                impressions: ["i1", "i2", "i3"].enumerated().map {
+                    Impression(item: $1, position: $0 + 1, arm: "a", propensity: 0.5)
+                }))
+        func answering(_ item: String, _ kind: String, _ request: String, id: String? = nil)
+            -> Event
+        {
+            Event(id: id, user: "u1", item: item, kind: kind, time: 5, request: request)
+        }
+        let events = [
+            answering("i2", "click", "r1", id: "e1"), answering("i3", "view", "r1"),
+            answering("i3", "shrug", "r1"), answering("i1", "click", "r9"),
+        ]
+        #expect(try store.recordEvents(events).recorded == 4)
+        #expect(try store.events(after: 0, through: 4) == events)
+        #expect(
+            try store.events(user: "u1", limit: 10).events.map(\.request) == events.map(\.request))
+        let lists = try store.exposures(
+            pipeline: "p", eventReward: { ["click": 1, "view": 0.3][$0] })
+        #expect(lists.map(\.request) == ["r1"])
+        #expect(lists.first?.shown.map(\.reward) == [0, 1, 0.3])
+        // The same id with another request is another event.
+        #expect(throws: StoreError.self) {
+            try store.recordEvents([answering("i2", "click", "r2", id: "e1")])
+        }
+    }
+
     @Test func aUsersLatestEventsByTimeComeOldestFirstWithinTheLimit() throws {
         let folder = try TemporaryDirectory()
         let store = try FeedbackStore(path: "\(folder.path)/events.sqlite")
@@ -143,6 +175,21 @@ import Testing
         #expect(try events(jsonl, .jsonl) == expected)
     }
 
+    @Test func aRequestColumnOrKeyGivesTheEventsRequestId() throws {
+        let expected = [
+            Event(user: "u1", item: "i1", kind: "click", time: 1, request: "r1"),
+            Event(user: "u1", item: "i2", kind: "click", time: 2),
+        ]
+        #expect(
+            try events("user,item,kind,time,request\nu1,i1,click,1,r1\nu1,i2,click,2,\n", .csv)
+                == expected)
+        let jsonl = """
+            {"user": "u1", "item": "i1", "kind": "click", "time": 1, "request": "r1"}
+            {"user": "u1", "item": "i2", "kind": "click", "time": 2}
+            """
+        #expect(try events(jsonl, .jsonl) == expected)
+    }
+
     @Test func aMalformedLineIsNamedByItsFileAndLine() {
         let header = "user,item,kind,time\n"
         let cases: [(String, EventFile.Format, String)] = [
@@ -153,7 +200,7 @@ import Testing
             ),
             (
                 "user\titem\tkind\n", .csv,
-                "events.csv:1: the header names a column 'user\titem\tkind' that events do not have; the columns are user, item, kind, value, time, id (the header has tabs: is it a TSV file?)"
+                "events.csv:1: the header names a column 'user\titem\tkind' that events do not have; the columns are user, item, kind, value, time, id, request (the header has tabs: is it a TSV file?)"
             ),
             ("user,item\n", .csv, "events.csv:1: the header has no 'kind' column"),
             (

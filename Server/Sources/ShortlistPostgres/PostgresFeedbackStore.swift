@@ -159,6 +159,8 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
                 time DOUBLE PRECISION NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS event_user ON event (\"user\", time, seq)",
+            // The logged response an event answers, joining the event log to the exposure log.
+            "ALTER TABLE event ADD COLUMN IF NOT EXISTS request TEXT",
             """
             CREATE TABLE IF NOT EXISTS arm (
                 pipeline TEXT NOT NULL, name TEXT NOT NULL, pulls BIGINT NOT NULL DEFAULT 0,
@@ -335,6 +337,7 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
         let kinds = events.map(\.kind)
         let values = events.map { $0.value ?? .nan }
         let times = events.map { $0.time ?? now }
+        let requests = events.map { $0.request ?? "" }
         // In one transaction: the batch inserted at once, then the events the log holds under
         // the batch's ids, compared; a refused event takes its batch with it.
         return try await reaching(statements: 4) { [logger] connection in
@@ -342,12 +345,14 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
                 try await connection.query("BEGIN", logger: logger)
                 let inserted = try await connection.query(
                     """
-                    INSERT INTO event (id, "user", item, kind, value, time)
+                    INSERT INTO event (id, "user", item, kind, value, time, request)
                     SELECT NULLIF(x.id, ''), x."user", x.item, x.kind,
-                        CASE WHEN x.value = 'NaN'::float8 THEN NULL ELSE x.value END, x.time
+                        CASE WHEN x.value = 'NaN'::float8 THEN NULL ELSE x.value END, x.time,
+                        NULLIF(x.request, '')
                     FROM unnest(\(ids)::text[], \(users)::text[], \(items)::text[],
-                        \(kinds)::text[], \(values)::float8[], \(times)::float8[])
-                        WITH ORDINALITY AS x (id, "user", item, kind, value, time, n)
+                        \(kinds)::text[], \(values)::float8[], \(times)::float8[],
+                        \(requests)::text[])
+                        WITH ORDINALITY AS x (id, "user", item, kind, value, time, request, n)
                     ORDER BY x.n
                     ON CONFLICT (id) DO NOTHING RETURNING 1
                     """, logger: logger
@@ -360,14 +365,15 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
                 if !withIDs.isEmpty {
                     for row in try await connection.query(
                         """
-                        SELECT id, "user", item, kind, value, time FROM event
+                        SELECT id, "user", item, kind, value, time, request FROM event
                         WHERE id = ANY(\(withIDs)::text[])
                         """, logger: logger
                     ).collect() {
-                        let (id, user, item, kind, value, time) = try row.decode(
-                            (String, String, String, String, Double?, Double).self)
+                        let (id, user, item, kind, value, time, request) = try row.decode(
+                            (String, String, String, String, Double?, Double, String?).self)
                         stored[id] = Event(
-                            id: id, user: user, item: item, kind: kind, value: value, time: time)
+                            id: id, user: user, item: item, kind: kind, value: value, time: time,
+                            request: request)
                     }
                 }
                 for event in events {
@@ -392,15 +398,17 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     public func events(user: String, limit: Int) async throws(StoreError) -> UserEvents {
         let rows = try await query(
             """
-            SELECT seq, id, item, kind, value, time FROM event WHERE "user" = \(user)
+            SELECT seq, id, item, kind, value, time, request FROM event WHERE "user" = \(user)
             ORDER BY time DESC, seq DESC LIMIT \(limit)
             """)
         var found = UserEvents()
         for row in rows.reversed() {
-            let (seq, id, item, kind, value, time) = try decode(
-                row, as: (Int64, String?, String, String, Double?, Double).self)
+            let (seq, id, item, kind, value, time, request) = try decode(
+                row, as: (Int64, String?, String, String, Double?, Double, String?).self)
             found.events.append(
-                Event(id: id, user: user, item: item, kind: kind, value: value, time: time))
+                Event(
+                    id: id, user: user, item: item, kind: kind, value: value, time: time,
+                    request: request))
             found.newest = max(found.newest, seq)
         }
         return found
@@ -411,13 +419,15 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
     {
         try await query(
             """
-            SELECT id, "user", item, kind, value, time FROM event
+            SELECT id, "user", item, kind, value, time, request FROM event
             WHERE seq > \(start) AND seq <= \(end) ORDER BY seq
             """
         ).map { row throws(StoreError) in
-            let (id, user, item, kind, value, time) = try decode(
-                row, as: (String?, String, String, String, Double?, Double).self)
-            return Event(id: id, user: user, item: item, kind: kind, value: value, time: time)
+            let (id, user, item, kind, value, time, request) = try decode(
+                row, as: (String?, String, String, String, Double?, Double, String?).self)
+            return Event(
+                id: id, user: user, item: item, kind: kind, value: value, time: time,
+                request: request)
         }
     }
 

@@ -25,7 +25,7 @@ extension API {
             let field = "events[\(index)]"
             let event = Event(
                 id: sent.id, user: sent.user, item: sent.item, kind: sent.kind, value: sent.value,
-                time: sent.time)
+                time: sent.time, request: sent.request)
             if let problem = policy.problem(with: event, field: field) { throw APIError(problem) }
             if catalogue.item(sent.item) == nil,
                 let problem = policy.unknownItemProblem(sent.item, field: field)

@@ -199,7 +199,8 @@ extension EventsTests {
 }
 
 /// A pipeline's `exposures` share: the responses it samples are logged with their shown items,
-/// answered with a request id that feedback takes, and read back by `ab preview`'s query.
+/// answered with a request id that feedback and events take, and read back by `ab preview`'s
+/// query.
 @Suite struct ExposureLogTests {
     @Test func theSampledShareOfResponsesIsLoggedAndTakesFeedback() async throws {
         let folder = try TemporaryDirectory()
@@ -216,7 +217,8 @@ extension EventsTests {
         }
         try folder.write(
             "pipelines.yaml",
-            dataset + "\npipelines:\n" + pipeline("all", "1") + pipeline("half", "0.5")
+            dataset + "\nevents: {kinds: {click: {weight: 1}, view: {weight: 0.3}}}\n"
+                + "pipelines:\n" + pipeline("all", "1") + pipeline("half", "0.5")
                 + pipeline("none", "0"))
         let holder = try PipelineHolder(
             path: "\(folder.path)/pipelines.yaml", cacheBytes: 1 << 20, logger: silentLogger)
@@ -232,6 +234,15 @@ extension EventsTests {
             let body = String(
                 decoding: try JSONSerialization.data(withJSONObject: feedback), as: UTF8.self)
             #expect(try await post(client, "/v1/feedback", body).status == .accepted)
+            // Events that name the response's request id join the exposure log.
+            let shown = items.compactMap { $0["item"] as? String }
+            let request = try #require(answer["requestId"] as? String)
+            let events = [("click", 0), ("view", 1), ("view", 2), ("click", 2)].map {
+                #"{"user": "u1", "item": "\#(shown[$1])", "kind": "\#($0)", "request": "\#(request)"}"#
+            }
+            let recorded = try await post(
+                client, "/v1/events", #"{"events": [\#(events.joined(separator: ", "))]}"#)
+            #expect(recorded.status == .accepted, "\(String(buffer: recorded.body))")
             for user in 0..<200 {
                 let half = try object(
                     try await post(
@@ -246,11 +257,13 @@ extension EventsTests {
         let sampled = logged.withLockedValue { $0 }
         #expect((70...130).contains(sampled), "\(sampled) of 200 logged")
         let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
-        let all = try store.exposures(pipeline: "all")
+        let rewards: @Sendable (String) -> Double? = { ["click": 1, "view": 0.3][$0] }
+        let all = try store.exposures(pipeline: "all", eventReward: rewards)
         #expect(all.count == 1)
         #expect(all.first?.shown.map(\.propensity) == [1, 1, 1])
-        #expect(all.first?.shown.map(\.reward) == [1, 0, 0])
-        #expect(try store.exposures(pipeline: "half").count == sampled)
-        #expect(try store.exposures(pipeline: "none").isEmpty)
+        // Feedback first, else the best of the item's events, else nothing.
+        #expect(all.first?.shown.map(\.reward) == [1, 0.3, 1])
+        #expect(try store.exposures(pipeline: "half", eventReward: rewards).count == sampled)
+        #expect(try store.exposures(pipeline: "none", eventReward: rewards).isEmpty)
     }
 }

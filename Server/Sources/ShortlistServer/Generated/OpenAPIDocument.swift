@@ -1011,6 +1011,10 @@ enum OpenAPIDocument {
                     "minimum": -2208988800,
                     "maximum": 7258118400,
                     "description": "When it happened, in seconds since 1970 (from 1900 to 2200); now when absent."
+                  },
+                  "request": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "The requestId of the logged response the event answers (a click on an item it showed); it joins the event to the exposure log that `shortlist ab preview` reads."
                   }
                 }
               },

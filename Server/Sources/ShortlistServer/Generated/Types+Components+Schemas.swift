@@ -883,6 +883,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Event/time`.
             internal var time: Swift.Double?
+            /// The requestId of the logged response the event answers (a click on an item it showed); it joins the event to the exposure log that `shortlist ab preview` reads.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/request`.
+            internal var request: Components.Schemas.Id?
             /// Creates a new `Event`.
             ///
             /// - Parameters:
@@ -892,13 +896,15 @@ extension Components {
             ///   - kind: One of the pipelines file's `events.kinds` (else a 404 naming the nearest).
             ///   - value: The rating, for a kind whose value is the rating (else a 409); absent for a weighted kind (else a 409).
             ///   - time: When it happened, in seconds since 1970 (from 1900 to 2200); now when absent.
+            ///   - request: The requestId of the logged response the event answers (a click on an item it showed); it joins the event to the exposure log that `shortlist ab preview` reads.
             internal init(
                 id: Components.Schemas.Id? = nil,
                 user: Components.Schemas.Id,
                 item: Components.Schemas.Id,
                 kind: Components.Schemas.Id,
                 value: Swift.Double? = nil,
-                time: Swift.Double? = nil
+                time: Swift.Double? = nil,
+                request: Components.Schemas.Id? = nil
             ) {
                 self.id = id
                 self.user = user
@@ -906,6 +912,7 @@ extension Components {
                 self.kind = kind
                 self.value = value
                 self.time = time
+                self.request = request
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -914,6 +921,7 @@ extension Components {
                 case kind
                 case value
                 case time
+                case request
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -941,13 +949,18 @@ extension Components {
                     Swift.Double.self,
                     forKey: .time
                 )
+                self.request = try container.decodeIfPresent(
+                    Components.Schemas.Id.self,
+                    forKey: .request
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "user",
                     "item",
                     "kind",
                     "value",
-                    "time"
+                    "time",
+                    "request"
                 ])
             }
         }

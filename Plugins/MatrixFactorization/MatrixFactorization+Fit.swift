@@ -69,39 +69,32 @@ extension MatrixFactorization {
         )
     }
 
-    /// The factors of a warm start, when it is an implicit model of as many factors: each of
-    /// its users' and items' rows, placed at the row of the same id in the new data.
-    func warmFactors(_ start: WarmStart, into dataset: Dataset) -> (
-        users: [(Int, Int)], items: [(Int, Int)], Model
-    )? {
-        guard let model = start.model as? Model, model.objective == .implicit,
-            model.factors == params.factors
-        else { return nil }
-        return (
-            rows(start.dataset.userIDs, count: model.userCount, in: { dataset.user($0) }),
-            rows(start.dataset.itemIDs, count: model.itemCount, in: { dataset.item($0) }),
-            model
-        )
-    }
-
     /// Alternating least squares: all users given the items, then all items given the users;
-    /// from random factors over `epochs` sweeps, or over `warm-epochs` from those of `warm`
-    /// (rows it does not have start random).
+    /// from random factors over `epochs` sweeps, or over `warm-epochs` from those of `start`
+    /// when it is an implicit model of as many factors (its rows placed at the rows of the same
+    /// ids; rows it does not have start random).
     ///
     /// - Throws: a ``ParameterError`` at `alpha` when the loss stops being finite.
-    func fitImplicit(
-        _ dataset: Dataset, from warm: (users: [(Int, Int)], items: [(Int, Int)], Model)?,
-        progress: ProgressReporter
-    ) throws -> Model {
+    func fitImplicit(_ dataset: Dataset, from start: WarmStart?, progress: ProgressReporter)
+        throws -> Model
+    {
         let k = params.factors
         let byUser = ConfidenceRows(dataset.byUser, params: params)
         let byItem = ConfidenceRows(dataset.byItem, params: params)
         var random = SeededGenerator(seed: seed)
         var userFactors = random.normals(count: dataset.userCount * k, std: initStd)
         var itemFactors = random.normals(count: dataset.itemCount * k, std: initStd)
-        if let (users, items, model) = warm {
-            copyRows(users, from: model.userFactors, to: &userFactors, k: k)
-            copyRows(items, from: model.itemFactors, to: &itemFactors, k: k)
+        let warm = start.flatMap { start -> Model? in
+            guard let model = start.model as? Model, model.objective == .implicit,
+                model.factors == k
+            else { return nil }
+            copyRows(
+                model.userFactors, of: start.dataset.userIDs, to: &userFactors, k: k,
+                at: dataset.user)
+            copyRows(
+                model.itemFactors, of: start.dataset.itemIDs, to: &itemFactors, k: k,
+                at: dataset.item)
+            return model
         }
         let sweeps = warm == nil ? epochs : params.warmEpochs
         let solver = ConjugateGradient(
@@ -158,16 +151,14 @@ extension MatrixFactorization {
         return (users, items, ratings)
     }
 
-    /// (old row, new row) for each of the first `count` ids that `newRow` finds.
-    private func rows(_ ids: [String], count: Int, in newRow: (String) -> Int?) -> [(Int, Int)] {
-        ids.prefix(count).enumerated().compactMap { old, id in newRow(id).map { (old, $0) } }
-    }
-
-    /// Copies each (old, new) row of `k` values from `source` to `target`.
+    /// Copies each row of `k` values of `source` (the row of `ids[row]`) to the row of
+    /// `target` that `place` gives the same id, if any.
     private func copyRows(
-        _ rows: [(Int, Int)], from source: [Float], to target: inout [Float], k: Int
+        _ source: [Float], of ids: [String], to target: inout [Float], k: Int,
+        at place: (String) -> Int?
     ) {
-        for (old, new) in rows {
+        for (old, id) in ids.prefix(source.count / k).enumerated() {
+            guard let new = place(id) else { continue }
             target.replaceSubrange(new * k..<(new + 1) * k, with: source[old * k..<(old + 1) * k])
         }
     }

@@ -132,9 +132,7 @@ public struct MatrixFactorization: CandidateGenerator {
         switch params.objective {
         case .explicit: try fitExplicit(data.dataset, progress: progress)
         case .implicit:
-            try fitImplicit(
-                data.dataset, from: data.warmStart.flatMap { warmFactors($0, into: data.dataset) },
-                progress: progress)
+            try fitImplicit(data.dataset, from: data.warmStart, progress: progress)
         }
     }
 }

@@ -42,6 +42,10 @@ struct ABPreview: ParsableCommand {
     func run() throws {
         try Terminal.run {
             let workspace = try openWorkspace(path)
+            guard workspace.file.pipeline(named: pipeline) != nil else {
+                throw RequestError.unknownPipeline(
+                    pipeline, among: workspace.file.pipelines.map(\.name), in: path)
+            }
             let store = try openFeedbackStore(workspace.file.feedbackStore)
             let policy = workspace.file.events
             let lists = try store.exposures(

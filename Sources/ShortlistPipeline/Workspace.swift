@@ -159,14 +159,34 @@ public struct Workspace: Sendable {
     /// The model `generator` fitted on `dataset`, read from its artifact, or nil when it is not
     /// stored or cannot be read (a refresh then fits from scratch).
     func storedModel(of generator: AnyCandidateGenerator, on dataset: Dataset) -> WarmStart? {
-        let id = Self.id(of: generator, on: dataset)
+        let shape = ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount)
         guard
-            var reader = try? artifacts.payload(
-                type: generator.type, key: id.key, formatVersion: generator.formatVersion,
-                shape: ArtifactReader.Shape(items: dataset.itemCount, users: dataset.userCount)),
-            let model = try? generator.read(&reader), reader.isAtEnd
+            let model = try? stored(
+                generator, id: Self.id(of: generator, on: dataset), shape: shape)
         else { return nil }
         return WarmStart(model: model, dataset: dataset)
+    }
+
+    /// The model stored under `id`, or nil when none is; throws, naming the file, when the
+    /// stored bytes are not a whole model of `plugin` with the data's `shape`.
+    func stored<Input, Model>(
+        _ plugin: FittableStage<Input, Model>, id: ArtifactID, shape: ArtifactReader.Shape
+    ) throws(ArtifactError) -> Model? {
+        guard
+            var reader = try artifacts.payload(
+                type: plugin.type, key: id.key, formatVersion: plugin.formatVersion, shape: shape)
+        else { return nil }
+        let path = artifacts.path(of: id)
+        let model: Model
+        do throws(ArtifactError) {
+            model = try plugin.read(&reader)
+        } catch {
+            throw ArtifactError(error.code, "\(path): \(error.message)")
+        }
+        guard reader.isAtEnd else {
+            throw ArtifactError(.corrupt, "\(path) has bytes after the model")
+        }
+        return model
     }
 
     /// Where the dataset refreshed through `mark` is cached: the dataset's own key, marked.
@@ -326,19 +346,7 @@ public struct Workspace: Sendable {
         let formatVersion = plugin.formatVersion
         let path = artifacts.path(of: id)
         do throws(ArtifactError) {
-            if reuse,
-                var reader = try artifacts.payload(
-                    type: type, key: key, formatVersion: formatVersion, shape: shape)
-            {
-                let model: Model
-                do throws(ArtifactError) {
-                    model = try plugin.read(&reader)
-                } catch {
-                    throw ArtifactError(error.code, "\(path): \(error.message)")
-                }
-                guard reader.isAtEnd else {
-                    throw ArtifactError(.corrupt, "\(path) has bytes after the model")
-                }
+            if reuse, let model = try stored(plugin, id: id, shape: shape) {
                 report(.reused(fit, path: path))
                 return (model, nil)
             }

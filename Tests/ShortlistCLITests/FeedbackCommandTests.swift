@@ -506,7 +506,7 @@ extension FeedbackCommandTests {
         #expect(low <= value && value <= high)
     }
 
-    @Test func aDeterministicLoggerIsNamedAndNoLogsIsAnError() throws {
+    @Test func aDeterministicLoggerIsNamedAndNoLogsOrAnUnknownCandidateIsAnError() throws {
         let folder = try logged(10, propensity: 1)
         let run = try shortlist(
             ["ab", "preview", "--config", "ab.yaml", "--pipeline", "top", "--logged", "ab"],
@@ -520,5 +520,10 @@ extension FeedbackCommandTests {
         #expect(
             none.stderr.hasPrefix("error: pipeline 'top' has logged no response in "),
             "\(none.stderr)")
+        let typo = try shortlist(
+            ["ab", "preview", "--config", "ab.yaml", "--pipeline", "tops", "--logged", "ab"],
+            in: folder.path)
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("Did you mean 'top'?"), "\(typo.stderr)")
     }
 }

@@ -41,8 +41,8 @@ extension API {
 
     /// The key of a request whose answer only the request, the user's stored events and the
     /// loaded pipelines decide (a pipeline without a bandit, which draws and logs, that logs no
-    /// exposures, and no fresh history), with the log position of the user's newest event; nil otherwise, and when the
-    /// file has an event log that could not be read.
+    /// exposures, and no fresh history), with the log position of the user's newest event;
+    /// nil otherwise, and when the file has an event log that could not be read.
     static func cacheKey(
         _ body: Components.Schemas.RecommendRequest, _ pipeline: FittedPipeline,
         _ served: ServedPipelines, events: UserEvents?
@@ -143,11 +143,17 @@ extension API {
         var output = RecommendationOutput(
             pipeline: pipeline, user: body.user, items: response.items, trace: trace,
             explain: explained, lean: true)
+        // A sampled exposure that cannot be logged leaves the answer without its request id
+        // (counted), not unanswered: the log is a sample, the answer is what was asked for.
         if response.decision == nil, let store = served.store,
             let exposure = exposure(of: response.items, pipeline, user: body.user, trace: trace)
         {
-            try await store.record(exposure)
-            output.requestID = exposure.id
+            do {
+                try await store.record(exposure)
+                output.requestID = exposure.id
+            } catch {
+                Counter(label: "shortlist_exposure_writes_failed_total").increment()
+            }
         }
         return output
     }

@@ -30,6 +30,9 @@ public struct DescribedMetricsFactory: MetricsFactory {
         "shortlist_event_reads_failed_total":
             "Requests answered without the user's stored events, the event log being out of "
             + "reach.",
+        "shortlist_exposure_writes_failed_total":
+            "Sampled responses answered without being logged, the feedback store being out of "
+            + "reach.",
     ]
 
     /// The buckets of every duration: from 0.1 ms (a recommendation takes about half a

@@ -8,9 +8,10 @@ import ShortlistData
 /// Refreshes the served pipelines by itself when the file's `events.refresh` says one is due:
 /// every `interval` it asks the event log how many events came since the data was last
 /// refreshed, and when enough did (or enough time passed with some), it reads the log, folds it
-/// into the data and swaps the pipelines prepared on it (``PipelineHolder/refresh(with:through:)``),
-/// fitting on one thread of its own, at a lower priority, while the requests go on. It also keeps the gauges
-/// `shortlist_model_age_seconds` and `shortlist_events_since_refresh`.
+/// into the data and swaps the pipelines prepared on it
+/// (``PipelineHolder/refresh(with:through:)``), fitting on one thread of its own, at a lower
+/// priority, while the requests go on. It also keeps the gauges `shortlist_model_age_seconds`
+/// and `shortlist_events_since_refresh`.
 public struct RefreshService: Service {
     let holder: PipelineHolder
     let interval: Duration

@@ -147,7 +147,8 @@ struct ReplicaTests {
     /// answered) under a replica with a bandit pipeline and one without. Each time, the bandit
     /// endpoints answer 503 naming the store, every other endpoint keeps answering meanwhile,
     /// and the replica serves the bandit again by itself once the database is back. SIGTERM
-    /// ends it gracefully while a call waits on a deaf database.
+    /// ends it gracefully while a call waits on a deaf database. A pipeline that logs its
+    /// responses answers them meanwhile, unlogged.
     @Test func aDatabaseThatGoesAwayTakesOnlyTheBanditEndpointsDownUntilItIsBack() async throws {
         let url = try #require(postgresURL)
         let database = try #require(URLComponents(string: url))
@@ -165,6 +166,7 @@ struct ReplicaTests {
                 pipelines:
                   plain:
                     n: 3
+                    exposures: 1
                     candidates:
                       - {name: popular, type: weighted-rating, limit: 20}
                     ranker: {type: weighted-average, weights: {popular: 1}}
@@ -184,6 +186,9 @@ struct ReplicaTests {
         let item = try #require(
             (served.json["recommendations"] as? [[String: Any]])?.first?["item"] as? String)
         let feedback = #"{"requestId": "\#(request)", "item": "\#(item)", "reward": 1}"#
+        let logged = try await replica.call(
+            "POST", "/v1/recommend", #"{"user": "u5", "pipeline": "plain"}"#)
+        #expect(logged.json["requestId"] != nil, "the plain pipeline logs every response")
 
         let port = replica.port
         for outage in ["stopped", "deaf"] {
@@ -197,6 +202,7 @@ struct ReplicaTests {
             let plain = try await replica.call(
                 "POST", "/v1/recommend", #"{"user": "u5", "pipeline": "plain"}"#)
             #expect(plain.status == 200, "\(outage)")
+            #expect(plain.json["requestId"] == nil, "\(outage): answered, not logged")
             for call in [recommended, rewarded] {
                 let (status, message) = try await call.value
                 #expect(status == 503, "\(outage)")

@@ -1,3 +1,4 @@
+import Foundation
 public import ShortlistCore
 
 extension ContentTFIDF {
@@ -11,6 +12,11 @@ extension ContentTFIDF {
         let likeThreshold: Float
         let centerRatings: Bool
         let rated: Bool
+        /// Each term's inverse document frequency in the fitted catalogue: items added later
+        /// are weighed with it (their terms the fitted vocabulary has).
+        let idf: [Float]
+        /// How an item's text is made: items added later are tokenised the same way.
+        let text: TextFields
         /// For each term, the items containing it and the weight there.
         private let postings: (offsets: [Int], items: [Int32], weights: [Float])
 
@@ -18,8 +24,11 @@ extension ContentTFIDF {
 
         init(
             terms: [String], offsets: [Int], columns: [Int32], weights: [Float],
-            likeThreshold: Float, centerRatings: Bool, rated: Bool
+            likeThreshold: Float, centerRatings: Bool, rated: Bool, idf: [Float],
+            text: TextFields
         ) {
+            self.idf = idf
+            self.text = text
             self.terms = terms
             self.offsets = offsets
             self.columns = columns
@@ -140,7 +149,51 @@ extension ContentTFIDF {
             vector(of: item).first { $0.term == term }?.weight ?? 0
         }
 
-        public static let formatVersion = 1
+        /// The model with the vectors of the catalogue's new and changed items, from their
+        /// text under the fitted vocabulary and weights (terms it does not have are left out).
+        ///
+        /// - Complexity: O(catalogue's vector entries + changed items' tokens).
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? {
+            let lookup = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, $0) })
+            let changed = Dictionary(
+                uniqueKeysWithValues: update.changed.map { item in
+                    (item, vectorOfText(text.tokens(of: update.dataset.items[item]), lookup))
+                })
+            var offsets = [0]
+            var columns: [Int32] = []
+            var weights: [Float] = []
+            for item in 0..<update.dataset.itemCount {
+                if let vector = changed[item] {
+                    columns += vector.map(\.term)
+                    weights += vector.map(\.weight)
+                } else {
+                    columns += self.columns[self.offsets[item]..<self.offsets[item + 1]]
+                    weights += self.weights[self.offsets[item]..<self.offsets[item + 1]]
+                }
+                offsets.append(columns.count)
+            }
+            return Model(
+                terms: terms, offsets: offsets, columns: columns, weights: weights,
+                likeThreshold: likeThreshold, centerRatings: centerRatings, rated: rated, idf: idf,
+                text: text)
+        }
+
+        /// A unit-length vector of `tokens` under the fitted vocabulary and IDF, by term.
+        private func vectorOfText(_ tokens: [String], _ lookup: [String: Int])
+            -> [(term: Int32, weight: Float)]
+        {
+            var counts: [Int: Int] = [:]
+            for token in tokens {
+                if let term = lookup[token] { counts[term, default: 0] += 1 }
+            }
+            let entries = counts.sorted { $0.key < $1.key }.map {
+                (term: Int32($0.key), weight: (1 + log(Double($0.value))) * Double(idf[$0.key]))
+            }
+            let norm = entries.reduce(0.0) { $0 + $1.weight * $1.weight }.squareRoot()
+            return entries.map { ($0.term, Float(norm > 0 ? $0.weight / norm : 0)) }
+        }
+
+        public static let formatVersion = 2
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(terms)
@@ -150,6 +203,10 @@ extension ContentTFIDF {
             writer.write(Double(likeThreshold))
             writer.write(centerRatings ? 1 : 0)
             writer.write(rated ? 1 : 0)
+            writer.write(idf)
+            writer.write(text.fields.map(\.rawValue))
+            writer.write(text.bigrams ? 1 : 0)
+            writer.write(text.stopWords ? 1 : 0)
         }
 
         public init(reading reader: inout ArtifactReader) throws(ArtifactError) {
@@ -161,6 +218,16 @@ extension ContentTFIDF {
             let threshold = try reader.readFiniteFloat("tfidf: like-threshold")
             let center = try reader.readInt() == 1
             let rated = try reader.readInt() == 1
+            let idf = try reader.readFiniteArray(
+                of: Float.self, "tfidf: the inverse document frequencies", magnitude: 1e6)
+            let fieldNames = try reader.readStrings()
+            let fields = fieldNames.compactMap(Field.init(rawValue:))
+            let bigrams = try reader.readInt() == 1
+            let stopWords = try reader.readInt() == 1
+            guard fields.count == fieldNames.count, idf.count == terms.count else {
+                throw ArtifactError(
+                    .corrupt, "tfidf: the text fields or term weights are malformed")
+            }
             let ordered = zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }
             guard let first = offsets.first, first == 0, ordered, offsets.last == columns.count,
                 weights.count == columns.count,
@@ -169,7 +236,8 @@ extension ContentTFIDF {
             try reader.expectItems(offsets.count - 1, "tfidf")
             self.init(
                 terms: terms, offsets: offsets, columns: columns, weights: weights,
-                likeThreshold: threshold, centerRatings: center, rated: rated)
+                likeThreshold: threshold, centerRatings: center, rated: rated, idf: idf,
+                text: TextFields(fields: fields, bigrams: bigrams, stopWords: stopWords))
         }
     }
 }

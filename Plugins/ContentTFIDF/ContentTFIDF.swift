@@ -85,7 +85,7 @@ public struct ContentTFIDF: CandidateGenerator {
         documents.reserveCapacity(dataset.itemCount)
         for (index, item) in dataset.items.enumerated() {
             var counts: [Int32: Int] = [:]
-            for token in tokens(of: item) { counts[vocabulary.id(token), default: 0] += 1 }
+            for token in text.tokens(of: item) { counts[vocabulary.id(token), default: 0] += 1 }
             documents.append(counts)
             progress.report("tokenising", done: index + 1, total: dataset.itemCount)
         }
@@ -112,21 +112,33 @@ public struct ContentTFIDF: CandidateGenerator {
         return Model(
             terms: vocabulary.keys, offsets: offsets, columns: columns, weights: weights,
             likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings,
-            rated: dataset.hasRatings
+            rated: dataset.hasRatings, idf: idf.map(Float.init), text: text
         )
     }
 
-    /// The tokens of one item under the configured fields.
+    /// How the configured fields make an item's text.
+    var text: TextFields {
+        TextFields(fields: params.fields, bigrams: params.bigrams, stopWords: params.stopWords)
+    }
+}
+
+/// How an item's text is made: which fields give tokens, and how titles are split.
+struct TextFields: Sendable {
+    var fields: [ContentTFIDF.Field]
+    var bigrams: Bool
+    var stopWords: Bool
+
+    /// The tokens of one item.
     func tokens(of item: ItemFeatures) -> [String] {
         var tokens: [String] = []
-        for field in params.fields {
+        for field in fields {
             switch field {
             case .title:
                 let words = titleWords(item.title).filter {
-                    !params.stopWords || !stopWords.contains($0)
+                    !stopWords || !commonWords.contains($0)
                 }
                 tokens += words
-                if params.bigrams { tokens += zip(words, words.dropFirst()).map { "\($0)_\($1)" } }
+                if bigrams { tokens += zip(words, words.dropFirst()).map { "\($0)_\($1)" } }
             case .genres:
                 tokens += item.genres.map { "genre:" + $0.lowercased() }
             case .year:
@@ -153,7 +165,7 @@ func titleWords(_ title: String) -> [String] {
 }
 
 /// Common English words that say nothing about a title's content.
-let stopWords: Set<String> = [
+let commonWords: Set<String> = [
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its",
     "of", "on",
     "or", "that", "the", "this", "to", "with", "was", "were", "will", "not", "no", "but", "if",

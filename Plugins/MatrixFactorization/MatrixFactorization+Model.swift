@@ -20,6 +20,9 @@ extension MatrixFactorization {
         let ratingRange: ClosedRange<Float>
         /// QᵀQ over every item (implicit objective; empty otherwise), shared by every explanation.
         let itemGram: [Float]
+        /// Items added to the catalogue since the fit with too few interactions to fold in:
+        /// their factor rows are zero and they are never scored (none in a fitted model).
+        let unfolded: [ItemIndex]
 
         var userCount: Int { trainedUsers.count }
         var itemCount: Int { itemFactors.count / max(factors, 1) }
@@ -29,8 +32,10 @@ extension MatrixFactorization {
             globalMean: Float,
             userBias: [Float], itemBias: [Float], trainedUsers: [UInt8], regularization: Float,
             alpha: Float,
-            confidence: Confidence, minRating: Float, ratingRange: ClosedRange<Float>
+            confidence: Confidence, minRating: Float, ratingRange: ClosedRange<Float>,
+            unfolded: [ItemIndex] = []
         ) {
+            self.unfolded = unfolded
             self.ratingRange = ratingRange
             itemGram = objective == .implicit ? gram(itemFactors, factors: factors) : []
             self.objective = objective
@@ -160,6 +165,8 @@ extension MatrixFactorization {
         /// - Complexity: O(items · factors + items · log limit), plus the fold-in's solve.
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
             guard let user = userVector(query), limit > 0 else { return [] }
+            var query = query
+            for item in unfolded { query.excluded.insert(item) }
             var top = TopK(k: limit)
             let k = factors
             let base = objective == .explicit ? globalMean + user.bias : 0
@@ -193,10 +200,85 @@ extension MatrixFactorization {
             Vector.nearestRows(to: item, in: itemFactors, dimensions: factors, limit: limit)
         }
 
+        /// The model with a factor row for every item the catalogue gained since the fit: an
+        /// item with at least `minInteractions` interactions by fitted users has its factors
+        /// solved against theirs, as an ALS sweep solves an item's (implicit: (PᵀP + Σ_u
+        /// (c_u − 1) p_u p_uᵀ + λI)·q = Σ_u c_u p_u; explicit: the ridge step on r − μ − b_u,
+        /// with no item bias); the others stay unscored until they have enough.
+        ///
+        /// - Complexity: O(users · factors²) for PᵀP when an item folds in, then
+        ///   O(interactions · factors² + factors³) per folded item.
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? {
+            let k = factors
+            let added = update.newItems
+            guard !added.isEmpty else { return self }
+            var grown = itemFactors + [Float](repeating: 0, count: added.count * k)
+            var grownBias = itemBias
+            if objective == .explicit { grownBias += [Float](repeating: 0, count: added.count) }
+            var unfolded: [ItemIndex] = []
+            var userGram: [Double]?
+            for item in added {
+                let raters = (update.interactions[item] ?? []).filter {
+                    $0.user < userCount && trainedUsers[$0.user] == 1
+                        && (objective == .implicit || $0.rating >= minRating)
+                }
+                guard raters.count >= update.minInteractions,
+                    let solved = solvedItemFactors(
+                        raters,
+                        gram: {
+                            if let userGram { return userGram }
+                            let made = gram(userFactors, factors: k).map(Double.init)
+                            userGram = made
+                            return made
+                        })
+                else {
+                    unfolded.append(item)
+                    continue
+                }
+                grown.replaceSubrange(item * k..<(item + 1) * k, with: solved)
+            }
+            return Model(
+                objective: objective, factors: k, userFactors: userFactors, itemFactors: grown,
+                globalMean: globalMean, userBias: userBias, itemBias: grownBias,
+                trainedUsers: trainedUsers, regularization: regularization, alpha: alpha,
+                confidence: confidence, minRating: minRating, ratingRange: ratingRange,
+                unfolded: unfolded)
+        }
+
+        /// One item's factors from its raters' fitted factors, or nil when the system is
+        /// singular; `gram` gives PᵀP over every user (the implicit objective's base).
+        private func solvedItemFactors(
+            _ raters: [(user: UserIndex, rating: Float)], gram: () -> [Double]
+        ) -> [Float]? {
+            let k = factors
+            var a = objective == .implicit ? gram() : [Double](repeating: 0, count: k * k)
+            var b = [Double](repeating: 0, count: k)
+            for (user, rating) in raters {
+                let row = userFactors[user * k..<(user + 1) * k].map(Double.init)
+                let weight: Double
+                let target: Double
+                if objective == .implicit {
+                    let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
+                    (weight, target) = (c - 1, c)
+                } else {
+                    (weight, target) = (1, Double(rating - globalMean - userBias[user]))
+                }
+                for r in 0..<k {
+                    b[r] += target * row[r]
+                    for c in 0...r { a[r * k + c] += weight * row[r] * row[c] }
+                }
+            }
+            let ridge =
+                Double(regularization) * (objective == .implicit ? 1 : Double(raters.count))
+            for d in 0..<k { a[d * k + d] += ridge }
+            return solveSymmetric(a, b, size: k)?.map(Float.init)
+        }
+
         /// The explicit model's rating, clipped to the training ratings' range; a user with
         /// nothing fitted or folded in gets μ + b_i.
         public func predictRating(of item: ItemIndex, for query: Query) -> Double? {
-            guard objective == .explicit, item >= 0, item < itemCount else { return nil }
+            guard objective == .explicit, item >= 0, item < itemCount, !unfolded.contains(item)
+            else { return nil }
             let raw =
                 userVector(query).map { score(item, user: $0) }
                 ?? Double(globalMean + itemBias[item])
@@ -237,7 +319,7 @@ extension MatrixFactorization {
             let (a, targets) = system(history, userBias: user.bias)
             let factored = Cholesky(a, size: factors)
             return items.map { item in
-                guard item >= 0, item < itemCount else { return .none }
+                guard item >= 0, item < itemCount, !unfolded.contains(item) else { return .none }
                 var terms: [Reason] = []
                 var rest = score(item, user: user)
                 if objective == .explicit {

@@ -25,12 +25,21 @@ struct Towers: Sendable {
     let age: [Int32]
     let gender: [Int32]
     let occupation: [Int32]
+    /// The genre and decade (year / 10) of each row of those tables, for items added later.
+    let genreNames: [String]
+    let decadeValues: [Int]
+
+    /// The items with a row of their own in the item-id table: those fitted.
+    var idRows: Int { tableRows[Table.itemID.rawValue] }
 
     init(
         dimensions: Int, userCount: Int, itemCount: Int, tableRows: [Int], genreOffsets: [Int],
         genres: [Int32],
-        decade: [Int32], age: [Int32], gender: [Int32], occupation: [Int32]
+        decade: [Int32], age: [Int32], gender: [Int32], occupation: [Int32],
+        genreNames: [String], decadeValues: [Int]
     ) {
+        self.genreNames = genreNames
+        self.decadeValues = decadeValues
         self.dimensions = dimensions
         self.userCount = userCount
         self.itemCount = itemCount
@@ -45,10 +54,12 @@ struct Towers: Sendable {
 
     /// Feature vocabularies from the dataset: genres, decades, 10-year age buckets, genders, occupations.
     init(dataset: Dataset, dimensions: Int) {
-        func index<T: Hashable & Sendable>(_ values: [T?]) -> (ids: [Int32], count: Int) {
+        func index<T: Hashable & Sendable>(_ values: [T?]) -> (
+            ids: [Int32], count: Int, keys: [T]
+        ) {
             var interner = Interner<T>()
             let ids = values.map { value in value.map { interner.id($0) } ?? -1 }
-            return (ids, interner.count)
+            return (ids, interner.count, interner.keys)
         }
         var vocabulary = Interner<String>()
         var offsets = [0]
@@ -68,13 +79,43 @@ struct Towers: Sendable {
                 gender.count, occupation.count,
             ],
             genreOffsets: offsets, genres: genres, decade: decade.ids, age: age.ids,
-            gender: gender.ids, occupation: occupation.ids
+            gender: gender.ids, occupation: occupation.ids, genreNames: vocabulary.keys,
+            decadeValues: decade.keys
         )
     }
 
-    /// The item tower: id + mean of genres + decade.
+    /// The towers over the catalogue as `update` has it: each new or changed item's genres and
+    /// decade from its features (those the fit never saw left out); a new item has no id row.
+    ///
+    /// - Complexity: O(items + genre entries).
+    func cataloguing(_ update: CatalogueUpdate) -> Towers {
+        let genreID = Dictionary(uniqueKeysWithValues: genreNames.enumerated().map { ($1, $0) })
+        let decadeID = Dictionary(uniqueKeysWithValues: decadeValues.enumerated().map { ($1, $0) })
+        let changed = Set(update.changed)
+        var offsets = [0]
+        var grownGenres: [Int32] = []
+        var grownDecade: [Int32] = []
+        for item in 0..<update.dataset.itemCount {
+            if changed.contains(item) {
+                let features = update.dataset.items[item]
+                grownGenres += features.genres.compactMap { genreID[$0].map(Int32.init) }
+                grownDecade.append(Int32(features.year.flatMap { decadeID[$0 / 10] } ?? -1))
+            } else {
+                grownGenres += genres[genreOffsets[item]..<genreOffsets[item + 1]]
+                grownDecade.append(decade[item])
+            }
+            offsets.append(grownGenres.count)
+        }
+        return Towers(
+            dimensions: dimensions, userCount: userCount, itemCount: update.dataset.itemCount,
+            tableRows: tableRows, genreOffsets: offsets, genres: grownGenres, decade: grownDecade,
+            age: age, gender: gender, occupation: occupation, genreNames: genreNames,
+            decadeValues: decadeValues)
+    }
+
+    /// The item tower: id (for a fitted item) + mean of genres + decade.
     func itemParts(_ item: Int) -> [Part] {
-        var parts = [Part(table: .itemID, row: item, scale: 1)]
+        var parts = item < idRows ? [Part(table: .itemID, row: item, scale: 1)] : []
         let range = genreOffsets[item]..<genreOffsets[item + 1]
         for entry in range {
             parts.append(
@@ -126,6 +167,8 @@ struct Towers: Sendable {
         writer.write(age)
         writer.write(gender)
         writer.write(occupation)
+        writer.write(genreNames)
+        writer.write(decadeValues)
     }
 
     init(reading reader: inout ArtifactReader) throws(ArtifactError) {
@@ -139,6 +182,8 @@ struct Towers: Sendable {
         let age = try reader.readArray(of: Int32.self)
         let gender = try reader.readArray(of: Int32.self)
         let occupation = try reader.readArray(of: Int32.self)
+        let genreNames = try reader.readStrings()
+        let decadeValues = try reader.readArray(of: Int.self)
         func within(_ ids: [Int32], _ table: Table) -> Bool {
             ids.allSatisfy { $0 >= -1 && Int($0) < tableRows[table.rawValue] }
         }
@@ -151,7 +196,9 @@ struct Towers: Sendable {
             genres.allSatisfy({ $0 >= 0 }), within(genres, .genre),
             decade.count == itemCount, within(decade, .decade),
             [age, gender, occupation].allSatisfy({ $0.count == userCount }),
-            within(age, .age), within(gender, .gender), within(occupation, .occupation)
+            within(age, .age), within(gender, .gender), within(occupation, .occupation),
+            genreNames.count == tableRows[Table.genre.rawValue],
+            decadeValues.count == tableRows[Table.decade.rawValue]
         else {
             throw ArtifactError(
                 .corrupt, "triplet-embedding: the feature indices do not match the tables")
@@ -159,6 +206,7 @@ struct Towers: Sendable {
         self.init(
             dimensions: dimensions, userCount: userCount, itemCount: itemCount,
             tableRows: tableRows, genreOffsets: offsets,
-            genres: genres, decade: decade, age: age, gender: gender, occupation: occupation)
+            genres: genres, decade: decade, age: age, gender: gender, occupation: occupation,
+            genreNames: genreNames, decadeValues: decadeValues)
     }
 }

@@ -29,7 +29,7 @@ extension TripletEmbedding {
         /// The liked items of the query's history.
         func history(_ query: Query) -> [Int] {
             zip(query.historyItems, query.historyRatings).compactMap { item, rating in
-                Int(item) < towers.itemCount && (!rated || rating >= minRating) ? Int(item) : nil
+                Int(item) < towers.idRows && (!rated || rating >= minRating) ? Int(item) : nil
             }
         }
 
@@ -129,7 +129,15 @@ extension TripletEmbedding {
             return Explanation(terms: terms.largestFirst(), details: Array(details))
         }
 
-        public static let formatVersion = 1
+        /// The model with the item tower's output for the catalogue's new and changed items
+        /// (``Towers/cataloguing(_:)``): a new item is placed by its genres and decade.
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? {
+            Model(
+                towers: towers.cataloguing(update), tables: tables, minRating: minRating,
+                rated: rated)
+        }
+
+        public static let formatVersion = 2
 
         public func write(to writer: inout ArtifactWriter) {
             towers.write(to: &writer)

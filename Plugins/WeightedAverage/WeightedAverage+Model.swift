@@ -85,6 +85,9 @@ extension WeightedAverage {
             }
         }
 
+        /// Itself: it reads only the pool's scores, whatever the items.
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any RankerModel)? { self }
+
         public static let formatVersion = 1
 
         public func write(to writer: inout ArtifactWriter) {

@@ -64,6 +64,26 @@ extension WeightedRating {
             v + m > 0 ? v / (v + m) * r + m / (v + m) * c : c
         }
 
+        /// The model with the items the catalogue gained since the fit, each with its
+        /// interactions from the event log as votes (undecayed: they are recent) and its mean
+        /// rating as R: an item no one has rated yet scores the prior C, as any item without
+        /// votes does.
+        ///
+        /// - Complexity: O(items · log items) to order the catalogue again.
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? {
+            guard !update.newItems.isEmpty else { return self }
+            var votes = self.votes
+            var means = self.means
+            for item in update.newItems {
+                let ratings = (update.interactions[item] ?? []).map { Double($0.rating) }
+                votes.append(Double(ratings.count))
+                means.append(ratings.isEmpty ? 0 : ratings.reduce(0, +) / Double(ratings.count))
+            }
+            return Model(
+                votes: votes, means: means, globalMean: globalMean, minVotes: minVotes,
+                byVotes: byVotes, halfLifeDays: halfLifeDays)
+        }
+
         /// The top items by weighted rating, skipping excluded ones.
         ///
         /// - Complexity: O(limit + excluded items passed over).

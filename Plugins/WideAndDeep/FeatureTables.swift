@@ -142,6 +142,54 @@ struct FeatureTables: Sendable {
         (cooccurring, following) = Self.neighbours(staticData)
     }
 
+    /// The tables with the catalogue's new and changed items: their genres, decade and year as
+    /// the catalogue gives them (a genre or decade the fit never saw counts as unknown, a
+    /// missing year as the catalogue's mean), and for a new item no interactions, no
+    /// neighbours and the catalogue's average mean rating.
+    ///
+    /// - Complexity: O(items + genre entries).
+    func cataloguing(_ update: CatalogueUpdate) -> FeatureTables {
+        var tables = self
+        let fitted = itemDecade.count
+        let genreID = Dictionary(uniqueKeysWithValues: genres.enumerated().map { ($1, $0 + 1) })
+        let decadeID = Dictionary(uniqueKeysWithValues: decades.enumerated().map { ($1, $0 + 1) })
+        // Items without a year hold the mean of those with one, so this is that mean.
+        let meanYear = itemYear.isEmpty ? 0 : itemYear.reduce(0, +) / Float(itemYear.count)
+        let meanRating =
+            itemMeanRating.isEmpty ? 0 : itemMeanRating.reduce(0, +) / Float(itemMeanRating.count)
+        var genreRows = (0..<fitted).map { Array(itemGenres[$0]) }
+        for item in update.changed {
+            let features = update.dataset.items[item]
+            let row = Array(Set(features.genres.compactMap { genreID[$0].map(Int32.init) }))
+                .sorted()
+            let decade = Int32(features.year.flatMap { decadeID[$0 / 10 * 10] } ?? 0)
+            let year = features.year.map(Float.init) ?? meanYear
+            if item < fitted {
+                genreRows[item] = row
+                tables.itemDecade[item] = decade
+                tables.itemYear[item] = year
+            } else {
+                genreRows.append(row)
+                tables.itemDecade.append(decade)
+                tables.itemYear.append(year)
+                tables.itemMeanRating.append(meanRating)
+            }
+        }
+        let added = update.dataset.itemCount - fitted
+        tables.itemGenres = RaggedRows(genreRows)
+        func grown<Value>(_ rows: RaggedRows<Value>) -> RaggedRows<Value> {
+            RaggedRows(
+                offsets: rows.offsets + [Int](repeating: rows.values.count, count: added),
+                values: rows.values)
+        }
+        tables.itemTimes = grown(itemTimes)
+        tables.cooccurring = Neighbours(
+            items: grown(cooccurring.items), weights: grown(cooccurring.weights))
+        tables.following = Neighbours(
+            items: grown(following.items), weights: grown(following.weights))
+        return tables
+    }
+
     /// The stored minute strictly before which interactions happened before `time`: minutes
     /// are rounded down, so an interaction in `time`'s own minute never counts.
     func minute(before time: Int64) -> Int32 {

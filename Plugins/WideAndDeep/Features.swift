@@ -100,7 +100,7 @@ struct FeatureSpace: Sendable {
     let crosses: [Cross]
     let recentMinutes: Int32
     let lastItems: Int
-    let tables: FeatureTables
+    var tables: FeatureTables
     /// Each field's number of values (value 0 is "unknown" or "none"), by ordinal.
     let sizes: [Int]
     /// Where each cross's weights start in the wide vector, after the dense features.
@@ -351,7 +351,8 @@ struct FeatureSpace: Sendable {
             dense[d + Dense.daysSinceLastVisit.rawValue] = userDense[2]
 
             let itemGenres = genres.isEmpty ? [0] : genres.map(Int.init)
-            active[Field.item.ordinal] = [item + 1]
+            let itemValue = item + 1 < sizes[Field.item.ordinal] ? item + 1 : 0
+            active[Field.item.ordinal] = [itemValue]
             active[Field.genre.ordinal] = itemGenres
             active[Field.decade.ordinal] = [Int(t.itemDecade[item])]
             active[Field.source.ordinal].removeAll(keepingCapacity: true)
@@ -361,7 +362,7 @@ struct FeatureSpace: Sendable {
                 active[Field.sourceRank.ordinal].append(
                     nomination.source * rankBuckets.count + rankBucket(nomination.rank) + 1)
             }
-            let fieldRows: [Int] = [userValue, item + 1, occupation, gender, age]
+            let fieldRows: [Int] = [userValue, itemValue, occupation, gender, age]
             for (slot, field) in Self.embedded.prefix(5).enumerated() {
                 rows[index * 5 + slot] = Int32(embeddingOffsets[field.ordinal] + fieldRows[slot])
             }

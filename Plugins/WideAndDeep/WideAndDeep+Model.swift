@@ -5,7 +5,7 @@ extension WideAndDeep {
     /// The fitted wide weights, embeddings and perceptron, with the tables the features are
     /// computed from.
     public struct Model: RankerModel {
-        let space: FeatureSpace
+        var space: FeatureSpace
         /// One weight per wide feature: the dense features, then every cross's values.
         let wide: [Float]
         /// The embedding table, ``FeatureSpace/embeddingRows`` × `embeddingSize`.
@@ -191,6 +191,15 @@ extension WideAndDeep {
                 }
                 return Ranked(item: item.item, score: item.score, contributions: contributions)
             }
+        }
+
+        /// The ranker with features for the items the catalogue gained or changed since the
+        /// fit (``FeatureTables/cataloguing(_:)``); a new item's own embedding and wide weights
+        /// are an unknown item's, as the fit had no row for it.
+        public func servingCatalogue(_ update: CatalogueUpdate) -> (any RankerModel)? {
+            var model = self
+            model.space.tables = space.tables.cataloguing(update)
+            return model
         }
 
         public static let formatVersion = 1

@@ -34,7 +34,9 @@ struct Events: ParsableCommand {
             }
             self.policy = policy
             store = try openFeedbackStore(file.feedbackStore)
-            catalogue = policy.unknownItems == .refuse ? try workspace.loadDataset() : nil
+            catalogue =
+                policy.unknownItems == .refuse
+                ? try workspace.loadDataset().cataloguing(store.catalogue().entries).dataset : nil
         }
 
         /// Why `event` cannot be recorded, or nil.
@@ -119,11 +121,7 @@ struct Events: ParsableCommand {
 
         func run() throws {
             try Terminal.run {
-                guard let format = format ?? EventFile.Format(extensionOf: file) else {
-                    throw ValidationError(
-                        "cannot tell the format of '\(file)' from its extension; add --format "
-                            + "csv, tsv or jsonl")
-                }
+                let format = try recordFormat(of: file, given: format)
                 let log = try Log(path)
                 let events = try EventFile(path: file, format: format)
                 let start = Date()
@@ -184,14 +182,7 @@ struct Events: ParsableCommand {
                             event.id ?? "",
                         ]
                     }
-                let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
-                try Console.write(
-                    rows.map { row in
-                        zip(row, widths).map {
-                            $0.padding(toLength: $1, withPad: " ", startingAt: 0)
-                        }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-                    }.joined())
+                try Console.write(columns(rows))
             }
         }
     }
@@ -206,5 +197,3 @@ struct Events: ParsableCommand {
         return seconds
     }
 }
-
-extension EventFile.Format: ExpressibleByArgument {}

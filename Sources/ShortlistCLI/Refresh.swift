@@ -35,8 +35,11 @@ struct Refresh: ParsableCommand {
             let mark = try store.newestEventPosition()
             let before = workspace.refreshedThrough() ?? 0
             let events = try store.events(after: 0, through: mark)
+            let catalogue = try store.catalogue()
             let previous = try workspace.loadDataset()
-            let dataset = try workspace.refresh(with: events, through: mark)
+            let dataset = try workspace.refresh(
+                with: events, catalogue: catalogue.entries,
+                at: Workspace.RefreshMark(events: mark, catalogue: catalogue.version))
             let names = pipeline.map { [$0] } ?? workspace.file.pipelines.map(\.name)
             for name in names {
                 _ = try workspace.prepare(pipeline: name, dataset: dataset, warmFrom: previous)
@@ -44,7 +47,8 @@ struct Refresh: ParsableCommand {
             let fresh = try store.events(after: before, through: mark).count
             try Console.line(
                 "refreshed with \(events.count) events (\(fresh) since the last refresh; the "
-                    + "log through position \(mark)): \(dataset.userCount) users, "
+                    + "log through position \(mark)) and \(catalogue.entries.count) catalogue "
+                    + "entries: \(dataset.userCount) users, \(dataset.itemCount) items, "
                     + "\(dataset.interactionCount) interactions; prepared "
                     + names.map { "'\($0)'" }.joined(separator: ", ")
                     + String(format: " in %.1f s", Date().timeIntervalSince(start)))

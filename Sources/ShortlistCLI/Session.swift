@@ -1,4 +1,5 @@
 import BuiltInPlugins
+import Foundation
 import ShortlistCore
 import ShortlistData
 import ShortlistOutput
@@ -11,7 +12,7 @@ import ShortlistStore
 struct Session {
     /// The pipeline, loaded or fitted.
     let pipeline: FittedPipeline
-    /// The feedback store, for a bandit pipeline or a file with an event log.
+    /// The feedback store, for a bandit pipeline, a file with an event log, or when it exists.
     let store: (any FeedbackStorage)?
     /// The event log's policy, when the file declares one.
     let events: EventPolicy?
@@ -45,18 +46,23 @@ struct Session {
 }
 
 /// Opens the pipelines file, loads the data and prepares a pipeline, logging to standard
-/// error; the feedback store is opened too for a bandit pipeline or an event log.
+/// error; the feedback store is opened too for a bandit pipeline, an event log, or when it
+/// exists, and the pipeline serves the catalogue as the store has it.
 func prepareSession(_ options: FileOptions, _ fit: FitOptions) throws -> Session {
     let workspace = try openWorkspace(options.path)
     let dataset = try workspace.loadDataset()
     let pipeline = try workspace.prepare(
         pipeline: options.pipeline, dataset: dataset, reuseArtifacts: !fit.refit)
     let events = workspace.file.events
+    let location = workspace.file.feedbackStore
+    guard
+        pipeline.bandit != nil || events != nil
+            || location.sqlitePath.map(FileManager.default.fileExists) == true
+    else { return Session(pipeline: pipeline, store: nil, events: events) }
+    let store = try openFeedbackStore(location)
     return Session(
-        pipeline: pipeline,
-        store: pipeline.bandit != nil || events != nil
-            ? try openFeedbackStore(workspace.file.feedbackStore) : nil,
-        events: events)
+        pipeline: try servingStoredCatalogue(pipeline, store: store, policy: events),
+        store: store, events: events)
 }
 
 /// Opens a pipelines file with the CLI's log and progress lines on standard error.

@@ -10,7 +10,8 @@ struct Shortlist: ParsableCommand {
         abstract: "Two-stage recommendation pipelines declared in YAML, with explanations.",
         subcommands: [
             Recommend.self, Explain.self, Similar.self, Evaluate.self, Validate.self, Plugins.self,
-            DataCommand.self, Feedback.self, Events.self, Refresh.self, ReplayCommand.self,
+            DataCommand.self, Feedback.self, Events.self, Items.self, Refresh.self,
+            ReplayCommand.self,
             ABCommand.self,
             Simulate.self,
             ArtifactsCommand.self,

@@ -44,6 +44,10 @@ public enum FileKeys {
             "unknown-items", "refuse or keep", default: "refuse",
             "an event for an item the catalogue lacks: refused, or kept until the item exists"),
         ParameterDoc(
+            "item-fold-in", "integer ≥ 1", default: String(EventPolicy.defaultItemFoldIn),
+            "interactions an item added since the fit needs before matrix factorisation folds it "
+                + "in"),
+        ParameterDoc(
             "refresh", "{every: DURATION, after-events: N}", default: "none",
             "a server refreshes by itself with new events: after DURATION (90s, 30m, 1h, 1d) or N "
                 + "new events, whichever comes first"),

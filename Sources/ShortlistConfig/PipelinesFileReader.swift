@@ -240,6 +240,9 @@ private struct FileReader {
         let foldIn =
             try keys.decodeIfPresent(Int.self, forKey: "fold-in") ?? EventPolicy.defaultFoldIn
         let unknown = try keys.decodeIfPresent(String.self, forKey: "unknown-items")
+        let itemFoldIn =
+            try keys.decodeIfPresent(Int.self, forKey: "item-fold-in")
+            ?? EventPolicy.defaultItemFoldIn
         let kindsNode = try decoder.child(forKey: "kinds")?.node
         let refreshNode = try decoder.child(forKey: "refresh")
         var refresh: EventPolicy.Refresh?
@@ -284,6 +287,12 @@ private struct FileReader {
                 "'fold-in' in 'events' must be from 1 to \(EventPolicy.foldInLimit) (a user's "
                     + "latest events a request reads), found \(foldIn)")
         }
+        guard itemFoldIn >= 1 else {
+            throw source.error(
+                .invalidValue, at: mapping.entry("item-fold-in")?.value.mark,
+                "'item-fold-in' in 'events' must be at least 1 (the interactions a new item needs "
+                    + "before matrix factorisation folds it in), found \(itemFoldIn)")
+        }
         var unknownItems = EventPolicy.UnknownItems.refuse
         if let unknown {
             let choices = EventPolicy.UnknownItems.allCases.map(\.rawValue)
@@ -314,7 +323,7 @@ private struct FileReader {
         try session.checkNoDuplicates(in: kinds, noun: "event kind", context: "'events.kinds'")
         return EventPolicy(
             kinds: try kinds.entries.map(readEventKind), foldIn: foldIn,
-            unknownItems: unknownItems, refresh: refresh)
+            unknownItems: unknownItems, itemFoldIn: itemFoldIn, refresh: refresh)
     }
 
     private func readEventKind(_ entry: Mapping.Entry) throws -> EventPolicy.Kind {

@@ -40,6 +40,26 @@ public struct Query: Sendable {
     /// Whether the user has no history to learn from.
     public var isCold: Bool { historyItems.isEmpty }
 
+    /// The query without the history items at `limit` or above (items a model fitted on a
+    /// smaller catalogue does not know); the fresh count counts the fresh ones kept.
+    ///
+    /// - Complexity: O(history).
+    public func restricted(toItemsBelow limit: ItemIndex) -> Query {
+        let firstFresh = historyItems.count - freshCount
+        var items: [Int32] = []
+        var ratings: [Float] = []
+        var fresh = 0
+        for (offset, (item, rating)) in zip(historyItems, historyRatings).enumerated()
+        where item < limit {
+            items.append(item)
+            ratings.append(rating)
+            if offset >= firstFresh { fresh += 1 }
+        }
+        return Query(
+            userID: userID, user: user, historyItems: items[...], historyRatings: ratings[...],
+            excluded: excluded, time: time, foldsIn: foldsIn, freshCount: fresh)
+    }
+
     /// Whether `item` is among the history's fresh interactions (``freshCount``).
     public func isFresh(_ item: ItemIndex) -> Bool {
         historyItems.suffix(freshCount).contains(Int32(item))

@@ -10,117 +10,52 @@ import ShortlistCore
 /// naming `FILE:LINE`.
 public final class EventFile {
     /// How the file is written.
-    public enum Format: String, Sendable, CaseIterable {
-        case csv, tsv, jsonl
-
-        /// The format a file's extension says (`.csv`, `.tsv` or `.tab`, `.jsonl` or
-        /// `.ndjson`), or nil.
-        public init?(extensionOf path: String) {
-            switch (path as NSString).pathExtension.lowercased() {
-            case "csv": self = .csv
-            case "tsv", "tab": self = .tsv
-            case "jsonl", "ndjson": self = .jsonl
-            default: return nil
-            }
-        }
-    }
+    public typealias Format = RecordFormat
 
     /// The columns an events file may have.
     public static let columns = ["user", "item", "kind", "value", "time", "id", "request"]
 
-    private let reader: LineReader
-    private let format: Format
-    /// For CSV and TSV, the field position of each of ``columns``.
-    private var positions: [Int?] = []
-    private var fieldCount = 0
+    private let lines: RecordLines
     private let decoder = JSONDecoder()
 
     /// The file as it names itself in errors.
-    public var name: String { reader.name }
+    public var name: String { lines.name }
     /// The line last read.
-    public var line: Int { reader.line }
+    public var line: Int { lines.line }
 
     /// Opens `path` (`-` for standard input) written as `format`; a CSV or TSV file's header is
     /// read at once.
     public init(path: String, format: Format) throws {
-        reader = try LineReader(path: path)
-        self.format = format
-        if format != .jsonl { try readHeader() }
-    }
-
-    private func readHeader() throws {
-        var header: String?
-        while let text = try reader.next() {
-            if !text.trimmingCharacters(in: .whitespaces).isEmpty {
-                header = text
-                break
-            }
-        }
-        guard let header else {
-            throw RequestError(
-                "the file is empty; an events file starts with a header naming its columns "
-                    + "(user, item, kind and optionally value, time, id)",
-                location: ErrorLocation(file: reader.name))
-        }
-        let names = try fields(of: header).map { $0.trimmingCharacters(in: .whitespaces) }
-        fieldCount = names.count
-        for name in names where !Self.columns.contains(name) {
-            throw located(
-                suggesting(
-                    "the header names a column '\(excerpt(name))' that events do not have",
-                    for: name, in: Self.columns,
-                    otherwise: "; the columns are \(Self.columns.joined(separator: ", "))")
-                    + (format == .csv && names.count == 1 && header.contains("\t")
-                        ? " (the header has tabs: is it a TSV file?)" : ""))
-        }
-        var seen: Set<String> = []
-        for name in names where !seen.insert(name).inserted {
-            throw located("the header names the column '\(name)' twice")
-        }
-        positions = Self.columns.map { names.firstIndex(of: $0) }
-        for (column, position) in zip(Self.columns.prefix(3), positions) where position == nil {
-            throw located(
-                "the header has no '\(column)' column; an event needs user, item and kind")
-        }
+        lines = try RecordLines(
+            path: path, format: format, columns: Self.columns, required: 3,
+            words: RecordLines.Words(
+                records: "events", file: "an events file",
+                columns: "user, item, kind and optionally value, time, id",
+                needs: "an event needs user, item and kind"))
     }
 
     /// The next event, or nil at the end of the file.
     public func next() throws -> Event? {
-        while let text = try reader.next() {
-            if text.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
-                continue
-            }
-            return format == .jsonl ? try jsonEvent(text) : try delimitedEvent(text)
-        }
-        return nil
+        guard let text = try lines.next() else { return nil }
+        return lines.format == .jsonl ? try jsonEvent(text) : try delimitedEvent(text)
     }
 
-    private func located(_ message: String) -> RequestError {
-        RequestError(message, location: ErrorLocation(file: reader.name, line: reader.line))
-    }
+    private func located(_ message: String) -> RequestError { lines.located(message) }
 
     private func delimitedEvent(_ text: String) throws -> Event {
-        let fields = try fields(of: text)
-        guard fields.count == fieldCount else {
-            throw located(
-                "expected \(fieldCount) fields as the header has, found \(fields.count)")
-        }
-        func field(_ column: Int) -> String? {
-            positions[column].map { fields[$0] }
-        }
-        let value = try field(3).flatMap { text -> Double? in
+        let fields = try lines.fields(of: text)
+        let value = try fields[3].flatMap { text -> Double? in
             if text.isEmpty { return nil }
             guard let number = decimalNumber(text) else {
                 throw located("the value '\(excerpt(text))' is not a decimal number")
             }
             return number
         }
-        let time = try field(4).flatMap { $0.isEmpty ? nil : try seconds($0) }
-        let id = field(5).flatMap { $0.isEmpty ? nil : $0 }
+        let time = try fields[4].flatMap { $0.isEmpty ? nil : try seconds($0) }
+        let id = fields[5].flatMap { $0.isEmpty ? nil : $0 }
         return Event(
-            id: id, user: fields[positions[0]!], item: fields[positions[1]!],
-            kind: fields[positions[2]!], value: value, time: time,
-            request: field(6).flatMap { $0.isEmpty ? nil : $0 })
+            id: id, user: fields[0]!, item: fields[1]!, kind: fields[2]!, value: value, time: time,
+            request: fields[6].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private func jsonEvent(_ text: String) throws -> Event {
@@ -234,47 +169,5 @@ public final class EventFile {
         if let date = formatter.date(from: written) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: written)
-    }
-
-    /// The fields of a CSV or TSV line: a field may be quoted (`"a, b"`, a quote inside
-    /// written twice).
-    private func fields(of text: String) throws -> [String] {
-        let byte = format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ",")
-        guard !text.utf8.contains(UInt8(ascii: "\"")) else { return try quotedFields(of: text) }
-        return text.utf8.split(separator: byte, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-    }
-
-    /// The fields of a line with quotes in it.
-    private func quotedFields(of text: String) throws -> [String] {
-        let delimiter: Character = format == .tsv ? "\t" : ","
-        enum State { case fieldStart, unquoted, quoted, closingQuote }
-        var fields: [String] = []
-        var current = ""
-        var state = State.fieldStart
-        for character in text {
-            switch (state, character) {
-            case (.fieldStart, "\""): state = .quoted
-            case (.fieldStart, delimiter), (.unquoted, delimiter), (.closingQuote, delimiter):
-                fields.append(current)
-                current = ""
-                state = .fieldStart
-            case (.fieldStart, _), (.unquoted, _):
-                current.append(character)
-                state = .unquoted
-            case (.quoted, "\""): state = .closingQuote
-            case (.quoted, _): current.append(character)
-            case (.closingQuote, "\""):
-                current.append("\"")
-                state = .quoted
-            case (.closingQuote, _):
-                throw located("a quoted field goes on after its closing quote")
-            }
-        }
-        let quoted = state == .quoted
-        guard !quoted else { throw located("a quoted field has no closing quote") }
-        fields.append(current)
-        return fields
     }
 }

@@ -148,6 +148,9 @@ public struct EventPolicy: Sendable, Equatable {
     public var foldIn: Int
     /// What becomes of an event for an unknown item.
     public var unknownItems: UnknownItems
+    /// How many interactions by users of the fitted data an item added since the fit needs
+    /// before a factor model folds it in (solves its factors).
+    public var itemFoldIn: Int
 
     /// The most events a request folds in.
     public static let foldInLimit = 10_000
@@ -155,6 +158,8 @@ public struct EventPolicy: Sendable, Equatable {
     public static let weightMagnitude = 1000.0
     /// The default of ``foldIn``.
     public static let defaultFoldIn = 200
+    /// The default of ``itemFoldIn``.
+    public static let defaultItemFoldIn = 3
 
     /// The reward in [0, 1] an event of `kind` earns the shown item it answers, for the
     /// exposure log: a weighted kind's weight, clipped to [0, 1] (a negative kind 0), a rating
@@ -182,8 +187,9 @@ public struct EventPolicy: Sendable, Equatable {
     /// A policy.
     public init(
         kinds: [Kind], foldIn: Int = defaultFoldIn, unknownItems: UnknownItems = .refuse,
-        refresh: Refresh? = nil
+        itemFoldIn: Int = defaultItemFoldIn, refresh: Refresh? = nil
     ) {
+        self.itemFoldIn = itemFoldIn
         self.kinds = kinds
         self.refresh = refresh
         self.foldIn = foldIn

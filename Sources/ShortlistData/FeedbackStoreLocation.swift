@@ -7,6 +7,12 @@ public enum FeedbackStoreLocation: Sendable, Equatable, CustomStringConvertible 
     case postgres(PostgresLocation, url: String)
 
     /// The file's path, or the URL with its password replaced by `***`.
+    /// The SQLite file's path, or nil for a PostgreSQL database.
+    public var sqlitePath: String? {
+        guard case .sqlite(let path) = self else { return nil }
+        return path
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let path): path

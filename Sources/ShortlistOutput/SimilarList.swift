@@ -33,7 +33,7 @@ public struct SimilarList: Encodable, Sendable {
                     + "stages are \(pipeline.stages.map(\.name).joined(separator: ", "))")
         }
         let lists = stages.compactMap { stage -> SimilarList? in
-            guard stage.capabilities.contains(.similarItems),
+            guard stage.capabilities.contains(.similarItems), stage.knows(index),
                 let similar = stage.model.similarItems(to: index, limit: n)
             else { return nil }
             let entries = similar.map {

@@ -61,16 +61,16 @@ public struct Workspace: Sendable {
     /// say: a warning says so, and the next refresh folds the log in again).
     public func loadDataset() throws(DataError) -> Dataset {
         let base = try loadBaseDataset()
-        guard let mark = refreshedThrough() else { return base }
+        guard let mark = refreshMark() else { return base }
         let report = self.report
         if let (refreshed, _) = datasets.load(
-            refreshedKey(through: mark), warn: { report(.datasetCacheProblem($0)) })
+            refreshedKey(mark), warn: { report(.datasetCacheProblem($0)) })
         {
             return refreshed
         }
         report(
             .datasetCacheProblem(
-                "the data refreshed with the event log through position \(mark) is not in the "
+                "the data refreshed with the event log through position \(mark.events) is not in the "
                     + "dataset cache (were the data files changed?); the data is the dataset alone "
                     + "until the next 'shortlist refresh'"))
         return base
@@ -109,45 +109,72 @@ public struct Workspace: Sendable {
         return dataset
     }
 
+    /// How far the last refresh folded the store into the data.
+    public struct RefreshMark: Sendable, Equatable {
+        /// The log position of the newest event it folded in.
+        public var events: Int64
+        /// The catalogue's version it folded in.
+        public var catalogue: Int64
+
+        /// A mark.
+        public init(events: Int64, catalogue: Int64) {
+            self.events = events
+            self.catalogue = catalogue
+        }
+    }
+
     /// The file that records how far the event log was folded into the data
     /// (`.shortlist/events-refreshed` beside the pipelines file): the log position of the
-    /// newest event of the last refresh.
+    /// newest event of the last refresh, and the catalogue's version.
     public var refreshMarkPath: String {
         (artifacts.folder as NSString).deletingLastPathComponent + "/events-refreshed"
     }
 
     /// The log position through which the last refresh folded the event log into the data, or
     /// nil when nothing was refreshed (or the file does not hold a position, with a warning).
-    public func refreshedThrough() -> Int64? {
+    public func refreshedThrough() -> Int64? { refreshMark()?.events }
+
+    /// How far the last refresh folded the store into the data, or nil when nothing was
+    /// refreshed (or the file does not hold a mark, with a warning).
+    public func refreshMark() -> RefreshMark? {
         guard FileManager.default.fileExists(atPath: refreshMarkPath) else { return nil }
-        guard let text = try? String(contentsOfFile: refreshMarkPath, encoding: .utf8),
-            let mark = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)), mark >= 0
+        let numbers = ((try? String(contentsOfFile: refreshMarkPath, encoding: .utf8)) ?? "")
+            .split(whereSeparator: \.isWhitespace).map { Int64($0) }
+        guard numbers.count == 2, let events = numbers[0], let catalogue = numbers[1],
+            events >= 0, catalogue >= 0
         else {
             report(
                 .datasetCacheProblem(
-                    "\(refreshMarkPath) does not hold a log position; the data is the dataset "
-                        + "alone until the next 'shortlist refresh'"))
+                    "\(refreshMarkPath) does not hold a log position and a catalogue version; "
+                        + "the data is the dataset alone until the next 'shortlist refresh'"))
             return nil
         }
-        return mark
+        return RefreshMark(events: events, catalogue: catalogue)
     }
 
-    /// Folds `events` (the event log through position `mark`, in the order recorded) into the
-    /// dataset, keeps the result in the dataset cache, and records the position: from then on
-    /// every run's data (``loadDataset()``) is the refreshed dataset, read from the cache
-    /// whole, not replayed from the log. Returns it.
-    public func refresh(with events: [Event], through mark: Int64) throws -> Dataset {
+    /// Folds the catalogue's `entries` (its version `mark.catalogue`) and `events` (the event
+    /// log through position `mark.events`, in the order recorded) into the dataset, keeps the
+    /// result in the dataset cache, and records the mark: from then on every run's data
+    /// (``loadDataset()``) is the refreshed dataset, read from the cache whole, not replayed
+    /// from the log. Items added to the catalogue join the data as every other item. Returns
+    /// it.
+    public func refresh(
+        with events: [Event], catalogue entries: [CatalogueEntry], at mark: RefreshMark
+    )
+        throws -> Dataset
+    {
         guard let policy = file.events else {
             throw RequestError(
                 "\(file.path) declares no event log ('events'): there is nothing to refresh with")
         }
-        let refreshed = try loadBaseDataset().adding(events, policy: policy)
-        try datasets.store(refreshed, report: LoadReport(), under: refreshedKey(through: mark))
+        let refreshed = try loadBaseDataset().cataloguing(entries).dataset.adding(
+            events, policy: policy)
+        try datasets.store(refreshed, report: LoadReport(), under: refreshedKey(mark))
         do {
             try FileManager.default.createDirectory(
                 atPath: (refreshMarkPath as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true)
-            try Data("\(mark)\n".utf8).write(
+            try Data("\(mark.events) \(mark.catalogue)\n".utf8).write(
                 to: URL(fileURLWithPath: refreshMarkPath), options: .atomic)
         } catch {
             throw DataError(
@@ -189,10 +216,11 @@ public struct Workspace: Sendable {
         return model
     }
 
-    /// Where the dataset refreshed through `mark` is cached: the dataset's own key, marked.
-    private func refreshedKey(through mark: Int64) -> DatasetCache.Key {
+    /// Where the dataset refreshed to `mark` is cached: the dataset's own key, marked.
+    private func refreshedKey(_ mark: RefreshMark) -> DatasetCache.Key {
         DatasetCache.Key(
-            derivedFrom: datasets.key(for: file.dataset), variant: "events through \(mark)",
+            derivedFrom: datasets.key(for: file.dataset),
+            variant: "events through \(mark.events), catalogue \(mark.catalogue)",
             in: datasets.folder)
     }
 

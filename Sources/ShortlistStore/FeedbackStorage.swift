@@ -53,6 +53,16 @@ public protocol FeedbackStorage: BanditStateSource {
     /// error is rethrown as it is. `progress` is told the count so far now and then.
     func importEvents(_ next: () throws -> Event?, progress: (Int) -> Void) throws
         -> EventsOutcome
+    /// Adds catalogue entries, all or none, each over the item's earlier entry
+    /// (``CatalogueEntry/merged(over:)``); returns the catalogue's version after.
+    func recordItems(_ entries: [CatalogueEntry]) throws(StoreError) -> Int64
+    /// Every catalogue entry, one per item in the order items were first added, and the
+    /// catalogue's version.
+    func catalogue() throws(StoreError) -> StoredCatalogue
+    /// The catalogue's version: it grows with every write of entries (0 for none).
+    func catalogueVersion() throws(StoreError) -> Int64
+    /// Every event for one of `items`, in the order they were recorded.
+    func events(items: [String]) throws(StoreError) -> [Event]
 }
 
 /// The feedback store as a server awaits it: the calls of ``FeedbackStorage``, none of which
@@ -86,6 +96,14 @@ public protocol AsyncFeedbackStorage: Sendable {
     func events(after start: Int64, through end: Int64) async throws(StoreError) -> [Event]
     /// As ``FeedbackStorage/newestEventPosition()``.
     func newestEventPosition() async throws(StoreError) -> Int64
+    /// As ``FeedbackStorage/recordItems(_:)``.
+    func recordItems(_ entries: [CatalogueEntry]) async throws(StoreError) -> Int64
+    /// As ``FeedbackStorage/catalogue()``.
+    func catalogue() async throws(StoreError) -> StoredCatalogue
+    /// As ``FeedbackStorage/catalogueVersion()``.
+    func catalogueVersion() async throws(StoreError) -> Int64
+    /// As ``FeedbackStorage/events(items:)``.
+    func events(items: [String]) async throws(StoreError) -> [Event]
 }
 
 /// The arms' states of a logged response as the stores keep them: JSON text,

@@ -182,6 +182,19 @@ public final class FeedbackStore: FeedbackStorage {
                     CREATE INDEX event_request ON event(request) WHERE request IS NOT NULL;
                     """)
         }
+        // The catalogue's entries since the fit: `seq` orders items by when they were first
+        // added, `writes` counts the entries each item had (their sum is the catalogue's
+        // version); a NULL field is one no entry set.
+        migrator.registerMigration("v5") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE item (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                        title TEXT, year INTEGER, genres TEXT, retired INTEGER,
+                        writes INTEGER NOT NULL);
+                    CREATE INDEX event_item ON event(item);
+                    """)
+        }
         return migrator
     }
 
@@ -667,7 +680,7 @@ public final class FeedbackStore: FeedbackStorage {
 
     /// Runs a call, its thread waiting for the database, turning its errors into one message
     /// that names the file.
-    private func run<T>(_ call: Call<T>) throws(StoreError) -> T {
+    func run<T>(_ call: Call<T>) throws(StoreError) -> T {
         do {
             switch call.access {
             case .read: return try pool.read(call.body)
@@ -683,7 +696,7 @@ public final class FeedbackStore: FeedbackStorage {
 
     /// Runs a call on GRDB's own threads, awaiting it without holding the caller's, with the
     /// same errors as ``run(_:)``.
-    fileprivate func awaiting<T>(_ call: Call<T>) async throws(StoreError) -> T {
+    func awaiting<T>(_ call: Call<T>) async throws(StoreError) -> T {
         do {
             switch call.access {
             case .read: return try await pool.read(call.body)

@@ -118,6 +118,66 @@ public func checkCandidateGenerator<G: CandidateGenerator>(
                 ? "predicts ratings without declaring the capability"
                 : "declares rating prediction but predicts nothing")
     }
+    return problems + checkCatalogueChanges(first, on: dataset, limit: limit)
+}
+
+/// Checks a fitted model against a catalogue grown since its fit: a copy of the first item
+/// (its features, and its raters as the new item's interactions) and an item whose genres
+/// changed. A model that serves the new catalogue must nominate within it, explain what it
+/// nominates with terms that add up, and answer an unchanged catalogue as before.
+func checkCatalogueChanges(_ model: some CandidateModel, on dataset: Dataset, limit: Int)
+    -> [String]
+{
+    guard dataset.itemCount > 1 else { return [] }
+    var problems: [String] = []
+    let unchanged = CatalogueUpdate(
+        dataset: dataset, fittedItemCount: dataset.itemCount, changed: [], interactions: [:],
+        minInteractions: 1)
+    let copied = dataset.items[0]
+    let (grown, changed) = dataset.cataloguing([
+        CatalogueEntry(
+            id: "contract-new", title: copied.title, year: copied.year, genres: copied.genres),
+        CatalogueEntry(id: dataset.itemIDs[1], genres: ["contract-genre"]),
+    ])
+    let raters = dataset.byItem.range(of: 0).map {
+        (user: Int(dataset.byItem.columns[$0]), rating: dataset.byItem.ratings[$0])
+    }
+    let update = CatalogueUpdate(
+        dataset: grown, fittedItemCount: dataset.itemCount, changed: changed,
+        interactions: [dataset.itemCount: raters], minInteractions: 1)
+    let same = model.servingCatalogue(unchanged)
+    guard let served = model.servingCatalogue(update) else {
+        if same != nil { problems.append("serves an unchanged catalogue but not a grown one") }
+        return problems
+    }
+    for user in stride(from: 0, to: dataset.userCount, by: max(1, dataset.userCount / 20)) {
+        let who = "user \(dataset.userIDs[user]) after the catalogue grew"
+        let before = dataset.query(for: user, excluded: ItemSet(capacity: dataset.itemCount))
+        if let same,
+            same.candidates(for: before, limit: limit)
+                != model.candidates(for: before, limit: limit)
+        {
+            problems.append(
+                "user \(dataset.userIDs[user]): an unchanged catalogue changes the list")
+        }
+        let query = grown.query(for: user, excluded: ItemSet(capacity: grown.itemCount))
+        let list = served.candidates(for: query, limit: limit)
+        if let bad = list.first(where: { !(0..<grown.itemCount).contains($0.item) }) {
+            problems.append("\(who): item \(bad.item) outside the catalogue")
+        }
+        for candidate in list + [Candidate(item: dataset.itemCount, score: .nan)] {
+            let terms = served.explain(item: candidate.item, for: query).terms
+            let total = terms.reduce(0) { $0 + $1.value }
+            if candidate.score.isFinite, abs(total - candidate.score) > 1e-4 * max(1, abs(total)) {
+                problems.append(
+                    "\(who): item \(candidate.item)'s terms add up to \(total), its score is "
+                        + "\(candidate.score)")
+                break
+            }
+        }
+        _ = served.similarItems(to: dataset.itemCount, limit: 5)
+        _ = served.unavailability(for: query)
+    }
     return problems
 }
 

@@ -64,7 +64,7 @@ func tfidf(_ json: String) throws -> ContentTFIDF {
     @Test func bigramsDecadesAndYears() throws {
         let generator = try tfidf(#"{"fields": ["title", "year", "decade"], "bigrams": true}"#)
         #expect(
-            generator.tokens(of: ItemFeatures(title: "Star Wars", year: 1977)) == [
+            generator.text.tokens(of: ItemFeatures(title: "Star Wars", year: 1977)) == [
                 "star", "wars", "star_wars", "year:1977", "decade:1970s",
             ])
     }

@@ -116,7 +116,8 @@ func projectWithEvents() throws -> TemporaryDirectory {
         #expect(refreshed.status == 0, "\(refreshed.stderr)")
         #expect(
             refreshed.stdout.hasPrefix(
-                "refreshed with 6 events (6 since the last refresh; the log through position 6): "))
+                "refreshed with 6 events (6 since the last refresh; the log through position 6) "
+                    + "and 0 catalogue entries: 121 users, 80 items, "))
         #expect(refreshed.stderr.contains("stage 'als' (matrix-factorization): fitted"))
         // Every later run reads the refreshed data from the cache and reuses what the refresh
         // fitted: newbie is a user of the data now.

@@ -15,11 +15,11 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
     "ab/ranker": ("bandit", 1, "802570863ede427b"),
     "blend/ranker": ("weighted-average", 1, "78045c049412d061"),
     "learned/als": ("matrix-factorization", 1, "e8e3760a6a4e3ee0"),
-    "learned/content": ("tfidf", 1, "71f1e962b15952c8"),
+    "learned/content": ("tfidf", 2, "a4fa799799a666bb"),
     "learned/popular": ("weighted-rating", 2, "01d21c98f55a74b2"),
     "learned/ranker": ("wide-and-deep", 1, "c4a20a701936a21d"),
     "learned/svd": ("matrix-factorization", 1, "23998d47673f647f"),
-    "learned/triplet": ("triplet-embedding", 1, "b84844de3f0ce788"),
+    "learned/triplet": ("triplet-embedding", 2, "0983f940e82c1316"),
 ]
 
 @Suite struct ArtifactFingerprintTests {

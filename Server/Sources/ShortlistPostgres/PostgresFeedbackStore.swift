@@ -162,6 +162,12 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
             // The logged response an event answers, joining the event log to the exposure log.
             "ALTER TABLE event ADD COLUMN IF NOT EXISTS request TEXT",
             """
+            CREATE TABLE IF NOT EXISTS item (
+                seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT, year INTEGER,
+                genres TEXT, retired BOOLEAN, writes BIGINT NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS event_item ON event (item)",
+            """
             CREATE TABLE IF NOT EXISTS arm (
                 pipeline TEXT NOT NULL, name TEXT NOT NULL, pulls BIGINT NOT NULL DEFAULT 0,
                 rewards DOUBLE PRECISION NOT NULL DEFAULT 0, PRIMARY KEY (pipeline, name))
@@ -422,13 +428,16 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
             SELECT id, "user", item, kind, value, time, request FROM event
             WHERE seq > \(start) AND seq <= \(end) ORDER BY seq
             """
-        ).map { row throws(StoreError) in
-            let (id, user, item, kind, value, time, request) = try decode(
-                row, as: (String?, String, String, String, Double?, Double, String?).self)
-            return Event(
-                id: id, user: user, item: item, kind: kind, value: value, time: time,
-                request: request)
-        }
+        ).map(event)
+    }
+
+    /// The event a row selecting `id, "user", item, kind, value, time, request` holds.
+    private func event(_ row: PostgresRow) throws(StoreError) -> Event {
+        let (id, user, item, kind, value, time, request) = try decode(
+            row, as: (String?, String, String, String, Double?, Double, String?).self)
+        return Event(
+            id: id, user: user, item: item, kind: kind, value: value, time: time,
+            request: request)
     }
 
     public func newestEventPosition() async throws(StoreError) -> Int64 {
@@ -436,6 +445,64 @@ public final class PostgresFeedbackStore: AsyncFeedbackStorage {
             return 0
         }
         return try decode(row, as: Int64.self)
+    }
+
+    public func recordItems(_ entries: [CatalogueEntry]) async throws(StoreError) -> Int64 {
+        // Arrays without NULLs: a field no entry set is '' for a title (no title is empty),
+        // -1 for a year (none is negative), U+001E for genres (no genre holds a control
+        // character), -1 for retired.
+        let ids = entries.map(\.id)
+        let titles = entries.map { $0.title ?? "" }
+        let years = entries.map { $0.year ?? -1 }
+        let genres = entries.map { StoredCatalogue.genresText($0.genres) ?? "\u{1E}" }
+        let retired = entries.map { $0.retired.map { $0 ? 1 : 0 } ?? -1 }
+        _ = try await query(
+            """
+            INSERT INTO item (id, title, year, genres, retired, writes)
+            SELECT x.id, NULLIF(x.title, ''), NULLIF(x.year, -1), NULLIF(x.genres, E'\\x1E'),
+                CASE x.retired WHEN -1 THEN NULL ELSE x.retired = 1 END, 1
+            FROM unnest(\(ids)::text[], \(titles)::text[], \(years)::int[], \(genres)::text[],
+                \(retired)::int[]) WITH ORDINALITY AS x (id, title, year, genres, retired, n)
+            ORDER BY x.n
+            ON CONFLICT (id) DO UPDATE SET
+                title = COALESCE(excluded.title, item.title),
+                year = COALESCE(excluded.year, item.year),
+                genres = COALESCE(excluded.genres, item.genres),
+                retired = COALESCE(excluded.retired, item.retired),
+                writes = item.writes + 1
+            """)
+        return try await catalogueVersion()
+    }
+
+    public func catalogue() async throws(StoreError) -> StoredCatalogue {
+        var catalogue = StoredCatalogue()
+        for row in try await query(
+            "SELECT id, title, year, genres, retired, writes FROM item ORDER BY seq")
+        {
+            let (id, title, year, genres, retired, writes) = try decode(
+                row, as: (String, String?, Int?, String?, Bool?, Int64).self)
+            catalogue.entries.append(
+                CatalogueEntry(
+                    id: id, title: title, year: year, genres: StoredCatalogue.genres(genres),
+                    retired: retired))
+            catalogue.version += writes
+        }
+        return catalogue
+    }
+
+    public func catalogueVersion() async throws(StoreError) -> Int64 {
+        guard let row = try await query("SELECT COALESCE(SUM(writes), 0)::bigint FROM item").first
+        else { return 0 }
+        return try decode(row, as: Int64.self)
+    }
+
+    public func events(items: [String]) async throws(StoreError) -> [Event] {
+        try await query(
+            """
+            SELECT id, "user", item, kind, value, time, request FROM event
+            WHERE item = ANY(\(items)::text[]) ORDER BY seq
+            """
+        ).map(event)
     }
 
     /// Runs one statement on a connection of the pool and collects its rows.

@@ -11,7 +11,8 @@ extension API {
     {
         guard case .json(let body) = input.body else { preconditionFailure("one content type") }
         let served = try holder.served()
-        guard let policy = served.events, let store = served.store else {
+        let store = served.store
+        guard let policy = served.events else {
             throw APIError(
                 .notFound,
                 "\(served.path) declares no event log: add an 'events' section naming the kinds "

@@ -1,6 +1,8 @@
 import BuiltInPlugins
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
+import ShortlistStore
 
 extension API {
     /// `GET /v1/items/{id}/similar`: the items most like one, per stage that can tell, as
@@ -16,5 +18,28 @@ extension API {
             n: try Self.count(input.query.n, default: 10),
             capableTypes: builtInPlugins.generatorTypes(with: .similarItems))
         return .ok(.init(body: .json(try .converting(lists).value)))
+    }
+
+    /// `POST /v1/items`: catalogue entries, all or none, answered once they are stored and the
+    /// served pipelines serve them.
+    func recordItems(_ input: Operations.RecordItems.Input) async throws
+        -> Operations.RecordItems.Output
+    {
+        guard case .json(let body) = input.body else { preconditionFailure("one content type") }
+        let served = try holder.served()
+        let store = served.store
+        guard !body.items.isEmpty else {
+            throw APIError(.badRequest, "'items' is empty; a batch holds 1 to 1000 entries")
+        }
+        let entries = try body.items.enumerated().map { index, sent throws(APIError) in
+            let entry = CatalogueEntry(
+                id: sent.id, title: sent.title, year: sent.year, genres: sent.genres,
+                retired: sent.retired)
+            if let problem = entry.problem(field: "items[\(index)]") { throw APIError(problem) }
+            return entry
+        }
+        let version = try await store.recordItems(entries)
+        try await holder.syncCatalogue()
+        return .ok(.init(body: .json(.init(recorded: entries.count, version: Int(version)))))
     }
 }

@@ -5,6 +5,7 @@ import ShortlistCore
 public import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
+import ShortlistStore
 
 /// The pipelines being served, swapped whole when the pipelines file changes: a new file is
 /// validated and every missing artifact fitted while the old pipelines keep serving; an
@@ -130,9 +131,12 @@ public final class PipelineHolder: @unchecked Sendable {
         guard proceed else { return false }
         defer { lock.withLock { reloading = false } }
         do {
-            let fresh = try ServedPipelines.load(
+            let prepared = try ServedPipelines.load(
                 path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
                 logger: logger)
+            // The catalogue the pipelines before served, carried over (a later change is the
+            // next ``syncCatalogue()``'s).
+            let fresh = prepared.servingCatalogue(of: lock.withLock { loaded })
             lock.withLock {
                 loaded = fresh
                 fingerprint = now
@@ -153,12 +157,15 @@ public final class PipelineHolder: @unchecked Sendable {
         }
     }
 
-    /// Folds `events` (the event log through position `mark`) into the data and serves the
-    /// pipelines prepared on it, swapped whole; the pipelines before keep serving meanwhile, and
-    /// after a failure (logged and thrown). Runs on the calling thread: minutes of fitting, so
-    /// not one the requests need. Nothing is done while a reload runs (false).
+    /// Folds `catalogue` and `events` (the event log through position `mark.events`) into the
+    /// data and serves the pipelines prepared on it, swapped whole; the pipelines before keep
+    /// serving meanwhile, and after a failure (logged and thrown). Runs on the calling thread:
+    /// minutes of fitting, so not one the requests need. Nothing is done while a reload runs
+    /// (false).
     @discardableResult
-    public func refresh(with events: [Event], through mark: Int64) throws -> Bool {
+    public func refresh(
+        with events: [Event], catalogue: StoredCatalogue, at mark: Workspace.RefreshMark
+    ) throws -> Bool {
         let current = lock.withLock { () -> ServedPipelines? in
             guard !reloading, let loaded else { return nil }
             reloading = true
@@ -170,23 +177,58 @@ public final class PipelineHolder: @unchecked Sendable {
         do {
             let workspace = try Workspace(
                 path: path, registry: builtInPlugins, report: { [logger] in logger.report($0) })
-            _ = try workspace.refresh(with: events, through: mark)
-            let fresh = try ServedPipelines.load(
+            _ = try workspace.refresh(with: events, catalogue: catalogue.entries, at: mark)
+            let prepared = try ServedPipelines.load(
                 path: path, only: only, cacheBytes: cacheBytes, storeTimeout: storeTimeout,
-                warmFrom: current.pipelines.first?.dataset, logger: logger)
+                warmFrom: current.fitted.first?.dataset, logger: logger)
+            let fresh = prepared.servingCatalogue(of: lock.withLock { loaded })
             lock.withLock { loaded = fresh }
             logger.info(
                 """
-                refreshed with the event log through position \(mark) (\(events.count) events) \
+                refreshed with the event log through position \(mark.events) (\(events.count) events) \
                 in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: serving \
                 \(fresh.pipelines.map(\.name).joined(separator: ", "))
                 """)
             return true
         } catch {
             logger.warning(
-                "refresh through position \(mark) failed; still serving the pipelines before: \(error)"
+                "refresh through position \(mark.events) failed; still serving the pipelines before: \(error)"
             )
             throw error
+        }
+    }
+
+    /// Serves the catalogue as the store has it now, when it changed since the served
+    /// pipelines read it, or when the log has events the served ones have not read and the
+    /// catalogue has items new since the fit (a factor model folds them in from those events);
+    /// returns whether new pipelines are served. The catalogue's changes are applied to the
+    /// pipelines as prepared and swapped in whole, unless a reload or refresh swapped the
+    /// pipelines meanwhile (it carries the catalogue over itself). A store out of reach is
+    /// thrown, and the pipelines stay as they are.
+    @discardableResult
+    public func syncCatalogue() async throws(StoreError) -> Bool {
+        guard let served = lock.withLock({ loaded }) else { return false }
+        let store = served.store
+        let version = try await store.catalogueVersion()
+        let added = served.added(in: served.catalogue)
+        let newest =
+            served.events != nil && (!added.isEmpty || version != served.catalogue.version)
+            ? try await store.newestEventPosition() : served.itemEventsThrough
+        guard version != served.catalogue.version || newest != served.itemEventsThrough else {
+            return false
+        }
+        let catalogue =
+            version == served.catalogue.version ? served.catalogue : try await store.catalogue()
+        let ids = served.added(in: catalogue)
+        let events = served.events == nil || ids.isEmpty ? [] : try await store.events(items: ids)
+        let fresh = served.serving(catalogue, itemEvents: events, through: newest)
+        return lock.withLock {
+            guard let current = loaded, current.loaded == served.loaded,
+                current.catalogue.version <= catalogue.version,
+                current.itemEventsThrough <= newest
+            else { return false }
+            loaded = fresh
+            return true
         }
     }
 

@@ -43,6 +43,15 @@ public struct PreparationService: Service {
             throw Failed()
         }
         if (try? holder.served()) != nil {
+            do {
+                try await holder.syncCatalogue()
+            } catch {
+                logger.warning(
+                    """
+                    cannot read the catalogue's changes since the fit; serving the fitted \
+                    catalogue until the store answers: \(error)
+                    """)
+            }
             logger.info("ready: \(holder.readiness.ready) pipelines prepared")
             try? await gracefulShutdown()
         }

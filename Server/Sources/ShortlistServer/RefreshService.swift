@@ -4,14 +4,18 @@ import Metrics
 public import ServiceLifecycle
 import ShortlistCore
 import ShortlistData
+import ShortlistPipeline
+import ShortlistStore
 
-/// Refreshes the served pipelines by itself when the file's `events.refresh` says one is due:
-/// every `interval` it asks the event log how many events came since the data was last
-/// refreshed, and when enough did (or enough time passed with some), it reads the log, folds it
-/// into the data and swaps the pipelines prepared on it
-/// (``PipelineHolder/refresh(with:through:)``), fitting on one thread of its own, at a lower
-/// priority, while the requests go on. It also keeps the gauges `shortlist_model_age_seconds`
-/// and `shortlist_events_since_refresh`.
+/// Keeps the served pipelines current with the store. Every `interval` it serves the
+/// catalogue's changes another replica recorded, and new items' events for factor models to
+/// fold them in (``PipelineHolder/syncCatalogue()``); and it refreshes the pipelines by itself
+/// when the file's `events.refresh` says one is due: it asks the event log how many events came
+/// since the data was last refreshed, and when enough did (or enough time passed with some), it
+/// reads the log and the catalogue, folds them into the data and swaps the pipelines prepared
+/// on it (``PipelineHolder/refresh(with:catalogue:at:)``), fitting on one thread of its own, at
+/// a lower priority, while the requests go on. It also keeps the gauges
+/// `shortlist_model_age_seconds` and `shortlist_events_since_refresh`.
 public struct RefreshService: Service {
     let holder: PipelineHolder
     let interval: Duration
@@ -30,8 +34,13 @@ public struct RefreshService: Service {
             guard let served = try? holder.served() else { continue }
             Gauge(label: "shortlist_model_age_seconds").record(
                 Date().timeIntervalSince(served.loaded))
-            guard let policy = served.events, let store = served.store,
-                let newest = try? await store.newestEventPosition()
+            do {
+                try await holder.syncCatalogue()
+            } catch {
+                logger.warning("cannot read the catalogue's changes: \(error)")
+            }
+            let store = served.store
+            guard let policy = served.events, let newest = try? await store.newestEventPosition()
             else { continue }
             let fresh = max(0, newest - served.refreshedThrough)
             Gauge(label: "shortlist_events_since_refresh").record(Double(fresh))
@@ -40,8 +49,10 @@ public struct RefreshService: Service {
                     newEvents: fresh, elapsed: Date().timeIntervalSince(served.loaded))
             else { continue }
             let events: [Event]
+            let catalogue: StoredCatalogue
             do {
                 events = try await store.events(after: 0, through: newest)
+                catalogue = try await store.catalogue()
             } catch {
                 logger.warning("cannot read the event log to refresh: \(error)")
                 continue
@@ -57,7 +68,10 @@ public struct RefreshService: Service {
                         // On Linux the nice value is the calling thread's own.
                         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
                         Cores.$limit.withValue(1) {
-                            _ = try? holder.refresh(with: events, through: newest)
+                            _ = try? holder.refresh(
+                                with: events, catalogue: catalogue,
+                                at: Workspace.RefreshMark(
+                                    events: newest, catalogue: catalogue.version))
                         }
                         finished.finish()
                     }.start()

@@ -9,17 +9,26 @@ public import ShortlistPipeline
 import ShortlistPostgres
 import ShortlistStore
 
-/// Every pipeline of a pipelines file, prepared (loaded or fitted) for serving, and the
-/// feedback store their bandits read and log to.
+/// Every pipeline of a pipelines file, prepared (loaded or fitted) for serving the catalogue
+/// as the store has it, and the feedback store their bandits read and log to.
 public struct ServedPipelines: Sendable {
-    /// The pipelines, in file order; the first is the default.
+    /// The pipelines serving the catalogue (``catalogue``), in file order; the first is the
+    /// default.
     public let pipelines: [FittedPipeline]
+    /// The pipelines as prepared, before the catalogue's changes since the fit.
+    let fitted: [FittedPipeline]
+    /// The catalogue's entries the pipelines serve.
+    let catalogue: StoredCatalogue
+    /// The log's events for the catalogue's new items, for factor models to fold them in, and
+    /// the log position through which they were read.
+    let itemEvents: [Event]
+    let itemEventsThrough: Int64
     /// The file they come from.
     public let path: String
     /// When they were prepared.
     public let loaded: Date
-    /// The feedback store, when a pipeline has a bandit ranker or the file an event log.
-    let store: (any AsyncFeedbackStorage)?
+    /// The feedback store: the catalogue's, the event log's and the bandits'.
+    let store: any AsyncFeedbackStorage
     /// The event log's policy, when the file declares one.
     let events: EventPolicy?
     /// The log position through which the data was refreshed with the event log (0 for
@@ -44,7 +53,7 @@ public struct ServedPipelines: Sendable {
         let specs = try served(only, of: workspace, path: path)
         progress(0, specs.count)
         let dataset = try workspace.loadDataset()
-        var store: (any AsyncFeedbackStorage)?
+        let store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
         var pipelines: [FittedPipeline] = []
         for (index, spec) in specs.enumerated() {
             logger.info("preparing pipeline '\(spec.name)' (\(index + 1) of \(specs.count))")
@@ -53,18 +62,43 @@ public struct ServedPipelines: Sendable {
                 pipeline: spec.name, dataset: dataset, warmFrom: previous)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
-            if pipeline.bandit != nil || pipeline.exposures > 0 || workspace.file.events != nil,
-                store == nil
-            {
-                store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
-            }
             pipelines.append(pipeline)
             progress(index + 1, specs.count)
         }
         return ServedPipelines(
-            pipelines: pipelines, path: path, loaded: Date(), store: store,
+            pipelines: pipelines, fitted: pipelines, catalogue: StoredCatalogue(),
+            itemEvents: [], itemEventsThrough: 0, path: path, loaded: Date(), store: store,
             events: workspace.file.events, refreshedThrough: workspace.refreshedThrough() ?? 0,
             responses: ResponseCache(capacity: cacheBytes))
+    }
+
+    /// These pipelines serving the catalogue `served` serves (as they are when nil), with the
+    /// events it read: a reload or a refresh carries the catalogue over.
+    func servingCatalogue(of served: ServedPipelines?) -> ServedPipelines {
+        guard let served, !served.catalogue.entries.isEmpty else { return self }
+        return serving(
+            served.catalogue, itemEvents: served.itemEvents, through: served.itemEventsThrough)
+    }
+
+    /// The item ids of `catalogue` the fitted data lacks.
+    func added(in catalogue: StoredCatalogue) -> [String] {
+        guard let dataset = fitted.first?.dataset else { return [] }
+        return catalogue.entries.map(\.id).filter { dataset.item($0) == nil }
+    }
+
+    /// These pipelines serving `catalogue`, with `itemEvents` (the log's events for its new
+    /// items through position `through`) for factor models to fold new items in from; the
+    /// answers kept for repeated requests start afresh.
+    func serving(_ catalogue: StoredCatalogue, itemEvents: [Event], through: Int64)
+        -> ServedPipelines
+    {
+        ServedPipelines(
+            pipelines: fitted.map {
+                $0.servingCatalogue(catalogue.entries, events: itemEvents, policy: events)
+            }, fitted: fitted, catalogue: catalogue, itemEvents: itemEvents,
+            itemEventsThrough: through, path: path,
+            loaded: loaded, store: store, events: events, refreshedThrough: refreshedThrough,
+            responses: ResponseCache(capacity: responses.capacity))
     }
 
     /// The pipelines of `workspace`'s file to serve: those named `only` (in the file's order),

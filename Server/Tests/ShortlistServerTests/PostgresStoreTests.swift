@@ -106,6 +106,24 @@ private func events(
         await step { try await store.recordEvents([answering("r1")]) },
         await step { try await store.recordEvents([answering("r2")]) },
         await step { try await store.events(user: "u3", limit: 5).events },
+        // The catalogue: entries merge field by field, in the order items were first added;
+        // events are found by item.
+        await step { try await store.catalogueVersion() },
+        await step {
+            try await store.recordItems([
+                CatalogueEntry(id: "n2", title: "Two", year: 2001, genres: ["a", "b"]),
+                CatalogueEntry(id: "n1", genres: []),
+            ])
+        },
+        await step {
+            try await store.recordItems([
+                CatalogueEntry(id: "n1", title: "One", retired: true),
+                CatalogueEntry(id: "n2", genres: ["c"]),
+            ])
+        },
+        await step { try await store.catalogue() },
+        await step { try await store.events(items: ["i1", "i4", "nothing"]).map(\.user) },
+        await step { try await store.events(items: []) },
     ]
 }
 

@@ -243,7 +243,7 @@ struct ReplicaTests {
     }
 
     /// Feedback and events sent to one replica reach the other through the database.
-    @Test func feedbackAndEventsSentToOneReplicaAreSeenByTheOther() async throws {
+    @Test func feedbackEventsAndItemsSentToOneReplicaAreSeenByTheOther() async throws {
         let folder = try TemporaryDirectory()
         let dataset = try folder.writeDelimited(PlantedClusters().dataset)
         let store = "\(try #require(postgresURL))?schema=r\(UInt32.random(in: 0...UInt32.max))"
@@ -314,6 +314,28 @@ struct ReplicaTests {
             "POST", "/v1/events",
             #"{"events": [{"id": "d1", "user": "u5", "item": "\#(item)", "kind": "dislike"}]}"#)
         #expect(repeated.json["repeated"] as? Int == 1)
+
+        // An item added through one replica is served by the other at its next look at the
+        // store (every five seconds), and so is its retirement.
+        let added = try await first.call(
+            "POST", "/v1/items", #"{"items": [{"id": "new-1", "genres": ["g2"]}]}"#)
+        #expect(added.status == 200, "\(added.json)")
+        #expect(try await first.call("GET", "/v1/explain?user=u5&item=new-1").status == 200)
+        var seen = try await second.call("GET", "/v1/explain?user=u5&item=new-1")
+        for _ in 0..<150 where seen.status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            seen = try await second.call("GET", "/v1/explain?user=u5&item=new-1")
+        }
+        #expect(seen.status == 200, "\(seen.json)")
+        let retired = try await second.call(
+            "POST", "/v1/items", #"{"items": [{"id": "\#(item)", "retired": true}]}"#)
+        #expect(retired.status == 200)
+        var filtered = try await first.call("GET", "/v1/explain?user=u6&item=\(item)")
+        for _ in 0..<150 where filtered.json["filteredBy"] as? [String] != ["retired"] {
+            try await Task.sleep(for: .milliseconds(100))
+            filtered = try await first.call("GET", "/v1/explain?user=u6&item=\(item)")
+        }
+        #expect(filtered.json["filteredBy"] as? [String] == ["retired"], "\(filtered.json)")
     }
 
     /// The server awaits the store, holding no thread while it answers: 64 bandit requests at

@@ -18,6 +18,11 @@ public protocol CandidateModel: Sendable, ArtifactCodable {
     /// The predicted rating of `item` by the query's user, or nil when the model cannot say
     /// (always nil unless the generator declares ``GeneratorCapabilities/ratingPrediction``).
     func predictRating(of item: ItemIndex, for query: Query) -> Double?
+    /// The model serving the catalogue as `update` has it — items added since the fit, items
+    /// whose features changed — or nil when it serves only the items it was fitted on (the
+    /// pipeline then keeps the others away from it). Asked off the request path, whenever the
+    /// catalogue changes; the model returned is not stored.
+    func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)?
 }
 
 extension CandidateModel {
@@ -27,4 +32,5 @@ extension CandidateModel {
 
     public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? { nil }
     public func predictRating(of item: ItemIndex, for query: Query) -> Double? { nil }
+    public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? { nil }
 }

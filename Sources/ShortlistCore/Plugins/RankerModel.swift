@@ -7,12 +7,18 @@ public protocol RankerModel: Sendable, ArtifactCodable {
     /// group, say) gives a coarser split from ``rank(_:for:)`` and the full one here; each
     /// item's detailed contributions still add up to its score. By default, `ranked` as given.
     func detailed(_ ranked: [Ranked], in pool: CandidatePool, for query: Query) -> [Ranked]
+    /// The model ranking the catalogue as `update` has it (items added since the fit among the
+    /// candidates), or nil when it ranks only the items it was fitted on (the pipeline then
+    /// keeps new items out of its pools). A ranker that reads only the pool's scores returns
+    /// itself. Asked off the request path, whenever the catalogue changes.
+    func servingCatalogue(_ update: CatalogueUpdate) -> (any RankerModel)?
 }
 
 extension RankerModel {
     public func detailed(_ ranked: [Ranked], in pool: CandidatePool, for query: Query) -> [Ranked] {
         ranked
     }
+    public func servingCatalogue(_ update: CatalogueUpdate) -> (any RankerModel)? { nil }
 }
 
 /// A ranker that blends arms with a bandit policy whose state lives outside the model: the

@@ -25,6 +25,9 @@ public struct FittedPipeline: Sendable {
         public var fitSeconds: Double?
         /// The words of the terms its explanations hold (its plugin's).
         public var vocabulary: Vocabulary
+        /// The items the model knows, indexes below this, when the catalogue has grown since
+        /// the fit and the model could not take the new items; nil when it knows every item.
+        public var knownItems: Int?
 
         /// A fitted stage.
         public init(
@@ -40,6 +43,17 @@ public struct FittedPipeline: Sendable {
             self.fitSeconds = fitSeconds
             self.vocabulary = vocabulary
         }
+
+        /// Whether the model knows `item` (the catalogue may have grown since the fit).
+        public func knows(_ item: ItemIndex) -> Bool { item < knownItems ?? .max }
+
+        /// The query as the model can read it: without the history items it does not know.
+        public func readable(_ query: Query) -> Query {
+            guard let knownItems, query.historyItems.contains(where: { $0 >= knownItems }) else {
+                return query
+            }
+            return query.restricted(toItemsBelow: knownItems)
+        }
     }
 
     /// The pipeline's name.
@@ -47,18 +61,18 @@ public struct FittedPipeline: Sendable {
     /// The default result size.
     public let resultCount: Int
     /// The data the stages were fitted on, used for histories and ids.
-    public let dataset: Dataset
+    public internal(set) var dataset: Dataset
     /// The candidate stages in order.
-    public let stages: [Stage]
+    public internal(set) var stages: [Stage]
     /// The ranker's plugin type.
     public let rankerType: String
     /// The fitted ranker.
-    public let ranker: any RankerModel
+    public internal(set) var ranker: any RankerModel
     /// The ranker as a bandit, when it is one (its plugin declares it through its model):
     /// the one place the pipeline, the CLI and the server learn that a pipeline blends arms.
     public let bandit: (any BanditRankerModel)?
     /// For a bandit ranker, its arms that are rankers of their own, fitted, by arm position.
-    public let armRankers: [Int: any RankerModel]
+    public internal(set) var armRankers: [Int: any RankerModel]
     /// Seconds the ranker's fit took, or nil when it was loaded from its artifact.
     public let rankerFitSeconds: Double?
     /// The words of the terms its ranker's contributions hold (the ranker's plugin's, and its
@@ -70,10 +84,13 @@ public struct FittedPipeline: Sendable {
     /// `exposures:`); a bandit logs every response whatever it is.
     public var exposures = 0.0
     /// The filters in the order they apply.
-    public let filters: [any Filter]
+    public internal(set) var filters: [any Filter]
     /// The rating a request's fresh interaction without one counts as: the data's highest
     /// rating (1 for data without ratings, as every interaction counts).
     public let unratedRating: Float
+    /// The items a pooled candidate must be below when a ranker could not take the items the
+    /// catalogue gained since the fit; nil when every ranker ranks every item.
+    public internal(set) var rankableItems: Int?
 
     /// A fitted pipeline whose requests pass through `filters`.
     public init(
@@ -158,7 +175,8 @@ public struct FittedPipeline: Sendable {
         lists.reserveCapacity(stages.count)
         for (index, stage) in stages.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let list = stage.model.candidates(for: query, limit: stage.limit)
+            var list = stage.model.candidates(for: stage.readable(query), limit: stage.limit)
+            if let rankableItems { list.removeAll { $0.item >= rankableItems } }
             observer.generated(
                 stage: index, candidates: list,
                 nanoseconds: DispatchTime.now().uptimeNanoseconds - start)

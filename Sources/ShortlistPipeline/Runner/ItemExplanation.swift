@@ -98,7 +98,15 @@ extension FittedPipeline {
         -> [[ItemExplanation.StageView]]
     {
         var full: [Int: [ItemIndex: (rank: Int, score: Double)]] = [:]
-        let explanations = stages.map { $0.model.explain(items: items, for: query) }
+        let explanations = stages.map { stage -> [Explanation] in
+            let readable = stage.readable(query)
+            guard items.allSatisfy(stage.knows) else {
+                return items.map {
+                    stage.knows($0) ? stage.model.explain(item: $0, for: readable) : .none
+                }
+            }
+            return stage.model.explain(items: items, for: readable)
+        }
         return items.enumerated().map { position, item in
             stages.enumerated().map { index, stage in
                 let step = trace.generators[index]
@@ -106,7 +114,8 @@ extension FittedPipeline {
                 var score = rank.map { step.candidates[$0 - 1].score }
                 if rank == nil, !query.excluded.contains(item) {
                     if full[index] == nil {
-                        let ordering = stage.model.candidates(for: query, limit: dataset.itemCount)
+                        let ordering = stage.model.candidates(
+                            for: stage.readable(query), limit: dataset.itemCount)
                         full[index] = Dictionary(
                             uniqueKeysWithValues: ordering.enumerated().map {
                                 ($1.item, (rank: $0 + 1, score: $1.score))

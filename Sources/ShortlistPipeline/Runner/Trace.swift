@@ -99,7 +99,8 @@ extension FittedPipeline {
             return Trace.GeneratorStep(
                 name: stage.name, type: stage.type, limit: stage.limit, candidates: candidates,
                 unavailable: candidates.isEmpty
-                    ? stage.model.unavailability(for: recorder.query) ?? .allExcluded : nil,
+                    ? stage.model.unavailability(for: stage.readable(recorder.query))
+                        ?? .allExcluded : nil,
                 seconds: Double(recorder.nanoseconds[index] ?? 0) / 1e9
             )
         }

@@ -325,6 +325,47 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/items": {
+              "post": {
+                "operationId": "recordItems",
+                "summary": "Add items to the catalogue, change their fields or retire them, without a refit",
+                "description": "200 once every entry of the batch is in the store, all or none, and the served pipelines serve the catalogue as it is now (other replicas within five seconds). A field an entry leaves out keeps what the item had. Content stages (TF-IDF, the triplet tower, popularity's prior) serve a new item at once; matrix factorisation once the event log has the file's `events.item-fold-in` interactions with it. A retired item is never recommended.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ItemBatch"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Recorded and served",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ItemsRecorded"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/TooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/v1/ab/report": {
               "get": {
                 "operationId": "abReport",
@@ -1060,6 +1101,89 @@ enum OpenAPIDocument {
                   "repeated": {
                     "type": "integer",
                     "description": "Events sent again under their id, which count once."
+                  }
+                }
+              },
+              "CatalogueItem": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "id"
+                ],
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "The item; one the catalogue lacks is added."
+                  },
+                  "title": {
+                    "$ref": "#/components/schemas/Id",
+                    "description": "Its title (a new item's is its id until one is given)."
+                  },
+                  "year": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 9999,
+                    "description": "Its release year."
+                  },
+                  "genres": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                      "$ref": "#/components/schemas/Id"
+                    },
+                    "description": "Its genres, replacing those it had."
+                  },
+                  "retired": {
+                    "type": "boolean",
+                    "description": "True never recommends it again; false recommends a retired item again."
+                  }
+                }
+              },
+              "ItemBatch": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "items"
+                ],
+                "properties": {
+                  "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": {
+                      "$ref": "#/components/schemas/CatalogueItem"
+                    }
+                  }
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "new-1",
+                      "title": "A New Film (2026)",
+                      "year": 2026,
+                      "genres": [
+                        "Sci-Fi",
+                        "Thriller"
+                      ]
+                    }
+                  ]
+                }
+              },
+              "ItemsRecorded": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "recorded",
+                  "version"
+                ],
+                "properties": {
+                  "recorded": {
+                    "type": "integer",
+                    "description": "Entries stored."
+                  },
+                  "version": {
+                    "type": "integer",
+                    "description": "The catalogue's version after them; it grows with every write."
                   }
                 }
               },

@@ -1031,6 +1031,154 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/CatalogueItem`.
+        internal struct CatalogueItem: Codable, Hashable, Sendable {
+            /// The item; one the catalogue lacks is added.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CatalogueItem/id`.
+            internal var id: Components.Schemas.Id
+            /// Its title (a new item's is its id until one is given).
+            ///
+            /// - Remark: Generated from `#/components/schemas/CatalogueItem/title`.
+            internal var title: Components.Schemas.Id?
+            /// Its release year.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CatalogueItem/year`.
+            internal var year: Swift.Int?
+            /// Its genres, replacing those it had.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CatalogueItem/genres`.
+            internal var genres: [Components.Schemas.Id]?
+            /// True never recommends it again; false recommends a retired item again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CatalogueItem/retired`.
+            internal var retired: Swift.Bool?
+            /// Creates a new `CatalogueItem`.
+            ///
+            /// - Parameters:
+            ///   - id: The item; one the catalogue lacks is added.
+            ///   - title: Its title (a new item's is its id until one is given).
+            ///   - year: Its release year.
+            ///   - genres: Its genres, replacing those it had.
+            ///   - retired: True never recommends it again; false recommends a retired item again.
+            internal init(
+                id: Components.Schemas.Id,
+                title: Components.Schemas.Id? = nil,
+                year: Swift.Int? = nil,
+                genres: [Components.Schemas.Id]? = nil,
+                retired: Swift.Bool? = nil
+            ) {
+                self.id = id
+                self.title = title
+                self.year = year
+                self.genres = genres
+                self.retired = retired
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case title
+                case year
+                case genres
+                case retired
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Components.Schemas.Id.self,
+                    forKey: .id
+                )
+                self.title = try container.decodeIfPresent(
+                    Components.Schemas.Id.self,
+                    forKey: .title
+                )
+                self.year = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .year
+                )
+                self.genres = try container.decodeIfPresent(
+                    [Components.Schemas.Id].self,
+                    forKey: .genres
+                )
+                self.retired = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .retired
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "title",
+                    "year",
+                    "genres",
+                    "retired"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ItemBatch`.
+        internal struct ItemBatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ItemBatch/items`.
+            internal var items: [Components.Schemas.CatalogueItem]
+            /// Creates a new `ItemBatch`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            internal init(items: [Components.Schemas.CatalogueItem]) {
+                self.items = items
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.CatalogueItem].self,
+                    forKey: .items
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ItemsRecorded`.
+        internal struct ItemsRecorded: Codable, Hashable, Sendable {
+            /// Entries stored.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ItemsRecorded/recorded`.
+            internal var recorded: Swift.Int
+            /// The catalogue's version after them; it grows with every write.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ItemsRecorded/version`.
+            internal var version: Swift.Int
+            /// Creates a new `ItemsRecorded`.
+            ///
+            /// - Parameters:
+            ///   - recorded: Entries stored.
+            ///   - version: The catalogue's version after them; it grows with every write.
+            internal init(
+                recorded: Swift.Int,
+                version: Swift.Int
+            ) {
+                self.recorded = recorded
+                self.version = version
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case recorded
+                case version
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.recorded = try container.decode(
+                    Swift.Int.self,
+                    forKey: .recorded
+                )
+                self.version = try container.decode(
+                    Swift.Int.self,
+                    forKey: .version
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "recorded",
+                    "version"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/FeedbackResponse`.
         internal struct FeedbackResponse: Codable, Hashable, Sendable {
             /// False when the same feedback was recorded before.

@@ -39,6 +39,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /v1/events`.
     /// - Remark: Generated from `#/paths//v1/events/post(recordEvents)`.
     func recordEvents(_ input: Operations.RecordEvents.Input) async throws -> Operations.RecordEvents.Output
+    /// Add items to the catalogue, change their fields or retire them, without a refit
+    ///
+    /// 200 once every entry of the batch is in the store, all or none, and the served pipelines serve the catalogue as it is now (other replicas within five seconds). A field an entry leaves out keeps what the item had. Content stages (TF-IDF, the triplet tower, popularity's prior) serve a new item at once; matrix factorisation once the event log has the file's `events.item-fold-in` interactions with it. A retired item is never recommended.
+    ///
+    /// - Remark: HTTP `POST /v1/items`.
+    /// - Remark: Generated from `#/paths//v1/items/post(recordItems)`.
+    func recordItems(_ input: Operations.RecordItems.Input) async throws -> Operations.RecordItems.Output
     /// Each arm of a bandit pipeline: pulls, rewards, reward rate with its 95% interval, the probability that it is best, and what it would have earned serving all the traffic
     ///
     /// The same JSON as `shortlist ab report --format json`, from the feedback store every replica shares.
@@ -153,6 +160,21 @@ extension APIProtocol {
         body: Operations.RecordEvents.Input.Body
     ) async throws -> Operations.RecordEvents.Output {
         try await recordEvents(Operations.RecordEvents.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add items to the catalogue, change their fields or retire them, without a refit
+    ///
+    /// 200 once every entry of the batch is in the store, all or none, and the served pipelines serve the catalogue as it is now (other replicas within five seconds). A field an entry leaves out keeps what the item had. Content stages (TF-IDF, the triplet tower, popularity's prior) serve a new item at once; matrix factorisation once the event log has the file's `events.item-fold-in` interactions with it. A retired item is never recommended.
+    ///
+    /// - Remark: HTTP `POST /v1/items`.
+    /// - Remark: Generated from `#/paths//v1/items/post(recordItems)`.
+    internal func recordItems(
+        headers: Operations.RecordItems.Input.Headers = .init(),
+        body: Operations.RecordItems.Input.Body
+    ) async throws -> Operations.RecordItems.Output {
+        try await recordItems(Operations.RecordItems.Input(
             headers: headers,
             body: body
         ))

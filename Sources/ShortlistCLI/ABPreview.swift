@@ -56,8 +56,9 @@ struct ABPreview: ParsableCommand {
                         + "(a bandit pipeline logs every response it serves; another, the share "
                         + "of a server's responses its 'exposures' key gives)")
             }
-            let candidate = try workspace.prepare(
-                pipeline: pipeline, dataset: try workspace.loadDataset())
+            let candidate = try servingStoredCatalogue(
+                workspace.prepare(pipeline: pipeline, dataset: try workspace.loadDataset()),
+                store: store, policy: policy)
             let chosen = lists.map { list in
                 var observer = NoObserver()
                 return candidate.run(

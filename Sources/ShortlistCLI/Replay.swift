@@ -77,6 +77,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try Terminal.run {
+            if let plot { try OutputFile.checkWritable(plot, what: "the chart") }
             let workspace = try openWorkspace(file.path)
             let dataset = try workspace.loadDataset()
             let folder =

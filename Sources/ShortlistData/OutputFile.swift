@@ -67,6 +67,27 @@ public enum OutputFile {
         }
     }
 
+    /// Checks before a long computation that ``write(_:to:what:)`` could write `path`: it is not
+    /// a folder, and a regular file's folder takes new files.
+    ///
+    /// - Throws: ``DataError`` `.unwritable` naming the path and the system's reason.
+    public static func checkWritable(_ path: String, what: String) throws(DataError) {
+        func failure(_ reason: String) -> DataError {
+            DataError(.unwritable, "cannot write \(what): \(reason)", file: path)
+        }
+        let target = try resolvedTarget(of: path, failure)
+        if Self.openDescriptor(target) != nil { return }
+        var status = stat()
+        if stat(target, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else { throw failure("it is a folder") }
+            return
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
+            throw failure(systemReason())
+        }
+    }
+
     /// Writes every byte to `descriptor`, retrying short and interrupted writes.
     ///
     /// - Returns: the error number of the write that failed, or nil when all were written.

@@ -136,5 +136,14 @@ import Testing
         #expect(bad.status == 64)
         #expect(
             bad.stderr.hasPrefix("error: --from 'yesterday' is neither a date"), "\(bad.stderr)")
+        // A chart that cannot be written stops the replay before it runs, not after.
+        let unwritable = try shortlist(
+            arguments + ["--plot", "no-such-folder/replay.svg"], in: folder.path)
+        #expect(unwritable.status == 1)
+        #expect(
+            unwritable.stderr.contains(
+                "no-such-folder/replay.svg: cannot write the chart: No such file or directory"),
+            "\(unwritable.stderr)")
+        #expect(!unwritable.stderr.contains("step 1 of"), "\(unwritable.stderr)")
     }
 }

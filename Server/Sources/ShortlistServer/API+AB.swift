@@ -6,8 +6,7 @@ extension API {
     /// json`, from the feedback store every replica shares.
     func abReport(_ input: Operations.AbReport.Input) async throws -> Operations.AbReport.Output {
         let served = try holder.served()
-        let store = served.store
-        guard served.pipelines.contains(where: { $0.bandit != nil }) else {
+        guard let store = served.store else {
             throw APIError(
                 .notFound, "no pipeline of \(served.path) has a bandit ranker to report on")
         }

@@ -11,8 +11,7 @@ extension API {
     {
         guard case .json(let body) = input.body else { preconditionFailure("one content type") }
         let served = try holder.served()
-        let store = served.store
-        guard let policy = served.events else {
+        guard let policy = served.events, let store = served.store else {
             throw APIError(
                 .notFound,
                 "\(served.path) declares no event log: add an 'events' section naming the kinds "

@@ -11,11 +11,11 @@ extension API {
         try checkID(body.requestId, "'requestId'")
         try checkID(body.item, "'item'")
         let served = try holder.served()
-        guard served.pipelines.contains(where: { $0.bandit != nil || $0.exposures > 0 }) else {
+        guard let store = served.store else {
             throw APIError(
                 .notFound, "no pipeline of \(served.path) has a bandit ranker to reward")
         }
-        let outcome = try await served.store.recordFeedback(
+        let outcome = try await store.recordFeedback(
             request: body.requestId, item: body.item, reward: body.reward)
         return .accepted(.init(body: .json(.init(recorded: outcome == .recorded))))
     }

@@ -27,7 +27,13 @@ extension API {
     {
         guard case .json(let body) = input.body else { preconditionFailure("one content type") }
         let served = try holder.served()
-        let store = served.store
+        guard let store = served.store else {
+            throw APIError(
+                .notFound,
+                "\(served.path) keeps no feedback store, where the catalogue lives: it declares no "
+                    + "event log and no bandit, and its SQLite store does not exist yet; add an "
+                    + "'events' section to take items")
+        }
         guard !body.items.isEmpty else {
             throw APIError(.badRequest, "'items' is empty; a batch holds 1 to 1000 entries")
         }

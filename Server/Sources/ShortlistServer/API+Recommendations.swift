@@ -64,9 +64,9 @@ extension API {
     /// when the log cannot be read now: the request is then answered from the fitted models
     /// alone (counted in `shortlist_event_reads_failed_total`) rather than refused.
     static func storedEvents(of user: String, _ served: ServedPipelines) async -> UserEvents? {
-        guard let policy = served.events else { return nil }
+        guard let policy = served.events, let store = served.store else { return nil }
         do {
-            return try await served.store.events(user: user, limit: policy.foldIn)
+            return try await store.events(user: user, limit: policy.foldIn)
         } catch {
             Counter(label: "shortlist_event_reads_failed_total").increment()
             return nil
@@ -136,8 +136,8 @@ extension API {
             label: "shortlist_stage_seconds",
             dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
         ).recordSeconds(trace.rankerSeconds)
-        if let decision = response.decision {
-            try await served.store.record(decision.served)
+        if let decision = response.decision, let store = served.store {
+            try await store.record(decision.served)
             trace.bandit?.logged = true
         }
         var output = RecommendationOutput(
@@ -145,11 +145,11 @@ extension API {
             explain: explained, lean: true)
         // A sampled exposure that cannot be logged leaves the answer without its request id
         // (counted), not unanswered: the log is a sample, the answer is what was asked for.
-        if response.decision == nil,
+        if response.decision == nil, let store = served.store,
             let exposure = exposure(of: response.items, pipeline, user: body.user, trace: trace)
         {
             do {
-                try await served.store.record(exposure)
+                try await store.record(exposure)
                 output.requestID = exposure.id
             } catch {
                 Counter(label: "shortlist_exposure_writes_failed_total").increment()
@@ -185,8 +185,8 @@ extension API {
     static func rankingContext(for pipeline: FittedPipeline, _ served: ServedPipelines)
         async throws(StoreError) -> RankingContext
     {
-        guard let bandit = pipeline.bandit else { return .priors }
+        guard let bandit = pipeline.bandit, let store = served.store else { return .priors }
         return RankingContext(
-            armStates: try await served.store.armStates(pipeline: pipeline.name, arms: bandit.arms))
+            armStates: try await store.armStates(pipeline: pipeline.name, arms: bandit.arms))
     }
 }

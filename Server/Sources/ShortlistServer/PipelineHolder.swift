@@ -207,8 +207,9 @@ public final class PipelineHolder: @unchecked Sendable {
     /// thrown, and the pipelines stay as they are.
     @discardableResult
     public func syncCatalogue() async throws(StoreError) -> Bool {
-        guard let served = lock.withLock({ loaded }) else { return false }
-        let store = served.store
+        guard let served = lock.withLock({ loaded }), let store = served.store else {
+            return false
+        }
         let version = try await store.catalogueVersion()
         let added = served.added(in: served.catalogue)
         let newest =

@@ -39,8 +39,8 @@ public struct RefreshService: Service {
             } catch {
                 logger.warning("cannot read the catalogue's changes: \(error)")
             }
-            let store = served.store
-            guard let policy = served.events, let newest = try? await store.newestEventPosition()
+            guard let policy = served.events, let store = served.store,
+                let newest = try? await store.newestEventPosition()
             else { continue }
             let fresh = max(0, newest - served.refreshedThrough)
             Gauge(label: "shortlist_events_since_refresh").record(Double(fresh))

@@ -27,8 +27,10 @@ public struct ServedPipelines: Sendable {
     public let path: String
     /// When they were prepared.
     public let loaded: Date
-    /// The feedback store: the catalogue's, the event log's and the bandits'.
-    let store: any AsyncFeedbackStorage
+    /// The feedback store (the catalogue's, the event log's and the bandits'), when a pipeline
+    /// logs responses, the file has an event log, or the store exists (PostgreSQL, or a SQLite
+    /// file made before).
+    let store: (any AsyncFeedbackStorage)?
     /// The event log's policy, when the file declares one.
     let events: EventPolicy?
     /// The log position through which the data was refreshed with the event log (0 for
@@ -53,7 +55,11 @@ public struct ServedPipelines: Sendable {
         let specs = try served(only, of: workspace, path: path)
         progress(0, specs.count)
         let dataset = try workspace.loadDataset()
-        let store = try openStore(workspace.file.feedbackStore, timeout: storeTimeout)
+        let location = workspace.file.feedbackStore
+        var store =
+            workspace.file.events != nil
+                || location.sqlitePath.map(FileManager.default.fileExists) != false
+            ? try openStore(location, timeout: storeTimeout) : nil
         var pipelines: [FittedPipeline] = []
         for (index, spec) in specs.enumerated() {
             logger.info("preparing pipeline '\(spec.name)' (\(index + 1) of \(specs.count))")
@@ -62,6 +68,9 @@ public struct ServedPipelines: Sendable {
                 pipeline: spec.name, dataset: dataset, warmFrom: previous)
             let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
             logger.info("pipeline '\(spec.name)' is ready (prepared in \(seconds) s)")
+            if pipeline.bandit != nil || pipeline.exposures > 0, store == nil {
+                store = try openStore(location, timeout: storeTimeout)
+            }
             pipelines.append(pipeline)
             progress(index + 1, specs.count)
         }

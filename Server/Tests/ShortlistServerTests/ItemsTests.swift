@@ -115,7 +115,7 @@ import Testing
             }
             let served = try holder.served()
             #expect(served.pipelines[0].dataset.item("a") == nil, "nothing of a refused batch")
-            #expect(try await served.store.catalogue().entries.isEmpty)
+            #expect(try await #require(served.store).catalogue().entries.isEmpty)
         }
     }
 }

@@ -45,6 +45,9 @@ struct Similar: ParsableCommand {
                 for list in lists {
                     lines.append("")
                     lines.append("\(list.stage) (\(list.type)):")
+                    if list.similar.isEmpty {
+                        lines.append("  none: the stage cannot place this item (yet)")
+                    }
                     for (rank, entry) in list.similar.enumerated() {
                         lines.append(
                             String(format: "%3d  ", rank + 1) + Format.padded(entry.item, 6) + " "

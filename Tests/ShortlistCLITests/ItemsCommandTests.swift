@@ -13,6 +13,7 @@ import Testing
               default:
                 n: 5
                 candidates:
+                  - {name: als, type: matrix-factorization, limit: 10, factors: 8, cg-steps: 20}
                   - {name: content, type: tfidf, limit: 30, fields: [genres]}
                   - {name: popular, type: weighted-rating, limit: 20}
                 filters: {exclude-seen: true}
@@ -41,6 +42,12 @@ import Testing
         #expect(stages.first { $0["stage"] as? String == "content" }?["rank"] != nil)
         #expect(json["title"] as? String == "New (1992)")
 
+        let similar = try shortlist(["similar", "--item", "new", "-n", "3"], in: folder.path)
+        #expect(
+            similar.stdout.contains(
+                "als (matrix-factorization):\n  none: the stage cannot place this item (yet)\n"),
+            "\(similar.stdout)")
+        #expect(similar.stdout.contains("content (tfidf):\n  1  i"), "\(similar.stdout)")
         let listed = try shortlist(["items", "list"], in: folder.path)
         #expect(
             listed.stdout == "item  title  year  genres  status\nnew   New    1992  g2      new\n")

@@ -60,7 +60,8 @@ public struct FittedPipeline: Sendable {
     public let name: String
     /// The default result size.
     public let resultCount: Int
-    /// The data the stages were fitted on, used for histories and ids.
+    /// The data the stages were fitted on (with the catalogue's changes since, when the pipeline
+    /// serves them: ``servingCatalogue(_:events:policy:)``), used for histories and ids.
     public internal(set) var dataset: Dataset
     /// The candidate stages in order.
     public internal(set) var stages: [Stage]

@@ -20,9 +20,6 @@ extension MatrixFactorization {
         let ratingRange: ClosedRange<Float>
         /// QᵀQ over every item (implicit objective; empty otherwise), shared by every explanation.
         let itemGram: [Float]
-        /// The item factors laid out for scoring every item of a request at once; for the
-        /// explicit objective each row ends with the item's bias.
-        let itemBlocks: BlockedRows
         /// Items added to the catalogue since the fit with too few interactions to fold in:
         /// their factor rows are zero and they are never scored (none in a fitted model).
         let unfolded: [ItemIndex]
@@ -41,13 +38,6 @@ extension MatrixFactorization {
             self.unfolded = unfolded
             self.ratingRange = ratingRange
             itemGram = objective == .implicit ? gram(itemFactors, factors: factors) : []
-            itemBlocks =
-                objective == .explicit
-                ? BlockedRows(
-                    (0..<itemBias.count).flatMap {
-                        itemFactors[$0 * factors..<($0 + 1) * factors] + [itemBias[$0]]
-                    }, dimensions: factors + 1)
-                : BlockedRows(itemFactors, dimensions: factors)
             self.objective = objective
             self.factors = factors
             self.userFactors = userFactors
@@ -175,14 +165,22 @@ extension MatrixFactorization {
         /// - Complexity: O(items · factors + items · log limit), plus the fold-in's solve.
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
             guard let user = userVector(query), limit > 0 else { return [] }
-            var excluded = query.excluded
-            for item in unfolded { excluded.insert(item) }
-            guard objective == .explicit else {
-                return itemBlocks.top(user.factors, limit: limit, excluded: excluded)
+            var query = query
+            for item in unfolded { query.excluded.insert(item) }
+            var top = TopK(k: limit)
+            let k = factors
+            let base = objective == .explicit ? globalMean + user.bias : 0
+            user.factors.withUnsafeBufferPointer { u in
+                itemFactors.withUnsafeBufferPointer { items in
+                    for item in 0..<itemCount where !query.excluded.contains(item) {
+                        var score =
+                            Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k) + base
+                        if objective == .explicit { score += itemBias[item] }
+                        if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
+                    }
+                }
             }
-            return itemBlocks.top(
-                user.factors + [1], limit: limit, offset: globalMean + user.bias,
-                excluded: excluded)
+            return top.sorted()
         }
 
         /// The model's score for one item, as ``candidates(for:limit:)`` computes it.

@@ -9,8 +9,6 @@ extension TripletEmbedding {
         let rated: Bool
         /// The item tower's output for every item, row-major.
         let itemVectors: [Float]
-        /// The same, laid out for scoring every item of a request at once.
-        let itemBlocks: BlockedRows
 
         init(towers: Towers, tables: [[Float]], minRating: Float, rated: Bool) {
             self.towers = towers
@@ -26,7 +24,6 @@ extension TripletEmbedding {
                 }
             }
             itemVectors = vectors
-            itemBlocks = BlockedRows(vectors, dimensions: towers.dimensions)
         }
 
         /// The liked items of the query's history.
@@ -51,7 +48,17 @@ extension TripletEmbedding {
             user.withUnsafeMutableBufferPointer {
                 towers.compose(parts, tables: tables, into: $0.baseAddress!)
             }
-            return itemBlocks.top(user, limit: limit, excluded: query.excluded)
+            var top = TopK(k: limit)
+            user.withUnsafeBufferPointer { u in
+                itemVectors.withUnsafeBufferPointer { items in
+                    for item in 0..<towers.itemCount where !query.excluded.contains(item) {
+                        let score = Double(
+                            Vector.dot(u.baseAddress!, items.baseAddress! + item * d, d))
+                        if score >= top.threshold { top.insert(item, score: score) }
+                    }
+                }
+            }
+            return top.sorted()
         }
 
         /// The items whose item-tower output has the highest cosine with this item's.

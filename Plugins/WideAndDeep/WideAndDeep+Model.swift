@@ -202,7 +202,7 @@ extension WideAndDeep {
             return model
         }
 
-        public static let formatVersion = 2
+        public static let formatVersion = 1
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(space.sources)

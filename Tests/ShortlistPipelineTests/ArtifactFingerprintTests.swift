@@ -17,7 +17,7 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
     "learned/als": ("matrix-factorization", 1, "e8e3760a6a4e3ee0"),
     "learned/content": ("tfidf", 2, "a4fa799799a666bb"),
     "learned/popular": ("weighted-rating", 2, "01d21c98f55a74b2"),
-    "learned/ranker": ("wide-and-deep", 2, "1441264247a611c9"),
+    "learned/ranker": ("wide-and-deep", 1, "c4a20a701936a21d"),
     "learned/svd": ("matrix-factorization", 1, "23998d47673f647f"),
     "learned/triplet": ("triplet-embedding", 2, "0983f940e82c1316"),
 ]

@@ -1,4 +1,3 @@
-import Foundation
 public import ShortlistCore
 
 extension ContentTFIDF {
@@ -14,7 +13,7 @@ extension ContentTFIDF {
         let rated: Bool
         /// Each term's inverse document frequency in the fitted catalogue: items added later
         /// are weighed with it (their terms the fitted vocabulary has).
-        let idf: [Float]
+        let idf: [Double]
         /// How an item's text is made: items added later are tokenised the same way.
         let text: TextFields
         /// For each term, the items containing it and the weight there.
@@ -24,7 +23,7 @@ extension ContentTFIDF {
 
         init(
             terms: [String], offsets: [Int], columns: [Int32], weights: [Float],
-            likeThreshold: Float, centerRatings: Bool, rated: Bool, idf: [Float],
+            likeThreshold: Float, centerRatings: Bool, rated: Bool, idf: [Double],
             text: TextFields
         ) {
             self.idf = idf
@@ -154,10 +153,15 @@ extension ContentTFIDF {
         ///
         /// - Complexity: O(catalogue's vector entries + changed items' tokens).
         public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? {
-            let lookup = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, $0) })
+            let lookup = Dictionary(
+                uniqueKeysWithValues: terms.enumerated().map { ($1, Int32($0)) })
             let changed = Dictionary(
                 uniqueKeysWithValues: update.changed.map { item in
-                    (item, vectorOfText(text.tokens(of: update.dataset.items[item]), lookup))
+                    var counts: [Int32: Int] = [:]
+                    for token in text.tokens(of: update.dataset.items[item]) {
+                        if let term = lookup[token] { counts[term, default: 0] += 1 }
+                    }
+                    return (item, unitVector(termCounts: counts, idf: idf))
                 })
             var offsets = [0]
             var columns: [Int32] = []
@@ -178,22 +182,7 @@ extension ContentTFIDF {
                 text: text)
         }
 
-        /// A unit-length vector of `tokens` under the fitted vocabulary and IDF, by term.
-        private func vectorOfText(_ tokens: [String], _ lookup: [String: Int])
-            -> [(term: Int32, weight: Float)]
-        {
-            var counts: [Int: Int] = [:]
-            for token in tokens {
-                if let term = lookup[token] { counts[term, default: 0] += 1 }
-            }
-            let entries = counts.sorted { $0.key < $1.key }.map {
-                (term: Int32($0.key), weight: (1 + log(Double($0.value))) * Double(idf[$0.key]))
-            }
-            let norm = entries.reduce(0.0) { $0 + $1.weight * $1.weight }.squareRoot()
-            return entries.map { ($0.term, Float(norm > 0 ? $0.weight / norm : 0)) }
-        }
-
-        public static let formatVersion = 2
+        public static let formatVersion = 3
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(terms)
@@ -219,7 +208,7 @@ extension ContentTFIDF {
             let center = try reader.readInt() == 1
             let rated = try reader.readInt() == 1
             let idf = try reader.readFiniteArray(
-                of: Float.self, "tfidf: the inverse document frequencies", magnitude: 1e6)
+                of: Double.self, "tfidf: the inverse document frequencies", magnitude: 1e6)
             let fieldNames = try reader.readStrings()
             let fields = fieldNames.compactMap(Field.init(rawValue:))
             let bigrams = try reader.readInt() == 1

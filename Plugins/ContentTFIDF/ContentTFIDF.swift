@@ -99,20 +99,16 @@ public struct ContentTFIDF: CandidateGenerator {
         var columns: [Int32] = []
         var weights: [Float] = []
         for document in documents {
-            let entries = document.sorted { $0.key < $1.key }.map {
-                ($0.key, (1 + log(Double($0.value))) * idf[Int($0.key)])
-            }
-            let norm = entries.reduce(0.0) { $0 + $1.1 * $1.1 }.squareRoot()
-            for (term, weight) in entries {
+            for (term, weight) in unitVector(termCounts: document, idf: idf) {
                 columns.append(term)
-                weights.append(Float(norm > 0 ? weight / norm : 0))
+                weights.append(weight)
             }
             offsets.append(columns.count)
         }
         return Model(
             terms: vocabulary.keys, offsets: offsets, columns: columns, weights: weights,
             likeThreshold: Float(params.likeThreshold), centerRatings: params.centerRatings,
-            rated: dataset.hasRatings, idf: idf.map(Float.init), text: text
+            rated: dataset.hasRatings, idf: idf, text: text
         )
     }
 
@@ -149,6 +145,16 @@ struct TextFields: Sendable {
         }
         return tokens
     }
+}
+
+/// An item's TF-IDF vector from its terms' counts, by term: sublinear TF (1 + ln tf) times IDF,
+/// scaled to unit length.
+func unitVector(termCounts: [Int32: Int], idf: [Double]) -> [(term: Int32, weight: Float)] {
+    let entries = termCounts.sorted { $0.key < $1.key }.map {
+        ($0.key, (1 + log(Double($0.value))) * idf[Int($0.key)])
+    }
+    let norm = entries.reduce(0.0) { $0 + $1.1 * $1.1 }.squareRoot()
+    return entries.map { ($0.0, Float(norm > 0 ? $0.1 / norm : 0)) }
 }
 
 /// Lowercased runs of letters and digits (any script), without a trailing "(1995)" year.

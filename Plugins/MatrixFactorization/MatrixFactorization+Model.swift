@@ -215,22 +215,20 @@ extension MatrixFactorization {
             var grown = itemFactors + [Float](repeating: 0, count: added.count * k)
             var grownBias = itemBias
             if objective == .explicit { grownBias += [Float](repeating: 0, count: added.count) }
-            var unfolded: [ItemIndex] = []
-            var userGram: [Double]?
-            for item in added {
-                let raters = (update.interactions[item] ?? []).filter {
+            let raters = added.map { item in
+                (update.interactions[item] ?? []).filter {
                     $0.user < userCount && trainedUsers[$0.user] == 1
                         && (objective == .implicit || $0.rating >= minRating)
                 }
+            }
+            // PᵀP over every user, once, and only when an item folds in.
+            let userGram =
+                objective == .implicit && raters.contains { $0.count >= update.minInteractions }
+                ? gram(userFactors, factors: k).map(Double.init) : []
+            var unfolded: [ItemIndex] = []
+            for (item, raters) in zip(added, raters) {
                 guard raters.count >= update.minInteractions,
-                    let solved = solvedItemFactors(
-                        raters,
-                        gram: {
-                            if let userGram { return userGram }
-                            let made = gram(userFactors, factors: k).map(Double.init)
-                            userGram = made
-                            return made
-                        })
+                    let solved = solvedItemFactors(raters, gram: userGram)
                 else {
                     unfolded.append(item)
                     continue
@@ -245,32 +243,21 @@ extension MatrixFactorization {
                 unfolded: unfolded)
         }
 
-        /// One item's factors from its raters' fitted factors, or nil when the system is
-        /// singular; `gram` gives PᵀP over every user (the implicit objective's base).
-        private func solvedItemFactors(
-            _ raters: [(user: UserIndex, rating: Float)], gram: () -> [Double]
-        ) -> [Float]? {
+        /// One item's factors from its raters' fitted factors (the system ``normalEquations``
+        /// gives, with PᵀP as `gram` for the implicit objective and no item bias), or nil when it
+        /// is singular.
+        private func solvedItemFactors(_ raters: [(user: UserIndex, rating: Float)], gram: [Double])
+            -> [Float]?
+        {
             let k = factors
-            var a = objective == .implicit ? gram() : [Double](repeating: 0, count: k * k)
+            let observed = raters.map { ($0.user, $0.rating) }
+            let (a, targets) = normalEquations(
+                observed, of: userFactors, gram: gram,
+                residual: { user, rating in rating - globalMean - userBias[user] })
             var b = [Double](repeating: 0, count: k)
-            for (user, rating) in raters {
-                let row = userFactors[user * k..<(user + 1) * k].map(Double.init)
-                let weight: Double
-                let target: Double
-                if objective == .implicit {
-                    let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
-                    (weight, target) = (c - 1, c)
-                } else {
-                    (weight, target) = (1, Double(rating - globalMean - userBias[user]))
-                }
-                for r in 0..<k {
-                    b[r] += target * row[r]
-                    for c in 0...r { a[r * k + c] += weight * row[r] * row[c] }
-                }
+            for ((user, _), target) in zip(observed, targets) {
+                for d in 0..<k { b[d] += target * Double(userFactors[user * k + d]) }
             }
-            let ridge =
-                Double(regularization) * (objective == .implicit ? 1 : Double(raters.count))
-            for d in 0..<k { a[d * k + d] += ridge }
             return solveSymmetric(a, b, size: k)?.map(Float.init)
         }
 
@@ -348,15 +335,28 @@ extension MatrixFactorization {
         private func system(_ history: [(item: Int, rating: Float)], userBias: Float)
             -> (a: [Double], targets: [Double])
         {
+            normalEquations(
+                history.map { ($0.item, $0.rating) }, of: itemFactors,
+                gram: itemGram.map(Double.init),
+                residual: { item, rating in rating - globalMean - userBias - itemBias[item] })
+        }
+
+        /// The least-squares system of one row's factors (a user's, or an item's) over the rows
+        /// it was observed with in `rows` (items' factors, or users'): A = base + Σ_j w_j q_j q_jᵀ
+        /// + ridge·I, with only A's lower triangle kept current (all a Cholesky factorisation
+        /// reads), and the targets t_j. Implicit: base `gram` (QᵀQ), w_j = c_j − 1, t_j = c_j,
+        /// ridge λ. Explicit: base 0, w_j = 1, t_j = `residual(j, r_j)`, ridge λ·|observed|.
+        private func normalEquations(
+            _ observed: [(Int, Float)], of rows: [Float], gram: @autoclosure () -> [Double],
+            residual: (Int, Float) -> Float
+        ) -> (a: [Double], targets: [Double]) {
             let k = factors
-            var a =
-                objective == .implicit
-                ? itemGram.map(Double.init) : [Double](repeating: 0, count: k * k)
+            var a = objective == .implicit ? gram() : [Double](repeating: 0, count: k * k)
             var targets: [Double] = []
-            targets.reserveCapacity(history.count)
+            targets.reserveCapacity(observed.count)
             a.withUnsafeMutableBufferPointer { a in
-                itemFactors.withUnsafeBufferPointer { q in
-                    for (j, rating) in history {
+                rows.withUnsafeBufferPointer { q in
+                    for (j, rating) in observed {
                         let weight: Double
                         if objective == .implicit {
                             let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
@@ -364,7 +364,7 @@ extension MatrixFactorization {
                             targets.append(c)
                         } else {
                             weight = 1
-                            targets.append(Double(rating - globalMean - userBias - itemBias[j]))
+                            targets.append(Double(residual(j, rating)))
                         }
                         let v = q.baseAddress! + j * k
                         for r in 0..<k {
@@ -375,7 +375,7 @@ extension MatrixFactorization {
                 }
             }
             let ridge =
-                Double(regularization) * (objective == .implicit ? 1 : Double(history.count))
+                Double(regularization) * (objective == .implicit ? 1 : Double(observed.count))
             for d in 0..<k { a[d * k + d] += ridge }
             return (a, targets)
         }

@@ -115,18 +115,21 @@ struct Items: ParsableCommand {
                     try Console.line("the catalogue has no entries in \(store.location)")
                     return
                 }
-                let dataset = try workspace.loadDataset()
+                let fitted = try workspace.loadDataset()
+                let (dataset, changed) = fitted.cataloguing(catalogue.entries)
                 let rows =
                     [["item", "title", "year", "genres", "status"]]
-                    + catalogue.entries.map { entry in
-                        let features = entry.applied(
-                            to: dataset.item(entry.id).map { dataset.items[$0] }
-                                ?? ItemFeatures(title: entry.id))
+                    + catalogue.entries.compactMap { entry -> [String]? in
+                        guard let item = dataset.item(entry.id) else { return nil }
+                        let features = dataset.items[item]
+                        let status =
+                            entry.retired == true
+                            ? "retired"
+                            : item >= fitted.itemCount
+                                ? "new" : changed.contains(item) ? "changed" : "as fitted"
                         return [
                             entry.id, features.title, features.year.map(String.init) ?? "",
-                            features.genres.joined(separator: "|"),
-                            entry.retired == true
-                                ? "retired" : dataset.item(entry.id) == nil ? "new" : "changed",
+                            features.genres.joined(separator: "|"), status,
                         ]
                     }
                 try Console.write(columns(rows))

@@ -25,13 +25,6 @@ public struct CatalogueEntry: Sendable, Equatable {
         self.retired = retired
     }
 
-    /// This entry's fields over an earlier entry for the same item: what each sets wins.
-    public func merged(over earlier: CatalogueEntry) -> CatalogueEntry {
-        CatalogueEntry(
-            id: id, title: title ?? earlier.title, year: year ?? earlier.year,
-            genres: genres ?? earlier.genres, retired: retired ?? earlier.retired)
-    }
-
     /// `features` with the fields this entry sets.
     public func applied(to features: ItemFeatures) -> ItemFeatures {
         ItemFeatures(

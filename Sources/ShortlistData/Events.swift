@@ -93,6 +93,15 @@ public struct EventPolicy: Sendable, Equatable {
             if case .weight(let weight) = self { return weight < 0 }
             return false
         }
+
+        /// The rating an event with `value` counts as: a rating kind's value (nil without
+        /// one), a weighted kind's weight times `strongest`, the data's strongest interaction.
+        public func rating(value: Double?, strongest: Float) -> Float? {
+            switch self {
+            case .rating: value.map(Float.init)
+            case .weight(let weight): Float(weight) * strongest
+            }
+        }
     }
 
     /// One declared kind.

@@ -53,8 +53,9 @@ public protocol FeedbackStorage: BanditStateSource {
     /// error is rethrown as it is. `progress` is told the count so far now and then.
     func importEvents(_ next: () throws -> Event?, progress: (Int) -> Void) throws
         -> EventsOutcome
-    /// Adds catalogue entries, all or none, each over the item's earlier entry
-    /// (``CatalogueEntry/merged(over:)``); returns the catalogue's version after.
+    /// Adds catalogue entries, all or none, each over the item's earlier entry (a field it sets
+    /// replaces the earlier value, one it leaves nil keeps it); returns the catalogue's version
+    /// after.
     func recordItems(_ entries: [CatalogueEntry]) throws(StoreError) -> Int64
     /// Every catalogue entry, one per item in the order items were first added, and the
     /// catalogue's version.
@@ -149,7 +150,8 @@ public func openFeedbackStore(_ location: FeedbackStoreLocation) throws(StoreErr
             "the feedback store is PostgreSQL (\(location)), which "
                 + "only shortlist-server reads and writes (Server/): serve the file with "
                 + "'shortlist serve' and use its endpoints (POST /v1/recommend, GET /v1/explain, "
-                + "POST /v1/feedback, GET /v1/ab/report); this command reads SQLite stores only")
+                + "POST /v1/feedback, POST /v1/events, POST /v1/items, GET /v1/ab/report); this "
+                + "command reads SQLite stores only")
     }
     return try FeedbackStore(path: path)
 }

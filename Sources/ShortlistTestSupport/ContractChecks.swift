@@ -175,8 +175,11 @@ func checkCatalogueChanges(_ model: some CandidateModel, on dataset: Dataset, li
                 break
             }
         }
-        _ = served.similarItems(to: dataset.itemCount, limit: 5)
-        _ = served.unavailability(for: query)
+        if let similar = served.similarItems(to: dataset.itemCount, limit: 5),
+            similar.contains(where: { $0.item == dataset.itemCount || $0.item >= grown.itemCount })
+        {
+            problems.append("\(who): the new item's similar items hold itself or unknown items")
+        }
     }
     return problems
 }

@@ -15,7 +15,7 @@ private let recorded: [String: (type: String, formatVersion: Int, fingerprint: S
     "ab/ranker": ("bandit", 1, "802570863ede427b"),
     "blend/ranker": ("weighted-average", 1, "78045c049412d061"),
     "learned/als": ("matrix-factorization", 1, "e8e3760a6a4e3ee0"),
-    "learned/content": ("tfidf", 2, "a4fa799799a666bb"),
+    "learned/content": ("tfidf", 3, "6f85bf489a676983"),
     "learned/popular": ("weighted-rating", 2, "01d21c98f55a74b2"),
     "learned/ranker": ("wide-and-deep", 1, "c4a20a701936a21d"),
     "learned/svd": ("matrix-factorization", 1, "23998d47673f647f"),

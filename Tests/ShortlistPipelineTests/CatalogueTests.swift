@@ -134,13 +134,7 @@ import Testing
         #expect(added.rankableItems == fitted.dataset.itemCount)
     }
 
-    @Test func entriesMergeFieldByFieldAndAnUnchangedCatalogueChangesNothing() {
-        let first = CatalogueEntry(id: "x", title: "X", year: 2001, genres: ["a"])
-        let second = CatalogueEntry(id: "x", genres: ["b", "c"], retired: true)
-        #expect(
-            second.merged(over: first)
-                == CatalogueEntry(
-                    id: "x", title: "X", year: 2001, genres: ["b", "c"], retired: true))
+    @Test func anUnchangedCatalogueChangesNothingAndAGrownOneAppendsItems() {
         let planted = PlantedClusters()
         let same = planted.dataset.cataloguing([
             CatalogueEntry(id: "i0", title: "Item 0", year: 1990, genres: ["g0"])

@@ -2,8 +2,8 @@ public import ShortlistCore
 public import ShortlistData
 
 extension FittedPipeline {
-    /// The pipeline serving the catalogue as the store has it: `entries` (one per item, as
-    /// ``CatalogueEntry/merged(over:)`` left it) add items and change features, and retire
+    /// The pipeline serving the catalogue as the store has it: `entries` (one per item, each
+    /// field as the item's latest entry that set it) add items and change features, and retire
     /// items, which no request is then served. Each stage's model is asked to serve the new
     /// catalogue (``CandidateModel/servingCatalogue(_:)``); one that cannot keeps to the items
     /// it was fitted on, and when a ranker cannot, new items stay out of the pools. `events`
@@ -72,11 +72,7 @@ extension FittedPipeline {
             guard let item = grown.item(event.item), item >= dataset.itemCount,
                 let user = dataset.user(event.user), let kind = policy.kind(event.kind)
             else { continue }
-            let rating: Float? =
-                switch kind.meaning {
-                case .rating: event.value.map(Float.init)
-                case .weight(let weight): Float(weight) * unratedRating
-                }
+            let rating = kind.meaning.rating(value: event.value, strongest: unratedRating)
             // Kept as `.some(nil)` when negative: the latest event removes the interaction.
             latest[item, default: [:]][user] = .some(kind.meaning.isNegative ? nil : rating)
         }

@@ -31,14 +31,11 @@ extension FittedPipeline {
         var history: [FreshInteraction] = []
         for (position, entry) in known.enumerated() where !entry.meaning.isNegative {
             if let dislike = disliked[entry.item], dislike > position { continue }
-            let rating: Float
-            switch entry.meaning {
-            case .rating: rating = Float(entry.event.value ?? 0)
-            case .weight(let weight): rating = Float(weight) * unratedRating
-            }
             history.append(
                 FreshInteraction(
-                    item: entry.item, rating: rating,
+                    item: entry.item,
+                    rating: entry.meaning.rating(value: entry.event.value, strongest: unratedRating)
+                        ?? 0,
                     timestamp: entry.event.time.flatMap { Int64(exactly: $0.rounded(.down)) }))
         }
         let exclude = last.filter { known[$0.value].meaning.isNegative }.keys.sorted()
@@ -65,10 +62,8 @@ extension Dataset {
             guard let item = item(event.item), let kind = policy.kind(event.kind) else { continue }
             latest[event.user, default: [:]][item] = kind.meaning.isNegative
             guard !kind.meaning.isNegative else { continue }
-            switch kind.meaning {
-            case .rating: known.append((event, item, event.value.map(Float.init)))
-            case .weight(let weight): known.append((event, item, Float(weight) * strongest))
-            }
+            known.append(
+                (event, item, kind.meaning.rating(value: event.value, strongest: strongest)))
         }
         func removed(_ user: String, _ item: ItemIndex) -> Bool {
             latest[user]?[item] == true

@@ -20,6 +20,8 @@ extension MatrixFactorization {
         let ratingRange: ClosedRange<Float>
         /// QᵀQ over every item (implicit objective; empty otherwise), shared by every explanation.
         let itemGram: [Float]
+        /// The item factors laid out for retrieval (with the item biases when explicit).
+        let itemBlocks: RowBlocks
         /// Items added to the catalogue since the fit with too few interactions to fold in:
         /// their factor rows are zero and they are never scored (none in a fitted model).
         let unfolded: [ItemIndex]
@@ -38,6 +40,8 @@ extension MatrixFactorization {
             self.unfolded = unfolded
             self.ratingRange = ratingRange
             itemGram = objective == .implicit ? gram(itemFactors, factors: factors) : []
+            itemBlocks = RowBlocks(
+                itemFactors, dimensions: factors, bias: objective == .explicit ? itemBias : [])
             self.objective = objective
             self.factors = factors
             self.userFactors = userFactors
@@ -165,22 +169,37 @@ extension MatrixFactorization {
         /// - Complexity: O(items · factors + items · log limit), plus the fold-in's solve.
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
             guard let user = userVector(query), limit > 0 else { return [] }
-            var query = query
-            for item in unfolded { query.excluded.insert(item) }
-            var top = TopK(k: limit)
-            let k = factors
-            let base = objective == .explicit ? globalMean + user.bias : 0
-            user.factors.withUnsafeBufferPointer { u in
-                itemFactors.withUnsafeBufferPointer { items in
-                    for item in 0..<itemCount where !query.excluded.contains(item) {
-                        var score =
-                            Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k) + base
-                        if objective == .explicit { score += itemBias[item] }
-                        if Double(score) >= top.threshold { top.insert(item, score: Double(score)) }
-                    }
-                }
+            return itemBlocks.top(
+                user.factors, offset: offset(user), limit: limit, excluded: excluded(query))
+        }
+
+        /// Every query's candidates, as ``candidates(for:limit:)`` gives them, scored a group
+        /// of users at a time against each block of items.
+        ///
+        /// - Complexity: O(queries · items · factors), reading the item factors once per group.
+        public func candidates(forEach queries: [Query], limit: Int) -> [[Candidate]] {
+            let users = concurrentMap(queries.count, chunk: 32) { userVector(queries[$0]) }
+            let served = zip(queries.indices, users).compactMap { index, user in
+                user.map { (index: index, user: $0) }
             }
-            return top.sorted()
+            let lists = itemBlocks.top(
+                served.map(\.user.factors), offsets: served.map { offset($0.user) },
+                limit: limit, excluded: served.map { excluded(queries[$0.index]) })
+            var result = [[Candidate]](repeating: [], count: queries.count)
+            for (served, list) in zip(served, lists) { result[served.index] = list }
+            return result
+        }
+
+        /// What a user's scores start from: μ + b_u when explicit, 0 otherwise.
+        private func offset(_ user: UserVector) -> Float {
+            objective == .explicit ? globalMean + user.bias : 0
+        }
+
+        /// The query's excluded items and the items not folded in yet.
+        private func excluded(_ query: Query) -> ItemSet {
+            var excluded = query.excluded
+            for item in unfolded { excluded.insert(item) }
+            return excluded
         }
 
         /// The model's score for one item, as ``candidates(for:limit:)`` computes it.

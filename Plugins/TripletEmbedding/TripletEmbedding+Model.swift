@@ -9,6 +9,8 @@ extension TripletEmbedding {
         let rated: Bool
         /// The item tower's output for every item, row-major.
         let itemVectors: [Float]
+        /// The same, laid out for retrieval.
+        let itemBlocks: RowBlocks
 
         init(towers: Towers, tables: [[Float]], minRating: Float, rated: Bool) {
             self.towers = towers
@@ -24,6 +26,7 @@ extension TripletEmbedding {
                 }
             }
             itemVectors = vectors
+            itemBlocks = RowBlocks(vectors, dimensions: towers.dimensions)
         }
 
         /// The liked items of the query's history.
@@ -38,27 +41,40 @@ extension TripletEmbedding {
             return parts.isEmpty ? nil : parts
         }
 
+        /// The user tower's output for the query, or nil when it has no parts.
+        func userVector(_ query: Query) -> [Float]? {
+            guard let parts = userParts(query) else { return nil }
+            var user = [Float](repeating: 0, count: towers.dimensions)
+            user.withUnsafeMutableBufferPointer {
+                towers.compose(parts, tables: tables, into: $0.baseAddress!)
+            }
+            return user
+        }
+
         /// The items whose tower output has the largest dot product with the user tower's.
         ///
         /// - Complexity: O(items · dimensions + items · log limit).
         public func candidates(for query: Query, limit: Int) -> [Candidate] {
-            guard let parts = userParts(query), limit > 0 else { return [] }
-            let d = towers.dimensions
-            var user = [Float](repeating: 0, count: d)
-            user.withUnsafeMutableBufferPointer {
-                towers.compose(parts, tables: tables, into: $0.baseAddress!)
+            guard let user = userVector(query), limit > 0 else { return [] }
+            return itemBlocks.top(user, limit: limit, excluded: query.excluded)
+        }
+
+        /// Every query's candidates, as ``candidates(for:limit:)`` gives them, scored a group
+        /// of users at a time against each block of items.
+        ///
+        /// - Complexity: O(queries · items · dimensions), reading the item vectors once per
+        ///   group.
+        public func candidates(forEach queries: [Query], limit: Int) -> [[Candidate]] {
+            let users = concurrentMap(queries.count, chunk: 32) { userVector(queries[$0]) }
+            let served = zip(queries.indices, users).compactMap { index, user in
+                user.map { (index: index, user: $0) }
             }
-            var top = TopK(k: limit)
-            user.withUnsafeBufferPointer { u in
-                itemVectors.withUnsafeBufferPointer { items in
-                    for item in 0..<towers.itemCount where !query.excluded.contains(item) {
-                        let score = Double(
-                            Vector.dot(u.baseAddress!, items.baseAddress! + item * d, d))
-                        if score >= top.threshold { top.insert(item, score: score) }
-                    }
-                }
-            }
-            return top.sorted()
+            let lists = itemBlocks.top(
+                served.map(\.user), limit: limit,
+                excluded: served.map { queries[$0.index].excluded })
+            var result = [[Candidate]](repeating: [], count: queries.count)
+            for (served, list) in zip(served, lists) { result[served.index] = list }
+            return result
         }
 
         /// The items whose item-tower output has the highest cosine with this item's.

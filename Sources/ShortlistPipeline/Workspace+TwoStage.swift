@@ -42,13 +42,18 @@ extension Workspace {
             guard let boundary = held.map(\.timestamp).min(), !positives.isEmpty else { return nil }
             return (user, Set(positives.map(\.item)).sorted(), boundary)
         }
-        let pools = concurrentMap(labelled.count) { index -> LabelledPool in
-            let (user, positives, boundary) = labelled[index]
-            var observer = PoolObserver()
-            _ = pipeline.run(
-                Request(userID: inner.userIDs[user], n: 1, time: boundary), observer: &observer)
-            return LabelledPool(
-                query: observer.query, pool: observer.pool, positives: positives, asOf: boundary)
+        // The stages nominate for 2,048 users at a time: a factor model reads its item table
+        // once per group of users, and only one batch's lists are held besides the pools.
+        var pools: [LabelledPool] = []
+        pools.reserveCapacity(labelled.count)
+        for start in stride(from: 0, to: labelled.count, by: 2048) {
+            let batch = labelled[start..<min(labelled.count, start + 2048)]
+            let nominated = pipeline.nominateAll(
+                batch.map { Request(userID: inner.userIDs[$0.0], n: 1, time: $0.2) })
+            for ((_, positives, boundary), (query, pool)) in zip(batch, nominated) {
+                pools.append(
+                    LabelledPool(query: query, pool: pool, positives: positives, asOf: boundary))
+            }
         }
         let pooled = pools.reduce(0) { $0 + $1.pool.count }
         let positives = pools.reduce(0) { $0 + $1.labels.filter { $0 }.count }

@@ -6,8 +6,9 @@ import ShortlistData
 /// A pipeline with every stage fitted: answers recommendation requests.
 ///
 /// ``run(_:context:observer:)`` is the one request path: the CLI, the evaluator, the
-/// simulator, two-stage training and the server call it, and it does no I/O. The stages of one request run on the calling thread; ``recommendAll(_:n:)``
-/// spreads users over the cores.
+/// simulator, two-stage training and the server call it, and it does no I/O. The stages of
+/// one request run on the calling thread; ``runAll(_:context:)`` answers many requests the
+/// same way, each stage nominating for all of them in one call, spread over the cores.
 public struct FittedPipeline: Sendable {
     /// One fitted candidate stage.
     public struct Stage: Sendable {
@@ -176,14 +177,70 @@ public struct FittedPipeline: Sendable {
         lists.reserveCapacity(stages.count)
         for (index, stage) in stages.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            var list = stage.model.candidates(for: stage.readable(query), limit: stage.limit)
-            if let rankableItems { list.removeAll { $0.item >= rankableItems } }
+            let list = rankable(
+                stage.model.candidates(for: stage.readable(query), limit: stage.limit))
             observer.generated(
                 stage: index, candidates: list,
                 nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             lists.append(list)
         }
         let pool = CandidatePool(sources: stages.map(\.name), lists: lists)
+        return rank(request, query: query, pool: pool, context: context, observer: &observer)
+    }
+
+    /// Answers many requests at once: each gets the response ``run(_:context:observer:)``
+    /// gives it with no observer, but every stage nominates for all of them in one call
+    /// (``CandidateModel/candidates(forEach:limit:)``: a factor model reads its item table once
+    /// per group of users instead of once per user), and the pools are ranked spread over the
+    /// cores.
+    ///
+    /// - Complexity: the sum of the stages' batch costs, then one ranking per request divided
+    ///   by the core count.
+    public func runAll(_ requests: [Request], context: RankingContext = .priors) -> [Response] {
+        let nominated = nominateAll(requests)
+        return concurrentMap(requests.count, chunk: 16) { index in
+            var observer = NoObserver()
+            return rank(
+                requests[index], query: nominated[index].query, pool: nominated[index].pool,
+                context: context, observer: &observer)
+        }
+    }
+
+    /// Each request's filtered query and the pool its stages nominate, as
+    /// ``run(_:context:observer:)`` builds them before ranking, every stage nominating for all
+    /// the requests in one call.
+    ///
+    /// - Complexity: the sum of the stages' batch costs.
+    public func nominateAll(_ requests: [Request]) -> [(query: Query, pool: CandidatePool)] {
+        let queries = concurrentMap(requests.count, chunk: 16) { index in
+            let request = requests[index]
+            return filteredQuery(
+                forUserID: request.userID, at: request.time, history: request.history,
+                exclude: request.exclude
+            ).query
+        }
+        let lists = stages.map { stage in
+            stage.model.candidates(forEach: queries.map(stage.readable), limit: stage.limit)
+                .map(rankable)
+        }
+        let sources = stages.map(\.name)
+        return queries.indices.map { index in
+            (queries[index], CandidatePool(sources: sources, lists: lists.map { $0[index] }))
+        }
+    }
+
+    /// A stage's list without the items the ranker cannot take.
+    private func rankable(_ list: [Candidate]) -> [Candidate] {
+        guard let rankableItems else { return list }
+        return list.filter { $0.item < rankableItems }
+    }
+
+    /// The rest of ``run(_:context:observer:)`` once the stages have nominated: the ranker
+    /// (or the bandit's blend) orders the pool, and the response keeps the first `n`.
+    private func rank<Observer: RequestObserver>(
+        _ request: Request, query: Query, pool: CandidatePool, context: RankingContext,
+        observer: inout Observer
+    ) -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         let n = request.n ?? resultCount
         guard let bandit else {
@@ -246,11 +303,10 @@ public struct FittedPipeline: Sendable {
         return run(Request(userID: userID, n: n), observer: &observer).items
     }
 
-    /// Recommendations for many users, in the order given, spread over the cores.
-    ///
-    /// - Complexity: one ``recommend(userID:n:)`` per user, divided by the core count.
+    /// Recommendations for many users, in the order given: ``recommend(userID:n:)`` for each,
+    /// computed together by ``runAll(_:context:)``.
     public func recommendAll(_ userIDs: [String], n: Int? = nil) -> [[Ranked]] {
-        concurrentMap(userIDs.count) { recommend(userID: userIDs[$0], n: n) }
+        runAll(userIDs.map { Request(userID: $0, n: n) }).map(\.items)
     }
 
     /// Recommends to every user of `userIDs`, `batchSize` users at a time spread over the
@@ -273,17 +329,11 @@ public struct FittedPipeline: Sendable {
             let users = start..<min(userIDs.count, start + max(1, batchSize))
             let batchContext = try context()
             let added = try userIDs[users].map(fresh)
-            try body(
-                users,
-                concurrentMap(users.count) {
-                    var observer = NoObserver()
-                    return run(
-                        Request(
-                            userID: userIDs[users.lowerBound + $0], n: n,
-                            history: added[$0].history, exclude: added[$0].exclude),
-                        context: batchContext, observer: &observer
-                    ).items
-                })
+            let requests = zip(users, added).map { user, added in
+                Request(
+                    userID: userIDs[user], n: n, history: added.history, exclude: added.exclude)
+            }
+            try body(users, runAll(requests, context: batchContext).map(\.items))
             start = users.upperBound
         }
     }

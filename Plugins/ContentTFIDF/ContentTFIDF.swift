@@ -140,7 +140,9 @@ struct TextFields: Sendable {
             case .year:
                 if let year = item.year { tokens.append("year:\(year)") }
             case .decade:
-                if let year = item.year { tokens.append("decade:\(year / 10 * 10)s") }
+                if let year = item.year {
+                    tokens.append("decade:\(FeatureVocabulary.decade(of: year))s")
+                }
             }
         }
         return tokens

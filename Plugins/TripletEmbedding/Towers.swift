@@ -25,7 +25,8 @@ struct Towers: Sendable {
     let age: [Int32]
     let gender: [Int32]
     let occupation: [Int32]
-    /// The genre and decade (year / 10) of each row of those tables, for items added later.
+    /// The genre and decade of each row of those tables (the fit's ``FeatureVocabulary``
+    /// lists), for items added later.
     let genreNames: [String]
     let decadeValues: [Int]
 
@@ -52,35 +53,28 @@ struct Towers: Sendable {
         self.occupation = occupation
     }
 
-    /// Feature vocabularies from the dataset: genres, decades, 10-year age buckets, genders, occupations.
+    /// The rows of every user's and item's features under the dataset's ``FeatureVocabulary``:
+    /// a value's row is its id − 1, and −1 is none.
     init(dataset: Dataset, dimensions: Int) {
-        func index<T: Hashable & Sendable>(_ values: [T?]) -> (
-            ids: [Int32], count: Int, keys: [T]
-        ) {
-            var interner = Interner<T>()
-            let ids = values.map { value in value.map { interner.id($0) } ?? -1 }
-            return (ids, interner.count, interner.keys)
-        }
-        var vocabulary = Interner<String>()
+        let vocabulary = FeatureVocabulary(dataset)
+        func rows(_ ids: [Int32]) -> [Int32] { ids.map { $0 - 1 } }
         var offsets = [0]
         var genres: [Int32] = []
-        for item in dataset.items {
-            for genre in item.genres { genres.append(vocabulary.id(genre)) }
+        for item in vocabulary.itemGenres {
+            genres += rows(item)
             offsets.append(genres.count)
         }
-        let decade = index(dataset.items.map { $0.year.map { $0 / 10 } })
-        let age = index(dataset.users.map { $0.age.map { $0 / 10 } })
-        let gender = index(dataset.users.map(\.gender))
-        let occupation = index(dataset.users.map(\.occupation))
         self.init(
             dimensions: dimensions, userCount: dataset.userCount, itemCount: dataset.itemCount,
             tableRows: [
-                dataset.userCount, dataset.itemCount, vocabulary.count, decade.count, age.count,
-                gender.count, occupation.count,
+                dataset.userCount, dataset.itemCount, vocabulary.genres.count,
+                vocabulary.decades.count, FeatureVocabulary.ageBands.count - 1,
+                vocabulary.genders.count, vocabulary.occupations.count,
             ],
-            genreOffsets: offsets, genres: genres, decade: decade.ids, age: age.ids,
-            gender: gender.ids, occupation: occupation.ids, genreNames: vocabulary.keys,
-            decadeValues: decade.keys
+            genreOffsets: offsets, genres: genres, decade: rows(vocabulary.itemDecade),
+            age: rows(vocabulary.userAge), gender: rows(vocabulary.userGender),
+            occupation: rows(vocabulary.userOccupation), genreNames: vocabulary.genres,
+            decadeValues: vocabulary.decades
         )
     }
 
@@ -89,17 +83,16 @@ struct Towers: Sendable {
     ///
     /// - Complexity: O(items + genre entries).
     func cataloguing(_ update: CatalogueUpdate) -> Towers {
-        let genreID = Dictionary(uniqueKeysWithValues: genreNames.enumerated().map { ($1, $0) })
-        let decadeID = Dictionary(uniqueKeysWithValues: decadeValues.enumerated().map { ($1, $0) })
+        let coder = FeatureVocabulary.ItemCoder(genres: genreNames, decades: decadeValues)
         let changed = Set(update.changed)
         var offsets = [0]
         var grownGenres: [Int32] = []
         var grownDecade: [Int32] = []
         for item in 0..<update.dataset.itemCount {
             if changed.contains(item) {
-                let features = update.dataset.items[item]
-                grownGenres += features.genres.compactMap { genreID[$0].map(Int32.init) }
-                grownDecade.append(Int32(features.year.flatMap { decadeID[$0 / 10] } ?? -1))
+                let (genres, decade) = coder.ids(update.dataset.items[item])
+                grownGenres += genres.map { $0 - 1 }
+                grownDecade.append(decade - 1)
             } else {
                 grownGenres += genres[genreOffsets[item]..<genreOffsets[item + 1]]
                 grownDecade.append(decade[item])

@@ -153,7 +153,7 @@ extension TripletEmbedding {
                 rated: rated)
         }
 
-        public static let formatVersion = 2
+        public static let formatVersion = 3
 
         public func write(to writer: inout ArtifactWriter) {
             towers.write(to: &writer)

@@ -70,47 +70,18 @@ struct FeatureTables: Sendable {
     static let transitionWindow = 5
     static let neighbourCount = 50
 
-    /// The age buckets' names; bucket 0 is an unknown age.
-    static let ageBuckets = [
-        "unknown", "under 18", "18-24", "25-34", "35-44", "45-49", "50-55", "56+",
-    ]
-
-    static func ageBucket(_ age: Int?) -> Int32 {
-        guard let age else { return 0 }
-        switch age {
-        case ..<18: return 1
-        case 18..<25: return 2
-        case 25..<35: return 3
-        case 35..<45: return 4
-        case 45..<50: return 5
-        case 50..<56: return 6
-        default: return 7
-        }
-    }
-
     /// Tables from `staticData` (neighbours, mean ratings) and `timed` (interaction times);
     /// both must share users, items and features.
     ///
     /// - Complexity: O(Σ over users of min(n, 200)²) for the neighbours, over the cores.
     init(staticData: Dataset, timed: Dataset) {
-        func vocabulary(_ values: [String]) -> [String] { Array(Set(values)).sorted() }
-        occupations = vocabulary(staticData.users.compactMap(\.occupation))
-        genders = vocabulary(staticData.users.compactMap(\.gender))
-        genres = vocabulary(staticData.items.flatMap(\.genres))
-        decades = Array(Set(staticData.items.compactMap { $0.year.map { $0 / 10 * 10 } }))
-            .sorted()
-        let genreID = Dictionary(uniqueKeysWithValues: genres.enumerated().map { ($1, $0 + 1) })
-        let decadeID = Dictionary(uniqueKeysWithValues: decades.enumerated().map { ($1, $0 + 1) })
-        let occupationID = Dictionary(
-            uniqueKeysWithValues: occupations.enumerated().map { ($1, $0 + 1) })
-        let genderID = Dictionary(uniqueKeysWithValues: genders.enumerated().map { ($1, $0 + 1) })
-        itemGenres = RaggedRows(
-            staticData.items.map { item in
-                Array(Set(item.genres.compactMap { genreID[$0].map(Int32.init) })).sorted()
-            })
-        itemDecade = staticData.items.map { item in
-            Int32(item.year.flatMap { decadeID[$0 / 10 * 10] } ?? 0)
-        }
+        let vocabulary = FeatureVocabulary(staticData)
+        occupations = vocabulary.occupations
+        genders = vocabulary.genders
+        genres = vocabulary.genres
+        decades = vocabulary.decades
+        itemGenres = RaggedRows(vocabulary.itemGenres)
+        itemDecade = vocabulary.itemDecade
         let years = staticData.items.compactMap(\.year)
         let meanYear = years.isEmpty ? 0 : Float(years.reduce(0, +)) / Float(years.count)
         itemYear = staticData.items.map { $0.year.map(Float.init) ?? meanYear }
@@ -124,11 +95,9 @@ struct FeatureTables: Sendable {
             let prior = 10.0
             return Float((sum + prior * globalMean) / (Double(byItem.count(of: item)) + prior))
         }
-        userOccupation = staticData.users.map {
-            Int32($0.occupation.flatMap { occupationID[$0] } ?? 0)
-        }
-        userGender = staticData.users.map { Int32($0.gender.flatMap { genderID[$0] } ?? 0) }
-        userAge = staticData.users.map { Self.ageBucket($0.age) }
+        userOccupation = vocabulary.userOccupation
+        userGender = vocabulary.userGender
+        userAge = vocabulary.userAge
         let base = timed.byUser.timestamps.min() ?? 0
         timeBase = base
         dataEnd = (timed.byUser.timestamps.max() ?? 0) + 1
@@ -151,8 +120,7 @@ struct FeatureTables: Sendable {
     func cataloguing(_ update: CatalogueUpdate) -> FeatureTables {
         var tables = self
         let fitted = itemDecade.count
-        let genreID = Dictionary(uniqueKeysWithValues: genres.enumerated().map { ($1, $0 + 1) })
-        let decadeID = Dictionary(uniqueKeysWithValues: decades.enumerated().map { ($1, $0 + 1) })
+        let coder = FeatureVocabulary.ItemCoder(genres: genres, decades: decades)
         // Items without a year hold the mean of those with one, so this is that mean.
         let meanYear = itemYear.isEmpty ? 0 : itemYear.reduce(0, +) / Float(itemYear.count)
         let meanRating =
@@ -160,9 +128,7 @@ struct FeatureTables: Sendable {
         var genreRows = (0..<fitted).map { Array(itemGenres[$0]) }
         for item in update.changed {
             let features = update.dataset.items[item]
-            let row = Array(Set(features.genres.compactMap { genreID[$0].map(Int32.init) }))
-                .sorted()
-            let decade = Int32(features.year.flatMap { decadeID[$0 / 10 * 10] } ?? 0)
+            let (row, decade) = coder.ids(features)
             let year = features.year.map(Float.init) ?? meanYear
             if item < fitted {
                 genreRows[item] = row
@@ -357,7 +323,7 @@ extension FeatureTables {
             itemYear.count == itemCount, itemMeanRating.count == itemCount,
             inRange(userOccupation, userCount, occupations.count + 1),
             inRange(userGender, userCount, genders.count + 1),
-            inRange(userAge, userCount, Self.ageBuckets.count),
+            inRange(userAge, userCount, FeatureVocabulary.ageBands.count),
             abs(timeBase) < 1 << 40, abs(dataEnd) < 1 << 40
         else {
             throw ArtifactError(.corrupt, "\(what): the item or user tables do not fit")

@@ -153,7 +153,7 @@ struct FeatureSpace: Sendable {
         case .item: tables.itemDecade.count + 1
         case .occupation: tables.occupations.count + 1
         case .gender: tables.genders.count + 1
-        case .age: FeatureTables.ageBuckets.count
+        case .age: FeatureVocabulary.ageBands.count
         case .genre: tables.genres.count + 1
         case .decade: tables.decades.count + 1
         case .source: sourceCount + 1
@@ -192,7 +192,7 @@ struct FeatureSpace: Sendable {
         case .item: value == 0 ? "item unknown" : "this item"
         case .occupation: "occupation " + (value == 0 ? "unknown" : tables.occupations[value - 1])
         case .gender: "gender " + (value == 0 ? "unknown" : tables.genders[value - 1])
-        case .age: "age " + FeatureTables.ageBuckets[value]
+        case .age: "age " + FeatureVocabulary.ageBands[value]
         case .genre: "genre " + (value == 0 ? "none" : tables.genres[value - 1])
         case .decade: "decade " + (value == 0 ? "unknown" : "\(tables.decades[value - 1])s")
         case .source: "source " + (value == 0 ? "none" : sources[value - 1])

@@ -14,7 +14,9 @@
 # (median of 5), each generator's fit (its own pipeline, refitted: the stage's fit time and the
 # process's peak memory; ALS's process loads the TSV cold, so its peak covers load and fit), recommending to every user
 # from the ALS pipeline, and implicit's ALS with the same factors, sweeps, regularisation,
-# confidence, conjugate-gradient steps and threads (its pandas read and CSR build apart).
+# confidence, conjugate-gradient steps and threads (its pandas read and CSR build apart),
+# then implicit's top 100 for every user in one batch call beside Shortlist's `--users all`
+# (the stage's 100 candidates per user; Shortlist's time also ranks and prints each list).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -121,7 +123,8 @@ batch=$(sed -nE 's/^recommended for ([0-9]+) users in ([0-9.]+) s$/\2/p' "$work/
 
 echo "scale: implicit" >&2
 peer=$(OPENBLAS_NUM_THREADS=1 "$venv/bin/python" "$here/implicit_als.py" "$log" --factors "$factors" \
-    --iterations "$sweeps" --regularization 0.1 --alpha 5 --cg-steps 3 --threads "$threads")
+    --iterations "$sweeps" --regularization 0.1 --alpha 5 --cg-steps 3 --threads "$threads" \
+    --recommend 100)
 field() { python3 -c "import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$peer" "$1"; }
 
 csr_mb=$(awk -v e="$n_interactions" -v u="$n_users" -v i="$n_items" 'BEGIN { printf "%.0f", (32 * e + 8 * (u + i + 2)) / 1048576 }')
@@ -133,7 +136,7 @@ awk -v u="$n_users" -v i="$n_items" -v e="$n_interactions" -v la="$load_average"
     -v tfidffit="$tfidf_fit" -v tfidfpeak="$tfidf_peak" -v tripletfit="$triplet_fit" \
     -v tripletpeak="$triplet_peak" -v popfit="$popular_fit" -v poppeak="$popular_peak" \
     -v pread="$(field read_s)" -v pcsr="$(field csr_s)" -v pfit="$(field fit_s)" \
-    -v ppeak="$(field peak_mb)" -v csr="$csr_mb" -v fm="$factor_mb" -v k="$factors" -v s="$sweeps" '
+    -v ppeak="$(field peak_mb)" -v prec="$(field recommend_s)" -v csr="$csr_mb" -v fm="$factor_mb" -v k="$factors" -v s="$sweeps" '
 BEGIN {
     printf "%d users, %d items, %d interactions; load average %s at the start; %d threads\n\n", u, i, e, la, t
     printf "%-52s %10s %10s\n", "", "seconds", "peak MB"
@@ -149,7 +152,9 @@ BEGIN {
     printf "%-52s %10.2f %10s\n", "implicit: pandas read_csv", pread, ""
     printf "%-52s %10.2f %10s\n", "implicit: CSR build", pcsr, ""
     printf "%-52s %10.2f %10d\n", "implicit: ALS fit (same settings)", pfit, ppeak
+    printf "%-52s %10.2f %10s\n", "implicit: recommend 100 for every user (batch)", prec, ""
     printf "\nALS fit: implicit / Shortlist = %.2f×\n", pfit / alsfit
+    printf "recommend to every user: implicit / Shortlist = %.2f× (Shortlist %.0f users/s)\n", prec / batch, u / batch
     printf "load: (pandas read + CSR build) / Shortlist cold load = %.2f×\n", (pread + pcsr) / cold
     printf "peak of load + ALS fit: %d MB = %.2f× the CSR data (%d MB) plus the factors (%d MB)\n", alspeak, alspeak / (csr + fm), csr, fm
 }'

@@ -111,6 +111,23 @@ struct FeatureSpace: Sendable {
     /// The embedded fields, in input order (genres are averaged).
     static let embedded: [Field] = [.user, .item, .occupation, .gender, .age, .genre]
 
+    /// log(1 + n) and log(n) of the small counts and ranks every request takes them of,
+    /// computed once by the same functions, so with the same values.
+    private static let countLogs = (0..<4096).map { log1p(Float($0)) }
+    private static let rankLogs = (0..<4096).map { log(Float($0)) }
+
+    /// log(1 + n) of a count.
+    @inline(__always)
+    private static func logCount(_ n: Int) -> Float {
+        n >= 0 && n < countLogs.count ? countLogs[n] : log1p(Float(n))
+    }
+
+    /// log(n) of a rank.
+    @inline(__always)
+    private static func logRank(_ n: Int) -> Float {
+        n >= 1 && n < rankLogs.count ? rankLogs[n] : log(Float(n))
+    }
+
     init(
         sources: [String], crosses: [Cross], recentDays: Int, lastItems: Int, tables: FeatureTables
     ) {
@@ -287,6 +304,7 @@ struct FeatureSpace: Sendable {
         }
         let recentGenres = genreProfile(latest)
         let historyGenres = genreProfile(history)
+        let (recentNorm, historyNorm) = (squaredNorm(recentGenres), squaredNorm(historyGenres))
         var userDense = [Float](repeating: 0, count: 3)
         userDense[0] = log1p(Float(history.count))
         userDense[1] = log1p(
@@ -315,6 +333,8 @@ struct FeatureSpace: Sendable {
         active[Field.occupation.ordinal] = [occupation]
         active[Field.gender.ordinal] = [gender]
         active[Field.age.ordinal] = [age]
+        active[Field.item.ordinal] = [0]
+        active[Field.decade.ordinal] = [0]
         for (index, entry) in pool.entries.enumerated() {
             let item = entry.item
             let base = index * width
@@ -324,37 +344,38 @@ struct FeatureSpace: Sendable {
                     dense[base + 3 * source] = 1
                     dense[base + 3 * source + 1] =
                         high > low ? Float((n.score - low) / (high - low)) : 1
-                    dense[base + 3 * source + 2] = log(Float(n.rank))
+                    dense[base + 3 * source + 2] = Self.logRank(n.rank)
                 } else {
-                    dense[base + 3 * source + 2] = log(Float(deepest + 1))
+                    dense[base + 3 * source + 2] = Self.logRank(deepest + 1)
                 }
             }
             let times = t.itemTimes[item]
             let before = FeatureTables.lowerBound(times, now)
             let d = base + pool.sources.count * 3
-            dense[d + Dense.popularity.rawValue] = log1p(Float(before))
+            dense[d + Dense.popularity.rawValue] = Self.logCount(before)
             dense[d + Dense.meanRating.rawValue] = t.itemMeanRating[item]
             dense[d + Dense.releaseYear.rawValue] = t.itemYear[item] / 10
-            dense[d + Dense.popularLately.rawValue] = log1p(
-                Float(FeatureTables.count(times, from: now - recentMinutes, to: now)))
-            dense[d + Dense.popularVeryLately.rawValue] = log1p(
-                Float(FeatureTables.count(times, from: now - recentMinutes / 4, to: now)))
+            dense[d + Dense.popularLately.rawValue] = Self.logCount(
+                before - FeatureTables.lowerBound(times, now - recentMinutes))
+            dense[d + Dense.popularVeryLately.rawValue] = Self.logCount(
+                before - FeatureTables.lowerBound(times, now - recentMinutes / 4))
             dense[d + Dense.itemAge.rawValue] =
                 before > 0 ? log1p(Float(now - times[times.startIndex]) / 1440) : 0
             dense[d + Dense.likeLastItems.rawValue] = together[item]
             dense[d + Dense.followsLastItems.rawValue] = following[item]
             let genres = t.itemGenres[item]
-            dense[d + Dense.genresOfLastItems.rawValue] = cosine(recentGenres, genres)
-            dense[d + Dense.genresOfHistory.rawValue] = cosine(historyGenres, genres)
+            dense[d + Dense.genresOfLastItems.rawValue] = cosine(recentGenres, recentNorm, genres)
+            dense[d + Dense.genresOfHistory.rawValue] = cosine(historyGenres, historyNorm, genres)
             dense[d + Dense.activity.rawValue] = userDense[0]
             dense[d + Dense.recentActivity.rawValue] = userDense[1]
             dense[d + Dense.daysSinceLastVisit.rawValue] = userDense[2]
 
-            let itemGenres = genres.isEmpty ? [0] : genres.map(Int.init)
             let itemValue = item + 1 < sizes[Field.item.ordinal] ? item + 1 : 0
-            active[Field.item.ordinal] = [itemValue]
-            active[Field.genre.ordinal] = itemGenres
-            active[Field.decade.ordinal] = [Int(t.itemDecade[item])]
+            active[Field.item.ordinal][0] = itemValue
+            active[Field.genre.ordinal].removeAll(keepingCapacity: true)
+            if genres.isEmpty { active[Field.genre.ordinal].append(0) }
+            for genre in genres { active[Field.genre.ordinal].append(Int(genre)) }
+            active[Field.decade.ordinal][0] = Int(t.itemDecade[item])
             active[Field.source.ordinal].removeAll(keepingCapacity: true)
             active[Field.sourceRank.ordinal].removeAll(keepingCapacity: true)
             for nomination in entry.nominations {
@@ -362,11 +383,12 @@ struct FeatureSpace: Sendable {
                 active[Field.sourceRank.ordinal].append(
                     nomination.source * rankBuckets.count + rankBucket(nomination.rank) + 1)
             }
-            let fieldRows: [Int] = [userValue, itemValue, occupation, gender, age]
-            for (slot, field) in Self.embedded.prefix(5).enumerated() {
-                rows[index * 5 + slot] = Int32(embeddingOffsets[field.ordinal] + fieldRows[slot])
+            let fieldRows: InlineArray<5, Int> = [userValue, itemValue, occupation, gender, age]
+            for slot in 0..<5 {
+                rows[index * 5 + slot] = Int32(
+                    embeddingOffsets[Self.embedded[slot].ordinal] + fieldRows[slot])
             }
-            for genre in itemGenres {
+            for genre in active[Field.genre.ordinal] {
                 genreValues.append(Int32(embeddingOffsets[Field.genre.ordinal] + genre))
             }
             genreOffsets.append(genreValues.count)
@@ -414,12 +436,18 @@ struct FeatureSpace: Sendable {
         return profile
     }
 
-    /// The cosine between a genre profile and an item's genres (0 when either is empty).
-    private func cosine(_ profile: [Float], _ genres: ArraySlice<Int32>) -> Float {
-        guard !genres.isEmpty else { return 0 }
-        var dot: Float = 0
+    /// The sum of a profile's squared counts.
+    private func squaredNorm(_ profile: [Float]) -> Float {
         var norm: Float = 0
         for value in profile { norm += value * value }
+        return norm
+    }
+
+    /// The cosine between a genre profile (whose ``squaredNorm(_:)`` is `norm`) and an item's
+    /// genres (0 when either is empty).
+    private func cosine(_ profile: [Float], _ norm: Float, _ genres: ArraySlice<Int32>) -> Float {
+        guard !genres.isEmpty else { return 0 }
+        var dot: Float = 0
         for genre in genres { dot += profile[Int(genre)] }
         return norm > 0 ? dot / (norm * Float(genres.count)).squareRoot() : 0
     }

@@ -92,9 +92,9 @@ struct Perceptron: Sendable {
         var z = Array(parameters[inWidth * outWidth..<(inWidth + 1) * outWidth])
         parameters.withUnsafeBufferPointer { w in
             z.withUnsafeMutableBufferPointer { out in
-                for i in indices where input[i] != 0 {
-                    Vector.axpy(input[i], w.baseAddress! + i * outWidth, out.baseAddress!, outWidth)
-                }
+                Vector.accumulate(
+                    input, inputs: indices, rows: w.baseAddress!, width: outWidth,
+                    into: out.baseAddress!)
             }
         }
         return z
@@ -128,14 +128,12 @@ struct Perceptron: Sendable {
                         let z = pre + units[l + 1]
                         if l == 0, let shared {
                             for o in 0..<outWidth { z[o] = shared.part[o] }
-                            for i in shared.rest where a[i] != 0 {
-                                Vector.axpy(a[i], w + i * outWidth, z, outWidth)
-                            }
+                            Vector.accumulate(
+                                a, inputs: shared.rest, rows: w, width: outWidth, into: z)
                         } else {
                             for o in 0..<outWidth { z[o] = w[inWidth * outWidth + o] }
-                            for i in 0..<inWidth where a[i] != 0 {
-                                Vector.axpy(a[i], w + i * outWidth, z, outWidth)
-                            }
+                            Vector.accumulate(
+                                a, inputs: 0..<inWidth, rows: w, width: outWidth, into: z)
                         }
                         let out = post + units[l + 1]
                         if l == depth - 1 {

@@ -355,4 +355,18 @@ struct PlantedCross {
             #expect(error.message.contains("'job x genre' is not a field"))
         }
     }
+
+    @Test func theLowerBoundOfSortedTimesIsTheCountOfTimesBelowTheValue() {
+        var random = SeededGenerator(seed: 3)
+        for length in [0, 1, 2, 3, 7, 8, 9, 64, 100] {
+            let times = (0..<length).map { _ in Int32.random(in: 0...40, using: &random) }.sorted()
+            // A slice that does not start at 0, as a row of the tables is.
+            let row = ([-5, -5] + times)[2...]
+            for value in Int32(-1)...41 {
+                #expect(
+                    FeatureTables.lowerBound(row, value) == times.filter { $0 < value }.count,
+                    "\(times), \(value)")
+            }
+        }
+    }
 }

@@ -18,11 +18,14 @@ struct ConjugateGradient: Sendable {
     /// Σ xᵀ(YᵀY)x, so only observed pairs need their own terms). After the second half of a
     /// sweep that is the whole error but the λ(‖X‖² + ‖Y‖²) term; it is summed while each
     /// row's entries are still in cache, in chunks added in a fixed order (so it does not
-    /// depend on the thread count either).
+    /// depend on the thread count either). Unless `measuring`, the error is not computed
+    /// (it costs a product with YᵀY and a dot product per entry for every row) and 0 is
+    /// returned: the first half of a sweep does not need it.
     ///
     /// - Complexity: O(fixed rows · factors² + entries · factors · steps + rows · factors² · steps).
-    @discardableResult
-    func solve(_ target: inout [Float], given fixed: [Float], rows: ConfidenceRows) -> Double {
+    func solve(
+        _ target: inout [Float], given fixed: [Float], rows: ConfidenceRows, measuring: Bool
+    ) -> Double {
         let k = factors
         let gram = self.gram(fixed)
         let rowCount = rows.offsets.count - 1
@@ -61,7 +64,9 @@ struct ConjugateGradient: Sendable {
                         while let index = next.take(below: chunks) {
                             var error = 0.0
                             for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
-                                error += solveRow(row, shared, scratch: buffer.baseAddress!)
+                                error += solveRow(
+                                    row, shared, measuring: measuring,
+                                    scratch: buffer.baseAddress!)
                             }
                             shared.partials[index] = error
                         }
@@ -101,9 +106,9 @@ struct ConjugateGradient: Sendable {
     }
 
     @inline(__always)
-    private func solveRow(_ row: Int, _ shared: Shared, scratch: UnsafeMutablePointer<Float>)
-        -> Double
-    {
+    private func solveRow(
+        _ row: Int, _ shared: Shared, measuring: Bool, scratch: UnsafeMutablePointer<Float>
+    ) -> Double {
         let k = factors
         let x = shared.x + row * k
         let r = scratch
@@ -144,6 +149,7 @@ struct ConjugateGradient: Sendable {
                         rsOld = rsNew
                     }
                     // The row's error terms: xᵀ(YᵀY)x = xᵀ(YᵀY + λI)x − λ‖x‖².
+                    guard measuring else { return }
                     for a in 0..<k { ap[a] = Vector.dot(g + a * k, x, k) }
                     error =
                         Double(Vector.dot(ap, x, k))

@@ -102,8 +102,9 @@ extension MatrixFactorization {
             threads: params.threads)
         var clock = StepClock()
         for sweep in 0..<sweeps {
-            solver.solve(&userFactors, given: itemFactors, rows: byUser)
-            let error = solver.solve(&itemFactors, given: userFactors, rows: byItem)
+            _ = solver.solve(&userFactors, given: itemFactors, rows: byUser, measuring: false)
+            let error = solver.solve(
+                &itemFactors, given: userFactors, rows: byItem, measuring: true)
             let loss =
                 (error + solver.penalty(userFactors, itemFactors))
                 / Double(max(byUser.columns.count, 1))

@@ -2,10 +2,19 @@ import Foundation
 import ShortlistCore
 
 extension MatrixFactorization {
-    /// SGD on squared error over the ratings, one pass per epoch, single-threaded (Hogwild gains
-    /// nothing for a vectorised kernel on data this size; SWIFT-SPEED.md). By default the pass
-    /// visits each user's ratings together in a fixed order, which gave a lower validation RMSE
-    /// on MovieLens-100K than a fresh shuffle per epoch (0.9460 against 0.9506).
+    /// SGD on squared error over the ratings, one pass per epoch. By default the pass visits
+    /// each user's ratings together in a fixed order, which gave a lower validation RMSE on
+    /// MovieLens-100K than a fresh shuffle per epoch (0.9460 against 0.9506).
+    ///
+    /// The pass is stratified so that the cores share it with a result that does not depend
+    /// on how many there are: users and items each fall in one of ``strata`` blocks of
+    /// consecutive indexes, and the pass takes the ratings in ``strata`` rounds, round `s`
+    /// those of user block `a` and item block `(a + s) mod strata` for every `a` — blocks that
+    /// share no user and no item, updated side by side, each in the pass's order. A block's
+    /// item rows are an eighth of the table, close together in memory, which also makes one
+    /// thread faster than a pass over the whole table. On a seeded random 80/20 split of
+    /// MovieLens-100K the stratified pass also predicted better: RMSE 0.9118–0.9261 against
+    /// 0.9192–0.9303 for the plain pass (the `ratings` pipeline, seeds 1–5).
     ///
     /// - Throws: a ``ParameterError`` at `learning-rate` when the error stops being finite.
     func fitExplicit(_ dataset: Dataset, progress: ProgressReporter) throws -> Model {
@@ -20,26 +29,52 @@ extension MatrixFactorization {
         var order = (0..<ratings.count).map { Int32($0) }
         let rate = Float(params.learningRate)
         let lambda = Float(regularization)
+        let strata = Self.strata
+        let threads = params.threads > 0 ? params.threads : Cores.available
         var clock = StepClock()
+        var blocks: [[Int32]] = []
         for epoch in 0..<epochs {
             if params.order == .shuffled { order.shuffle(using: &random) }
+            if epoch == 0 || params.order == .shuffled {
+                blocks = [[Int32]](repeating: [], count: strata * strata)
+                let (userCount, itemCount) = (max(dataset.userCount, 1), max(dataset.itemCount, 1))
+                for index in order {
+                    let n = Int(index)
+                    let userBlock = Int(users[n]) * strata / userCount
+                    blocks[userBlock * strata + Int(items[n]) * strata / itemCount].append(index)
+                }
+            }
             var squaredError: Float = 0
             userFactors.withUnsafeMutableBufferPointer { p in
                 itemFactors.withUnsafeMutableBufferPointer { q in
                     userBias.withUnsafeMutableBufferPointer { bu in
                         itemBias.withUnsafeMutableBufferPointer { bi in
-                            for index in order {
-                                let n = Int(index)
-                                let u = Int(users[n])
-                                let i = Int(items[n])
-                                let pu = p.baseAddress! + u * k
-                                let qi = q.baseAddress! + i * k
-                                let error =
-                                    ratings[n] - (mean + bu[u] + bi[i] + Vector.dot(pu, qi, k))
-                                squaredError += error * error
-                                bu[u] += rate * (error - lambda * bu[u])
-                                bi[i] += rate * (error - lambda * bi[i])
-                                sgdStep(pu, qi, k, error: error, rate: rate, lambda: lambda)
+                            let blocks = blocks
+                            let shared = SharedFactors(
+                                p: p.baseAddress!, q: q.baseAddress!, bu: bu.baseAddress!,
+                                bi: bi.baseAddress!)
+                            for round in 0..<strata {
+                                let errors = concurrentMap(strata, threads: threads, chunk: 1) {
+                                    a -> Float in
+                                    var squared: Float = 0
+                                    for index in blocks[a * strata + (a + round) % strata] {
+                                        let n = Int(index)
+                                        let u = Int(users[n])
+                                        let i = Int(items[n])
+                                        let pu = shared.p + u * k
+                                        let qi = shared.q + i * k
+                                        let error =
+                                            ratings[n]
+                                            - (mean + shared.bu[u] + shared.bi[i]
+                                                + Vector.dot(pu, qi, k))
+                                        squared += error * error
+                                        shared.bu[u] += rate * (error - lambda * shared.bu[u])
+                                        shared.bi[i] += rate * (error - lambda * shared.bi[i])
+                                        sgdStep(pu, qi, k, error: error, rate: rate, lambda: lambda)
+                                    }
+                                    return squared
+                                }
+                                for error in errors { squaredError += error }
                             }
                         }
                     }
@@ -68,6 +103,10 @@ extension MatrixFactorization {
             ratingRange: (ratings.min() ?? 0)...(ratings.max() ?? 0)
         )
     }
+
+    /// The blocks users and items each fall in for stratified SGD (a fixed number, so that
+    /// results do not depend on the thread count).
+    static let strata = 8
 
     /// Alternating least squares: all users given the items, then all items given the users;
     /// from random factors over `epochs` sweeps, or over `warm-epochs` from those of `start`
@@ -202,4 +241,12 @@ private func sgdStep(
 /// Whether every value of every array is finite.
 private func isFinite(_ arrays: [Float]...) -> Bool {
     arrays.allSatisfy { $0.allSatisfy(\.isFinite) }
+}
+
+/// The factor tables SGD's threads update, each thread only rows no other touches in a round.
+private struct SharedFactors: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>
+    let q: UnsafeMutablePointer<Float>
+    let bu: UnsafeMutablePointer<Float>
+    let bi: UnsafeMutablePointer<Float>
 }

@@ -89,7 +89,8 @@ public struct MatrixFactorization: CandidateGenerator {
                     unset: "0.1 explicit, 0.01 implicit"),
                 .init(
                     "threads", \.threads, .between(0, 1024),
-                    "threads for the ALS solves, 0 for one per core (results do not depend on it)",
+                    "threads for the ALS solves and SGD's strata, 0 for one per core (results do "
+                        + "not depend on it)",
                     affectsFit: false),
                 .init(
                     "order", \.order,

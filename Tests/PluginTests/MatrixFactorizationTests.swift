@@ -31,14 +31,17 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(popularity < 0.5, "popularity in-cluster share \(popularity)")
     }
 
-    @Test func resultsDoNotDependOnTheThreadCount() throws {
-        let fits = try [1, 2, 0].map { threads in
-            try matrixFactorization(#"{"factors": 8, "epochs": 4, "threads": \#(threads)}"#).fit(
-                TrainingData(dataset: planted.dataset), progress: .silent)
+    @Test(arguments: ["implicit", "explicit"])
+    func resultsDoNotDependOnTheThreadCount(objective: String) throws {
+        let fits = try [1, 2, 3, 0].map { threads in
+            try matrixFactorization(
+                #"{"objective": "\#(objective)", "factors": 8, "epochs": 4, "threads": \#(threads)}"#
+            ).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         }
         for fit in fits.dropFirst() {
             #expect(
-                fit.userFactors == fits[0].userFactors && fit.itemFactors == fits[0].itemFactors)
+                fit.userFactors == fits[0].userFactors && fit.itemFactors == fits[0].itemFactors
+                    && fit.userBias == fits[0].userBias && fit.itemBias == fits[0].itemBias)
         }
     }
 

@@ -416,7 +416,7 @@ extension MatrixFactorization {
             }
         }
 
-        public static let formatVersion = 2
+        public static let formatVersion = 1
 
         public func write(to writer: inout ArtifactWriter) {
             writer.write(objective.rawValue)

@@ -50,6 +50,7 @@ public struct MatrixFactorization: CandidateGenerator {
         public var initStd: Double?
         public var threads = 0
         public var order = Order.byUser
+        public var strata = 1
 
         public init() {}
 
@@ -97,6 +98,11 @@ public struct MatrixFactorization: CandidateGenerator {
                     "SGD visits each user's ratings together, or a new shuffle each epoch "
                         + "(explicit)"
                 ),
+                .init(
+                    "strata", \.strata, .between(1, 64),
+                    "SGD's blocks of users and of items: 1 is one pass on one core; S splits each "
+                        + "side in S and updates blocks that share neither side by side, on every "
+                        + "core (explicit; results depend on S, not on the threads)"),
             ]
         }
     }

@@ -31,11 +31,11 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         #expect(popularity < 0.5, "popularity in-cluster share \(popularity)")
     }
 
-    @Test(arguments: ["implicit", "explicit"])
-    func resultsDoNotDependOnTheThreadCount(objective: String) throws {
+    @Test(arguments: [#""objective": "implicit""#, #""objective": "explicit", "strata": 3"#])
+    func resultsDoNotDependOnTheThreadCount(settings: String) throws {
         let fits = try [1, 2, 3, 0].map { threads in
             try matrixFactorization(
-                #"{"objective": "\#(objective)", "factors": 8, "epochs": 4, "threads": \#(threads)}"#
+                #"{\#(settings), "factors": 8, "epochs": 4, "threads": \#(threads)}"#
             ).fit(TrainingData(dataset: planted.dataset), progress: .silent)
         }
         for fit in fits.dropFirst() {
@@ -45,11 +45,13 @@ func matrixFactorization(_ json: String) throws -> MatrixFactorization {
         }
     }
 
-    @Test func explicitMFPredictsPlantedRatingsNearTheNoiseLevel() throws {
+    /// One pass, and the stratified pass (whose order differs) alike.
+    @Test(arguments: [1, 4])
+    func explicitMFPredictsPlantedRatingsNearTheNoiseLevel(strata: Int) throws {
         let lowRank = PlantedLowRank()
         let split = try Split(lowRank.dataset, .random(0.2, seed: 3))
         let model = try matrixFactorization(
-            #"{"objective": "explicit", "factors": 8, "epochs": 60, "learning-rate": 0.01, "regularization": 0.05}"#
+            #"{"objective": "explicit", "factors": 8, "epochs": 60, "learning-rate": 0.01, "regularization": 0.05, "strata": \#(strata)}"#
         )
         .fit(TrainingData(dataset: split.train), progress: .silent)
         var squared = 0.0

@@ -16,11 +16,11 @@ import Testing
 private let recorded: [String: (type: String, formatVersion: Int, fingerprint: String)] = [
     "ab/ranker": ("bandit", 1, "802570863ede427b"),
     "blend/ranker": ("weighted-average", 1, "78045c049412d061"),
-    "learned/als": ("matrix-factorization", 2, "e8e3760a6a4e3ee0"),
+    "learned/als": ("matrix-factorization", 1, "e8e3760a6a4e3ee0"),
     "learned/content": ("tfidf", 3, "6f85bf489a676983"),
     "learned/popular": ("weighted-rating", 2, "01d21c98f55a74b2"),
-    "learned/ranker": ("wide-and-deep", 1, "a60632ebcc218e59"),
-    "learned/svd": ("matrix-factorization", 2, "597cf6ef7e396c79"),
+    "learned/ranker": ("wide-and-deep", 1, "f1b788e5811d8014"),
+    "learned/svd": ("matrix-factorization", 1, "23998d47673f647f"),
     "learned/triplet": ("triplet-embedding", 3, "46390387b0fc0386"),
 ]
 

@@ -113,8 +113,7 @@ import Testing
         huge.write("implicit")
         huge.write("binary")
         huge.write(Int.max / 2)
-        let als = try replaceArtifact(
-            fixture, type: "matrix-factorization", formatVersion: 2, huge.bytes)
+        let als = try replaceArtifact(fixture, type: "matrix-factorization", huge.bytes)
         // Vote counts for fewer items than the dataset has, and a NaN mean.
         var short = ArtifactWriter()
         short.write(0)

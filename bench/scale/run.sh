@@ -70,6 +70,10 @@ pipelines:
     candidates:
       - {name: mf, type: matrix-factorization, objective: explicit, factors: $factors, epochs: $sweeps, limit: 100}
     ranker: {type: weighted-average}
+  explicit-mf-strata:
+    candidates:
+      - {name: mf, type: matrix-factorization, objective: explicit, factors: $factors, epochs: $sweeps, strata: 8, threads: $threads, limit: 100}
+    ranker: {type: weighted-average}
   tfidf:
     candidates:
       - {name: content, type: tfidf, fields: [genres], limit: 100}
@@ -110,6 +114,7 @@ echo "scale: fitting" >&2
 rm -rf "$cache"
 read -r als_fit als_peak <<< "$(fit als als)"
 read -r mf_fit mf_peak <<< "$(fit explicit-mf mf)"
+read -r strata_fit strata_peak <<< "$(fit explicit-mf-strata mf)"
 read -r tfidf_fit tfidf_peak <<< "$(fit tfidf content)"
 read -r triplet_fit triplet_peak <<< "$(fit triplet triplet)"
 read -r popular_fit popular_peak <<< "$(fit popularity popular)"
@@ -133,6 +138,7 @@ awk -v u="$n_users" -v i="$n_items" -v e="$n_interactions" -v la="$load_average"
     -v cold="$cold" -v warm="$warm" -v coldpeak="$(peak_mb "$work/cold-load.time")" \
     -v warmpeak="$(peak_mb "$work/warm-load.time")" -v single="$single" -v batch="$batch" \
     -v alsfit="$als_fit" -v alspeak="$als_peak" -v mffit="$mf_fit" -v mfpeak="$mf_peak" \
+    -v stratafit="$strata_fit" -v stratapeak="$strata_peak" \
     -v tfidffit="$tfidf_fit" -v tfidfpeak="$tfidf_peak" -v tripletfit="$triplet_fit" \
     -v tripletpeak="$triplet_peak" -v popfit="$popular_fit" -v poppeak="$popular_peak" \
     -v pread="$(field read_s)" -v pcsr="$(field csr_s)" -v pfit="$(field fit_s)" \
@@ -145,6 +151,7 @@ BEGIN {
     printf "%-52s %10.2f %10s\n", "recommend --user, whole process, warm cache", single, ""
     printf "%-52s %10.2f %10d\n", sprintf("fit ALS (%d factors, %d sweeps; peak with cold load)", k, s), alsfit, alspeak
     printf "%-52s %10.2f %10d\n", sprintf("fit explicit MF (%d factors, %d epochs)", k, s), mffit, mfpeak
+    printf "%-52s %10.2f %10d\n", sprintf("fit explicit MF, 8 strata on %d threads", t), stratafit, stratapeak
     printf "%-52s %10.2f %10d\n", "fit TF-IDF (genres)", tfidffit, tfidfpeak
     printf "%-52s %10.2f %10d\n", "fit triplet embeddings (2 epochs)", tripletfit, tripletpeak
     printf "%-52s %10.2f %10d\n", "fit popularity (weighted rating)", popfit, poppeak

@@ -36,6 +36,7 @@ public struct WideAndDeep: Ranker {
         public var lastItems = 10
         public var holdout = 0.2
         public var positiveRating = 4.0
+        public var trainingUsers = TwoStageTraining.defaultUsers
         public var threads = 0
 
         public init() {}
@@ -97,6 +98,10 @@ public struct WideAndDeep: Ranker {
                     "positive-rating", \.positiveRating, .between(-1_000_000, 1_000_000),
                     "held-out interactions rated at least this are positives"),
                 .init(
+                    "training-users", \.trainingUsers, .between(1, 100_000_000),
+                    "the most users whose pools train the ranker (a seeded sample when more "
+                        + "have held-out positives)"),
+                .init(
                     "threads", \.threads, .between(0, 256),
                     "worker threads for training (0 = one per core); never changes the model",
                     affectsFit: false),
@@ -115,7 +120,9 @@ public struct WideAndDeep: Ranker {
     let sources: [String]
     let seed: UInt64
     public var twoStage: TwoStageTraining? {
-        TwoStageTraining(holdout: params.holdout, positiveRating: params.positiveRating)
+        TwoStageTraining(
+            holdout: params.holdout, positiveRating: params.positiveRating,
+            users: params.trainingUsers)
     }
 
     public static func make(_ params: Params, context: BuildContext) throws -> WideAndDeep {

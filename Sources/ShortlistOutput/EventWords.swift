@@ -45,14 +45,17 @@ extension Words {
         case .notSaved(let fit, let seconds, let reason):
             return "\(stage(fit)): fitted in \(duration(seconds)) but not saved: \(reason)"
         case .labelledPools(
-            let pipeline, let heldOut, let holdout, let latest, let pools, let candidates,
-            let positives):
+            let pipeline, let heldOut, let holdout, let latest, let pools, let eligible,
+            let candidates, let positives):
             let share = String(
                 format: "%.2f", 100 * Double(positives) / Double(max(candidates, 1)))
+            let sample =
+                eligible > pools
+                ? " (a seeded sample of the \(eligible) users with a held-out positive)" : ""
             return "two-stage training of the ranker of '\(pipeline)': held out \(heldOut) "
                 + "interactions (\(latest ? "the latest " : "a random ")"
-                + "\(plainNumber(holdout * 100))% of each user's), \(pools) labelled pools of "
-                + "\(candidates) candidates, \(share)% positive"
+                + "\(plainNumber(holdout * 100))% of each user's), \(pools) labelled pools"
+                + "\(sample) of \(candidates) candidates, \(share)% positive"
         case .rankerProgress(let ranker, let pipeline, let message):
             return "\(ranker) of '\(pipeline)': \(message)"
         }

@@ -33,7 +33,7 @@ extension Workspace {
             name: spec.name, resultCount: 1, dataset: inner, stages: stages,
             rankerType: "pool order",
             ranker: PoolOrder(), filters: try spec.filters.resolved(for: spec.name, in: inner))
-        let labelled = (0..<inner.userCount).compactMap {
+        let eligible = (0..<inner.userCount).compactMap {
             user -> (UserIndex, [ItemIndex], Int64)? in
             let held = split.test[user]
             let positives = held.filter {
@@ -42,6 +42,7 @@ extension Workspace {
             guard let boundary = held.map(\.timestamp).min(), !positives.isEmpty else { return nil }
             return (user, Set(positives.map(\.item)).sorted(), boundary)
         }
+        let labelled = sample(eligible, count: training.users)
         // The stages nominate for 2,048 users at a time: a factor model reads its item table
         // once per group of users, and only one batch's lists are held besides the pools.
         var pools: [LabelledPool] = []
@@ -60,13 +61,23 @@ extension Workspace {
         report(
             .labelledPools(
                 pipeline: spec.name, heldOut: split.testCount, holdout: training.holdout,
-                latest: dataset.hasTimestamps, pools: pools.count, candidates: pooled,
-                positives: positives))
+                latest: dataset.hasTimestamps, pools: pools.count, eligible: eligible.count,
+                candidates: pooled, positives: positives))
         return (pools, inner)
     }
 }
 
 extension Workspace {
+    /// `count` of `users`, drawn with the file's seed and kept in their order, or all of them
+    /// when there are no more.
+    func sample<User>(_ users: [User], count: Int) -> [User] {
+        guard users.count > count else { return users }
+        var random = SeededGenerator(seed: file.seed)
+        var chosen = Array(users.indices)
+        chosen.shuffle(using: &random)
+        return chosen.prefix(max(count, 0)).sorted().map { users[$0] }
+    }
+
     /// The split a learned ranker trains on: each user's latest `training.holdout` held out
     /// (without timestamps no share is the latest, so a draw seeded by the file's seed).
     func holdout(_ dataset: Dataset, _ training: TwoStageTraining) throws -> Split {

@@ -62,10 +62,10 @@ public enum WorkspaceEvent: Sendable, Equatable {
     /// The pools a learned ranker trains on were made the two-stage way: `heldOut`
     /// interactions held out (each user's latest `holdout` share, or a random one without
     /// timestamps), `pools` labelled pools of `candidates` candidates, `positives` of them
-    /// positive.
+    /// positive; the pools are a sample when `eligible` users (more) had a held-out positive.
     case labelledPools(
         pipeline: String, heldOut: Int, holdout: Double, latest: Bool, pools: Int,
-        candidates: Int, positives: Int)
+        eligible: Int, candidates: Int, positives: Int)
     /// A line a ranker's plugin reports while it fits (in its own words).
     case rankerProgress(ranker: String, pipeline: String, message: String)
 

@@ -56,9 +56,13 @@ struct Memorizer: CandidateGenerator {
 struct PoolRecorder: Ranker {
     struct Params: PluginParameters {
         var holdout = 0.25
+        var users = TwoStageTraining.defaultUsers
         init() {}
         static var declarations: [ParameterDeclaration<Self>] {
-            [.init("holdout", \.holdout, .between(0.05, 0.5), "the share held out")]
+            [
+                .init("holdout", \.holdout, .between(0.05, 0.5), "the share held out"),
+                .init("users", \.users, .between(1, 1_000_000), "the most users"),
+            ]
         }
     }
 
@@ -86,10 +90,13 @@ struct PoolRecorder: Ranker {
     static let type = "pool-recorder"
     static let summary = "Keeps its training data."
     let holdout: Double
-    var twoStage: TwoStageTraining? { TwoStageTraining(holdout: holdout, positiveRating: 4) }
+    let users: Int
+    var twoStage: TwoStageTraining? {
+        TwoStageTraining(holdout: holdout, positiveRating: 4, users: users)
+    }
 
     static func make(_ params: Params, context: BuildContext) throws -> PoolRecorder {
-        PoolRecorder(holdout: params.holdout)
+        PoolRecorder(holdout: params.holdout, users: params.users)
     }
 
     func fit(_ data: RankerTrainingData, progress: ProgressReporter) throws -> Model {
@@ -153,5 +160,39 @@ struct PoolRecorder: Ranker {
                     "two-stage training of the ranker of 'default': "
                         + "held out ")
             })
+    }
+
+    /// With fewer training users than users with a held-out positive, the pools are a sample
+    /// of that size, in user order, the same one every time for the file's seed, and the log
+    /// says so.
+    @Test func aCapOnTrainingUsersLabelsASeededSampleOfThem() throws {
+        let pipelines = """
+            pipelines:
+              default:
+                candidates:
+                  - {name: memory, type: memorizer, limit: 50}
+                filters: {exclude-seen: false}
+                ranker: {type: pool-recorder, holdout: 0.25, users: 5}
+            """
+        let fixture = try Fixture(pipelines: pipelines)
+        _ = try fixture.prepare()
+        let data = try #require(PoolRecorder.received.data)
+        let split = try Split(fixture.planted.dataset, .temporal(0.25))
+        let withPositives = (0..<split.train.userCount).filter { user in
+            split.test[user].contains { $0.rating >= 4 }
+        }
+        #expect(withPositives.count > 5)
+        let users = try data.pools.map { try #require($0.query.user) }
+        #expect(users.count == 5 && users == users.sorted())
+        #expect(Set(users).isSubset(of: withPositives))
+        #expect(
+            fixture.log().contains {
+                $0.contains(
+                    "5 labelled pools (a seeded sample of the \(withPositives.count) users "
+                        + "with a held-out positive)")
+            })
+        let again = try Fixture(pipelines: pipelines)
+        _ = try again.prepare()
+        #expect(try #require(PoolRecorder.received.data).pools.compactMap(\.query.user) == users)
     }
 }

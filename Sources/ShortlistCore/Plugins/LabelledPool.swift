@@ -34,10 +34,18 @@ public struct TwoStageTraining: Sendable, Equatable {
     public var holdout: Double
     /// Held-out interactions rated at least this are positives (every one, without ratings).
     public var positiveRating: Double
+    /// The most users whose pools are made and labelled: when more users have a held-out
+    /// positive, a sample of this many, drawn with the pipelines file's seed. What the ranker
+    /// holds while it trains grows with this, not with the log.
+    public var users: Int
+
+    /// The users a learned ranker trains on unless its configuration says otherwise.
+    public static let defaultUsers = 20_000
 
     /// A two-stage training set-up.
-    public init(holdout: Double, positiveRating: Double) {
+    public init(holdout: Double, positiveRating: Double, users: Int = defaultUsers) {
         self.holdout = holdout
         self.positiveRating = positiveRating
+        self.users = users
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ShortlistCore
 
@@ -29,73 +28,57 @@ struct ConjugateGradient: Sendable {
         let k = factors
         let gram = self.gram(fixed)
         let rowCount = rows.offsets.count - 1
-        // The fixed side's rows, each starting on a cache line (an array's elements start 32
-        // bytes into their allocation, so every row of 64 floats would span five lines), in
-        // huge pages where the system offers them: rows are read in random order, and with
-        // 4 KiB pages most reads of a large side also miss the TLB.
-        let hugePage = 2 << 20
-        let bytes =
-            (max(fixed.count, 1) * MemoryLayout<Float>.stride + hugePage - 1) / hugePage
-            * hugePage
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
-        #if os(Linux)
-            madvise(raw, bytes, MADV_HUGEPAGE)
-        #endif
-        let y = raw.bindMemory(to: Float.self, capacity: max(fixed.count, 1))
-        defer { y.deallocate() }
-        fixed.withUnsafeBufferPointer { y.update(from: $0.baseAddress!, count: fixed.count) }
+        // The fixed side's rows in a matrix of their own: its allocation starts on a huge page
+        // and is backed by huge pages where the system offers them (rows are read in random
+        // order, and with 4 KiB pages most reads of a large side also miss the TLB).
+        let y = Matrix(rows: fixed.count / max(k, 1), columns: k, values: fixed)
         let chunk = 32
         let chunks = (rowCount + chunk - 1) / chunk
-        var partials = [Double](repeating: 0, count: chunks)
-        target.withUnsafeMutableBufferPointer { x in
-            partials.withUnsafeMutableBufferPointer { partials in
-                let shared = Shared(
-                    x: x.baseAddress!, y: y, gram: gram, rows: rows, partials: partials.baseAddress!
-                )
-                let workers = min(
-                    chunks, threads > 0 ? threads : Cores.available)
-                // Chunks are handed out one at a time: rows differ in length by orders of
-                // magnitude (a popular item's against a rare one's), so a fixed share per
-                // thread would leave one thread waiting on the other.
-                let next = ChunkCounter()
-                let work: @Sendable (Int) -> Void = { _ in
-                    var scratch = [Float](repeating: 0, count: 3 * k)
-                    scratch.withUnsafeMutableBufferPointer { buffer in
-                        while let index = next.take(below: chunks) {
-                            var error = 0.0
-                            for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
-                                error += solveRow(
-                                    row, shared, measuring: measuring,
-                                    scratch: buffer.baseAddress!)
+        let workers = min(chunks, threads > 0 ? threads : Cores.available)
+        // Chunks are handed out one at a time: rows differ in length by orders of magnitude
+        // (a popular item's against a rare one's), so a fixed share per thread would leave one
+        // thread waiting on the other.
+        let next = ChunkCounter()
+        return target.withMutableRows(width: k) { x in
+            y.withRows { y in
+                gram.withRows(width: k) { gram in
+                    let partials = concurrentMap(workers, threads: workers, chunk: 1) { _ in
+                        var scratch = Matrix(rows: 3, columns: k)
+                        let fixed = Fixed(y: y, gram: gram, rows: rows)
+                        return scratch.withMutableRows { scratch in
+                            var errors: [(chunk: Int, error: Double)] = []
+                            while let index = next.take(below: chunks) {
+                                var error = 0.0
+                                for row in index * chunk..<min(rowCount, (index + 1) * chunk) {
+                                    error += solveRow(
+                                        x[row], rows.offsets[row]..<rows.offsets[row + 1],
+                                        fixed, measuring: measuring, scratch: scratch)
+                                }
+                                errors.append((index, error))
                             }
-                            shared.partials[index] = error
+                            return errors
                         }
                     }
-                }
-                if workers > 1 {
-                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-                } else if workers == 1 {
-                    work(0)
+                    var byChunk = [Double](repeating: 0, count: chunks)
+                    for (index, error) in partials.joined() { byChunk[index] = error }
+                    return byChunk.reduce(0, +)
                 }
             }
         }
-        return partials.reduce(0, +)
     }
 
     /// λ(‖X‖² + ‖Y‖²), the rest of the weighted squared error.
     func penalty(_ x: [Float], _ y: [Float]) -> Double {
         let norms =
-            x.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, $0.baseAddress!, x.count) }
-            + y.withUnsafeBufferPointer { Vector.dot($0.baseAddress!, $0.baseAddress!, y.count) }
+            x.withRow { Vector.dot($0, $0) } + y.withRow { Vector.dot($0, $0) }
         return Double(regularization) * Double(norms)
     }
 
-    private struct Shared: @unchecked Sendable {
-        let x: UnsafeMutablePointer<Float>
-        let y: UnsafeMutablePointer<Float>
-        let gram: [Float]
+    /// What every row's solve reads: the fixed side's factors, YᵀY + λI and the entries.
+    private struct Fixed {
+        let y: Matrix.Rows
+        let gram: Matrix.Rows
         let rows: ConfidenceRows
-        let partials: UnsafeMutablePointer<Double>
     }
 
     /// YᵀY + λI.
@@ -105,62 +88,54 @@ struct ConjugateGradient: Sendable {
         return gram
     }
 
+    /// Solves one row in place (`x`, the entries at `range`), with three rows of `scratch`,
+    /// and returns its error terms when `measuring`.
     @inline(__always)
     private func solveRow(
-        _ row: Int, _ shared: Shared, measuring: Bool, scratch: UnsafeMutablePointer<Float>
+        _ x: Matrix.MutableRow, _ range: Range<Int>, _ fixed: Fixed, measuring: Bool,
+        scratch: Matrix.MutableRows
     ) -> Double {
         let k = factors
-        let x = shared.x + row * k
-        let r = scratch
-        let p = scratch + k
-        let ap = scratch + 2 * k
-        let range = shared.rows.offsets[row]..<shared.rows.offsets[row + 1]
-        let y = UnsafePointer(shared.y)
-        var error = 0.0
-        shared.gram.withUnsafeBufferPointer { gBuffer in
-            shared.rows.columns.withUnsafeBufferPointer { columns in
-                shared.rows.confidences.withUnsafeBufferPointer { confidences in
-                    let g = gBuffer.baseAddress!
-                    // r = b − A·x
-                    for a in 0..<k { r[a] = -Vector.dot(g + a * k, x, k) }
-                    for entry in range {
-                        let yi = y + Int(columns[entry]) * k
-                        let c = confidences[entry]
-                        Vector.axpy(c - (c - 1) * Vector.dot(yi, x, k), yi, r, k)
-                    }
-                    p.update(from: r, count: k)
-                    var rsOld = Vector.dot(r, r, k)
-                    for _ in 0..<steps {
-                        if rsOld < 1e-20 { break }
-                        for a in 0..<k { ap[a] = Vector.dot(g + a * k, p, k) }
-                        for entry in range {
-                            let yi = y + Int(columns[entry]) * k
-                            Vector.axpy(
-                                (confidences[entry] - 1) * Vector.dot(yi, p, k), yi, ap, k)
-                        }
-                        let pAp = Vector.dot(p, ap, k)
-                        if !(pAp > 0) { break }
-                        let step = rsOld / pAp
-                        Vector.axpy(step, p, x, k)
-                        Vector.axpy(-step, ap, r, k)
-                        let rsNew = Vector.dot(r, r, k)
-                        let beta = rsNew / rsOld
-                        for a in 0..<k { p[a] = r[a] + beta * p[a] }
-                        rsOld = rsNew
-                    }
-                    // The row's error terms: xᵀ(YᵀY)x = xᵀ(YᵀY + λI)x − λ‖x‖².
-                    guard measuring else { return }
-                    for a in 0..<k { ap[a] = Vector.dot(g + a * k, x, k) }
-                    error =
-                        Double(Vector.dot(ap, x, k))
-                        - Double(regularization) * Double(Vector.dot(x, x, k))
-                    for entry in range {
-                        let s = Double(Vector.dot(y + Int(columns[entry]) * k, x, k))
-                        let c = Double(confidences[entry])
-                        error += c * (1 - s) * (1 - s) - s * s
-                    }
-                }
+        let (r, p, ap) = (scratch[0], scratch[1], scratch[2])
+        let (y, g) = (fixed.y, fixed.gram)
+        let columns = fixed.rows.columns
+        let confidences = fixed.rows.confidences
+        // r = b − A·x
+        for a in 0..<k { r[a] = -Vector.dot(g[a], x.reading) }
+        for entry in range {
+            let yi = y[Int(columns[entry])]
+            let c = confidences[entry]
+            Vector.axpy(c - (c - 1) * Vector.dot(yi, x.reading), yi, r)
+        }
+        p.assign(r.reading)
+        var rsOld = Vector.dot(r.reading, r.reading)
+        for _ in 0..<steps {
+            if rsOld < 1e-20 { break }
+            for a in 0..<k { ap[a] = Vector.dot(g[a], p.reading) }
+            for entry in range {
+                let yi = y[Int(columns[entry])]
+                Vector.axpy((confidences[entry] - 1) * Vector.dot(yi, p.reading), yi, ap)
             }
+            let pAp = Vector.dot(p.reading, ap.reading)
+            if !(pAp > 0) { break }
+            let step = rsOld / pAp
+            Vector.axpy(step, p.reading, x)
+            Vector.axpy(-step, ap.reading, r)
+            let rsNew = Vector.dot(r.reading, r.reading)
+            let beta = rsNew / rsOld
+            for a in 0..<k { p[a] = r[a] + beta * p[a] }
+            rsOld = rsNew
+        }
+        // The row's error terms: xᵀ(YᵀY)x = xᵀ(YᵀY + λI)x − λ‖x‖².
+        guard measuring else { return 0 }
+        for a in 0..<k { ap[a] = Vector.dot(g[a], x.reading) }
+        var error =
+            Double(Vector.dot(ap.reading, x.reading))
+            - Double(regularization) * Double(Vector.dot(x.reading, x.reading))
+        for entry in range {
+            let s = Double(Vector.dot(y[Int(columns[entry])], x.reading))
+            let c = Double(confidences[entry])
+            error += c * (1 - s) * (1 - s) - s * s
         }
         return error
     }
@@ -186,11 +161,11 @@ private final class ChunkCounter: @unchecked Sendable {
 /// - Complexity: O(rows · factors²).
 func gram(_ y: [Float], factors k: Int) -> [Float] {
     var gram = [Float](repeating: 0, count: k * k)
-    y.withUnsafeBufferPointer { y in
-        gram.withUnsafeMutableBufferPointer { g in
-            for row in 0..<y.count / k {
-                let v = y.baseAddress! + row * k
-                for a in 0..<k { Vector.axpy(v[a], v, g.baseAddress! + a * k, k) }
+    y.withRows(width: k) { y in
+        gram.withMutableRows(width: k) { g in
+            for row in 0..<y.count {
+                let v = y[row]
+                for a in 0..<k { Vector.axpy(v[a], v, g[a]) }
             }
         }
     }

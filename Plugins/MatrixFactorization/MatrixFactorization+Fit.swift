@@ -46,14 +46,11 @@ extension MatrixFactorization {
                 }
             }
             var squaredError: Float = 0
-            userFactors.withUnsafeMutableBufferPointer { p in
-                itemFactors.withUnsafeMutableBufferPointer { q in
-                    userBias.withUnsafeMutableBufferPointer { bu in
-                        itemBias.withUnsafeMutableBufferPointer { bi in
+            userFactors.withMutableRows(width: k) { p in
+                itemFactors.withMutableRows(width: k) { q in
+                    userBias.withMutableRow { bu in
+                        itemBias.withMutableRow { bi in
                             let blocks = blocks
-                            let shared = SharedFactors(
-                                p: p.baseAddress!, q: q.baseAddress!, bu: bu.baseAddress!,
-                                bi: bi.baseAddress!)
                             for round in 0..<strata {
                                 let errors = concurrentMap(strata, threads: threads, chunk: 1) {
                                     a -> Float in
@@ -62,16 +59,15 @@ extension MatrixFactorization {
                                         let n = Int(index)
                                         let u = Int(users[n])
                                         let i = Int(items[n])
-                                        let pu = shared.p + u * k
-                                        let qi = shared.q + i * k
                                         let error =
                                             ratings[n]
-                                            - (mean + shared.bu[u] + shared.bi[i]
-                                                + Vector.dot(pu, qi, k))
+                                            - (mean + bu[u] + bi[i]
+                                                + Vector.dot(p[u].reading, q[i].reading))
                                         squared += error * error
-                                        shared.bu[u] += rate * (error - lambda * shared.bu[u])
-                                        shared.bi[i] += rate * (error - lambda * shared.bi[i])
-                                        sgdStep(pu, qi, k, error: error, rate: rate, lambda: lambda)
+                                        bu[u] += rate * (error - lambda * bu[u])
+                                        bi[i] += rate * (error - lambda * bi[i])
+                                        Vector.sgdStep(
+                                            p[u], q[i], error: error, rate: rate, lambda: lambda)
                                     }
                                     return squared
                                 }
@@ -207,43 +203,7 @@ extension MatrixFactorization {
     }
 }
 
-/// p += rate·(e·q − λ·p) and q += rate·(e·p − λ·q), both from the old values.
-@inline(__always)
-private func sgdStep(
-    _ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ k: Int, error: Float,
-    rate: Float, lambda: Float
-) {
-    let e = SIMD16<Float>(repeating: error)
-    let r = SIMD16<Float>(repeating: rate)
-    let l = SIMD16<Float>(repeating: lambda)
-    var f = 0
-    while f + 16 <= k {
-        let pv = UnsafeRawPointer(p + f).loadUnaligned(as: SIMD16<Float>.self)
-        let qv = UnsafeRawPointer(q + f).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(p + f).storeBytes(
-            of: pv + r * (e * qv - l * pv), as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(q + f).storeBytes(
-            of: qv + r * (e * pv - l * qv), as: SIMD16<Float>.self)
-        f += 16
-    }
-    while f < k {
-        let pf = p[f]
-        let qf = q[f]
-        p[f] = pf + rate * (error * qf - lambda * pf)
-        q[f] = qf + rate * (error * pf - lambda * qf)
-        f += 1
-    }
-}
-
 /// Whether every value of every array is finite.
 private func isFinite(_ arrays: [Float]...) -> Bool {
     arrays.allSatisfy { $0.allSatisfy(\.isFinite) }
-}
-
-/// The factor tables SGD's threads update, each thread only rows no other touches in a round.
-private struct SharedFactors: @unchecked Sendable {
-    let p: UnsafeMutablePointer<Float>
-    let q: UnsafeMutablePointer<Float>
-    let bu: UnsafeMutablePointer<Float>
-    let bi: UnsafeMutablePointer<Float>
 }

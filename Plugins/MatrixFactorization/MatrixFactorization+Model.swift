@@ -117,51 +117,37 @@ extension MatrixFactorization {
         private func implicitFactors(_ history: [(item: Int, rating: Float)]) -> [Float] {
             let k = factors
             let weights = history.map { alpha * (confidence == .rating ? $0.rating : 1) }
-            var x = [Float](repeating: 0, count: k)
-            var r = [Float](repeating: 0, count: k)
-            var p = [Float](repeating: 0, count: k)
-            var ap = [Float](repeating: 0, count: k)
-            itemFactors.withUnsafeBufferPointer { q in
-                itemGram.withUnsafeBufferPointer { g in
-                    x.withUnsafeMutableBufferPointer { x in
-                        r.withUnsafeMutableBufferPointer { r in
-                            p.withUnsafeMutableBufferPointer { p in
-                                ap.withUnsafeMutableBufferPointer { ap in
-                                    let (q, g, x, r, p, ap) = (
-                                        q.baseAddress!, g.baseAddress!, x.baseAddress!,
-                                        r.baseAddress!, p.baseAddress!, ap.baseAddress!
-                                    )
-                                    for ((item, _), weight) in zip(history, weights) {
-                                        Vector.axpy(1 + weight, q + item * k, r, k)
-                                    }
-                                    p.update(from: r, count: k)
-                                    var residual = Vector.dot(r, r, k)
-                                    let tolerance = residual * 1e-12
-                                    for _ in 0..<2 * k where residual > tolerance {
-                                        for a in 0..<k {
-                                            ap[a] =
-                                                Vector.dot(g + a * k, p, k) + regularization * p[a]
-                                        }
-                                        for ((item, _), weight) in zip(history, weights) {
-                                            let row = q + item * k
-                                            Vector.axpy(weight * Vector.dot(row, p, k), row, ap, k)
-                                        }
-                                        let curvature = Vector.dot(p, ap, k)
-                                        guard curvature > 0 else { break }
-                                        let step = residual / curvature
-                                        Vector.axpy(step, p, x, k)
-                                        Vector.axpy(-step, ap, r, k)
-                                        let next = Vector.dot(r, r, k)
-                                        for a in 0..<k { p[a] = r[a] + next / residual * p[a] }
-                                        residual = next
-                                    }
-                                }
+            var work = Matrix(rows: 4, columns: k)
+            itemFactors.withRows(width: k) { q in
+                itemGram.withRows(width: k) { g in
+                    work.withMutableRows { work in
+                        let (x, r, p, ap) = (work[0], work[1], work[2], work[3])
+                        for ((item, _), weight) in zip(history, weights) {
+                            Vector.axpy(1 + weight, q[item], r)
+                        }
+                        p.assign(r.reading)
+                        var residual = Vector.dot(r.reading, r.reading)
+                        let tolerance = residual * 1e-12
+                        for _ in 0..<2 * k where residual > tolerance {
+                            for a in 0..<k {
+                                ap[a] = Vector.dot(g[a], p.reading) + regularization * p[a]
                             }
+                            for ((item, _), weight) in zip(history, weights) {
+                                Vector.axpy(weight * Vector.dot(q[item], p.reading), q[item], ap)
+                            }
+                            let curvature = Vector.dot(p.reading, ap.reading)
+                            guard curvature > 0 else { break }
+                            let step = residual / curvature
+                            Vector.axpy(step, p.reading, x)
+                            Vector.axpy(-step, ap.reading, r)
+                            let next = Vector.dot(r.reading, r.reading)
+                            for a in 0..<k { p[a] = r[a] + next / residual * p[a] }
+                            residual = next
                         }
                     }
                 }
             }
-            return x
+            return Array(work.values.prefix(k))
         }
 
         /// The items with the highest score p_u·q_i (+ μ + b_u + b_i when explicit).
@@ -205,10 +191,8 @@ extension MatrixFactorization {
         /// The model's score for one item, as ``candidates(for:limit:)`` computes it.
         func score(_ item: ItemIndex, user: UserVector) -> Double {
             let k = factors
-            let dot = user.factors.withUnsafeBufferPointer { u in
-                itemFactors.withUnsafeBufferPointer { items in
-                    Vector.dot(u.baseAddress!, items.baseAddress! + item * k, k)
-                }
+            let dot = user.factors.withRow { u in
+                itemFactors.withRows(width: k) { Vector.dot(u, $0[item]) }
             }
             guard objective == .explicit else { return Double(dot) }
             return Double(dot + (globalMean + user.bias) + itemBias[item])
@@ -373,23 +357,21 @@ extension MatrixFactorization {
             var a = objective == .implicit ? gram() : [Double](repeating: 0, count: k * k)
             var targets: [Double] = []
             targets.reserveCapacity(observed.count)
-            a.withUnsafeMutableBufferPointer { a in
-                rows.withUnsafeBufferPointer { q in
-                    for (j, rating) in observed {
-                        let weight: Double
-                        if objective == .implicit {
-                            let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
-                            weight = c - 1
-                            targets.append(c)
-                        } else {
-                            weight = 1
-                            targets.append(Double(residual(j, rating)))
-                        }
-                        let v = q.baseAddress! + j * k
-                        for r in 0..<k {
-                            let scaled = weight * Double(v[r])
-                            for c in 0...r { a[r * k + c] += scaled * Double(v[c]) }
-                        }
+            rows.withRows(width: k) { q in
+                for (j, rating) in observed {
+                    let weight: Double
+                    if objective == .implicit {
+                        let c = Double(1 + alpha * (confidence == .rating ? rating : 1))
+                        weight = c - 1
+                        targets.append(c)
+                    } else {
+                        weight = 1
+                        targets.append(Double(residual(j, rating)))
+                    }
+                    let v = q[j]
+                    for r in 0..<k {
+                        let scaled = weight * Double(v[r])
+                        for c in 0...r { a[r * k + c] += scaled * Double(v[c]) }
                     }
                 }
             }

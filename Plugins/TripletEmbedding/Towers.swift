@@ -140,11 +140,11 @@ struct Towers: Sendable {
     }
 
     /// Σ scale · row over `parts`, written into `target`.
-    func compose(_ parts: [Part], tables: [[Float]], into target: UnsafeMutablePointer<Float>) {
-        target.update(repeating: 0, count: dimensions)
+    func compose(_ parts: [Part], tables: [[Float]], into target: Matrix.MutableRow) {
+        target.fill(0)
         for part in parts {
-            tables[part.table.rawValue].withUnsafeBufferPointer {
-                Vector.axpy(part.scale, $0.baseAddress! + part.row * dimensions, target, dimensions)
+            tables[part.table.rawValue].withRows(width: dimensions) {
+                Vector.axpy(part.scale, $0[part.row], target)
             }
         }
     }

@@ -18,11 +18,9 @@ extension TripletEmbedding {
             self.minRating = minRating
             self.rated = rated
             var vectors = [Float](repeating: 0, count: towers.itemCount * towers.dimensions)
-            vectors.withUnsafeMutableBufferPointer { buffer in
+            vectors.withMutableRows(width: towers.dimensions) { rows in
                 for item in 0..<towers.itemCount {
-                    towers.compose(
-                        towers.itemParts(item), tables: tables,
-                        into: buffer.baseAddress! + item * towers.dimensions)
+                    towers.compose(towers.itemParts(item), tables: tables, into: rows[item])
                 }
             }
             itemVectors = vectors
@@ -45,9 +43,7 @@ extension TripletEmbedding {
         func userVector(_ query: Query) -> [Float]? {
             guard let parts = userParts(query) else { return nil }
             var user = [Float](repeating: 0, count: towers.dimensions)
-            user.withUnsafeMutableBufferPointer {
-                towers.compose(parts, tables: tables, into: $0.baseAddress!)
-            }
+            user.withMutableRow { towers.compose(parts, tables: tables, into: $0) }
             return user
         }
 
@@ -113,13 +109,13 @@ extension TripletEmbedding {
             var terms: [Reason] = []
             var left = [Float](repeating: 0, count: d)
             var right = [Float](repeating: 0, count: d)
-            left.withUnsafeMutableBufferPointer { l in
-                right.withUnsafeMutableBufferPointer { r in
+            left.withMutableRow { l in
+                right.withMutableRow { r in
                     for (userName, userGroup) in userGroups {
-                        towers.compose(userGroup, tables: tables, into: l.baseAddress!)
+                        towers.compose(userGroup, tables: tables, into: l)
                         for (itemName, itemGroup) in itemGroups {
-                            towers.compose(itemGroup, tables: tables, into: r.baseAddress!)
-                            let value = Double(Vector.dot(l.baseAddress!, r.baseAddress!, d))
+                            towers.compose(itemGroup, tables: tables, into: r)
+                            let value = Double(Vector.dot(l.reading, r.reading))
                             terms.append(
                                 Reason(
                                     .featureGroup, value: value,
@@ -128,15 +124,9 @@ extension TripletEmbedding {
                     }
                 }
             }
-            let nearest = itemVectors.withUnsafeBufferPointer { vectors in
+            let nearest = itemVectors.withRows(width: d) { vectors in
                 history(query).filter { $0 != item }.map { other in
-                    (
-                        other,
-                        Double(
-                            Vector.cosine(
-                                vectors.baseAddress! + other * d, vectors.baseAddress! + item * d, d
-                            ))
-                    )
+                    (other, Double(Vector.cosine(vectors[other], vectors[item])))
                 }
             }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             let details = nearest.prefix(3).map {

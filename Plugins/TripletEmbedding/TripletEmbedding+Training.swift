@@ -53,26 +53,23 @@ extension TripletEmbedding {
             positives[offsets[user]..<offsets[user + 1]]
         }
 
-        func compose(_ parts: [Part], into target: UnsafeMutablePointer<Float>) {
-            target.update(repeating: 0, count: params.dimensions)
+        func compose(_ parts: [Part], into target: Matrix.MutableRow) {
+            target.fill(0)
             for part in parts {
                 tables[part.table.rawValue].add(row: part.row, scale: part.scale, into: target)
             }
         }
 
         /// Applies `gradient` (with respect to the tower output) to every part, plus L2 on each row.
-        mutating func apply(
-            _ gradient: UnsafePointer<Float>, to parts: [Part], scratch: UnsafeMutablePointer<Float>
-        ) {
+        mutating func apply(_ gradient: Matrix.Row, to parts: [Part], scratch: Matrix.MutableRow) {
             let d = params.dimensions
             let lambda = Float(params.regularization)
             for part in parts {
-                tables[part.table.rawValue].values.withUnsafeBufferPointer { row in
-                    for f in 0..<d {
-                        scratch[f] = part.scale * gradient[f] + lambda * row[part.row * d + f]
-                    }
+                tables[part.table.rawValue].values.withRows(width: d) { rows in
+                    let row = rows[part.row]
+                    for f in 0..<d { scratch[f] = part.scale * gradient[f] + lambda * row[f] }
                 }
-                tables[part.table.rawValue].update(row: part.row, gradient: scratch)
+                tables[part.table.rawValue].update(row: part.row, gradient: scratch.reading)
             }
         }
 
@@ -82,31 +79,29 @@ extension TripletEmbedding {
         /// - Returns: the mean loss.
         mutating func epoch() -> Double {
             let d = params.dimensions
-            var buffer = [Float](repeating: 0, count: 6 * d)
+            var buffer = Matrix(rows: 6, columns: d)
             var totalLoss = 0.0
             var triplets = 0
             let users = (0..<towers.userCount).filter { offsets[$0 + 1] > offsets[$0] }.shuffled(
                 using: &random)
-            buffer.withUnsafeMutableBufferPointer { raw in
-                let u = raw.baseAddress!
-                let positive = u + d
-                let negative = u + 2 * d
-                let userGradient = u + 3 * d
-                let itemGradient = u + 4 * d
-                let scratch = u + 5 * d
+            buffer.withMutableRows { rows in
+                let (u, positive, negative) = (rows[0], rows[1], rows[2])
+                let (userGradient, itemGradient, scratch) = (rows[3], rows[4], rows[5])
                 for user in users {
                     let history = liked(user).map(Int.init)
                     let userParts = towers.userParts(user, history: history)
                     compose(userParts, into: u)
-                    userGradient.update(repeating: 0, count: d)
+                    userGradient.fill(0)
                     for item in history.shuffled(using: &random) {
                         let negativeItem = sampleNegative(
-                            for: user, userVector: u, scratch: negative)
+                            for: user, userVector: u.reading, scratch: negative)
                         let positiveParts = towers.itemParts(item)
                         let negativeParts = towers.itemParts(negativeItem)
                         compose(positiveParts, into: positive)
                         compose(negativeParts, into: negative)
-                        let margin = Double(Vector.dot(u, positive, d) - Vector.dot(u, negative, d))
+                        let margin = Double(
+                            Vector.dot(u.reading, positive.reading)
+                                - Vector.dot(u.reading, negative.reading))
                         let (loss, slope) = lossAndSlope(margin)
                         totalLoss += loss
                         triplets += 1
@@ -117,11 +112,11 @@ extension TripletEmbedding {
                             userGradient[f] += delta * (positive[f] - negative[f])
                             itemGradient[f] = delta * u[f]
                         }
-                        apply(itemGradient, to: positiveParts, scratch: scratch)
+                        apply(itemGradient.reading, to: positiveParts, scratch: scratch)
                         for f in 0..<d { itemGradient[f] = -itemGradient[f] }
-                        apply(itemGradient, to: negativeParts, scratch: scratch)
+                        apply(itemGradient.reading, to: negativeParts, scratch: scratch)
                     }
-                    apply(userGradient, to: userParts, scratch: scratch)
+                    apply(userGradient.reading, to: userParts, scratch: scratch)
                 }
             }
             lastTriplets = triplets
@@ -141,7 +136,7 @@ extension TripletEmbedding {
 
         /// A negative that is not among the user's positives (after a few tries, whatever was drawn).
         mutating func sampleNegative(
-            for user: Int, userVector: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>
+            for user: Int, userVector: Matrix.Row, scratch: Matrix.MutableRow
         ) -> Int {
             let positives = liked(user)
             func isPositive(_ item: Int) -> Bool {
@@ -164,7 +159,7 @@ extension TripletEmbedding {
                 let item = Int.random(in: 0..<towers.itemCount, using: &random)
                 guard !isPositive(item) else { continue }
                 compose(towers.itemParts(item), into: scratch)
-                let score = Vector.dot(userVector, scratch, params.dimensions)
+                let score = Vector.dot(userVector, scratch.reading)
                 if score > bestScore { (best, bestScore) = (item, score) }
             }
             return best >= 0 ? best : Int.random(in: 0..<towers.itemCount, using: &random)

@@ -42,22 +42,22 @@ struct Perceptron: Sendable {
         (0..<widths.count - 1).reduce(0) { $0 + (widths[$1] + 1) * widths[$1 + 1] }
     }
 
-    /// Per-example working memory: every layer's pre-activations, outputs and gradients, each
-    /// region laid out by ``units``.
+    /// Per-example working memory: every layer's pre-activations, outputs and gradients (rows
+    /// 0, 1 and 2), each row laid out by ``units``.
     struct Scratch {
-        var pre: [Float]
-        var post: [Float]
-        var gradient: [Float]
+        var values: Matrix
         let units: [Int]
 
         init(_ widths: [Int]) {
             var units = [0]
             for width in widths { units.append(units.last! + width) }
             self.units = units
-            pre = [Float](repeating: 0, count: units.last!)
-            post = pre
-            gradient = pre
+            values = Matrix(rows: 3, columns: units.last!)
         }
+
+        /// The gradient with respect to input `index`, from the last
+        /// ``Perceptron/backward(_:_:into:mask:)``.
+        func inputGradient(_ index: Int) -> Float { values[2, index] }
     }
 
     /// Random weights: N(0, 2 / fan-in) (He et al. 2015), biases 0.
@@ -87,17 +87,21 @@ struct Perceptron: Sendable {
 
     /// The first layer's pre-activations from the inputs at `indices` alone, bias included:
     /// for inputs that many examples share.
-    func firstLayerPart(_ input: UnsafePointer<Float>, indices: [Int]) -> [Float] {
+    func firstLayerPart(_ input: Matrix.Row, indices: [Int]) -> [Float] {
         let (inWidth, outWidth) = (widths[0], widths[1])
         var z = Array(parameters[inWidth * outWidth..<(inWidth + 1) * outWidth])
-        parameters.withUnsafeBufferPointer { w in
-            z.withUnsafeMutableBufferPointer { out in
-                Vector.accumulate(
-                    input, inputs: indices, rows: w.baseAddress!, width: outWidth,
-                    into: out.baseAddress!)
+        parameters.withRow { p in
+            z.withMutableRow { out in
+                Vector.accumulate(input, inputs: indices, rows: weights(p, 0), into: out)
             }
         }
         return z
+    }
+
+    /// Layer `l`'s weights within the parameters `p`: one row per input, bias row apart.
+    @inline(__always)
+    private func weights(_ p: Matrix.Row, _ l: Int) -> Matrix.Rows {
+        p.slice(offsets[l], count: widths[l] * widths[l + 1]).rows(width: widths[l + 1])
     }
 
     /// The output for `input`, keeping every layer's values in `scratch`; hidden unit `u`
@@ -108,95 +112,83 @@ struct Perceptron: Sendable {
     ///
     /// - Complexity: O(Σ widths[l] · widths[l + 1]).
     func forward(
-        _ input: UnsafePointer<Float>, _ scratch: inout Scratch, mask: [Float]? = nil,
+        _ input: Matrix.Row, _ scratch: inout Scratch, mask: [Float]? = nil,
         shared: (part: [Float], rest: [Int])? = nil
     ) -> Float {
         let units = scratch.units
         let depth = self.depth
         let activation = self.activation
-        return parameters.withUnsafeBufferPointer { parameterBuffer in
-            scratch.pre.withUnsafeMutableBufferPointer { preBuffer in
-                scratch.post.withUnsafeMutableBufferPointer { postBuffer in
-                    let p = parameterBuffer.baseAddress!
-                    let pre = preBuffer.baseAddress!
-                    let post = postBuffer.baseAddress!
-                    for i in 0..<widths[0] { post[i] = input[i] }
-                    for l in 0..<depth {
-                        let (inWidth, outWidth) = (widths[l], widths[l + 1])
-                        let w = p + offsets[l]
-                        let a = post + units[l]
-                        let z = pre + units[l + 1]
-                        if l == 0, let shared {
-                            for o in 0..<outWidth { z[o] = shared.part[o] }
-                            Vector.accumulate(
-                                a, inputs: shared.rest, rows: w, width: outWidth, into: z)
-                        } else {
-                            for o in 0..<outWidth { z[o] = w[inWidth * outWidth + o] }
-                            Vector.accumulate(
-                                a, inputs: 0..<inWidth, rows: w, width: outWidth, into: z)
-                        }
-                        let out = post + units[l + 1]
-                        if l == depth - 1 {
-                            for o in 0..<outWidth { out[o] = z[o] }
-                        } else if let mask {
-                            for o in 0..<outWidth {
-                                out[o] = activation.apply(z[o]) * mask[units[l + 1] + o]
-                            }
-                        } else {
-                            for o in 0..<outWidth { out[o] = activation.apply(z[o]) }
-                        }
+        return parameters.withRow { p in
+            scratch.values.withMutableRows { rows in
+                let (pre, post) = (rows[0], rows[1])
+                for i in 0..<widths[0] { post[i] = input[i] }
+                for l in 0..<depth {
+                    let (inWidth, outWidth) = (widths[l], widths[l + 1])
+                    let w = weights(p, l)
+                    let a = post.reading.slice(units[l], count: inWidth)
+                    let z = pre.slice(units[l + 1], count: outWidth)
+                    if l == 0, let shared {
+                        for o in 0..<outWidth { z[o] = shared.part[o] }
+                        Vector.accumulate(a, inputs: shared.rest, rows: w, into: z)
+                    } else {
+                        let bias = p.slice(offsets[l] + inWidth * outWidth, count: outWidth)
+                        for o in 0..<outWidth { z[o] = bias[o] }
+                        Vector.accumulate(a, inputs: 0..<inWidth, rows: w, into: z)
                     }
-                    return post[units[depth]]
+                    let out = post.slice(units[l + 1], count: outWidth)
+                    if l == depth - 1 {
+                        for o in 0..<outWidth { out[o] = z[o] }
+                    } else if let mask {
+                        for o in 0..<outWidth {
+                            out[o] = activation.apply(z[o]) * mask[units[l + 1] + o]
+                        }
+                    } else {
+                        for o in 0..<outWidth { out[o] = activation.apply(z[o]) }
+                    }
                 }
+                return post[units[depth]]
             }
         }
     }
 
     /// Adds the gradient of `scale ×` the output (from the last ``forward(_:_:mask:shared:)``, with
     /// the same mask) to `gradients` (laid out as ``parameters``) and writes the gradient with
-    /// respect to the input into the first ``widths``[0] values of `scratch.gradient`.
+    /// respect to the input into the first ``widths``[0] values of the scratch's gradients
+    /// (``Scratch/inputGradient(_:)``).
     ///
     /// - Complexity: O(Σ widths[l] · widths[l + 1]).
     func backward(
-        _ scale: Float, _ scratch: inout Scratch, into gradients: UnsafeMutablePointer<Float>,
+        _ scale: Float, _ scratch: inout Scratch, into gradients: Matrix.MutableRow,
         mask: [Float]? = nil
     ) {
         let units = scratch.units
         let depth = self.depth
         let activation = self.activation
-        parameters.withUnsafeBufferPointer { parameterBuffer in
-            scratch.pre.withUnsafeBufferPointer { preBuffer in
-                scratch.post.withUnsafeBufferPointer { postBuffer in
-                    scratch.gradient.withUnsafeMutableBufferPointer { gradientBuffer in
-                        let p = parameterBuffer.baseAddress!
-                        let pre = preBuffer.baseAddress!
-                        let post = postBuffer.baseAddress!
-                        let delta = gradientBuffer.baseAddress!
-                        delta[units[depth]] = scale
-                        for l in stride(from: depth - 1, through: 0, by: -1) {
-                            let (inWidth, outWidth) = (widths[l], widths[l + 1])
-                            let d = delta + units[l + 1]
-                            if l < depth - 1 {
-                                for o in 0..<outWidth {
-                                    let unit = units[l + 1] + o
-                                    let m = mask?[unit] ?? 1
-                                    let a = m != 0 ? post[unit] / m : 0
-                                    d[o] *= m * activation.slope(pre[unit], a)
-                                }
-                            }
-                            let w = p + offsets[l]
-                            let g = gradients + offsets[l]
-                            let a = post + units[l]
-                            for i in 0..<inWidth where a[i] != 0 {
-                                Vector.axpy(a[i], d, g + i * outWidth, outWidth)
-                            }
-                            Vector.axpy(1, d, g + inWidth * outWidth, outWidth)
-                            let back = delta + units[l]
-                            for i in 0..<inWidth {
-                                back[i] = Vector.dot(w + i * outWidth, d, outWidth)
-                            }
+        parameters.withRow { p in
+            scratch.values.withMutableRows { rows in
+                let (pre, post, delta) = (rows[0].reading, rows[1].reading, rows[2])
+                delta[units[depth]] = scale
+                for l in stride(from: depth - 1, through: 0, by: -1) {
+                    let (inWidth, outWidth) = (widths[l], widths[l + 1])
+                    let d = delta.slice(units[l + 1], count: outWidth)
+                    if l < depth - 1 {
+                        for o in 0..<outWidth {
+                            let unit = units[l + 1] + o
+                            let m = mask?[unit] ?? 1
+                            let a = m != 0 ? post[unit] / m : 0
+                            d[o] *= m * activation.slope(pre[unit], a)
                         }
                     }
+                    let w = weights(p, l)
+                    let g = gradients.slice(offsets[l], count: (inWidth + 1) * outWidth)
+                        .rows(width: outWidth)
+                    let a = post.slice(units[l], count: inWidth)
+                    for i in 0..<inWidth where a[i] != 0 {
+                        Vector.axpy(a[i], d.reading, g[i])
+                    }
+                    Vector.axpy(1, d.reading, g[inWidth])
+                    let back = delta.slice(units[l], count: inWidth)
+                    for i in 0..<inWidth { back[i] = Vector.dot(w[i], d.reading) }
                 }
             }
         }

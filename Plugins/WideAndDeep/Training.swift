@@ -16,7 +16,7 @@ final class Shard: @unchecked Sendable {
     }
 
     func reset() {
-        perceptron.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        perceptron.withMutableRow { $0.fill(0) }
         embeddings.clear()
         wide.clear()
         loss = 0
@@ -258,9 +258,7 @@ struct Trainer {
         for (offset, example) in examples.enumerated() {
             let input = inputs[Int(example.pool)]
             let entry = Int(example.entry)
-            let wide = x.withUnsafeMutableBufferPointer {
-                snapshot.prepare(input, entry, into: $0.baseAddress!)
-            }
+            let wide = x.withMutableRow { snapshot.prepare(input, entry, into: $0) }
             if dropout > 0 {
                 var random = SeededGenerator(
                     seed: seed ^ (UInt64(epoch) << 40) ^ UInt64(firstIndex + offset))
@@ -271,9 +269,8 @@ struct Trainer {
             }
             let deep =
                 snapshot.hasDeepPart
-                ? x.withUnsafeBufferPointer {
-                    network.forward($0.baseAddress!, &scratch, mask: dropout > 0 ? mask : nil)
-                } : network.outputBias
+                ? x.withRow { network.forward($0, &scratch, mask: dropout > 0 ? mask : nil) }
+                : network.outputBias
             let logit = Double(wide) + Double(deep)
             let probability = 1 / (1 + exp(-logit))
             let label = example.label ? 1.0 : 0.0
@@ -287,20 +284,23 @@ struct Trainer {
                 shard.perceptron[shard.perceptron.count - 1] += Float(g) * scale
                 continue
             }
-            shard.perceptron.withUnsafeMutableBufferPointer {
+            shard.perceptron.withMutableRow {
                 network.backward(
-                    Float(g) * scale, &scratch, into: $0.baseAddress!,
-                    mask: dropout > 0 ? mask : nil)
+                    Float(g) * scale, &scratch, into: $0, mask: dropout > 0 ? mask : nil)
             }
-            let dx = scratch.gradient
             for slot in 0..<5 {
                 let row = Int(input.rows[entry * 5 + slot])
-                for f in 0..<e { shard.embeddings.add(row, f, Double(dx[slot * e + f])) }
+                for f in 0..<e {
+                    shard.embeddings.add(row, f, Double(scratch.inputGradient(slot * e + f)))
+                }
             }
             let genres = input.genreRows[entry]
             let share = 1 / Double(genres.count)
             for row in genres {
-                for f in 0..<e { shard.embeddings.add(Int(row), f, share * Double(dx[5 * e + f])) }
+                for f in 0..<e {
+                    shard.embeddings.add(
+                        Int(row), f, share * Double(scratch.inputGradient(5 * e + f)))
+                }
             }
         }
     }
@@ -343,9 +343,7 @@ struct Trainer {
         var x = [Float](repeating: 0, count: model.inputWidth)
         for pool in poolIndices {
             for entry in 0..<inputs[pool].rows.count / 5 {
-                x.withUnsafeMutableBufferPointer {
-                    _ = model.prepare(inputs[pool], entry, into: $0.baseAddress!)
-                }
+                x.withMutableRow { _ = model.prepare(inputs[pool], entry, into: $0) }
                 for i in x.indices { sum[i] += Double(x[i]) }
                 count += 1
             }

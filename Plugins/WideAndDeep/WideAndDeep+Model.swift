@@ -25,20 +25,19 @@ extension WideAndDeep {
         /// Writes entry `index`'s standardised perceptron input into `x` and returns its wide
         /// logit.
         func prepare(
-            _ inputs: FeatureSpace.Inputs, _ index: Int, into x: UnsafeMutablePointer<Float>
+            _ inputs: FeatureSpace.Inputs, _ index: Int, into x: Matrix.MutableRow
         ) -> Float {
             let e = embeddingSize
             let width = space.denseCount
-            for i in 0..<inputWidth { x[i] = 0 }
-            embeddings.withUnsafeBufferPointer { table in
-                let t = table.baseAddress!
+            x.fill(0)
+            embeddings.withRows(width: e) { table in
                 for slot in 0..<5 {
                     let row = Int(inputs.rows[index * 5 + slot])
-                    Vector.axpy(1, t + row * e, x + slot * e, e)
+                    Vector.axpy(1, table[row], x.slice(slot * e, count: e))
                 }
                 let genres = inputs.genreRows[index]
                 let share = 1 / Float(genres.count)
-                for row in genres { Vector.axpy(share, t + Int(row) * e, x + 5 * e, e) }
+                for row in genres { Vector.axpy(share, table[Int(row)], x.slice(5 * e, count: e)) }
             }
             var logit: Float = 0
             for d in 0..<width {
@@ -56,10 +55,10 @@ extension WideAndDeep {
             _ inputs: FeatureSpace.Inputs, _ index: Int, _ x: inout [Float],
             _ scratch: inout Perceptron.Scratch
         ) -> (wide: Float, deep: Float) {
-            x.withUnsafeMutableBufferPointer { buffer in
-                let wide = prepare(inputs, index, into: buffer.baseAddress!)
+            x.withMutableRow { x in
+                let wide = prepare(inputs, index, into: x)
                 guard hasDeepPart else { return (wide, network.outputBias) }
-                return (wide, network.forward(buffer.baseAddress!, &scratch))
+                return (wide, network.forward(x.reading, &scratch))
             }
         }
 
@@ -82,18 +81,15 @@ extension WideAndDeep {
             let constant = userInputs
             let isConstant = Set(constant)
             let rest = (0..<inputWidth).filter { !isConstant.contains($0) }
-            let part = x.withUnsafeMutableBufferPointer { buffer in
-                _ = prepare(inputs, 0, into: buffer.baseAddress!)
-                return network.firstLayerPart(buffer.baseAddress!, indices: constant)
+            let part = x.withMutableRow { x in
+                _ = prepare(inputs, 0, into: x)
+                return network.firstLayerPart(x.reading, indices: constant)
             }
             return pool.entries.indices.map { index in
-                x.withUnsafeMutableBufferPointer { buffer in
-                    let wide = prepare(inputs, index, into: buffer.baseAddress!)
+                x.withMutableRow { x in
+                    let wide = prepare(inputs, index, into: x)
                     guard hasDeepPart else { return (wide, network.outputBias) }
-                    return (
-                        wide,
-                        network.forward(buffer.baseAddress!, &scratch, shared: (part, rest))
-                    )
+                    return (wide, network.forward(x.reading, &scratch, shared: (part, rest)))
                 }
             }
         }
@@ -140,9 +136,7 @@ extension WideAndDeep {
             return ranked.map { item in
                 guard let index = position[item.item] else { return item }
                 var x = [Float](repeating: 0, count: inputWidth)
-                x.withUnsafeMutableBufferPointer {
-                    _ = prepare(inputs, index, into: $0.baseAddress!)
-                }
+                x.withMutableRow { _ = prepare(inputs, index, into: $0) }
                 var contributions: [Contribution] = []
                 let width = space.denseCount
                 for d in 0..<width {

@@ -180,14 +180,11 @@ struct PlantedCross {
         var scratch = Perceptron.Scratch(widths)
         func output(_ network: Perceptron, _ input: [Float]) -> Double {
             var scratch = Perceptron.Scratch(widths)
-            return Double(
-                input.withUnsafeBufferPointer { network.forward($0.baseAddress!, &scratch) })
+            return Double(input.withRow { network.forward($0, &scratch) })
         }
-        _ = input.withUnsafeBufferPointer { network.forward($0.baseAddress!, &scratch) }
+        _ = input.withRow { network.forward($0, &scratch) }
         var gradients = [Float](repeating: 0, count: network.parameters.count)
-        gradients.withUnsafeMutableBufferPointer {
-            network.backward(1, &scratch, into: $0.baseAddress!)
-        }
+        gradients.withMutableRow { network.backward(1, &scratch, into: $0) }
         let h: Float = 1e-2
         for i in network.parameters.indices {
             var up = network
@@ -203,7 +200,7 @@ struct PlantedCross {
             up[i] += h
             down[i] -= h
             let numeric = (output(network, up) - output(network, down)) / Double(2 * h)
-            #expect(abs(numeric - Double(scratch.gradient[i])) < 2e-3, "input \(i)")
+            #expect(abs(numeric - Double(scratch.inputGradient(i))) < 2e-3, "input \(i)")
         }
     }
 

@@ -58,16 +58,19 @@ public struct EmbeddingTable: Sendable {
 
     /// Adds row `row` into `target` scaled by `scale`.
     @inlinable
-    public func add(row: Int, scale: Float = 1, into target: UnsafeMutablePointer<Float>) {
-        values.withUnsafeBufferPointer {
-            Vector.axpy(scale, $0.baseAddress! + row * dimensions, target, dimensions)
-        }
+    public func add(row: Int, scale: Float = 1, into target: Matrix.MutableRow) {
+        values.withRows(width: dimensions) { Vector.axpy(scale, $0[row], target) }
+    }
+
+    /// Applies a gradient (of ``dimensions`` values) to one row.
+    public mutating func update(row: Int, gradient: [Float]) {
+        gradient.withRow { update(row: row, gradient: $0) }
     }
 
     /// Applies a gradient to one row.
     ///
     /// - Complexity: O(dimensions).
-    public mutating func update(row: Int, gradient: UnsafePointer<Float>) {
+    public mutating func update(row: Int, gradient: Matrix.Row) {
         let d = dimensions
         let offset = row * d
         let rate = learningRate

@@ -17,6 +17,10 @@
 # confidence, conjugate-gradient steps and threads (its pandas read and CSR build apart),
 # then implicit's top 100 for every user in one batch call beside Shortlist's `--users all`
 # (the stage's 100 candidates per user; Shortlist's time also ranks and prints each list).
+# The `default` pipeline is the shipped one (ALS, TF-IDF and popularity ranked by Wide & Deep):
+# its first run is one `recommend --user` process from nothing (no dataset cache, no
+# artifacts: the TSV load, each stage fitted twice — on the data, and before the ranker's
+# holdout — the two-stage pools and the ranker's fit), its warm run the same command again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -86,10 +90,29 @@ pipelines:
     candidates:
       - {name: popular, type: weighted-rating, limit: 100}
     ranker: {type: weighted-average}
+  default:
+    n: 10
+    candidates:
+      - {name: als, type: matrix-factorization, limit: 300, factors: 128, regularization: 20, alpha: 0.5, confidence: rating}
+      - {name: content, type: tfidf, limit: 100, fields: [title, genres, decade], like-threshold: 4}
+      - {name: popular, type: weighted-rating, limit: 100, min-votes-quantile: 0.9}
+    filters:
+      exclude-seen: true
+    ranker:
+      type: wide-and-deep
+      holdout: 0.2
+      positive-rating: 4
+      wide: [source, source-rank, item, occupation x genre, gender x genre, age x genre]
+      hidden: [32, 16]
+      negatives: 0.3
 YAML
 cache="$work/.shortlist/datasets"
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 peak_mb() { awk '/Maximum resident set size/ { printf "%.0f", $6 / 1024 }' "$1"; }
+wall_s() {  # GNU time's "Elapsed (wall clock) time (h:mm:ss or m:ss): M:SS.ss" in seconds
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"
+}
 
 echo "scale: loading $log" >&2
 rm -rf "$cache"
@@ -110,6 +133,14 @@ fit() {  # pipeline, stage; prints "seconds peak-MB"
         | awk '{ print ($2 == "ms") ? $1 / 1000 : $1 }')
     echo "$seconds $(peak_mb "$work/fit-$1.log")"
 }
+echo "scale: the default pipeline's first run" >&2
+rm -rf "$work/.shortlist"
+for run in first warm; do
+    /usr/bin/time -v "$shortlist" recommend --config "$config" --pipeline default --user 1 \
+        > /dev/null 2> "$work/default-$run.log" || { cat "$work/default-$run.log" >&2; exit 1; }
+done
+ranker_fit=$(sed -nE "s/.*stage 'ranker' .*fitted in ([0-9.]+) s.*/\1/p" "$work/default-first.log")
+
 echo "scale: fitting" >&2
 rm -rf "$cache"
 read -r als_fit als_peak <<< "$(fit als als)"
@@ -142,7 +173,10 @@ awk -v u="$n_users" -v i="$n_items" -v e="$n_interactions" -v la="$load_average"
     -v tfidffit="$tfidf_fit" -v tfidfpeak="$tfidf_peak" -v tripletfit="$triplet_fit" \
     -v tripletpeak="$triplet_peak" -v popfit="$popular_fit" -v poppeak="$popular_peak" \
     -v pread="$(field read_s)" -v pcsr="$(field csr_s)" -v pfit="$(field fit_s)" \
-    -v ppeak="$(field peak_mb)" -v prec="$(field recommend_s)" -v csr="$csr_mb" -v fm="$factor_mb" -v k="$factors" -v s="$sweeps" '
+    -v ppeak="$(field peak_mb)" -v prec="$(field recommend_s)" -v csr="$csr_mb" -v fm="$factor_mb" -v k="$factors" -v s="$sweeps" \
+    -v dfirst="$(wall_s "$work/default-first.log")" -v dfirstpeak="$(peak_mb "$work/default-first.log")" \
+    -v dranker="$ranker_fit" -v dwarm="$(wall_s "$work/default-warm.log")" \
+    -v dwarmpeak="$(peak_mb "$work/default-warm.log")" '
 BEGIN {
     printf "%d users, %d items, %d interactions; load average %s at the start; %d threads\n\n", u, i, e, la, t
     printf "%-52s %10s %10s\n", "", "seconds", "peak MB"
@@ -156,11 +190,15 @@ BEGIN {
     printf "%-52s %10.2f %10d\n", "fit triplet embeddings (2 epochs)", tripletfit, tripletpeak
     printf "%-52s %10.2f %10d\n", "fit popularity (weighted rating)", popfit, poppeak
     printf "%-52s %10.2f %10s\n", "recommend --users all (ALS pipeline)", batch, ""
+    printf "%-52s %10.2f %10d\n", "default pipeline: first run (load, fit all, rank)", dfirst, dfirstpeak
+    printf "%-52s %10.2f %10s\n", "  of which the ranker (two-stage training)", dranker, ""
+    printf "%-52s %10.2f %10d\n", "default pipeline: warm run (recommend --user)", dwarm, dwarmpeak
     printf "%-52s %10.2f %10s\n", "implicit: pandas read_csv", pread, ""
     printf "%-52s %10.2f %10s\n", "implicit: CSR build", pcsr, ""
     printf "%-52s %10.2f %10d\n", "implicit: ALS fit (same settings)", pfit, ppeak
     printf "%-52s %10.2f %10s\n", "implicit: recommend 100 for every user (batch)", prec, ""
-    printf "\nALS fit: implicit / Shortlist = %.2f×\n", pfit / alsfit
+    printf "\ndefault pipeline first run: %.1f min, peak %.2f GB (targets: 15 min, 6 GB)\n", dfirst / 60, dfirstpeak / 1024
+    printf "ALS fit: implicit / Shortlist = %.2f×\n", pfit / alsfit
     printf "recommend to every user: implicit / Shortlist = %.2f× (Shortlist %.0f users/s)\n", prec / batch, u / batch
     printf "load: (pandas read + CSR build) / Shortlist cold load = %.2f×\n", (pread + pcsr) / cold
     printf "peak of load + ALS fit: %d MB = %.2f× the CSR data (%d MB) plus the factors (%d MB)\n", alspeak, alspeak / (csr + fm), csr, fm

@@ -328,13 +328,7 @@ struct FeatureSpace: Sendable {
                 return (min(bounds.0, n.score), max(bounds.1, n.score), max(bounds.2, n.rank))
             }
         }
-        var active = [[Int]](repeating: [], count: Field.allCases.count)
-        active[Field.user.ordinal] = [userValue]
-        active[Field.occupation.ordinal] = [occupation]
-        active[Field.gender.ordinal] = [gender]
-        active[Field.age.ordinal] = [age]
-        active[Field.item.ordinal] = [0]
-        active[Field.decade.ordinal] = [0]
+        var active = ActiveFields(user: userValue, occupation: occupation, gender: gender, age: age)
         for (index, entry) in pool.entries.enumerated() {
             let item = entry.item
             let base = index * width
@@ -371,24 +365,15 @@ struct FeatureSpace: Sendable {
             dense[d + Dense.daysSinceLastVisit.rawValue] = userDense[2]
 
             let itemValue = item + 1 < sizes[Field.item.ordinal] ? item + 1 : 0
-            active[Field.item.ordinal][0] = itemValue
-            active[Field.genre.ordinal].removeAll(keepingCapacity: true)
-            if genres.isEmpty { active[Field.genre.ordinal].append(0) }
-            for genre in genres { active[Field.genre.ordinal].append(Int(genre)) }
-            active[Field.decade.ordinal][0] = Int(t.itemDecade[item])
-            active[Field.source.ordinal].removeAll(keepingCapacity: true)
-            active[Field.sourceRank.ordinal].removeAll(keepingCapacity: true)
-            for nomination in entry.nominations {
-                active[Field.source.ordinal].append(nomination.source + 1)
-                active[Field.sourceRank.ordinal].append(
-                    nomination.source * rankBuckets.count + rankBucket(nomination.rank) + 1)
-            }
+            active.set(
+                item: itemValue, decade: Int(t.itemDecade[item]), genres: genres,
+                nominations: entry.nominations)
             let fieldRows: InlineArray<5, Int> = [userValue, itemValue, occupation, gender, age]
             for slot in 0..<5 {
                 rows[index * 5 + slot] = Int32(
                     embeddingOffsets[Self.embedded[slot].ordinal] + fieldRows[slot])
             }
-            for genre in active[Field.genre.ordinal] {
+            for genre in active.genres {
                 genreValues.append(Int32(embeddingOffsets[Field.genre.ordinal] + genre))
             }
             genreOffsets.append(genreValues.count)
@@ -404,26 +389,33 @@ struct FeatureSpace: Sendable {
 
     /// Appends the wide index of every combination of the fields' active values.
     private func appendCombinations(
-        _ fields: [Field], _ active: [[Int]], _ offset: Int, _ output: inout [Int32]
+        _ fields: [Field], _ active: ActiveFields, _ offset: Int, _ output: inout [Int32]
     ) {
-        let first = active[fields[0].ordinal]
         if fields.count == 1 {
-            for value in first { output.append(Int32(offset + value)) }
+            active.forEach(fields[0]) { output.append(Int32(offset + $0)) }
         } else if fields.count == 2 {
-            let second = active[fields[1].ordinal]
             let size = sizes[fields[1].ordinal]
-            for a in first {
-                for b in second { output.append(Int32(offset + a * size + b)) }
+            active.forEach(fields[0]) { a in
+                active.forEach(fields[1]) { b in output.append(Int32(offset + a * size + b)) }
             }
         } else {
-            var partial = first
-            for field in fields.dropFirst() {
-                let size = sizes[field.ordinal]
-                partial = partial.flatMap { prefix in
-                    active[field.ordinal].map { prefix * size + $0 }
-                }
-            }
-            for index in partial { output.append(Int32(offset + index)) }
+            appendProducts(fields[...], active, 0, offset, &output)
+        }
+    }
+
+    /// Every combination of the values of `fields` after `prefix` (the index of the fields
+    /// before them), the first field outermost.
+    private func appendProducts(
+        _ fields: ArraySlice<Field>, _ active: ActiveFields, _ prefix: Int, _ offset: Int,
+        _ output: inout [Int32]
+    ) {
+        guard let field = fields.first else {
+            output.append(Int32(offset + prefix))
+            return
+        }
+        let size = sizes[field.ordinal]
+        active.forEach(field) { value in
+            appendProducts(fields.dropFirst(), active, prefix * size + value, offset, &output)
         }
     }
 
@@ -450,5 +442,52 @@ struct FeatureSpace: Sendable {
         var dot: Float = 0
         for genre in genres { dot += profile[Int(genre)] }
         return norm > 0 ? dot / (norm * Float(genres.count)).squareRoot() : 0
+    }
+}
+
+/// The values of every field for one pooled entry, which the crosses combine: one value of
+/// each field but three, whose values are lists (genres: 0 when the item has none; the
+/// nominating sources and their rank buckets, in the entry's nomination order).
+private struct ActiveFields {
+    var single: InlineArray<9, Int>
+    var genres: [Int] = []
+    var sources: [Int] = []
+    var sourceRanks: [Int] = []
+
+    init(user: Int, occupation: Int, gender: Int, age: Int) {
+        single = .init(repeating: 0)
+        single[Field.user.ordinal] = user
+        single[Field.occupation.ordinal] = occupation
+        single[Field.gender.ordinal] = gender
+        single[Field.age.ordinal] = age
+    }
+
+    /// Sets the entry's own values.
+    mutating func set(
+        item: Int, decade: Int, genres: ArraySlice<Int32>, nominations: [Nomination]
+    ) {
+        single[Field.item.ordinal] = item
+        single[Field.decade.ordinal] = decade
+        self.genres.removeAll(keepingCapacity: true)
+        if genres.isEmpty { self.genres.append(0) }
+        for genre in genres { self.genres.append(Int(genre)) }
+        sources.removeAll(keepingCapacity: true)
+        sourceRanks.removeAll(keepingCapacity: true)
+        for nomination in nominations {
+            sources.append(nomination.source + 1)
+            sourceRanks.append(
+                nomination.source * rankBuckets.count + rankBucket(nomination.rank) + 1)
+        }
+    }
+
+    /// `body` on each of the field's values, in order.
+    @inline(__always)
+    func forEach(_ field: Field, _ body: (Int) -> Void) {
+        switch field {
+        case .genre: for value in genres { body(value) }
+        case .source: for value in sources { body(value) }
+        case .sourceRank: for value in sourceRanks { body(value) }
+        default: body(single[field.ordinal])
+        }
     }
 }

@@ -99,16 +99,22 @@ extension WideAndDeep {
         ///
         /// - Complexity: O(pool · (features + perceptron size)).
         public func rank(_ pool: CandidatePool, for query: Query) -> [Ranked] {
-            var ranked = zip(pool.entries, logits(pool, for: query)).map { entry, logit in
+            let logits = logits(pool, for: query)
+            let scores = logits.map { Double($0.wide) + Double($0.deep) }
+            let items = pool.entries.map(\.item)
+            // Indexes are sorted, not the ranked items: moving an index is cheaper than moving
+            // an item with its contributions, and the order is the same.
+            let order = pool.entries.indices.sorted { a, b in
+                scores[a] != scores[b] ? scores[a] > scores[b] : items[a] < items[b]
+            }
+            return order.map { index in
                 Ranked(
-                    item: entry.item, score: Double(logit.wide) + Double(logit.deep),
+                    item: items[index], score: scores[index],
                     contributions: [
-                        Contribution(.widePart, value: Double(logit.wide)),
-                        Contribution(.deepPart, value: Double(logit.deep)),
+                        Contribution(.widePart, value: Double(logits[index].wide)),
+                        Contribution(.deepPart, value: Double(logits[index].deep)),
                     ])
             }
-            ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
-            return ranked
         }
 
         /// Every item's logit as the sum of each active wide feature's term, the bias, the deep

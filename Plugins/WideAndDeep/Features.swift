@@ -100,7 +100,13 @@ struct FeatureSpace: Sendable {
     let crosses: [Cross]
     let recentMinutes: Int32
     let lastItems: Int
-    var tables: FeatureTables
+    var tables: FeatureTables {
+        didSet { atDataEnd = Self.itemTimeValues(tables, recentMinutes) }
+    }
+    /// Every item's ``ItemTimeValues`` as of the data's end, the time of a request that has
+    /// none of its own (what serving sends): such a request reads them instead of searching
+    /// each candidate's times. Recomputed whenever the tables change.
+    private(set) var atDataEnd: [ItemTimeValues]
     /// Each field's number of values (value 0 is "unknown" or "none"), by ordinal.
     let sizes: [Int]
     /// Where each cross's weights start in the wide vector, after the dense features.
@@ -136,6 +142,7 @@ struct FeatureSpace: Sendable {
         self.recentMinutes = Int32(recentDays * 1440)
         self.lastItems = lastItems
         self.tables = tables
+        atDataEnd = Self.itemTimeValues(tables, Int32(recentDays * 1440))
         let sizes = Field.allCases.map { Self.fieldSize($0, tables, sources.count) }
         self.sizes = sizes
         var offsets: [Int] = []
@@ -154,6 +161,35 @@ struct FeatureSpace: Sendable {
         }
         self.embeddingOffsets = embeddingOffsets
         embeddingRows = row
+    }
+
+    /// An item's dense features that depend on the request's time: log(1 + interactions
+    /// before it), log(1 + those in the recent window and in its last quarter), and log(1 +
+    /// days since the first).
+    struct ItemTimeValues: Sendable {
+        var popularity: Float
+        var lately: Float
+        var veryLately: Float
+        var age: Float
+
+        init(_ times: ArraySlice<Int32>, now: Int32, recentMinutes: Int32) {
+            let before = FeatureTables.lowerBound(times, now)
+            popularity = logCount(before)
+            lately = logCount(before - FeatureTables.lowerBound(times, now - recentMinutes))
+            veryLately = logCount(
+                before - FeatureTables.lowerBound(times, now - recentMinutes / 4))
+            age = before > 0 ? log1p(Float(now - times[times.startIndex]) / 1440) : 0
+        }
+    }
+
+    /// Every item's ``ItemTimeValues`` at the data's end.
+    private static func itemTimeValues(_ tables: FeatureTables, _ recentMinutes: Int32)
+        -> [ItemTimeValues]
+    {
+        let now = tables.minute(before: tables.dataEnd)
+        return (0..<tables.itemTimes.rowCount).map {
+            ItemTimeValues(tables.itemTimes[$0], now: now, recentMinutes: recentMinutes)
+        }
     }
 
     /// The number of dense features.
@@ -282,6 +318,7 @@ struct FeatureSpace: Sendable {
     func inputs(_ pool: CandidatePool, for query: Query) -> Inputs {
         let t = tables
         let now = t.minute(before: query.time ?? t.dataEnd)
+        let atEnd = now == t.minute(before: t.dataEnd)
         let user = query.user
         let userTimes = user.map { t.userTimes[$0] } ?? []
         let seenBefore = FeatureTables.lowerBound(userTimes, now)
@@ -343,18 +380,17 @@ struct FeatureSpace: Sendable {
                     dense[base + 3 * source + 2] = Self.logRank(deepest + 1)
                 }
             }
-            let times = t.itemTimes[item]
-            let before = FeatureTables.lowerBound(times, now)
+            let timed =
+                atEnd
+                ? atDataEnd[item]
+                : ItemTimeValues(t.itemTimes[item], now: now, recentMinutes: recentMinutes)
             let d = base + pool.sources.count * 3
-            dense[d + Dense.popularity.rawValue] = Self.logCount(before)
+            dense[d + Dense.popularity.rawValue] = timed.popularity
             dense[d + Dense.meanRating.rawValue] = t.itemMeanRating[item]
             dense[d + Dense.releaseYear.rawValue] = t.itemYear[item] / 10
-            dense[d + Dense.popularLately.rawValue] = Self.logCount(
-                before - FeatureTables.lowerBound(times, now - recentMinutes))
-            dense[d + Dense.popularVeryLately.rawValue] = Self.logCount(
-                before - FeatureTables.lowerBound(times, now - recentMinutes / 4))
-            dense[d + Dense.itemAge.rawValue] =
-                before > 0 ? log1p(Float(now - times[times.startIndex]) / 1440) : 0
+            dense[d + Dense.popularLately.rawValue] = timed.lately
+            dense[d + Dense.popularVeryLately.rawValue] = timed.veryLately
+            dense[d + Dense.itemAge.rawValue] = timed.age
             dense[d + Dense.likeLastItems.rawValue] = together[item]
             dense[d + Dense.followsLastItems.rawValue] = following[item]
             let genres = t.itemGenres[item]

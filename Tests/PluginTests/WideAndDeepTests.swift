@@ -294,6 +294,57 @@ struct PlantedCross {
         #expect(withoutTime.dense != inputs(later).dense)
     }
 
+    @Test func aRequestWithoutATimeGetsItsItemsTimeFeaturesAsOfTheDataEndOfTheCurrentTables() {
+        let base = planted.dataset
+        var builder = DatasetBuilder(catalogueOf: base)
+        for user in 0..<base.userCount {
+            for entry in base.byUser.range(of: user) {
+                builder.addInteraction(
+                    user: base.userIDs[user], item: base.itemIDs[Int(base.byUser.columns[entry])],
+                    rating: base.byUser.ratings[entry], timestamp: base.byUser.timestamps[entry])
+            }
+            builder.addInteraction(
+                user: base.userIDs[user], item: base.itemIDs[user % 4], rating: 5,
+                timestamp: base.byUser.timestamps.max()! + Int64(user % 3) * 86_400)
+        }
+        let later = builder.build()
+        let pool = planted.pools[4]
+        var space = FeatureSpace(
+            sources: ["s"], crosses: [], recentDays: 2, lastItems: 10,
+            tables: FeatureTables(staticData: base, timed: base))
+        // Counted from every time the tables hold, without their search.
+        func expected(_ item: Int, _ tables: FeatureTables) -> [Float] {
+            let now = tables.minute(before: tables.dataEnd)
+            let times = Array(tables.itemTimes[item])
+            func count(from: Int32) -> Float {
+                log1p(Float(times.filter { $0 >= from && $0 < now }.count))
+            }
+            let first = times.filter { $0 < now }.min()
+            return [
+                count(from: .min), count(from: now - 2 * 1440), count(from: now - 2 * 1440 / 4),
+                first.map { log1p(Float(now - $0) / 1440) } ?? 0,
+            ]
+        }
+        func served(_ space: FeatureSpace) -> [[Float]] {
+            let width = space.denseCount
+            let dense = space.inputs(pool.pool, for: pool.query).dense
+            return pool.pool.entries.indices.map { index in
+                let d = index * width + 3
+                return [Dense.popularity, .popularLately, .popularVeryLately, .itemAge].map {
+                    dense[d + $0.rawValue]
+                }
+            }
+        }
+        #expect(served(space) == pool.pool.entries.map { expected($0.item, space.tables) })
+        space.tables = FeatureTables(staticData: base, timed: later)
+        #expect(served(space) == pool.pool.entries.map { expected($0.item, space.tables) })
+        #expect(
+            served(space)
+                != pool.pool.entries.map {
+                    expected($0.item, FeatureTables(staticData: base, timed: base))
+                })
+    }
+
     @Test func coldUsersAndItemsWithoutFeaturesGetFiniteScores() throws {
         var builder = DatasetBuilder()
         _ = builder.addItem("plain")

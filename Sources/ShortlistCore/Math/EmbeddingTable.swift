@@ -22,6 +22,9 @@ public struct EmbeddingTable: Sendable {
     private let optimizer: OptimizerKind
     private let learningRate: Float
     private var step: Float = 0
+    /// Adam's bias corrections 1 − 0.9ᵗ and 1 − 0.999ᵗ, and the step they are for: computed by
+    /// the first update after each step instead of by every update.
+    private var corrections: (step: Float, first: Float, second: Float) = (-1, 0, 0)
 
     /// A table of `rows` rows drawn from N(0, std²) with the seeded generator.
     public init(
@@ -67,38 +70,69 @@ public struct EmbeddingTable: Sendable {
         gradient.withRow { update(row: row, gradient: $0) }
     }
 
-    /// Applies a gradient to one row.
+    /// Applies a gradient to one row: 16 coordinates at a time, each computed as the
+    /// one-coordinate formula computes it (so with the same result), then the rest one by one.
     ///
     /// - Complexity: O(dimensions).
     public mutating func update(row: Int, gradient: Matrix.Row) {
         let d = dimensions
+        precondition(row >= 0 && row < rows && gradient.count == d, "a gradient of one row")
         let offset = row * d
         let rate = learningRate
+        let g = gradient.base
         switch optimizer {
         case .adagrad:
             values.withUnsafeMutableBufferPointer { w in
                 first.withUnsafeMutableBufferPointer { g2 in
-                    for f in 0..<d {
-                        let g = gradient[f]
-                        g2[offset + f] += g * g
-                        w[offset + f] -= rate * g / (g2[offset + f].squareRoot() + 1e-8)
+                    let (w, g2) = (w.baseAddress! + offset, g2.baseAddress! + offset)
+                    var f = 0
+                    while f &+ 16 <= d {
+                        let gv = Vector.load16(g + f)
+                        let sum = Vector.load16(UnsafePointer(g2 + f)) + gv * gv
+                        Vector.store16(sum, g2 + f)
+                        let step = rate * gv / (Vector.squareRoot(sum) + 1e-8)
+                        Vector.store16(Vector.load16(UnsafePointer(w + f)) - step, w + f)
+                        f &+= 16
+                    }
+                    while f < d {
+                        g2[f] += g[f] * g[f]
+                        w[f] -= rate * g[f] / (g2[f].squareRoot() + 1e-8)
+                        f &+= 1
                     }
                 }
             }
         case .adam:
-            let t = max(step, 1)
-            let correction1 = 1 - pow(0.9, t)
-            let correction2 = 1 - pow(0.999, t)
+            if corrections.step != step {
+                let t = max(step, 1)
+                corrections = (step, 1 - pow(0.9, t), 1 - pow(0.999, t))
+            }
+            let (correction1, correction2) = (corrections.first, corrections.second)
             values.withUnsafeMutableBufferPointer { w in
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
-                        for f in 0..<d {
-                            let g = gradient[f]
-                            m[offset + f] = 0.9 * m[offset + f] + 0.1 * g
-                            v[offset + f] = 0.999 * v[offset + f] + 0.001 * g * g
-                            w[offset + f] -=
-                                rate * (m[offset + f] / correction1)
-                                / ((v[offset + f] / correction2).squareRoot() + 1e-8)
+                        let w = w.baseAddress! + offset
+                        let (m, v) = (m.baseAddress! + offset, v.baseAddress! + offset)
+                        var f = 0
+                        while f &+ 16 <= d {
+                            let gv = Vector.load16(g + f)
+                            let mv = 0.9 * Vector.load16(UnsafePointer(m + f)) + 0.1 * gv
+                            let vv =
+                                0.999 * Vector.load16(UnsafePointer(v + f)) + 0.001 * gv * gv
+                            Vector.store16(mv, m + f)
+                            Vector.store16(vv, v + f)
+                            let step =
+                                rate * (mv / correction1)
+                                / (Vector.squareRoot(vv / correction2) + 1e-8)
+                            Vector.store16(Vector.load16(UnsafePointer(w + f)) - step, w + f)
+                            f &+= 16
+                        }
+                        while f < d {
+                            m[f] = 0.9 * m[f] + 0.1 * g[f]
+                            v[f] = 0.999 * v[f] + 0.001 * g[f] * g[f]
+                            w[f] -=
+                                rate * (m[f] / correction1)
+                                / ((v[f] / correction2).squareRoot() + 1e-8)
+                            f &+= 1
                         }
                     }
                 }

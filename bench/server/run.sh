@@ -10,7 +10,7 @@
 # Not run by CI. Needs wrk (Debian's package), gcc and python3.
 #
 #   bench/server/run.sh [--seconds S] [--soak S] [--connections "1 10 50 200"]
-#                       [--rates "250 500 750 1000"] [--port P]
+#                       [--rates "500 1000 1500 2000"] [--port P]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -18,7 +18,7 @@ work="$here/work"
 seconds=10
 soak=60
 connections="1 10 50 200"
-rates="250 500 750 1000"
+rates="500 1000 1500 2000"
 port=8719
 while (($#)); do
     case "$1" in
@@ -27,7 +27,7 @@ while (($#)); do
     --connections) connections=$2; shift 2 ;;
     --rates) rates=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds S] [--soak S] [--connections \"1 10 50 200\"] [--rates \"250 500 750 1000\"] [--port P]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--seconds S] [--soak S] [--connections \"1 10 50 200\"] [--rates \"500 1000 1500 2000\"] [--port P]" >&2; exit 64 ;;
     esac
 done
 command -v wrk >/dev/null || { echo "bench/server: needs wrk (apt-get install wrk)" >&2; exit 1; }

@@ -139,11 +139,18 @@ struct Evaluate: ParsableCommand {
                     report.rankerFitSeconds.map { f($0, 3) } ?? "reused",
                     f(report.recommendMilliseconds, 3),
                 ], widths))
+        let beyond = report.beyondAccuracy
+        let noGenres = "none (the items have no genres)"
         lines += [
             "",
             "catalogue coverage \(f(report.coverage)), mean popularity rank of recommended "
                 + "items \(f(report.meanPopularityRank, 1)); serve ms of the final list = one "
                 + "whole recommendation on one thread",
+            "final lists: intra-list diversity by genres "
+                + (beyond.intraListDiversity.map { f($0) } ?? noGenres)
+                + ", Gini index of recommendations \(f(beyond.gini)), novelty "
+                + "\(f(beyond.novelty, 2)) bits, calibration to the history's genres (KL, nats) "
+                + (beyond.calibration.map { f($0) } ?? noGenres),
         ]
         return lines.joined(separator: "\n")
     }

@@ -89,3 +89,82 @@ public struct RankingCurve: Sendable, Equatable, Encodable {
         return curve
     }
 }
+
+/// What a set of recommendation lists is like beyond hitting held-out items: how varied each
+/// list is, how evenly the lists spread over the catalogue, how unexpected their items are, and
+/// how closely each list's genres follow its user's history.
+public enum BeyondAccuracy {
+    /// The mean dissimilarity of the list's pairs of items, 1 − the Jaccard similarity of their
+    /// genre sets (two items without genres are alike); nil for a list of fewer than two items.
+    ///
+    /// - Complexity: O(list² · genres per item).
+    public static func intraListDiversity(_ list: [ItemIndex], genres: [[Int32]]) -> Double? {
+        guard list.count >= 2 else { return nil }
+        var total = 0.0
+        for a in 0..<list.count {
+            let first = Set(genres[list[a]])
+            for b in a + 1..<list.count {
+                let second = genres[list[b]]
+                let union = first.union(second).count
+                let shared = second.filter { first.contains($0) }.count
+                total += union == 0 ? 0 : 1 - Double(shared) / Double(union)
+            }
+        }
+        return total / Double(list.count * (list.count - 1) / 2)
+    }
+
+    /// The Gini index of how often each catalogue item was recommended (`counts`, one per item,
+    /// zeros included): 0 when every item was recommended as often, towards 1 when a few items
+    /// take every slot; 0 when nothing was recommended.
+    ///
+    /// - Complexity: O(items · log items).
+    public static func gini(_ counts: [Int]) -> Double {
+        let sorted = counts.sorted()
+        let total = Double(sorted.reduce(0, +))
+        guard total > 0, sorted.count > 1 else { return 0 }
+        let n = Double(sorted.count)
+        var weighted = 0.0
+        for (index, count) in sorted.enumerated() {
+            weighted += (2 * Double(index + 1) - n - 1) * Double(count)
+        }
+        return weighted / (n * total)
+    }
+
+    /// An item's self-information in bits: −log₂ of the share of the `users` who interacted
+    /// with it in the training data (`interactions`); an item nobody interacted with counts as
+    /// one user's.
+    public static func novelty(interactions: Int, users: Int) -> Double {
+        -log2(Double(max(interactions, 1)) / Double(max(users, 1)))
+    }
+
+    /// How far the list's genre distribution is from the history's, as Steck (2018) measures
+    /// calibration: the Kullback–Leibler divergence KL(p ‖ q̃) in nats, where p is the history's
+    /// distribution (each item's genres sharing its weight of 1 equally), q the list's, and
+    /// q̃ = (1 − 0.01)·q + 0.01·p so that a genre the list lacks costs a finite amount; nil when
+    /// the history has no genres.
+    ///
+    /// - Complexity: O((history + list) · genres per item).
+    public static func calibration(history: [ItemIndex], list: [ItemIndex], genres: [[Int32]])
+        -> Double?
+    {
+        func distribution(_ items: [ItemIndex]) -> [Int32: Double] {
+            var shares: [Int32: Double] = [:]
+            var total = 0.0
+            for item in items where !genres[item].isEmpty {
+                let share = 1 / Double(genres[item].count)
+                for genre in genres[item] { shares[genre, default: 0] += share }
+                total += 1
+            }
+            return total > 0 ? shares.mapValues { $0 / total } : [:]
+        }
+        let p = distribution(history)
+        guard !p.isEmpty else { return nil }
+        let q = distribution(list)
+        let alpha = 0.01
+        return p.keys.sorted().reduce(0.0) { sum, genre in
+            let target = p[genre]!
+            let mixed = (1 - alpha) * (q[genre] ?? 0) + alpha * target
+            return sum + target * log(target / mixed)
+        }
+    }
+}

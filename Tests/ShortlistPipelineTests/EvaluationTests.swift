@@ -247,6 +247,12 @@ private struct SumRanker: RankerModel {
         #expect(report.coverage == 0.8)  // b, c, d, e of five items
         // Training counts a 2, b 2, d 2, c 0, e 0 give popularity ranks a 1, b 2, d 3, c 4, e 5.
         #expect(report.meanPopularityRank == 3.5)  // (4 + 3 + 5 + 2) / 4
+        // b, c, d, e once each and a never: sorted 0, 1, 1, 1, 1 over five items.
+        #expect(abs(report.beyondAccuracy.gini - 0.2) < 1e-12)
+        // Of four users, c and e had none (counted as one: 2 bits), b and d two (1 bit).
+        #expect(report.beyondAccuracy.novelty == 1.5)
+        #expect(report.beyondAccuracy.intraListDiversity == nil)
+        #expect(report.beyondAccuracy.calibration == nil)
         // First predicts c 4 and e 4.5 against held-out c 5 (u1), e 4 (u2), c 1 (u3).
         let rating = try #require(report.ratingPredictors.first)
         #expect(report.ratingPredictors.count == 1 && rating.stage == "first" && rating.count == 3)

@@ -31,6 +31,20 @@ public struct EvaluationReport: Sendable, Encodable {
         public var serveMilliseconds: Double
     }
 
+    /// The final lists' ``BeyondAccuracy`` measures.
+    public struct BeyondAccuracyScores: Sendable, Encodable, Equatable {
+        /// Mean over users of the list's intra-list diversity by genres; nil when the items
+        /// have no genres.
+        public var intraListDiversity: Double?
+        /// The Gini index of how often each catalogue item was recommended.
+        public var gini: Double
+        /// Mean self-information of a recommended item, in bits.
+        public var novelty: Double
+        /// Mean over users of the KL divergence of the list's genres from the history's, in
+        /// nats; nil when no history has genres.
+        public var calibration: Double?
+    }
+
     /// Rating error of a stage that predicts ratings.
     public struct RatingScores: Sendable, Encodable {
         public var stage: String
@@ -58,6 +72,8 @@ public struct EvaluationReport: Sendable, Encodable {
     public var coverage: Double
     /// Mean training-popularity rank of recommended items (1 = most popular).
     public var meanPopularityRank: Double
+    /// What the final lists are like beyond their hits.
+    public var beyondAccuracy: BeyondAccuracyScores
     /// Seconds to fit the ranker, or nil when it was loaded.
     public var rankerFitSeconds: Double?
     /// Mean time for one whole recommendation, in milliseconds (one thread).
@@ -112,6 +128,9 @@ public enum Evaluator {
         }).enumerated() {
             popularityRank[item] = rank + 1
         }
+        let genres =
+            train.items.contains { !$0.genres.isEmpty }
+            ? FeatureVocabulary(train).itemGenres : nil
         let results = concurrentMap(train.userCount) { user -> UserResult? in
             let relevant = Set(
                 split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item)
@@ -136,8 +155,16 @@ public enum Evaluator {
                 stageNanoseconds: observer.nanoseconds,
                 unionHits: observer.pooled.filter { relevant.contains($0) }.count,
                 final: RankingScores(recommended: ranked.map(\.item), relevant: relevant, k: k),
-                ranked: ranked, rankerNanoseconds: observer.rankerNanoseconds
-            )
+                ranked: ranked, rankerNanoseconds: observer.rankerNanoseconds,
+                diversity: genres.flatMap {
+                    BeyondAccuracy.intraListDiversity(ranked.map(\.item), genres: $0)
+                },
+                calibration: genres.flatMap {
+                    BeyondAccuracy.calibration(
+                        history: train.byUser.range(of: user).map {
+                            Int(train.byUser.columns[$0])
+                        }, list: ranked.map(\.item), genres: $0)
+                })
         }
         var generatorTotals = [EvaluationReport.ListScores](
             repeating: .init(), count: pipeline.stages.count)
@@ -151,6 +178,10 @@ public enum Evaluator {
         var recommended = Set<ItemIndex>()
         var popularitySum = 0.0
         var popularityCount = 0
+        var recommendedCounts = [Int](repeating: 0, count: train.itemCount)
+        var noveltySum = 0.0
+        var diversity = (sum: 0.0, lists: 0)
+        var calibration = (sum: 0.0, lists: 0)
         var rankerNanos: UInt64 = 0
         var curveTotals = curveDepth.map {
             Array(repeating: RankingCurve(depth: $0), count: pipeline.stages.count + 1)
@@ -177,6 +208,15 @@ public enum Evaluator {
                 recommended.insert(item.item)
                 popularitySum += Double(popularityRank[item.item])
                 popularityCount += 1
+                recommendedCounts[item.item] += 1
+                noveltySum += BeyondAccuracy.novelty(
+                    interactions: train.byItem.count(of: item.item), users: train.userCount)
+            }
+            if let value = result.diversity {
+                diversity = (diversity.sum + value, diversity.lists + 1)
+            }
+            if let value = result.calibration {
+                calibration = (calibration.sum + value, calibration.lists + 1)
             }
             recommendations?(user, result.ranked)
         }
@@ -208,6 +248,13 @@ public enum Evaluator {
             final: finalTotals.averaged(over: users),
             coverage: Double(recommended.count) / Double(max(train.itemCount, 1)),
             meanPopularityRank: popularityCount > 0 ? popularitySum / Double(popularityCount) : 0,
+            beyondAccuracy: .init(
+                intraListDiversity: diversity.lists > 0
+                    ? diversity.sum / Double(diversity.lists) : nil,
+                gini: BeyondAccuracy.gini(recommendedCounts),
+                novelty: popularityCount > 0 ? noveltySum / Double(popularityCount) : 0,
+                calibration: calibration.lists > 0
+                    ? calibration.sum / Double(calibration.lists) : nil),
             rankerFitSeconds: pipeline.rankerFitSeconds,
             recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos))
                 / users / 1e6,
@@ -256,6 +303,9 @@ private struct UserResult: Sendable {
     var final: RankingScores
     var ranked: [Ranked]
     var rankerNanoseconds: UInt64
+    /// The final list's intra-list diversity by genres, and its calibration to the history.
+    var diversity: Double?
+    var calibration: Double?
 }
 
 /// Keeps each stage's nominations, the pool and the timings of one request.

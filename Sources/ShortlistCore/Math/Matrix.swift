@@ -8,8 +8,8 @@ import Foundation
 /// through ``Rows`` and ``Row`` views, which exist only inside ``withRows(_:)`` and
 /// ``withMutableRows(_:)``; their subscripts check bounds in debug builds. Plain `[Float]` arrays
 /// get the same views from `withRow`, `withMutableRow`, `withRows(width:_:)` and
-/// `withMutableRows(width:_:)`. These views are where the project's pointer code lives: a plugin
-/// reads and writes rows through them and never holds a pointer.
+/// `withMutableRows(width:_:)`. A plugin reads and writes rows through these views and
+/// `Vector`'s kernels on them, and never holds a pointer.
 public struct Matrix: @unchecked Sendable {
     /// The number of rows.
     public let rows: Int

@@ -423,7 +423,10 @@ struct FeatureSpace: Sendable {
             genreRows: RaggedRows(offsets: genreOffsets, values: genreValues))
     }
 
-    /// Appends the wide index of every combination of the fields' active values.
+    /// Appends the wide index of every combination of the fields' active values. Crosses of
+    /// one and two fields (every shipped one) have loops of their own: through the general
+    /// recursion a default-pipeline request took about 20 µs longer (422–433 µs against
+    /// 401–408, `shortlist-latency --users 300`).
     private func appendCombinations(
         _ fields: [Field], _ active: ActiveFields, _ offset: Int, _ output: inout [Int32]
     ) {

@@ -261,7 +261,9 @@ struct PlantedCross {
         #expect(one == (try bytes(1)))
     }
 
-    @Test func timeFeaturesNeverSeeInteractionsAtOrAfterTheRequestTime() {
+    /// The planted data and, for every user, one more rating of 5: item `user % items`,
+    /// `user % days` days after `start`.
+    func plantedWithLaterRatings(items: Int, days: Int, from start: Int64) -> Dataset {
         let base = planted.dataset
         var builder = DatasetBuilder(catalogueOf: base)
         for user in 0..<base.userCount {
@@ -270,14 +272,17 @@ struct PlantedCross {
                     user: base.userIDs[user], item: base.itemIDs[Int(base.byUser.columns[entry])],
                     rating: base.byUser.ratings[entry], timestamp: base.byUser.timestamps[entry])
             }
-        }
-        let time = base.byUser.timestamps.max()! + 1
-        for user in 0..<base.userCount {
             builder.addInteraction(
-                user: base.userIDs[user], item: base.itemIDs[user % 3], rating: 5,
-                timestamp: time + Int64(user % 2) * 86_400)
+                user: base.userIDs[user], item: base.itemIDs[user % items], rating: 5,
+                timestamp: start + Int64(user % days) * 86_400)
         }
-        let later = builder.build()
+        return builder.build()
+    }
+
+    @Test func timeFeaturesNeverSeeInteractionsAtOrAfterTheRequestTime() {
+        let base = planted.dataset
+        let time = base.byUser.timestamps.max()! + 1
+        let later = plantedWithLaterRatings(items: 3, days: 2, from: time)
         func inputs(_ timed: Dataset) -> FeatureSpace.Inputs {
             let space = FeatureSpace(
                 sources: ["s"], crosses: [Cross(parsing: "source")!], recentDays: 30,
@@ -296,18 +301,8 @@ struct PlantedCross {
 
     @Test func aRequestWithoutATimeGetsItsItemsTimeFeaturesAsOfTheDataEndOfTheCurrentTables() {
         let base = planted.dataset
-        var builder = DatasetBuilder(catalogueOf: base)
-        for user in 0..<base.userCount {
-            for entry in base.byUser.range(of: user) {
-                builder.addInteraction(
-                    user: base.userIDs[user], item: base.itemIDs[Int(base.byUser.columns[entry])],
-                    rating: base.byUser.ratings[entry], timestamp: base.byUser.timestamps[entry])
-            }
-            builder.addInteraction(
-                user: base.userIDs[user], item: base.itemIDs[user % 4], rating: 5,
-                timestamp: base.byUser.timestamps.max()! + Int64(user % 3) * 86_400)
-        }
-        let later = builder.build()
+        let later = plantedWithLaterRatings(
+            items: 4, days: 3, from: base.byUser.timestamps.max()!)
         let pool = planted.pools[4]
         var space = FeatureSpace(
             sources: ["s"], crosses: [], recentDays: 2, lastItems: 10,

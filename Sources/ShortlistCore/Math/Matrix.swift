@@ -42,15 +42,8 @@ public struct Matrix: @unchecked Sendable {
 
     /// The value at `row`, `column`.
     public subscript(row: Int, column: Int) -> Float {
-        get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns)
-            return storage.base[row * columns + column]
-        }
-        set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns)
-            makeUnique()
-            storage.base[row * columns + column] = newValue
-        }
+        precondition(row >= 0 && row < rows && column >= 0 && column < columns)
+        return storage.base[row * columns + column]
     }
 
     /// `body` applied to views of the rows.
@@ -99,14 +92,6 @@ public struct Matrix: @unchecked Sendable {
     }
 }
 
-extension Matrix: Equatable {
-    public static func == (a: Matrix, b: Matrix) -> Bool {
-        a.rows == b.rows && a.columns == b.columns
-            && (a.storage === b.storage
-                || memcmp(a.storage.base, b.storage.base, a.rows * a.columns * 4) == 0)
-    }
-}
-
 extension Matrix {
     /// Read-only views of `count` rows of `width` floats each.
     public struct Rows: @unchecked Sendable {
@@ -130,9 +115,6 @@ extension Matrix {
             return Row(base + index &* width, count: width)
         }
 
-        /// All the values, as one row.
-        @inlinable
-        public var flat: Row { Row(base, count: count &* width) }
     }
 
     /// A read-only view of `count` consecutive floats.
@@ -192,9 +174,6 @@ extension Matrix {
             return MutableRow(base + index &* width, count: width)
         }
 
-        /// The same rows, read-only.
-        @inlinable
-        public var reading: Rows { Rows(UnsafePointer(base), count: count, width: width) }
     }
 
     /// A writable view of `count` consecutive floats.

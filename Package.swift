@@ -4,7 +4,7 @@ import PackageDescription
 /// Each plugin is an ordinary target under `Plugins/<Name>/` that depends on `ShortlistCore` only.
 let plugins = [
     "WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF", "TripletEmbedding",
-    "WideAndDeep", "BanditBlend",
+    "WideAndDeep", "BanditBlend", "MaximalMarginalRelevance", "DiversityCap",
 ]
 
 /// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every

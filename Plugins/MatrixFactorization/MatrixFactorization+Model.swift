@@ -203,6 +203,11 @@ extension MatrixFactorization {
             Vector.nearestRows(to: item, in: itemFactors, dimensions: factors, limit: limit)
         }
 
+        /// The item factors (an item added since the fit and not yet folded in has a zero row).
+        public var itemEmbeddings: ItemEmbeddings? {
+            factors > 0 ? ItemEmbeddings(vectors: itemFactors, dimensions: factors) : nil
+        }
+
         /// The model with a factor row for every item the catalogue gained since the fit: an
         /// item with at least `minInteractions` interactions by fitted users has its factors
         /// solved against theirs, as an ALS sweep solves an item's (implicit: (PᵀP + Σ_u

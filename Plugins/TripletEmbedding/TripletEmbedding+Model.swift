@@ -73,6 +73,11 @@ extension TripletEmbedding {
             return result
         }
 
+        /// The item tower's output for every item.
+        public var itemEmbeddings: ItemEmbeddings? {
+            ItemEmbeddings(vectors: itemVectors, dimensions: towers.dimensions)
+        }
+
         /// The items whose item-tower output has the highest cosine with this item's.
         public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? {
             Vector.nearestRows(

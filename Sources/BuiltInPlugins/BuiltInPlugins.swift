@@ -1,6 +1,8 @@
 import BanditBlendPlugin
 import ContentTFIDFPlugin
+import DiversityCapPlugin
 import MatrixFactorizationPlugin
+import MaximalMarginalRelevancePlugin
 public import ShortlistCore
 import TripletEmbeddingPlugin
 import WeightedAveragePlugin
@@ -16,4 +18,6 @@ public let builtInPlugins = PluginRegistry([
     .ranker(WeightedAverage.self),
     .ranker(WideAndDeep.self),
     .ranker(BanditBlend.self),
+    .rerankStep(MaximalMarginalRelevance.self),
+    .rerankStep(DiversityCap.self),
 ])

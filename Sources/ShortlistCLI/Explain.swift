@@ -169,6 +169,9 @@ struct Explain: ParsableCommand {
                     + Format.ranked(
                         ranked, entry: entry, in: pipeline,
                         detail: detail ? .full : .plain))
+            for move in ranked.moves {
+                lines.append("re-rank \(Words.move(move, in: pipeline))")
+            }
             if let placement = ranked.placement {
                 lines.append(
                     "placed by arm \(placement.arm), which was chosen with probability "
@@ -206,6 +209,12 @@ struct Explain: ParsableCommand {
         case .filtered(let filters):
             return "not recommended: removed by the filter\(filters.count == 1 ? "" : "s") "
                 + "\(filters.joined(separator: ", "))"
+        case .belowWindow(let rank, let window):
+            return "not recommended: ranked \(rank) by the ranker, below the re-rank steps' "
+                + "window of \(window) items, so no step could bring it up"
+        case .pushedOut(let rankerRank, let rank):
+            return "not recommended: ranked \(rankerRank) by the ranker, in the first "
+                + "\(explanation.trace.resultCount), pushed to \(rank) by the re-rank steps"
         case .notNominated:
             return "not recommended: no candidate stage nominated it within its limit"
         }

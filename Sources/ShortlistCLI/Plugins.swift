@@ -20,10 +20,11 @@ struct Plugins: ParsableCommand {
             if let config {
                 let file = try PipelinesFile.load(path: config, registry: builtInPlugins)
                 let used = Set(
-                    file.pipelines.flatMap { pipeline in
-                        pipeline.generators.map(\.generator.type)
+                    file.pipelines.flatMap { pipeline -> [String] in
+                        let steps: [String] = pipeline.rerank?.steps.map(\.step.type) ?? []
+                        return pipeline.generators.map(\.generator.type)
                             + [pipeline.ranker.ranker.type]
-                            + pipeline.ranker.armRankers.values.map(\.ranker.type)
+                            + pipeline.ranker.armRankers.values.map(\.ranker.type) + steps
                     })
                 entries = entries.filter { used.contains($0.type) }
             }
@@ -39,6 +40,8 @@ struct Plugins: ParsableCommand {
             ("each pipeline's filters", FilterSpec.documentation),
             ("each candidate stage, besides its plugin's parameters", FileKeys.stage),
             ("the ranker, besides its plugin's parameters", FileKeys.ranker),
+            ("each pipeline's rerank section", FileKeys.rerank),
+            ("each re-rank step, besides its plugin's parameters", FileKeys.rerankStep),
         ]
         let every = sections.flatMap(\.keys) + entries.flatMap(\.parameters)
         let columns = Columns(every)

@@ -66,6 +66,9 @@ public enum FileKeys {
             "items never shown (keys below)"),
         ParameterDoc("ranker", "mapping", default: "required", "stage 2: orders the merged pool"),
         ParameterDoc(
+            "rerank", "mapping", default: "none",
+            "steps that reorder the ranker's best items for variety or rules (keys below)"),
+        ParameterDoc(
             "exposures", "number in [0, 1]", default: "0",
             "share of a server's responses logged with their shown items (an exposure log for "
                 + "'ab preview' and feedback; a bandit logs all)"),
@@ -80,6 +83,22 @@ public enum FileKeys {
         ParameterDoc(
             "limit", "integer ≥ 1", default: String(defaultLimit),
             "the most items the stage nominates per request"),
+    ]
+
+    /// The keys of a pipeline's `rerank:`.
+    public static let rerank: [ParameterDoc] = [
+        ParameterDoc(
+            "window", "integer ≥ 1", default: "5 × n",
+            "how many of the ranker's best items the steps reorder; the response keeps the "
+                + "first n"),
+        ParameterDoc(
+            "steps", "list of {type: STEP, …}", default: "required",
+            "applied in order; each step's own keys are listed with it"),
+    ]
+
+    /// The key a re-rank step takes besides its plugin's parameters.
+    public static let rerankStep: [ParameterDoc] = [
+        ParameterDoc("type", "a re-rank step type", default: "required", "the plugin")
     ]
 
     /// The key a ranker takes besides its plugin's parameters.

@@ -12,6 +12,8 @@ public struct PipelineSpec: Sendable {
     public var filters: FilterSpec
     /// The stage that orders the pool.
     public var ranker: RankerStage
+    /// The steps that reorder the ranker's best items (`rerank:`), or nil.
+    public var rerank: RerankSpec?
     /// Places a problem with one of the pipeline's keys (a key path from the pipeline's
     /// mapping, such as `filters.exclude.2`) in the pipelines file.
     public var locate: @Sendable (ParameterError) -> ConfigurationError
@@ -43,4 +45,20 @@ public struct RankerStage: Sendable {
     public var armRankers: [Int: RankerStage] = [:]
     /// For a ranker that blends arms, every arm's name in order; empty otherwise.
     public var arms: [String] = []
+}
+
+/// A pipeline's `rerank:` section: steps applied in order to the ranker's best items.
+public struct RerankSpec: Sendable {
+    /// How many of the ranker's best items the steps see (`window:`); 5 × n when nil.
+    public var window: Int?
+    /// The steps in order.
+    public var steps: [RerankStage]
+}
+
+/// One re-rank step.
+public struct RerankStage: Sendable {
+    /// The built plugin.
+    public var step: AnyRerankStep
+    /// Places a problem with one of the step's parameters in the pipelines file.
+    public var locate: @Sendable (ParameterError) -> ConfigurationError
 }

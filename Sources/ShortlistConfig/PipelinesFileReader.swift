@@ -442,6 +442,7 @@ private struct FileReader {
         let exposures = try keys.decodeIfPresent(Double.self, forKey: "exposures") ?? 0
         let candidates = try decoder.child(forKey: "candidates")?.node
         let rankerNode = try decoder.child(forKey: "ranker")?.node
+        let rerankNode = try decoder.child(forKey: "rerank")?.node
         guard case .mapping(let mapping) = node else {
             throw decoder.typeError(expected: "a mapping")
         }
@@ -505,10 +506,81 @@ private struct FileReader {
         }
         let ranker = try readRanker(
             rankerNode, pipeline: name, sources: generators.map(\.name), seed: seed)
+        var rerank: RerankSpec?
+        if let rerankNode {
+            if registry[ranker.ranker.type]?.isBandit ?? false {
+                throw source.error(
+                    .invalidValue, at: mapping.entry("rerank")?.keyMark,
+                    "\(context) blends arms with a bandit, whose logged propensities are those "
+                        + "of its own order; a 'rerank' section would show another")
+            }
+            rerank = try readRerank(
+                rerankNode, pipeline: name, sources: generators.map(\.name), seed: seed)
+        }
         return PipelineSpec(
             name: name, resultCount: resultCount, generators: generators,
-            filters: filters, ranker: ranker, locate: locator(for: node), exposures: exposures
+            filters: filters, ranker: ranker, rerank: rerank, locate: locator(for: node),
+            exposures: exposures
         )
+    }
+
+    /// A pipeline's `rerank:`: `{window: N, steps: [{type: …}, …]}`, at least one step.
+    private func readRerank(_ node: Node, pipeline: String, sources: [String], seed: UInt64)
+        throws -> RerankSpec
+    {
+        let context = "the rerank section of pipeline '\(pipeline)'"
+        let decoder = NodeDecoder(node: node, session: session, context: context)
+        let keys = try decoder.container(keyedBy: NamedKey.self)
+        let window = try keys.decodeIfPresent(Int.self, forKey: "window")
+        let stepsNode = try decoder.child(forKey: "steps")?.node
+        guard case .mapping(let mapping) = node else {
+            throw decoder.typeError(expected: "a mapping")
+        }
+        try session.checkEveryKeyRead()
+        if let window, window <= 0 {
+            throw source.error(
+                .invalidValue, at: mapping.entry("window")?.value.mark,
+                "'window' in \(context) must be positive, found \(window)")
+        }
+        guard let stepsNode else {
+            throw source.error(
+                .missingKey, at: mapping.mark, "missing required key 'steps' in \(context)")
+        }
+        guard case .sequence(let nodes, _) = stepsNode else {
+            throw source.error(
+                .typeMismatch, at: stepsNode.mark,
+                "'steps' in \(context) expects a list of steps ({type: …}), found "
+                    + stepsNode.foundDescription)
+        }
+        guard !nodes.isEmpty else {
+            throw source.error(
+                .missingKey, at: stepsNode.mark,
+                "'steps' in \(context) is empty; give at least one step, or remove the section")
+        }
+        var steps: [RerankStage] = []
+        for stepNode in nodes {
+            let stepDecoder = NodeDecoder(node: stepNode, session: session, context: context)
+            let stepKeys = try stepDecoder.container(keyedBy: NamedKey.self)
+            let type = try stepKeys.decode(String.self, forKey: "type")
+            guard case .mapping(let stepMapping) = stepNode,
+                let typeEntry = stepMapping.entry("type")
+            else {
+                throw stepDecoder.typeError(expected: "a mapping")
+            }
+            let entry = try plugin(type, kind: .rerankStep, at: typeEntry.value.mark)
+            guard case .rerankStep(let build) = entry.builder else {
+                throw wrongKind(entry, .rerankStep, at: typeEntry.value.mark)
+            }
+            let paramsDecoder = NodeDecoder(
+                node: stepNode, session: session, context: "'\(type)'", reservedKeys: ["type"])
+            let step = try building(stepNode) {
+                try build(
+                    paramsDecoder,
+                    BuildContext(stageName: pipeline, sourceNames: sources, seed: seed))
+            }
+            steps.append(RerankStage(step: step, locate: locator(for: stepNode)))
+        }
+        return RerankSpec(window: window, steps: steps)
     }
 
     private func nameMark(of stage: Node) -> Mark? {

@@ -67,6 +67,8 @@ public struct Ranked: Sendable, Equatable {
     public var contributions: [Contribution]
     /// For a bandit's response, the arm that placed the item and its propensity.
     public var placement: Placement?
+    /// What each re-rank step did to it, in step order (none without a `rerank:` section).
+    public var moves: [RerankMove] = []
 
     /// A ranked item.
     public init(

@@ -19,6 +19,12 @@ public struct ItemExplanationOutput: Encodable {
     /// For a bandit: the arm that placed the item, and every arm's state at decision time.
     public var placement: PlacementOutput?
     public var bandit: BanditOutput?
+    /// For a pipeline with re-rank steps: what each step did to the item.
+    public var moves: [MoveOutput]?
+    /// For an item the ranker placed: its rank in the ranker's order, before the re-rank steps.
+    public var rankerRank: Int?
+    /// The re-rank steps' window, for an item below it.
+    public var window: Int?
     /// With `--request`: what that logged response showed of the item.
     public var served: Served?
 
@@ -60,6 +66,14 @@ public struct ItemExplanationOutput: Encodable {
         case .filtered(let filters):
             verdict = "filtered"
             filteredBy = filters
+        case .belowWindow(let rank, let window):
+            verdict = "below-window"
+            rankerRank = rank
+            self.window = window
+        case .pushedOut(let rankerRank, let rank):
+            verdict = "pushed-out"
+            self.rank = rank
+            self.rankerRank = rankerRank
         case .notNominated:
             verdict = "not-nominated"
         }
@@ -72,5 +86,11 @@ public struct ItemExplanationOutput: Encodable {
         contributions = explanation.ranked?.contributions.map { ContributionOutput($0, pipeline) }
         placement = explanation.ranked?.placement.map { PlacementOutput($0, pipeline) }
         bandit = explanation.trace.bandit.map(BanditOutput.init)
+        if explanation.trace.rerank != nil, let ranked = explanation.ranked {
+            moves = ranked.moves.map { MoveOutput($0, pipeline) }
+            rankerRank = explanation.trace.ranked.firstIndex { $0.item == ranked.item }.map {
+                $0 + 1
+            }
+        }
     }
 }

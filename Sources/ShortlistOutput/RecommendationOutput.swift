@@ -45,6 +45,8 @@ public struct RecommendationOutput: Encodable {
         public var contributions: [ContributionOutput]?
         /// For a bandit: the arm that placed the item and its propensity.
         public var placement: PlacementOutput?
+        /// For a pipeline with re-rank steps: what each step did to the item.
+        public var moves: [MoveOutput]?
     }
 
     public struct GeneratorSummary: Encodable {
@@ -132,7 +134,8 @@ public struct RecommendationOutput: Encodable {
                 stages: stages,
                 contributions: terms
                     ? ranked.contributions.map { ContributionOutput($0, pipeline) } : nil,
-                placement: ranked.placement.map { PlacementOutput($0, pipeline) })
+                placement: ranked.placement.map { PlacementOutput($0, pipeline) },
+                moves: trace.rerank == nil ? nil : ranked.moves.map { MoveOutput($0, pipeline) })
         }
     }
 }

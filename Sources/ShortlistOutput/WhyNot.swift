@@ -16,9 +16,9 @@ extension Words {
             let ranked = explanation.ranked
         else { return nil }
         let trace = explanation.trace
-        let shown = min(trace.resultCount, trace.ranked.count)
+        let shown = min(trace.resultCount, trace.final.count)
         guard shown > 0 else { return nil }
-        let last = trace.ranked[shown - 1]
+        let last = trace.final[shown - 1]
         let lastTitle = "#\(shown) \(pipeline.describe(last.item).title)"
         if pipeline.bandit != nil {
             let arm = ranked.placement.map { "arm \($0.arm) placed it at \(rank)" }

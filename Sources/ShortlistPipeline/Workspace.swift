@@ -289,7 +289,42 @@ public struct Workspace: Sendable {
             filters: try spec.filters.resolved(for: spec.name, in: dataset), artifacts: plan
         )
         fitted.exposures = spec.exposures
+        if let rerank = spec.rerank {
+            fitted.reranking = try reranking(rerank, stages: stages, dataset: dataset)
+        }
         return fitted
+    }
+
+    /// The `rerank:` steps ready for requests, each step that compares items by a stage's
+    /// embeddings pointed at that stage; throws, located at the step, when its model has none.
+    private func reranking(
+        _ spec: RerankSpec, stages: [FittedPipeline.Stage], dataset: Dataset
+    ) throws(ConfigurationError) -> Reranking {
+        var embeddingStages: [Int?] = []
+        for stage in spec.steps {
+            guard let name = stage.step.embeddingStage else {
+                embeddingStages.append(nil)
+                continue
+            }
+            guard let index = stages.firstIndex(where: { $0.name == name }),
+                stages[index].model.itemEmbeddings != nil
+            else {
+                let type = stages.first { $0.name == name }?.type ?? "unknown"
+                let withEmbeddings = stages.filter { $0.model.itemEmbeddings != nil }.map(\.name)
+                throw stage.locate(
+                    ParameterError(
+                        keyPath: ["similarity"],
+                        message: "stage '\(name)' (\(type)) has no item embeddings to compare "
+                            + "items by; "
+                            + (withEmbeddings.isEmpty
+                                ? "use 'genre' or 'decade'"
+                                : "stages with them: \(withEmbeddings.joined(separator: ", "))")))
+            }
+            embeddingStages.append(index)
+        }
+        return Reranking(
+            window: spec.window, steps: spec.steps.map(\.step), embeddingStages: embeddingStages,
+            dataset: dataset)
     }
 
     /// Loads or fits one ranker of a pipeline (its own, or one of a bandit's ranker arms), the
@@ -345,6 +380,17 @@ public struct Workspace: Sendable {
                         : "it has \(has.joined(separator: ", "))")
                     + "); \(requirement.field.remedy)"
                 throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
+            }
+        }
+        for stage in pipeline.rerank?.steps ?? [] {
+            for requirement in stage.step.requiredFields
+            where !available.contains(requirement.field) {
+                throw stage.locate(
+                    ParameterError(
+                        keyPath: requirement.keyPath,
+                        message: "re-rank step '\(stage.step.type)' needs "
+                            + "\(requirement.field.rawValue), which the dataset lacks; "
+                            + requirement.field.remedy))
             }
         }
         for (index, id) in pipeline.filters.excludedItems.enumerated() where dataset.item(id) == nil

@@ -294,7 +294,9 @@ func project(
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(
             lines.filter { line in
-                [PluginKind.generator, .ranker].contains { line.hasSuffix("  (\($0.rawValue))") }
+                [PluginKind.generator, .ranker, .rerankStep].contains {
+                    line.hasSuffix("  (\($0.rawValue))")
+                }
             }.count == builtInPlugins.entries.count)
         for entry in builtInPlugins.entries {
             #expect(lines.contains("\(entry.type)  (\(entry.kind.rawValue))"), "\(entry.type)")

@@ -45,9 +45,15 @@ import Testing
             let max = Int.random(in: 1...3, using: &random)
             let per = Int.random(in: max...6, using: &random)
             let perList = Bool.random(using: &random) ? Int.random(in: 1...6, using: &random) : nil
-            let order = Diversify.cap(
+            let (order, held) = Diversify.cap(
                 values: values, max: max, per: per, perList: perList, count: window)
             #expect(Set(order).count == order.count)
+            // Every position left out, or placed after a later one, had to wait.
+            for position in values.indices {
+                let place = order.firstIndex(of: position)
+                let overtaken = order.prefix(place ?? order.count).contains { $0 > position }
+                #expect((place == nil || overtaken) == (held[position] != nil))
+            }
             for value in Int32(1)...4 {
                 let slots = order.map { values[$0].contains(value) }
                 for start in slots.indices {
@@ -61,8 +67,14 @@ import Testing
     @Test func aCapMovesAnItemToTheFirstSlotWhereItFits() {
         // Genres: 0 comedy, 1 comedy, 2 comedy, 3 drama, 4 comedy. At most 2 comedies in 3 slots.
         let values: [[Int32]] = [[1], [1], [1], [2], [1]]
-        #expect(Diversify.cap(values: values, max: 2, per: 3, count: 5) == [0, 1, 3, 2, 4])
-        // At most one comedy in the whole list.
-        #expect(Diversify.cap(values: values, max: 5, per: 5, perList: 1, count: 5) == [0, 3])
+        let capped = Diversify.cap(values: values, max: 2, per: 3, count: 5)
+        #expect(capped.order == [0, 1, 3, 2, 4])
+        #expect(capped.held.keys.sorted() == [2])
+        #expect(capped.held[2]?.value == 1 && capped.held[2]?.byList == false)
+        // At most one comedy in the whole list: the other comedies are left out, held by it.
+        let quota = Diversify.cap(values: values, max: 5, per: 5, perList: 1, count: 5)
+        #expect(quota.order == [0, 3])
+        #expect(quota.held.keys.sorted() == [1, 2, 4])
+        #expect(quota.held.values.allSatisfy { $0.value == 1 && $0.byList })
     }
 }

@@ -59,32 +59,46 @@ public enum Diversify {
     /// The window's positions in order, each kept where it is unless it would be the
     /// `max + 1`-th item sharing one of its values within `per` consecutive slots (or beyond
     /// `perList` items sharing it in the whole list, when given); such a position waits and
-    /// goes to the first later slot where it fits. Returns up to `count` positions; positions
-    /// that never fit are left out (a window with too few distinct values gives fewer).
+    /// goes to the first later slot where it fits. Up to `count` positions are placed;
+    /// positions that never fit are left out (a window with too few distinct values gives
+    /// fewer). Every position that had to wait is in `held`, with the value that held it
+    /// first and whether the list's quota (rather than the slot window) did.
     ///
     /// - Parameters:
     ///   - values: each position's values of the capped field (an item's genres, its decade).
-    /// - Complexity: O(count · window · values).
+    /// - Complexity: O(count · window · values · per).
     public static func cap(
         values: [[Int32]], max: Int, per: Int, perList: Int? = nil, count: Int
-    ) -> [Int] {
+    ) -> (order: [Int], held: [Int: (value: Int32, byList: Bool)]) {
         precondition(max >= 1 && per >= 1, "a cap keeps at least one item per slot window")
         var order: [Int] = []
         var waiting = Array(values.indices)
         var totals: [Int32: Int] = [:]
-        func fits(_ position: Int) -> Bool {
+        var held: [Int: (value: Int32, byList: Bool)] = [:]
+        func blocking(_ position: Int) -> (value: Int32, byList: Bool)? {
             let recent = order.suffix(per - 1)
             for value in values[position] {
-                if let perList, totals[value, default: 0] >= perList { return false }
-                if recent.filter({ values[$0].contains(value) }).count >= max { return false }
+                if let perList, totals[value, default: 0] >= perList { return (value, true) }
+                if recent.filter({ values[$0].contains(value) }).count >= max {
+                    return (value, false)
+                }
             }
-            return true
+            return nil
         }
-        while order.count < count, let next = waiting.firstIndex(where: fits) {
+        while order.count < count {
+            var next: Int?
+            for (index, position) in waiting.enumerated() {
+                guard let block = blocking(position) else {
+                    next = index
+                    break
+                }
+                if held[position] == nil { held[position] = block }
+            }
+            guard let next else { break }
             let position = waiting.remove(at: next)
             order.append(position)
             for value in values[position] { totals[value, default: 0] += 1 }
         }
-        return order
+        return (order, held)
     }
 }

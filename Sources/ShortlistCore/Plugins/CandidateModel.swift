@@ -22,6 +22,9 @@ public protocol CandidateModel: Sendable, ArtifactCodable {
     /// The predicted rating of `item` by the query's user, or nil when the model cannot say
     /// (always nil unless the generator declares ``GeneratorCapabilities/ratingPrediction``).
     func predictRating(of item: ItemIndex, for query: Query) -> Double?
+    /// Its item embeddings, one row per item it scores, for a re-rank step that compares items
+    /// by cosine; nil when it has none.
+    var itemEmbeddings: ItemEmbeddings? { get }
     /// The model serving the catalogue as `update` has it — items added since the fit, items
     /// whose features changed — or nil when it serves only the items it was fitted on (the
     /// pipeline then keeps the others away from it). Asked off the request path, whenever the
@@ -40,5 +43,6 @@ extension CandidateModel {
 
     public func similarItems(to item: ItemIndex, limit: Int) -> [Candidate]? { nil }
     public func predictRating(of item: ItemIndex, for query: Query) -> Double? { nil }
+    public var itemEmbeddings: ItemEmbeddings? { nil }
     public func servingCatalogue(_ update: CatalogueUpdate) -> (any CandidateModel)? { nil }
 }

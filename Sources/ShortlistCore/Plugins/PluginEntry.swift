@@ -6,6 +6,8 @@ public struct PluginEntry: Sendable {
         case generator(@Sendable (any Decoder, BuildContext) throws -> AnyCandidateGenerator)
         /// Builds a ranker from a decoder positioned at its parameters.
         case ranker(@Sendable (any Decoder, BuildContext) throws -> AnyRanker)
+        /// Builds a re-rank step from a decoder positioned at its parameters.
+        case rerankStep(@Sendable (any Decoder, BuildContext) throws -> AnyRerankStep)
     }
 
     /// The YAML type.
@@ -28,11 +30,12 @@ public struct PluginEntry: Sendable {
     public let documentedDefaultDecodes:
         @Sendable (_ key: String, _ empty: any Decoder, _ documented: any Decoder) throws -> Bool
 
-    /// Generator or ranker.
+    /// Generator, ranker or re-rank step.
     public var kind: PluginKind {
         switch builder {
         case .generator: .generator
         case .ranker: .ranker
+        case .rerankStep: .rerankStep
         }
     }
 
@@ -56,6 +59,18 @@ public struct PluginEntry: Sendable {
                 )
             },
             documentedDefaultDecodes: defaultCheck(G.Params.self)
+        )
+    }
+
+    /// The entry of a re-rank step.
+    public static func rerankStep<S: RerankStep>(_: S.Type) -> PluginEntry {
+        PluginEntry(
+            type: S.type, summary: S.summary, parameters: S.Params.documentation,
+            capabilities: [], isBandit: false, vocabulary: S.vocabulary,
+            builder: .rerankStep { decoder, context in
+                AnyRerankStep(try S.make(try S.Params(decoding: decoder), context: context))
+            },
+            documentedDefaultDecodes: defaultCheck(S.Params.self)
         )
     }
 

@@ -87,6 +87,8 @@ public struct FittedPipeline: Sendable {
     public var exposures = 0.0
     /// The filters in the order they apply.
     public internal(set) var filters: [any Filter]
+    /// The steps that reorder the ranker's best items, or nil (never for a bandit).
+    public internal(set) var reranking: Reranking?
     /// The rating a request's fresh interaction without one counts as: the data's highest
     /// rating (1 for data without ratings, as every interaction counts).
     public let unratedRating: Float
@@ -236,7 +238,8 @@ public struct FittedPipeline: Sendable {
     }
 
     /// The rest of ``run(_:context:observer:)`` once the stages have nominated: the ranker
-    /// (or the bandit's blend) orders the pool, and the response keeps the first `n`.
+    /// (or the bandit's blend) orders the pool, the re-rank steps reorder its best, and the
+    /// response keeps the first `n`.
     private func rank<Observer: RequestObserver>(
         _ request: Request, query: Query, pool: CandidatePool, context: RankingContext,
         observer: inout Observer
@@ -245,8 +248,15 @@ public struct FittedPipeline: Sendable {
         let n = request.n ?? resultCount
         guard let bandit else {
             let ranked = ranker.rank(pool, for: query)
-            observer.ranked(pool, ranked, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
-            return Response(items: Array(ranked.prefix(n)))
+            let rerankStart = DispatchTime.now().uptimeNanoseconds
+            observer.ranked(pool, ranked, nanoseconds: rerankStart - start)
+            guard let reranking else { return Response(items: Array(ranked.prefix(n))) }
+            let (reordered, kept) = reranked(
+                ranked, reranking: reranking, n: n, query: query, lambda: request.lambda)
+            observer.reranked(
+                reordered, window: min(reranking.window(for: n), ranked.count),
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - rerankStart)
+            return Response(items: Array(reordered.prefix(min(n, kept))))
         }
         let id = request.requestID ?? Self.newRequestID()
         let states = context.armStates ?? bandit.arms.map { _ in ArmState() }

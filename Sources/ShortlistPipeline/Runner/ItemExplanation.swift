@@ -9,6 +9,12 @@ public struct ItemExplanation: Sendable {
         case recommended(rank: Int)
         /// Ranked by the ranker, but below the cut-off: its rank in the pool and the last kept score.
         case belowCutoff(rank: Int, cutoffScore: Double)
+        /// Ranked by the ranker below the re-rank steps' window (of this many items), so no
+        /// step could bring it into the list.
+        case belowWindow(rank: Int, window: Int)
+        /// In the ranker's first `n`, pushed out by the re-rank steps (its moves say how): its
+        /// rank in the ranker's order and in the final one.
+        case pushedOut(rankerRank: Int, rank: Int)
         /// Removed by these filters before any generator saw it.
         case filtered(by: [String])
         /// No generator nominated it within its limit.
@@ -69,9 +75,18 @@ extension FittedPipeline {
         let query = trace.query
         let stageViews = stageViews(of: [item], for: query, trace: trace)[0]
         let outcome: ItemExplanation.Outcome
-        let ranked = trace.ranked.firstIndex { $0.item == item }
+        let ranked = trace.final.firstIndex { $0.item == item }
+        let rankerRank = trace.ranked.firstIndex { $0.item == item }.map { $0 + 1 }
         if let position = list.firstIndex(where: { $0.item == item }) {
             outcome = .recommended(rank: position + 1)
+        } else if let ranked, let rankerRank, let rerank = trace.rerank {
+            if rankerRank > rerank.window {
+                outcome = .belowWindow(rank: rankerRank, window: rerank.window)
+            } else if rankerRank <= trace.resultCount {
+                outcome = .pushedOut(rankerRank: rankerRank, rank: ranked + 1)
+            } else {
+                outcome = .belowCutoff(rank: ranked + 1, cutoffScore: list.last?.score ?? .nan)
+            }
         } else if let ranked {
             outcome = .belowCutoff(rank: ranked + 1, cutoffScore: list.last?.score ?? .nan)
         } else if query.excluded.contains(item) {
@@ -83,7 +98,7 @@ extension FittedPipeline {
         }
         return ItemExplanation(
             item: item, outcome: outcome, stages: stageViews,
-            ranked: ranked.map { trace.ranked[$0] }, trace: trace
+            ranked: ranked.map { trace.final[$0] }, trace: trace
         )
     }
 

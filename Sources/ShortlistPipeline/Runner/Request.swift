@@ -15,6 +15,9 @@ public struct Request: Sendable {
     public var history: [FreshInteraction]
     /// Items this request must not show, on top of the pipeline's filters.
     public var exclude: [ItemIndex]
+    /// The trade-off λ in [0, 1] of the pipeline's `mmr` re-rank steps for this request, or
+    /// nil for theirs.
+    public var lambda: Double?
     /// The id a stateful ranker's decision is made and logged under (a new one when nil); a
     /// bandit's draws are seeded by it.
     public var requestID: String?
@@ -22,8 +25,9 @@ public struct Request: Sendable {
     /// A request.
     public init(
         userID: String, n: Int? = nil, time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], requestID: String? = nil
+        exclude: [ItemIndex] = [], lambda: Double? = nil, requestID: String? = nil
     ) {
+        self.lambda = lambda
         self.userID = userID
         self.n = n
         self.time = time

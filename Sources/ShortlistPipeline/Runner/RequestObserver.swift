@@ -2,7 +2,7 @@ public import ShortlistCore
 
 /// Watches one request as ``FittedPipeline/run(_:context:observer:)`` answers it, receiving
 /// the very values that produce the answer: the filtered query, each stage's candidates, the
-/// pool and the ranker's order. Traces, evaluation and ranker training are observers; none of
+/// pool, the ranker's order and the re-rank steps' order. Traces, evaluation and ranker training are observers; none of
 /// them runs a stage itself.
 ///
 /// Every method has an empty default, so an observer implements only what it needs.
@@ -13,6 +13,9 @@ public protocol RequestObserver {
     mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64)
     /// The merged pool, the ranker's full order of it, and the ranker's wall time.
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64)
+    /// The order after the re-rank steps (the first `window` items reordered, the rest as the
+    /// ranker left them) and the steps' wall time; only for a pipeline with steps.
+    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64)
     /// For a bandit ranker: what it decided from (request id, arms, their states, policy); not
     /// yet logged, which is the caller's part.
     mutating func served(_ decision: BanditDecision)
@@ -22,6 +25,7 @@ extension RequestObserver {
     public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {}
     public mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {}
     public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {}
+    public mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {}
     public mutating func served(_ decision: BanditDecision) {}
 }
 

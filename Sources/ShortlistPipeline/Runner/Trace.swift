@@ -53,6 +53,23 @@ public struct Trace: Sendable {
     /// What a bandit ranker decided from, with the request id of its response; the caller sets
     /// ``BanditDecision/logged`` once it has logged the response.
     public var bandit: BanditDecision?
+    /// What the re-rank steps did, for a pipeline with a `rerank:` section.
+    public var rerank: Rerank?
+
+    /// The re-rank steps' part.
+    public struct Rerank: Sendable {
+        /// How many of the ranker's best items the steps reordered.
+        public var window: Int
+        /// The order after the steps: the window reordered, each item a step moved with its
+        /// moves (``Ranked/moves``), then the rest of the ranker's order.
+        public var items: [Ranked]
+        /// Wall time of the steps, in seconds.
+        public var seconds: Double
+    }
+
+    /// The final order of the pool: the re-rank steps' when the pipeline has them, else the
+    /// ranker's. The response is its first items.
+    public var final: [Ranked] { rerank?.items ?? ranked }
 }
 
 /// What the pipeline knows about the user of a request.
@@ -93,7 +110,31 @@ extension FittedPipeline {
                 ranker.detailed(
                     Array(recorder.ranked.prefix(head)), in: recorder.pool, for: recorder.query),
                 in: recorder.pool, for: recorder.query) + recorder.ranked.dropFirst(head)
-        response.items = Array(detailed.prefix(response.items.count))
+        var rerank: Trace.Rerank?
+        if var reordered = recorder.reranked {
+            // The steps reorder the ranker's items: the first `head` of their order get the
+            // ranker's detail too.
+            let inRankerOrder = Set(detailed.prefix(head).map(\.item))
+            let missing = reordered.prefix(head).filter { !inRankerOrder.contains($0.item) }
+            let extra = ranker.detailed(
+                missing.map {
+                    Ranked(item: $0.item, score: $0.score, contributions: $0.contributions)
+                },
+                in: recorder.pool, for: recorder.query)
+            var terms: [ItemIndex: [Contribution]] = [:]
+            for item in detailed.prefix(head) + extra { terms[item.item] = item.contributions }
+            for index in reordered.indices {
+                if let found = terms[reordered[index].item] {
+                    reordered[index].contributions = found
+                }
+            }
+            rerank = Trace.Rerank(
+                window: recorder.rerankWindow, items: reordered,
+                seconds: Double(recorder.rerankNanoseconds) / 1e9)
+            response.items = Array(reordered.prefix(response.items.count))
+        } else {
+            response.items = Array(detailed.prefix(response.items.count))
+        }
         let steps = stages.enumerated().map { index, stage in
             let candidates = recorder.candidates[index] ?? []
             return Trace.GeneratorStep(
@@ -110,7 +151,8 @@ extension FittedPipeline {
             generators: steps,
             pool: recorder.pool, ranked: detailed,
             resultCount: request.n ?? resultCount,
-            rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9, bandit: recorder.bandit
+            rankerSeconds: Double(recorder.rankerNanoseconds) / 1e9, bandit: recorder.bandit,
+            rerank: rerank
         )
         return (response, trace)
     }
@@ -150,6 +192,9 @@ private struct TraceRecorder: RequestObserver {
     var pool = CandidatePool(sources: [], lists: [])
     var ranked: [Ranked] = []
     var rankerNanoseconds: UInt64 = 0
+    var reranked: [Ranked]?
+    var rerankWindow = 0
+    var rerankNanoseconds: UInt64 = 0
     var bandit: BanditDecision?
 
     mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {
@@ -166,6 +211,12 @@ private struct TraceRecorder: RequestObserver {
         self.pool = pool
         self.ranked = ranked
         rankerNanoseconds = nanoseconds
+    }
+
+    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {
+        reranked = items
+        rerankWindow = window
+        rerankNanoseconds = nanoseconds
     }
 
     mutating func served(_ decision: BanditDecision) {

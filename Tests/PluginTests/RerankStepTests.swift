@@ -1,0 +1,139 @@
+import ShortlistCore
+import ShortlistTestSupport
+import Testing
+
+@testable import DiversityCapPlugin
+@testable import MaximalMarginalRelevancePlugin
+
+/// Twelve items ranked 0 (best) to 11: the first six are comedies, then three dramas, then
+/// three westerns, so that the ranker's own order puts six comedies first.
+struct RankedGenres {
+    let fields: FeatureVocabulary
+    let items: [Ranked]
+    let query = Query(userID: "x", user: nil, excluded: ItemSet(capacity: 12))
+    let context = BuildContext(stageName: "p", sourceNames: ["als", "content"], seed: 1)
+
+    init() {
+        var builder = DatasetBuilder()
+        let genres =
+            Array(repeating: "Comedy", count: 6) + Array(repeating: "Drama", count: 3)
+            + Array(repeating: "Western", count: 3)
+        for (item, genre) in genres.enumerated() {
+            builder.addItem("i\(item)", features: ItemFeatures(title: "I\(item)", genres: [genre]))
+        }
+        fields = FeatureVocabulary(builder.build())
+        items = (0..<12).map { Ranked(item: $0, score: Double(12 - $0), contributions: []) }
+    }
+
+    func genre(_ item: ItemIndex) -> Int32 { fields.itemGenres[item][0] }
+
+    func rerankContext(count: Int, lambda: Double? = nil) -> RerankContext {
+        RerankContext(query: query, count: count, lambda: lambda, fields: fields)
+    }
+}
+
+@Suite struct MaximalMarginalRelevanceTests {
+    let data = RankedGenres()
+
+    func step(_ json: String) throws -> MaximalMarginalRelevance {
+        try MaximalMarginalRelevance.make(try parameters(json: json), context: data.context)
+    }
+
+    @Test func lambdaOneKeepsTheRankersOrder() throws {
+        let picks = try step(#"{"lambda": 1}"#).rerank(
+            data.items, context: data.rerankContext(count: 5))
+        #expect(picks.map(\.position) == Array(0..<12))
+        #expect(picks.allSatisfy { !$0.isLeftOut })
+    }
+
+    @Test func lambdaZeroShowsEveryGenreBeforeRepeatingOne() throws {
+        let picks = try step(#"{"lambda": 0}"#).rerank(
+            data.items, context: data.rerankContext(count: 5))
+        let genres = picks.prefix(3).map { data.genre(data.items[$0.position].item) }
+        #expect(Set(genres).count == 3)
+        // Within a genre the ranker's order decides: the best comedy, drama and western.
+        #expect(picks.prefix(3).map(\.position) == [0, 6, 9])
+        #expect(Set(picks.map(\.position)) == Set(0..<12))
+    }
+
+    @Test func theRequestsLambdaOverridesTheSteps() throws {
+        let picks = try step(#"{"lambda": 1}"#).rerank(
+            data.items, context: data.rerankContext(count: 5, lambda: 0))
+        #expect(picks.prefix(3).map(\.position) == [0, 6, 9])
+        guard case .marginalRelevance(_, _, _, let lambda) = picks[1].reason else {
+            Issue.record("no MMR reason on the second pick")
+            return
+        }
+        #expect(lambda == 0)
+    }
+
+    @Test func eachPickNamesItsRelevanceAndTheMostSimilarItemAboveIt() throws {
+        let picks = try step(#"{"lambda": 0.5}"#).rerank(
+            data.items, context: data.rerankContext(count: 4))
+        // Relevance is the score scaled to [0, 1]: 12 → 1, 1 → 0.
+        #expect(
+            picks[0].reason
+                == .marginalRelevance(relevance: 1, nearest: nil, similarity: 0, lambda: 0.5))
+        for pick in picks.prefix(4).dropFirst() {
+            guard
+                case .marginalRelevance(let relevance, let nearest?, let similarity, _) =
+                    pick.reason
+            else {
+                Issue.record("pick \(pick.position) has no nearest item")
+                continue
+            }
+            #expect(relevance == Double(11 - pick.position) / 11)
+            let earlier = picks.prefix { $0.position != pick.position }.map(\.position)
+            #expect(earlier.contains(nearest))
+            let same = data.genre(nearest) == data.genre(pick.position)
+            #expect(similarity == (same ? 1 : 0))
+        }
+        // Only the first n are picked; the rest follow in their order, without a reason.
+        #expect(picks.dropFirst(4).allSatisfy { $0.reason == nil })
+    }
+
+    @Test func anUnknownSimilarityIsAnErrorOnItsKeyThatSuggests() {
+        #expect(
+            throws: ParameterError(
+                keyPath: ["similarity"],
+                message: "'similarity' is 'genres', which is neither an item field nor a "
+                    + "candidate stage of pipeline 'p'. Did you mean 'genre'?")
+        ) { try step(#"{"similarity": "genres"}"#) }
+    }
+}
+
+@Suite struct DiversityCapTests {
+    let data = RankedGenres()
+
+    func step(_ json: String) throws -> DiversityCap {
+        try DiversityCap.make(try parameters(json: json), context: data.context)
+    }
+
+    @Test func aCapInterleavesGenresInTheFirstNPlacesAndSaysWhatHeldEachItem() throws {
+        let picks = try step(#"{"max": 1, "per": 2}"#).rerank(
+            data.items, context: data.rerankContext(count: 6))
+        let shown = picks.prefix(6).map { data.genre(data.items[$0.position].item) }
+        for place in 1..<6 { #expect(shown[place] != shown[place - 1]) }
+        #expect(picks.prefix(6).map(\.position) == [0, 6, 1, 7, 2, 8])
+        // The second comedy waited: one comedy was already in the place above it.
+        #expect(
+            picks[2].reason == .capped(field: .genre, value: "Comedy", max: 1, per: 2))
+        #expect(picks.allSatisfy { !$0.isLeftOut })
+        #expect(Set(picks.map(\.position)) == Set(0..<12))
+    }
+
+    @Test func whatCannotFitWithinTheCapIsLeftOut() throws {
+        // At most two of a genre in the whole list: six places need three genres, and
+        // whatever is left over would break the cap, so a list of 8 stops at 6.
+        let picks = try step(#"{"max": 2, "per": 10, "per-list": 2}"#).rerank(
+            data.items, context: data.rerankContext(count: 8))
+        #expect(picks.filter { !$0.isLeftOut }.map(\.position) == [0, 1, 6, 7, 9, 10])
+        #expect(
+            picks.first { $0.position == 2 }?.reason
+                == .capped(field: .genre, value: "Comedy", max: 2, per: 0))
+    }
+
+    @Test func aCapThatNeverBindsIsAnError() {
+        #expect(throws: ParameterError.self) { try step(#"{"max": 5, "per": 5}"#) }
+    }
+}

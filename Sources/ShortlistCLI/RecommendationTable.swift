@@ -27,10 +27,20 @@ struct RecommendationTable {
             if let reason = step.unavailable { line += " — nothing: \(Words.unavailable(reason))" }
             lines.append(line)
         }
-        lines.append(
-            "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the "
-                + "top \(items.count)"
-        )
+        if let rerank = trace.rerank, let steps = pipeline.reranking?.steps {
+            lines.append(
+                "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count)")
+            lines.append(
+                "re-rank \(steps.map(\.type).joined(separator: ", ")): reordered its best "
+                    + "\(rerank.window), kept \(items.count)"
+                    + (items.count < trace.resultCount
+                        ? " (no more fit the steps within the window)" : ""))
+        } else {
+            lines.append(
+                "ranker \(pipeline.rankerType): ordered a pool of \(trace.pool.count), kept the "
+                    + "top \(items.count)"
+            )
+        }
         if let bandit = trace.bandit {
             let id = bandit.requestID
             lines.append(
@@ -53,6 +63,12 @@ struct RecommendationTable {
         }
         let placed = items.contains { $0.placement != nil }
         if placed { header += "  arm (propensity)" }
+        // With re-rank steps: each item's place in the ranker's own order.
+        var rankerRank: [ItemIndex: Int] = [:]
+        if trace.rerank != nil {
+            header += "  ranker #"
+            for (index, item) in trace.ranked.enumerated() { rankerRank[item.item] = index + 1 }
+        }
         lines.append(header)
         let query = trace.query
         let views =
@@ -76,6 +92,7 @@ struct RecommendationTable {
                     + (ranked.placement.map { "\($0.arm) (\(Format.number($0.propensity)))" }
                         ?? "–")
             }
+            if let place = rankerRank[ranked.item] { line += "  #\(place)" }
             lines.append(line)
             guard explain else { continue }
             lines.append(
@@ -98,6 +115,9 @@ struct RecommendationTable {
                     + Format.ranked(
                         ranked, entry: entry, in: pipeline,
                         keep: detail == .full ? nil : 6, detail: detail))
+            for move in ranked.moves {
+                lines.append("       re-rank \(Words.move(move, in: pipeline))")
+            }
             if let placement = ranked.placement, !placement.contributions.isEmpty {
                 lines.append(
                     "       inside arm \(placement.arm): "

@@ -90,6 +90,7 @@ enum Latency {
         var rankers: [Double] = []
         var poolSizes: [Double] = []
         var stages = [[Double]](repeating: [], count: pipeline.stages.count)
+        var reranks: [Double] = []
         var banditParts: [Double] = []
         var reads: [Double] = []
         var logs: [Double] = []
@@ -137,6 +138,7 @@ enum Latency {
                         return threadTime() - start
                     }))
             poolSizes.append(Double(observer.pool.count))
+            if !observer.rerankSeconds.isEmpty { reranks.append(median(observer.rerankSeconds)) }
             guard bandit != nil else { continue }
             alone.append(median(aloneSamples))
             banditParts.append(median(zip(samples, aloneSamples).map { $0 - $1 }))
@@ -160,6 +162,11 @@ enum Latency {
             row("  stage \(stage.name) (\(stage.type))", stages[index])
         }
         row("  ranker \(pipeline.rankerType), its pool again", rankers)
+        if let reranking = pipeline.reranking {
+            row(
+                "  re-rank \(reranking.steps.map(\.type).joined(separator: ", ")), window "
+                    + "\(reranking.window(for: pipeline.resultCount))", reranks)
+        }
         if bandit != nil {
             row("the same request served by its arm alone", alone)
             row("what the bandit adds", banditParts)
@@ -325,6 +332,7 @@ struct Timings: RequestObserver {
     var begin = threadTime()
     var pool = CandidatePool(sources: [], lists: [])
     var stageSeconds: [[Double]]
+    var rerankSeconds: [Double] = []
     var firstArms: [String?] = []
     private var last = threadTime()
 
@@ -341,6 +349,11 @@ struct Timings: RequestObserver {
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {
         self.pool = pool
         firstArms.append(ranked.first?.placement?.arm)
+        last = threadTime()
+    }
+
+    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {
+        rerankSeconds.append(threadTime() - last)
     }
 }
 

@@ -109,7 +109,8 @@ public struct MaximalMarginalRelevance: RerankStep {
     }
 }
 
-/// |a ∩ b| / |a ∪ b| of two ascending lists without repeats; 0 when both are empty.
+/// |a ∩ b| / |a ∪ b| of two ascending lists without repeats; 1 when both are empty (two items
+/// without values are alike, as `evaluate`'s intra-list diversity counts them).
 func jaccard(_ a: [Int32], _ b: [Int32]) -> Double {
     var (i, j, shared) = (0, 0, 0)
     while i < a.count, j < b.count {
@@ -124,5 +125,5 @@ func jaccard(_ a: [Int32], _ b: [Int32]) -> Double {
         }
     }
     let union = a.count + b.count - shared
-    return union == 0 ? 0 : Double(shared) / Double(union)
+    return union == 0 ? 1 : Double(shared) / Double(union)
 }

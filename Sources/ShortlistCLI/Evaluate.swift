@@ -36,7 +36,44 @@ struct Evaluate: ParsableCommand {
             valueName: "file.svg"))
     var plot: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Evaluate once per value of a re-rank setting, without refitting: "
+                + "rerank.mmr.lambda=V1,V2,… (each in [0, 1]); with --plot, draw NDCG@K against "
+                + "diversity instead of the curves.",
+            valueName: "key=values"))
+    var sweep: String?
+
+    /// The key `--sweep` takes: the one setting a request can change without a refit.
+    static let sweepKey = "rerank.mmr.lambda"
+
+    /// The values of `--sweep`, or a message saying what is wrong with it.
+    private func sweptValues() throws -> [Double]? {
+        guard let sweep else { return nil }
+        let parts = sweep.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0] == Self.sweepKey else {
+            throw ValidationError(
+                "--sweep takes \(Self.sweepKey)=V1,V2,… (the mmr steps' λ, which each request can "
+                    + "set without a refit), found '\(excerpt(sweep))'")
+        }
+        let values = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map {
+            text in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard let value = decimalNumber(trimmed), (0...1).contains(value) else {
+                throw ValidationError(
+                    "--sweep: each λ is a number from 0 to 1, found '\(excerpt(trimmed))'")
+            }
+            return value
+        }
+        return values
+    }
+
     func validate() throws {
+        _ = try sweptValues()
+        if sweep != nil, saveRecommendations != nil {
+            throw ValidationError(
+                "--sweep evaluates several lists per user; --save-recommendations writes one")
+        }
         for (flag, value) in [("--save-recommendations", saveRecommendations), ("--plot", plot)]
         where exportSplit != nil && value != nil {
             throw ValidationError(
@@ -60,6 +97,10 @@ struct Evaluate: ParsableCommand {
             }
             let pipeline = try workspace.prepare(
                 pipeline: file.pipeline, dataset: split.train, reuseArtifacts: !fit.refit)
+            if let values = try sweptValues() {
+                try sweepLambda(values, pipeline, split: split, splitName: spec.description)
+                return
+            }
             var saved = saveRecommendations == nil ? "" : tsvHeader(logged: false)
             let report = try Evaluator.evaluate(
                 pipeline, split: split, splitName: spec.description, k: scoring.k,
@@ -83,6 +124,80 @@ struct Evaluate: ParsableCommand {
             case .json: try Console.line(try json(report))
             }
         }
+    }
+
+    /// `--sweep rerank.mmr.lambda=…`: one evaluation per λ, as a table (or JSON) and, with
+    /// `--plot`, NDCG against diversity.
+    private func sweepLambda(
+        _ values: [Double], _ pipeline: FittedPipeline, split: Split, splitName: String
+    ) throws {
+        guard pipeline.reranking?.steps.contains(where: { $0.type == "mmr" }) ?? false else {
+            throw RequestError(
+                "pipeline '\(pipeline.name)' has no mmr re-rank step for --sweep to vary; add one "
+                    + "to its rerank section")
+        }
+        var points: [(lambda: Double, report: EvaluationReport)] = []
+        let progress = Terminal.progress("sweep")
+        for (index, lambda) in values.enumerated() {
+            points.append(
+                (
+                    lambda,
+                    try Evaluator.evaluate(
+                        pipeline, split: split, splitName: splitName, k: scoring.k,
+                        threshold: scoring.threshold, lambda: lambda)
+                ))
+            progress.report("values of λ", done: index + 1, total: values.count)
+        }
+        let chart = SweepChart(
+            pipeline: pipeline.name, split: splitName, k: scoring.k, points: points)
+        if let plot {
+            guard let svg = chart.render() else {
+                throw RequestError(
+                    "--plot draws NDCG against diversity by genres, and the items have no genres")
+            }
+            try OutputFile.write(svg, to: plot, what: "the chart")
+        }
+        switch output.format {
+        case .table: try Console.line(renderSweep(points))
+        case .json:
+            try Console.line(
+                try json(points.map { SweepPoint(lambda: $0.lambda, report: $0.report) }))
+        }
+    }
+
+    private func renderSweep(_ points: [(lambda: Double, report: EvaluationReport)]) -> String {
+        let k = scoring.k
+        guard let first = points.first?.report else { return "" }
+        let stages = first.beyondAccuracy.embeddingDiversity.map(\.stage)
+        let headings =
+            ["λ", "NDCG@\(k)", "R@\(k)", "HR@\(k)", "diversity: genres"]
+            + stages.map { "diversity: \($0)" } + ["coverage", "Gini", "novelty", "calibration"]
+        let widths = headings.map { max($0.count, 8) }
+        func row(_ cells: [String]) -> String {
+            zip(cells, widths).map { Format.padded($0, $1) }.joined(separator: "  ")
+        }
+        func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "–" }
+        var lines = [
+            "Sweep of \(Self.sweepKey) for pipeline '\(first.pipeline)' on split \(first.split), "
+                + "K = \(k), \(first.usersEvaluated) users; diversity is intra-list (genres: "
+                + "1 − Jaccard; a stage: 1 − cosine of its item embeddings)",
+            "", row(headings),
+        ]
+        for (lambda, report) in points {
+            let beyond = report.beyondAccuracy
+            lines.append(
+                row(
+                    [
+                        plainNumber(lambda), f(report.final.ndcg), f(report.final.recall),
+                        f(report.final.hitRate), f(beyond.intraListDiversity),
+                    ] + beyond.embeddingDiversity.map { f($0.value) }
+                        + [
+                            f(report.coverage), f(beyond.gini),
+                            String(format: "%.2f", beyond.novelty), f(beyond.calibration),
+                        ]))
+        }
+        return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(
+            separator: "\n")
     }
 
     private func render(_ report: EvaluationReport) -> String {
@@ -152,6 +267,18 @@ struct Evaluate: ParsableCommand {
                 + "\(f(beyond.novelty, 2)) bits, calibration to the history's genres (KL, nats) "
                 + (beyond.calibration.map { f($0) } ?? noGenres),
         ]
+        if !beyond.embeddingDiversity.isEmpty {
+            lines.append(
+                "intra-list diversity by item embeddings (1 − cosine): "
+                    + beyond.embeddingDiversity.map { "\($0.stage) \(f($0.value))" }.joined(
+                        separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
+}
+
+/// One point of `evaluate --sweep` as JSON.
+private struct SweepPoint: Encodable {
+    var lambda: Double
+    var report: EvaluationReport
 }

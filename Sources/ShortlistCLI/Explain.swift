@@ -31,6 +31,7 @@ struct Explain: ParsableCommand {
     var request: String?
 
     @OptionGroup var output: FormatOption
+    @OptionGroup var requestOptions: RequestOptions
 
     @Flag(help: "Every term and factor under its model's name instead of plain words.")
     var detail = false
@@ -83,8 +84,9 @@ struct Explain: ParsableCommand {
             let explanation = try pipeline.explain(
                 userID: user, itemID: item,
                 n: n ?? served.flatMap { $0.impressions.isEmpty ? nil : $0.impressions.count },
-                history: stored.history, exclude: stored.exclude, requestID: request,
-                context: context)
+                history: stored.history, exclude: stored.exclude,
+                fields: try requestOptions.fields(for: pipeline), lambda: requestOptions.lambda,
+                requestID: request, context: context)
             switch output.format {
             case .table: try Console.line(render(explanation, pipeline, served: served))
             case .json:

@@ -16,6 +16,7 @@ struct Recommend: ParsableCommand {
 
     @OptionGroup var file: FileOptions
     @OptionGroup var fit: FitOptions
+    @OptionGroup var requestOptions: RequestOptions
 
     @Option(help: "The external id of the user to recommend to.")
     var user: String?
@@ -117,7 +118,8 @@ struct Recommend: ParsableCommand {
             history: stored.history
                 + (try history.map { try pipeline.history(parsing: $0, option: "--history") }
                     ?? []),
-            exclude: stored.exclude)
+            exclude: stored.exclude, fields: try requestOptions.fields(for: pipeline),
+            lambda: requestOptions.lambda)
         let (response, traced) = pipeline.recommendWithTrace(
             request, context: try session.context())
         var trace = traced
@@ -164,7 +166,8 @@ struct Recommend: ParsableCommand {
         if isTSV { try Console.write(tsvHeader(logged: false)) }
         // Written batch by batch: the lists of every user are never held at once.
         try pipeline.recommendInBatches(
-            ids, n: n, context: session.context, fresh: session.stored(for:)
+            ids, n: n, fields: try requestOptions.fields(for: pipeline),
+            lambda: requestOptions.lambda, context: session.context, fresh: session.stored(for:)
         ) { users, lists in
             var output = ""
             for (user, items) in zip(ids[users], lists) {

@@ -113,6 +113,21 @@ public enum BeyondAccuracy {
         return total / Double(list.count * (list.count - 1) / 2)
     }
 
+    /// Mean over a list's pairs of items of 1 − the cosine of their embeddings; nil for a list
+    /// of fewer than two items.
+    ///
+    /// - Complexity: O(list² · dimensions).
+    public static func intraListDiversity(_ list: [ItemIndex], embeddings: ItemEmbeddings)
+        -> Double?
+    {
+        guard list.count >= 2 else { return nil }
+        var total = 0.0
+        for a in 0..<list.count {
+            for b in a + 1..<list.count { total += 1 - embeddings.cosine(list[a], list[b]) }
+        }
+        return total / Double(list.count * (list.count - 1) / 2)
+    }
+
     /// The Gini index of how often each catalogue item was recommended (`counts`, one per item,
     /// zeros included): 0 when every item was recommended as often, towards 1 when a few items
     /// take every slot; 0 when nothing was recommended.

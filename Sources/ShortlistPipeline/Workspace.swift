@@ -290,7 +290,7 @@ public struct Workspace: Sendable {
         )
         fitted.exposures = spec.exposures
         if let rerank = spec.rerank {
-            fitted.reranking = try reranking(rerank, stages: stages, dataset: dataset)
+            fitted.reranking = try reranking(rerank, stages: stages)
         }
         return fitted
     }
@@ -298,7 +298,7 @@ public struct Workspace: Sendable {
     /// The `rerank:` steps ready for requests, each step that compares items by a stage's
     /// embeddings pointed at that stage; throws, located at the step, when its model has none.
     private func reranking(
-        _ spec: RerankSpec, stages: [FittedPipeline.Stage], dataset: Dataset
+        _ spec: RerankSpec, stages: [FittedPipeline.Stage]
     ) throws(ConfigurationError) -> Reranking {
         var embeddingStages: [Int?] = []
         for stage in spec.steps {
@@ -323,8 +323,7 @@ public struct Workspace: Sendable {
             embeddingStages.append(index)
         }
         return Reranking(
-            window: spec.window, steps: spec.steps.map(\.step), embeddingStages: embeddingStages,
-            dataset: dataset)
+            window: spec.window, steps: spec.steps.map(\.step), embeddingStages: embeddingStages)
     }
 
     /// Loads or fits one ranker of a pipeline (its own, or one of a bandit's ranker arms), the

@@ -16,6 +16,17 @@ import Testing
         #expect(BeyondAccuracy.intraListDiversity([1], genres: genres) == nil)
     }
 
+    @Test func intraListDiversityByEmbeddingsIsTheMeanCosineDistanceOfTheListsPairs() throws {
+        // Items 0 (1, 0), 1 (0, 2), 2 (1, 1), 3 (−3, 0): cosines (0, 1) 0, (0, 2) √½, (1, 2) √½.
+        let embeddings = ItemEmbeddings(vectors: [1, 0, 0, 2, 1, 1, -3, 0], dimensions: 2)
+        let three = try #require(
+            BeyondAccuracy.intraListDiversity([0, 1, 2], embeddings: embeddings))
+        #expect(abs(three - (1 + 2 * (1 - 0.5.squareRoot())) / 3) < 1e-6)
+        // Opposite directions: 1 − (−1).
+        #expect(BeyondAccuracy.intraListDiversity([0, 3], embeddings: embeddings) == 2)
+        #expect(BeyondAccuracy.intraListDiversity([2], embeddings: embeddings) == nil)
+    }
+
     @Test func giniIsZeroForAnEvenSpreadAndGrowsWithConcentration() {
         #expect(BeyondAccuracy.gini([2, 2, 2]) == 0)
         // Sorted 0, 0, 0, 5: (2·4 − 4 − 1)·5 / (4 · 5).

@@ -1,6 +1,7 @@
 import Foundation
 import ShortlistConfig
 import ShortlistCore
+import ShortlistData
 import ShortlistOutput
 import ShortlistPipeline
 import ShortlistTestSupport
@@ -216,5 +217,65 @@ private func pipelines(rerank: String, ranker: String = "{type: weighted-average
             try workspace.prepare(pipeline: nil, dataset: try workspace.loadDataset())
         }
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/.shortlist/artifacts"))
+    }
+}
+
+@Suite struct FieldFilterTests {
+    @Test func aRequestsFieldFiltersActBeforeAnyStageNominates() throws {
+        let pipeline = try Fixture(
+            pipelines: """
+                pipelines:
+                  default:
+                    n: 5
+                    candidates:
+                      - {name: popular, type: weighted-rating, limit: 8}
+                      - {name: als, type: matrix-factorization, factors: 8, epochs: 5, limit: 8}
+                    ranker: {type: weighted-average}
+                """
+        ).prepare()
+        let only = try FieldFilter(parsing: "genre=g1", keeps: true)
+        let without = try FieldFilter(parsing: "genre=g0,g2", keeps: false)
+        for user in ["u0", "u4", "u8"] {
+            // A user of cluster 0, whose stages nominate mostly genre g0 unfiltered.
+            let (response, trace) = pipeline.recommendWithTrace(
+                Request(userID: user, fields: [only]))
+            for step in trace.generators {
+                // The whole budget goes to items the filter keeps (20 items have g1).
+                #expect(step.candidates.count == 8)
+                #expect(
+                    step.candidates.allSatisfy { pipeline.dataset.items[$0.item].genres == ["g1"] })
+            }
+            #expect(response.items.count == 5)
+            #expect(trace.filters.last?.name == "only genre=g1")
+            for item in 0..<pipeline.dataset.itemCount
+            where pipeline.dataset.items[item].genres != ["g1"] {
+                #expect(trace.query.excluded.contains(item))
+            }
+            let both = pipeline.recommendWithTrace(Request(userID: user, fields: [without])).0
+            #expect(
+                both.items.allSatisfy {
+                    ["g1", "g3"].contains(pipeline.dataset.items[$0.item].genres[0])
+                })
+            let hidden = try #require(
+                pipeline.recommend(userID: user).first {
+                    pipeline.dataset.items[$0.item].genres != ["g1"]
+                })
+            let explanation = try pipeline.explain(
+                userID: user, itemID: pipeline.dataset.itemIDs[hidden.item], fields: [only])
+            #expect(explanation.outcome == .filtered(by: ["only genre=g1"]))
+        }
+    }
+
+    @Test func aFieldFilterNamingWhatTheCatalogueLacksIsAnErrorThatSuggests() throws {
+        let pipeline = try Fixture().prepare()
+        #expect(throws: DataError(.unknownID, "no item has the genre 'g9'. Did you mean 'g0'?")) {
+            try pipeline.check(FieldFilter(field: .genre, values: ["g9"], keeps: true))
+        }
+        #expect(throws: DataError.self) { try FieldFilter(parsing: "genre=", keeps: true) }
+        #expect(throws: DataError.self) { try FieldFilter(parsing: "colour=red", keeps: true) }
+        #expect(
+            try FieldFilter(parsing: "decade=1990s,2000s", keeps: false).values == [
+                "1990s", "2000s",
+            ])
     }
 }

@@ -56,8 +56,38 @@ extension API {
                 pipeline.name, body.user,
                 String(try count(body.n, default: pipeline.resultCount)),
                 String(body.explain ?? false), String(events?.newest ?? 0),
-            ] + (body.exclude ?? [])
+                body.lambda.map { String($0) } ?? "",
+            ] + (body.exclude ?? []) + ["filters"] + values(body.filters) + ["without"]
+            + values(body.without)
         return parts.map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    /// A request's field values as key parts: each field, its count, then its values.
+    private static func values(_ fields: Components.Schemas.FieldValues?) -> [String] {
+        [("genre", fields?.genre ?? []), ("decade", fields?.decade ?? [])].flatMap {
+            [$0.0, String($0.1.count)] + $0.1
+        }
+    }
+
+    /// A request's `filters` (keeping) or `without` (removing) as the pipeline's field filters;
+    /// a value no item has is a 400 naming it.
+    static func fieldFilters(
+        _ fields: Components.Schemas.FieldValues?, keeps: Bool, _ pipeline: FittedPipeline
+    ) throws(APIError) -> [FieldFilter] {
+        let filters = [(ItemField.genre, fields?.genre), (.decade, fields?.decade)].compactMap {
+            field, values in values.map { FieldFilter(field: field, values: $0, keeps: keeps) }
+        }
+        for filter in filters {
+            do {
+                try pipeline.check(filter)
+            } catch {
+                throw APIError(
+                    .badRequest,
+                    "'\(keeps ? "filters" : "without").\(filter.field.rawValue)': "
+                        + error.message)
+            }
+        }
+        return filters
     }
 
     /// The user's latest stored events, when the file has an event log; nil without one, and
@@ -113,6 +143,12 @@ extension API {
         let exclude = try (body.exclude ?? []).enumerated().map { index, id in
             try item(id, "exclude[\(index)]")
         }
+        let fields =
+            try fieldFilters(body.filters, keeps: true, pipeline)
+            + fieldFilters(body.without, keeps: false, pipeline)
+        if let lambda = body.lambda, !(0...1).contains(lambda) {
+            throw APIError(.badRequest, "'lambda' is a trade-off from 0 to 1, found \(lambda)")
+        }
         let stored =
             served.events.map { pipeline.folding(events, policy: $0) } ?? (history: [], exclude: [])
         let explained = body.explain ?? false
@@ -120,7 +156,7 @@ extension API {
         let (response, traced) = pipeline.recommendWithTrace(
             ShortlistPipeline.Request(
                 userID: body.user, n: n, history: stored.history + history,
-                exclude: stored.exclude + exclude),
+                exclude: stored.exclude + exclude, fields: fields, lambda: body.lambda),
             context: try await rankingContext(for: pipeline, served),
             detail: explained ? n : 0)
         var trace = traced
@@ -136,6 +172,12 @@ extension API {
             label: "shortlist_stage_seconds",
             dimensions: [("pipeline", pipeline.name), ("stage", "ranker")]
         ).recordSeconds(trace.rankerSeconds)
+        if let rerank = trace.rerank {
+            Timer(
+                label: "shortlist_stage_seconds",
+                dimensions: [("pipeline", pipeline.name), ("stage", "rerank")]
+            ).recordSeconds(rerank.seconds)
+        }
         if let decision = response.decision, let store = served.store {
             try await store.record(decision.served)
             trace.bandit?.logged = true

@@ -130,6 +130,10 @@ enum WebPage {
           row.append(head);
           if (item.summary === undefined) return row;
           row.append(element("div", "summary", item.summary));
+          // What each re-rank step did to it, after the ranker.
+          for (const move of item.moves || []) {
+            row.append(element("div", "summary meta", "Re-rank " + move.text + "."));
+          }
           if (item.placement) {
             // A bandit placed it: the arm's own terms decided, not a blend of the stages.
             row.append(element("div", "summary meta", "Placed by the bandit's arm " +

@@ -15,34 +15,37 @@ import Testing
 
 @testable import ShortlistServer
 
-/// Planted data with a hand-weighted pipeline and a bandit pipeline, prepared for serving.
-func served(cacheBytes: Int = 0) throws -> (PipelineHolder, TemporaryDirectory) {
+/// Planted data with `pipelines` (by default a hand-weighted pipeline and a bandit pipeline),
+/// prepared for serving.
+func served(cacheBytes: Int = 0, pipelines: String = servedPipelines) throws -> (
+    PipelineHolder, TemporaryDirectory
+) {
     let folder = try TemporaryDirectory()
     let dataset = try folder.writeDelimited(PlantedClusters().dataset)
-    try folder.write(
-        "pipelines.yaml",
-        dataset + """
-
-            pipelines:
-              default:
-                n: 5
-                candidates:
-                  - {name: als, type: matrix-factorization, limit: 20, factors: 8}
-                  - {name: popular, type: weighted-rating, limit: 20}
-                ranker: {type: weighted-average, weights: {popular: 0.1}}
-              ab:
-                n: 3
-                candidates:
-                  - {name: als, type: matrix-factorization, limit: 20, factors: 8}
-                  - {name: popular, type: weighted-rating, limit: 20}
-                ranker: {type: bandit, arms: [als, popular]}
-            """)
+    try folder.write("pipelines.yaml", dataset + "\n" + pipelines)
     return (
         try PipelineHolder(
             path: "\(folder.path)/pipelines.yaml", cacheBytes: cacheBytes, logger: silentLogger),
         folder
     )
 }
+
+/// The pipelines `served` serves unless told otherwise.
+let servedPipelines = """
+    pipelines:
+      default:
+        n: 5
+        candidates:
+          - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+          - {name: popular, type: weighted-rating, limit: 20}
+        ranker: {type: weighted-average, weights: {popular: 0.1}}
+      ab:
+        n: 3
+        candidates:
+          - {name: als, type: matrix-factorization, limit: 20, factors: 8}
+          - {name: popular, type: weighted-rating, limit: 20}
+        ranker: {type: bandit, arms: [als, popular]}
+    """
 
 /// The registry swift-metrics reports to, bootstrapped once for the test process.
 let metrics: PrometheusCollectorRegistry = {

@@ -43,6 +43,15 @@ public struct EvaluationReport: Sendable, Encodable {
         /// Mean over users of the KL divergence of the list's genres from the history's, in
         /// nats; nil when no history has genres.
         public var calibration: Double?
+        /// For each candidate stage whose model has item embeddings, in pipeline order: the
+        /// mean over users of the list's intra-list diversity by them (1 − cosine).
+        public var embeddingDiversity: [StageDiversity]
+
+        /// Intra-list diversity by one stage's item embeddings.
+        public struct StageDiversity: Sendable, Encodable, Equatable {
+            public var stage: String
+            public var value: Double
+        }
     }
 
     /// Rating error of a stage that predicts ratings.
@@ -108,10 +117,13 @@ public enum Evaluator {
     ///
     /// - Parameters:
     ///   - curveDepth: when given, NDCG@K and recall@K are also computed for every K up to it.
+    ///   - lambda: the trade-off of the pipeline's mmr re-rank steps for every request, or nil
+    ///     for theirs.
     ///   - recommendations: receives each evaluated user's final top-K, in user order.
     public static func evaluate(
         _ pipeline: FittedPipeline, split: Split, splitName: String, k: Int, threshold: Double,
-        curveDepth: Int? = nil, recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
+        curveDepth: Int? = nil, lambda: Double? = nil,
+        recommendations: ((UserIndex, [Ranked]) -> Void)? = nil
     ) throws(RequestError) -> EvaluationReport {
         let train = split.train
         let ratedData = train.hasRatings
@@ -131,6 +143,9 @@ public enum Evaluator {
         let genres =
             train.items.contains { !$0.genres.isEmpty }
             ? FeatureVocabulary(train).itemGenres : nil
+        let embedded = pipeline.stages.compactMap { stage in
+            stage.model.itemEmbeddings.map { (stage: stage.name, embeddings: $0) }
+        }
         let results = concurrentMap(train.userCount) { user -> UserResult? in
             let relevant = Set(
                 split.test[user].filter { !ratedData || Double($0.rating) >= threshold }.map(\.item)
@@ -138,7 +153,9 @@ public enum Evaluator {
             guard !relevant.isEmpty else { return nil }
             var observer = EvaluationObserver(stageCount: pipeline.stages.count)
             let ranked = pipeline.run(
-                Request(userID: train.userIDs[user], n: k, time: split.requestTime(of: user)),
+                Request(
+                    userID: train.userIDs[user], n: k, time: split.requestTime(of: user),
+                    lambda: lambda),
                 observer: &observer
             ).items
             let curves = curveDepth.map { depth in
@@ -164,6 +181,9 @@ public enum Evaluator {
                         history: train.byUser.range(of: user).map {
                             Int(train.byUser.columns[$0])
                         }, list: ranked.map(\.item), genres: $0)
+                },
+                embeddingDiversity: embedded.map {
+                    BeyondAccuracy.intraListDiversity(ranked.map(\.item), embeddings: $0.embeddings)
                 })
         }
         var generatorTotals = [EvaluationReport.ListScores](
@@ -182,6 +202,7 @@ public enum Evaluator {
         var noveltySum = 0.0
         var diversity = (sum: 0.0, lists: 0)
         var calibration = (sum: 0.0, lists: 0)
+        var embeddingDiversity = embedded.map { _ in (sum: 0.0, lists: 0) }
         var rankerNanos: UInt64 = 0
         var curveTotals = curveDepth.map {
             Array(repeating: RankingCurve(depth: $0), count: pipeline.stages.count + 1)
@@ -217,6 +238,12 @@ public enum Evaluator {
             }
             if let value = result.calibration {
                 calibration = (calibration.sum + value, calibration.lists + 1)
+            }
+            for (index, value) in result.embeddingDiversity.enumerated() {
+                if let value {
+                    embeddingDiversity[index].sum += value
+                    embeddingDiversity[index].lists += 1
+                }
             }
             recommendations?(user, result.ranked)
         }
@@ -254,7 +281,11 @@ public enum Evaluator {
                 gini: BeyondAccuracy.gini(recommendedCounts),
                 novelty: popularityCount > 0 ? noveltySum / Double(popularityCount) : 0,
                 calibration: calibration.lists > 0
-                    ? calibration.sum / Double(calibration.lists) : nil),
+                    ? calibration.sum / Double(calibration.lists) : nil,
+                embeddingDiversity: zip(embedded, embeddingDiversity).compactMap { stage, total in
+                    total.lists > 0
+                        ? .init(stage: stage.stage, value: total.sum / Double(total.lists)) : nil
+                }),
             rankerFitSeconds: pipeline.rankerFitSeconds,
             recommendMilliseconds: (Double(generatorNanos.reduce(0, +)) + Double(rankerNanos))
                 / users / 1e6,
@@ -306,6 +337,8 @@ private struct UserResult: Sendable {
     /// The final list's intra-list diversity by genres, and its calibration to the history.
     var diversity: Double?
     var calibration: Double?
+    /// By each stage's item embeddings that has them, in pipeline order.
+    var embeddingDiversity: [Double?]
 }
 
 /// Keeps each stage's nominations, the pool and the timings of one request.

@@ -24,7 +24,7 @@ extension FittedPipeline {
         guard !changed.isEmpty || retired.count > 0 else { return self }
         var result = self
         result.dataset = grown
-        result.reranking?.fields = FeatureVocabulary(grown)
+        result.itemFields = FeatureVocabulary(grown)
         if !changed.isEmpty {
             let update = CatalogueUpdate(
                 dataset: grown, fittedItemCount: dataset.itemCount, changed: changed,

@@ -89,6 +89,9 @@ public struct FittedPipeline: Sendable {
     public internal(set) var filters: [any Filter]
     /// The steps that reorder the ranker's best items, or nil (never for a bandit).
     public internal(set) var reranking: Reranking?
+    /// Every item's genres and decade under one vocabulary: what re-rank steps and a request's
+    /// field filters read.
+    public internal(set) var itemFields: FeatureVocabulary
     /// The rating a request's fresh interaction without one counts as: the data's highest
     /// rating (1 for data without ratings, as every interaction counts).
     public let unratedRating: Float
@@ -117,20 +120,24 @@ public struct FittedPipeline: Sendable {
         self.ranker = ranker
         unratedRating = dataset.hasRatings ? dataset.byUser.ratings.max() ?? 1 : 1
         self.filters = filters
+        itemFields = FeatureVocabulary(dataset)
     }
 
     /// The query for a user id with every filter applied to its excluded set; `history` is
     /// what the request reports on top of the data's (see ``Request/history``).
     public func query(
         forUserID id: String, at time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = []
+        exclude: [ItemIndex] = [], fields: [FieldFilter] = []
     ) -> Query {
-        filteredQuery(forUserID: id, at: time, history: history, exclude: exclude).query
+        filteredQuery(
+            forUserID: id, at: time, history: history, exclude: exclude, fields: fields
+        ).query
     }
 
     /// The filtered query, and how many items each filter added to the excluded set.
     private func filteredQuery(
-        forUserID id: String, at time: Int64?, history: [FreshInteraction], exclude: [ItemIndex]
+        forUserID id: String, at time: Int64?, history: [FreshInteraction], exclude: [ItemIndex],
+        fields: [FieldFilter]
     ) -> (query: Query, steps: [Trace.FilterStep]) {
         var query = dataset.query(forUserID: id, fresh: history, unrated: unratedRating)
         query.time = time
@@ -147,6 +154,16 @@ public struct FittedPipeline: Sendable {
             for item in exclude { excluded.insert(item) }
             steps.append(
                 Trace.FilterStep(name: "request exclude", excludedCount: excluded.count - before))
+        }
+        for filter in fields {
+            let before = excluded.count
+            let ids = filter.ids(in: itemFields)
+            for item in 0..<dataset.itemCount
+            where filter.excludes(item, ids: ids, fields: itemFields) {
+                excluded.insert(item)
+            }
+            steps.append(
+                Trace.FilterStep(name: filter.name, excludedCount: excluded.count - before))
         }
         query.excluded = excluded
         return (query, steps)
@@ -173,7 +190,7 @@ public struct FittedPipeline: Sendable {
     ) -> Response {
         let (query, steps) = filteredQuery(
             forUserID: request.userID, at: request.time, history: request.history,
-            exclude: request.exclude)
+            exclude: request.exclude, fields: request.fields)
         observer.filtered(query, steps: steps)
         var lists: [[Candidate]] = []
         lists.reserveCapacity(stages.count)
@@ -218,7 +235,7 @@ public struct FittedPipeline: Sendable {
             let request = requests[index]
             return filteredQuery(
                 forUserID: request.userID, at: request.time, history: request.history,
-                exclude: request.exclude
+                exclude: request.exclude, fields: request.fields
             ).query
         }
         let lists = stages.map { stage in
@@ -324,10 +341,12 @@ public struct FittedPipeline: Sendable {
     /// one batch is held, however many users there are. Each batch decides from the context
     /// `context` gives before it (a bandit's arms' states as they are then), and each user's
     /// request carries what `fresh` gives for them (their stored events, read on the calling
-    /// thread before the batch); what either throws ends the run. Nothing is logged: the lists
-    /// are not served responses.
+    /// thread before the batch); what either throws ends the run. Every request takes the field
+    /// filters `fields` and the re-rank trade-off `lambda`. Nothing is logged: the lists are not
+    /// served responses.
     public func recommendInBatches(
-        _ userIDs: [String], n: Int? = nil, batchSize: Int = 2048,
+        _ userIDs: [String], n: Int? = nil, fields: [FieldFilter] = [], lambda: Double? = nil,
+        batchSize: Int = 2048,
         context: () throws -> RankingContext = { .priors },
         fresh: (String) throws -> (history: [FreshInteraction], exclude: [ItemIndex]) = { _ in
             ([], [])
@@ -341,7 +360,8 @@ public struct FittedPipeline: Sendable {
             let added = try userIDs[users].map(fresh)
             let requests = zip(users, added).map { user, added in
                 Request(
-                    userID: userIDs[user], n: n, history: added.history, exclude: added.exclude)
+                    userID: userIDs[user], n: n, history: added.history, exclude: added.exclude,
+                    fields: fields, lambda: lambda)
             }
             try body(users, runAll(requests, context: batchContext).map(\.items))
             start = users.upperBound

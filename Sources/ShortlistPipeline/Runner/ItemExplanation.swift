@@ -62,14 +62,16 @@ extension FittedPipeline {
     /// Throws for an item id the catalogue does not have.
     public func explain(
         userID: String, itemID: String, n: Int? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], requestID: String? = nil, context: RankingContext = .priors
+        exclude: [ItemIndex] = [], fields: [FieldFilter] = [], lambda: Double? = nil,
+        requestID: String? = nil, context: RankingContext = .priors
     ) throws(DataError) -> ItemExplanation {
         guard let item = dataset.item(itemID) else {
             throw DataError(.unknownID, "unknown item '\(itemID)': the dataset has no such item")
         }
         let (response, trace) = recommendWithTrace(
             Request(
-                userID: userID, n: n, history: history, exclude: exclude, requestID: requestID),
+                userID: userID, n: n, history: history, exclude: exclude, fields: fields,
+                lambda: lambda, requestID: requestID),
             context: context)
         let list = response.items
         let query = trace.query
@@ -92,7 +94,10 @@ extension FittedPipeline {
         } else if query.excluded.contains(item) {
             outcome = .filtered(
                 by: filters.filter { $0.excludes(item, for: query) }.map(\.name)
-                    + (exclude.contains(item) ? ["request exclude"] : []))
+                    + (exclude.contains(item) ? ["request exclude"] : [])
+                    + fields.filter {
+                        $0.excludes(item, ids: $0.ids(in: itemFields), fields: itemFields)
+                    }.map(\.name))
         } else {
             outcome = .notNominated
         }

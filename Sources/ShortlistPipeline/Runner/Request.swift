@@ -15,6 +15,8 @@ public struct Request: Sendable {
     public var history: [FreshInteraction]
     /// Items this request must not show, on top of the pipeline's filters.
     public var exclude: [ItemIndex]
+    /// Filters by item field for this request, folded in after the pipeline's.
+    public var fields: [FieldFilter]
     /// The trade-off λ in [0, 1] of the pipeline's `mmr` re-rank steps for this request, or
     /// nil for theirs.
     public var lambda: Double?
@@ -25,8 +27,10 @@ public struct Request: Sendable {
     /// A request.
     public init(
         userID: String, n: Int? = nil, time: Int64? = nil, history: [FreshInteraction] = [],
-        exclude: [ItemIndex] = [], lambda: Double? = nil, requestID: String? = nil
+        exclude: [ItemIndex] = [], fields: [FieldFilter] = [], lambda: Double? = nil,
+        requestID: String? = nil
     ) {
+        self.fields = fields
         self.lambda = lambda
         self.userID = userID
         self.n = n

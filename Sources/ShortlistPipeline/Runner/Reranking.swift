@@ -10,16 +10,12 @@ public struct Reranking: Sendable {
     /// For each step, the position among the pipeline's stages of the stage whose item
     /// embeddings it reads, if it reads any.
     public var embeddingStages: [Int?]
-    /// Every item's genres and decade, as the steps read them.
-    public internal(set) var fields: FeatureVocabulary
-
-    /// The steps, reading the fields of `dataset`'s items.
-    public init(window: Int?, steps: [AnyRerankStep], embeddingStages: [Int?], dataset: Dataset) {
+    /// The steps.
+    public init(window: Int?, steps: [AnyRerankStep], embeddingStages: [Int?]) {
         precondition(embeddingStages.count == steps.count, "one embedding stage per step")
         self.window = window
         self.steps = steps
         self.embeddingStages = embeddingStages
-        fields = FeatureVocabulary(dataset)
     }
 
     /// The window for a response of `n` items.
@@ -42,7 +38,7 @@ extension FittedPipeline {
         var leftOut: [Ranked] = []
         for (index, step) in reranking.steps.enumerated() {
             let context = RerankContext(
-                query: query, count: n, lambda: lambda, fields: reranking.fields,
+                query: query, count: n, lambda: lambda, fields: itemFields,
                 embeddings: reranking.embeddingStages[index].flatMap {
                     stages[$0].model.itemEmbeddings
                 })

@@ -712,12 +712,79 @@ enum OpenAPIDocument {
                     "items": {
                       "$ref": "#/components/schemas/FreshInteraction"
                     }
+                  },
+                  "filters": {
+                    "$ref": "#/components/schemas/FieldValues",
+                    "description": "Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400."
+                  },
+                  "without": {
+                    "$ref": "#/components/schemas/FieldValues",
+                    "description": "No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400."
+                  },
+                  "lambda": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "The trade-off of the pipeline's mmr re-rank steps for this request (1 keeps the ranker's order); theirs when absent."
                   }
                 },
                 "example": {
                   "user": "196",
                   "n": 5,
                   "explain": true
+                }
+              },
+              "FieldValues": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                  "genre": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  },
+                  "decade": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "string",
+                      "minLength": 1,
+                      "description": "A decade as 1990s (or 1990)."
+                    }
+                  }
+                }
+              },
+              "Move": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "step",
+                  "from",
+                  "to",
+                  "text"
+                ],
+                "description": "What one re-rank step did to an item.",
+                "properties": {
+                  "step": {
+                    "type": "string"
+                  },
+                  "from": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Its place before the step."
+                  },
+                  "to": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Its place after the step."
+                  },
+                  "text": {
+                    "type": "string",
+                    "description": "The step's account in plain words."
+                  }
                 }
               },
               "FreshInteraction": {
@@ -902,6 +969,8 @@ enum OpenAPIDocument {
                     "enum": [
                       "recommended",
                       "below-cutoff",
+                      "below-window",
+                      "pushed-out",
                       "filtered",
                       "not-nominated"
                     ]
@@ -909,7 +978,23 @@ enum OpenAPIDocument {
                   "rank": {
                     "type": "integer",
                     "minimum": 1,
-                    "description": "In the list when recommended; in the ranked pool when below the cutoff."
+                    "description": "In the list when recommended; in the final order of the pool when below the cutoff or pushed out by the re-rank steps."
+                  },
+                  "rankerRank": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "With re-rank steps, its place in the ranker's own order."
+                  },
+                  "window": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The re-rank steps' window, for an item below it."
+                  },
+                  "moves": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Move"
+                    }
                   },
                   "cutoffScore": {
                     "type": "number",
@@ -1659,6 +1744,13 @@ enum OpenAPIDocument {
                   },
                   "placement": {
                     "$ref": "#/components/schemas/Placement"
+                  },
+                  "moves": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Move"
+                    },
+                    "description": "With re-rank steps, what each did to the item."
                   }
                 }
               },

@@ -90,6 +90,18 @@ extension Components {
             internal var exclude: [Components.Schemas.Id]?
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/history`.
             internal var history: [Components.Schemas.FreshInteraction]?
+            /// Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RecommendRequest/filters`.
+            internal var filters: Components.Schemas.FieldValues?
+            /// No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RecommendRequest/without`.
+            internal var without: Components.Schemas.FieldValues?
+            /// The trade-off of the pipeline's mmr re-rank steps for this request (1 keeps the ranker's order); theirs when absent.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RecommendRequest/lambda`.
+            internal var lambda: Swift.Double?
             /// Creates a new `RecommendRequest`.
             ///
             /// - Parameters:
@@ -99,13 +111,19 @@ extension Components {
             ///   - explain:
             ///   - exclude: Items not to recommend; one the data lacks is a 404.
             ///   - history:
+            ///   - filters: Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400.
+            ///   - without: No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400.
+            ///   - lambda: The trade-off of the pipeline's mmr re-rank steps for this request (1 keeps the ranker's order); theirs when absent.
             internal init(
                 user: Components.Schemas.Id,
                 pipeline: Components.Schemas.Id? = nil,
                 n: Swift.Int? = nil,
                 explain: Swift.Bool? = nil,
                 exclude: [Components.Schemas.Id]? = nil,
-                history: [Components.Schemas.FreshInteraction]? = nil
+                history: [Components.Schemas.FreshInteraction]? = nil,
+                filters: Components.Schemas.FieldValues? = nil,
+                without: Components.Schemas.FieldValues? = nil,
+                lambda: Swift.Double? = nil
             ) {
                 self.user = user
                 self.pipeline = pipeline
@@ -113,6 +131,9 @@ extension Components {
                 self.explain = explain
                 self.exclude = exclude
                 self.history = history
+                self.filters = filters
+                self.without = without
+                self.lambda = lambda
             }
             internal enum CodingKeys: String, CodingKey {
                 case user
@@ -121,6 +142,9 @@ extension Components {
                 case explain
                 case exclude
                 case history
+                case filters
+                case without
+                case lambda
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -148,13 +172,134 @@ extension Components {
                     [Components.Schemas.FreshInteraction].self,
                     forKey: .history
                 )
+                self.filters = try container.decodeIfPresent(
+                    Components.Schemas.FieldValues.self,
+                    forKey: .filters
+                )
+                self.without = try container.decodeIfPresent(
+                    Components.Schemas.FieldValues.self,
+                    forKey: .without
+                )
+                self.lambda = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .lambda
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "user",
                     "pipeline",
                     "n",
                     "explain",
                     "exclude",
-                    "history"
+                    "history",
+                    "filters",
+                    "without",
+                    "lambda"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/FieldValues`.
+        internal struct FieldValues: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FieldValues/genre`.
+            internal var genre: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/FieldValues/decade`.
+            internal var decade: [Swift.String]?
+            /// Creates a new `FieldValues`.
+            ///
+            /// - Parameters:
+            ///   - genre:
+            ///   - decade:
+            internal init(
+                genre: [Swift.String]? = nil,
+                decade: [Swift.String]? = nil
+            ) {
+                self.genre = genre
+                self.decade = decade
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case genre
+                case decade
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.genre = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .genre
+                )
+                self.decade = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .decade
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "genre",
+                    "decade"
+                ])
+            }
+        }
+        /// What one re-rank step did to an item.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Move`.
+        internal struct Move: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Move/step`.
+            internal var step: Swift.String
+            /// Its place before the step.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Move/from`.
+            internal var from: Swift.Int
+            /// Its place after the step.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Move/to`.
+            internal var to: Swift.Int
+            /// The step's account in plain words.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Move/text`.
+            internal var text: Swift.String
+            /// Creates a new `Move`.
+            ///
+            /// - Parameters:
+            ///   - step:
+            ///   - from: Its place before the step.
+            ///   - to: Its place after the step.
+            ///   - text: The step's account in plain words.
+            internal init(
+                step: Swift.String,
+                from: Swift.Int,
+                to: Swift.Int,
+                text: Swift.String
+            ) {
+                self.step = step
+                self.from = from
+                self.to = to
+                self.text = text
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case step
+                case from
+                case to
+                case text
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.step = try container.decode(
+                    Swift.String.self,
+                    forKey: .step
+                )
+                self.from = try container.decode(
+                    Swift.Int.self,
+                    forKey: .from
+                )
+                self.to = try container.decode(
+                    Swift.Int.self,
+                    forKey: .to
+                )
+                self.text = try container.decode(
+                    Swift.String.self,
+                    forKey: .text
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "step",
+                    "from",
+                    "to",
+                    "text"
                 ])
             }
         }
@@ -542,10 +687,20 @@ extension Components {
             internal var pipeline: Swift.String
             /// - Remark: Generated from `#/components/schemas/ItemExplanation/verdict`.
             internal var verdict: OpenAPIRuntime.OpenAPIValueContainer
-            /// In the list when recommended; in the ranked pool when below the cutoff.
+            /// In the list when recommended; in the final order of the pool when below the cutoff or pushed out by the re-rank steps.
             ///
             /// - Remark: Generated from `#/components/schemas/ItemExplanation/rank`.
             internal var rank: Swift.Int?
+            /// With re-rank steps, its place in the ranker's own order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ItemExplanation/rankerRank`.
+            internal var rankerRank: Swift.Int?
+            /// The re-rank steps' window, for an item below it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ItemExplanation/window`.
+            internal var window: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ItemExplanation/moves`.
+            internal var moves: [Components.Schemas.Move]?
             /// The last listed item's score, when below the cutoff.
             ///
             /// - Remark: Generated from `#/components/schemas/ItemExplanation/cutoffScore`.
@@ -572,7 +727,10 @@ extension Components {
             ///   - title:
             ///   - pipeline:
             ///   - verdict:
-            ///   - rank: In the list when recommended; in the ranked pool when below the cutoff.
+            ///   - rank: In the list when recommended; in the final order of the pool when below the cutoff or pushed out by the re-rank steps.
+            ///   - rankerRank: With re-rank steps, its place in the ranker's own order.
+            ///   - window: The re-rank steps' window, for an item below it.
+            ///   - moves:
             ///   - cutoffScore: The last listed item's score, when below the cutoff.
             ///   - filteredBy:
             ///   - stages:
@@ -588,6 +746,9 @@ extension Components {
                 pipeline: Swift.String,
                 verdict: OpenAPIRuntime.OpenAPIValueContainer,
                 rank: Swift.Int? = nil,
+                rankerRank: Swift.Int? = nil,
+                window: Swift.Int? = nil,
+                moves: [Components.Schemas.Move]? = nil,
                 cutoffScore: Swift.Double? = nil,
                 filteredBy: [Swift.String]? = nil,
                 stages: [Components.Schemas.StageView],
@@ -603,6 +764,9 @@ extension Components {
                 self.pipeline = pipeline
                 self.verdict = verdict
                 self.rank = rank
+                self.rankerRank = rankerRank
+                self.window = window
+                self.moves = moves
                 self.cutoffScore = cutoffScore
                 self.filteredBy = filteredBy
                 self.stages = stages
@@ -619,6 +783,9 @@ extension Components {
                 case pipeline
                 case verdict
                 case rank
+                case rankerRank
+                case window
+                case moves
                 case cutoffScore
                 case filteredBy
                 case stages
@@ -653,6 +820,18 @@ extension Components {
                 self.rank = try container.decodeIfPresent(
                     Swift.Int.self,
                     forKey: .rank
+                )
+                self.rankerRank = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .rankerRank
+                )
+                self.window = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .window
+                )
+                self.moves = try container.decodeIfPresent(
+                    [Components.Schemas.Move].self,
+                    forKey: .moves
                 )
                 self.cutoffScore = try container.decodeIfPresent(
                     Swift.Double.self,
@@ -693,6 +872,9 @@ extension Components {
                     "pipeline",
                     "verdict",
                     "rank",
+                    "rankerRank",
+                    "window",
+                    "moves",
                     "cutoffScore",
                     "filteredBy",
                     "stages",
@@ -2168,6 +2350,10 @@ extension Components {
             internal var contributions: [Components.Schemas.Contribution]?
             /// - Remark: Generated from `#/components/schemas/RecommendedItem/placement`.
             internal var placement: Components.Schemas.Placement?
+            /// With re-rank steps, what each did to the item.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RecommendedItem/moves`.
+            internal var moves: [Components.Schemas.Move]?
             /// Creates a new `RecommendedItem`.
             ///
             /// - Parameters:
@@ -2179,6 +2365,7 @@ extension Components {
             ///   - stages: Every candidate stage's view of the item (with explanations, each stage's terms).
             ///   - contributions: The ranker's terms; they add up to the score.
             ///   - placement:
+            ///   - moves: With re-rank steps, what each did to the item.
             internal init(
                 rank: Swift.Int,
                 item: Swift.String,
@@ -2187,7 +2374,8 @@ extension Components {
                 summary: Swift.String? = nil,
                 stages: [Components.Schemas.StageView]? = nil,
                 contributions: [Components.Schemas.Contribution]? = nil,
-                placement: Components.Schemas.Placement? = nil
+                placement: Components.Schemas.Placement? = nil,
+                moves: [Components.Schemas.Move]? = nil
             ) {
                 self.rank = rank
                 self.item = item
@@ -2197,6 +2385,7 @@ extension Components {
                 self.stages = stages
                 self.contributions = contributions
                 self.placement = placement
+                self.moves = moves
             }
             internal enum CodingKeys: String, CodingKey {
                 case rank
@@ -2207,6 +2396,7 @@ extension Components {
                 case stages
                 case contributions
                 case placement
+                case moves
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2242,6 +2432,10 @@ extension Components {
                     Components.Schemas.Placement.self,
                     forKey: .placement
                 )
+                self.moves = try container.decodeIfPresent(
+                    [Components.Schemas.Move].self,
+                    forKey: .moves
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "rank",
                     "item",
@@ -2250,7 +2444,8 @@ extension Components {
                     "summary",
                     "stages",
                     "contributions",
-                    "placement"
+                    "placement",
+                    "moves"
                 ])
             }
         }

@@ -1,0 +1,84 @@
+import Foundation
+import HummingbirdTesting
+import ShortlistTestSupport
+import Testing
+
+@testable import ShortlistServer
+
+/// Planted data (four clusters, genre g0 … g3) with mmr after the ranker, served with a
+/// response cache so that requests differing only in their filters or λ must not share one.
+private func servedWithSteps() throws -> (PipelineHolder, TemporaryDirectory) {
+    try served(
+        cacheBytes: 1 << 20,
+        pipelines: """
+            pipelines:
+              default:
+                n: 4
+                candidates:
+                  - {name: als, type: matrix-factorization, limit: 40, factors: 8}
+                  - {name: popular, type: weighted-rating, limit: 40}
+                ranker: {type: weighted-average, weights: {popular: 0.1}}
+                rerank: {window: 20, steps: [{type: mmr, lambda: 1}]}
+            """)
+}
+
+@Suite struct RerankServerTests {
+    /// The genre of each listed item (the planted items' ids are `i<n>`, of genre g<n % 4>).
+    func genres(_ response: TestResponse) throws -> [String] {
+        let items = try #require(try object(response)["recommendations"] as? [[String: Any]])
+        return try items.map {
+            let id = try #require($0["item"] as? String)
+            return "g\(try #require(Int(id.dropFirst())) % 4)"
+        }
+    }
+
+    @Test func recommendTakesFieldFiltersAndLambdaAndShowsEachStepsMove() async throws {
+        let (served, folder) = try servedWithSteps()
+        defer { withExtendedLifetime(folder) {} }
+        try await withServer(served) { client in
+            let plain = try await post(client, "/v1/recommend", #"{"user": "u5"}"#)
+            #expect(plain.status == .ok)
+            let only = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "filters": {"genre": ["g2", "g3"]}}"#)
+            let kept = try genres(only)
+            #expect(kept.allSatisfy { ["g2", "g3"].contains($0) } && kept.count == 4)
+            let without = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "without": {"genre": ["g1"]}}"#)
+            let left = try genres(without)
+            #expect(!left.contains("g1"))
+            // λ 1 keeps the ranker's order; 0 shows a genre at most once while others remain.
+            let varied = try await post(
+                client, "/v1/recommend", #"{"user": "u5", "lambda": 0, "explain": true}"#)
+            let shown = try genres(varied)
+            #expect(Set(shown).count == 4, "\(shown)")
+            #expect(try genres(plain) != shown)
+            // Differing from the plain request only in λ, it is not answered from the cache.
+            let cached = try await post(client, "/v1/recommend", #"{"user": "u5", "lambda": 0}"#)
+            #expect(try genres(cached) == shown)
+            let items = try #require(try object(varied)["recommendations"] as? [[String: Any]])
+            for item in items {
+                let moves = try #require(item["moves"] as? [[String: Any]])
+                #expect(moves.first?["step"] as? String == "mmr")
+                #expect((moves.first?["text"] as? String)?.contains("relevance") == true)
+            }
+            let cases: [(String, String)] = [
+                (
+                    #"{"user": "u5", "filters": {"genre": ["g9"]}}"#,
+                    "'filters.genre': no item has the genre 'g9'. Did you mean 'g0'?"
+                ),
+                (
+                    #"{"user": "u5", "without": {"colour": ["red"]}}"#,
+                    "unknown key 'colour' in 'without'"
+                ),
+            ]
+            for (body, message) in cases {
+                let response = try await post(client, "/v1/recommend", body)
+                #expect(response.status == .badRequest, "\(body)")
+                let error = try #require(try object(response)["error"] as? [String: Any])
+                #expect((error["message"] as? String)?.hasPrefix(message) == true, "\(error)")
+            }
+            let tooFar = try await post(client, "/v1/recommend", #"{"user": "u5", "lambda": 2}"#)
+            #expect(tooFar.status == .badRequest)
+        }
+    }
+}

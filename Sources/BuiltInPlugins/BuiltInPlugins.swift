@@ -1,4 +1,5 @@
 import BanditBlendPlugin
+import BusinessRulesPlugin
 import ContentTFIDFPlugin
 import DiversityCapPlugin
 import MatrixFactorizationPlugin
@@ -20,4 +21,5 @@ public let builtInPlugins = PluginRegistry([
     .ranker(BanditBlend.self),
     .rerankStep(MaximalMarginalRelevance.self),
     .rerankStep(DiversityCap.self),
+    .rerankStep(BusinessRules.self),
 ])

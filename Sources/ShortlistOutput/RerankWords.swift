@@ -8,8 +8,8 @@ extension Words {
     public static func move(_ move: RerankMove, in pipeline: FittedPipeline) -> String {
         let head = "\(move.step): \(move.from) → \(move.to)"
         guard let reason = move.reason else {
-            return move.to > move.from
-                ? "\(head), overtaken by items the step placed first" : head
+            if move.to > move.from { return "\(head), overtaken by items the step placed first" }
+            return move.to < move.from ? "\(head), as items above it moved down" : head
         }
         return "\(head), \(Words.reason(reason, in: pipeline))"
     }
@@ -32,13 +32,18 @@ extension Words {
                     + "(at most \(max) in any \(per))"
         case .pinned(let place):
             return "pinned to place \(place)"
-        case .ruled(let field, let value, let by):
-            let what = field.map { "\($0.rawValue) \(value)" } ?? "item \(value)"
-            return by >= 0
-                ? "boosted by \(Format.number(by)) for \(what)"
-                : "buried by \(Format.number(-by)) for \(what)"
+        case .boosted(let matches, let by):
+            return "\(by >= 0 ? "boosted" : "lowered") by \(Format.number(abs(by))) for "
+                + list(matches.map(describe))
+        case .buried(let match):
+            return "buried for \(describe(match))"
         }
     }
+}
+
+/// A rule's match in words: `genre Horror`, `item 50`.
+private func describe(_ match: RuleMatch) -> String {
+    "\(match.field?.rawValue ?? "item") \(match.value)"
 }
 
 /// What one re-rank step did to an item, as JSON.

@@ -381,15 +381,26 @@ public struct Workspace: Sendable {
                 throw stage.locate(ParameterError(keyPath: requirement.keyPath, message: message))
             }
         }
-        for stage in pipeline.rerank?.steps ?? [] {
-            for requirement in stage.step.requiredFields
-            where !available.contains(requirement.field) {
-                throw stage.locate(
-                    ParameterError(
-                        keyPath: requirement.keyPath,
-                        message: "re-rank step '\(stage.step.type)' needs "
-                            + "\(requirement.field.rawValue), which the dataset lacks; "
-                            + requirement.field.remedy))
+        if let steps = pipeline.rerank?.steps {
+            for stage in steps {
+                for requirement in stage.step.requiredFields
+                where !available.contains(requirement.field) {
+                    throw stage.locate(
+                        ParameterError(
+                            keyPath: requirement.keyPath,
+                            message: "re-rank step '\(stage.step.type)' needs "
+                                + "\(requirement.field.rawValue), which the dataset lacks; "
+                                + requirement.field.remedy))
+                }
+            }
+            let fields = FeatureVocabulary(dataset)
+            let ids = Set(dataset.itemIDs)
+            for stage in steps {
+                do {
+                    try stage.step.check(fields, itemIDs: ids)
+                } catch {
+                    throw stage.locate(error)
+                }
             }
         }
         for (index, id) in pipeline.filters.excludedItems.enumerated() where dataset.item(id) == nil

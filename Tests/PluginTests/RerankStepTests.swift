@@ -2,6 +2,7 @@ import ShortlistCore
 import ShortlistTestSupport
 import Testing
 
+@testable import BusinessRulesPlugin
 @testable import DiversityCapPlugin
 @testable import MaximalMarginalRelevancePlugin
 
@@ -28,7 +29,9 @@ struct RankedGenres {
     func genre(_ item: ItemIndex) -> Int32 { fields.itemGenres[item][0] }
 
     func rerankContext(count: Int, lambda: Double? = nil) -> RerankContext {
-        RerankContext(query: query, count: count, lambda: lambda, fields: fields)
+        RerankContext(
+            query: query, count: count, lambda: lambda, fields: fields,
+            itemIDs: (0..<12).map { "i\($0)" })
     }
 }
 
@@ -135,5 +138,63 @@ struct RankedGenres {
 
     @Test func aCapThatNeverBindsIsAnError() {
         #expect(throws: ParameterError.self) { try step(#"{"max": 5, "per": 5}"#) }
+    }
+}
+
+@Suite struct BusinessRulesTests {
+    let data = RankedGenres()
+
+    func step(_ json: String) throws -> BusinessRules {
+        try BusinessRules.make(try parameters(json: json), context: data.context)
+    }
+
+    func order(_ json: String) throws -> [RerankPick] {
+        try step(json).rerank(data.items, context: data.rerankContext(count: 5))
+    }
+
+    @Test func buriedItemsFollowEveryOtherInTheirOrder() throws {
+        let picks = try order(#"{"bury": {"genre": ["Comedy"]}}"#)
+        #expect(picks.map(\.position) == Array(6..<12) + Array(0..<6))
+        #expect(
+            picks.suffix(6).allSatisfy {
+                $0.reason == .buried(RuleMatch(field: .genre, value: "Comedy"))
+            })
+        #expect(picks.prefix(6).allSatisfy { $0.reason == nil })
+    }
+
+    @Test func aBoostIsAddedToTheScaledScore() throws {
+        // Relevance (12 − 1 − position) / 11; +0.5 lifts the westerns (9 … 11: 2/11 … 0)
+        // above positions 5 … 8 (6/11 … 3/11) but not above position 4 (7/11 > 2/11 + 0.5).
+        let picks = try order(#"{"boost": {"genre": {"Western": 0.5}}}"#)
+        #expect(picks.map(\.position) == [0, 1, 2, 3, 9, 4, 10, 5, 11, 6, 7, 8])
+        #expect(
+            picks[4].reason
+                == .boosted(matches: [RuleMatch(field: .genre, value: "Western")], by: 0.5))
+        // Item 0 at 1 − 0.5 falls between positions 5 (6/11) and 6 (5/11).
+        let lowered = try order(#"{"boost": {"item": {"i0": -0.5}}}"#)
+        #expect(lowered.map(\.position).prefix(7) == [1, 2, 3, 4, 5, 0, 6])
+    }
+
+    @Test func pinnedItemsTakeTheirPlacesAndTheOthersKeepTheirOrder() throws {
+        let picks = try order(#"{"pin": {"i11": 1, "i10": 3}}"#)
+        #expect(picks.map(\.position).prefix(5) == [11, 0, 10, 1, 2])
+        #expect(picks[0].reason == .pinned(place: 1) && picks[2].reason == .pinned(place: 3))
+        #expect(Set(picks.map(\.position)) == Set(0..<12))
+    }
+
+    @Test func valuesTheCatalogueLacksAndMalformedRulesAreErrorsOnTheirKeys() throws {
+        let genre = try step(#"{"bury": {"genre": ["Comdy"]}}"#)
+        #expect(
+            throws: ParameterError(
+                keyPath: ["bury", "genre"],
+                message: "'bury' names the genre 'Comdy', which no item has. Did you mean 'Comedy'?"
+            )
+        ) { try genre.check(data.fields, itemIDs: ["i0"]) }
+        let pin = try step(#"{"pin": {"i99": 1}}"#)
+        #expect(throws: ParameterError.self) { try pin.check(data.fields, itemIDs: ["i0"]) }
+        #expect(throws: ParameterError.self) { try step(#"{"bury": {"colour": ["red"]}}"#) }
+        #expect(throws: ParameterError.self) { try step(#"{"pin": {"i1": 0}}"#) }
+        #expect(throws: ParameterError.self) { try step(#"{"pin": {"i1": 2, "i2": 2}}"#) }
+        #expect(throws: ParameterError.self) { try step("{}") }
     }
 }

@@ -175,7 +175,13 @@ private func pipelines(rerank: String, ranker: String = "{type: weighted-average
                     + "those of its own order; a 'rerank' section would show another"
             ),
         ]
-        for (rerank, ranker, column, message) in cases {
+        let rules: [(rerank: String, ranker: String, column: Int, message: String)] = [
+            (
+                "{steps: [{type: rules, bury: {genre: [g9]}}]}", "{type: weighted-average}", 43,
+                "'bury' names the genre 'g9', which no item has. Did you mean 'g0'?"
+            )
+        ]
+        for (rerank, ranker, column, message) in cases + rules {
             try fixture.rewrite(pipelines(rerank: rerank, ranker: ranker))
             do {
                 _ = try fixture.prepare()

@@ -15,6 +15,9 @@ public protocol RerankStep: Plugin {
     var requiredFields: [FieldRequirement] { get }
     /// The candidate stage whose item embeddings it reads, if any.
     var embeddingStage: String? { get }
+    /// Throws, naming the parameter, for a value the catalogue does not have (a genre no item
+    /// has, an unknown item id); checked before anything is fitted. None by default.
+    func check(_ fields: FeatureVocabulary, itemIDs: Set<String>) throws(ParameterError)
     /// Every position, the kept ones in their new order, each with why it is there.
     func rerank(_ items: [Ranked], context: RerankContext) -> [RerankPick]
 }
@@ -22,6 +25,7 @@ public protocol RerankStep: Plugin {
 extension RerankStep {
     public var requiredFields: [FieldRequirement] { [] }
     public var embeddingStage: String? { nil }
+    public func check(_ fields: FeatureVocabulary, itemIDs: Set<String>) throws(ParameterError) {}
 }
 
 /// What a step reads besides the items: the request, the items' fields and a stage's item
@@ -37,12 +41,15 @@ public struct RerankContext: Sendable {
     public var fields: FeatureVocabulary
     /// The item embeddings of the stage the step named, when it named one and its model has them.
     public var embeddings: ItemEmbeddings?
+    /// Every item's external id, by index.
+    public var itemIDs: [String]
 
     /// A context.
     public init(
         query: Query, count: Int, lambda: Double? = nil, fields: FeatureVocabulary,
-        embeddings: ItemEmbeddings? = nil
+        embeddings: ItemEmbeddings? = nil, itemIDs: [String] = []
     ) {
+        self.itemIDs = itemIDs
         self.query = query
         self.count = count
         self.lambda = lambda
@@ -104,9 +111,25 @@ public enum RerankReason: Sendable, Equatable {
     case capped(field: ItemField, value: String, max: Int, per: Int)
     /// Pinned to this place (from 1) by a rule.
     case pinned(place: Int)
-    /// Moved by a rule that adds `by` to its relevance (negative: buried) for this value of a
-    /// field, or for its id when `field` is nil.
-    case ruled(field: ItemField?, value: String, by: Double)
+    /// Moved by rules that add `by` in all to its relevance (the ranker's score scaled to
+    /// [0, 1] over the items), for the values it has.
+    case boosted(matches: [RuleMatch], by: Double)
+    /// Moved below every item no rule buries, for a value it has.
+    case buried(RuleMatch)
+}
+
+/// What a rule matched an item by: a value of a field, or its id when `field` is nil.
+public struct RuleMatch: Sendable, Equatable {
+    /// The field, or nil for the item's id.
+    public var field: ItemField?
+    /// The value (a genre, a decade as "1990s", an item id).
+    public var value: String
+
+    /// A match.
+    public init(field: ItemField?, value: String) {
+        self.field = field
+        self.value = value
+    }
 }
 
 /// What one step did to an item: where it was and where it went.
@@ -187,6 +210,7 @@ public struct AnyRerankStep: Sendable {
     /// The candidate stage whose item embeddings it reads, if any.
     public let embeddingStage: String?
     private let body: @Sendable ([Ranked], RerankContext) -> [RerankPick]
+    private let checkBody: @Sendable (FeatureVocabulary, Set<String>) throws(ParameterError) -> Void
 
     /// Erases `step`.
     public init<Step: RerankStep>(_ step: Step) {
@@ -194,6 +218,12 @@ public struct AnyRerankStep: Sendable {
         requiredFields = step.requiredFields
         embeddingStage = step.embeddingStage
         body = { step.rerank($0, context: $1) }
+        checkBody = { (fields, ids) throws(ParameterError) in try step.check(fields, itemIDs: ids) }
+    }
+
+    /// Throws for a value the catalogue does not have (``RerankStep/check(_:itemIDs:)``).
+    public func check(_ fields: FeatureVocabulary, itemIDs: Set<String>) throws(ParameterError) {
+        try checkBody(fields, itemIDs)
     }
 
     /// The items' positions in the step's new order.

@@ -41,7 +41,7 @@ extension FittedPipeline {
                 query: query, count: n, lambda: lambda, fields: itemFields,
                 embeddings: reranking.embeddingStages[index].flatMap {
                     stages[$0].model.itemEmbeddings
-                })
+                }, itemIDs: dataset.itemIDs)
             let picks = step.rerank(items, context: context)
             var seen = [Bool](repeating: false, count: items.count)
             for pick in picks where items.indices.contains(pick.position) {

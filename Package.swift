@@ -5,7 +5,7 @@ import PackageDescription
 let plugins = [
     "WeightedRating", "WeightedAverage", "MatrixFactorization", "ContentTFIDF", "TripletEmbedding",
     "WideAndDeep", "BanditBlend", "MaximalMarginalRelevance", "DiversityCap",
-    "BusinessRules",
+    "BusinessRules", "Exploration",
 ]
 
 /// Release builds target AVX2 + FMA on x86-64: the default target has neither, and turns every

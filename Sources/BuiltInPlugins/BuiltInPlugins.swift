@@ -2,6 +2,7 @@ import BanditBlendPlugin
 import BusinessRulesPlugin
 import ContentTFIDFPlugin
 import DiversityCapPlugin
+import ExplorationPlugin
 import MatrixFactorizationPlugin
 import MaximalMarginalRelevancePlugin
 public import ShortlistCore
@@ -22,4 +23,5 @@ public let builtInPlugins = PluginRegistry([
     .rerankStep(MaximalMarginalRelevance.self),
     .rerankStep(DiversityCap.self),
     .rerankStep(BusinessRules.self),
+    .rerankStep(Exploration.self),
 ])

@@ -8,7 +8,7 @@ extension Words {
     public static func move(_ move: RerankMove, in pipeline: FittedPipeline) -> String {
         let head = "\(move.step): \(move.from) → \(move.to)"
         guard let reason = move.reason else {
-            if move.to > move.from { return "\(head), overtaken by items the step placed first" }
+            if move.to > move.from { return "\(head), overtaken by items the step placed above it" }
             return move.to < move.from ? "\(head), as items above it moved down" : head
         }
         return "\(head), \(Words.reason(reason, in: pipeline))"
@@ -37,6 +37,9 @@ extension Words {
                 + list(matches.map(describe))
         case .buried(let match):
             return "buried for \(describe(match))"
+        case .explored(let stage, let propensity):
+            return "an exploration place, drawn from \(stage)'s nominations with probability "
+                + Format.number(propensity)
         }
     }
 }
@@ -51,6 +54,8 @@ public struct MoveOutput: Encodable {
     public var step: String
     public var from: Int
     public var to: Int
+    /// For an exploration place: the probability this item was shown in it.
+    public var propensity: Double?
     /// The step's account in plain words.
     public var text: String
 
@@ -58,6 +63,7 @@ public struct MoveOutput: Encodable {
         step = move.step
         from = move.from
         to = move.to
+        if case .explored(_, let propensity) = move.reason { self.propensity = propensity }
         text = Words.move(move, in: pipeline)
     }
 }

@@ -4,6 +4,7 @@ import Testing
 
 @testable import BusinessRulesPlugin
 @testable import DiversityCapPlugin
+@testable import ExplorationPlugin
 @testable import MaximalMarginalRelevancePlugin
 
 /// Twelve items ranked 0 (best) to 11: the first six are comedies, then three dramas, then
@@ -196,5 +197,84 @@ struct RankedGenres {
         #expect(throws: ParameterError.self) { try step(#"{"pin": {"i1": 0}}"#) }
         #expect(throws: ParameterError.self) { try step(#"{"pin": {"i1": 2, "i2": 2}}"#) }
         #expect(throws: ParameterError.self) { try step("{}") }
+    }
+}
+
+@Suite struct ExplorationTests {
+    let data = RankedGenres()
+    /// Stage `als` nominated every item; stage `new` items 6 … 11 (the ranker's 7th to 12th).
+    let pool = CandidatePool(
+        sources: ["als", "new"],
+        lists: [
+            (0..<12).map { Candidate(item: $0, score: Double(12 - $0)) },
+            (6..<12).map { Candidate(item: $0, score: 1) },
+        ])
+
+    func step(_ json: String) throws -> Exploration {
+        try Exploration.make(
+            try parameters(json: json),
+            context: BuildContext(stageName: "p", sourceNames: ["als", "new"], seed: 3))
+    }
+
+    func picks(_ step: Exploration, key: String) -> [RerankPick] {
+        var context = data.rerankContext(count: 4)
+        context.pool = pool
+        context.requestKey = key
+        return step.rerank(data.items, context: context)
+    }
+
+    @Test func exploringPlacesAreMarkedWithPropensitiesThatMatchTheDraws() throws {
+        let explore = try step(#"{"stage": "new", "share": 0.5}"#)
+        let requests = 4000
+        var explored = 0
+        var sixFirst = 0
+        for request in 0..<requests {
+            let order = picks(explore, key: "r\(request)")
+            #expect(Set(order.map(\.position)) == Set(0..<12))
+            #expect(picks(explore, key: "r\(request)") == order)
+            var drawn = 0
+            for (place, pick) in order.prefix(4).enumerated() {
+                guard case .explored(let stage, let propensity) = pick.reason else {
+                    // An unexplored place keeps the ranker's items in their order.
+                    #expect(pick.position < 4)
+                    continue
+                }
+                #expect(stage == "new" && (6..<12).contains(pick.position))
+                // Drawn from the six items of `new` below the first four, less those drawn.
+                #expect(propensity == 0.5 / Double(6 - drawn))
+                drawn += 1
+                if place == 0 && pick.position == 6 { sixFirst += 1 }
+            }
+            explored += drawn
+        }
+        // Each of the 4 places explores half the time; item 6 leads with chance 0.5 / 6.
+        #expect(abs(Double(explored) / Double(requests) - 2) < 0.1)
+        #expect(abs(Double(sixFirst) / Double(requests) - 0.5 / 6) < 0.015)
+    }
+
+    @Test func declaredPlacesAlwaysExplore() throws {
+        let explore = try step(#"{"stage": "new", "places": [2]}"#)
+        for request in 0..<50 {
+            let order = picks(explore, key: "r\(request)")
+            #expect(order[0].position == 0 && order[2].position == 1)
+            guard case .explored("new", let propensity) = order[1].reason else {
+                Issue.record("place 2 did not explore")
+                continue
+            }
+            #expect(propensity == 1.0 / 6 && (6..<12).contains(order[1].position))
+        }
+    }
+
+    @Test func anUnknownOrMissingStageIsAnErrorThatNamesTheStages() {
+        #expect(
+            throws: ParameterError(
+                keyPath: ["stage"],
+                message: "'stage' is 'newest', which is not a candidate stage of pipeline 'p'; "
+                    + "its stages are als, new")
+        ) { try step(#"{"stage": "newest"}"#) }
+        #expect(
+            throws: ParameterError(
+                keyPath: ["stage"], message: "an explore step needs 'stage': one of als, new")
+        ) { try step("{}") }
     }
 }

@@ -203,7 +203,9 @@ extension API {
     /// The response of a pipeline without a bandit as its exposure log keeps it, when the
     /// pipeline's `exposures` share samples it (by its new request id): each shown item with
     /// its position, the first stage that nominated it, and propensity 1 (the pipeline decides
-    /// its list). Nil when it is not sampled.
+    /// its list) — except an item an `explore` re-rank step drew into its place, logged under
+    /// the stage it was drawn from with the probability of that draw. Nil when it is not
+    /// sampled.
     static func exposure(
         of items: [Ranked], _ pipeline: FittedPipeline, user: String, trace: Trace
     ) -> ServedRequest? {
@@ -216,9 +218,16 @@ extension API {
             id: id, pipeline: pipeline.name, user: user,
             impressions: items.enumerated().map { position, ranked in
                 let source = trace.pool.entry(for: ranked.item)?.nominations.first?.source
+                let explored = ranked.moves.lazy.compactMap { move -> (String, Double)? in
+                    guard case .explored(let stage, let propensity) = move.reason else {
+                        return nil
+                    }
+                    return (stage, propensity)
+                }.last
                 return Impression(
                     item: pipeline.dataset.itemIDs[ranked.item], position: position + 1,
-                    arm: source.map { trace.pool.sources[$0] } ?? "", propensity: 1)
+                    arm: explored?.0 ?? source.map { trace.pool.sources[$0] } ?? "",
+                    propensity: explored?.1 ?? 1)
             })
     }
 

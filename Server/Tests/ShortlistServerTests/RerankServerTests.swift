@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import ShortlistStore
 import ShortlistTestSupport
 import Testing
 
@@ -80,5 +81,36 @@ private func servedWithSteps() throws -> (PipelineHolder, TemporaryDirectory) {
             let tooFar = try await post(client, "/v1/recommend", #"{"user": "u5", "lambda": 2}"#)
             #expect(tooFar.status == .badRequest)
         }
+    }
+
+    @Test func theExposureLogKeepsEachExplorationPlacesPropensity() async throws {
+        let (served, folder) = try served(
+            pipelines: """
+                pipelines:
+                  default:
+                    n: 4
+                    exposures: 1
+                    candidates:
+                      - {name: als, type: matrix-factorization, limit: 40, factors: 8}
+                      - {name: popular, type: weighted-rating, limit: 40}
+                    ranker: {type: weighted-average, weights: {popular: 0.1}}
+                    rerank: {window: 20, steps: [{type: explore, stage: popular, places: [2]}]}
+                """)
+        let body = try await withServer(served) { client in
+            Data(
+                try await post(client, "/v1/recommend", #"{"user": "u5", "explain": true}"#).body
+                    .readableBytesView)
+        }
+        let shown = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let items = try #require(shown["recommendations"] as? [[String: Any]])
+        let moves = try #require(items[1]["moves"] as? [[String: Any]])
+        let propensity = try #require(moves.first?["propensity"] as? Double)
+        #expect(moves.first?["step"] as? String == "explore" && moves.first?["to"] as? Int == 2)
+        #expect(propensity > 0 && propensity <= 1)
+        let store = try FeedbackStore(path: "\(folder.path)/.shortlist/feedback.sqlite")
+        let logged = try #require(
+            try store.exposures(pipeline: "default", eventReward: { _ in nil }).first)
+        #expect(logged.shown.map(\.propensity) == [1, propensity, 1, 1])
+        #expect(logged.shown[1].item == items[1]["item"] as? String)
     }
 }

@@ -43,13 +43,21 @@ public struct RerankContext: Sendable {
     public var embeddings: ItemEmbeddings?
     /// Every item's external id, by index.
     public var itemIDs: [String]
+    /// The pool the ranker ordered: which stages nominated each item, and where.
+    public var pool: CandidatePool
+    /// What a step that draws seeds its draws with, with its own seed: the request's id when
+    /// it has one, else the user's id (the same request draws the same).
+    public var requestKey: String
 
     /// A context.
     public init(
         query: Query, count: Int, lambda: Double? = nil, fields: FeatureVocabulary,
-        embeddings: ItemEmbeddings? = nil, itemIDs: [String] = []
+        embeddings: ItemEmbeddings? = nil, itemIDs: [String] = [],
+        pool: CandidatePool = CandidatePool(sources: [], lists: []), requestKey: String = ""
     ) {
         self.itemIDs = itemIDs
+        self.pool = pool
+        self.requestKey = requestKey
         self.query = query
         self.count = count
         self.lambda = lambda
@@ -116,6 +124,9 @@ public enum RerankReason: Sendable, Equatable {
     case boosted(matches: [RuleMatch], by: Double)
     /// Moved below every item no rule buries, for a value it has.
     case buried(RuleMatch)
+    /// Drawn into an exploration place from a candidate stage's nominations, with the
+    /// probability that this item was shown in this place.
+    case explored(stage: String, propensity: Double)
 }
 
 /// What a rule matched an item by: a value of a field, or its id when `field` is nil.

@@ -269,7 +269,7 @@ public struct FittedPipeline: Sendable {
             observer.ranked(pool, ranked, nanoseconds: rerankStart - start)
             guard let reranking else { return Response(items: Array(ranked.prefix(n))) }
             let (reordered, kept) = reranked(
-                ranked, reranking: reranking, n: n, query: query, lambda: request.lambda)
+                ranked, reranking: reranking, n: n, query: query, pool: pool, request: request)
             observer.reranked(
                 reordered, window: min(reranking.window(for: n), ranked.count),
                 nanoseconds: DispatchTime.now().uptimeNanoseconds - rerankStart)

@@ -31,17 +31,19 @@ extension FittedPipeline {
     ///
     /// - Complexity: the steps' costs over the window.
     func reranked(
-        _ ranked: [Ranked], reranking: Reranking, n: Int, query: Query, lambda: Double?
+        _ ranked: [Ranked], reranking: Reranking, n: Int, query: Query, pool: CandidatePool,
+        request: Request
     ) -> (items: [Ranked], kept: Int) {
         let window = min(reranking.window(for: n), ranked.count)
         var items = Array(ranked.prefix(window))
         var leftOut: [Ranked] = []
         for (index, step) in reranking.steps.enumerated() {
             let context = RerankContext(
-                query: query, count: n, lambda: lambda, fields: itemFields,
+                query: query, count: n, lambda: request.lambda, fields: itemFields,
                 embeddings: reranking.embeddingStages[index].flatMap {
                     stages[$0].model.itemEmbeddings
-                }, itemIDs: dataset.itemIDs)
+                }, itemIDs: dataset.itemIDs, pool: pool,
+                requestKey: request.requestID ?? request.userID)
             let picks = step.rerank(items, context: context)
             var seen = [Bool](repeating: false, count: items.count)
             for pick in picks where items.indices.contains(pick.position) {

@@ -781,6 +781,12 @@ enum OpenAPIDocument {
                     "minimum": 1,
                     "description": "Its place after the step."
                   },
+                  "propensity": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "For a place an explore step drew the item into, the probability of that draw."
+                  },
                   "text": {
                     "type": "string",
                     "description": "The step's account in plain words."

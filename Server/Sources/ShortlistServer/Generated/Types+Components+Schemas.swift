@@ -249,6 +249,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Move/to`.
             internal var to: Swift.Int
+            /// For a place an explore step drew the item into, the probability of that draw.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Move/propensity`.
+            internal var propensity: Swift.Double?
             /// The step's account in plain words.
             ///
             /// - Remark: Generated from `#/components/schemas/Move/text`.
@@ -259,22 +263,26 @@ extension Components {
             ///   - step:
             ///   - from: Its place before the step.
             ///   - to: Its place after the step.
+            ///   - propensity: For a place an explore step drew the item into, the probability of that draw.
             ///   - text: The step's account in plain words.
             internal init(
                 step: Swift.String,
                 from: Swift.Int,
                 to: Swift.Int,
+                propensity: Swift.Double? = nil,
                 text: Swift.String
             ) {
                 self.step = step
                 self.from = from
                 self.to = to
+                self.propensity = propensity
                 self.text = text
             }
             internal enum CodingKeys: String, CodingKey {
                 case step
                 case from
                 case to
+                case propensity
                 case text
             }
             internal init(from decoder: any Swift.Decoder) throws {
@@ -291,6 +299,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .to
                 )
+                self.propensity = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .propensity
+                )
                 self.text = try container.decode(
                     Swift.String.self,
                     forKey: .text
@@ -299,6 +311,7 @@ extension Components {
                     "step",
                     "from",
                     "to",
+                    "propensity",
                     "text"
                 ])
             }

@@ -50,9 +50,11 @@ struct Validate: ParsableCommand {
                     }
                 }
             }
-            let names = file.pipelines.map {
-                "'\($0.name)' (\($0.generators.count) candidate "
-                    + "stage\($0.generators.count == 1 ? "" : "s"))"
+            let names = file.pipelines.map { pipeline in
+                let steps = pipeline.rerank?.steps.count ?? 0
+                return "'\(pipeline.name)' (\(pipeline.generators.count) candidate "
+                    + "stage\(pipeline.generators.count == 1 ? "" : "s")"
+                    + (steps == 0 ? "" : ", \(steps) re-rank step\(steps == 1 ? "" : "s")") + ")"
             }
             try Console.write(
                 "\(path): valid; pipelines \(names.joined(separator: ", ")); \(checked)\n"

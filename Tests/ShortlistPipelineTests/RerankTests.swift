@@ -49,6 +49,8 @@ private func pipelines(rerank: String, ranker: String = "{type: weighted-average
                 let original = try #require(ranked.first { $0.item == item.item })
                 #expect(item.score == original.score)
                 #expect(item.contributions == original.contributions)
+                // The terms still add up to the score; the step's move is a line of its own.
+                #expect(abs(item.contributions.reduce(0) { $0 + $1.value } - item.score) < 1e-9)
                 let from = try #require(ranked.firstIndex { $0.item == item.item }) + 1
                 let to = try #require(trace.final.firstIndex { $0.item == item.item }) + 1
                 #expect(item.moves.map(\.step) == (from == to && item.moves.isEmpty ? [] : ["cap"]))

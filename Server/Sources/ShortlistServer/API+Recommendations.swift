@@ -70,7 +70,7 @@ extension API {
     }
 
     /// A request's `filters` (keeping) or `without` (removing) as the pipeline's field filters;
-    /// a value no item has is a 400 naming it.
+    /// a value no item has is a 404 naming it (as an item the data lacks is).
     static func fieldFilters(
         _ fields: Components.Schemas.FieldValues?, keeps: Bool, _ pipeline: FittedPipeline
     ) throws(APIError) -> [FieldFilter] {
@@ -82,7 +82,7 @@ extension API {
                 try pipeline.check(filter)
             } catch {
                 throw APIError(
-                    .badRequest,
+                    .notFound,
                     "'\(keeps ? "filters" : "without").\(filter.field.rawValue)': "
                         + error.message)
             }

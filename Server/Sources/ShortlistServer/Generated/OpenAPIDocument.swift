@@ -715,11 +715,11 @@ enum OpenAPIDocument {
                   },
                   "filters": {
                     "$ref": "#/components/schemas/FieldValues",
-                    "description": "Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400."
+                    "description": "Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 404."
                   },
                   "without": {
                     "$ref": "#/components/schemas/FieldValues",
-                    "description": "No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400."
+                    "description": "No item with any of these values of a field, applied before any stage nominates; a value no item has is a 404."
                   },
                   "lambda": {
                     "type": "number",

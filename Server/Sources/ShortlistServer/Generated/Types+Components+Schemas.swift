@@ -90,11 +90,11 @@ extension Components {
             internal var exclude: [Components.Schemas.Id]?
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/history`.
             internal var history: [Components.Schemas.FreshInteraction]?
-            /// Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400.
+            /// Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/filters`.
             internal var filters: Components.Schemas.FieldValues?
-            /// No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400.
+            /// No item with any of these values of a field, applied before any stage nominates; a value no item has is a 404.
             ///
             /// - Remark: Generated from `#/components/schemas/RecommendRequest/without`.
             internal var without: Components.Schemas.FieldValues?
@@ -111,8 +111,8 @@ extension Components {
             ///   - explain:
             ///   - exclude: Items not to recommend; one the data lacks is a 404.
             ///   - history:
-            ///   - filters: Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 400.
-            ///   - without: No item with any of these values of a field, applied before any stage nominates; a value no item has is a 400.
+            ///   - filters: Only items with one of these values of each field, applied before any stage nominates; a value no item has is a 404.
+            ///   - without: No item with any of these values of a field, applied before any stage nominates; a value no item has is a 404.
             ///   - lambda: The trade-off of the pipeline's mmr re-rank steps for this request (1 keeps the ranker's order); theirs when absent.
             internal init(
                 user: Components.Schemas.Id,

@@ -17,9 +17,28 @@ extension API {
         let events = await Self.storedEvents(of: query.user, served)?.events ?? []
         let stored =
             served.events.map { pipeline.folding(events, policy: $0) } ?? (history: [], exclude: [])
+        var fields: [FieldFilter] = []
+        for (name, text, keeps) in [("only", query.only, true), ("without", query.without, false)] {
+            guard let text else { continue }
+            let filter: FieldFilter
+            do {
+                filter = try FieldFilter(parsing: text, keeps: keeps)
+            } catch {
+                throw APIError(.badRequest, "'\(name)': \(error.message)")
+            }
+            do {
+                try pipeline.check(filter)
+            } catch {
+                throw APIError(.notFound, "'\(name)': \(error.message)")
+            }
+            fields.append(filter)
+        }
+        if let lambda = query.lambda, !(0...1).contains(lambda) {
+            throw APIError(.badRequest, "'lambda' is a trade-off from 0 to 1, found \(lambda)")
+        }
         let explanation = try pipeline.explain(
             userID: query.user, itemID: query.item, n: n, history: stored.history + history,
-            exclude: stored.exclude, context: context)
+            exclude: stored.exclude, fields: fields, lambda: query.lambda, context: context)
         return .ok(
             .init(
                 body: .json(

@@ -81,6 +81,23 @@ private func servedWithSteps() throws -> (PipelineHolder, TemporaryDirectory) {
             }
             let tooFar = try await post(client, "/v1/recommend", #"{"user": "u5", "lambda": 2}"#)
             #expect(tooFar.status == .badRequest)
+            // The explain endpoint takes the same filters and λ.
+            let first =
+                try #require(
+                    try object(plain)["recommendations"] as? [[String: Any]]
+                ).first?["item"] as? String
+            let filtered = try object(
+                try await client.execute(
+                    uri: "/v1/explain?user=u5&item=\(try #require(first))&only=genre=g0",
+                    method: .get))
+            #expect(filtered["verdict"] as? String == "filtered")
+            #expect(filtered["filteredBy"] as? [String] == ["only genre=g0"])
+            let unknown = try await client.execute(
+                uri: "/v1/explain?user=u5&item=i1&without=genre=g9", method: .get)
+            #expect(unknown.status == .notFound)
+            let malformed = try await client.execute(
+                uri: "/v1/explain?user=u5&item=i1&only=colour", method: .get)
+            #expect(malformed.status == .badRequest)
         }
     }
 

@@ -139,6 +139,34 @@ enum OpenAPIDocument {
                       "pattern": "^([ \\t]*|[^,:\\x00-\\x1F\\x7F-\\x9F]*[^,:\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^,:\\x00-\\x1F\\x7F-\\x9F]*(:[ \\t]*[+-]?(\\d{1,6}(\\.\\d+)?|\\.\\d+|1000000(\\.0+)?)[ \\t]*)?(,[^,:\\x00-\\x1F\\x7F-\\x9F]*[^,:\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^,:\\x00-\\x1F\\x7F-\\x9F]*(:[ \\t]*[+-]?(\\d{1,6}(\\.\\d+)?|\\.\\d+|1000000(\\.0+)?)[ \\t]*)?)*)$"
                     },
                     "description": "Interactions seen after the last fit, as ITEM[:RATING],… (a rating is a decimal number within ±1000000); an item the data lacks is a 404."
+                  },
+                  {
+                    "name": "only",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^(genre|decade)=[^\\x00-\\x1F\\x7F-\\x9F]*[^,\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+                    },
+                    "description": "Only items with one of these values of a field, as FIELD=VALUE[,VALUE…] (genre or decade), as `recommend --only`; a value no item has is a 404."
+                  },
+                  {
+                    "name": "without",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^(genre|decade)=[^\\x00-\\x1F\\x7F-\\x9F]*[^,\\x00-\\x1F\\x7F-\\x9F\\x20\\xA0\\u1680\\u2000-\\u200A\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+                    },
+                    "description": "No item with any of these values of a field, as FIELD=VALUE[,VALUE…]; a value no item has is a 404."
+                  },
+                  {
+                    "name": "lambda",
+                    "in": "query",
+                    "schema": {
+                      "type": "number",
+                      "minimum": 0,
+                      "maximum": 1
+                    },
+                    "description": "The trade-off of the pipeline's mmr re-rank steps for this request."
                   }
                 ],
                 "responses": {

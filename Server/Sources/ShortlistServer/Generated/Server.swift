@@ -394,6 +394,27 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         explode: true,
                         name: "history",
                         as: Swift.String.self
+                    ),
+                    only: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "only",
+                        as: Swift.String.self
+                    ),
+                    without: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "without",
+                        as: Swift.String.self
+                    ),
+                    lambda: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "lambda",
+                        as: Swift.Double.self
                     )
                 )
                 let headers: Operations.Explain.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))

@@ -271,6 +271,18 @@ internal enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/v1/explain/GET/query/history`.
                 internal var history: Swift.String?
+                /// Only items with one of these values of a field, as FIELD=VALUE[,VALUE…] (genre or decade), as `recommend --only`; a value no item has is a 404.
+                ///
+                /// - Remark: Generated from `#/paths/v1/explain/GET/query/only`.
+                internal var only: Swift.String?
+                /// No item with any of these values of a field, as FIELD=VALUE[,VALUE…]; a value no item has is a 404.
+                ///
+                /// - Remark: Generated from `#/paths/v1/explain/GET/query/without`.
+                internal var without: Swift.String?
+                /// The trade-off of the pipeline's mmr re-rank steps for this request.
+                ///
+                /// - Remark: Generated from `#/paths/v1/explain/GET/query/lambda`.
+                internal var lambda: Swift.Double?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
@@ -279,18 +291,27 @@ internal enum Operations {
                 ///   - pipeline: The first pipeline of the file when absent.
                 ///   - n: The length of the list the item is explained against; the pipeline's n when absent.
                 ///   - history: Interactions seen after the last fit, as ITEM[:RATING],… (a rating is a decimal number within ±1000000); an item the data lacks is a 404.
+                ///   - only: Only items with one of these values of a field, as FIELD=VALUE[,VALUE…] (genre or decade), as `recommend --only`; a value no item has is a 404.
+                ///   - without: No item with any of these values of a field, as FIELD=VALUE[,VALUE…]; a value no item has is a 404.
+                ///   - lambda: The trade-off of the pipeline's mmr re-rank steps for this request.
                 internal init(
                     user: Components.Schemas.Id,
                     item: Components.Schemas.Id,
                     pipeline: Components.Schemas.Id? = nil,
                     n: Swift.Int? = nil,
-                    history: Swift.String? = nil
+                    history: Swift.String? = nil,
+                    only: Swift.String? = nil,
+                    without: Swift.String? = nil,
+                    lambda: Swift.Double? = nil
                 ) {
                     self.user = user
                     self.item = item
                     self.pipeline = pipeline
                     self.n = n
                     self.history = history
+                    self.only = only
+                    self.without = without
+                    self.lambda = lambda
                 }
             }
             internal var query: Operations.Explain.Input.Query

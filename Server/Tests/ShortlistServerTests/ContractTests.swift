@@ -145,7 +145,9 @@ func fits<Schema: Decodable>(_ text: String, _: Schema.Type, _ what: String) {
         }
         #expect(Set(paths.keys) == Set(read))
         #expect(
-            Contract.served.queryNames["explain"] == ["user", "item", "pipeline", "n", "history"])
+            Contract.served.queryNames["explain"] == [
+                "user", "item", "pipeline", "n", "history", "only", "without", "lambda",
+            ])
         #expect(Contract.served.queryNames["recommend"] == [])
         #expect(Contract.served.endpoint(at: "/v1/items/a%20b/similar")?.methods == [.get, .head])
         #expect(Contract.served.endpoint(at: "/v1/items//similar") == nil)

@@ -141,13 +141,18 @@ public struct BusinessRules: RerankStep {
         let scores = items.map(\.score)
         let low = scores.min() ?? 0
         let range = (scores.max() ?? 0) - low
+        // Each rule's value id, looked up once per request (nil for an item id).
+        let ids = Dictionary(
+            (boosts.map(\.match) + buries).compactMap { match in
+                match.field.flatMap { $0.value(named: match.value, in: context.fields) }.map {
+                    (match, $0)
+                }
+            }, uniquingKeysWith: { first, _ in first })
         func has(_ item: ItemIndex, _ match: RuleMatch) -> Bool {
             guard let field = match.field else {
                 return item < context.itemIDs.count && context.itemIDs[item] == match.value
             }
-            guard let value = field.value(named: match.value, in: context.fields) else {
-                return false
-            }
+            guard let value = ids[match] else { return false }
             return field.values(of: item, in: context.fields).contains(value)
         }
         var picks: [(pick: RerankPick, relevance: Double, buried: Bool)] = items.enumerated().map {

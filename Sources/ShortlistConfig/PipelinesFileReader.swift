@@ -559,7 +559,8 @@ private struct FileReader {
         }
         var steps: [RerankStage] = []
         for stepNode in nodes {
-            let stepDecoder = NodeDecoder(node: stepNode, session: session, context: context)
+            let stepDecoder = NodeDecoder(
+                node: stepNode, session: session, context: "a step of \(context)")
             let stepKeys = try stepDecoder.container(keyedBy: NamedKey.self)
             let type = try stepKeys.decode(String.self, forKey: "type")
             guard case .mapping(let stepMapping) = stepNode,

@@ -352,7 +352,7 @@ struct Timings: RequestObserver {
         last = threadTime()
     }
 
-    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {
+    mutating func reranked(_ window: [Ranked], nanoseconds: UInt64) {
         rerankSeconds.append(threadTime() - last)
     }
 }

@@ -26,11 +26,7 @@ extension API {
             } catch {
                 throw APIError(.badRequest, "'\(name)': \(error.message)")
             }
-            do {
-                try pipeline.check(filter)
-            } catch {
-                throw APIError(.notFound, "'\(name)': \(error.message)")
-            }
+            try Self.checked(filter, name, pipeline)
             fields.append(filter)
         }
         if let lambda = query.lambda, !(0...1).contains(lambda) {

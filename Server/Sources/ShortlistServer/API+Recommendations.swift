@@ -78,16 +78,22 @@ extension API {
             field, values in values.map { FieldFilter(field: field, values: $0, keeps: keeps) }
         }
         for filter in filters {
-            do {
-                try pipeline.check(filter)
-            } catch {
-                throw APIError(
-                    .notFound,
-                    "'\(keeps ? "filters" : "without").\(filter.field.rawValue)': "
-                        + error.message)
-            }
+            try checked(
+                filter, "\(keeps ? "filters" : "without").\(filter.field.rawValue)", pipeline)
         }
         return filters
+    }
+
+    /// Throws a 404 naming `key` when `filter` names a value no item has (as an item the data
+    /// lacks is).
+    static func checked(_ filter: FieldFilter, _ key: String, _ pipeline: FittedPipeline)
+        throws(APIError)
+    {
+        do {
+            try pipeline.check(filter)
+        } catch {
+            throw APIError(.notFound, "'\(key)': \(error.message)")
+        }
     }
 
     /// The user's latest stored events, when the file has an event log; nil without one, and

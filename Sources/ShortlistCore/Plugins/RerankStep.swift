@@ -130,7 +130,7 @@ public enum RerankReason: Sendable, Equatable {
 }
 
 /// What a rule matched an item by: a value of a field, or its id when `field` is nil.
-public struct RuleMatch: Sendable, Equatable {
+public struct RuleMatch: Sendable, Hashable {
     /// The field, or nil for the item's id.
     public var field: ItemField?
     /// The value (a genre, a decade as "1990s", an item id).

@@ -116,6 +116,7 @@ public enum Evaluator {
     /// timings are single-thread measurements.
     ///
     /// - Parameters:
+    ///   - pipeline: prepared on `split.train` (its items are the split's).
     ///   - curveDepth: when given, NDCG@K and recall@K are also computed for every K up to it.
     ///   - lambda: the trade-off of the pipeline's mmr re-rank steps for every request, or nil
     ///     for theirs.
@@ -141,8 +142,7 @@ public enum Evaluator {
             popularityRank[item] = rank + 1
         }
         let genres =
-            train.items.contains { !$0.genres.isEmpty }
-            ? FeatureVocabulary(train).itemGenres : nil
+            train.items.contains { !$0.genres.isEmpty } ? pipeline.itemFields.itemGenres : nil
         let embedded = pipeline.stages.compactMap { stage in
             stage.model.itemEmbeddings.map { (stage: stage.name, embeddings: $0) }
         }

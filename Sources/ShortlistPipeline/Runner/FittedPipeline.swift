@@ -268,12 +268,11 @@ public struct FittedPipeline: Sendable {
             let rerankStart = DispatchTime.now().uptimeNanoseconds
             observer.ranked(pool, ranked, nanoseconds: rerankStart - start)
             guard let reranking else { return Response(items: Array(ranked.prefix(n))) }
-            let (reordered, kept) = reranked(
+            let (window, kept) = reranked(
                 ranked, reranking: reranking, n: n, query: query, pool: pool, request: request)
             observer.reranked(
-                reordered, window: min(reranking.window(for: n), ranked.count),
-                nanoseconds: DispatchTime.now().uptimeNanoseconds - rerankStart)
-            return Response(items: Array(reordered.prefix(min(n, kept))))
+                window, nanoseconds: DispatchTime.now().uptimeNanoseconds - rerankStart)
+            return Response(items: Array(window.prefix(min(n, kept))))
         }
         let id = request.requestID ?? Self.newRequestID()
         let states = context.armStates ?? bandit.arms.map { _ in ArmState() }

@@ -13,9 +13,10 @@ public protocol RequestObserver {
     mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64)
     /// The merged pool, the ranker's full order of it, and the ranker's wall time.
     mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64)
-    /// The order after the re-rank steps (the first `window` items reordered, the rest as the
-    /// ranker left them) and the steps' wall time; only for a pipeline with steps.
-    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64)
+    /// The ranker's first items as the re-rank steps reordered them (the window; the rest of
+    /// the pool follows in the ranker's order) and the steps' wall time; only for a pipeline
+    /// with steps.
+    mutating func reranked(_ window: [Ranked], nanoseconds: UInt64)
     /// For a bandit ranker: what it decided from (request id, arms, their states, policy); not
     /// yet logged, which is the caller's part.
     mutating func served(_ decision: BanditDecision)
@@ -25,7 +26,7 @@ extension RequestObserver {
     public mutating func filtered(_ query: Query, steps: [Trace.FilterStep]) {}
     public mutating func generated(stage: Int, candidates: [Candidate], nanoseconds: UInt64) {}
     public mutating func ranked(_ pool: CandidatePool, _ ranked: [Ranked], nanoseconds: UInt64) {}
-    public mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {}
+    public mutating func reranked(_ window: [Ranked], nanoseconds: UInt64) {}
     public mutating func served(_ decision: BanditDecision) {}
 }
 

@@ -23,17 +23,17 @@ public struct Reranking: Sendable {
 }
 
 extension FittedPipeline {
-    /// The ranker's order with its first ``Reranking/window(for:)`` items reordered by every
-    /// step in turn, each item that a step moved (or gave a reason for its place) carrying a
-    /// ``RerankMove``, and how many items lead it that no step left out: the response's
-    /// candidates. Items a step leaves out follow those (later steps do not see them), then the
-    /// items below the window as the ranker ordered them.
+    /// The ranker's first ``Reranking/window(for:)`` items reordered by every step in turn,
+    /// each item that a step moved (or gave a reason for its place) carrying a ``RerankMove``,
+    /// and how many items lead it that no step left out: the response's candidates. Items a step
+    /// leaves out follow those (later steps do not see them). The items below the window are
+    /// not copied: they follow as the ranker ordered them.
     ///
     /// - Complexity: the steps' costs over the window.
     func reranked(
         _ ranked: [Ranked], reranking: Reranking, n: Int, query: Query, pool: CandidatePool,
         request: Request
-    ) -> (items: [Ranked], kept: Int) {
+    ) -> (window: [Ranked], kept: Int) {
         let window = min(reranking.window(for: n), ranked.count)
         var items = Array(ranked.prefix(window))
         var leftOut: [Ranked] = []
@@ -69,6 +69,6 @@ extension FittedPipeline {
             items = kept
             leftOut = dropped + leftOut
         }
-        return (items + leftOut + ranked.dropFirst(window), items.count)
+        return (items + leftOut, items.count)
     }
 }

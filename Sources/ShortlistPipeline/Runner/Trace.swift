@@ -111,7 +111,8 @@ extension FittedPipeline {
                     Array(recorder.ranked.prefix(head)), in: recorder.pool, for: recorder.query),
                 in: recorder.pool, for: recorder.query) + recorder.ranked.dropFirst(head)
         var rerank: Trace.Rerank?
-        if var reordered = recorder.reranked {
+        if let window = recorder.reranked {
+            var reordered = window + recorder.ranked.dropFirst(window.count)
             // The steps reorder the ranker's items: the first `head` of their order get the
             // ranker's detail too.
             let inRankerOrder = Set(detailed.prefix(head).map(\.item))
@@ -129,7 +130,7 @@ extension FittedPipeline {
                 }
             }
             rerank = Trace.Rerank(
-                window: recorder.rerankWindow, items: reordered,
+                window: window.count, items: reordered,
                 seconds: Double(recorder.rerankNanoseconds) / 1e9)
             response.items = Array(reordered.prefix(response.items.count))
         } else {
@@ -193,7 +194,6 @@ private struct TraceRecorder: RequestObserver {
     var ranked: [Ranked] = []
     var rankerNanoseconds: UInt64 = 0
     var reranked: [Ranked]?
-    var rerankWindow = 0
     var rerankNanoseconds: UInt64 = 0
     var bandit: BanditDecision?
 
@@ -213,9 +213,8 @@ private struct TraceRecorder: RequestObserver {
         rankerNanoseconds = nanoseconds
     }
 
-    mutating func reranked(_ items: [Ranked], window: Int, nanoseconds: UInt64) {
-        reranked = items
-        rerankWindow = window
+    mutating func reranked(_ window: [Ranked], nanoseconds: UInt64) {
+        reranked = window
         rerankNanoseconds = nanoseconds
     }
 
